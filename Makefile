@@ -1,0 +1,39 @@
+# Conserverie — the project's commands. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: install demo test lint format messages bench clean
+
+$(BIN)/conserverie: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/conserverie compilemessages --ignore=.venv -v0
+	touch $@
+
+install: $(BIN)/conserverie
+
+demo: install
+	$(BIN)/conserverie demo --port $(PORT)
+
+test: install
+	$(BIN)/ruff check src tests
+	$(BIN)/conserverie makemigrations --check --dry-run -v0
+	$(BIN)/pytest -n 2 tests
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: install
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+messages: install
+	cd src/conserverie && ../../$(BIN)/conserverie makemessages -l en --ignore=static -v0
+	$(BIN)/conserverie compilemessages --ignore=.venv -v0
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

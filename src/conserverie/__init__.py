@@ -1,0 +1,1 @@
+"""Conserverie: the platform of a mobile solidarity cannery."""

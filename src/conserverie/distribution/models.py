@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from conserverie.stock.models import JarFormat, Location
+from conserverie.territories.models import Structure, Territory
+
+
+class PaymentMode(models.TextChoices):
+    CASH = "cash", _("Espèces")
+    CHEQUE = "cheque", _("Chèque")
+    CARD = "card", _("Carte bancaire")
+    SOLIDARITY = "solidarity", _("Monnaie solidaire")
+    FREE = "free", _("Gratuit")
+
+
+class Distribution(models.Model):
+    class Kind(models.TextChoices):
+        PARTICIPANT = "participant", _("Cession à un participant")
+        GROUP_SALE = "group_sale", _("Vente au groupement d'achat")
+        INTERNAL = "internal", _("Usage interne d'une structure")
+        PARTNER = "partner", _("Don à un partenaire")
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="distributions")
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("depuis"))
+    workshop = models.ForeignKey(
+        "workshops.Workshop", on_delete=models.PROTECT, null=True, blank=True, related_name="distributions"
+    )
+    participant = models.ForeignKey(
+        "workshops.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="distributions"
+    )
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("structure bénéficiaire"),
+    )
+    partner = models.CharField(_("partenaire"), max_length=120, blank=True)
+    payment_mode = models.CharField(_("paiement"), max_length=12, choices=PaymentMode.choices, default=PaymentMode.CASH)
+    note = models.CharField(_("remarque"), max_length=250, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cession ou vente")
+        verbose_name_plural = _("cessions et ventes")
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+
+class DistributionLine(models.Model):
+    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="lines")
+    lot = models.ForeignKey("production.ProductionLot", on_delete=models.PROTECT, related_name="distribution_lines")
+    jar_format = models.ForeignKey(JarFormat, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("bocaux"))
+    unit_price_eur = models.DecimalField(_("prix unitaire (€)"), max_digits=6, decimal_places=2, default=0)
+    deposit_eur = models.DecimalField(_("consigne unitaire (€)"), max_digits=5, decimal_places=2, default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ligne")
+        verbose_name_plural = _("lignes")
+
+    def __str__(self):
+        return f"{self.quantity} × {self.lot.code}"
+
+    @property
+    def total_eur(self):
+        return self.quantity * (self.unit_price_eur + self.deposit_eur)

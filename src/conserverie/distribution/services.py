@@ -1,0 +1,131 @@
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from conserverie.core.history import save_as
+from conserverie.core.permissions import require_role, require_same_territory
+from conserverie.stock.models import JarFormat, Location, MovementKind
+from conserverie.stock.services import check_available, check_releasable, lock_locations, movement_write
+from conserverie.territories.models import Territory
+
+from .models import Distribution, DistributionLine, PaymentMode
+
+LEDGER_KIND = {
+    Distribution.Kind.PARTICIPANT: MovementKind.GIVEN,
+    Distribution.Kind.PARTNER: MovementKind.GIVEN,
+    Distribution.Kind.GROUP_SALE: MovementKind.SOLD,
+    Distribution.Kind.INTERNAL: MovementKind.INTERNAL,
+}
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    lot: object
+    jar_format: JarFormat
+    quantity: int
+    unit_price_eur: Decimal = Decimal("0")
+    deposit_eur: Decimal | None = None  # None: the format's deposit
+
+
+def _validate(kind, lines, participant, structure, partner) -> dict:
+    errors = {}
+    if kind == Distribution.Kind.PARTICIPANT and participant is None:
+        errors["participant"] = _("Choisissez le participant qui emporte les bocaux.")
+    if kind == Distribution.Kind.INTERNAL and structure is None:
+        errors["structure"] = _("Choisissez la structure qui utilise les bocaux.")
+    if kind == Distribution.Kind.PARTNER and not partner.strip():
+        errors["partner"] = _("Indiquez le partenaire.")
+    if not lines:
+        errors["lines"] = _("Ajoutez au moins une ligne.")
+    for line in lines:
+        if line.quantity is None or line.quantity <= 0:
+            errors["quantity"] = _("Indiquez un nombre de bocaux supérieur à zéro.")
+        if line.unit_price_eur < 0 or (line.deposit_eur is not None and line.deposit_eur < 0):
+            errors["unit_price_eur"] = _("Un prix ne peut pas être négatif.")
+    return errors
+
+
+def distribution_record(
+    *,
+    actor,
+    territory: Territory,
+    kind: str,
+    location: Location,
+    day: date,
+    lines: list[LineSpec],
+    participant=None,
+    structure=None,
+    workshop=None,
+    partner: str = "",
+    payment_mode: str = PaymentMode.CASH,
+    note: str = "",
+) -> Distribution:
+    """Jars leave the cannery's hands: given, sold or used internally. All lines or none."""
+    require_role(actor, territory)
+    require_same_territory(
+        territory,
+        location,
+        participant,
+        structure,
+        workshop,
+        *[line.lot for line in lines],
+        *[line.jar_format for line in lines],
+    )
+    errors = _validate(kind, lines, participant, structure, partner)
+    if errors:
+        raise ValidationError(errors)
+    ledger_kind = LEDGER_KIND[kind]
+    with transaction.atomic():
+        lock_locations(location)
+        for line in lines:
+            check_releasable(lot=line.lot, kind=ledger_kind)
+        wanted = Counter()
+        for line in lines:
+            wanted[(line.lot, line.jar_format)] += line.quantity
+        for (lot, jar_format), quantity in wanted.items():
+            check_available(location=location, lot=lot, jar_format=jar_format, quantity=quantity)
+        distribution = Distribution(
+            territory=territory,
+            kind=kind,
+            date=day,
+            location=location,
+            workshop=workshop,
+            participant=participant,
+            structure=structure,
+            partner=partner,
+            payment_mode=payment_mode,
+            note=note,
+            created_by=actor,
+        )
+        save_as(distribution, actor)
+        for line in lines:
+            deposit = line.jar_format.deposit_eur if line.deposit_eur is None else line.deposit_eur
+            if kind == Distribution.Kind.INTERNAL:
+                deposit = Decimal("0")
+            row = DistributionLine(
+                distribution=distribution,
+                lot=line.lot,
+                jar_format=line.jar_format,
+                quantity=line.quantity,
+                unit_price_eur=line.unit_price_eur,
+                deposit_eur=deposit,
+            )
+            save_as(row, actor)
+            movement_write(
+                actor=actor,
+                location=location,
+                lot=line.lot,
+                jar_format=line.jar_format,
+                quantity=-line.quantity,
+                kind=ledger_kind,
+                distribution_line=row,
+                participant=participant,
+                amount_eur=row.total_eur,
+                day=day,
+            )
+        return distribution

@@ -1,0 +1,108 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from conserverie.territories.models import Territory
+
+
+class Producer(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="producers")
+    name = models.CharField(_("nom de la ferme"), max_length=150)
+    commune = models.CharField(_("commune"), max_length=100)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    distance_km = models.DecimalField(_("distance au point central (km)"), max_digits=6, decimal_places=1)
+    organic_certified = models.BooleanField(_("certifiée Agriculture Biologique"), default=True)
+    certification_expiry = models.DateField(_("fin de validité de la certification"), null=True, blank=True)
+    networks = models.CharField(
+        _("réseaux"), max_length=200, blank=True, help_text=_("CIVAM, Agribiodrôme, AMAP… séparés par des virgules.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("producteur")
+        verbose_name_plural = _("producteurs")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["territory", "name"], name="producer_unique_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.commune})"
+
+
+class Product(models.Model):
+    """Raw produce, shared by all territories (a tomato is a tomato everywhere)."""
+
+    class Category(models.TextChoices):
+        VEGETABLE = "vegetable", _("Légume")
+        FRUIT = "fruit", _("Fruit")
+        HERB = "herb", _("Aromatique")
+
+    name = models.CharField(_("nom"), max_length=80, unique=True)
+    category = models.CharField(_("catégorie"), max_length=12, choices=Category.choices)
+    shelf_life_days = models.PositiveIntegerField(
+        _("conservation à l'état brut (jours)"),
+        default=5,
+        help_text=_("Délai après la collecte au-delà duquel le lot brut ne peut plus être transformé."),
+    )
+    months = models.CharField(_("mois de saison"), max_length=40, blank=True, help_text=_("Ex. : 6,7,8,9"))
+
+    class Meta:
+        verbose_name = _("produit")
+        verbose_name_plural = _("produits")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OfferQuerySet(models.QuerySet):
+    def open_on(self, day):
+        return self.filter(
+            status__in=[SurplusOffer.Status.PROPOSED, SurplusOffer.Status.ACCEPTED],
+            available_from__lte=day,
+            available_until__gte=day,
+        )
+
+
+class SurplusOffer(models.Model):
+    class Grade(models.TextChoices):
+        SURPLUS = "surplus", _("Surplus")
+        DOWNGRADED = "downgraded", _("Déclassé")
+        UNSOLD = "unsold", _("Invendu")
+
+    class Mode(models.TextChoices):
+        COLLECT = "collect", _("Collecte par le camion")
+        GLEAN = "glean", _("Glanage")
+        DROP = "drop", _("Dépôt par le producteur")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposée")
+        ACCEPTED = "accepted", _("Acceptée")
+        COLLECTED = "collected", _("Collectée")
+        DECLINED = "declined", _("Refusée")
+        EXPIRED = "expired", _("Expirée")
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="offers")
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="offers")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="offers")
+    kg_estimated = models.DecimalField(_("kg estimés"), max_digits=8, decimal_places=1)
+    grade = models.CharField(_("nature"), max_length=12, choices=Grade.choices)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.COLLECT)
+    available_from = models.DateField(_("disponible à partir du"))
+    available_until = models.DateField(_("disponible jusqu'au"))
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    note = models.TextField(_("remarque"), blank=True)
+    created_at = models.DateTimeField(_("déclarée le"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offre de surplus")
+        verbose_name_plural = _("offres de surplus")
+        ordering = ["-available_from", "-id"]
+
+    def __str__(self):
+        return f"{self.product} — {self.producer.name} ({self.kg_estimated} kg)"

@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from conserverie.recipes.models import HeatTreatment, PantryLot, Recipe
+from conserverie.territories.models import Territory
+from conserverie.workshops.models import Workshop
+
+
+class LotStatus(models.TextChoices):
+    OPEN = "open", _("En cours")
+    RELEASED = "released", _("Libéré")
+    NON_CONFORMING = "non_conforming", _("Non conforme")
+    BLOCKED = "blocked", _("Bloqué")
+    RECALLED = "recalled", _("Rappelé")
+
+
+class ProductionLotQuerySet(models.QuerySet):
+    def released(self):
+        return self.filter(status=LotStatus.RELEASED)
+
+
+class ProductionLot(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="production_lots")
+    code = models.CharField(_("code du lot"), max_length=30, unique=True)
+    recipe = models.ForeignKey(Recipe, on_delete=models.PROTECT, related_name="lots")
+    # The recipe as it was when the lot was made: a later version never rewrites a label or a trace.
+    recipe_snapshot = models.JSONField(_("recette au moment de la production"))
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.PROTECT, null=True, blank=True, related_name="lots", verbose_name=_("atelier")
+    )
+    produced_on = models.DateField(_("fabriqué le"))
+    best_before = models.DateField(_("DDM"))
+    batches = models.PositiveSmallIntegerField(_("fournées"), default=1)
+    status = models.CharField(_("statut"), max_length=16, choices=LotStatus.choices, default=LotStatus.OPEN)
+    status_reason = models.CharField(_("motif du statut"), max_length=250, blank=True)
+    ph_measured = models.DecimalField(_("pH mesuré"), max_digits=3, decimal_places=1, null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ProductionLotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lot de production")
+        verbose_name_plural = _("lots de production")
+        ordering = ["-produced_on", "-id"]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_released(self):
+        return self.status == LotStatus.RELEASED
+
+
+class PantryUse(models.Model):
+    lot = models.ForeignKey(ProductionLot, on_delete=models.PROTECT, related_name="pantry_inputs")
+    pantry_lot = models.ForeignKey(PantryLot, on_delete=models.PROTECT, related_name="uses")
+    kg = models.DecimalField(_("kg"), max_digits=8, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("épicerie utilisée")
+        verbose_name_plural = _("épicerie utilisée")
+
+
+class HeatTreatmentRecord(models.Model):
+    """What the thermometer and the clock said for one batch and format (HACCP critical control point)."""
+
+    lot = models.ForeignKey(ProductionLot, on_delete=models.CASCADE, related_name="treatments")
+    jar_format = models.ForeignKey("stock.JarFormat", on_delete=models.PROTECT, related_name="+")
+    treatment = models.CharField(_("traitement"), max_length=16, choices=HeatTreatment.choices)
+    temperature_c = models.DecimalField(_("température mesurée (°C)"), max_digits=4, decimal_places=1)
+    minutes = models.PositiveIntegerField(_("durée de maintien (min)"))
+    within_limits = models.BooleanField(_("dans les limites du barème"))
+    operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("relevé de traitement thermique")
+        verbose_name_plural = _("relevés de traitement thermique")

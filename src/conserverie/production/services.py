@@ -1,0 +1,230 @@
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from conserverie.core.history import save_as
+from conserverie.core.permissions import require_role, require_same_territory
+from conserverie.recipes.models import HeatTreatment, PantryLot, Recipe
+from conserverie.sourcing.models import RawLot, RawLotMovement
+from conserverie.sourcing.services import raw_lot_draw
+from conserverie.stock.models import Location, MovementKind
+from conserverie.stock.services import movement_write
+from conserverie.territories.models import Role, Territory
+
+from .models import HeatTreatmentRecord, LotStatus, PantryUse, ProductionLot
+
+
+@dataclass(frozen=True)
+class TreatmentReading:
+    jar_format: object
+    temperature_c: Decimal
+    minutes: int
+
+
+def recipe_snapshot(recipe: Recipe) -> dict:
+    """What a label and a trace need of the recipe, frozen at production time."""
+    return {
+        "code": recipe.code,
+        "version": recipe.version,
+        "name": recipe.name,
+        "ingredients": [
+            {
+                "name": str(i.product or i.pantry_item),
+                "kg_per_batch": str(i.kg_per_batch),
+                "raw": i.product_id is not None,
+            }
+            for i in recipe.ingredients.select_related("product", "pantry_item")
+        ],
+        "allergens": list(recipe.allergens),
+        "ph_limit": None if recipe.ph_limit is None else str(recipe.ph_limit),
+        "shelf_life_days": recipe.shelf_life_days,
+        "storage_advice": str(recipe.storage_advice),
+        "formats": {
+            str(f.jar_format_id): {
+                "name": f.jar_format.name,
+                "net_weight_g": f.net_weight_g,
+                "treatment": f.treatment,
+                "temperature_c": str(f.temperature_c),
+                "minutes": f.minutes,
+            }
+            for f in recipe.formats.select_related("jar_format")
+        },
+    }
+
+
+def _next_lot_code(territory: Territory, day: date, recipe: Recipe) -> str:
+    prefix = f"{territory.code}-{day:%y%m%d}-{recipe.code}"
+    taken = ProductionLot.objects.filter(code__startswith=prefix).count()
+    return f"{prefix}{taken + 1}"
+
+
+def reading_within_limits(schedule: dict, reading: TreatmentReading) -> bool:
+    """A reading is conforming when it reaches the schedule's temperature and holding time."""
+    return reading.temperature_c >= Decimal(schedule["temperature_c"]) and reading.minutes >= schedule["minutes"]
+
+
+def _validate_inputs(territory, recipe, produced_on, raw_inputs, pantry_inputs, outputs, location) -> dict:
+    errors = {}
+    if recipe.validated_at is None:
+        errors["recipe"] = _("Le barème de cette recette n'a pas été validé par une personne formée HACCP.")
+    if not recipe.is_active:
+        errors["recipe"] = _("Cette version de la recette n'est plus active.")
+    if not raw_inputs:
+        errors["raw_inputs"] = _("Indiquez au moins un lot brut utilisé.")
+    recipe_products = {i.product_id for i in recipe.ingredients.all() if i.product_id}
+    for raw_lot, kg in raw_inputs:
+        require_same_territory(territory, raw_lot)
+        if kg is None or kg <= 0:
+            errors["raw_inputs"] = _("Chaque lot brut utilisé a un poids supérieur à zéro.")
+        elif raw_lot.product_id not in recipe_products:
+            errors["raw_inputs"] = _("Le lot %(code)s (%(product)s) n'entre pas dans cette recette.") % {
+                "code": raw_lot.code,
+                "product": raw_lot.product,
+            }
+        elif produced_on > raw_lot.use_before or produced_on < raw_lot.collected_on:
+            errors["raw_inputs"] = _(
+                "Le lot %(code)s ne peut pas être transformé le %(day)s (collecté le %(c)s, "
+                "à transformer avant le %(u)s)."
+            ) % {
+                "code": raw_lot.code,
+                "day": f"{produced_on:%d/%m/%Y}",
+                "c": f"{raw_lot.collected_on:%d/%m/%Y}",
+                "u": f"{raw_lot.use_before:%d/%m/%Y}",
+            }
+    if len({r.pk for r, _kg in raw_inputs}) != len(raw_inputs):
+        errors["raw_inputs"] = _("Un même lot brut apparaît deux fois.")
+    for pantry_lot, kg in pantry_inputs:
+        require_same_territory(territory, pantry_lot)
+        if kg is None or kg <= 0:
+            errors["pantry_inputs"] = _("Chaque article d'épicerie utilisé a une quantité supérieure à zéro.")
+    recipe_formats = {f.jar_format_id for f in recipe.formats.all()}
+    if not outputs or any(n is None or n <= 0 for n in outputs.values()):
+        errors["outputs"] = _("Indiquez le nombre de bocaux remplis, supérieur à zéro.")
+    elif any(fmt.pk not in recipe_formats for fmt in outputs):
+        errors["outputs"] = _("Ce format de bocal n'a pas de barème dans cette recette.")
+    require_same_territory(territory, location)
+    return errors
+
+
+def lot_record(
+    *,
+    actor,
+    territory: Territory,
+    recipe: Recipe,
+    produced_on: date,
+    location: Location,
+    raw_inputs: list[tuple[RawLot, Decimal]],
+    outputs: dict,
+    pantry_inputs: list[tuple[PantryLot, Decimal]] = (),
+    workshop=None,
+    batches: int = 1,
+    treatments: list[TreatmentReading] = (),
+    ph_measured: Decimal | None = None,
+) -> ProductionLot:
+    """Record a production lot: kilos drawn from raw and pantry lots, jars filled into `location`.
+
+    A treatment reading below the schedule, or a pH above the recipe's limit, makes the lot non-conforming:
+    its jars exist but cannot leave until a coordinator releases the lot.
+    """
+    require_role(actor, territory)
+    require_same_territory(territory, recipe, workshop)
+    errors = _validate_inputs(territory, recipe, produced_on, raw_inputs, list(pantry_inputs), outputs, location)
+    if errors:
+        raise ValidationError(errors)
+    snapshot = recipe_snapshot(recipe)
+    problems = []
+    for reading in treatments:
+        schedule = snapshot["formats"].get(str(reading.jar_format.pk))
+        if schedule is None or not reading_within_limits(schedule, reading):
+            problems.append(_("traitement thermique hors barème (%(f)s)") % {"f": reading.jar_format})
+    if ph_measured is not None and recipe.ph_limit is not None and ph_measured > recipe.ph_limit:
+        problems.append(_("pH %(ph)s au-dessus de la limite %(limit)s") % {"ph": ph_measured, "limit": recipe.ph_limit})
+    with transaction.atomic():
+        Territory.objects.select_for_update().get(pk=territory.pk)
+        lot = ProductionLot(
+            territory=territory,
+            code=_next_lot_code(territory, produced_on, recipe),
+            recipe=recipe,
+            recipe_snapshot=snapshot,
+            workshop=workshop,
+            produced_on=produced_on,
+            best_before=produced_on + timedelta(days=recipe.shelf_life_days),
+            batches=batches,
+            status=LotStatus.NON_CONFORMING if problems else LotStatus.OPEN,
+            status_reason="; ".join(str(p) for p in problems),
+            ph_measured=ph_measured,
+            created_by=actor,
+        )
+        save_as(lot, actor)
+        for raw_lot, kg in raw_inputs:
+            raw_lot_draw(
+                actor=actor, raw_lot=raw_lot, kg=kg, kind=RawLotMovement.Kind.USED, production_lot=lot, day=produced_on
+            )
+        for pantry_lot, kg in pantry_inputs:
+            PantryLot.objects.select_for_update().get(pk=pantry_lot.pk)
+            left = PantryLot.objects.with_balance().get(pk=pantry_lot.pk).kg_left
+            if kg > left:
+                raise ValidationError(
+                    {
+                        "pantry_inputs": _("Le lot d'épicerie %(lot)s ne contient plus que %(left)s kg.")
+                        % {"lot": pantry_lot, "left": left}
+                    }
+                )
+            PantryUse.objects.create(lot=lot, pantry_lot=pantry_lot, kg=kg)
+        for reading in treatments:
+            schedule = snapshot["formats"].get(str(reading.jar_format.pk))
+            record = HeatTreatmentRecord(
+                lot=lot,
+                jar_format=reading.jar_format,
+                treatment=schedule["treatment"] if schedule else HeatTreatment.STERILISATION,
+                temperature_c=reading.temperature_c,
+                minutes=reading.minutes,
+                within_limits=bool(schedule) and reading_within_limits(schedule, reading),
+                operator=actor,
+            )
+            save_as(record, actor)
+        for jar_format, jars in outputs.items():
+            movement_write(
+                actor=actor,
+                location=location,
+                lot=lot,
+                jar_format=jar_format,
+                quantity=jars,
+                kind=MovementKind.PRODUCED,
+                day=produced_on,
+            )
+        return lot
+
+
+def lot_release(*, actor, lot: ProductionLot, reason: str = "") -> ProductionLot:
+    """A coordinator releases a lot; a non-conforming or blocked lot needs the corrective action written."""
+    require_role(actor, lot.territory, (Role.COORDINATOR,))
+    with transaction.atomic():
+        lot = ProductionLot.objects.select_for_update().get(pk=lot.pk)
+        if lot.status in (LotStatus.RELEASED, LotStatus.RECALLED):
+            raise ValidationError(
+                _("Le lot %(lot)s est « %(s)s » : il ne peut pas être libéré.")
+                % {"lot": lot.code, "s": lot.get_status_display()}
+            )
+        if lot.status in (LotStatus.NON_CONFORMING, LotStatus.BLOCKED) and not reason.strip():
+            raise ValidationError({"reason": _("Décrivez l'action corrective avant de libérer ce lot.")})
+        lot.status = LotStatus.RELEASED
+        lot.status_reason = reason
+        return save_as(lot, actor)
+
+
+def lot_block(*, actor, lot: ProductionLot, reason: str) -> ProductionLot:
+    require_role(actor, lot.territory)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez pourquoi le lot est bloqué.")})
+    with transaction.atomic():
+        lot = ProductionLot.objects.select_for_update().get(pk=lot.pk)
+        if lot.status == LotStatus.RECALLED:
+            raise ValidationError(_("Ce lot est déjà rappelé."))
+        lot.status = LotStatus.BLOCKED
+        lot.status_reason = reason
+        return save_as(lot, actor)

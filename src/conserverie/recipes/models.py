@@ -1,0 +1,185 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from conserverie.producers.models import Product
+from conserverie.territories.models import Territory
+
+# The 14 allergens of Regulation (EU) 1169/2011, Annex II.
+ALLERGENS = [
+    ("gluten", _("Céréales contenant du gluten")),
+    ("crustaceans", _("Crustacés")),
+    ("eggs", _("Œufs")),
+    ("fish", _("Poissons")),
+    ("peanuts", _("Arachides")),
+    ("soy", _("Soja")),
+    ("milk", _("Lait")),
+    ("nuts", _("Fruits à coque")),
+    ("celery", _("Céleri")),
+    ("mustard", _("Moutarde")),
+    ("sesame", _("Graines de sésame")),
+    ("sulphites", _("Anhydride sulfureux et sulfites")),
+    ("lupin", _("Lupin")),
+    ("molluscs", _("Mollusques")),
+]
+ALLERGEN_CODES = {code for code, _label in ALLERGENS}
+ALLERGEN_LABELS = dict(ALLERGENS)
+
+# Above this pH, a product is not acid enough for pasteurisation: it must be sterilised (> 100 °C).
+ACID_PH_LIMIT = Decimal("4.6")
+
+
+class PantryItem(models.Model):
+    """Bought ingredients: sugar, salt, vinegar, spices."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="pantry_items")
+    name = models.CharField(_("nom"), max_length=80)
+    allergens = models.JSONField(_("allergènes"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("article d'épicerie")
+        verbose_name_plural = _("épicerie")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PantryLotQuerySet(models.QuerySet):
+    def with_balance(self):
+        from conserverie.production.models import PantryUse
+
+        used = (
+            PantryUse.objects.filter(pantry_lot=OuterRef("pk")).values("pantry_lot").annotate(t=Sum("kg")).values("t")
+        )
+        kg = models.DecimalField(max_digits=10, decimal_places=3)
+        return self.annotate(
+            kg_used=Coalesce(Subquery(used, output_field=kg), Value(Decimal("0")), output_field=kg)
+        ).annotate(kg_left=F("kg") - F("kg_used"))
+
+
+class PantryLot(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="pantry_lots")
+    item = models.ForeignKey(PantryItem, on_delete=models.PROTECT, related_name="lots")
+    supplier = models.CharField(_("fournisseur"), max_length=120)
+    supplier_lot = models.CharField(_("lot fournisseur"), max_length=60)
+    kg = models.DecimalField(_("quantité (kg)"), max_digits=8, decimal_places=3)
+    received_on = models.DateField(_("reçu le"))
+    best_before = models.DateField(_("DDM fournisseur"), null=True, blank=True)
+
+    objects = PantryLotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lot d'épicerie")
+        verbose_name_plural = _("lots d'épicerie")
+        ordering = ["-received_on"]
+
+    def __str__(self):
+        return f"{self.item} — {self.supplier} {self.supplier_lot}"
+
+
+class RecipeQuerySet(models.QuerySet):
+    def producible(self):
+        return self.filter(is_active=True, validated_at__isnull=False)
+
+
+class Recipe(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="recipes")
+    code = models.CharField(_("code"), max_length=6, help_text=_("Quatre lettres, dans le code de lot."))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    name = models.CharField(_("nom"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    method = models.TextField(_("étapes"), blank=True)
+    ph_limit = models.DecimalField(
+        _("pH maximal"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Obligatoire pour une pasteurisation : pH ≤ 4,6."),
+    )
+    shelf_life_days = models.PositiveIntegerField(_("durée de conservation (jours)"), default=365)
+    allergens = models.JSONField(_("allergènes"), default=list, blank=True)
+    storage_advice = models.CharField(
+        _("conseil de conservation"),
+        max_length=250,
+        default=_("À conserver au frais et à l'abri de la lumière. Après ouverture, au réfrigérateur, 5 jours."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("barème validé par"),
+    )
+    validated_at = models.DateTimeField(_("barème validé le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = RecipeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recette")
+        verbose_name_plural = _("recettes")
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "code", "version"], name="recipe_unique_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+    def allergen_labels(self):
+        return [str(ALLERGEN_LABELS[c]) for c in self.allergens if c in ALLERGEN_LABELS]
+
+
+class RecipeIngredient(models.Model):
+    recipe = models.ForeignKey(Recipe, on_delete=models.CASCADE, related_name="ingredients")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True)
+    pantry_item = models.ForeignKey(PantryItem, on_delete=models.PROTECT, null=True, blank=True)
+    kg_per_batch = models.DecimalField(_("kg par fournée"), max_digits=7, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("ingrédient")
+        verbose_name_plural = _("ingrédients")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(product__isnull=False, pantry_item__isnull=True)
+                | models.Q(product__isnull=True, pantry_item__isnull=False),
+                name="ingredient_product_xor_pantry",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.product or self.pantry_item)
+
+
+class HeatTreatment(models.TextChoices):
+    PASTEURISATION = "pasteurisation", _("Pasteurisation (≤ 100 °C)")
+    STERILISATION = "sterilisation", _("Stérilisation (> 100 °C)")
+
+
+class RecipeFormat(models.Model):
+    """One jar format a recipe is filled in, with its yield and heat-treatment schedule (barème)."""
+
+    recipe = models.ForeignKey(Recipe, on_delete=models.CASCADE, related_name="formats")
+    jar_format = models.ForeignKey("stock.JarFormat", on_delete=models.PROTECT, related_name="+")
+    jars_per_batch = models.PositiveIntegerField(_("bocaux par fournée"))
+    net_weight_g = models.PositiveIntegerField(_("poids net (g)"))
+    treatment = models.CharField(_("traitement thermique"), max_length=16, choices=HeatTreatment.choices)
+    temperature_c = models.DecimalField(_("température (°C)"), max_digits=4, decimal_places=1)
+    minutes = models.PositiveIntegerField(_("durée de maintien (min)"))
+
+    class Meta:
+        verbose_name = _("format et barème")
+        verbose_name_plural = _("formats et barèmes")
+        constraints = [models.UniqueConstraint(fields=["recipe", "jar_format"], name="recipe_format_unique")]
+
+    def __str__(self):
+        return f"{self.recipe} — {self.jar_format}"

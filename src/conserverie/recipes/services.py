@@ -1,0 +1,166 @@
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conserverie.core.history import save_as
+from conserverie.core.permissions import require_role, require_same_territory
+from conserverie.territories.models import Role, Territory
+
+from .models import (
+    ACID_PH_LIMIT,
+    ALLERGEN_CODES,
+    HeatTreatment,
+    PantryItem,
+    PantryLot,
+    Recipe,
+    RecipeFormat,
+    RecipeIngredient,
+)
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    jar_format: object
+    jars_per_batch: int
+    net_weight_g: int
+    treatment: str
+    temperature_c: Decimal
+    minutes: int
+
+
+def schedule_errors(*, ph_limit: Decimal | None, spec: FormatSpec) -> list[str]:
+    """Why a heat-treatment schedule is unsafe; empty when it is acceptable."""
+    errors = []
+    if spec.treatment == HeatTreatment.PASTEURISATION:
+        if spec.temperature_c > 100:
+            errors.append(_("Une pasteurisation se fait à 100 °C au plus."))
+        if ph_limit is None or ph_limit > ACID_PH_LIMIT:
+            errors.append(_("La pasteurisation n'est permise que pour un produit acide (pH ≤ 4,6)."))
+    elif spec.treatment == HeatTreatment.STERILISATION:
+        if spec.temperature_c <= 100:
+            errors.append(_("Une stérilisation se fait au-dessus de 100 °C."))
+    if spec.minutes <= 0:
+        errors.append(_("La durée de maintien doit être positive."))
+    return errors
+
+
+def recipe_create(
+    *,
+    actor,
+    territory: Territory,
+    code: str,
+    name: str,
+    ingredients: list[tuple],
+    formats: list[FormatSpec],
+    shelf_life_days: int = 365,
+    ph_limit: Decimal | None = None,
+    allergens: list[str] | None = None,
+    description: str = "",
+    method: str = "",
+    storage_advice: str | None = None,
+) -> Recipe:
+    """Create a recipe, or its next version when `code` exists. `ingredients` holds (product or pantry item, kg)."""
+    require_role(actor, territory, (Role.COORDINATOR,))
+    allergens = allergens or []
+    errors = {}
+    unknown = set(allergens) - ALLERGEN_CODES
+    if unknown:
+        errors["allergens"] = _("Allergènes inconnus : %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+    if not ingredients:
+        errors["ingredients"] = _("Une recette a au moins un ingrédient.")
+    if any(kg is None or kg <= 0 for _item, kg in ingredients):
+        errors["ingredients"] = _("Chaque ingrédient a une quantité supérieure à zéro.")
+    if not formats:
+        errors["formats"] = _("Indiquez au moins un format de bocal avec son barème.")
+    for spec in formats:
+        problems = schedule_errors(ph_limit=ph_limit, spec=spec)
+        if problems:
+            errors["formats"] = f"{spec.jar_format} : " + " ".join(problems)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        last = Recipe.objects.filter(territory=territory, code=code).order_by("-version").first()
+        recipe = Recipe(
+            territory=territory,
+            code=code.upper(),
+            version=(last.version + 1) if last else 1,
+            name=name,
+            description=description,
+            method=method,
+            ph_limit=ph_limit,
+            shelf_life_days=shelf_life_days,
+            allergens=sorted(set(allergens)),
+        )
+        if storage_advice:
+            recipe.storage_advice = storage_advice
+        save_as(recipe, actor)
+        if last is not None:
+            last.is_active = False
+            save_as(last, actor)
+        for item, kg in ingredients:
+            is_pantry = isinstance(item, PantryItem)
+            RecipeIngredient.objects.create(
+                recipe=recipe,
+                product=None if is_pantry else item,
+                pantry_item=item if is_pantry else None,
+                kg_per_batch=kg,
+            )
+        for spec in formats:
+            require_same_territory(territory, spec.jar_format)
+            RecipeFormat.objects.create(
+                recipe=recipe,
+                jar_format=spec.jar_format,
+                jars_per_batch=spec.jars_per_batch,
+                net_weight_g=spec.net_weight_g,
+                treatment=spec.treatment,
+                temperature_c=spec.temperature_c,
+                minutes=spec.minutes,
+            )
+        return recipe
+
+
+def recipe_validate_schedule(*, actor, recipe: Recipe) -> Recipe:
+    """A person trained in HACCP (a coordinator) signs the heat-treatment schedule off."""
+    require_role(actor, recipe.territory, (Role.COORDINATOR,))
+    with transaction.atomic():
+        recipe = Recipe.objects.select_for_update().get(pk=recipe.pk)
+        recipe.validated_by = actor
+        recipe.validated_at = timezone.now()
+        return save_as(recipe, actor)
+
+
+def pantry_lot_receive(
+    *,
+    actor,
+    territory: Territory,
+    item: PantryItem,
+    supplier: str,
+    supplier_lot: str,
+    kg: Decimal,
+    received_on: date,
+    best_before: date | None = None,
+) -> PantryLot:
+    require_role(actor, territory)
+    require_same_territory(territory, item)
+    if kg is None or kg <= 0:
+        raise ValidationError({"kg": _("La quantité doit être supérieure à zéro.")})
+    if not supplier_lot.strip():
+        raise ValidationError({"supplier_lot": _("Le numéro de lot du fournisseur est obligatoire (traçabilité).")})
+    with transaction.atomic():
+        lot = PantryLot(
+            territory=territory,
+            item=item,
+            supplier=supplier,
+            supplier_lot=supplier_lot.strip(),
+            kg=kg,
+            received_on=received_on,
+            best_before=best_before,
+        )
+        lot.full_clean()
+        lot.save()
+        return lot

@@ -1,0 +1,109 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from conserverie.producers.models import Producer, Product, SurplusOffer
+from conserverie.territories.models import Territory, Vehicle
+
+KG = DecimalField(max_digits=10, decimal_places=2)
+
+
+class CollectionRound(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="rounds")
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, null=True, blank=True)
+    date = models.DateField(_("date"))
+    km = models.DecimalField(_("km parcourus"), max_digits=7, decimal_places=1, default=0)
+
+    class Meta:
+        verbose_name = _("tournée de collecte")
+        verbose_name_plural = _("tournées de collecte")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{_('Tournée')} {self.date:%d/%m/%Y}"
+
+
+class RawLotQuerySet(models.QuerySet):
+    def with_balance(self):
+        """Annotate `kg_out` (used + given + lost) and `kg_left` in one query."""
+        moved = (
+            RawLotMovement.objects.filter(raw_lot=OuterRef("pk"))
+            .values("raw_lot")
+            .annotate(total=Sum("kg"))
+            .values("total")
+        )
+        return self.annotate(
+            kg_out=Coalesce(Subquery(moved, output_field=KG), Value(Decimal("0")), output_field=KG)
+        ).annotate(kg_left=F("kg") - F("kg_out"))
+
+    def in_stock(self):
+        return self.with_balance().filter(kg_left__gt=0)
+
+
+class RawLot(models.Model):
+    """A weighed collection: the raw lot every jar traces back to."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="raw_lots")
+    code = models.CharField(_("code du lot brut"), max_length=30, unique=True)
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="raw_lots")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="raw_lots")
+    offer = models.ForeignKey(SurplusOffer, on_delete=models.SET_NULL, null=True, blank=True, related_name="raw_lots")
+    collection_round = models.ForeignKey(
+        CollectionRound, on_delete=models.SET_NULL, null=True, blank=True, related_name="raw_lots"
+    )
+    kg = models.DecimalField(_("poids pesé (kg)"), max_digits=8, decimal_places=2)
+    collected_on = models.DateField(_("collecté le"))
+    use_before = models.DateField(_("à transformer avant le"))
+    grade = models.CharField(_("nature"), max_length=12, choices=SurplusOffer.Grade.choices, default="surplus")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RawLotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lot brut")
+        verbose_name_plural = _("lots bruts")
+        ordering = ["-collected_on", "-id"]
+
+    def __str__(self):
+        return f"{self.code} — {self.product} ({self.kg} kg)"
+
+
+class RawLotMovement(models.Model):
+    """Kilos leaving a raw lot. Append-only: a correction is a new movement of the opposite sign."""
+
+    class Kind(models.TextChoices):
+        USED = "used", _("Transformé")
+        GIVEN = "given", _("Donné en brut")
+        LOST = "lost", _("Perdu")
+
+    raw_lot = models.ForeignKey(RawLot, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+    kg = models.DecimalField(_("kg"), max_digits=8, decimal_places=2)
+    production_lot = models.ForeignKey(
+        "production.ProductionLot", on_delete=models.PROTECT, null=True, blank=True, related_name="raw_inputs"
+    )
+    reason = models.CharField(_("motif"), max_length=200, blank=True)
+    day = models.DateField(_("date"), db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("mouvement de lot brut")
+        verbose_name_plural = _("mouvements de lots bruts")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="used") | models.Q(production_lot__isnull=False),
+                name="rawmove_used_has_lot",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.raw_lot.code}: {self.get_kind_display()} {self.kg} kg"

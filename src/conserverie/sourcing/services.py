@@ -1,0 +1,104 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conserverie.core.history import save_as
+from conserverie.core.permissions import require_role, require_same_territory
+from conserverie.producers.models import Producer, Product, SurplusOffer
+from conserverie.territories.models import Territory
+
+from .models import CollectionRound, RawLot, RawLotMovement
+
+
+def _next_raw_lot_code(territory: Territory, day: date) -> str:
+    prefix = f"{territory.code}-B{day:%y%m%d}-"
+    taken = RawLot.objects.filter(code__startswith=prefix).count()
+    return f"{prefix}{taken + 1:02d}"
+
+
+def collection_record(
+    *,
+    actor,
+    territory: Territory,
+    producer: Producer,
+    product: Product,
+    kg: Decimal,
+    collected_on: date,
+    offer: SurplusOffer | None = None,
+    collection_round: CollectionRound | None = None,
+    grade: str = "surplus",
+) -> RawLot:
+    """Record a weighed collection: it becomes a raw lot with its own code."""
+    require_role(actor, territory)
+    require_same_territory(territory, producer, offer, collection_round)
+    if kg is None or kg <= 0:
+        raise ValidationError({"kg": _("Le poids pesé doit être supérieur à zéro.")})
+    if offer is not None and (offer.producer_id != producer.pk or offer.product_id != product.pk):
+        raise ValidationError({"offer": _("Cette offre ne correspond pas à ce producteur et ce produit.")})
+    if offer is not None and offer.status in (SurplusOffer.Status.DECLINED, SurplusOffer.Status.EXPIRED):
+        raise ValidationError({"offer": _("Cette offre a été refusée ou a expiré.")})
+    with transaction.atomic():
+        # Lock the territory row so two collections recorded at once do not draw the same code.
+        Territory.objects.select_for_update().get(pk=territory.pk)
+        raw_lot = RawLot(
+            territory=territory,
+            code=_next_raw_lot_code(territory, collected_on),
+            producer=producer,
+            product=product,
+            offer=offer,
+            collection_round=collection_round,
+            kg=kg,
+            collected_on=collected_on,
+            use_before=collected_on + timedelta(days=product.shelf_life_days),
+            grade=grade,
+            recorded_by=actor,
+        )
+        save_as(raw_lot, actor)
+        if offer is not None and offer.status != SurplusOffer.Status.COLLECTED:
+            offer.status = SurplusOffer.Status.COLLECTED
+            save_as(offer, actor)
+        return raw_lot
+
+
+def raw_lot_draw(
+    *, actor, raw_lot: RawLot, kg: Decimal, kind: str, day: date | None = None, production_lot=None, reason: str = ""
+) -> RawLotMovement:
+    """Take kilos out of a raw lot. Call inside the caller's transaction; locks the raw lot row."""
+    if kg is None or kg <= 0:
+        raise ValidationError({"kg": _("La quantité doit être supérieure à zéro.")})
+    if kind == RawLotMovement.Kind.LOST and not reason.strip():
+        raise ValidationError({"reason": _("Indiquez la raison de la perte.")})
+    locked = RawLot.objects.select_for_update().get(pk=raw_lot.pk)
+    left = RawLot.objects.with_balance().get(pk=locked.pk).kg_left
+    if kg > left:
+        raise ValidationError(
+            {
+                "kg": _("Le lot %(code)s ne contient plus que %(left)s kg : impossible d'en prendre %(kg)s kg.")
+                % {"code": locked.code, "left": left, "kg": kg}
+            }
+        )
+    day = day or timezone.localdate()
+    if day < locked.collected_on:
+        raise ValidationError({"day": _("Un lot brut ne peut pas sortir avant sa collecte.")})
+    movement = RawLotMovement(
+        raw_lot=locked, kind=kind, kg=kg, day=day, production_lot=production_lot, reason=reason, created_by=actor
+    )
+    movement.full_clean()
+    movement.save()
+    return movement
+
+
+def raw_lot_give(*, actor, raw_lot: RawLot, kg: Decimal, reason: str = "", day: date | None = None) -> RawLotMovement:
+    require_role(actor, raw_lot.territory)
+    with transaction.atomic():
+        return raw_lot_draw(actor=actor, raw_lot=raw_lot, kg=kg, kind=RawLotMovement.Kind.GIVEN, reason=reason, day=day)
+
+
+def raw_lot_lose(*, actor, raw_lot: RawLot, kg: Decimal, reason: str, day: date | None = None) -> RawLotMovement:
+    require_role(actor, raw_lot.territory)
+    with transaction.atomic():
+        return raw_lot_draw(actor=actor, raw_lot=raw_lot, kg=kg, kind=RawLotMovement.Kind.LOST, reason=reason, day=day)

@@ -1,0 +1,154 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from conserverie.territories.models import Structure, Territory
+
+
+class JarFormat(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="jar_formats")
+    name = models.CharField(_("nom"), max_length=60)
+    volume_ml = models.PositiveIntegerField(_("volume (ml)"))
+    deposit_eur = models.DecimalField(_("consigne (€)"), max_digits=5, decimal_places=2)
+    lid = models.CharField(_("couvercle"), max_length=60, blank=True, default="capsule twist-off")
+
+    class Meta:
+        verbose_name = _("format de bocal")
+        verbose_name_plural = _("formats de bocaux")
+        ordering = ["volume_ml"]
+        constraints = [models.UniqueConstraint(fields=["territory", "name"], name="jarformat_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Location(models.Model):
+    class Kind(models.TextChoices):
+        TRUCK = "truck", _("Camion")
+        STRUCTURE = "structure", _("Structure")
+        SHOP = "shop", _("Boutique du groupement d'achat")
+        WASHING = "washing", _("Partenaire de lavage")
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(_("nom"), max_length=100)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    structure = models.ForeignKey(Structure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("emplacement de stock")
+        verbose_name_plural = _("emplacements de stock")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MovementKind(models.TextChoices):
+    PRODUCED = "produced", _("Produit")
+    MOVED = "moved", _("Transféré")
+    GIVEN = "given", _("Cédé à un participant")
+    SOLD = "sold", _("Vendu")
+    INTERNAL = "internal", _("Usage interne")
+    DISCARDED = "discarded", _("Jeté")
+    BROKEN = "broken", _("Cassé")
+    ADJUSTED = "adjusted", _("Ajustement d'inventaire")
+    EMPTY_RETURNED = "empty_returned", _("Bocal vide rapporté")
+
+
+# Kinds that take full jars out of the cannery's hands: each is a term of the mass balance (§4.2).
+OUTGOING_KINDS = (
+    MovementKind.GIVEN,
+    MovementKind.SOLD,
+    MovementKind.INTERNAL,
+    MovementKind.DISCARDED,
+    MovementKind.BROKEN,
+)
+
+
+class MovementQuerySet(models.QuerySet):
+    def full(self):
+        return self.filter(lot__isnull=False)
+
+    def empty(self):
+        return self.filter(lot__isnull=True)
+
+    def stock_by_location_and_lot(self):
+        """Full jars on hand, one row per (location, lot, format) with a non-zero balance."""
+        return (
+            self.full()
+            .values(
+                "location_id",
+                "location__name",
+                "lot_id",
+                "lot__code",
+                "lot__status",
+                "jar_format_id",
+                "jar_format__name",
+            )
+            .annotate(jars=Sum("quantity"))
+            .exclude(jars=0)
+            .order_by("location__name", "lot__code")
+        )
+
+    def totals_by_kind(self):
+        return dict(self.values_list("kind").annotate(total=Sum("quantity")).order_by())
+
+    def negative_balances(self):
+        """(location, lot, format) groups whose balance is below zero: must always be empty (§4.2)."""
+        return (
+            self.values("location_id", "lot_id", "jar_format_id")
+            .annotate(jars=Sum("quantity"))
+            .filter(jars__lt=0)
+            .order_by()
+        )
+
+
+class StockMovement(models.Model):
+    """One line of the append-only jar ledger.
+
+    `quantity` is the signed change of jars at `location`: +12 produced, −2 given. A move writes two
+    rows with the same `transfer`. A correction never edits a row: it adds a row that `reverses` it.
+    Rows without a lot count empty jars.
+    """
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="stock_movements")
+    kind = models.CharField(_("type"), max_length=16, choices=MovementKind.choices)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="movements")
+    lot = models.ForeignKey(
+        "production.ProductionLot", on_delete=models.PROTECT, null=True, blank=True, related_name="movements"
+    )
+    jar_format = models.ForeignKey(JarFormat, on_delete=models.PROTECT, related_name="movements")
+    quantity = models.IntegerField(_("bocaux"))
+    transfer = models.UUIDField(null=True, blank=True, db_index=True)
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
+    distribution_line = models.ForeignKey(
+        "distribution.DistributionLine", on_delete=models.PROTECT, null=True, blank=True, related_name="movements"
+    )
+    participant = models.ForeignKey(
+        "workshops.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    amount_eur = models.DecimalField(_("montant (€)"), max_digits=8, decimal_places=2, default=0)
+    reason = models.CharField(_("motif"), max_length=250, blank=True)
+    day = models.DateField(_("date"), db_index=True)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = MovementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mouvement de stock")
+        verbose_name_plural = _("mouvements de stock")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["territory", "kind"]), models.Index(fields=["location", "lot"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quantity=0), name="movement_not_zero"),
+            models.CheckConstraint(
+                condition=Q(kind="empty_returned", lot__isnull=True)
+                | (~Q(kind="empty_returned") & Q(lot__isnull=False)),
+                name="movement_empty_has_no_lot",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.quantity:+d} @ {self.location}"

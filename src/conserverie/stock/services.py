@@ -1,0 +1,255 @@
+"""Writes to the jar ledger. Jars are scarce: lock once, late, re-check after the lock, then write (pretix)."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conserverie.core.permissions import require_role, require_same_territory
+from conserverie.territories.models import Role
+
+from .models import JarFormat, Location, MovementKind, StockMovement
+
+# Jars of a lot that is not released may not reach anybody (§4.4).
+KINDS_NEEDING_RELEASE = (MovementKind.GIVEN, MovementKind.SOLD, MovementKind.INTERNAL)
+
+
+def lock_locations(*locations: Location) -> None:
+    """Take the row lock of each location in id order, so two transfers never deadlock."""
+    ids = sorted({loc.pk for loc in locations})
+    list(Location.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
+def jars_at(*, location: Location, lot, jar_format: JarFormat) -> int:
+    return (
+        StockMovement.objects.filter(location=location, lot=lot, jar_format=jar_format).aggregate(n=Sum("quantity"))[
+            "n"
+        ]
+        or 0
+    )
+
+
+def check_available(*, location: Location, lot, jar_format: JarFormat, quantity: int) -> None:
+    """Call after lock_locations(location): refuses a take that would leave the shelf negative."""
+    available = jars_at(location=location, lot=lot, jar_format=jar_format)
+    if quantity > available:
+        raise ValidationError(
+            {
+                "quantity": _(
+                    "Stock insuffisant : %(available)s bocal(aux) %(format)s du lot %(lot)s à « %(loc)s », "
+                    "%(quantity)s demandé(s)."
+                )
+                % {"available": available, "format": jar_format, "lot": lot.code, "loc": location, "quantity": quantity}
+            }
+        )
+
+
+def check_releasable(*, lot, kind: str) -> None:
+    """Read (and lock) the lot's status: a caller's copy may predate a block or a recall."""
+    if kind not in KINDS_NEEDING_RELEASE:
+        return
+    lot.status = type(lot).objects.select_for_update().values_list("status", flat=True).get(pk=lot.pk)
+    if not lot.is_released:
+        raise ValidationError(
+            {
+                "lot": _("Le lot %(lot)s est « %(status)s » : il ne peut être ni cédé, ni vendu, ni utilisé.")
+                % {"lot": lot.code, "status": lot.get_status_display()}
+            }
+        )
+
+
+def movement_write(
+    *,
+    actor,
+    location: Location,
+    lot,
+    jar_format: JarFormat,
+    quantity: int,
+    kind: str,
+    day: date | None = None,
+    **extra,
+) -> StockMovement:
+    movement = StockMovement(
+        day=day or timezone.localdate(),
+        territory_id=location.territory_id,
+        location=location,
+        lot=lot,
+        jar_format=jar_format,
+        quantity=quantity,
+        kind=kind,
+        created_by=actor,
+        **extra,
+    )
+    movement.save()
+    return movement
+
+
+def jars_take(*, actor, location: Location, lot, jar_format: JarFormat, quantity: int, kind: str, **extra):
+    """Take full jars off a shelf. Runs inside the caller's transaction."""
+    if quantity is None or quantity <= 0:
+        raise ValidationError({"quantity": _("Indiquez un nombre de bocaux supérieur à zéro.")})
+    lock_locations(location)
+    check_releasable(lot=lot, kind=kind)
+    check_available(location=location, lot=lot, jar_format=jar_format, quantity=quantity)
+    return movement_write(
+        actor=actor, location=location, lot=lot, jar_format=jar_format, quantity=-quantity, kind=kind, **extra
+    )
+
+
+def jars_move(
+    *,
+    actor,
+    lot,
+    jar_format: JarFormat,
+    source: Location,
+    destination: Location,
+    quantity: int,
+    reason: str = "",
+    day: date | None = None,
+) -> uuid.UUID:
+    require_role(actor, lot.territory)
+    require_same_territory(lot.territory, source, destination, jar_format)
+    if source.pk == destination.pk:
+        raise ValidationError({"destination": _("Choisissez un emplacement différent du départ.")})
+    if quantity is None or quantity <= 0:
+        raise ValidationError({"quantity": _("Indiquez un nombre de bocaux supérieur à zéro.")})
+    transfer = uuid.uuid4()
+    with transaction.atomic():
+        lock_locations(source, destination)
+        check_available(location=source, lot=lot, jar_format=jar_format, quantity=quantity)
+        common = {
+            "actor": actor,
+            "lot": lot,
+            "jar_format": jar_format,
+            "kind": MovementKind.MOVED,
+            "transfer": transfer,
+            "reason": reason,
+            "day": day,
+        }
+        movement_write(location=source, quantity=-quantity, **common)
+        movement_write(location=destination, quantity=quantity, **common)
+    return transfer
+
+
+def jars_discard(
+    *,
+    actor,
+    lot,
+    jar_format: JarFormat,
+    location: Location,
+    quantity: int,
+    reason: str,
+    broken: bool = False,
+    day: date | None = None,
+) -> StockMovement:
+    require_role(actor, lot.territory)
+    require_same_territory(lot.territory, location, jar_format)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez pourquoi ces bocaux sortent du stock.")})
+    kind = MovementKind.BROKEN if broken else MovementKind.DISCARDED
+    with transaction.atomic():
+        return jars_take(
+            actor=actor,
+            location=location,
+            lot=lot,
+            jar_format=jar_format,
+            quantity=quantity,
+            kind=kind,
+            reason=reason,
+            day=day,
+        )
+
+
+def inventory_adjust(
+    *, actor, lot, jar_format: JarFormat, location: Location, counted: int, reason: str, day: date | None = None
+):
+    """An inventory count: write the difference as an adjustment, never overwrite the ledger."""
+    require_role(actor, lot.territory, (Role.COORDINATOR,))
+    require_same_territory(lot.territory, location, jar_format)
+    if counted is None or counted < 0:
+        raise ValidationError({"counted": _("Le nombre compté ne peut pas être négatif.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Un ajustement d'inventaire dit toujours pourquoi.")})
+    with transaction.atomic():
+        lock_locations(location)
+        delta = counted - jars_at(location=location, lot=lot, jar_format=jar_format)
+        if delta == 0:
+            return None
+        return movement_write(
+            actor=actor,
+            location=location,
+            lot=lot,
+            jar_format=jar_format,
+            quantity=delta,
+            kind=MovementKind.ADJUSTED,
+            reason=reason,
+            day=day,
+        )
+
+
+def movement_reverse(*, actor, movement: StockMovement, reason: str) -> StockMovement:
+    """Correct a ledger line by adding its opposite (§4.5), with who and why."""
+    require_role(actor, movement.territory, (Role.COORDINATOR,))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Une correction dit toujours pourquoi.")})
+    if movement.kind == MovementKind.MOVED:
+        raise ValidationError(_("Pour corriger un transfert, faites le transfert inverse."))
+    with transaction.atomic():
+        lock_locations(movement.location)
+        if movement.reverses_id or StockMovement.objects.filter(reverses=movement).exists():
+            raise ValidationError(_("Ce mouvement est déjà une correction ou a déjà été corrigé."))
+        if movement.quantity > 0 and movement.lot_id:
+            check_available(
+                location=movement.location, lot=movement.lot, jar_format=movement.jar_format, quantity=movement.quantity
+            )
+        return movement_write(
+            actor=actor,
+            location=movement.location,
+            lot=movement.lot,
+            jar_format=movement.jar_format,
+            quantity=-movement.quantity,
+            kind=movement.kind,
+            reverses=movement,
+            reason=reason,
+            participant=movement.participant,
+            amount_eur=-movement.amount_eur,
+            distribution_line=movement.distribution_line,
+            day=movement.day,
+        )
+
+
+def deposit_return(
+    *,
+    actor,
+    location: Location,
+    jar_format: JarFormat,
+    quantity: int,
+    participant=None,
+    refunded_eur: Decimal | None = None,
+    day: date | None = None,
+) -> StockMovement:
+    """Empty jars come back: they join the empty-jar stock and the deposit is refunded (or kept for reuse)."""
+    require_role(actor, location.territory)
+    require_same_territory(location.territory, jar_format, participant)
+    if quantity is None or quantity <= 0:
+        raise ValidationError({"quantity": _("Indiquez un nombre de bocaux supérieur à zéro.")})
+    refund = jar_format.deposit_eur * quantity if refunded_eur is None else refunded_eur
+    if refund < 0:
+        raise ValidationError({"refunded_eur": _("Le remboursement ne peut pas être négatif.")})
+    with transaction.atomic():
+        return movement_write(
+            actor=actor,
+            location=location,
+            lot=None,
+            jar_format=jar_format,
+            quantity=quantity,
+            day=day,
+            kind=MovementKind.EMPTY_RETURNED,
+            participant=participant,
+            amount_eur=refund,
+        )

@@ -1,0 +1,145 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordination")
+    ANIMATOR = "animator", _("Animation")
+    PRODUCER = "producer", _("Producteur")
+    VOLUNTEER = "volunteer", _("Bénévole")
+    VIEWER = "viewer", _("Lecture (conseil, financeurs)")
+
+
+# Roles that work on the territory's operations (§2): they see its staff pages.
+STAFF_ROLES = (Role.COORDINATOR, Role.ANIMATOR)
+
+
+class TerritoryQuerySet(models.QuerySet):
+    def for_user(self, user, roles=None):
+        """The territories where `user` holds one of `roles` (any role when None)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        memberships = Membership.objects.filter(user=user)
+        if roles is not None:
+            memberships = memberships.filter(role__in=roles)
+        return self.filter(pk__in=memberships.values("territory_id"))
+
+
+class Territory(models.Model):
+    slug = models.SlugField(_("identifiant"), unique=True, max_length=40)
+    name = models.CharField(_("nom"), max_length=120)
+    code = models.CharField(
+        _("code court"), max_length=4, unique=True, help_text=_("Trois lettres, en tête des codes de lot.")
+    )
+    organisation = models.CharField(_("structure porteuse"), max_length=200, blank=True)
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    hub_lat = models.DecimalField(_("latitude du point central"), max_digits=9, decimal_places=6)
+    hub_lon = models.DecimalField(_("longitude du point central"), max_digits=9, decimal_places=6)
+    radius_km = models.PositiveIntegerField(_("rayon de collecte (km)"), default=30)
+
+    objects = TerritoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Structure(models.Model):
+    class Kind(models.TextChoices):
+        SOCIAL_CENTRE = "social_centre", _("Centre social / maison de quartier")
+        ASSOCIATION = "association", _("Association")
+        COOPERATION = "cooperation", _("Coopération")
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="structures")
+    name = models.CharField(_("nom"), max_length=150)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.SOCIAL_CENTRE)
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    city = models.CharField(_("commune"), max_length=100, blank=True)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    priority_area = models.BooleanField(_("en quartier prioritaire (QPV)"), default=False)
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["territory", "name"], name="structure_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Site(models.Model):
+    class Kind(models.TextChoices):
+        NEIGHBOURHOOD = "neighbourhood", _("Quartier")
+        VILLAGE = "village", _("Place de village")
+        MARKET = "market", _("Marché")
+        EVENT = "event", _("Événement")
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(_("nom"), max_length=150)
+    kind = models.CharField(_("type de lieu"), max_length=20, choices=Kind.choices)
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    city = models.CharField(_("commune"), max_length=100)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    priority_area = models.BooleanField(_("quartier prioritaire (QPV)"), default=False)
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sites",
+        verbose_name=_("structure de référence"),
+    )
+
+    class Meta:
+        verbose_name = _("lieu")
+        verbose_name_plural = _("lieux")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+
+class Vehicle(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="vehicles")
+    name = models.CharField(_("nom"), max_length=100)
+    plate = models.CharField(_("immatriculation"), max_length=20, blank=True)
+    capacity_kg = models.PositiveIntegerField(_("charge utile (kg)"), default=600)
+
+    class Meta:
+        verbose_name = _("camion")
+        verbose_name_plural = _("camions")
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    producer = models.ForeignKey(
+        "producers.Producer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text=_("Pour le rôle producteur : la ferme que ce compte représente."),
+    )
+
+    class Meta:
+        verbose_name = _("adhésion")
+        verbose_name_plural = _("adhésions")
+        constraints = [models.UniqueConstraint(fields=["user", "territory"], name="membership_one_per_territory")]
+
+    def __str__(self):
+        return f"{self.user} — {self.territory} ({self.get_role_display()})"

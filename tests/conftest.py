@@ -1,0 +1,109 @@
+"""Named personas built once per test (ARCHITECTURE §7), and a small living chain to act on."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from conserverie.producers.models import Product
+from conserverie.producers.services import producer_create
+from conserverie.recipes.models import HeatTreatment
+from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
+from conserverie.sourcing.services import collection_record
+from conserverie.stock.models import JarFormat, Location
+from conserverie.territories.models import Membership, Role, Site, Structure, Territory
+
+DAY = date(2026, 6, 10)
+
+
+def make_user(username, territory=None, role=None, producer=None):
+    user = get_user_model().objects.create_user(username=username, password="pass-for-tests-only")
+    if territory is not None:
+        Membership.objects.create(user=user, territory=territory, role=role, producer=producer)
+    return user
+
+
+def make_territory(slug, code, name):
+    territory = Territory.objects.create(
+        slug=slug, code=code, name=name, hub_lat=Decimal("45.0431"), hub_lon=Decimal("5.0511"), radius_km=30
+    )
+    structure = Structure.objects.create(territory=territory, name=f"Maison de quartier {name}", city=name)
+    site = Site.objects.create(
+        territory=territory, name=f"Place du marché {name}", kind=Site.Kind.MARKET, city=name, priority_area=True,
+        structure=structure,
+    )
+    truck = Location.objects.create(territory=territory, name=f"Camion {name}", kind=Location.Kind.TRUCK)
+    shop = Location.objects.create(territory=territory, name=f"Boutique {name}", kind=Location.Kind.SHOP)
+    jar = JarFormat.objects.create(territory=territory, name="Bocal 375 ml", volume_ml=375, deposit_eur=Decimal("1.00"))
+    return SimpleNamespace(territory=territory, structure=structure, site=site, truck=truck, shop=shop, jar=jar)
+
+
+@pytest.fixture
+def romans(db):
+    return make_territory("romans", "ROM", "Romans")
+
+
+@pytest.fixture
+def other(db):
+    return make_territory("vercors", "VER", "Vercors")
+
+
+@pytest.fixture
+def coordinator(romans):
+    return make_user("coord", romans.territory, Role.COORDINATOR)
+
+
+@pytest.fixture
+def animator(romans):
+    return make_user("anim", romans.territory, Role.ANIMATOR)
+
+
+@pytest.fixture
+def viewer(romans):
+    return make_user("viewer", romans.territory, Role.VIEWER)
+
+
+@pytest.fixture
+def other_coordinator(other):
+    return make_user("coord-vercors", other.territory, Role.COORDINATOR)
+
+
+@pytest.fixture
+def tomato(db):
+    return Product.objects.get_or_create(
+        name="Tomate", defaults={"category": Product.Category.VEGETABLE, "shelf_life_days": 5}
+    )[0]
+
+
+def build_chain(place, actor, tomato, kg=Decimal("40")):
+    """A producer, a validated recipe for tomatoes and one weighed raw lot, in `place`'s territory."""
+    t = place.territory
+    farm = producer_create(
+        actor=actor, territory=t, name=f"Ferme des Tests {t.code}", commune="Peyrins", lat=Decimal("45.09"),
+        lon=Decimal("5.04"), distance_km=Decimal("6.2"),
+    )
+    recipe = recipe_create(
+        actor=actor, territory=t, code="CTOM", name="Coulis de tomate", ingredients=[(tomato, Decimal("10"))],
+        formats=[FormatSpec(place.jar, 20, 350, HeatTreatment.STERILISATION, Decimal("110"), 45)],
+        ph_limit=Decimal("4.4"), shelf_life_days=365,
+    )
+    recipe = recipe_validate_schedule(actor=actor, recipe=recipe)
+    raw = collection_record(actor=actor, territory=t, producer=farm, product=tomato, kg=kg, collected_on=DAY)
+    return SimpleNamespace(**vars(place), farm=farm, recipe=recipe, raw=raw, actor=actor, tomato=tomato)
+
+
+@pytest.fixture
+def chain(romans, coordinator, tomato):
+    return build_chain(romans, coordinator, tomato)
+
+
+@pytest.fixture
+def other_chain(other, other_coordinator, tomato):
+    return build_chain(other, other_coordinator, tomato)
+
+
+def aware(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=hour))

@@ -1,0 +1,24 @@
+from decimal import Decimal
+
+from conserverie.core.figures import territory_figures
+from conserverie.distribution.models import Distribution
+from conserverie.distribution.services import LineSpec, distribution_record
+from conserverie.production.services import lot_record, lot_release
+
+from ..conftest import DAY
+
+
+def test_whole_chain_holds_its_balance(chain):
+    lot = lot_record(
+        actor=chain.actor, territory=chain.territory, recipe=chain.recipe, produced_on=DAY, location=chain.truck,
+        raw_inputs=[(chain.raw, Decimal("30"))], outputs={chain.jar: 20},
+    )
+    lot_release(actor=chain.actor, lot=lot)
+    distribution_record(
+        actor=chain.actor, territory=chain.territory, kind=Distribution.Kind.GROUP_SALE, location=chain.truck,
+        day=DAY, lines=[LineSpec(lot, chain.jar, 5, Decimal("3.50"))],
+    )
+    f = territory_figures(chain.territory)
+    assert (f.kg_collected, f.kg_processed, f.kg_in_stock) == (Decimal("40"), Decimal("30"), Decimal("10"))
+    assert (f.jars_produced, f.jars_sold, f.jars_in_stock) == (20, 5, 15)
+    assert f.mass_balance_ok, f.mass_balance_problems
