@@ -10,7 +10,6 @@ $(BIN)/conserverie: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(BIN)/conserverie compilemessages --ignore=.venv -v0
 	touch $@
 
 install: $(BIN)/conserverie

@@ -32,7 +32,11 @@ def make_territory(slug, code, name):
     )
     structure = Structure.objects.create(territory=territory, name=f"Maison de quartier {name}", city=name)
     site = Site.objects.create(
-        territory=territory, name=f"Place du marché {name}", kind=Site.Kind.MARKET, city=name, priority_area=True,
+        territory=territory,
+        name=f"Place du marché {name}",
+        kind=Site.Kind.MARKET,
+        city=name,
+        priority_area=True,
         structure=structure,
     )
     truck = Location.objects.create(territory=territory, name=f"Camion {name}", kind=Location.Kind.TRUCK)
@@ -82,13 +86,23 @@ def build_chain(place, actor, tomato, kg=Decimal("40")):
     """A producer, a validated recipe for tomatoes and one weighed raw lot, in `place`'s territory."""
     t = place.territory
     farm = producer_create(
-        actor=actor, territory=t, name=f"Ferme des Tests {t.code}", commune="Peyrins", lat=Decimal("45.09"),
-        lon=Decimal("5.04"), distance_km=Decimal("6.2"),
+        actor=actor,
+        territory=t,
+        name=f"Ferme des Tests {t.code}",
+        commune="Peyrins",
+        lat=Decimal("45.09"),
+        lon=Decimal("5.04"),
+        distance_km=Decimal("6.2"),
     )
     recipe = recipe_create(
-        actor=actor, territory=t, code="CTOM", name="Coulis de tomate", ingredients=[(tomato, Decimal("10"))],
+        actor=actor,
+        territory=t,
+        code="CTOM",
+        name="Coulis de tomate",
+        ingredients=[(tomato, Decimal("10"))],
         formats=[FormatSpec(place.jar, 20, 350, HeatTreatment.STERILISATION, Decimal("110"), 45)],
-        ph_limit=Decimal("4.4"), shelf_life_days=365,
+        ph_limit=Decimal("4.4"),
+        shelf_life_days=365,
     )
     recipe = recipe_validate_schedule(actor=actor, recipe=recipe)
     raw = collection_record(actor=actor, territory=t, producer=farm, product=tomato, kg=kg, collected_on=DAY)

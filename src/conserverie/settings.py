@@ -136,7 +136,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "core:workspace"
 LOGOUT_REDIRECT_URL = "core:home"
 
 LANGUAGE_CODE = "fr"

@@ -10,13 +10,22 @@ from ..conftest import DAY
 
 def test_whole_chain_holds_its_balance(chain):
     lot = lot_record(
-        actor=chain.actor, territory=chain.territory, recipe=chain.recipe, produced_on=DAY, location=chain.truck,
-        raw_inputs=[(chain.raw, Decimal("30"))], outputs={chain.jar: 20},
+        actor=chain.actor,
+        territory=chain.territory,
+        recipe=chain.recipe,
+        produced_on=DAY,
+        location=chain.truck,
+        raw_inputs=[(chain.raw, Decimal("30"))],
+        outputs={chain.jar: 20},
     )
     lot_release(actor=chain.actor, lot=lot)
     distribution_record(
-        actor=chain.actor, territory=chain.territory, kind=Distribution.Kind.GROUP_SALE, location=chain.truck,
-        day=DAY, lines=[LineSpec(lot, chain.jar, 5, Decimal("3.50"))],
+        actor=chain.actor,
+        territory=chain.territory,
+        kind=Distribution.Kind.GROUP_SALE,
+        location=chain.truck,
+        day=DAY,
+        lines=[LineSpec(lot, chain.jar, 5, Decimal("3.50"))],
     )
     f = territory_figures(chain.territory)
     assert (f.kg_collected, f.kg_processed, f.kg_in_stock) == (Decimal("40"), Decimal("30"), Decimal("10"))

@@ -1,11 +1,13 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from . import views
 
 app_name = "core"
 
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
-
-urlpatterns = [path("healthz", healthz, name="healthz")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("l/<str:code>/", views.lot_public, name="lot_public"),
+    path("espace/", views.workspace, name="workspace"),
+    path("t/<slug:slug>/", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,53 @@
+"""Staff pages live under /t/<territory slug>/: one decorator resolves and scopes the territory."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from conserverie.territories.models import STAFF_ROLES, Territory
+
+MENU = [
+    ("core:dashboard", _("Tableau de bord")),
+    ("producers:offers", _("Offres")),
+    ("sourcing:raw_lots", _("Collectes")),
+    ("workshops:list", _("Ateliers")),
+    ("production:lots", _("Production")),
+    ("stock:overview", _("Stock")),
+    ("distribution:list", _("Cessions et ventes")),
+]
+
+
+def territory_view(roles=STAFF_ROLES):
+    """Login required; the territory must be one where the user holds one of `roles`, else 404.
+
+    A 404 rather than a 403: a person of territory A must not learn that a slug of B exists.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            territory = Territory.objects.for_user(request.user, roles).filter(slug=slug).first()
+            if territory is None:
+                raise Http404
+            request.territory = territory
+            return view(request, territory, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def staff_menu(request):
+    territory = getattr(request, "territory", None)
+    if territory is None:
+        return {}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = [
+        {"url": reverse(name, args=[territory.slug]), "label": label, "active": name == current} for name, label in MENU
+    ]
+    return {"staff_territory": territory, "staff_menu": items}

@@ -1,0 +1,65 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from conserverie.production.models import LotStatus, ProductionLot
+from conserverie.recipes.models import ALLERGEN_LABELS
+from conserverie.sourcing.models import RawLotMovement
+from conserverie.territories.models import STAFF_ROLES, Territory
+from conserverie.workshops.models import Workshop
+
+from .figures import territory_figures
+from .staff import territory_view
+
+
+@require_GET
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def home(request):
+    upcoming = Workshop.objects.upcoming().select_related("site", "structure", "territory")[:8]
+    return render(request, "core/home.html", {"upcoming": upcoming})
+
+
+@login_required
+def workspace(request):
+    territory = Territory.objects.for_user(request.user, STAFF_ROLES).first()
+    if territory is None:
+        return render(request, "core/no_territory.html", status=403)
+    return redirect("core:dashboard", territory.slug)
+
+
+@territory_view()
+def dashboard(request, territory):
+    figures = territory_figures(territory)
+    return render(request, "core/dashboard.html", {"territory": territory, "f": figures})
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def lot_public(request, code):
+    """The page behind the QR code on every jar: what is inside and where it comes from, no personal data."""
+    lot = get_object_or_404(ProductionLot.objects.select_related("territory"), code=code)
+    farms = (
+        RawLotMovement.objects.filter(production_lot=lot, kind=RawLotMovement.Kind.USED)
+        .values("raw_lot__producer__name", "raw_lot__producer__commune", "raw_lot__product__name")
+        .distinct()
+        .order_by("raw_lot__producer__commune", "raw_lot__producer__name")
+    )
+    snapshot = lot.recipe_snapshot
+    allergens = [ALLERGEN_LABELS.get(code, code) for code in snapshot.get("allergens", [])]
+    return render(
+        request,
+        "core/lot_public.html",
+        {
+            "lot": lot,
+            "recipe": snapshot,
+            "farms": farms,
+            "allergens": allergens,
+            "recalled": lot.status == LotStatus.RECALLED,
+        },
+    )

@@ -1,0 +1,8 @@
+from django.shortcuts import render
+
+from conserverie.core.staff import territory_view
+
+
+@territory_view()
+def overview(request, territory):
+    return render(request, "core/placeholder.html", {"territory": territory})
