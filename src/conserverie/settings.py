@@ -4,6 +4,7 @@ Production (DEBUG=0) refuses to start without a real SECRET_KEY.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -108,7 +109,11 @@ def database_from_env() -> dict:
             "timeout": 10,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
-        config.setdefault("TEST", {})
+        # Tests use a file too (not Django's shared-cache in-memory database, whose table locks fail at once
+        # with "database table is locked" instead of waiting): concurrency tests then see what production sees.
+        # One file per process, so that two test runs at the same time never share a database.
+        test_name = Path(tempfile.gettempdir()) / f"conserverie-test-{os.getpid()}.sqlite3"
+        config.setdefault("TEST", {}).setdefault("NAME", str(test_name))
     return config
 
 
@@ -148,6 +153,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The vendored assets (Bootstrap, htmx, Leaflet) and our CSS live in the package, outside any app.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -34,6 +34,8 @@ class LineSpec:
 
 def _validate(kind, lines, participant, structure, partner) -> dict:
     errors = {}
+    if kind not in LEDGER_KIND:
+        errors["kind"] = _("Choisissez le type de cession.")
     if kind == Distribution.Kind.PARTICIPANT and participant is None:
         errors["participant"] = _("Choisissez le participant qui emporte les bocaux.")
     if kind == Distribution.Kind.INTERNAL and structure is None:

@@ -5,5 +5,6 @@ from . import views
 app_name = "distribution"
 
 urlpatterns = [
-    path("", views.list, name="list"),
+    path("", views.distribution_list, name="list"),
+    path("nouvelle/", views.distribution_new, name="new"),
 ]

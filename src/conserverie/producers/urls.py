@@ -6,4 +6,7 @@ app_name = "producers"
 
 urlpatterns = [
     path("", views.offers, name="offers"),
+    path("nouvelle/", views.offer_new, name="offer_new"),
+    path("<int:pk>/accepter/", views.offer_accept_view, name="offer_accept"),
+    path("<int:pk>/refuser/", views.offer_decline_view, name="offer_decline"),
 ]

@@ -58,8 +58,11 @@ def recipe_snapshot(recipe: Recipe) -> dict:
 
 def _next_lot_code(territory: Territory, day: date, recipe: Recipe) -> str:
     prefix = f"{territory.code}-{day:%y%m%d}-{recipe.code}"
-    taken = ProductionLot.objects.filter(code__startswith=prefix).count()
-    return f"{prefix}{taken + 1}"
+    number = ProductionLot.objects.filter(territory=territory, produced_on=day, recipe__code=recipe.code).count() + 1
+    # Recipe codes may extend one another (CTOM lot 11 and CTOM1 lot 1 both read CTOM11): skip a taken code.
+    while ProductionLot.objects.filter(code=f"{prefix}{number}").exists():
+        number += 1
+    return f"{prefix}{number}"
 
 
 def reading_within_limits(schedule: dict, reading: TreatmentReading) -> bool:

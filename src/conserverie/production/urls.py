@@ -5,5 +5,9 @@ from . import views
 app_name = "production"
 
 urlpatterns = [
-    path("", views.lots, name="lots"),
+    path("", views.lot_list, name="lots"),
+    path("nouveau/", views.lot_new, name="lot_new"),
+    path("<str:code>/", views.lot_detail, name="lot_detail"),
+    path("<str:code>/liberer/", views.lot_release_view, name="lot_release"),
+    path("<str:code>/bloquer/", views.lot_block_view, name="lot_block"),
 ]

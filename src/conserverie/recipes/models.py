@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,7 +60,7 @@ class PantryLotQuerySet(models.QuerySet):
         kg = models.DecimalField(max_digits=10, decimal_places=3)
         return self.annotate(
             kg_used=Coalesce(Subquery(used, output_field=kg), Value(Decimal("0")), output_field=kg)
-        ).annotate(kg_left=F("kg") - F("kg_used"))
+        ).annotate(kg_left=Round(F("kg") - F("kg_used"), 3, output_field=kg))  # SQLite: floats, see RawLot
 
 
 class PantryLot(models.Model):

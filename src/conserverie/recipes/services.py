@@ -66,6 +66,13 @@ def recipe_create(
 ) -> Recipe:
     """Create a recipe, or its next version when `code` exists. `ingredients` holds (product or pantry item, kg)."""
     require_role(actor, territory, (Role.COORDINATOR,))
+    # Pantry items and jar formats belong to a territory (products are shared by all).
+    require_same_territory(
+        territory,
+        *[item for item, _kg in ingredients if isinstance(item, PantryItem)],
+        *[s.jar_format for s in formats],
+    )
+    code = code.strip().upper()
     allergens = allergens or []
     errors = {}
     unknown = set(allergens) - ALLERGEN_CODES
@@ -87,7 +94,7 @@ def recipe_create(
         last = Recipe.objects.filter(territory=territory, code=code).order_by("-version").first()
         recipe = Recipe(
             territory=territory,
-            code=code.upper(),
+            code=code,
             version=(last.version + 1) if last else 1,
             name=name,
             description=description,
@@ -111,7 +118,6 @@ def recipe_create(
                 kg_per_batch=kg,
             )
         for spec in formats:
-            require_same_territory(territory, spec.jar_format)
             RecipeFormat.objects.create(
                 recipe=recipe,
                 jar_format=spec.jar_format,

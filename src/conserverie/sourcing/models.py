@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -37,9 +37,11 @@ class RawLotQuerySet(models.QuerySet):
             .annotate(total=Sum("kg"))
             .values("total")
         )
+        # SQLite subtracts decimals in floating point (15.1 - 15.0 = 0.0999…, 15.1 - 15.1 = -1.8e-15):
+        # rounding to the scale's 10 g keeps comparisons with a weighed quantity exact.
         return self.annotate(
             kg_out=Coalesce(Subquery(moved, output_field=KG), Value(Decimal("0")), output_field=KG)
-        ).annotate(kg_left=F("kg") - F("kg_out"))
+        ).annotate(kg_left=Round(F("kg") - F("kg_out"), 2, output_field=KG))
 
     def in_stock(self):
         return self.with_balance().filter(kg_left__gt=0)

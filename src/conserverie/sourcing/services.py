@@ -16,8 +16,10 @@ from .models import CollectionRound, RawLot, RawLotMovement
 
 def _next_raw_lot_code(territory: Territory, day: date) -> str:
     prefix = f"{territory.code}-B{day:%y%m%d}-"
-    taken = RawLot.objects.filter(code__startswith=prefix).count()
-    return f"{prefix}{taken + 1:02d}"
+    number = RawLot.objects.filter(code__startswith=prefix).count() + 1
+    while RawLot.objects.filter(code=f"{prefix}{number:02d}").exists():  # a lot deleted in the admin frees no code
+        number += 1
+    return f"{prefix}{number:02d}"
 
 
 def collection_record(

@@ -6,4 +6,8 @@ app_name = "stock"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("mouvements/", views.movements, name="movements"),
+    path("transfert/", views.move, name="move"),
+    path("sortie/", views.discard, name="discard"),
+    path("consignes/", views.deposit, name="deposit"),
 ]

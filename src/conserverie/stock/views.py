@@ -1,8 +1,124 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q, Sum
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
 from conserverie.core.staff import territory_view
+
+from .forms import DepositReturnForm, DiscardForm, MoveForm
+from .models import MovementKind, StockMovement
+from .services import deposit_return, jars_discard, jars_move
+
+LAST_MOVEMENTS = 10
+
+
+def _ledger(territory):
+    return (
+        StockMovement.objects.filter(territory=territory)
+        .select_related("location", "lot", "jar_format", "created_by")
+        .order_by("-created_at", "-id")
+    )
 
 
 @territory_view()
 def overview(request, territory):
-    return render(request, "core/placeholder.html", {"territory": territory})
+    q = search_term(request)
+    full = StockMovement.objects.filter(territory=territory).stock_by_location_and_lot()
+    if q:
+        full = full.filter(
+            Q(lot__code__icontains=q) | Q(location__name__icontains=q) | Q(lot__recipe__name__icontains=q)
+        )
+    empties = (
+        StockMovement.objects.filter(territory=territory)
+        .empty()
+        .values("location__name", "jar_format__name")
+        .annotate(jars=Sum("quantity"))
+        .exclude(jars=0)
+        .order_by("location__name", "jar_format__volume_ml")
+    )
+    return render(
+        request,
+        "stock/overview.html",
+        {
+            "territory": territory,
+            "q": q,
+            "page": paginate(request, full),
+            "empties": empties,
+            "last_movements": _ledger(territory)[:LAST_MOVEMENTS],
+        },
+    )
+
+
+@territory_view()
+def movements(request, territory):
+    q = search_term(request)
+    kind = request.GET.get("kind", "")
+    rows = _ledger(territory)
+    if kind in MovementKind.values:
+        rows = rows.filter(kind=kind)
+    if q:
+        rows = rows.filter(Q(lot__code__icontains=q) | Q(location__name__icontains=q) | Q(reason__icontains=q))
+    return render(
+        request,
+        "stock/movements.html",
+        {"territory": territory, "q": q, "kind": kind, "kinds": MovementKind.choices, "page": paginate(request, rows)},
+    )
+
+
+def _form_page(request, territory, form_class, service, title, done):
+    """One small form, one service: on refusal, the message at its field and nothing written."""
+    initial = {key: value for key, value in request.GET.items() if key in form_class.base_fields}
+    form = form_class(request.POST or None, territory=territory, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("stock:overview", territory.slug)
+    return render(
+        request,
+        "stock/form.html",
+        {"territory": territory, "form": form, "title": title},
+        status=form_status(request),
+    )
+
+
+@territory_view()
+def move(request, territory):
+    return _form_page(
+        request,
+        territory,
+        MoveForm,
+        jars_move,
+        gettext_lazy("Déplacer des bocaux"),
+        _("Transfert enregistré."),
+    )
+
+
+@territory_view()
+def discard(request, territory):
+    return _form_page(
+        request,
+        territory,
+        DiscardForm,
+        jars_discard,
+        gettext_lazy("Bocaux cassés ou jetés"),
+        _("Sortie de stock enregistrée."),
+    )
+
+
+@territory_view()
+def deposit(request, territory):
+    return _form_page(
+        request,
+        territory,
+        DepositReturnForm,
+        deposit_return,
+        gettext_lazy("Bocaux vides rapportés"),
+        _("Retour de bocaux vides enregistré."),
+    )

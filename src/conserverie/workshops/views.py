@@ -1,8 +1,108 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
 from conserverie.core.staff import territory_view
+
+from .forms import CheckinForm, WorkshopForm
+from .models import Registration, Workshop
+from .services import registration_checkin, workshop_open
+
+# The form's start/end times carry the service's start/end errors.
+ALIASES = {"starts_at": "start_time", "ends_at": "end_time"}
 
 
 @territory_view()
-def list(request, territory):
-    return render(request, "core/placeholder.html", {"territory": territory})
+def workshop_list(request, territory):
+    q = search_term(request)
+    when = request.GET.get("when", "upcoming")
+    rows = Workshop.objects.filter(territory=territory).with_counts().select_related("site", "structure")
+    now = timezone.now()
+    if when == "upcoming":
+        rows = rows.filter(ends_at__gte=now).order_by("starts_at")
+    elif when == "past":
+        rows = rows.filter(ends_at__lt=now).order_by("-starts_at")
+    else:
+        when = "all"
+        rows = rows.order_by("-starts_at")
+    if q:
+        rows = rows.filter(
+            Q(title__icontains=q)
+            | Q(site__name__icontains=q)
+            | Q(site__city__icontains=q)
+            | Q(structure__name__icontains=q)
+        )
+    return render(
+        request,
+        "workshops/list.html",
+        {
+            "territory": territory,
+            "page": paginate(request, rows),
+            "q": q,
+            "when": when,
+            "when_choices": [("upcoming", _("À venir")), ("past", _("Passés")), ("all", _("Tous"))],
+        },
+    )
+
+
+@territory_view()
+def workshop_new(request, territory):
+    form = WorkshopForm(request.POST or None, territory=territory)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workshop = workshop_open(actor=request.user, territory=territory, **form.service_kwargs())
+        except ValidationError as exc:
+            add_service_errors(form, exc, aliases=ALIASES)
+        else:
+            messages.success(request, _("Atelier ouvert : %(w)s.") % {"w": workshop})
+            return redirect("workshops:detail", territory.slug, workshop.pk)
+    return render(request, "workshops/form.html", {"territory": territory, "form": form}, status=form_status(request))
+
+
+@territory_view()
+def workshop_detail(request, territory, pk):
+    workshop = get_object_or_404(
+        Workshop.objects.with_counts().select_related("site", "structure"), pk=pk, territory=territory
+    )
+    registrations = workshop.registrations.select_related("participant").order_by("created_at", "id")
+    return render(
+        request,
+        "workshops/detail.html",
+        {
+            "territory": territory,
+            "workshop": workshop,
+            "registrations": registrations,
+            "animators": workshop.animators.order_by("username"),
+            "recipes": workshop.planned_recipes.all(),
+            "lots": workshop.lots.select_related("recipe"),
+        },
+    )
+
+
+@require_POST
+@territory_view()
+def checkin(request, territory, pk, registration_pk):
+    registration = get_object_or_404(
+        Registration.objects.select_related("workshop__territory", "participant"),
+        pk=registration_pk,
+        workshop__pk=pk,
+        workshop__territory=territory,
+    )
+    form = CheckinForm(request.POST)
+    attended = form.cleaned_data["attended"] if form.is_valid() else True
+    try:
+        registration_checkin(actor=request.user, registration=registration, attended=attended)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if attended:
+            messages.success(request, _("%(p)s est présent·e.") % {"p": registration.participant.first_name})
+        else:
+            messages.info(request, _("%(p)s est noté·e absent·e.") % {"p": registration.participant.first_name})
+    return redirect("workshops:detail", territory.slug, pk)

@@ -1,0 +1,293 @@
+"""The recipe range and the pantry (bought sugar, salt, vinegar, oil…) with suppliers' lots.
+
+Schedules follow the rule the service enforces: pasteurisation (≤ 100 °C) only for acid products
+(pH limit ≤ 4.6), sterilisation above 100 °C for the others (ratatouille, soup, aubergine caviar).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from conserverie.recipes.models import HeatTreatment, PantryItem, PantryLot, Recipe
+from conserverie.recipes.services import FormatSpec, pantry_lot_receive, recipe_create, recipe_validate_schedule
+
+D = Decimal
+PASTEURISATION, STERILISATION = HeatTreatment.PASTEURISATION, HeatTreatment.STERILISATION
+
+# (name, allergens, invented supplier, kg received at once)
+PANTRY = [
+    ("Sucre de canne bio", [], "Coopérative Vrac Drôme", D("50")),
+    ("Sel gris", [], "Coopérative Vrac Drôme", D("10")),
+    ("Vinaigre de cidre", [], "Cidrerie des Coteaux", D("40")),
+    ("Huile d'olive vierge extra", [], "Moulin des Baronnies", D("20")),
+    ("Jus de citron bio", [], "Coopérative Vrac Drôme", D("10")),
+    ("Graines de moutarde", ["mustard"], "Épices du Vieux Port", D("2")),
+]
+
+
+@dataclass(frozen=True)
+class RecipeSpec:
+    code: str
+    name: str
+    ingredients: list  # (product or pantry name, kg per batch)
+    formats: list  # (jar ml, jars per batch, net weight g, treatment, °C, minutes)
+    months: tuple
+    ph_limit: Decimal | None = None
+    allergens: tuple = ()
+    shelf_life_days: int = 540
+    description: str = ""
+
+
+RECIPES = [
+    RecipeSpec(
+        "CTOM",
+        "Coulis de tomate au basilic",
+        [
+            ("Tomate", D("10")),
+            ("Oignon", D("0.5")),
+            ("Ail", D("0.1")),
+            ("Basilic", D("0.1")),
+            ("Huile d'olive vierge extra", D("0.2")),
+            ("Jus de citron bio", D("0.15")),
+            ("Sel gris", D("0.08")),
+        ],
+        [(375, 24, 350, PASTEURISATION, D("100"), 45), (750, 12, 720, PASTEURISATION, D("100"), 60)],
+        (7, 8, 9, 10),
+        ph_limit=D("4.4"),
+        description="Tomates mûres de fin de marché, acidifiées au citron.",
+    ),
+    RecipeSpec(
+        "RATA",
+        "Ratatouille",
+        [
+            ("Tomate", D("4")),
+            ("Courgette", D("3")),
+            ("Aubergine", D("2.5")),
+            ("Poivron", D("2")),
+            ("Oignon", D("1")),
+            ("Ail", D("0.15")),
+            ("Thym", D("0.05")),
+            ("Huile d'olive vierge extra", D("0.4")),
+            ("Sel gris", D("0.1")),
+        ],
+        [(375, 26, 350, STERILISATION, D("116"), 70)],
+        (8, 9),
+        shelf_life_days=730,
+        description="Légumes d'été cuits séparément puis réunis ; produit peu acide, stérilisé.",
+    ),
+    RecipeSpec(
+        "CABR",
+        "Confiture d'abricot",
+        [("Abricot", D("6")), ("Sucre de canne bio", D("3.6")), ("Jus de citron bio", D("0.1"))],
+        [(250, 26, 310, PASTEURISATION, D("90"), 10)],
+        (6, 7),
+        ph_limit=D("3.6"),
+    ),
+    RecipeSpec(
+        "CFRA",
+        "Confiture de fraise",
+        [("Fraise", D("5")), ("Sucre de canne bio", D("3")), ("Jus de citron bio", D("0.15"))],
+        [(250, 22, 310, PASTEURISATION, D("90"), 10)],
+        (5, 6),
+        ph_limit=D("3.5"),
+    ),
+    RecipeSpec(
+        "CCER",
+        "Confiture de cerise",
+        [("Cerise", D("5")), ("Sucre de canne bio", D("3")), ("Jus de citron bio", D("0.1"))],
+        [(250, 22, 310, PASTEURISATION, D("90"), 10)],
+        (6,),
+        ph_limit=D("3.7"),
+    ),
+    RecipeSpec(
+        "CPRU",
+        "Confiture de prune",
+        [("Prune", D("6")), ("Sucre de canne bio", D("3.5"))],
+        [(250, 26, 310, PASTEURISATION, D("90"), 10)],
+        (8, 9),
+        ph_limit=D("3.5"),
+    ),
+    RecipeSpec(
+        "CPEC",
+        "Pêches au sirop léger",
+        [("Pêche", D("7")), ("Sucre de canne bio", D("1.2"))],
+        [(750, 10, 700, PASTEURISATION, D("95"), 25)],
+        (7, 8),
+        ph_limit=D("4.0"),
+    ),
+    RecipeSpec(
+        "CPOM",
+        "Compote pomme-poire",
+        [("Pomme", D("7")), ("Poire", D("3")), ("Sucre de canne bio", D("0.5"))],
+        [(375, 24, 360, PASTEURISATION, D("95"), 20), (750, 12, 720, PASTEURISATION, D("95"), 30)],
+        (9, 10, 11, 12),
+        ph_limit=D("3.8"),
+    ),
+    RecipeSpec(
+        "CHUT",
+        "Chutney de courge à la moutarde",
+        [
+            ("Courge butternut", D("5")),
+            ("Oignon", D("1.5")),
+            ("Pomme", D("1.5")),
+            ("Vinaigre de cidre", D("1.2")),
+            ("Sucre de canne bio", D("1")),
+            ("Graines de moutarde", D("0.05")),
+            ("Sel gris", D("0.05")),
+        ],
+        [(250, 30, 260, PASTEURISATION, D("100"), 20)],
+        (9, 10, 11, 12),
+        ph_limit=D("4.0"),
+        allergens=("mustard",),
+    ),
+    RecipeSpec(
+        "SOUP",
+        "Soupe de potiron au céleri",
+        [
+            ("Potiron", D("6")),
+            ("Céleri-rave", D("1.5")),
+            ("Carotte", D("1.5")),
+            ("Oignon", D("1")),
+            ("Poireau", D("1")),
+            ("Huile d'olive vierge extra", D("0.1")),
+            ("Sel gris", D("0.08")),
+        ],
+        [(750, 14, 720, STERILISATION, D("116"), 75)],
+        (10, 11, 12),
+        allergens=("celery",),
+        shelf_life_days=730,
+    ),
+    RecipeSpec(
+        "PICK",
+        "Pickles courgette-concombre",
+        [
+            ("Courgette", D("3")),
+            ("Concombre", D("3")),
+            ("Carotte", D("1")),
+            ("Oignon", D("0.5")),
+            ("Vinaigre de cidre", D("2.5")),
+            ("Sucre de canne bio", D("0.5")),
+            ("Sel gris", D("0.15")),
+            ("Graines de moutarde", D("0.03")),
+        ],
+        [(375, 22, 330, PASTEURISATION, D("85"), 15)],
+        (6, 7, 8),
+        ph_limit=D("3.8"),
+        allergens=("mustard",),
+    ),
+    RecipeSpec(
+        "CAUB",
+        "Caviar d'aubergine",
+        [
+            ("Aubergine", D("8")),
+            ("Ail", D("0.2")),
+            ("Huile d'olive vierge extra", D("0.6")),
+            ("Jus de citron bio", D("0.2")),
+            ("Sel gris", D("0.08")),
+        ],
+        [(250, 24, 220, STERILISATION, D("116"), 60)],
+        (8, 9),
+        shelf_life_days=730,
+    ),
+    RecipeSpec(
+        "CFIG",
+        "Confiture de figue aux noix",
+        [("Figue", D("5")), ("Noix", D("0.5")), ("Sucre de canne bio", D("2.5")), ("Jus de citron bio", D("0.1"))],
+        [(250, 22, 310, PASTEURISATION, D("90"), 10)],
+        (9, 10),
+        ph_limit=D("4.0"),
+        allergens=("nuts",),
+    ),
+    RecipeSpec(
+        "BETT",
+        "Betteraves au vinaigre",
+        [
+            ("Betterave", D("6")),
+            ("Oignon", D("0.5")),
+            ("Vinaigre de cidre", D("2")),
+            ("Sucre de canne bio", D("0.4")),
+            ("Sel gris", D("0.1")),
+        ],
+        [(375, 20, 340, PASTEURISATION, D("100"), 30)],
+        (4, 5),
+        ph_limit=D("4.0"),
+    ),
+    RecipeSpec(
+        "RHUB",
+        "Compote pomme-rhubarbe",
+        [("Pomme", D("5")), ("Rhubarbe", D("4")), ("Sucre de canne bio", D("1"))],
+        [(375, 24, 350, PASTEURISATION, D("95"), 20)],
+        (4, 5, 6),
+        ph_limit=D("3.4"),
+    ),
+]
+
+
+def create_pantry(*, territory, names=None) -> dict[str, PantryItem]:
+    return {
+        name: PantryItem.objects.create(territory=territory, name=name, allergens=allergens)
+        for name, allergens, _supplier, _kg in PANTRY
+        if names is None or name in names
+    }
+
+
+def create_recipes(*, actor, territory, products, pantry, jars, specs=RECIPES) -> dict[str, Recipe]:
+    """Create each recipe through the service, then sign its schedule off as the coordinator would."""
+    recipes = {}
+    for spec in specs:
+        ingredients = [(pantry.get(name) or products[name], kg) for name, kg in spec.ingredients]
+        formats = [
+            FormatSpec(jars[ml], n, g, treatment, temp, minutes) for ml, n, g, treatment, temp, minutes in spec.formats
+        ]
+        recipe = recipe_create(
+            actor=actor,
+            territory=territory,
+            code=spec.code,
+            name=spec.name,
+            ingredients=ingredients,
+            formats=formats,
+            shelf_life_days=spec.shelf_life_days,
+            ph_limit=spec.ph_limit,
+            allergens=list(spec.allergens),
+            description=spec.description,
+        )
+        recipes[spec.code] = recipe_validate_schedule(actor=actor, recipe=recipe)
+    return recipes
+
+
+class Pantry:
+    """Bought ingredients on the shelf; a new supplier lot arrives when the current one runs short."""
+
+    def __init__(self, *, actor, territory, items, rng):
+        self.actor, self.territory, self.items, self.rng = actor, territory, items, rng
+        self.current: dict[str, list] = {}  # name -> [PantryLot, kg left]
+        self.size = {name: kg for name, _a, _s, kg in PANTRY}
+        self.supplier = {name: supplier for name, _a, supplier, _kg in PANTRY}
+
+    def _receive(self, name: str, day: date) -> None:
+        received_on = day - timedelta(days=self.rng.randint(3, 10))
+        lot = pantry_lot_receive(
+            actor=self.actor,
+            territory=self.territory,
+            item=self.items[name],
+            supplier=self.supplier[name],
+            supplier_lot=f"L{received_on:%y%m}-{self.rng.randint(100, 999)}",
+            kg=self.size[name],
+            received_on=received_on,
+            best_before=received_on + timedelta(days=540),
+        )
+        self.current[name] = [lot, lot.kg]
+
+    def take(self, name: str, kg: Decimal, day: date) -> tuple[PantryLot, Decimal]:
+        if name not in self.current or self.current[name][1] < kg:
+            self._receive(name, day)
+        self.current[name][1] -= kg
+        return self.current[name][0], kg
+
+
+def pantry_names() -> set[str]:
+    return {name for name, _a, _s, _kg in PANTRY}
+
+
+def recipe_spec(code: str) -> RecipeSpec:
+    return next(spec for spec in RECIPES if spec.code == code)

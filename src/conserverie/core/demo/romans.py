@@ -1,0 +1,59 @@
+"""The Romans-sur-Isère territory: places, accounts, farms, recipes, people, then its 2026 season."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from conserverie.producers.services import offer_accept
+from conserverie.territories.models import Role
+
+from .accounts import create_account
+from .context import DemoContext
+from .farms import create_farms, ensure_products
+from .people import ROMANS_NEIGHBOURHOODS, create_participants, register
+from .places import create_places
+from .recipes import RECIPES, Pantry, create_pantry, create_recipes
+from .season import Season, season_slots, upcoming_slots
+
+PRODUCER_FARM = "Ferme du Grand Chêne"
+
+
+def _open_offers(ctx, season) -> None:
+    """Offers of the coming days, so the offers page has something to decide on."""
+    rng, month = ctx.rng, ctx.today.month
+    in_season = [p for p in ctx.products.values() if str(month) in p.months.split(",") and p.pk in ctx.growers]
+    for index, product in enumerate(rng.sample(in_season, min(5, len(in_season)))):
+        farm = rng.choice(ctx.growers[product.pk])
+        offer = season.pool.declare(farm, product, Decimal(rng.randint(15, 80)), ctx.today + timedelta(days=5))
+        if index % 2:
+            offer_accept(actor=ctx.coordinator, offer=offer)
+
+
+def build_romans(rng, today) -> DemoContext:
+    places = create_places(rng)
+    territory = places.territory
+    coordinator = create_account("coordination", territory, Role.COORDINATOR)
+    animator = create_account("animation", territory, Role.ANIMATOR)
+    ctx = DemoContext(places=places, coordinator=coordinator, animator=animator, rng=rng, today=today)
+    ctx.products = ensure_products()
+    farms, ctx.growers = create_farms(actor=coordinator, territory=territory, products=ctx.products, rng=rng)
+    ctx.producer_farm = farms[PRODUCER_FARM]
+    ctx.producer_user = create_account("producteur", territory, Role.PRODUCER, producer=ctx.producer_farm)
+    create_account("benevole", territory, Role.VOLUNTEER)
+    create_account("lecture", territory, Role.VIEWER)
+    pantry = create_pantry(territory=territory)
+    ctx.recipes = create_recipes(
+        actor=coordinator, territory=territory, products=ctx.products, pantry=pantry, jars=places.jars
+    )
+    ctx.recipe_months = {spec.code: spec.months for spec in RECIPES}
+    ctx.pantry = Pantry(actor=coordinator, territory=territory, items=pantry, rng=rng)
+    ctx.participants = create_participants(
+        territory=territory, rng=rng, count=140, neighbourhoods=ROMANS_NEIGHBOURHOODS
+    )
+    ctx.non_conforming_at, ctx.blocked_at = 17, 41
+    season = Season(ctx)
+    season.play_all(season_slots(places))
+    for slot in upcoming_slots(places, today):
+        workshop, _recipes = season.open(slot)
+        register(ctx, workshop, full=slot.site.priority_area and rng.random() < 0.5)
+    _open_offers(ctx, season)
+    return ctx

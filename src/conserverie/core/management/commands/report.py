@@ -1,0 +1,110 @@
+"""`conserverie report`: a territory's figures for a period, in French for a person or as JSON for a script."""
+
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from conserverie.core.figures import territory_figures
+from conserverie.territories.models import Territory
+
+# (key of Figures.as_json(), label, unit): the order a person reads the season in.
+LINES = [
+    ("kg_collected", gettext_lazy("Kilos collectés"), "kg"),
+    ("kg_processed", gettext_lazy("Kilos transformés"), "kg"),
+    ("kg_given_raw", gettext_lazy("Kilos donnés en brut"), "kg"),
+    ("kg_lost", gettext_lazy("Kilos perdus"), "kg"),
+    ("kg_in_stock", gettext_lazy("Kilos bruts en stock"), "kg"),
+    ("jars_produced", gettext_lazy("Bocaux produits"), ""),
+    ("jars_given", gettext_lazy("Bocaux cédés aux participants"), ""),
+    ("jars_sold", gettext_lazy("Bocaux vendus"), ""),
+    ("jars_internal", gettext_lazy("Bocaux en usage interne"), ""),
+    ("jars_discarded", gettext_lazy("Bocaux jetés ou cassés"), ""),
+    ("jars_in_stock", gettext_lazy("Bocaux en stock"), ""),
+    ("empty_jars_returned", gettext_lazy("Bocaux vides rapportés"), ""),
+    ("workshops", gettext_lazy("Ateliers"), ""),
+    ("participants", gettext_lazy("Personnes présentes aux ateliers"), ""),
+    ("households", gettext_lazy("Foyers touchés"), ""),
+    ("priority_area_share", gettext_lazy("Part des foyers en quartier prioritaire"), "%"),
+    ("deposit_return_rate", gettext_lazy("Taux de retour des bocaux consignés"), "%"),
+]
+
+
+def french_number(value, decimals: int = 1) -> str:
+    """1234.5 -> "1 234,5": the French format of the web pages (grouped thousands, decimal comma)."""
+    with translation.override("fr"):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return number_format(value, use_l10n=True, force_grouping=True)
+        return number_format(round(float(value), decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def _format(value, unit: str) -> str:
+    if unit == "%":
+        return f"{french_number(value * 100)} %"
+    if unit:
+        return f"{french_number(value)} {unit}"
+    return french_number(value)
+
+
+def _parse_day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("Date invalide pour %(option)s : « %(text)s » (format attendu AAAA-MM-JJ).")
+            % {"option": option, "text": text}
+        ) from None
+
+
+class Command(BaseCommand):
+    help = _("Affiche les chiffres d'un territoire sur une période (ou en JSON avec --json).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--territory", required=True, help=_("Identifiant du territoire, par ex. romans."))
+        parser.add_argument("--from", dest="date_from", help=_("Premier jour inclus (AAAA-MM-JJ)."))
+        parser.add_argument("--to", dest="date_to", help=_("Dernier jour inclus (AAAA-MM-JJ)."))
+        parser.add_argument("--json", action="store_true", help=_("Sortie JSON, pour un script."))
+
+    def handle(self, *args, territory, date_from, date_to, json: bool, **options):
+        place = Territory.objects.filter(slug=territory).first()
+        if place is None:
+            raise CommandError(_("Territoire inconnu : « %(slug)s ».") % {"slug": territory})
+        start, end = _parse_day(date_from, "--from"), _parse_day(date_to, "--to")
+        if start and end and start > end:
+            raise CommandError(_("La date de début (--from) doit précéder la date de fin (--to)."))
+        figures = territory_figures(place, start, end)
+        if json:
+            self.stdout.write(_dumps(figures.as_json()))
+        else:
+            self.stdout.write(self._text(place, figures))
+
+    def _text(self, place, figures) -> str:
+        data = figures.as_json()
+        if figures.date_from or figures.date_to:
+            period = _("du %(start)s au %(end)s") % {
+                "start": f"{figures.date_from:%d/%m/%Y}" if figures.date_from else "…",
+                "end": f"{figures.date_to:%d/%m/%Y}" if figures.date_to else "…",
+            }
+        else:
+            period = _("toute la période")
+        lines = [_("Bilan de %(name)s — %(period)s") % {"name": place.name, "period": period}, ""]
+        width = max(len(str(label)) for _key, label, _unit in LINES)
+        for key, label, unit in LINES:
+            lines.append(f"{str(label):<{width}}  {_format(data[key], unit)}")
+        lines.append("")
+        if figures.mass_balance_ok:
+            lines.append(_("Bilan matière juste : chaque kilo et chaque bocal est retrouvé."))
+        else:
+            lines.append(_("Bilan matière à vérifier :"))
+            lines += [f"  - {problem}" for problem in figures.mass_balance_problems]
+        return "\n".join(lines)
+
+
+def _dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

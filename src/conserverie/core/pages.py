@@ -1,0 +1,106 @@
+"""Small helpers the staff pages share: search, paging, and a service's refusal put back on the form."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+
+PER_PAGE = 25
+
+
+def search_term(request) -> str:
+    return request.GET.get("q", "").strip()[:100]
+
+
+def paginate(request, queryset, per_page: int = PER_PAGE, param: str = "page"):
+    """The requested page (an out-of-range or junk number gives the nearest valid page)."""
+    return Paginator(queryset, per_page).get_page(request.GET.get(param))
+
+
+def query_string(request, **changes) -> str:
+    """The current GET parameters with `changes` applied, for paging and filter links."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+def error_items(exc: ValidationError):
+    """(field or None, message) pairs of a service's ValidationError."""
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            for message in messages:
+                yield (None if field == "__all__" else field), message
+    else:
+        for message in exc.messages:
+            yield None, message
+
+
+def add_service_errors(form, exc: ValidationError, aliases: dict | None = None) -> list[tuple]:
+    """Put the service's messages on `form`, at the field they name when the form has it.
+
+    `aliases` maps a service's field name to the form's (`day` → `produced_on`). Returns the
+    (field, message) pairs the form has no field for, so a page can show them next to a section.
+    """
+    aliases = aliases or {}
+    leftovers = []
+    for field, message in error_items(exc):
+        target = aliases.get(field, field)
+        if target in form.fields:
+            form.add_error(target, message)
+        else:
+            leftovers.append((field, message))
+    return leftovers
+
+
+def add_row_error(row_forms, field: str, message: str, key: str = "lot") -> None:
+    """Put a message on the row whose record (by `key`, a code appearing in the message) it names.
+
+    Falls back to the first filled row, then to the first row.
+    """
+    filled = [f for f in row_forms if getattr(f, "cleaned_data", None)]
+    target = None
+    for row in filled:
+        record = row.cleaned_data.get(key)
+        code = getattr(record, "code", None)
+        if code and code in message:
+            target = row
+            break
+    if target is None:
+        target = filled[0] if filled else (row_forms[0] if row_forms else None)
+    if target is None:
+        return
+    target.add_error(field if field in target.fields else None, message)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class KgInput(forms.NumberInput):
+    """A number pad on a phone, decimals allowed."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "decimal", "step": "0.01", "min": "0", **(attrs or {})})
+
+
+class CountInput(forms.NumberInput):
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "numeric", "step": "1", "min": "0", **(attrs or {})})
+
+
+def form_status(request) -> int:
+    """A page re-rendered after a POST shows a refusal: 422, so scripts and tests can tell."""
+    return 422 if request.method == "POST" else 200

@@ -1,0 +1,40 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Distribution, DistributionLine
+
+
+class DistributionLineInline(admin.TabularInline):
+    """Lines are read-only: their jars left the ledger through the service (a fix is a reversing movement)."""
+
+    model = DistributionLine
+    extra = 0
+    can_delete = False
+    fields = ["lot", "jar_format", "quantity", "unit_price_eur", "deposit_eur"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Distribution)
+class DistributionAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "kind", "location", "payment_mode", "structure", "partner", "territory"]
+    list_filter = ["territory", "kind", "payment_mode"]
+    search_fields = ["partner", "note", "participant__first_name", "lines__lot__code"]
+    date_hierarchy = "date"
+    raw_id_fields = ["participant", "workshop", "created_by"]
+    list_select_related = ["location", "structure", "territory"]
+    inlines = [DistributionLineInline]
+
+
+@admin.register(DistributionLine)
+class DistributionLineAdmin(SimpleHistoryAdmin):
+    list_display = ["distribution", "lot", "jar_format", "quantity", "unit_price_eur", "deposit_eur"]
+    list_filter = ["distribution__territory", "distribution__kind"]
+    search_fields = ["lot__code"]
+    raw_id_fields = ["distribution", "lot"]
+    list_select_related = ["distribution", "lot", "jar_format"]
+
+    def has_add_permission(self, request):
+        return False

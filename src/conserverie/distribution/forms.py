@@ -1,0 +1,81 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from conserverie.core.pages import CountInput, DateInput, KgInput
+from conserverie.production.models import ProductionLot
+from conserverie.stock.forms import LotChoiceField
+from conserverie.stock.models import JarFormat, Location
+from conserverie.territories.models import Structure
+from conserverie.workshops.models import Participant, Workshop
+
+from .models import Distribution, PaymentMode
+
+
+class ParticipantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.first_name} #{obj.pk}" + (f" — {obj.neighbourhood}" if obj.neighbourhood else "")
+
+
+class DistributionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=Distribution.Kind.choices, widget=forms.RadioSelect)
+    location = forms.ModelChoiceField(label=_("Bocaux pris à"), queryset=Location.objects.none())
+    day = forms.DateField(label=_("Date"), widget=DateInput)
+    participant = ParticipantChoiceField(
+        label=_("Participant"),
+        queryset=Participant.objects.none(),
+        required=False,
+        help_text=_("Pour une cession à un participant."),
+    )
+    structure = forms.ModelChoiceField(
+        label=_("Structure bénéficiaire"),
+        queryset=Structure.objects.none(),
+        required=False,
+        help_text=_("Pour l'usage interne d'une structure."),
+    )
+    partner = forms.CharField(
+        label=_("Partenaire"), required=False, max_length=120, help_text=_("Pour un don à un partenaire.")
+    )
+    workshop = forms.ModelChoiceField(label=_("Atelier"), queryset=Workshop.objects.none(), required=False)
+    payment_mode = forms.ChoiceField(label=_("Paiement"), choices=PaymentMode.choices, initial=PaymentMode.CASH)
+    note = forms.CharField(label=_("Remarque"), required=False, max_length=250)
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(territory=territory)
+        self.fields["participant"].queryset = Participant.objects.filter(territory=territory)
+        self.fields["structure"].queryset = Structure.objects.filter(territory=territory)
+        self.fields["workshop"].queryset = (
+            Workshop.objects.filter(territory=territory)
+            .exclude(status=Workshop.Status.CANCELLED)
+            .order_by("-starts_at")
+        )
+        self.fields["day"].initial = timezone.localdate()
+        self.fields["kind"].initial = Distribution.Kind.PARTICIPANT
+        self.fields["location"].initial = (
+            Location.objects.filter(territory=territory, kind=Location.Kind.TRUCK).values_list("pk", flat=True).first()
+        )
+
+
+class LineForm(forms.Form):
+    lot = LotChoiceField(label=_("Lot"), queryset=ProductionLot.objects.none())
+    jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
+    quantity = forms.IntegerField(label=_("Bocaux"), min_value=0, widget=CountInput)
+    unit_price_eur = forms.DecimalField(
+        label=_("Prix unitaire (€)"), max_digits=6, decimal_places=2, min_value=0, initial=0, widget=KgInput
+    )
+
+    def __init__(self, *args, territory, default_format=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jar_format"].initial = default_format
+        self.fields["lot"].queryset = (
+            ProductionLot.objects.filter(territory=territory).select_related("recipe").order_by("-produced_on", "-id")
+        )
+        self.fields["jar_format"].queryset = JarFormat.objects.filter(territory=territory)
+
+    def has_changed(self):
+        # A line is a lot or a number of jars: the preselected format and the price's 0 alone are not.
+        return any(name in self.changed_data for name in ("lot", "quantity"))
+
+
+LineFormSet = forms.formset_factory(LineForm, extra=3)

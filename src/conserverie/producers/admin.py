@@ -1,0 +1,28 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Producer, Product, SurplusOffer
+
+
+@admin.register(Producer)
+class ProducerAdmin(admin.ModelAdmin):
+    list_display = ["name", "commune", "distance_km", "organic_certified", "certification_expiry", "is_active"]
+    list_filter = ["territory", "organic_certified", "is_active"]
+    search_fields = ["name", "commune", "networks"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "shelf_life_days", "months"]
+    list_filter = ["category"]
+    search_fields = ["name"]
+
+
+@admin.register(SurplusOffer)
+class SurplusOfferAdmin(SimpleHistoryAdmin):
+    list_display = ["product", "producer", "kg_estimated", "grade", "mode", "available_from", "status"]
+    list_filter = ["territory", "status", "grade", "mode"]
+    search_fields = ["producer__name", "product__name", "note"]
+    date_hierarchy = "available_from"
+    raw_id_fields = ["producer", "created_by"]
+    list_select_related = ["product", "producer"]

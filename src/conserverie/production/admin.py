@@ -1,0 +1,76 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from conserverie.sourcing.models import RawLotMovement
+
+from .models import HeatTreatmentRecord, PantryUse, ProductionLot
+
+
+class RawInputInline(admin.TabularInline):
+    """Genealogy (§4.3), read-only: raw kilos are drawn through the services."""
+
+    model = RawLotMovement
+    fk_name = "production_lot"
+    verbose_name_plural = "lots bruts utilisés"
+    extra = 0
+    can_delete = False
+    fields = ["raw_lot", "kind", "kg", "day"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PantryUseInline(admin.TabularInline):
+    model = PantryUse
+    extra = 0
+    can_delete = False
+    fields = ["pantry_lot", "kg"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class HeatTreatmentInline(admin.TabularInline):
+    model = HeatTreatmentRecord
+    extra = 0
+    can_delete = False
+    fields = ["jar_format", "treatment", "temperature_c", "minutes", "within_limits", "operator", "recorded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProductionLot)
+class ProductionLotAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "recipe", "produced_on", "best_before", "status", "workshop", "territory"]
+    list_filter = ["territory", "status", "recipe"]
+    search_fields = ["code", "recipe__name", "status_reason"]
+    date_hierarchy = "produced_on"
+    readonly_fields = ["code", "recipe", "recipe_snapshot", "produced_on", "created_by", "created_at"]
+    raw_id_fields = ["workshop"]
+    list_select_related = ["recipe", "workshop", "territory"]
+    inlines = [RawInputInline, PantryUseInline, HeatTreatmentInline]
+
+
+@admin.register(HeatTreatmentRecord)
+class HeatTreatmentRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["lot", "jar_format", "treatment", "temperature_c", "minutes", "within_limits", "operator"]
+    list_filter = ["treatment", "within_limits", "lot__territory"]
+    search_fields = ["lot__code"]
+    raw_id_fields = ["lot", "operator"]
+    list_select_related = ["lot", "jar_format", "operator"]
+
+
+@admin.register(PantryUse)
+class PantryUseAdmin(admin.ModelAdmin):
+    list_display = ["lot", "pantry_lot", "kg"]
+    list_filter = ["lot__territory"]
+    search_fields = ["lot__code", "pantry_lot__supplier_lot", "pantry_lot__item__name"]
+    raw_id_fields = ["lot", "pantry_lot"]
+    list_select_related = ["lot", "pantry_lot__item"]

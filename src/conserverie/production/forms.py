@@ -1,0 +1,146 @@
+from django import forms
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from conserverie.core.pages import CountInput, DateInput, KgInput
+from conserverie.recipes.models import PantryLot, Recipe
+from conserverie.sourcing.models import RawLot
+from conserverie.stock.models import JarFormat, Location
+from conserverie.workshops.models import Workshop
+
+from .services import TreatmentReading
+
+
+class RawLotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(code)s — %(product)s, %(farm)s — reste %(kg)s kg") % {
+            "code": obj.code,
+            "product": obj.product.name,
+            "farm": obj.producer.name,
+            "kg": number_format(obj.kg_left, decimal_pos=2),
+        }
+
+
+class PantryLotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(item)s — %(supplier)s, lot %(lot)s — reste %(kg)s kg") % {
+            "item": obj.item.name,
+            "supplier": obj.supplier,
+            "lot": obj.supplier_lot,
+            "kg": number_format(obj.kg_left, decimal_pos=3),
+        }
+
+
+class LotForm(forms.Form):
+    """The lot itself; one row of jars and heat-treatment reading per jar format of the territory."""
+
+    recipe = forms.ModelChoiceField(label=_("Recette"), queryset=Recipe.objects.none())
+    workshop = forms.ModelChoiceField(label=_("Atelier"), queryset=Workshop.objects.none(), required=False)
+    produced_on = forms.DateField(label=_("Fabriqué le"), widget=DateInput)
+    location = forms.ModelChoiceField(
+        label=_("Bocaux rangés à"), queryset=Location.objects.none(), help_text=_("Où les bocaux pleins sont posés.")
+    )
+    batches = forms.IntegerField(label=_("Fournées"), min_value=1, initial=1, widget=CountInput)
+    ph_measured = forms.DecimalField(
+        label=_("pH mesuré"), max_digits=3, decimal_places=1, required=False, min_value=0, max_value=14, widget=KgInput
+    )
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipe"].queryset = Recipe.objects.filter(territory=territory).producible()
+        self.fields["workshop"].queryset = (
+            Workshop.objects.filter(territory=territory)
+            .exclude(status=Workshop.Status.CANCELLED)
+            .order_by("-starts_at")
+        )
+        self.fields["location"].queryset = Location.objects.filter(territory=territory)
+        self.fields["produced_on"].initial = timezone.localdate()
+        self.jar_formats = list(JarFormat.objects.filter(territory=territory))
+        for fmt in self.jar_formats:
+            self.fields[f"jars_{fmt.pk}"] = forms.IntegerField(
+                label=_("Bocaux %(format)s remplis") % {"format": fmt.name},
+                required=False,
+                min_value=0,
+                widget=CountInput,
+            )
+            self.fields[f"temp_{fmt.pk}"] = forms.DecimalField(
+                label=_("Température relevée (°C)"),
+                required=False,
+                max_digits=4,
+                decimal_places=1,
+                widget=KgInput(attrs={"step": "0.1"}),
+            )
+            self.fields[f"minutes_{fmt.pk}"] = forms.IntegerField(
+                label=_("Durée de maintien (min)"), required=False, min_value=0, widget=CountInput
+            )
+
+    def format_rows(self):
+        for fmt in self.jar_formats:
+            yield fmt, self[f"jars_{fmt.pk}"], self[f"temp_{fmt.pk}"], self[f"minutes_{fmt.pk}"]
+
+    def clean(self):
+        data = super().clean()
+        for fmt in self.jar_formats:
+            temp, minutes = data.get(f"temp_{fmt.pk}"), data.get(f"minutes_{fmt.pk}")
+            if (temp is None) != (minutes is None):
+                missing = f"minutes_{fmt.pk}" if minutes is None else f"temp_{fmt.pk}"
+                self.add_error(missing, _("Indiquez la température et la durée, ou aucune des deux."))
+        return data
+
+    def outputs(self) -> dict:
+        """Jars per format; a blank row is skipped, a typed zero goes to the service, which refuses it."""
+        return {
+            fmt: self.cleaned_data[f"jars_{fmt.pk}"]
+            for fmt in self.jar_formats
+            if self.cleaned_data.get(f"jars_{fmt.pk}") is not None
+        }
+
+    def treatments(self) -> list:
+        return [
+            TreatmentReading(fmt, self.cleaned_data[f"temp_{fmt.pk}"], self.cleaned_data[f"minutes_{fmt.pk}"])
+            for fmt in self.jar_formats
+            if self.cleaned_data.get(f"temp_{fmt.pk}") is not None
+        ]
+
+
+class RawInputForm(forms.Form):
+    raw_lot = RawLotChoiceField(label=_("Lot brut"), queryset=RawLot.objects.none())
+    kg = forms.DecimalField(label=_("kg utilisés"), max_digits=8, decimal_places=2, min_value=0, widget=KgInput)
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["raw_lot"].queryset = (
+            RawLot.objects.filter(territory=territory)
+            .in_stock()
+            .select_related("product", "producer")
+            .order_by("use_before", "code")  # the most urgent first
+        )
+
+
+class PantryInputForm(forms.Form):
+    pantry_lot = PantryLotChoiceField(label=_("Lot d'épicerie"), queryset=PantryLot.objects.none())
+    kg = forms.DecimalField(label=_("kg utilisés"), max_digits=8, decimal_places=3, min_value=0, widget=KgInput)
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pantry_lot"].queryset = (
+            PantryLot.objects.filter(territory=territory).with_balance().filter(kg_left__gt=0).select_related("item")
+        )
+
+
+RawInputFormSet = forms.formset_factory(RawInputForm, extra=3)
+PantryInputFormSet = forms.formset_factory(PantryInputForm, extra=2)
+
+
+class ReleaseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Action corrective ou remarque"),
+        required=False,
+        max_length=250,
+        help_text=_("Obligatoire pour libérer un lot non conforme ou bloqué."),
+    )
+
+
+class BlockForm(forms.Form):
+    reason = forms.CharField(label=_("Pourquoi bloquer ce lot ?"), required=False, max_length=250)

@@ -1,0 +1,50 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from conserverie.core.admin_tools import ReadOnlyLedgerAdmin
+
+from .models import CollectionRound, RawLot, RawLotMovement
+
+
+@admin.register(CollectionRound)
+class CollectionRoundAdmin(admin.ModelAdmin):
+    list_display = ["date", "territory", "vehicle", "km"]
+    list_filter = ["territory"]
+    date_hierarchy = "date"
+
+
+class RawLotMovementInline(admin.TabularInline):
+    """Read-only: kilos leave a raw lot through the services (append-only, §4.5)."""
+
+    model = RawLotMovement
+    fk_name = "raw_lot"
+    extra = 0
+    can_delete = False
+    fields = ["day", "kind", "kg", "production_lot", "reason", "created_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RawLot)
+class RawLotAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "product", "producer", "kg", "collected_on", "use_before", "grade"]
+    list_filter = ["territory", "product", "grade"]
+    search_fields = ["code", "producer__name", "product__name"]
+    date_hierarchy = "collected_on"
+    raw_id_fields = ["producer", "offer", "collection_round", "recorded_by"]
+    list_select_related = ["product", "producer"]
+    inlines = [RawLotMovementInline]
+
+
+@admin.register(RawLotMovement)
+class RawLotMovementAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["raw_lot", "kind", "kg", "day", "production_lot", "reason", "created_by"]
+    list_filter = ["kind", "raw_lot__territory"]
+    search_fields = ["raw_lot__code", "production_lot__code", "reason"]
+    date_hierarchy = "day"
+    list_select_related = ["raw_lot", "production_lot", "created_by"]

@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from .models import Membership, Site, Structure, Territory, Vehicle
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    raw_id_fields = ["producer"]
+
+
+@admin.register(Territory)
+class TerritoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "slug", "organisation", "radius_km"]
+    search_fields = ["name", "code", "slug", "organisation"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Structure)
+class StructureAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "city", "priority_area", "territory"]
+    list_filter = ["territory", "kind", "priority_area"]
+    search_fields = ["name", "city", "address"]
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "city", "priority_area", "structure", "territory"]
+    list_filter = ["territory", "kind", "priority_area"]
+    search_fields = ["name", "city", "address"]
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(admin.ModelAdmin):
+    list_display = ["name", "plate", "capacity_kg", "territory"]
+    list_filter = ["territory"]
+    search_fields = ["name", "plate"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "territory", "role", "producer"]
+    list_filter = ["territory", "role"]
+    search_fields = ["user__username", "user__email", "producer__name"]
+    autocomplete_fields = ["user"]
+    raw_id_fields = ["producer"]

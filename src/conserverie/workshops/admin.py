@@ -1,0 +1,39 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Participant, Registration, Workshop
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+    raw_id_fields = ["participant"]
+    fields = ["participant", "party_size", "status", "attended", "walk_in"]
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "starts_at", "site", "structure", "capacity", "status", "territory"]
+    list_filter = ["territory", "status", "site__kind"]
+    search_fields = ["title", "site__name", "structure__name"]
+    date_hierarchy = "starts_at"
+    filter_horizontal = ["animators", "planned_recipes"]
+    raw_id_fields = ["created_by"]
+    list_select_related = ["site", "structure", "territory"]
+    inlines = [RegistrationInline]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(SimpleHistoryAdmin):
+    list_display = ["first_name", "neighbourhood", "household_size", "priority_area", "consent_at", "territory"]
+    list_filter = ["territory", "priority_area"]
+    search_fields = ["first_name", "neighbourhood", "email", "phone"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(SimpleHistoryAdmin):
+    list_display = ["participant", "workshop", "party_size", "status", "attended", "walk_in", "created_at"]
+    list_filter = ["status", "attended", "walk_in", "workshop__territory"]
+    search_fields = ["participant__first_name", "workshop__title"]
+    raw_id_fields = ["participant", "workshop"]
+    list_select_related = ["participant", "workshop"]

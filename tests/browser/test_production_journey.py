@@ -1,0 +1,89 @@
+"""An animator, on the truck's tablet, logs in and records a production lot: a real browser, a real server."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conserverie.production.models import ProductionLot
+from conserverie.territories.models import Role
+
+from ..conftest import DAY, make_user
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
+PASSWORD = "Bocaux-de-tomates-2026"
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "dashboard.png"
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium absent: apt-get install chromium (required in CI)")
+        pytest.skip("chromium absent: apt-get install chromium")
+    # Sync Playwright runs an event loop in this thread: let the test's own ORM calls through.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    # A tablet in landscape: the truck's screen.
+    context = browser.new_context(viewport={"width": 1180, "height": 820}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def test_animator_records_a_production_lot(live_server, chain, page):
+    from playwright.sync_api import expect
+
+    user = make_user("animatrice", chain.territory, Role.ANIMATOR)
+    user.set_password(PASSWORD)
+    user.save()
+
+    page.goto(f"{live_server.url}/connexion/")
+    page.fill("#id_username", "animatrice")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Entrer").click()
+    expect(page.get_by_role("heading", name="Tableau de bord · Romans")).to_be_visible()
+
+    page.get_by_role("link", name="Production").click()
+    expect(page.get_by_role("heading", name="Lots de production")).to_be_visible()
+    page.get_by_role("link", name="Enregistrer un lot de production").click()
+
+    page.get_by_label("Recette").select_option(label="Coulis de tomate (v1)")
+    page.get_by_label("Fabriqué le").fill(DAY.isoformat())
+    page.locator("select[name='raw-0-raw_lot']").select_option(value=str(chain.raw.pk))
+    page.locator("input[name='raw-0-kg']").fill("12.5")
+    page.get_by_label("Bocaux Bocal 375 ml remplis").fill("16")
+    page.get_by_role("button", name="Enregistrer le lot").click()
+
+    expect(page.get_by_test_id("lot-code")).to_be_visible()
+    lot = ProductionLot.objects.get()
+    assert page.url.endswith(f"/t/romans/lots/{lot.code}/")
+    expect(page.get_by_test_id("lot-code")).to_contain_text(lot.code)
+    expect(page.get_by_text("Ferme des Tests ROM")).to_be_visible()
+    assert lot.created_by == user and lot.raw_inputs.get().kg == 12.5
+
+    if os.environ.get("SCREENSHOTS") == "1":
+        page.goto(f"{live_server.url}/t/romans/")
+        expect(page.get_by_test_id("mass-balance")).to_be_visible()
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)

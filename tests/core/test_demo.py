@@ -1,0 +1,147 @@
+"""The demo is loaded once for this module (it takes seconds), inside a transaction rolled back at the end."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from conserverie.core.demo import ACCOUNTS, load_demo
+from conserverie.distribution.models import DistributionLine
+from conserverie.producers.models import Producer, Product, SurplusOffer
+from conserverie.production.models import LotStatus, ProductionLot
+from conserverie.recipes.models import PantryLot, Recipe
+from conserverie.sourcing.models import RawLot, RawLotMovement
+from conserverie.stock.models import StockMovement
+from conserverie.territories.models import Membership, Role, Site, Structure, Territory
+from conserverie.workshops.models import Participant, Registration, Workshop
+
+# People named in the seed document: none of them may appear in the demo.
+SEED_SURNAMES = ["Estrada", "Noirault", "Reverbel", "Medjahed", "Chaloyard", "Mougel", "Cayla"]
+SEED_FIRST_NAMES = ["Angeles", "Anne", "Bethy", "Djouhra", "Lila", "Marc", "Mariana"]
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        assert load_demo() is True
+        yield
+        transaction.set_rollback(True)
+
+
+def romans_report() -> dict:
+    out = StringIO()
+    call_command("report", "--territory", "romans", "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_every_figure_of_the_romans_report_is_non_zero_and_the_books_balance(db):
+    data = romans_report()
+    numbers = {key: value for key, value in data.items() if isinstance(value, int | float)}
+    assert len(numbers) >= 18
+    assert all(numbers.values()), {key: value for key, value in numbers.items() if not value}
+    assert data["mass_balance_ok"] is True, data["mass_balance_problems"]
+    assert 0 < data["deposit_return_rate"] < 1
+    assert 0 < data["priority_area_share"] < 1
+
+
+def test_the_season_has_the_expected_size(db):
+    romans = Territory.objects.get(slug="romans")
+    assert romans.code == "ROM" and romans.organisation == "La Coopération entre 3 lieux"
+    assert Producer.objects.filter(territory=romans).count() >= 25
+    assert Product.objects.count() >= 20
+    assert Recipe.objects.filter(territory=romans).producible().count() >= 10
+    assert Workshop.objects.filter(territory=romans).count() >= 50
+    assert Structure.objects.filter(territory=romans).count() == 4
+    assert Site.objects.filter(territory=romans, priority_area=True).exists()
+    assert set(Site.objects.filter(territory=romans).values_list("kind", flat=True)) == set(Site.Kind.values)
+    assert PantryLot.objects.filter(territory=romans).exclude(supplier_lot="").count() >= 6
+    statuses = set(SurplusOffer.objects.filter(territory=romans).values_list("status", flat=True))
+    assert {SurplusOffer.Status.COLLECTED, SurplusOffer.Status.DECLINED, SurplusOffer.Status.ACCEPTED} <= statuses
+
+
+def test_the_season_shows_every_case(db):
+    lots = ProductionLot.objects.filter(territory__slug="romans")
+    assert lots.filter(status=LotStatus.NON_CONFORMING).count() == 1
+    assert lots.filter(status=LotStatus.BLOCKED).count() == 1
+    assert lots.filter(status=LotStatus.RELEASED).count() > 50
+    registrations = Registration.objects.filter(workshop__territory__slug="romans")
+    assert registrations.filter(status=Registration.Status.WAITING).exists()
+    assert registrations.filter(walk_in=True, attended=True).exists()
+    assert Workshop.objects.upcoming().filter(territory__slug="romans").count() >= 3
+    movements = RawLotMovement.objects.filter(raw_lot__territory__slug="romans")
+    assert {RawLotMovement.Kind.USED, RawLotMovement.Kind.GIVEN, RawLotMovement.Kind.LOST} == set(
+        movements.values_list("kind", flat=True)
+    )
+
+
+def test_days_are_consistent(db):
+    assert not RawLotMovement.objects.filter(day__lt=F("raw_lot__collected_on")).exists()
+    assert not RawLotMovement.objects.filter(production_lot__produced_on__gt=F("raw_lot__use_before")).exists()
+    assert not ProductionLot.objects.exclude(produced_on=F("workshop__starts_at__date")).exists()
+    assert not DistributionLine.objects.filter(distribution__date__lt=F("lot__produced_on")).exists()
+    assert not StockMovement.objects.filter(day__gt=timezone.localdate()).exists()
+    assert not RawLot.objects.filter(collected_on__gt=timezone.localdate()).exists()
+
+
+def test_every_demo_account_logs_in_with_the_demo_password(db):
+    for username, slug, role, _description in ACCOUNTS:
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password("demo") and user.is_active, username
+        assert Membership.objects.filter(user=user, territory__slug=slug, role=role).exists()
+    producer = Membership.objects.get(user__username="producteur")
+    assert producer.producer is not None and producer.producer.territory.slug == "romans"
+
+
+def test_second_territory_is_separate(client, db):
+    vercors = Territory.objects.get(slug="vercors")
+    assert vercors.code == "VER"
+    assert Membership.objects.filter(territory=vercors, role=Role.COORDINATOR).exists()
+    assert ProductionLot.objects.filter(territory=vercors).exists()
+    assert Workshop.objects.filter(territory=vercors).count() >= 2
+    client.force_login(get_user_model().objects.get(username="coordination-vercors"))
+    assert client.get("/t/romans/").status_code == 404
+    assert client.get("/t/vercors/").status_code == 200
+    client.force_login(get_user_model().objects.get(username="coordination"))
+    assert client.get("/t/romans/").status_code == 200
+
+
+def test_second_load_writes_nothing(db):
+    models = [Territory, get_user_model(), Producer, Workshop, RawLot, ProductionLot, StockMovement, Participant]
+    before = [model.objects.count() for model in models]
+    assert load_demo() is False
+    assert [model.objects.count() for model in models] == before
+
+
+def test_demo_command_says_it_loaded_nothing_the_second_time(db):
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    text = out.getvalue()
+    assert "rien n'a été chargé" in text
+    assert "http://127.0.0.1:8000/" in text
+    assert all(username in text for username, *_rest in ACCOUNTS)
+
+
+def test_no_real_person_of_the_seed_appears(db):
+    texts = [
+        *get_user_model().objects.values_list("username", "first_name", "last_name", "email"),
+        *Participant.objects.values_list("first_name", "email", "neighbourhood"),
+        *Producer.objects.values_list("name"),
+        *Structure.objects.values_list("name", "address"),
+        *Site.objects.values_list("name", "address"),
+        *Territory.objects.values_list("name", "organisation"),
+    ]
+    blob = " ".join(str(value) for row in texts for value in row).lower()
+    assert not [name for name in SEED_SURNAMES if name.lower() in blob]
+    # "Roy" is also part of Royans and Roybon: compare whole words only.
+    words = set(blob.replace("-", " ").replace(".", " ").replace("@", " ").split())
+    assert "roy" not in words
+    first_names = set(Participant.objects.values_list("first_name", flat=True))
+    assert not first_names & set(SEED_FIRST_NAMES)
+    assert not Participant.objects.exclude(phone="").exclude(phone__startswith="06 00 00 00").exists()

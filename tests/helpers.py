@@ -1,0 +1,104 @@
+"""Shared helpers for the service tests: refusals that write nothing, and lots ready to act on."""
+
+from contextlib import contextmanager
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from conserverie.production.models import LotStatus, ProductionLot
+from conserverie.production.services import TreatmentReading, lot_record, lot_release
+
+from .conftest import DAY
+
+OUR_APPS = {
+    "auth",
+    "territories",
+    "producers",
+    "sourcing",
+    "recipes",
+    "workshops",
+    "production",
+    "stock",
+    "distribution",
+}
+
+
+def _our_tables() -> list[str]:
+    return sorted(model._meta.db_table for model in apps.get_models() if model._meta.app_label in OUR_APPS)
+
+
+def table_counts() -> dict:
+    """Rows in every table of the project's apps, history tables included (one query)."""
+    tables = _our_tables()
+    quote = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def messages(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+@contextmanager
+def refused(field=None, match=None, exc=ValidationError):
+    """The block must raise `exc` (with `match` in its French message, under `field`) and write nothing."""
+    before = table_counts()
+    with pytest.raises(exc) as info:
+        yield info
+    assert table_counts() == before, "a refused operation wrote to the database"
+    if exc is ValidationError:
+        if field is not None:
+            assert field in info.value.message_dict, info.value
+        if match is not None:
+            text = " ".join(info.value.message_dict[field]) if field is not None else messages(info.value)
+            assert match in text, text
+
+
+@contextmanager
+def forbidden():
+    with refused(exc=PermissionDenied) as info:
+        yield info
+
+
+def history_user(obj):
+    return obj.history.first().history_user
+
+
+def make_lot(chain, *, kg="10", jars=10, location=None, status=LotStatus.OPEN, treatments=(), raw=None, day=DAY):
+    """A production lot of `chain`'s recipe with `jars` jars at `location` (the truck), in `status`."""
+    lot = lot_record(
+        actor=chain.actor,
+        territory=chain.territory,
+        recipe=chain.recipe,
+        produced_on=day,
+        location=location or chain.truck,
+        raw_inputs=[(raw or chain.raw, Decimal(kg))],
+        outputs={chain.jar: jars},
+        treatments=treatments,
+    )
+    if status == LotStatus.RELEASED:
+        lot = lot_release(actor=chain.actor, lot=lot)
+    elif status != LotStatus.OPEN:
+        ProductionLot.objects.filter(pk=lot.pk).update(status=status, status_reason="test")
+        lot.refresh_from_db()
+    return lot
+
+
+def released_lot(chain, **kwargs):
+    return make_lot(chain, status=LotStatus.RELEASED, **kwargs)
+
+
+def cold_reading(chain):
+    """A heat-treatment reading below the recipe's schedule (110 °C, 45 min)."""
+    return TreatmentReading(chain.jar, Decimal("95"), 45)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 costs ~0.2 s a user; service tests only need users to exist (import into a nested conftest)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

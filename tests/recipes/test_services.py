@@ -1,0 +1,216 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from conserverie.recipes.models import HeatTreatment, PantryItem, PantryLot, Recipe
+from conserverie.recipes.services import (
+    FormatSpec,
+    pantry_lot_receive,
+    recipe_create,
+    recipe_validate_schedule,
+    schedule_errors,
+)
+from conserverie.stock.models import JarFormat
+
+from ..conftest import DAY
+from ..helpers import forbidden, history_user, refused
+
+STERILISED = dict(treatment=HeatTreatment.STERILISATION, temperature_c=Decimal("110"), minutes=45)
+PASTEURISED = dict(treatment=HeatTreatment.PASTEURISATION, temperature_c=Decimal("90"), minutes=20)
+
+
+def _spec(jar, **over):
+    values = {"jar_format": jar, "jars_per_batch": 20, "net_weight_g": 350, **STERILISED}
+    values.update(over)
+    return FormatSpec(**values)
+
+
+@pytest.fixture
+def sugar(romans):
+    return PantryItem.objects.create(territory=romans.territory, name="Sucre")
+
+
+def _create(place, actor, tomato, **over):
+    kwargs = {
+        "actor": actor,
+        "territory": place.territory,
+        "code": "CTOM",
+        "name": "Coulis de tomate",
+        "ingredients": [(tomato, Decimal("10"))],
+        "formats": [_spec(place.jar)],
+        "ph_limit": Decimal("4.2"),
+    }
+    kwargs.update(over)
+    return recipe_create(**kwargs)
+
+
+# recipe_create
+
+
+def test_a_recipe_with_raw_and_pantry_ingredients_and_formats(romans, coordinator, tomato, sugar):
+    recipe = _create(
+        romans,
+        coordinator,
+        tomato,
+        code="ctom",
+        ingredients=[(tomato, Decimal("10")), (sugar, Decimal("0.5"))],
+        allergens=["sulphites", "celery", "sulphites"],
+        storage_advice="Au frais.",
+    )
+    assert (recipe.code, recipe.version, recipe.is_active) == ("CTOM", 1, True)
+    assert recipe.allergens == ["celery", "sulphites"]
+    assert recipe.allergen_labels() == ["Céleri", "Anhydride sulfureux et sulfites"]
+    assert recipe.storage_advice == "Au frais."
+    assert {(i.product, i.pantry_item) for i in recipe.ingredients.all()} == {(tomato, None), (None, sugar)}
+    assert recipe.formats.get().jar_format == romans.jar
+    assert recipe.validated_at is None and not Recipe.objects.producible().exists()
+    assert history_user(recipe) == coordinator
+
+
+def test_a_recipe_with_the_same_code_is_the_next_version(romans, coordinator, tomato):
+    first = _create(romans, coordinator, tomato)
+    second = _create(romans, coordinator, tomato, code="ctom", name="Coulis de tomate au basilic")
+    first.refresh_from_db()
+    assert (second.version, second.is_active) == (2, True)
+    assert not first.is_active and history_user(first) == coordinator
+    assert Recipe.objects.filter(territory=romans.territory, code="CTOM").count() == 2
+
+
+@pytest.mark.parametrize("persona", ["animator", "viewer", "other_coordinator"])
+def test_only_a_coordinator_of_the_territory_writes_recipes(request, romans, tomato, persona):
+    actor = request.getfixturevalue(persona)
+    with forbidden():
+        _create(romans, actor, tomato)
+
+
+def test_allergens_are_among_the_fourteen(romans, coordinator, tomato):
+    with refused("allergens", "Allergènes inconnus : chocolate."):
+        _create(romans, coordinator, tomato, allergens=["chocolate", "milk"])
+
+
+def test_a_recipe_has_ingredients_with_positive_quantities(romans, coordinator, tomato):
+    with refused("ingredients", "Une recette a au moins un ingrédient."):
+        _create(romans, coordinator, tomato, ingredients=[])
+    for kg in (Decimal("0"), Decimal("-1"), None):
+        with refused("ingredients", "Chaque ingrédient a une quantité supérieure à zéro."):
+            _create(romans, coordinator, tomato, ingredients=[(tomato, kg)])
+
+
+def test_a_recipe_has_at_least_one_format(romans, coordinator, tomato):
+    with refused("formats", "Indiquez au moins un format de bocal avec son barème."):
+        _create(romans, coordinator, tomato, formats=[])
+
+
+@pytest.mark.parametrize("ph", [Decimal("4.7"), Decimal("5.5"), None])
+def test_pasteurisation_needs_an_acid_product(romans, coordinator, tomato, ph):
+    with refused("formats", "La pasteurisation n'est permise que pour un produit acide (pH ≤ 4,6)."):
+        _create(romans, coordinator, tomato, ph_limit=ph, formats=[_spec(romans.jar, **PASTEURISED)])
+
+
+def test_pasteurisation_at_ph_4_6_is_accepted(romans, coordinator, tomato):
+    recipe = _create(romans, coordinator, tomato, ph_limit=Decimal("4.6"), formats=[_spec(romans.jar, **PASTEURISED)])
+    assert recipe.formats.get().treatment == HeatTreatment.PASTEURISATION
+
+
+@pytest.mark.parametrize(
+    ("over", "message"),
+    [
+        (dict(PASTEURISED, temperature_c=Decimal("105")), "Une pasteurisation se fait à 100 °C au plus."),
+        (dict(STERILISED, temperature_c=Decimal("100")), "Une stérilisation se fait au-dessus de 100 °C."),
+        (dict(STERILISED, minutes=0), "La durée de maintien doit être positive."),
+    ],
+)
+def test_unsafe_schedules_are_refused(romans, coordinator, tomato, over, message):
+    with refused("formats", message) as info:
+        _create(romans, coordinator, tomato, formats=[_spec(romans.jar, **over)])
+    assert info.value.message_dict["formats"][0].startswith("Bocal 375 ml : ")
+
+
+def test_schedule_errors_lists_every_problem():
+    spec = _spec(None, treatment=HeatTreatment.PASTEURISATION, temperature_c=Decimal("101"), minutes=0)
+    assert len(schedule_errors(ph_limit=Decimal("5"), spec=spec)) == 3
+    assert schedule_errors(ph_limit=None, spec=_spec(None)) == []
+
+
+def test_a_recipe_cannot_use_a_jar_format_of_another_territory(romans, other, coordinator, tomato):
+    with forbidden():
+        _create(romans, coordinator, tomato, formats=[_spec(other.jar)])
+
+
+def test_a_recipe_cannot_use_a_pantry_item_of_another_territory(romans, other, coordinator, tomato):
+    foreign_salt = PantryItem.objects.create(territory=other.territory, name="Sel")
+    with forbidden():
+        _create(romans, coordinator, tomato, ingredients=[(tomato, Decimal("10")), (foreign_salt, Decimal("0.1"))])
+
+
+# recipe_validate_schedule
+
+
+def test_a_coordinator_validates_the_schedule(romans, coordinator, tomato):
+    recipe = recipe_validate_schedule(actor=coordinator, recipe=_create(romans, coordinator, tomato))
+    assert recipe.validated_by == coordinator and recipe.validated_at is not None
+    assert list(Recipe.objects.producible()) == [recipe]
+    assert history_user(recipe) == coordinator
+
+
+@pytest.mark.parametrize("persona", ["animator", "viewer", "other_coordinator"])
+def test_only_a_coordinator_of_the_territory_validates_a_schedule(request, romans, coordinator, tomato, persona):
+    recipe = _create(romans, coordinator, tomato)
+    actor = request.getfixturevalue(persona)
+    with forbidden():
+        recipe_validate_schedule(actor=actor, recipe=recipe)
+    recipe.refresh_from_db()
+    assert recipe.validated_at is None
+
+
+# pantry_lot_receive
+
+
+def _receive(place, actor, item, **over):
+    kwargs = {
+        "actor": actor,
+        "territory": place.territory,
+        "item": item,
+        "supplier": "Biocoop Romans",
+        "supplier_lot": " L2406-118 ",
+        "kg": Decimal("25"),
+        "received_on": DAY,
+        "best_before": DAY + timedelta(days=700),
+    }
+    kwargs.update(over)
+    return pantry_lot_receive(**kwargs)
+
+
+def test_staff_receive_a_pantry_lot(romans, animator, sugar):
+    lot = _receive(romans, animator, sugar)
+    assert lot.supplier_lot == "L2406-118"
+    assert PantryLot.objects.with_balance().get(pk=lot.pk).kg_left == Decimal("25")
+
+
+@pytest.mark.parametrize("kg", [Decimal("0"), Decimal("-2"), None])
+def test_a_pantry_lot_weighs_more_than_zero(romans, coordinator, sugar, kg):
+    with refused("kg", "La quantité doit être supérieure à zéro."):
+        _receive(romans, coordinator, sugar, kg=kg)
+
+
+def test_a_pantry_lot_keeps_the_supplier_lot_number(romans, coordinator, sugar):
+    with refused("supplier_lot", "Le numéro de lot du fournisseur est obligatoire (traçabilité)."):
+        _receive(romans, coordinator, sugar, supplier_lot="  ")
+
+
+def test_a_pantry_lot_of_an_item_of_another_territory_is_refused(romans, other, coordinator):
+    foreign = PantryItem.objects.create(territory=other.territory, name="Vinaigre")
+    with forbidden():
+        _receive(romans, coordinator, foreign)
+
+
+@pytest.mark.parametrize("persona", ["viewer", "other_coordinator"])
+def test_only_staff_of_the_territory_receive_pantry_lots(request, romans, sugar, persona):
+    actor = request.getfixturevalue(persona)
+    with forbidden():
+        _receive(romans, actor, sugar)
+
+
+def test_jar_formats_are_per_territory(romans, other):
+    assert JarFormat.objects.filter(name="Bocal 375 ml").count() == 2
