@@ -30,9 +30,11 @@ format: install
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
 
+# Extract the French source strings into locale/en/LC_MESSAGES/django.po (new and changed entries come back
+# empty or fuzzy: translate them, tests/core/test_i18n.py fails until then), then compile django.mo (committed).
 messages: install
-	cd src/conserverie && ../../$(BIN)/conserverie makemessages -l en --ignore=static -v0
-	$(BIN)/conserverie compilemessages --ignore=.venv -v0
+	cd src/conserverie && ../../$(BIN)/conserverie makemessages -l en --ignore=static --ignore='*/migrations/*' --no-obsolete -v0
+	cd src/conserverie && ../../$(BIN)/conserverie compilemessages -v0
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -3,6 +3,9 @@
 Production (DEBUG=0) refuses to start without a real SECRET_KEY.
 """
 
+import atexit
+import contextlib
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -27,9 +30,20 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_secret(name: str, default: str) -> str:
+    """`NAME`, or the content of the file `NAME_FILE` names (a Docker or systemd credential), else `default`."""
+    path = os.environ.get(f"{name}_FILE", "").strip()
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path} ({exc.strerror}).") from exc
+    return os.environ.get(name, default)
+
+
 DEBUG = env_bool("DEBUG", True)
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me"
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET)
+SECRET_KEY = env_secret("SECRET_KEY", _DEV_SECRET)
 if not DEBUG and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40):
     raise ImproperlyConfigured("SECRET_KEY must be set to a real secret of 40+ characters when DEBUG=0.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
@@ -61,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "conserverie.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +110,12 @@ TEMPLATES = [
 ]
 
 
+def _remove_files(pattern: str) -> None:
+    for path in glob.glob(pattern):
+        with contextlib.suppress(OSError):
+            os.remove(path)
+
+
 def database_from_env() -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -114,6 +135,8 @@ def database_from_env() -> dict:
         # One file per process, so that two test runs at the same time never share a database.
         test_name = Path(tempfile.gettempdir()) / f"conserverie-test-{os.getpid()}.sqlite3"
         config.setdefault("TEST", {}).setdefault("NAME", str(test_name))
+        # Django removes the test database file but not its -wal and -shm companions: remove them all at exit.
+        atexit.register(_remove_files, f"{test_name}*")
     return config
 
 
@@ -169,9 +192,30 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS in production (docs/deploy-fr.md). HSTS for a year on the host and its subdomains; the `preload` directive is
+# the owner's decision for the whole registrable domain, so it is off unless asked for (and its check is silenced).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a local probe may ask gunicorn directly, over HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 60 * 60)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Behind nginx (deploy/nginx.conf), which terminates TLS and sets X-Forwarded-Proto and X-Forwarded-For.
+# Only with a proxy that overwrites these headers: otherwise a client could claim HTTPS or any address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_CLIENT_IP_CALLABLE = "conserverie.core.security.client_ip"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "conserverie@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# With EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (docs/deploy-fr.md).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 # The public address printed on labels and QR codes (the lot page lives at SITE_URL/l/<code>/).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

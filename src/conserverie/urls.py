@@ -13,5 +13,6 @@ urlpatterns = [
     path("t/<slug:slug>/lots/", include("conserverie.production.urls")),
     path("t/<slug:slug>/stock/", include("conserverie.stock.urls")),
     path("t/<slug:slug>/cessions/", include("conserverie.distribution.urls")),
+    path("", include("conserverie.workshops.public_urls")),
     path("", include("conserverie.core.urls")),
 ]

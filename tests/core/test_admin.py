@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
@@ -45,10 +47,27 @@ def season(chain):
     return chain
 
 
-def test_every_app_registers_its_models():
-    apps_with_admin = {app for app, _model in REGISTERED}
-    assert apps_with_admin == set(OUR_APPS)
-    assert ("stock", "stockmovement") in REGISTERED and ("sourcing", "rawlotmovement") in REGISTERED
+INLINE_ONLY = {"recipes.RecipeIngredient", "recipes.RecipeFormat"}  # edited inside their recipe
+
+
+def test_every_model_is_registered_and_history_models_show_their_history():
+    unregistered = [
+        model._meta.label
+        for model in apps.get_models()
+        if model._meta.app_label in OUR_APPS
+        and not model.__name__.startswith("Historical")
+        and model not in admin.site._registry
+        and model._meta.label not in INLINE_ONLY
+    ]
+    assert unregistered == []
+    without_history_admin = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in OUR_APPS
+        and hasattr(model, "history")
+        and not isinstance(model_admin, SimpleHistoryAdmin)
+    ]
+    assert without_history_admin == []
 
 
 @pytest.mark.parametrize(("app", "model"), REGISTERED)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from conserverie.core.demo import ACCOUNTS, load_demo
 from conserverie.distribution.models import DistributionLine
 from conserverie.producers.models import Producer, Product, SurplusOffer
-from conserverie.production.models import LotStatus, ProductionLot
+from conserverie.production.models import LotStatus, ProductionLot, Recall
+from conserverie.production.trace import recall_recovered
 from conserverie.recipes.models import PantryLot, Recipe
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.stock.models import StockMovement
@@ -145,3 +146,16 @@ def test_no_real_person_of_the_seed_appears(db):
     first_names = set(Participant.objects.values_list("first_name", flat=True))
     assert not first_names & set(SEED_FIRST_NAMES)
     assert not Participant.objects.exclude(phone="").exclude(phone__startswith="06 00 00 00").exists()
+
+
+def test_the_season_has_one_past_recall_with_its_sheet(client, db):
+    recall = Recall.objects.get(territory__slug="romans")
+    assert recall.lot.status == LotStatus.RECALLED and list(recall.lots.all()) == [recall.lot]
+    assert recall.recalled_at.date() < timezone.localdate()
+    assert not StockMovement.objects.filter(lot=recall.lot, day__gt=recall.recalled_at.date()).exists()
+    assert recall_recovered(recall) > 0
+    client.force_login(get_user_model().objects.get(username="coordination"))
+    response = client.get(f"/t/romans/lots/{recall.lot.code}/rappel/")
+    assert response.status_code == 200
+    assert "Fiche de rappel du lot" in response.content.decode()
+    assert response.context["contacts"]

@@ -219,11 +219,39 @@ def test_outputs_are_positive_and_in_a_format_of_the_recipe(chain):
         _record(chain, outputs={big: 5})
 
 
+def test_a_lot_has_at_least_one_batch(chain):
+    with refused("batches", "Indiquez au moins une fournée."):
+        _record(chain, batches=0)
+
+
 def test_production_cannot_name_records_of_another_territory(chain, other_chain):
+    foreign_salt = PantryItem.objects.create(territory=other_chain.territory, name="Sel")
+    foreign_pantry_lot = pantry_lot_receive(
+        actor=other_chain.actor,
+        territory=other_chain.territory,
+        item=foreign_salt,
+        supplier="Grossiste",
+        supplier_lot="G-9",
+        kg=Decimal("5"),
+        received_on=DAY,
+    )
+    foreign_workshop = workshop_open(
+        actor=other_chain.actor,
+        territory=other_chain.territory,
+        title="Atelier du Vercors",
+        site=other_chain.site,
+        structure=other_chain.structure,
+        starts_at=aware(DAY, 9),
+        ends_at=aware(DAY, 12),
+    )
     with forbidden():
         _record(chain, location=other_chain.truck)
     with forbidden():
         _record(chain, recipe=other_chain.recipe)
+    with forbidden():
+        _record(chain, pantry_inputs=[(foreign_pantry_lot, Decimal("0.1"))])
+    with forbidden():
+        _record(chain, workshop=foreign_workshop)
 
 
 @pytest.mark.parametrize("persona", ["viewer", "other_coordinator"])

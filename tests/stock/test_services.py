@@ -151,9 +151,9 @@ def test_a_discard_stays_within_the_territory(chain, other_chain, lot, viewer):
 @pytest.mark.parametrize("kind", [MovementKind.GIVEN, MovementKind.SOLD, MovementKind.INTERNAL])
 def test_jars_of_a_lot_not_released_never_reach_anybody(chain, kind):
     lot = make_lot(chain)
-    with refused("lot", f"Le lot {lot.code} est « En cours » : il ne peut être ni cédé, ni vendu, ni utilisé."):
-        with transaction.atomic():
-            jars_take(actor=chain.actor, location=chain.truck, lot=lot, jar_format=chain.jar, quantity=1, kind=kind)
+    message = f"Le lot {lot.code} est « En cours » : il ne peut être ni cédé, ni vendu, ni utilisé."
+    with refused("lot", message), transaction.atomic():
+        jars_take(actor=chain.actor, location=chain.truck, lot=lot, jar_format=chain.jar, quantity=1, kind=kind)
 
 
 # inventory_adjust

@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from conserverie.production.models import LotStatus, ProductionLot
@@ -40,7 +39,6 @@ def dashboard(request, territory):
 
 
 @require_GET
-@cache_control(public=True, max_age=300)
 def lot_public(request, code):
     """The page behind the QR code on every jar: what is inside and where it comes from, no personal data."""
     lot = get_object_or_404(ProductionLot.objects.select_related("territory"), code=code)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Distribution, DistributionLine
+from .models import Distribution, DistributionLine, PriceListEntry
 
 
 class DistributionLineInline(admin.TabularInline):
@@ -10,7 +10,7 @@ class DistributionLineInline(admin.TabularInline):
     model = DistributionLine
     extra = 0
     can_delete = False
-    fields = ["lot", "jar_format", "quantity", "unit_price_eur", "deposit_eur"]
+    fields = ["lot", "jar_format", "quantity", "unit_price_eur", "deposit_eur", "credit_eur"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -38,3 +38,20 @@ class DistributionLineAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(PriceListEntry)
+class PriceListEntryAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "recipe_code",
+        "jar_format",
+        "price_eur",
+        "social_price_eur",
+        "updated_by",
+        "updated_at",
+        "territory",
+    ]
+    list_filter = ["territory", "jar_format"]
+    search_fields = ["recipe_code"]
+    raw_id_fields = ["updated_by"]
+    list_select_related = ["jar_format", "updated_by", "territory"]

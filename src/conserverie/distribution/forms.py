@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import CountInput, DateInput, KgInput
 from conserverie.production.models import ProductionLot
+from conserverie.recipes.models import Recipe
 from conserverie.stock.forms import LotChoiceField
 from conserverie.stock.models import JarFormat, Location
 from conserverie.territories.models import Structure
@@ -38,6 +39,16 @@ class DistributionForm(forms.Form):
     )
     workshop = forms.ModelChoiceField(label=_("Atelier"), queryset=Workshop.objects.none(), required=False)
     payment_mode = forms.ChoiceField(label=_("Paiement"), choices=PaymentMode.choices, initial=PaymentMode.CASH)
+    social_price = forms.BooleanField(
+        label=_("Prix solidaire"),
+        required=False,
+        help_text=_("Vente : le prix solidaire du tarif, quand il y en a un."),
+    )
+    use_credit = forms.BooleanField(
+        label=_("Payer les consignes avec l'avoir du participant"),
+        required=False,
+        help_text=_("L'avoir vient des bocaux vides rendus sans remboursement."),
+    )
     note = forms.CharField(label=_("Remarque"), required=False, max_length=250)
 
     def __init__(self, *args, territory, **kwargs):
@@ -62,7 +73,13 @@ class LineForm(forms.Form):
     jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
     quantity = forms.IntegerField(label=_("Bocaux"), min_value=0, widget=CountInput)
     unit_price_eur = forms.DecimalField(
-        label=_("Prix unitaire (€)"), max_digits=6, decimal_places=2, min_value=0, initial=0, widget=KgInput
+        label=_("Prix unitaire (€)"),
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=KgInput,
+        help_text=_("Consigne non comprise. Vide : le tarif pour une vente, 0 sinon."),
     )
 
     def __init__(self, *args, territory, default_format=None, **kwargs):
@@ -76,6 +93,28 @@ class LineForm(forms.Form):
     def has_changed(self):
         # A line is a lot or a number of jars: the preselected format and the price's 0 alone are not.
         return any(name in self.changed_data for name in ("lot", "quantity"))
+
+
+class PriceForm(forms.Form):
+    recipe_code = forms.ChoiceField(label=_("Recette"), required=False)
+    jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
+    price_eur = forms.DecimalField(
+        label=_("Prix (€)"), max_digits=6, decimal_places=2, widget=KgInput, help_text=_("Consigne non comprise.")
+    )
+    social_price_eur = forms.DecimalField(
+        label=_("Prix solidaire (€)"), max_digits=6, decimal_places=2, required=False, widget=KgInput
+    )
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jar_format"].queryset = JarFormat.objects.filter(territory=territory)
+        codes = Recipe.objects.filter(territory=territory).order_by("code", "-version").values_list("code", "name")
+        names = {}
+        for code, name in codes:
+            names.setdefault(code, name)
+        self.fields["recipe_code"].choices = [("", _("Toutes les recettes"))] + [
+            (code, f"{code} — {name}") for code, name in names.items()
+        ]
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=3)

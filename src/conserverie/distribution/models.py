@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -63,6 +64,13 @@ class DistributionLine(models.Model):
     quantity = models.PositiveIntegerField(_("bocaux"))
     unit_price_eur = models.DecimalField(_("prix unitaire (€)"), max_digits=6, decimal_places=2, default=0)
     deposit_eur = models.DecimalField(_("consigne unitaire (€)"), max_digits=5, decimal_places=2, default=0)
+    credit_eur = models.DecimalField(
+        _("payé par avoir (€)"),
+        max_digits=8,
+        decimal_places=2,
+        default=0,
+        help_text=_("Part des consignes de la ligne payée avec l'avoir du participant (bocaux vides rendus)."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -75,3 +83,52 @@ class DistributionLine(models.Model):
     @property
     def total_eur(self):
         return self.quantity * (self.unit_price_eur + self.deposit_eur)
+
+    @property
+    def price_total_eur(self):
+        return self.quantity * self.unit_price_eur
+
+    @property
+    def deposit_total_eur(self):
+        return self.quantity * self.deposit_eur
+
+    @property
+    def paid_eur(self):
+        """What the person pays for the line: its value, less the credit used."""
+        return self.total_eur - self.credit_eur
+
+
+class PriceListEntry(models.Model):
+    """The territory's price for a jar of a recipe (by code, all versions) in a format, deposit not included.
+
+    An entry without a recipe code is the format's price for every recipe that has no entry of its own.
+    """
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="price_list")
+    recipe_code = models.CharField(
+        _("code recette"), max_length=6, blank=True, help_text=_("Vide : toutes les recettes de ce format.")
+    )
+    jar_format = models.ForeignKey(JarFormat, on_delete=models.PROTECT, related_name="+", verbose_name=_("format"))
+    price_eur = models.DecimalField(_("prix (€)"), max_digits=6, decimal_places=2)
+    social_price_eur = models.DecimalField(
+        _("prix solidaire (€)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tarif")
+        verbose_name_plural = _("tarifs")
+        ordering = ["recipe_code", "jar_format__volume_ml"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "recipe_code", "jar_format"], name="price_unique"),
+            models.CheckConstraint(condition=Q(price_eur__gte=0), name="price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(social_price_eur__isnull=True) | Q(social_price_eur__gte=0),
+                name="social_price_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipe_code or '*'} {self.jar_format}: {self.price_eur} €"

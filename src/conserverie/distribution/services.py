@@ -9,11 +9,14 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
 from conserverie.core.permissions import require_role, require_same_territory
+from conserverie.recipes.models import Recipe
 from conserverie.stock.models import JarFormat, Location, MovementKind
 from conserverie.stock.services import check_available, check_releasable, lock_locations, movement_write
-from conserverie.territories.models import Territory
+from conserverie.territories.models import Role, Territory
+from conserverie.workshops.models import Participant
 
-from .models import Distribution, DistributionLine, PaymentMode
+from .models import Distribution, DistributionLine, PaymentMode, PriceListEntry
+from .queries import credit_of
 
 LEDGER_KIND = {
     Distribution.Kind.PARTICIPANT: MovementKind.GIVEN,
@@ -66,8 +69,13 @@ def distribution_record(
     partner: str = "",
     payment_mode: str = PaymentMode.CASH,
     note: str = "",
+    use_credit: bool = False,
 ) -> Distribution:
-    """Jars leave the cannery's hands: given, sold or used internally. All lines or none."""
+    """Jars leave the cannery's hands: given, sold or used internally. All lines or none.
+
+    `use_credit`: the participant's credit (empty jars returned without a refund) pays the deposits of
+    this gift, as far as it goes.
+    """
     require_role(actor, territory)
     require_same_territory(
         territory,
@@ -79,11 +87,14 @@ def distribution_record(
         *[line.jar_format for line in lines],
     )
     errors = _validate(kind, lines, participant, structure, partner)
+    if use_credit and kind != Distribution.Kind.PARTICIPANT:
+        errors["use_credit"] = _("Seul un participant a un avoir de consigne.")
     if errors:
         raise ValidationError(errors)
     ledger_kind = LEDGER_KIND[kind]
     with transaction.atomic():
         lock_locations(location)
+        credit = _lock_credit(participant) if use_credit else Decimal("0")
         for line in lines:
             check_releasable(lot=line.lot, kind=ledger_kind)
         wanted = Counter()
@@ -117,6 +128,8 @@ def distribution_record(
                 unit_price_eur=line.unit_price_eur,
                 deposit_eur=deposit,
             )
+            row.credit_eur = min(credit, row.deposit_total_eur)
+            credit -= row.credit_eur
             save_as(row, actor)
             movement_write(
                 actor=actor,
@@ -127,7 +140,62 @@ def distribution_record(
                 kind=ledger_kind,
                 distribution_line=row,
                 participant=participant,
-                amount_eur=row.total_eur,
+                amount_eur=row.paid_eur,
                 day=day,
             )
         return distribution
+
+
+def _lock_credit(participant) -> Decimal:
+    """Lock the participant (two gifts must not spend the same credit), then read the credit."""
+    Participant.objects.select_for_update().filter(pk=participant.pk).exists()
+    return max(credit_of(participant), Decimal("0"))
+
+
+def _known_recipe_code(territory, code: str) -> bool:
+    return Recipe.objects.filter(territory=territory, code=code).exists()
+
+
+def price_set(
+    *,
+    actor,
+    territory: Territory,
+    jar_format: JarFormat,
+    price_eur: Decimal,
+    recipe_code: str = "",
+    social_price_eur: Decimal | None = None,
+) -> PriceListEntry:
+    """Set the price of a recipe (or of every recipe) in a format, deposit not included. Coordinators only."""
+    require_role(actor, territory, (Role.COORDINATOR,))
+    require_same_territory(territory, jar_format)
+    recipe_code = (recipe_code or "").strip().upper()
+    errors = {}
+    if price_eur is None or price_eur < 0:
+        errors["price_eur"] = _("Un prix ne peut pas être négatif.")
+    if social_price_eur is not None and social_price_eur < 0:
+        errors["social_price_eur"] = _("Un prix ne peut pas être négatif.")
+    elif social_price_eur is not None and price_eur is not None and social_price_eur > price_eur:
+        errors["social_price_eur"] = _("Le prix solidaire ne peut pas dépasser le prix courant.")
+    if recipe_code and not _known_recipe_code(territory, recipe_code):
+        errors["recipe_code"] = _("Aucune recette de ce territoire n'a le code %(code)s.") % {"code": recipe_code}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        entry = (
+            PriceListEntry.objects.select_for_update()
+            .filter(territory=territory, recipe_code=recipe_code, jar_format=jar_format)
+            .first()
+        ) or PriceListEntry(territory=territory, recipe_code=recipe_code, jar_format=jar_format)
+        entry.price_eur = price_eur
+        entry.social_price_eur = social_price_eur
+        entry.updated_by = actor
+        save_as(entry, actor)
+        return entry
+
+
+def price_remove(*, actor, entry: PriceListEntry) -> None:
+    """Take a price off the list (its history rows stay)."""
+    require_role(actor, entry.territory, (Role.COORDINATOR,))
+    with transaction.atomic():
+        entry._history_user = actor
+        entry.delete()

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import views, views_deposits, views_prices, views_reports
 
 app_name = "distribution"
 
 urlpatterns = [
     path("", views.distribution_list, name="list"),
     path("nouvelle/", views.distribution_new, name="new"),
+    path("<int:pk>/", views.receipt, name="receipt"),
+    path("consignes/", views_deposits.deposit_balances, name="deposits"),
+    path("consignes/<int:pk>/", views_deposits.deposit_detail, name="deposit_detail"),
+    path("tarifs/", views_prices.price_list, name="prices"),
+    path("bilan/", views_reports.report, name="report"),
+    path("bilan/<slug:key>.<str:ext>", views_reports.report_export, name="report_export"),
+    path("tarifs/<int:pk>/retirer/", views_prices.price_delete, name="price_delete"),
 ]

@@ -1,15 +1,19 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from conserverie.core.pages import add_row_error, add_service_errors, form_status, paginate, search_term
 from conserverie.core.staff import territory_view
+from conserverie.production.models import ProductionLot
 from conserverie.stock.models import JarFormat
 
 from .forms import DistributionForm, LineFormSet
 from .models import Distribution, DistributionLine
+from .queries import price_for, price_map
 from .services import LineSpec, distribution_record
 
 LINE_FIELDS = ("lot", "jar_format", "quantity", "unit_price_eur", "lines")
@@ -61,22 +65,53 @@ def distribution_list(request, territory):
     )
 
 
-def _line_specs(rows) -> list[LineSpec]:
+def _unit_price(row, kind, prices, social: bool) -> Decimal:
+    """The price typed on the row; left empty, the price list's for a sale (its solidarity price when asked for
+    and set), 0 for a gift or internal use."""
+    typed = row.cleaned_data.get("unit_price_eur")
+    if typed is not None:
+        return typed
+    lot, jar_format = row.cleaned_data.get("lot"), row.cleaned_data.get("jar_format")
+    if kind != Distribution.Kind.GROUP_SALE or lot is None or jar_format is None:
+        return Decimal("0")
+    entry = price_for(prices, lot.recipe.code, jar_format.pk)
+    if entry is None:
+        return Decimal("0")
+    return entry.social_price_eur if social and entry.social_price_eur is not None else entry.price_eur
+
+
+def _line_specs(rows, form, prices) -> list[LineSpec]:
+    kind, social = form.cleaned_data["kind"], form.cleaned_data.get("social_price", False)
     return [
         LineSpec(
             lot=row.cleaned_data["lot"],
             jar_format=row.cleaned_data["jar_format"],
             quantity=row.cleaned_data["quantity"],
-            unit_price_eur=row.cleaned_data["unit_price_eur"],
+            unit_price_eur=_unit_price(row, kind, prices, social),
         )
         for row in rows
     ]
+
+
+def _price_script_data(territory, prices) -> dict:
+    """What the sale form's script needs to show the list price as soon as a lot and a format are chosen."""
+    lots = ProductionLot.objects.filter(territory=territory).select_related("recipe").values_list("pk", "recipe__code")
+    return {
+        "lots": {str(pk): code for pk, code in lots},
+        "prices": {f"{code}|{fmt}": str(entry.price_eur) for (code, fmt), entry in prices.items()},
+        "social": {
+            f"{code}|{fmt}": str(entry.social_price_eur)
+            for (code, fmt), entry in prices.items()
+            if entry.social_price_eur is not None
+        },
+    }
 
 
 @territory_view()
 def distribution_new(request, territory):
     data = request.POST if request.method == "POST" else None
     form = DistributionForm(data, territory=territory)
+    prices = price_map(territory)
     formats = list(JarFormat.objects.filter(territory=territory).values_list("pk", flat=True)[:2])
     default_format = formats[0] if len(formats) == 1 else None  # the only format needs no choosing
     formset = LineFormSet(data, prefix="lines", form_kwargs={"territory": territory, "default_format": default_format})
@@ -84,7 +119,10 @@ def distribution_new(request, territory):
         rows = [row for row in formset.forms if row.has_changed()]
         try:
             distribution = distribution_record(
-                actor=request.user, territory=territory, lines=_line_specs(rows), **form.cleaned_data
+                actor=request.user,
+                territory=territory,
+                lines=_line_specs(rows, form, prices),
+                **{k: v for k, v in form.cleaned_data.items() if k != "social_price"},
             )
         except ValidationError as exc:
             for field, message in add_service_errors(form, exc):
@@ -94,10 +132,37 @@ def distribution_new(request, territory):
                     form.add_error(None, message)
         else:
             messages.success(request, _("%(d)s enregistrée.") % {"d": distribution})
-            return redirect("distribution:list", territory.slug)
+            return redirect("distribution:receipt", territory.slug, distribution.pk)
     return render(
         request,
         "distribution/form.html",
-        {"territory": territory, "form": form, "formset": formset},
+        {
+            "territory": territory,
+            "form": form,
+            "formset": formset,
+            "price_data": _price_script_data(territory, prices),
+        },
         status=form_status(request),
+    )
+
+
+@territory_view()
+def receipt(request, territory, pk):
+    distribution = get_object_or_404(
+        Distribution.objects.select_related("location", "participant", "structure", "workshop", "created_by"),
+        territory=territory,
+        pk=pk,
+    )
+    lines = list(distribution.lines.select_related("lot__recipe", "jar_format").order_by("id"))
+    totals = {
+        "jars": sum(line.quantity for line in lines),
+        "price": sum((line.price_total_eur for line in lines), Decimal("0")),
+        "deposit": sum((line.deposit_total_eur for line in lines), Decimal("0")),
+        "credit": sum((line.credit_eur for line in lines), Decimal("0")),
+    }
+    totals["due"] = totals["price"] + totals["deposit"] - totals["credit"]
+    return render(
+        request,
+        "distribution/receipt.html",
+        {"territory": territory, "d": distribution, "lines": lines, "totals": totals},
     )

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from conserverie.sourcing.models import RawLotMovement
 
-from .models import HeatTreatmentRecord, PantryUse, ProductionLot
+from .models import HeatTreatmentRecord, PantryUse, ProductionLot, Recall
 
 
 class RawInputInline(admin.TabularInline):
@@ -74,3 +74,18 @@ class PantryUseAdmin(admin.ModelAdmin):
     search_fields = ["lot__code", "pantry_lot__supplier_lot", "pantry_lot__item__name"]
     raw_id_fields = ["lot", "pantry_lot"]
     list_select_related = ["lot", "pantry_lot__item"]
+
+
+@admin.register(Recall)
+class RecallAdmin(SimpleHistoryAdmin):
+    """Recalls are decided through the service (it blocks the lots and lists who took jars): read here."""
+
+    list_display = ["lot", "reason", "include_shared", "recalled_by", "recalled_at", "territory"]
+    list_filter = ["territory", "include_shared"]
+    search_fields = ["lot__code", "reason", "lots__code"]
+    date_hierarchy = "recalled_at"
+    readonly_fields = ["territory", "lot", "lots", "include_shared", "recalled_by", "recalled_at"]
+    list_select_related = ["lot", "recalled_by", "territory"]
+
+    def has_add_permission(self, request):
+        return False

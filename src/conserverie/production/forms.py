@@ -144,3 +144,16 @@ class ReleaseForm(forms.Form):
 
 class BlockForm(forms.Form):
     reason = forms.CharField(label=_("Pourquoi bloquer ce lot ?"), required=False, max_length=250)
+
+
+class RecallForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif du rappel"),
+        required=False,
+        max_length=250,
+        help_text=_("Ce que l'on sait : analyse, défaut constaté, alerte d'un fournisseur…"),
+    )
+    include_shared = forms.BooleanField(
+        label=_("Rappeler aussi les lots fabriqués avec un même lot brut"),
+        required=False,
+    )

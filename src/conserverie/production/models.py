@@ -81,3 +81,24 @@ class HeatTreatmentRecord(models.Model):
     class Meta:
         verbose_name = _("relevé de traitement thermique")
         verbose_name_plural = _("relevés de traitement thermique")
+
+
+class Recall(models.Model):
+    """A food-safety recall: the lot that triggered it, why, who decided, and every lot it took off the shelves."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="recalls")
+    lot = models.ForeignKey(ProductionLot, on_delete=models.PROTECT, related_name="recalls", verbose_name=_("lot"))
+    reason = models.CharField(_("motif du rappel"), max_length=250)
+    include_shared = models.BooleanField(_("lots partageant un lot brut inclus"), default=False)
+    lots = models.ManyToManyField(ProductionLot, related_name="recalled_in", verbose_name=_("lots rappelés"))
+    recalled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recalled_at = models.DateTimeField(_("rappelé le"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rappel")
+        verbose_name_plural = _("rappels")
+        ordering = ["-recalled_at", "-id"]
+
+    def __str__(self):
+        return f"{_('Rappel')} {self.lot.code}"

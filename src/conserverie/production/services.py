@@ -1,9 +1,10 @@
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
@@ -12,10 +13,11 @@ from conserverie.recipes.models import HeatTreatment, PantryLot, Recipe
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import raw_lot_draw
 from conserverie.stock.models import Location, MovementKind
-from conserverie.stock.services import movement_write
+from conserverie.stock.services import jars_discard, movement_write
 from conserverie.territories.models import Role, Territory
 
-from .models import HeatTreatmentRecord, LotStatus, PantryUse, ProductionLot
+from .models import HeatTreatmentRecord, LotStatus, PantryUse, ProductionLot, Recall
+from .trace import lots_sharing_raw_lots
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ def lot_record(
     require_role(actor, territory)
     require_same_territory(territory, recipe, workshop)
     errors = _validate_inputs(territory, recipe, produced_on, raw_inputs, list(pantry_inputs), outputs, location)
+    if batches is None or batches < 1:
+        errors["batches"] = _("Indiquez au moins une fournée.")
     if errors:
         raise ValidationError(errors)
     snapshot = recipe_snapshot(recipe)
@@ -231,3 +235,71 @@ def lot_block(*, actor, lot: ProductionLot, reason: str) -> ProductionLot:
         lot.status = LotStatus.BLOCKED
         lot.status_reason = reason
         return save_as(lot, actor)
+
+
+RECALL_REASON_MAX = Recall._meta.get_field("reason").max_length
+
+
+def lot_recall(
+    *, actor, lot: ProductionLot, reason: str, include_sharing_raw_lots: bool = False, at: datetime | None = None
+) -> Recall:
+    """A coordinator recalls a lot (and, optionally, every lot made with one of its raw lots).
+
+    Each lot becomes « recalled » for good: its jars can no longer be given, sold or used (§4.4). The Recall
+    keeps who, when, why and the list of lots, and each lot's history row says the same.
+    """
+    require_role(actor, lot.territory, (Role.COORDINATOR,))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Indiquez le motif du rappel.")})
+    if len(reason) > RECALL_REASON_MAX:
+        raise ValidationError({"reason": _("Le motif tient en %(n)s caractères au plus.") % {"n": RECALL_REASON_MAX}})
+    with transaction.atomic():
+        lot = ProductionLot.objects.select_for_update().select_related("territory").get(pk=lot.pk)
+        if lot.status == LotStatus.RECALLED:
+            raise ValidationError({"lot": _("Le lot %(lot)s est déjà rappelé.") % {"lot": lot.code}})
+        lots = [lot]
+        if include_sharing_raw_lots:
+            shared_ids = list(lots_sharing_raw_lots(lot).values_list("pk", flat=True))
+            lots += list(
+                ProductionLot.objects.select_for_update()
+                .filter(pk__in=shared_ids)
+                .exclude(status=LotStatus.RECALLED)
+                .order_by("pk")
+            )
+        for each in lots:
+            each.status = LotStatus.RECALLED
+            if each.pk == lot.pk:
+                text = _("Rappel : %(reason)s") % {"reason": reason}
+            else:
+                text = _("Rappel avec le lot %(code)s : %(reason)s") % {"code": lot.code, "reason": reason}
+            each.status_reason = text[: ProductionLot._meta.get_field("status_reason").max_length]
+            save_as(each, actor)
+        recall = Recall(
+            territory=lot.territory,
+            lot=lot,
+            reason=reason,
+            include_shared=include_sharing_raw_lots,
+            recalled_by=actor,
+            recalled_at=at or timezone.now(),
+        )
+        save_as(recall, actor)
+        recall.lots.set(lots)
+        return recall
+
+
+def recall_withdraw(*, actor, recall: Recall, lot: ProductionLot, jar_format, location, quantity: int, day=None):
+    """Jars of a recalled lot taken off a shelf: a discard movement whose reason names the recall."""
+    require_role(actor, recall.territory)
+    if not recall.lots.filter(pk=lot.pk).exists():
+        raise ValidationError({"lot": _("Le lot %(lot)s ne fait pas partie de ce rappel.") % {"lot": lot.code}})
+    reason = _("Rappel du lot %(code)s : %(reason)s") % {"code": recall.lot.code, "reason": recall.reason}
+    return jars_discard(
+        actor=actor,
+        lot=lot,
+        jar_format=jar_format,
+        location=location,
+        quantity=quantity,
+        reason=reason[:250],
+        day=day,
+    )

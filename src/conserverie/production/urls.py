@@ -10,4 +10,8 @@ urlpatterns = [
     path("<str:code>/", views.lot_detail, name="lot_detail"),
     path("<str:code>/liberer/", views.lot_release_view, name="lot_release"),
     path("<str:code>/bloquer/", views.lot_block_view, name="lot_block"),
+    path("<str:code>/etiquettes.pdf", views.lot_labels_view, name="lot_labels"),
+    path("<str:code>/rappel/", views.lot_recall_view, name="lot_recall"),
+    path("<str:code>/rappel/retrait/", views.recall_withdraw_view, name="recall_withdraw"),
+    path("<str:code>/rappel/contacts.csv", views.recall_contacts_csv, name="recall_contacts_csv"),
 ]

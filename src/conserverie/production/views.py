@@ -1,6 +1,7 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -8,13 +9,14 @@ from django.views.decorators.http import require_POST
 from conserverie.core.pages import add_row_error, add_service_errors, form_status, paginate, search_term
 from conserverie.core.permissions import role_in
 from conserverie.core.staff import territory_view
-from conserverie.sourcing.models import RawLotMovement
-from conserverie.stock.models import Location, MovementKind, StockMovement
-from conserverie.territories.models import Role
+from conserverie.stock.models import JarFormat, Location, MovementKind, StockMovement
+from conserverie.territories.models import STAFF_ROLES, Role
 
-from .forms import BlockForm, LotForm, PantryInputFormSet, RawInputFormSet, ReleaseForm
+from .forms import BlockForm, LotForm, PantryInputFormSet, RawInputFormSet, RecallForm, ReleaseForm
+from .labels import DEFAULT_SHEET, SHEETS, lot_labels_pdf
 from .models import LotStatus, ProductionLot
-from .services import lot_block, lot_record, lot_release
+from .services import lot_block, lot_recall, lot_record, lot_release, recall_withdraw
+from .trace import lot_backward, lots_forward, lots_sharing_raw_lots, recall_recovered, write_contacts_csv
 
 # Service error keys that belong to a row of a section of the lot form, not to one of its fields.
 RAW_KEYS = ("raw_inputs", "kg")
@@ -117,11 +119,6 @@ def _lot_or_404(territory, code):
 
 
 def _render_detail(request, territory, lot, release_form=None, block_form=None, status=200):
-    raw_inputs = (
-        RawLotMovement.objects.filter(production_lot=lot, kind=RawLotMovement.Kind.USED)
-        .select_related("raw_lot__producer", "raw_lot__product")
-        .order_by("raw_lot__code")
-    )
     ledger = StockMovement.objects.filter(lot=lot)
     outputs = (
         ledger.filter(kind=MovementKind.PRODUCED)
@@ -129,23 +126,24 @@ def _render_detail(request, territory, lot, release_form=None, block_form=None, 
         .annotate(jars=Sum("quantity"))
         .order_by("jar_format__volume_ml")
     )
+    role = role_in(request.user, territory)
     return render(
         request,
         "production/lot_detail.html",
         {
             "territory": territory,
             "lot": lot,
-            "raw_inputs": raw_inputs,
-            "pantry_inputs": lot.pantry_inputs.select_related("pantry_lot__item"),
+            "trace": lot_backward(lot),
             "treatments": lot.treatments.select_related("jar_format", "operator"),
             "outputs": outputs,
             "stock": ledger.stock_by_location_and_lot(),
             "totals": ledger.totals_by_kind(),
-            "may_release": role_in(request.user, territory) == Role.COORDINATOR
-            and lot.status not in (LotStatus.RELEASED, LotStatus.RECALLED),
+            "may_release": role == Role.COORDINATOR and lot.status not in (LotStatus.RELEASED, LotStatus.RECALLED),
             "may_block": lot.status not in (LotStatus.BLOCKED, LotStatus.RECALLED),
+            "may_recall": role == Role.COORDINATOR and lot.status != LotStatus.RECALLED,
             "release_form": release_form or ReleaseForm(),
             "block_form": block_form or BlockForm(),
+            "sheets": SHEETS,
             "LotStatus": LotStatus,
         },
         status=status,
@@ -182,3 +180,123 @@ def lot_release_view(request, territory, code):
 @territory_view()
 def lot_block_view(request, territory, code):
     return _status_change(request, territory, code, BlockForm, lot_block, _("Lot %(code)s bloqué."))
+
+
+@territory_view()
+def lot_labels_view(request, territory, code):
+    """The A4 sheet of jar labels of a lot, as a PDF download."""
+    lot = _lot_or_404(territory, code)
+    sheet = request.GET.get("sheet", DEFAULT_SHEET)
+    if sheet not in SHEETS:
+        raise Http404
+    pdf = lot_labels_pdf(lot, sheet=sheet)
+    response = HttpResponse(pdf.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="etiquettes-{lot.code}-{sheet}.pdf"'
+    return response
+
+
+def _recall_of(lot):
+    """The recall that took `lot` off the shelves (its own, or one of a lot sharing a raw lot)."""
+    return lot.recalled_in.select_related("lot", "recalled_by").order_by("-recalled_at", "-id").first()
+
+
+@territory_view()
+def lot_recall_view(request, territory, code):
+    """Before a recall: the form (coordinators). After: the recall sheet, whom to call and what to pull."""
+    lot = _lot_or_404(territory, code)
+    role = role_in(request.user, territory)
+    recall = _recall_of(lot)
+    if recall is None:
+        return _recall_form(request, territory, lot, role)
+    lots = list(recall.lots.order_by("code"))
+    forward = lots_forward([each.pk for each in lots])
+    return render(
+        request,
+        "production/recall_sheet.html",
+        {
+            "territory": territory,
+            "lot": lot,
+            "recall": recall,
+            "lots": lots,
+            "forward": forward,
+            "contacts": forward.contacts() if role in STAFF_ROLES else [],
+            "may_contact": role in STAFF_ROLES,
+            "recovered": recall_recovered(recall),
+        },
+    )
+
+
+def _recall_form(request, territory, lot, role):
+    may_recall = role == Role.COORDINATOR and lot.status != LotStatus.RECALLED
+    form = RecallForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not may_recall:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                lot_recall(
+                    actor=request.user,
+                    lot=lot,
+                    reason=form.cleaned_data["reason"],
+                    include_sharing_raw_lots=form.cleaned_data["include_shared"],
+                )
+            except ValidationError as exc:
+                for _field, message in add_service_errors(form, exc):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Lot %(code)s rappelé.") % {"code": lot.code})
+                return redirect("production:lot_recall", territory.slug, lot.code)
+    return render(
+        request,
+        "production/recall_form.html",
+        {
+            "territory": territory,
+            "lot": lot,
+            "form": form,
+            "may_recall": may_recall,
+            "shared": lots_sharing_raw_lots(lot).order_by("code").only("code", "status", "produced_on"),
+        },
+        status=form_status(request),
+    )
+
+
+@require_POST
+@territory_view()
+def recall_withdraw_view(request, territory, code):
+    """Jars of a recalled lot pulled off one shelf: all of them, recorded as a discard naming the recall."""
+    lot = _lot_or_404(territory, code)
+    recall = _recall_of(lot)
+    if recall is None:
+        raise Http404
+    location = get_object_or_404(Location, territory=territory, pk=request.POST.get("location") or 0)
+    jar_format = get_object_or_404(JarFormat, territory=territory, pk=request.POST.get("jar_format") or 0)
+    jars = StockMovement.objects.filter(location=location, lot=lot, jar_format=jar_format).aggregate(n=Sum("quantity"))[
+        "n"
+    ]
+    try:
+        recall_withdraw(
+            actor=request.user, recall=recall, lot=lot, jar_format=jar_format, location=location, quantity=jars or 0
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(n)s bocal(aux) du lot %(code)s retiré(s) de « %(loc)s ».")
+            % {"n": jars, "code": lot.code, "loc": location},
+        )
+    return redirect("production:lot_recall", territory.slug, recall.lot.code)
+
+
+@territory_view()
+def recall_contacts_csv(request, territory, code):
+    """The recall's contact list, for a spreadsheet or a phone session (coordinators and animators only)."""
+    recall = _recall_of(_lot_or_404(territory, code))
+    if recall is None:
+        raise Http404
+    contacts = lots_forward(recall.lots.values("id")).contacts()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rappel-{recall.lot.code}-contacts.csv"'
+    write_contacts_csv(response, contacts)
+    return response

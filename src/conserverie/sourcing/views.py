@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
 from conserverie.core.staff import territory_view
+from conserverie.production.trace import raw_lot_forward
 
 from .forms import CollectionForm, RawLotOutForm
 from .models import RawLot, RawLotMovement
@@ -82,10 +83,17 @@ def raw_lot_detail(request, territory, code):
         else:
             messages.success(request, _("Sortie enregistrée pour le lot %(code)s.") % {"code": raw_lot.code})
             return redirect("sourcing:raw_lot_detail", territory.slug, raw_lot.code)
-    movements = raw_lot.movements.select_related("production_lot", "created_by").order_by("day", "id")
+    trace = raw_lot_forward(raw_lot)
     return render(
         request,
         "sourcing/raw_lot_detail.html",
-        {"territory": territory, "raw_lot": raw_lot, "movements": movements, "form": form},
+        {
+            "territory": territory,
+            "raw_lot": raw_lot,
+            "movements": trace.movements,
+            "trace": trace,
+            "contacts": trace.contacts(),
+            "form": form,
+        },
         status=form_status(request),
     )

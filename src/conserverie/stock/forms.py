@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import CountInput, DateInput, KgInput
 from conserverie.production.models import ProductionLot
+from conserverie.workshops.models import Participant
 
 from .models import JarFormat, Location
 
@@ -51,10 +52,29 @@ class DiscardForm(TerritoryForm):
     reason = forms.CharField(label=_("Pourquoi ?"), required=False, max_length=250)
 
 
+class ParticipantField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.first_name} #{obj.pk}" + (f" — {obj.neighbourhood}" if obj.neighbourhood else "")
+
+
 class DepositReturnForm(TerritoryForm):
     location = forms.ModelChoiceField(label=_("Rapportés à"), queryset=Location.objects.none())
     jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
     quantity = forms.IntegerField(label=_("Bocaux vides"), min_value=0, widget=CountInput)
+    participant = ParticipantField(
+        label=_("Rapportés par"),
+        queryset=Participant.objects.none(),
+        required=False,
+        help_text=_("Le participant, pour suivre sa consigne (facultatif, obligatoire pour un avoir)."),
+    )
+    keep_as_credit = forms.TypedChoiceField(
+        label=_("La consigne"),
+        choices=[("", _("est remboursée")), ("1", _("est gardée en avoir pour la prochaine cession"))],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     refunded_eur = forms.DecimalField(
         label=_("Consigne remboursée (€)"),
         required=False,
@@ -64,3 +84,17 @@ class DepositReturnForm(TerritoryForm):
         help_text=_("Laisser vide : la consigne du format, pour chaque bocal. 0 si la personne la laisse."),
     )
     day = forms.DateField(label=_("Date"), widget=DateInput)
+
+
+class InventoryForm(TerritoryForm):
+    lot = LotChoiceField(label=_("Lot"), queryset=ProductionLot.objects.none())
+    jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
+    location = forms.ModelChoiceField(label=_("Emplacement"), queryset=Location.objects.none())
+    counted = forms.IntegerField(
+        label=_("Bocaux comptés"),
+        min_value=0,
+        widget=CountInput,
+        help_text=_("Le registre garde l'écart comme un ajustement, sans rien effacer."),
+    )
+    day = forms.DateField(label=_("Date du comptage"), widget=DateInput)
+    reason = forms.CharField(label=_("Pourquoi l'écart ?"), required=False, max_length=250)

@@ -231,13 +231,26 @@ def deposit_return(
     quantity: int,
     participant=None,
     refunded_eur: Decimal | None = None,
+    keep_as_credit: bool = False,
     day: date | None = None,
 ) -> StockMovement:
-    """Empty jars come back: they join the empty-jar stock and the deposit is refunded (or kept for reuse)."""
+    """Empty jars come back: they join the empty-jar stock and the deposit is refunded (or kept for reuse).
+
+    `keep_as_credit`: nothing is refunded, the participant's deposits become credit for the next gift
+    (a return with `refunded_eur` = 0 and a participant is credit too).
+    """
     require_role(actor, location.territory)
     require_same_territory(location.territory, jar_format, participant)
     if quantity is None or quantity <= 0:
         raise ValidationError({"quantity": _("Indiquez un nombre de bocaux supérieur à zéro.")})
+    if keep_as_credit:
+        if participant is None:
+            raise ValidationError({"participant": _("Un avoir est toujours au nom d'un participant : choisissez-le.")})
+        if refunded_eur:
+            raise ValidationError(
+                {"refunded_eur": _("Gardée en avoir, la consigne n'est pas remboursée : laissez le montant vide.")}
+            )
+        refunded_eur = Decimal("0")
     refund = jar_format.deposit_eur * quantity if refunded_eur is None else refunded_eur
     if refund < 0:
         raise ValidationError({"refunded_eur": _("Le remboursement ne peut pas être négatif.")})

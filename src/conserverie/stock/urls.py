@@ -10,4 +10,5 @@ urlpatterns = [
     path("transfert/", views.move, name="move"),
     path("sortie/", views.discard, name="discard"),
     path("consignes/", views.deposit, name="deposit"),
+    path("inventaire/", views.inventory, name="inventory"),
 ]

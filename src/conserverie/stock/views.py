@@ -1,16 +1,19 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
+from conserverie.core.permissions import role_in
 from conserverie.core.staff import territory_view
+from conserverie.territories.models import Role
 
-from .forms import DepositReturnForm, DiscardForm, MoveForm
+from .forms import DepositReturnForm, DiscardForm, InventoryForm, MoveForm
 from .models import MovementKind, StockMovement
-from .services import deposit_return, jars_discard, jars_move
+from .queries import ALERT_DAYS, JARS_PER_PLACE, empties_by_location_and_format, empty_jar_alert
+from .services import deposit_return, inventory_adjust, jars_discard, jars_move
 
 LAST_MOVEMENTS = 10
 
@@ -31,14 +34,7 @@ def overview(request, territory):
         full = full.filter(
             Q(lot__code__icontains=q) | Q(location__name__icontains=q) | Q(lot__recipe__name__icontains=q)
         )
-    empties = (
-        StockMovement.objects.filter(territory=territory)
-        .empty()
-        .values("location__name", "jar_format__name")
-        .annotate(jars=Sum("quantity"))
-        .exclude(jars=0)
-        .order_by("location__name", "jar_format__volume_ml")
-    )
+    empties = empties_by_location_and_format(territory)
     return render(
         request,
         "stock/overview.html",
@@ -47,6 +43,10 @@ def overview(request, territory):
             "q": q,
             "page": paginate(request, full),
             "empties": empties,
+            "alert": empty_jar_alert(territory),
+            "may_count": role_in(request.user, territory) == Role.COORDINATOR,
+            "alert_days": ALERT_DAYS,
+            "jars_per_place": JARS_PER_PLACE,
             "last_movements": _ledger(territory)[:LAST_MOVEMENTS],
         },
     )
@@ -121,4 +121,16 @@ def deposit(request, territory):
         deposit_return,
         gettext_lazy("Bocaux vides rapportés"),
         _("Retour de bocaux vides enregistré."),
+    )
+
+
+@territory_view(roles=(Role.COORDINATOR,))
+def inventory(request, territory):
+    return _form_page(
+        request,
+        territory,
+        InventoryForm,
+        inventory_adjust,
+        gettext_lazy("Comptage d'inventaire"),
+        _("Comptage enregistré : l'écart éventuel est ajouté au registre."),
     )

@@ -55,3 +55,74 @@ class WorkshopForm(forms.Form):
 
 class CheckinForm(forms.Form):
     attended = forms.BooleanField(required=False)
+
+
+class PublicSignupForm(forms.Form):
+    """The public sign-up: as few questions as the workshop needs, in plain words, big fields on a phone."""
+
+    first_name = forms.CharField(
+        label=_("Votre prénom"),
+        max_length=60,
+        error_messages={"required": _("Indiquez un prénom.")},
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    phone = forms.CharField(
+        label=_("Téléphone (si vous voulez)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail (si vous voulez)"),
+        required=False,
+        help_text=_("Nous vous enverrons la confirmation et le lien pour annuler."),
+        error_messages={"invalid": _("Cette adresse e-mail ne semble pas juste. Vérifiez-la ou laissez vide.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    neighbourhood = forms.CharField(label=_("Votre quartier ou votre commune"), max_length=100, required=False)
+    household_size = forms.IntegerField(
+        label=_("Combien de personnes vivent chez vous ?"),
+        min_value=1,
+        max_value=20,
+        initial=1,
+        error_messages={"min_value": _("Un foyer compte au moins une personne.")},
+        widget=CountInput,
+    )
+    party_size = forms.IntegerField(
+        label=_("Combien de personnes viennent à l'atelier, vous compris ?"),
+        min_value=1,
+        max_value=10,
+        initial=1,
+        error_messages={"min_value": _("Au moins une personne.")},
+        widget=CountInput,
+    )
+    consent = forms.BooleanField(
+        label=_("J'accepte que la conserverie garde ces informations pour me contacter au sujet de cet atelier."),
+        error_messages={"required": _("Cochez la case pour accepter que nous gardions ces informations.")},
+    )
+    reminders = forms.BooleanField(
+        label=_("Je veux bien recevoir un rappel avant l'atelier."),
+        required=False,
+    )
+    # The honeypot: hidden from people (CSS and aria-hidden), filled in by robots that fill every field.
+    website = forms.CharField(
+        label=_("Ne pas remplir ce champ"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_robot(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("website", None)
+        return data
+
+
+class WalkInForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=60)
+    household_size = forms.IntegerField(
+        label=_("Personnes au foyer"), min_value=1, max_value=20, initial=1, widget=CountInput
+    )
+    neighbourhood = forms.CharField(label=_("Quartier ou commune"), max_length=100, required=False)

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
@@ -66,6 +68,7 @@ class Participant(models.Model):
     household_size = models.PositiveSmallIntegerField(_("personnes au foyer"), default=1)
     priority_area = models.BooleanField(_("habite un quartier prioritaire"), default=False)
     consent_at = models.DateTimeField(_("consentement donné le"))
+    reminders = models.BooleanField(_("accepte les rappels"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -76,6 +79,16 @@ class Participant(models.Model):
 
     def __str__(self):
         return f"{self.first_name} #{self.pk}"
+
+
+def new_token() -> str:
+    """32 URL-safe characters (192 random bits): the personal link to cancel a sign-up."""
+    return secrets.token_urlsafe(24)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def live(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
 
 
 class Registration(models.Model):
@@ -90,8 +103,11 @@ class Registration(models.Model):
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     attended = models.BooleanField(_("présent"), default=False)
     walk_in = models.BooleanField(_("venu sans inscription"), default=False)
+    token = models.CharField(_("lien personnel"), max_length=32, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inscription")

@@ -71,6 +71,7 @@ def participant_create(
     household_size: int = 1,
     priority_area: bool = False,
     consent: bool,
+    reminders: bool = False,
 ) -> Participant:
     errors = {}
     if not first_name.strip():
@@ -90,6 +91,7 @@ def participant_create(
         household_size=household_size,
         priority_area=priority_area,
         consent_at=timezone.now(),
+        reminders=reminders,
     )
     participant.full_clean()
     participant.save()
@@ -151,3 +153,50 @@ def registration_checkin(*, actor, registration: Registration, attended: bool = 
             raise ValidationError(_("Cette inscription est annulée."))
         registration.attended = attended
         return save_as(registration, actor)
+
+
+def public_signup(
+    *,
+    workshop: Workshop,
+    first_name: str,
+    phone: str = "",
+    email: str = "",
+    neighbourhood: str = "",
+    household_size: int = 1,
+    party_size: int = 1,
+    consent: bool,
+    reminders: bool = False,
+) -> Registration:
+    """A resident signs up on the public page: the person and the registration, both or nothing."""
+    if workshop.status != Workshop.Status.PLANNED or workshop.starts_at <= timezone.now():
+        raise ValidationError(_("Les inscriptions à cet atelier sont fermées."))
+    if party_size < 1:
+        raise ValidationError({"party_size": _("Au moins une personne.")})
+    with transaction.atomic():
+        participant = participant_create(
+            territory=workshop.territory,
+            first_name=first_name,
+            phone=phone,
+            email=email,
+            neighbourhood=neighbourhood,
+            household_size=household_size,
+            consent=consent,
+            reminders=reminders,
+        )
+        return registration_create(workshop=workshop, participant=participant, party_size=party_size)
+
+
+def walk_in_record(
+    *, actor, workshop: Workshop, first_name: str, household_size: int = 1, neighbourhood: str = ""
+) -> Registration:
+    """Someone comes to the truck without signing up: noted in seconds, present at once."""
+    require_role(actor, workshop.territory)
+    with transaction.atomic():
+        participant = participant_create(
+            territory=workshop.territory,
+            first_name=first_name,
+            neighbourhood=neighbourhood,
+            household_size=household_size,
+            consent=True,
+        )
+        return registration_create(workshop=workshop, participant=participant, walk_in=True)

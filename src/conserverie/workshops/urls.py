@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import truck, views
 
 app_name = "workshops"
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("nouveau/", views.workshop_new, name="new"),
     path("<int:pk>/", views.workshop_detail, name="detail"),
     path("<int:pk>/presence/<int:registration_pk>/", views.checkin, name="checkin"),
+    path("<int:pk>/camion/", truck.truck, name="truck"),
+    path("<int:pk>/camion/presence/<int:registration_pk>/", truck.truck_checkin, name="truck_checkin"),
+    path("<int:pk>/camion/sur-place/", truck.truck_walk_in, name="truck_walk_in"),
 ]

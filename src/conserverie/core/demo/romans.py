@@ -11,6 +11,8 @@ from .context import DemoContext
 from .farms import create_farms, ensure_products
 from .people import ROMANS_NEIGHBOURHOODS, create_participants, register
 from .places import create_places
+from .prices import add_prices_and_credits
+from .recall import record_past_recall
 from .recipes import RECIPES, Pantry, create_pantry, create_recipes
 from .season import Season, season_slots, upcoming_slots
 
@@ -56,4 +58,6 @@ def build_romans(rng, today) -> DemoContext:
         workshop, _recipes = season.open(slot)
         register(ctx, workshop, full=slot.site.priority_area and rng.random() < 0.5)
     _open_offers(ctx, season)
+    record_past_recall(ctx)
+    add_prices_and_credits(ctx)
     return ctx

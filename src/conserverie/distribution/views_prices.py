@@ -1,0 +1,54 @@
+"""The price list: every staff member reads it, a coordinator sets it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from conserverie.core.pages import add_service_errors, form_status
+from conserverie.core.permissions import role_in
+from conserverie.core.staff import territory_view
+from conserverie.territories.models import Role
+
+from .forms import PriceForm
+from .models import PriceListEntry
+from .services import price_remove, price_set
+
+
+@territory_view()
+def price_list(request, territory):
+    may_edit = role_in(request.user, territory) == Role.COORDINATOR
+    form = PriceForm(request.POST if request.method == "POST" else None, territory=territory)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(_("Seule la coordination modifie les tarifs."))
+        if form.is_valid():
+            try:
+                price_set(actor=request.user, territory=territory, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Tarif enregistré."))
+                return redirect("distribution:prices", territory.slug)
+    entries = (
+        PriceListEntry.objects.filter(territory=territory)
+        .select_related("jar_format", "updated_by")
+        .order_by("recipe_code", "jar_format__volume_ml")
+    )
+    names = dict(form.fields["recipe_code"].choices)
+    rows = [(entry, names.get(entry.recipe_code, entry.recipe_code)) for entry in entries]
+    return render(
+        request,
+        "distribution/prices.html",
+        {"territory": territory, "rows": rows, "form": form, "may_edit": may_edit},
+        status=form_status(request),
+    )
+
+
+@territory_view(roles=(Role.COORDINATOR,))
+def price_delete(request, territory, pk):
+    entry = get_object_or_404(PriceListEntry, territory=territory, pk=pk)
+    if request.method == "POST":
+        price_remove(actor=request.user, entry=entry)
+        messages.success(request, _("Tarif retiré."))
+    return redirect("distribution:prices", territory.slug)

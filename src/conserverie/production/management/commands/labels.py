@@ -1,0 +1,65 @@
+"""`conserverie labels LOT --out FILE.pdf`: the A4 sheet of jar labels of a production lot."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from conserverie.production.labels import DEFAULT_SHEET, SHEETS, lot_labels_pdf
+from conserverie.production.models import ProductionLot
+
+
+class Command(BaseCommand):
+    help = _("Écrit la planche d'étiquettes (PDF A4) d'un lot de production.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("lot", help=_("Code du lot, par ex. ROM-260610-CTOM1."))
+        parser.add_argument("--out", required=True, help=_("Fichier PDF à écrire."))
+        parser.add_argument(
+            "--sheet",
+            default=DEFAULT_SHEET,
+            help=_("Format de planche : %(sheets)s (défaut %(default)s).")
+            % {"sheets": ", ".join(SHEETS), "default": DEFAULT_SHEET},
+        )
+        parser.add_argument("--count", type=int, help=_("Nombre d'étiquettes par format (défaut : un par bocal)."))
+        parser.add_argument("--json", action="store_true", help=_("Sortie JSON, pour un script."))
+
+    def handle(self, *args, lot, out, sheet, count, json: bool, **options):
+        found = ProductionLot.objects.select_related("territory").filter(code=lot).first()
+        if found is None:
+            raise CommandError(_("Lot inconnu : « %(code)s ».") % {"code": lot})
+        if sheet not in SHEETS:
+            raise CommandError(
+                _("Format de planche inconnu : « %(sheet)s » (choisir parmi %(sheets)s).")
+                % {"sheet": sheet, "sheets": ", ".join(SHEETS)}
+            )
+        if count is not None and count < 1:
+            raise CommandError(_("--count doit valoir au moins 1."))
+        path = Path(out)
+        if not path.parent.is_dir():
+            raise CommandError(_("Dossier introuvable : « %(dir)s ».") % {"dir": path.parent})
+        pdf = lot_labels_pdf(found, sheet=sheet, count=count)
+        path.write_bytes(pdf.content)
+        if json:
+            data = {
+                "lot": found.code,
+                "file": str(path),
+                "sheet": sheet,
+                "labels": pdf.labels,
+                "pages": pdf.pages,
+                "smallest_font_pt": pdf.smallest_font_pt,
+                "overflow": pdf.overflow,
+            }
+            self.stdout.write(_dumps(data))
+            return
+        self.stdout.write(
+            _("%(n)s étiquette(s) du lot %(lot)s sur %(pages)s planche(s) %(sheet)s : %(file)s")
+            % {"n": pdf.labels, "lot": found.code, "pages": pdf.pages, "sheet": sheet, "file": path}
+        )
+        if pdf.overflow:
+            self.stderr.write(_("Attention : le texte ne tient pas entièrement sur ce format ; utilisez L7163."))
+
+
+def _dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

@@ -1,0 +1,84 @@
+"""iCalendar feeds (RFC 5545) of the upcoming public workshops: all of them, or those of one site."""
+
+from datetime import UTC
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from icalendar import Calendar, Event
+
+from conserverie.territories.models import Site
+
+from .models import Workshop
+
+PRODID = "-//Conserverie mobile et solidaire//Ateliers//FR"
+
+
+def feed_workshops():
+    """Upcoming workshops, the cancelled ones too (STATUS:CANCELLED, so a subscribed calendar drops them)."""
+    return (
+        Workshop.objects.filter(
+            starts_at__gte=timezone.now(), status__in=[Workshop.Status.PLANNED, Workshop.Status.CANCELLED]
+        )
+        .select_related("site", "structure")
+        .order_by("starts_at", "pk")
+    )
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def site_location(site: Site) -> str:
+    return ", ".join(part for part in (site.name, site.address, site.city) if part)
+
+
+def workshop_event(workshop: Workshop, host: str, stamp) -> Event:
+    event = Event()
+    event.add("uid", f"workshop-{workshop.pk}@{host}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", workshop.starts_at.astimezone(UTC))
+    event.add("dtend", workshop.ends_at.astimezone(UTC))
+    event.add("summary", workshop.title)
+    event.add("location", site_location(workshop.site))
+    if workshop.site.lat is not None and workshop.site.lon is not None:
+        event.add("geo", (float(workshop.site.lat), float(workshop.site.lon)))
+    event.add("description", _("Accueil : %(structure)s. Gratuit, ouvert à tous.") % {"structure": workshop.structure})
+    event.add("url", settings.SITE_URL.rstrip("/") + reverse("public:detail", args=[workshop.pk]))
+    cancelled = workshop.status == Workshop.Status.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return event
+
+
+def calendar_response(name: str, workshops, filename: str) -> HttpResponse:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    host, stamp = site_host(), timezone.now().astimezone(UTC).replace(microsecond=0)
+    for workshop in workshops:
+        calendar.add_component(workshop_event(workshop, host, stamp))
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+@cache_control(public=True, max_age=600)
+def all_workshops(request):
+    return calendar_response(_("Ateliers de la conserverie"), feed_workshops(), "ateliers.ics")
+
+
+@require_GET
+@cache_control(public=True, max_age=600)
+def site_workshops(request, pk):
+    site = get_object_or_404(Site, pk=pk)
+    name = _("Ateliers de la conserverie — %(site)s") % {"site": site}
+    return calendar_response(name, feed_workshops().filter(site=site), f"ateliers-lieu-{site.pk}.ics")

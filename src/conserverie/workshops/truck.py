@@ -1,0 +1,97 @@
+"""In the truck, on the tablet: the day's list, one tap to check a person in, a walk-in noted in seconds."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from conserverie.core.pages import add_service_errors, form_status
+from conserverie.core.staff import territory_view
+
+from .forms import CheckinForm, WalkInForm
+from .models import Registration, Workshop
+from .services import registration_checkin, walk_in_record
+
+
+def _workshop(territory, pk):
+    return get_object_or_404(
+        Workshop.objects.with_counts().select_related("site", "structure"), pk=pk, territory=territory
+    )
+
+
+def truck_rows(workshop):
+    """Live registrations, confirmed first; `first_time` when the person has attended no earlier workshop."""
+    earlier = Registration.objects.filter(
+        participant=OuterRef("participant"), attended=True, workshop__starts_at__lt=workshop.starts_at
+    ).exclude(status=Registration.Status.CANCELLED)
+    rows = (
+        workshop.registrations.live()
+        .select_related("participant")
+        .annotate(seen_before=Exists(earlier))
+        .order_by("participant__first_name", "id")
+    )
+    return [r for r in rows if r.status == Registration.Status.CONFIRMED], [
+        r for r in rows if r.status == Registration.Status.WAITING
+    ]
+
+
+def _page(request, territory, workshop, form, status=200):
+    confirmed, waiting = truck_rows(workshop)
+    return render(
+        request,
+        "workshops/truck.html",
+        {"territory": territory, "workshop": workshop, "confirmed": confirmed, "waiting": waiting, "form": form},
+        status=status,
+    )
+
+
+@territory_view()
+def truck(request, territory, pk):
+    return _page(request, territory, _workshop(territory, pk), WalkInForm())
+
+
+@require_POST
+@territory_view()
+def truck_checkin(request, territory, pk, registration_pk):
+    registration = get_object_or_404(
+        Registration.objects.select_related("workshop__territory", "participant"),
+        pk=registration_pk,
+        workshop__pk=pk,
+        workshop__territory=territory,
+    )
+    form = CheckinForm(request.POST)
+    attended = form.cleaned_data["attended"] if form.is_valid() else True
+    try:
+        registration_checkin(actor=request.user, registration=registration, attended=attended)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        name = registration.participant.first_name
+        if attended:
+            messages.success(request, _("%(p)s est présent·e.") % {"p": name})
+        else:
+            messages.info(request, _("%(p)s est noté·e absent·e.") % {"p": name})
+    return redirect(reverse("workshops:truck", args=[territory.slug, pk]) + f"#r{registration.pk}")
+
+
+@require_POST
+@territory_view()
+def truck_walk_in(request, territory, pk):
+    workshop = _workshop(territory, pk)
+    form = WalkInForm(request.POST)
+    if form.is_valid():
+        try:
+            registration = walk_in_record(actor=request.user, workshop=workshop, **form.cleaned_data)
+        except ValidationError as exc:
+            for _field, message in add_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request, _("%(p)s est ajouté·e et présent·e.") % {"p": registration.participant.first_name}
+            )
+            return redirect("workshops:truck", territory.slug, pk)
+    return _page(request, territory, workshop, form, status=form_status(request))

@@ -1,0 +1,63 @@
+"""An animator sells jars at the shop: the price list fills the price, the receipt adds the deposit apart."""
+
+from decimal import Decimal
+
+from conserverie.distribution.models import Distribution
+from conserverie.distribution.services import price_set
+from conserverie.stock.services import jars_move
+from conserverie.territories.models import Role
+
+from ..conftest import DAY, make_user
+from ..helpers import released_lot
+from .test_production_journey import PASSWORD, browser, page, pytestmark  # noqa: F401 (fixtures, marker)
+
+
+def test_animator_sells_at_the_shop_with_the_price_list(live_server, chain, page):  # noqa: F811
+    from playwright.sync_api import expect
+
+    user = make_user("animatrice", chain.territory, Role.ANIMATOR)
+    user.set_password(PASSWORD)
+    user.save()
+    lot = released_lot(chain, jars=12)
+    jars_move(actor=chain.actor, lot=lot, jar_format=chain.jar, source=chain.truck, destination=chain.shop, quantity=8)
+    price_set(actor=chain.actor, territory=chain.territory, jar_format=chain.jar, price_eur=Decimal("3.00"))
+    price_set(
+        actor=chain.actor,
+        territory=chain.territory,
+        jar_format=chain.jar,
+        recipe_code="CTOM",
+        price_eur=Decimal("4.20"),
+        social_price_eur=Decimal("3.40"),
+    )
+
+    page.goto(f"{live_server.url}/connexion/")
+    page.fill("#id_username", "animatrice")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Entrer").click()
+    expect(page.get_by_role("heading", name="Tableau de bord · Romans")).to_be_visible()
+
+    page.get_by_role("link", name="Cessions et ventes").first.click()
+    page.get_by_role("link", name="Nouvelle cession ou vente").click()
+    page.get_by_label("Vente au groupement d'achat").check()
+    page.get_by_label("Bocaux pris à").select_option(label=chain.shop.name)
+    page.get_by_label("Date").fill(DAY.isoformat())
+    page.get_by_label("Paiement").select_option(label="Carte bancaire")
+    page.locator("select[name='lines-0-lot']").select_option(value=str(lot.pk))
+    price = page.locator("input[name='lines-0-unit_price_eur']")
+    expect(price).to_have_value("4.20")  # the recipe's own price wins over the format's 3.00
+    page.get_by_label("Prix solidaire").check()
+    expect(price).to_have_value("3.40")
+    page.get_by_label("Prix solidaire").uncheck()
+    expect(price).to_have_value("4.20")
+    page.locator("input[name='lines-0-quantity']").fill("3")
+    page.get_by_role("button", name="Enregistrer").click()
+
+    expect(page.get_by_role("heading", name="Reçu n°")).to_be_visible()
+    expect(page.get_by_test_id("payment")).to_have_text("Carte bancaire")
+    expect(page.get_by_test_id("price-total")).to_have_text("12,60")
+    expect(page.get_by_test_id("deposit-total")).to_have_text("3,00")
+    expect(page.get_by_test_id("due")).to_have_text("15,60")
+    sale = Distribution.objects.get()
+    line = sale.lines.get()
+    assert (sale.kind, sale.location, sale.created_by) == ("group_sale", chain.shop, user)
+    assert (line.quantity, line.unit_price_eur, line.deposit_eur) == (3, Decimal("4.20"), Decimal("1.00"))

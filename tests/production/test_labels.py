@@ -1,0 +1,140 @@
+"""Labels read back from the PDF: the text a person reads, the QR code a phone scans, the smallest font."""
+
+from io import BytesIO
+
+import pypdf
+import pypdfium2
+import pytest
+import zxingcpp
+from django.core.management import CommandError, call_command
+
+from conserverie.production.labels import MIN_FONT_PT, SHEETS, X_HEIGHT_EM, lot_labels_pdf, lot_url
+
+from ..helpers import released_lot
+
+
+@pytest.fixture
+def lot(chain, settings):
+    settings.SITE_URL = "https://conserverie.example.org"
+    chain.territory.organisation = "La Coopération entre 3 lieux"
+    chain.territory.address = "14 place du Chapitre, 26100 Romans-sur-Isère"
+    chain.territory.save()
+    chain.recipe.allergens = ["mustard"]
+    lot = released_lot(chain, jars=17)
+    snapshot = lot.recipe_snapshot
+    snapshot["ingredients"].append({"name": "Graines de moutarde", "kg_per_batch": "0.05", "raw": False})
+    snapshot["allergens"] = ["mustard"]
+    lot.recipe_snapshot = snapshot
+    lot.save()
+    return lot
+
+
+def font_sizes(reader: pypdf.PdfReader) -> list[float]:
+    """Every font size set by a Tf operator, times the text matrix scale (ReportLab writes 1 0 0 1 x y)."""
+    sizes = []
+
+    def before(op, args, cm, tm):
+        if op == b"Tf":
+            sizes.append(float(args[1]) * abs(tm[3]) * abs(cm[3]))
+
+    for page in reader.pages:
+        page.extract_text(visitor_operand_before=before)
+    return sizes
+
+
+def decoded_qr_codes(content: bytes) -> list[str]:
+    pdf = pypdfium2.PdfDocument(content)
+    image = pdf[0].render(scale=300 / 72).to_pil()
+    return sorted({result.text for result in zxingcpp.read_barcodes(image)})
+
+
+@pytest.mark.parametrize("sheet", ["L7163", "L7160"])
+def test_one_label_per_jar_with_what_the_law_asks(lot, sheet):
+    pdf = lot_labels_pdf(lot, sheet=sheet)
+    layout = SHEETS[sheet]
+    assert pdf.labels == 17 and pdf.pages == -(-17 // layout.per_sheet)
+    assert not pdf.overflow
+    reader = pypdf.PdfReader(BytesIO(pdf.content))
+    assert len(reader.pages) == pdf.pages
+    text = " ".join(page.extract_text() for page in reader.pages)
+    flat = " ".join(text.split())
+    assert flat.count(lot.code) >= 17
+    assert "Coulis de tomate" in flat
+    assert f"{lot.best_before:%d/%m/%Y}" in flat and "À consommer de préférence avant le" in flat
+    assert "Moutarde" in flat and "Poids net : 350 g" in flat and "Consigne du bocal : 1,00 €" in flat
+    assert "La Coopération entre 3 lieux" in flat and "26100 Romans-sur-Isère" in flat
+    assert f"{lot.produced_on:%d/%m/%Y}" in flat
+
+
+def test_allergens_are_bold_and_no_text_is_below_the_legal_x_height(lot):
+    pdf = lot_labels_pdf(lot, sheet="L7160")
+    reader = pypdf.PdfReader(BytesIO(pdf.content))
+    sizes = font_sizes(reader)
+    assert sizes and min(sizes) >= MIN_FONT_PT and pdf.smallest_font_pt >= MIN_FONT_PT
+    # 1.2 mm x-height (Regulation (EU) 1169/2011, Annex IV) with the smallest x-height of the printed font.
+    assert float(MIN_FONT_PT) * 25.4 / 72 * float(X_HEIGHT_EM) >= 1.2
+    bold = []
+
+    def visit(text, cm, tm, font, size):
+        if font and "Bold" in font.get("/BaseFont", ""):
+            bold.append(text)
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    bold_text = "".join(bold)
+    assert "Graines de moutarde" in bold_text and "Moutarde" in bold_text and lot.code in bold_text
+
+
+@pytest.mark.parametrize("sheet", ["L7163", "L7160"])
+def test_the_qr_code_decodes_to_the_public_lot_page(lot, sheet):
+    content = lot_labels_pdf(lot, sheet=sheet).content
+    url = lot_url(lot)
+    assert url == f"https://conserverie.example.org/l/{lot.code}/"
+    assert decoded_qr_codes(content) == [url]
+
+
+def test_count_overrides_the_number_of_labels(lot):
+    pdf = lot_labels_pdf(lot, count=30)
+    assert pdf.labels == 30 and pdf.pages == 3
+
+
+def test_labels_command_writes_the_pdf(lot, tmp_path):
+    out = tmp_path / "etiquettes.pdf"
+    call_command("labels", lot.code, "--out", str(out), "--sheet", "L7160", "--count", "5")
+    reader = pypdf.PdfReader(out)
+    assert len(reader.pages) == 1 and lot.code in reader.pages[0].extract_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["NOPE-1"], "Lot inconnu"),
+        (["{code}", "--sheet", "L9999"], "Format de planche inconnu"),
+        (["{code}", "--count", "0"], "au moins 1"),
+    ],
+)
+def test_labels_command_refuses_bad_input(lot, tmp_path, args, message):
+    args = [a.format(code=lot.code) for a in args]
+    with pytest.raises(CommandError, match=message):
+        call_command("labels", *args, "--out", str(tmp_path / "x.pdf"))
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_staff_download_the_labels_from_the_lot_page(client, lot, animator):
+    url = f"/t/romans/lots/{lot.code}/etiquettes.pdf"
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(animator)
+    assert f'href="{url}"' in client.get(f"/t/romans/lots/{lot.code}/").content.decode()
+    response = client.get(url + "?sheet=L7160")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert f'filename="etiquettes-{lot.code}-L7160.pdf"' in response["Content-Disposition"]
+    assert len(pypdf.PdfReader(BytesIO(response.content)).pages) == 1
+    assert client.get(url + "?sheet=A4").status_code == 404
+
+
+def test_text_too_long_for_the_small_sheet_is_flagged_never_shrunk_below_the_minimum(lot):
+    snapshot = lot.recipe_snapshot
+    snapshot["ingredients"] += [{"name": f"Épice numéro {i}", "kg_per_batch": "0.01", "raw": False} for i in range(40)]
+    lot.recipe_snapshot = snapshot
+    pdf = lot_labels_pdf(lot, sheet="L7160", count=1)
+    assert pdf.overflow and pdf.smallest_font_pt == MIN_FONT_PT
+    assert min(font_sizes(pypdf.PdfReader(BytesIO(pdf.content)))) >= MIN_FONT_PT
