@@ -56,6 +56,11 @@ def staff(outcome=OK):
     return {ANON: LOGIN, COORD: outcome, ANIM: outcome, VIEWER: 404, OTHER: 404}
 
 
+def readers(outcome=OK):
+    """Staff and viewers of Romans: aggregated figures without personal data."""
+    return {**staff(outcome), VIEWER: outcome}
+
+
 def coordinators(outcome=OK):
     return {ANON: LOGIN, COORD: outcome, ANIM: 404, VIEWER: 404, OTHER: 404}
 
@@ -139,8 +144,9 @@ MATRIX = {
     "distribution:deposits": Row(staff()),
     "distribution:deposit_detail": Row(staff(), pk("participant")),
     "distribution:prices": Row(staff()),
-    "distribution:report": Row(staff()),
-    "distribution:report_export": Row(staff(), lambda w: {"key": "destinations", "ext": "csv"}),
+    # Aggregated figures, no personal data: board members and funders (viewers) read them too (§2).
+    "distribution:report": Row(readers()),
+    "distribution:report_export": Row(readers(), lambda w: {"key": "destinations", "ext": "csv"}),
     "distribution:price_delete": Row(coordinators(REDIRECT), pk("price")),
     # Public workshops
     "public:calendar": Row(everyone(OK)),
@@ -153,8 +159,8 @@ MATRIX = {
     "core:home": Row(everyone(OK)),
     "core:healthz": Row(everyone(OK)),
     "core:lot_public": Row(everyone(OK), lot_code),
-    "core:workspace": Row({ANON: LOGIN, COORD: REDIRECT, ANIM: REDIRECT, VIEWER: 403, OTHER: REDIRECT}),
-    "core:dashboard": Row(staff()),
+    "core:workspace": Row({ANON: LOGIN, COORD: REDIRECT, ANIM: REDIRECT, VIEWER: REDIRECT, OTHER: REDIRECT}),
+    "core:dashboard": Row(readers()),
 }
 
 # The Django admin: no persona here is staff, so every admin page sends to the admin's login page, except these.

@@ -53,3 +53,15 @@ def test_dashboard_requires_login_and_hides_other_territories(client, chain, oth
     response = client.get("/t/romans/")
     assert response.status_code == 200
     assert "Bilan matière juste" in response.content.decode()
+
+
+def test_a_viewer_reads_the_dashboard_but_no_page_with_personal_data(client, chain, viewer):
+    client.force_login(viewer)
+    response = client.get("/t/romans/")
+    assert response.status_code == 200
+    menu = response.content.decode()
+    assert "/t/romans/cessions/bilan/" in menu
+    assert "/t/romans/ateliers/" not in menu
+    for path in ("/t/romans/ateliers/", "/t/romans/cessions/", "/t/romans/cessions/consignes/", "/t/romans/lots/"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/espace/").url == "/t/romans/"

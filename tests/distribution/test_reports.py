@@ -157,8 +157,12 @@ def test_report_queries_do_not_grow(staff_client, chain, django_assert_num_queri
     assert assert_flat_queries(staff_client, export, grow_export, django_assert_num_queries) <= 6
 
 
-def test_other_territory_and_viewer_get_404(client, season, other_coordinator, viewer):
-    for user in (other_coordinator, viewer):
-        client.force_login(user)
-        assert client.get(URL).status_code == 404
-        assert client.get(f"{URL}destinations.csv").status_code == 404
+def test_other_territory_gets_404_and_a_viewer_reads_the_aggregated_report(
+    client, season, other_coordinator, viewer
+):
+    client.force_login(other_coordinator)
+    assert client.get(URL).status_code == 404
+    assert client.get(f"{URL}destinations.csv").status_code == 404
+    client.force_login(viewer)
+    assert client.get(URL).status_code == 200
+    assert client.get(f"{URL}destinations.csv").status_code == 200

@@ -7,7 +7,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from conserverie.territories.models import STAFF_ROLES, Territory
+from conserverie.territories.models import STAFF_ROLES, Role, Territory
+
+from .permissions import role_in
 
 MENU = [
     ("core:dashboard", _("Tableau de bord")),
@@ -17,6 +19,11 @@ MENU = [
     ("production:lots", _("Production")),
     ("stock:overview", _("Stock")),
     ("distribution:list", _("Cessions et ventes")),
+]
+# Board members and funders read aggregated figures only (§2).
+VIEWER_MENU = [
+    ("core:dashboard", _("Tableau de bord")),
+    ("distribution:report", _("Bilan des cessions")),
 ]
 
 
@@ -47,7 +54,8 @@ def staff_menu(request):
     if territory is None:
         return {}
     current = request.resolver_match.view_name if request.resolver_match else ""
+    menu = VIEWER_MENU if role_in(request.user, territory) == Role.VIEWER else MENU
     items = [
-        {"url": reverse(name, args=[territory.slug]), "label": label, "active": name == current} for name, label in MENU
+        {"url": reverse(name, args=[territory.slug]), "label": label, "active": name == current} for name, label in menu
     ]
     return {"staff_territory": territory, "staff_menu": items}

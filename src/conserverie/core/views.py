@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.recipes.models import ALLERGEN_LABELS
 from conserverie.sourcing.models import RawLotMovement
-from conserverie.territories.models import STAFF_ROLES, Territory
+from conserverie.territories.models import REPORT_ROLES, Territory
 from conserverie.workshops.models import Workshop
 
 from .figures import territory_figures
@@ -26,13 +26,13 @@ def home(request):
 
 @login_required
 def workspace(request):
-    territory = Territory.objects.for_user(request.user, STAFF_ROLES).first()
+    territory = Territory.objects.for_user(request.user, REPORT_ROLES).first()
     if territory is None:
         return render(request, "core/no_territory.html", status=403)
     return redirect("core:dashboard", territory.slug)
 
 
-@territory_view()
+@territory_view(roles=REPORT_ROLES)
 def dashboard(request, territory):
     figures = territory_figures(territory)
     return render(request, "core/dashboard.html", {"territory": territory, "f": figures})

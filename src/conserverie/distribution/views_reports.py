@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from conserverie.core.staff import territory_view
+from conserverie.territories.models import REPORT_ROLES
 
 from .exports import table_csv, table_xlsx
 from .reports import REPORTS, all_tables
@@ -22,7 +23,7 @@ def _period(request):
     return _day(request, "from"), _day(request, "to")
 
 
-@territory_view()
+@territory_view(roles=REPORT_ROLES)
 def report(request, territory):
     date_from, date_to = _period(request)
     return render(
@@ -38,7 +39,7 @@ def report(request, territory):
     )
 
 
-@territory_view()
+@territory_view(roles=REPORT_ROLES)
 def report_export(request, territory, key, ext):
     if key not in REPORTS or ext not in ("csv", "xlsx"):
         raise Http404

@@ -13,6 +13,8 @@ class Role(models.TextChoices):
 
 # Roles that work on the territory's operations (§2): they see its staff pages.
 STAFF_ROLES = (Role.COORDINATOR, Role.ANIMATOR)
+# Roles that may read the territory's aggregated figures (no personal data): staff, board and funders.
+REPORT_ROLES = (*STAFF_ROLES, Role.VIEWER)
 
 
 class TerritoryQuerySet(models.QuerySet):
