@@ -157,9 +157,7 @@ def test_report_queries_do_not_grow(staff_client, chain, django_assert_num_queri
     assert assert_flat_queries(staff_client, export, grow_export, django_assert_num_queries) <= 6
 
 
-def test_other_territory_gets_404_and_a_viewer_reads_the_aggregated_report(
-    client, season, other_coordinator, viewer
-):
+def test_other_territory_gets_404_and_a_viewer_reads_the_aggregated_report(client, season, other_coordinator, viewer):
     client.force_login(other_coordinator)
     assert client.get(URL).status_code == 404
     assert client.get(f"{URL}destinations.csv").status_code == 404
