@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.core.staff import territory_view
 
-from .forms import CheckinForm, WalkInForm
+from .forms import WalkInForm
 from .models import Registration, Workshop
-from .services import registration_checkin, walk_in_record
+from .services import walk_in_record
+from .views import checkin_step
 
 
 def _workshop(territory, pk):
@@ -56,25 +57,7 @@ def truck(request, territory, pk):
 @require_POST
 @territory_view()
 def truck_checkin(request, territory, pk, registration_pk):
-    registration = get_object_or_404(
-        Registration.objects.select_related("workshop__territory", "participant"),
-        pk=registration_pk,
-        workshop__pk=pk,
-        workshop__territory=territory,
-    )
-    form = CheckinForm(request.POST)
-    attended = form.cleaned_data["attended"] if form.is_valid() else True
-    try:
-        registration_checkin(actor=request.user, registration=registration, attended=attended)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        name = registration.participant.first_name
-        if attended:
-            messages.success(request, _("%(p)s est présent·e.") % {"p": name})
-        else:
-            messages.info(request, _("%(p)s est noté·e absent·e.") % {"p": name})
+    registration = checkin_step(request, territory, pk, registration_pk)
     return redirect(reverse("workshops:truck", args=[territory.slug, pk]) + f"#r{registration.pk}")
 
 

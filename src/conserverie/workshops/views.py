@@ -84,9 +84,8 @@ def workshop_detail(request, territory, pk):
     )
 
 
-@require_POST
-@territory_view()
-def checkin(request, territory, pk, registration_pk):
+def checkin_step(request, territory, pk, registration_pk) -> Registration:
+    """Mark one registration present or absent and say so; shared by the workshop page and the truck page."""
     registration = get_object_or_404(
         Registration.objects.select_related("workshop__territory", "participant"),
         pk=registration_pk,
@@ -101,8 +100,16 @@ def checkin(request, territory, pk, registration_pk):
         for message in exc.messages:
             messages.error(request, message)
     else:
+        name = registration.participant.first_name
         if attended:
-            messages.success(request, _("%(p)s est présent·e.") % {"p": registration.participant.first_name})
+            messages.success(request, _("%(p)s est présent·e.") % {"p": name})
         else:
-            messages.info(request, _("%(p)s est noté·e absent·e.") % {"p": registration.participant.first_name})
+            messages.info(request, _("%(p)s est noté·e absent·e.") % {"p": name})
+    return registration
+
+
+@require_POST
+@territory_view()
+def checkin(request, territory, pk, registration_pk):
+    checkin_step(request, territory, pk, registration_pk)
     return redirect("workshops:detail", territory.slug, pk)
