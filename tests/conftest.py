@@ -19,6 +19,12 @@ from conserverie.territories.models import Membership, Role, Site, Structure, Te
 DAY = date(2026, 6, 10)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 costs ~0.2 s a user and tests only need users to exist; the real hasher is tested in test_settings."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username, territory=None, role=None, producer=None):
     user = get_user_model().objects.create_user(username=username, password="pass-for-tests-only")
     if territory is not None:

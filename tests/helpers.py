@@ -96,9 +96,3 @@ def released_lot(chain, **kwargs):
 def cold_reading(chain):
     """A heat-treatment reading below the recipe's schedule (110 °C, 45 min)."""
     return TreatmentReading(chain.jar, Decimal("95"), 45)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Argon2 costs ~0.2 s a user; service tests only need users to exist (import into a nested conftest)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

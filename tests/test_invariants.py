@@ -37,7 +37,7 @@ from conserverie.territories.models import Role
 from conserverie.workshops.services import participant_create
 
 from .conftest import DAY, make_territory, make_user
-from .helpers import fast_password_hashing, table_counts  # noqa: F401 (autouse fixture)
+from .helpers import table_counts
 
 REFUSALS = (ValidationError, PermissionDenied)
 

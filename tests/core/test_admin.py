@@ -16,7 +16,7 @@ from conserverie.sourcing.services import raw_lot_lose
 from conserverie.stock.models import StockMovement
 
 from ..conftest import DAY
-from ..helpers import fast_password_hashing, released_lot  # noqa: F401 (autouse fixture)
+from ..helpers import released_lot
 
 OUR_APPS = ("territories", "producers", "sourcing", "recipes", "workshops", "production", "stock", "distribution")
 REGISTERED = sorted(

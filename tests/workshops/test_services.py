@@ -223,3 +223,29 @@ def test_participants_are_scoped_to_their_territory(romans, other):
     _person(romans)
     _person(other)
     assert Participant.objects.filter(territory=romans.territory).count() == 1
+
+
+def test_animators_come_from_the_territory_team(romans, coordinator, other_coordinator):
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+
+    from conserverie.workshops.models import Workshop
+    from conserverie.workshops.services import workshop_open
+
+    from ..conftest import DAY, aware
+
+    start = aware(DAY, 14)
+    with pytest.raises(ValidationError) as refused:
+        workshop_open(
+            actor=coordinator,
+            territory=romans.territory,
+            title="Confitures",
+            site=romans.site,
+            structure=romans.structure,
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            animators=[other_coordinator],
+        )
+    assert "équipe de ce territoire" in str(refused.value)
+    assert not Workshop.objects.exists()

@@ -109,9 +109,11 @@ def territory_figures(territory: Territory, date_from: date | None = None, date_
     jars = ledger.full().filter(_in_range("day", date_from, date_to)).totals_by_kind()
     jars_in_stock = ledger.full().filter(_in_range("day", None, date_to)).aggregate(n=Sum("quantity"))["n"] or 0
     empties = ledger.empty().filter(_in_range("day", date_from, date_to)).aggregate(n=Sum("quantity"))["n"] or 0
-    with_deposit = (
-        DistributionLine.objects.filter(distribution__territory=territory, deposit_eur__gt=0)
-        .filter(_in_range("distribution__date", date_from, date_to))
+    # Jars that left with a deposit, read from the ledger so that a reversed gift no longer counts.
+    with_deposit = -(
+        ledger.full()
+        .filter(distribution_line__deposit_eur__gt=0)
+        .filter(_in_range("day", date_from, date_to))
         .aggregate(n=Sum("quantity"))["n"]
         or 0
     )

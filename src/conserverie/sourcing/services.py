@@ -41,11 +41,14 @@ def collection_record(
         raise ValidationError({"kg": _("Le poids pesé doit être supérieur à zéro.")})
     if offer is not None and (offer.producer_id != producer.pk or offer.product_id != product.pk):
         raise ValidationError({"offer": _("Cette offre ne correspond pas à ce producteur et ce produit.")})
-    if offer is not None and offer.status in (SurplusOffer.Status.DECLINED, SurplusOffer.Status.EXPIRED):
-        raise ValidationError({"offer": _("Cette offre a été refusée ou a expiré.")})
     with transaction.atomic():
         # Lock the territory row so two collections recorded at once do not draw the same code.
         Territory.objects.select_for_update().get(pk=territory.pk)
+        if offer is not None:
+            # Re-read the offer under lock: it may have been declined since the form was shown.
+            offer = SurplusOffer.objects.select_for_update().get(pk=offer.pk)
+            if offer.status in (SurplusOffer.Status.DECLINED, SurplusOffer.Status.EXPIRED):
+                raise ValidationError({"offer": _("Cette offre a été refusée ou a expiré.")})
         raw_lot = RawLot(
             territory=territory,
             code=_next_raw_lot_code(territory, collected_on),

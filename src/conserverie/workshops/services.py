@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
 from conserverie.core.permissions import require_role, require_same_territory
-from conserverie.territories.models import Site, Structure, Territory
+from conserverie.territories.models import STAFF_ROLES, Membership, Site, Structure, Territory
 
 from .models import Participant, Registration, Workshop
 
@@ -33,6 +33,11 @@ def workshop_open(
         errors["ends_at"] = _("L'atelier doit finir après son début.")
     if capacity < 1:
         errors["capacity"] = _("Un atelier a au moins une place.")
+    staff_ids = set(
+        Membership.objects.filter(territory=territory, role__in=STAFF_ROLES).values_list("user_id", flat=True)
+    )
+    if any(person.pk not in staff_ids for person in animators):
+        errors["animators"] = _("Les animateurs sont choisis parmi l'équipe de ce territoire.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
