@@ -207,6 +207,25 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     AXES_CLIENT_IP_CALLABLE = "conserverie.core.security.client_ip"
 
+# The cache holds the rate-limit counters of the public forms (core/ratelimit.py). LocMemCache counts per process;
+# CACHE_BACKEND/CACHE_LOCATION choose a shared one (e.g. django.core.cache.backends.redis.RedisCache with
+# redis://127.0.0.1:6379, or django.core.cache.backends.filebased.FileBasedCache with /var/cache/conserverie).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "conserverie"),
+    }
+}
+# POSTs per client address per window ("count/seconds"): the public workshop sign-up, the login page, and the
+# password reset request. Axes still locks a username+address after AXES_FAILURE_LIMIT failed logins.
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+RATELIMIT_CACHE = "default"
+RATELIMITS = {
+    "signup": os.environ.get("RATELIMIT_SIGNUP", "20/600"),
+    "login": os.environ.get("RATELIMIT_LOGIN", "30/600"),
+    "password_reset": os.environ.get("RATELIMIT_PASSWORD_RESET", "5/3600"),
+}
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "conserverie@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -216,10 +235,18 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Text messages (reminders, cancellations): the dotted path of a backend class (conserverie.core.sms). The default
+# prints them; a provider's backend is a small class of the deployment (docs/deploy-fr.md).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "conserverie.core.sms.ConsoleBackend")
 
 # The public address printed on labels and QR codes (the lot page lives at SITE_URL/l/<code>/).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+
+# Participants without any participation for this many months are anonymised by `conserverie retention`.
+PARTICIPANT_RETENTION_MONTHS = int(os.environ.get("PARTICIPANT_RETENTION_MONTHS", "24"))
+# Volunteer hours are valued at the gross hourly minimum wage (SMIC), in euros.
+SMIC_HOURLY_EUR = os.environ.get("SMIC_HOURLY_EUR", "11.88")
 
 LOGGING = {
     "version": 1,

@@ -2,14 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from conserverie.core.ratelimit import ratelimit
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("connexion/", ratelimit("login")(auth_views.LoginView.as_view()), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/", include("conserverie.core.password_urls")),
     path("t/<slug:slug>/offres/", include("conserverie.producers.urls")),
     path("t/<slug:slug>/collectes/", include("conserverie.sourcing.urls")),
     path("t/<slug:slug>/ateliers/", include("conserverie.workshops.urls")),
+    path("t/<slug:slug>/participants/", include("conserverie.workshops.registry_urls")),
+    path("t/<slug:slug>/recettes/", include("conserverie.recipes.urls")),
     path("t/<slug:slug>/lots/", include("conserverie.production.urls")),
     path("t/<slug:slug>/stock/", include("conserverie.stock.urls")),
     path("t/<slug:slug>/cessions/", include("conserverie.distribution.urls")),

@@ -92,6 +92,10 @@ MATRIX = {
     # Accounts, language
     "login": Row(everyone(OK)),
     "logout": Row(everyone(REDIRECT), method="post"),
+    "password_reset": Row(everyone(OK)),
+    "password_reset_done": Row(everyone(OK)),
+    "password_reset_confirm": Row(everyone(OK), lambda w: {"uidb64": "MQ", "token": "lien-invalide"}),
+    "password_reset_complete": Row(everyone(OK)),
     "set_language": Row(everyone(REDIRECT), method="post", data={"language": "fr", "next": "/"}),
     # Producers and offers
     "producers:offers": Row(staff()),
@@ -105,7 +109,10 @@ MATRIX = {
     # Workshops, staff side
     "workshops:list": Row(staff()),
     "workshops:new": Row(staff()),
+    "workshops:calendar": Row(staff()),
+    "workshops:series_new": Row(staff()),
     "workshops:detail": Row(staff(), pk("workshop")),
+    "workshops:cancel": Row(post_staff(), pk("workshop"), method="post"),
     "workshops:checkin": Row(
         post_staff(), lambda w: {"pk": w.workshop.pk, "registration_pk": w.registration.pk}, method="post"
     ),
@@ -114,13 +121,28 @@ MATRIX = {
         post_staff(), lambda w: {"pk": w.workshop.pk, "registration_pk": w.registration.pk}, method="post"
     ),
     "workshops:truck_walk_in": Row(post_staff(), pk("workshop"), method="post"),
+    # Participants' registry and volunteer hours: personal data, staff of Romans only (no viewer, no producer).
+    "participants:list": Row(staff()),
+    "participants:detail": Row(staff(), pk("participant")),
+    "participants:volunteers": Row(staff()),
+    # Recipes: staff read the range; only a coordinator writes a version or validates a schedule.
+    "recipes:list": Row(staff()),
+    "recipes:new": Row(coordinators()),
+    "recipes:detail": Row(staff(), pk("recipe")),
+    "recipes:new_version": Row(coordinators(), pk("recipe")),
+    "recipes:validate": Row({**post_staff(), ANIM: 403}, pk("recipe"), method="post"),
     # Production lots
     "production:lots": Row(staff()),
     "production:lot_new": Row(staff()),
+    "production:register": Row(staff()),
+    "production:register_pdf": Row(staff()),
+    "production:register_xlsx": Row(staff()),
     "production:lot_detail": Row(staff(), lot_code),
     # Only a coordinator releases (an animator is of the territory: 403, not 404); any staff member may block.
     "production:lot_release": Row({**post_staff(), ANIM: 403}, lot_code, method="post"),
     "production:lot_block": Row(post_staff(), lot_code, method="post", data={"reason": "Test"}),
+    "production:lot_seal_check": Row(post_staff(), lot_code, method="post"),
+    "production:lot_correct": Row(post_staff(), lot_code, method="post"),
     "production:lot_labels": Row(staff(), lot_code),
     "production:lot_recall": Row(staff(), lot_code),
     "production:recall_withdraw": Row(
@@ -161,6 +183,7 @@ MATRIX = {
     "core:lot_public": Row(everyone(OK), lot_code),
     "core:workspace": Row({ANON: LOGIN, COORD: REDIRECT, ANIM: REDIRECT, VIEWER: REDIRECT, OTHER: REDIRECT}),
     "core:dashboard": Row(readers()),
+    "core:audit": Row(coordinators()),
 }
 
 # The Django admin: no persona here is staff, so every admin page sends to the admin's login page, except these.

@@ -16,10 +16,14 @@ MENU = [
     ("producers:offers", _("Offres")),
     ("sourcing:raw_lots", _("Collectes")),
     ("workshops:list", _("Ateliers")),
+    ("participants:list", _("Participants")),
+    ("recipes:list", _("Recettes")),
     ("production:lots", _("Production")),
     ("stock:overview", _("Stock")),
     ("distribution:list", _("Cessions et ventes")),
 ]
+# Only coordinators read the audit trail (who did what, who read whose social situation).
+COORDINATOR_MENU = [("core:audit", _("Journal d'audit"))]
 # Board members and funders read aggregated figures only (§2).
 VIEWER_MENU = [
     ("core:dashboard", _("Tableau de bord")),
@@ -54,7 +58,8 @@ def staff_menu(request):
     if territory is None:
         return {}
     current = request.resolver_match.view_name if request.resolver_match else ""
-    menu = VIEWER_MENU if role_in(request.user, territory) == Role.VIEWER else MENU
+    role = role_in(request.user, territory)
+    menu = VIEWER_MENU if role == Role.VIEWER else MENU + (COORDINATOR_MENU if role == Role.COORDINATOR else [])
     items = [
         {"url": reverse(name, args=[territory.slug]), "label": label, "active": name == current} for name, label in menu
     ]

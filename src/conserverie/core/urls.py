@@ -10,4 +10,5 @@ urlpatterns = [
     path("l/<str:code>/", views.lot_public, name="lot_public"),
     path("espace/", views.workspace, name="workspace"),
     path("t/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("t/<slug:slug>/audit/", views.audit, name="audit"),
 ]

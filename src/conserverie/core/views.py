@@ -6,10 +6,12 @@ from django.views.decorators.http import require_GET
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.recipes.models import ALLERGEN_LABELS
 from conserverie.sourcing.models import RawLotMovement
-from conserverie.territories.models import REPORT_ROLES, Territory
+from conserverie.territories.models import REPORT_ROLES, Role, Territory
 from conserverie.workshops.models import Workshop
 
+from .audit_trail import audit_page
 from .figures import territory_figures
+from .forms import AuditFilterForm
 from .staff import territory_view
 
 
@@ -61,3 +63,27 @@ def lot_public(request, code):
             "recalled": lot.status == LotStatus.RECALLED,
         },
     )
+
+
+@require_GET
+@territory_view(roles=(Role.COORDINATOR,))
+def audit(request, territory):
+    """Who did what and when on food-safety, stock, distribution and personal records (issue 9)."""
+    form = AuditFilterForm(request.GET or None, territory=territory)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    person = filters.get("person")
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    page = None
+    if not form.is_bound or form.is_valid():
+        page = audit_page(
+            territory,
+            user_id=person.pk if person else None,
+            kind=filters.get("kind", ""),
+            since=filters.get("since"),
+            until=filters.get("until"),
+            page=number,
+        )
+    return render(request, "core/audit.html", {"territory": territory, "form": form, "page": page})

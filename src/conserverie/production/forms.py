@@ -9,6 +9,7 @@ from conserverie.sourcing.models import RawLot
 from conserverie.stock.models import JarFormat, Location
 from conserverie.workshops.models import Workshop
 
+from .models import CorrectiveActionKind
 from .services import TreatmentReading
 
 
@@ -157,3 +158,16 @@ class RecallForm(forms.Form):
         label=_("Rappeler aussi les lots fabriqués avec un même lot brut"),
         required=False,
     )
+
+
+class SealCheckForm(forms.Form):
+    jars_checked = forms.IntegerField(label=_("Bocaux contrôlés"), min_value=0, widget=CountInput)
+    jars_failed = forms.IntegerField(
+        label=_("Bocaux mal fermés"), min_value=0, initial=0, widget=CountInput, help_text=_("Couvercle qui bouge.")
+    )
+    note = forms.CharField(label=_("Remarque"), required=False, max_length=250)
+
+
+class CorrectiveActionForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action corrective"), choices=[("", "—"), *CorrectiveActionKind.choices])
+    note = forms.CharField(label=_("Précisions"), required=False, max_length=250)

@@ -218,8 +218,7 @@ def _draw_qr(canvas: Canvas, url: str, x: float, y: float, side: float) -> None:
                 c += 1
 
 
-def _draw_label(canvas: Canvas, sheet: Sheet, index: int, paragraphs, url: str) -> None:
-    x, y = sheet.origin(index)
+def _draw_label_at(canvas: Canvas, sheet: Sheet, x: float, y: float, paragraphs, url: str) -> None:
     _draw_qr(canvas, url, (x + sheet.width - PADDING - sheet.qr) * mm, (y + PADDING) * mm, sheet.qr * mm)
     _flow(canvas, _frames(sheet, x, y), paragraphs)
 
@@ -237,10 +236,19 @@ def lot_labels_pdf(lot: ProductionLot, *, sheet: str = DEFAULT_SHEET, count: int
         blocks = _paragraph_texts(lot, fmt)
         size, cut = _fit(blocks, layout)
         smallest, overflow = min(smallest, size), overflow or cut
+        # Every label of a format is the same drawing: drawn once as a form XObject, then placed on each label.
+        form = f"label-{fmt['jar_format_id']}"
+        canvas.beginForm(form)
+        _draw_label_at(canvas, layout, 0, 0, _paragraphs(blocks, size), url)
+        canvas.endForm()
         for _ in range(fmt["jars"] if count is None else count):
             if index and index % layout.per_sheet == 0:
                 canvas.showPage()
-            _draw_label(canvas, layout, index, _paragraphs(blocks, size), url)
+            x, y = layout.origin(index)
+            canvas.saveState()
+            canvas.translate(x * mm, y * mm)
+            canvas.doForm(form)
+            canvas.restoreState()
             index += 1
     canvas.showPage()
     canvas.save()

@@ -65,6 +65,11 @@ class PantryUse(models.Model):
         verbose_name_plural = _("épicerie utilisée")
 
 
+class Equipment(models.TextChoices):
+    AUTOCLAVE = "autoclave", _("Autoclave")
+    POT = "pot", _("Stérilisateur (marmite)")
+
+
 class HeatTreatmentRecord(models.Model):
     """What the thermometer and the clock said for one batch and format (HACCP critical control point)."""
 
@@ -73,6 +78,7 @@ class HeatTreatmentRecord(models.Model):
     treatment = models.CharField(_("traitement"), max_length=16, choices=HeatTreatment.choices)
     temperature_c = models.DecimalField(_("température mesurée (°C)"), max_digits=4, decimal_places=1)
     minutes = models.PositiveIntegerField(_("durée de maintien (min)"))
+    equipment = models.CharField(_("équipement"), max_length=12, choices=Equipment.choices, blank=True)
     within_limits = models.BooleanField(_("dans les limites du barème"))
     operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -102,3 +108,47 @@ class Recall(models.Model):
 
     def __str__(self):
         return f"{_('Rappel')} {self.lot.code}"
+
+
+class SealCheck(models.Model):
+    """The day after: every lid is pressed; a lid that moves is a failed seal (HACCP verification)."""
+
+    lot = models.ForeignKey(ProductionLot, on_delete=models.CASCADE, related_name="seal_checks")
+    jars_checked = models.PositiveIntegerField(_("bocaux contrôlés"))
+    jars_failed = models.PositiveIntegerField(_("bocaux mal fermés"))
+    note = models.CharField(_("remarque"), max_length=250, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(_("contrôlé le"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contrôle des fermetures")
+        verbose_name_plural = _("contrôles des fermetures")
+        ordering = ["checked_at", "id"]
+
+    @property
+    def passed(self):
+        return self.jars_failed == 0
+
+
+class CorrectiveActionKind(models.TextChoices):
+    RETREAT = "retreat", _("Nouveau traitement thermique")
+    DISCARD = "discard", _("Destruction des bocaux")
+    INTERNAL = "internal", _("Cuisine interne le jour même")
+    OTHER = "other", _("Autre action (décrite)")
+
+
+class CorrectiveAction(models.Model):
+    """What was done about a non-conforming lot, by whom and when."""
+
+    lot = models.ForeignKey(ProductionLot, on_delete=models.CASCADE, related_name="corrective_actions")
+    action = models.CharField(_("action corrective"), max_length=12, choices=CorrectiveActionKind.choices)
+    note = models.CharField(_("précisions"), max_length=250, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(_("fait le"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("action corrective")
+        verbose_name_plural = _("actions correctives")
+        ordering = ["done_at", "id"]

@@ -12,11 +12,20 @@ from conserverie.core.permissions import require_role, require_same_territory
 from conserverie.recipes.models import HeatTreatment, PantryLot, Recipe
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import raw_lot_draw
-from conserverie.stock.models import Location, MovementKind
+from conserverie.stock.models import JarFormat, Location, MovementKind, StockMovement
 from conserverie.stock.services import jars_discard, movement_write
 from conserverie.territories.models import Role, Territory
 
-from .models import HeatTreatmentRecord, LotStatus, PantryUse, ProductionLot, Recall
+from .models import (
+    CorrectiveAction,
+    CorrectiveActionKind,
+    HeatTreatmentRecord,
+    LotStatus,
+    PantryUse,
+    ProductionLot,
+    Recall,
+    SealCheck,
+)
 from .trace import lots_sharing_raw_lots
 
 
@@ -25,6 +34,7 @@ class TreatmentReading:
     jar_format: object
     temperature_c: Decimal
     minutes: int
+    equipment: str = ""
 
 
 def recipe_snapshot(recipe: Recipe) -> dict:
@@ -190,6 +200,7 @@ def lot_record(
                 treatment=schedule["treatment"] if schedule else HeatTreatment.STERILISATION,
                 temperature_c=reading.temperature_c,
                 minutes=reading.minutes,
+                equipment=reading.equipment or "",
                 within_limits=bool(schedule) and reading_within_limits(schedule, reading),
                 operator=actor,
             )
@@ -208,8 +219,13 @@ def lot_record(
 
 
 def lot_release(*, actor, lot: ProductionLot, reason: str = "") -> ProductionLot:
-    """A coordinator releases a lot; a non-conforming or blocked lot needs the corrective action written."""
+    """A coordinator releases a lot; a non-conforming or blocked lot needs a recorded corrective action.
+
+    When none is recorded yet, the `reason` written at release is recorded as one (« autre action »). A lot whose
+    jars were destroyed or cooked the same day is not released.
+    """
     require_role(actor, lot.territory, (Role.COORDINATOR,))
+    reason = (reason or "").strip()
     with transaction.atomic():
         lot = ProductionLot.objects.select_for_update().get(pk=lot.pk)
         if lot.status in (LotStatus.RELEASED, LotStatus.RECALLED):
@@ -217,11 +233,123 @@ def lot_release(*, actor, lot: ProductionLot, reason: str = "") -> ProductionLot
                 _("Le lot %(lot)s est « %(s)s » : il ne peut pas être libéré.")
                 % {"lot": lot.code, "s": lot.get_status_display()}
             )
-        if lot.status in (LotStatus.NON_CONFORMING, LotStatus.BLOCKED) and not reason.strip():
-            raise ValidationError({"reason": _("Décrivez l'action corrective avant de libérer ce lot.")})
+        if lot.status in (LotStatus.NON_CONFORMING, LotStatus.BLOCKED):
+            last = lot.corrective_actions.order_by("-done_at", "-id").first()
+            if last is None and not reason:
+                raise ValidationError({"reason": _("Décrivez l'action corrective avant de libérer ce lot.")})
+            if last is not None and last.action in (CorrectiveActionKind.DISCARD, CorrectiveActionKind.INTERNAL):
+                raise ValidationError(
+                    {
+                        "reason": _("Action corrective « %(a)s » : ce lot ne peut pas être libéré.")
+                        % {"a": last.get_action_display()}
+                    }
+                )
+            if last is None:
+                save_as(
+                    CorrectiveAction(
+                        lot=lot,
+                        action=CorrectiveActionKind.OTHER,
+                        note=reason[:250],
+                        done_by=actor,
+                        done_at=timezone.now(),
+                    ),
+                    actor,
+                )
+            elif not reason:
+                reason = f"{last.get_action_display()}. {last.note}".strip()[:250]
         lot.status = LotStatus.RELEASED
         lot.status_reason = reason
         return save_as(lot, actor)
+
+
+def _append_reason(lot: ProductionLot, text: str) -> str:
+    limit = ProductionLot._meta.get_field("status_reason").max_length
+    return "; ".join(part for part in (lot.status_reason, text) if part)[:limit]
+
+
+def lot_seal_check(
+    *, actor, lot: ProductionLot, jars_checked: int, jars_failed: int, note: str = "", at: datetime | None = None
+) -> SealCheck:
+    """The seal check the day after production: a failed lid makes the lot non-conforming (corrective action)."""
+    require_role(actor, lot.territory)
+    note = (note or "").strip()
+    errors = {}
+    if jars_checked is None or jars_checked < 1:
+        errors["jars_checked"] = _("Indiquez le nombre de bocaux contrôlés (au moins un).")
+    if jars_failed is None or jars_failed < 0:
+        errors["jars_failed"] = _("Le nombre de bocaux mal fermés ne peut pas être négatif.")
+    elif jars_checked is not None and jars_failed > jars_checked:
+        errors["jars_failed"] = _("Plus de bocaux mal fermés que de bocaux contrôlés.")
+    if len(note) > 250:
+        errors["note"] = _("La remarque tient en 250 caractères au plus.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        lot = ProductionLot.objects.select_for_update().get(pk=lot.pk)
+        if lot.status == LotStatus.RECALLED:
+            raise ValidationError({"jars_checked": _("Ce lot est rappelé : plus de contrôle à enregistrer.")})
+        check = SealCheck(
+            lot=lot,
+            jars_checked=jars_checked,
+            jars_failed=jars_failed,
+            note=note,
+            checked_by=actor,
+            checked_at=at or timezone.now(),
+        )
+        if check.checked_at.date() < lot.produced_on:
+            raise ValidationError({"jars_checked": _("Le contrôle des fermetures suit la production, pas l'inverse.")})
+        save_as(check, actor)
+        if jars_failed and lot.status in (LotStatus.OPEN, LotStatus.RELEASED, LotStatus.NON_CONFORMING):
+            lot.status = LotStatus.NON_CONFORMING
+            lot.status_reason = _append_reason(
+                lot, _("%(n)s bocal(aux) mal fermé(s) au contrôle des fermetures") % {"n": jars_failed}
+            )
+            save_as(lot, actor)
+        return check
+
+
+def lot_correct(
+    *, actor, lot: ProductionLot, action: str, note: str = "", at: datetime | None = None
+) -> CorrectiveAction:
+    """A corrective action on a non-conforming (or blocked) lot. Destroying the jars writes the discards."""
+    require_role(actor, lot.territory)
+    note = (note or "").strip()
+    errors = {}
+    if action not in CorrectiveActionKind.values:
+        errors["action"] = _("Choisissez une action corrective.")
+    elif action == CorrectiveActionKind.OTHER and not note:
+        errors["note"] = _("Décrivez l'action menée.")
+    if len(note) > 250:
+        errors["note"] = _("Les précisions tiennent en 250 caractères au plus.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        lot = ProductionLot.objects.select_for_update().get(pk=lot.pk)
+        if lot.status not in (LotStatus.NON_CONFORMING, LotStatus.BLOCKED):
+            raise ValidationError({"action": _("Seul un lot non conforme ou bloqué appelle une action corrective.")})
+        corrective = CorrectiveAction(lot=lot, action=action, note=note, done_by=actor, done_at=at or timezone.now())
+        save_as(corrective, actor)
+        if action == CorrectiveActionKind.DISCARD:
+            _discard_all(actor, lot, corrective)
+        return corrective
+
+
+def _discard_all(actor, lot: ProductionLot, corrective: CorrectiveAction) -> None:
+    rows = list(StockMovement.objects.filter(lot=lot).stock_by_location_and_lot())
+    locations = Location.objects.in_bulk([r["location_id"] for r in rows])
+    formats = JarFormat.objects.in_bulk([r["jar_format_id"] for r in rows])
+    reason = (_("Action corrective : %(a)s") % {"a": corrective.get_action_display()} + f" {corrective.note}")[:250]
+    for row in rows:
+        if row["jars"] > 0:
+            jars_discard(
+                actor=actor,
+                lot=lot,
+                jar_format=formats[row["jar_format_id"]],
+                location=locations[row["location_id"]],
+                quantity=row["jars"],
+                reason=reason.strip(),
+                day=timezone.localdate(corrective.done_at),
+            )
 
 
 def lot_block(*, actor, lot: ProductionLot, reason: str) -> ProductionLot:

@@ -1,8 +1,11 @@
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,10 +15,28 @@ from conserverie.core.staff import territory_view
 from conserverie.stock.models import JarFormat, Location, MovementKind, StockMovement
 from conserverie.territories.models import STAFF_ROLES, Role
 
-from .forms import BlockForm, LotForm, PantryInputFormSet, RawInputFormSet, RecallForm, ReleaseForm
+from .forms import (
+    BlockForm,
+    CorrectiveActionForm,
+    LotForm,
+    PantryInputFormSet,
+    RawInputFormSet,
+    RecallForm,
+    ReleaseForm,
+    SealCheckForm,
+)
 from .labels import DEFAULT_SHEET, SHEETS, lot_labels_pdf
 from .models import LotStatus, ProductionLot
-from .services import lot_block, lot_recall, lot_record, lot_release, recall_withdraw
+from .register import Period, register_lots, register_pdf, register_rows, register_xlsx
+from .services import (
+    lot_block,
+    lot_correct,
+    lot_recall,
+    lot_record,
+    lot_release,
+    lot_seal_check,
+    recall_withdraw,
+)
 from .trace import lot_backward, lots_forward, lots_sharing_raw_lots, recall_recovered, write_contacts_csv
 
 # Service error keys that belong to a row of a section of the lot form, not to one of its fields.
@@ -118,7 +139,9 @@ def _lot_or_404(territory, code):
     )
 
 
-def _render_detail(request, territory, lot, release_form=None, block_form=None, status=200):
+def _render_detail(
+    request, territory, lot, release_form=None, block_form=None, seal_form=None, correct_form=None, status=200
+):
     ledger = StockMovement.objects.filter(lot=lot)
     outputs = (
         ledger.filter(kind=MovementKind.PRODUCED)
@@ -135,6 +158,12 @@ def _render_detail(request, territory, lot, release_form=None, block_form=None, 
             "lot": lot,
             "trace": lot_backward(lot),
             "treatments": lot.treatments.select_related("jar_format", "operator"),
+            "seal_checks": lot.seal_checks.select_related("checked_by"),
+            "corrective_actions": lot.corrective_actions.select_related("done_by"),
+            "may_check": lot.status != LotStatus.RECALLED,
+            "may_correct": lot.status in (LotStatus.NON_CONFORMING, LotStatus.BLOCKED),
+            "seal_form": seal_form or SealCheckForm(),
+            "correct_form": correct_form or CorrectiveActionForm(),
             "outputs": outputs,
             "stock": ledger.stock_by_location_and_lot(),
             "totals": ledger.totals_by_kind(),
@@ -180,6 +209,45 @@ def lot_release_view(request, territory, code):
 @territory_view()
 def lot_block_view(request, territory, code):
     return _status_change(request, territory, code, BlockForm, lot_block, _("Lot %(code)s bloqué."))
+
+
+@require_POST
+@territory_view()
+def lot_seal_check_view(request, territory, code):
+    lot = _lot_or_404(territory, code)
+    form = SealCheckForm(request.POST)
+    if form.is_valid():
+        try:
+            check = lot_seal_check(actor=request.user, lot=lot, **form.cleaned_data)
+        except ValidationError as exc:
+            for _field, message in add_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            if check.passed:
+                messages.success(request, _("Contrôle des fermetures enregistré : tout est bien fermé."))
+            else:
+                messages.warning(
+                    request, _("Fermetures défaillantes : le lot est non conforme, enregistrez l'action corrective.")
+                )
+            return redirect("production:lot_detail", territory.slug, lot.code)
+    return _render_detail(request, territory, lot, seal_form=form, status=422)
+
+
+@require_POST
+@territory_view()
+def lot_correct_view(request, territory, code):
+    lot = _lot_or_404(territory, code)
+    form = CorrectiveActionForm(request.POST)
+    if form.is_valid():
+        try:
+            lot_correct(actor=request.user, lot=lot, **form.cleaned_data)
+        except ValidationError as exc:
+            for _field, message in add_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Action corrective enregistrée pour le lot %(code)s.") % {"code": lot.code})
+            return redirect("production:lot_detail", territory.slug, lot.code)
+    return _render_detail(request, territory, lot, correct_form=form, status=422)
 
 
 @territory_view()
@@ -300,3 +368,57 @@ def recall_contacts_csv(request, territory, code):
     response["Content-Disposition"] = f'attachment; filename="rappel-{recall.lot.code}-contacts.csv"'
     write_contacts_csv(response, contacts)
     return response
+
+
+def _period(request) -> tuple[Period, list[str]]:
+    """The period asked for in ?from=&to= (ISO dates); by default, the current year to date."""
+    today = timezone.localdate()
+    start, end, errors = today.replace(month=1, day=1), today, []
+    for param, label in (("from", "start"), ("to", "end")):
+        raw = request.GET.get(param, "").strip()
+        if not raw:
+            continue
+        try:
+            value = date.fromisoformat(raw)
+        except ValueError:
+            errors.append(_("Date illisible : « %(v)s » (format AAAA-MM-JJ).") % {"v": raw[:20]})
+            continue
+        if label == "start":
+            start = value
+        else:
+            end = value
+    if end < start:
+        errors.append(_("La fin de la période précède son début."))
+        start, end = end, start
+    return Period(start, end), errors
+
+
+@territory_view()
+def register_view(request, territory):
+    period, errors = _period(request)
+    rows = register_rows(register_lots(territory, period))
+    return render(
+        request,
+        "production/register.html",
+        {"territory": territory, "period": period, "errors": errors, "rows": rows, "query": request.GET.urlencode()},
+    )
+
+
+def _register_file(request, territory, writer, content_type, extension):
+    period, _errors = _period(request)
+    content = writer(territory, period, register_rows(register_lots(territory, period)))
+    response = HttpResponse(content, content_type=content_type)
+    name = f"registre-haccp-{territory.slug}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@territory_view()
+def register_pdf_view(request, territory):
+    return _register_file(request, territory, register_pdf, "application/pdf", "pdf")
+
+
+@territory_view()
+def register_xlsx_view(request, territory):
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _register_file(request, territory, register_xlsx, xlsx, "xlsx")

@@ -8,6 +8,10 @@ from conserverie.workshops.models import Participant
 
 from .models import JarFormat, Location
 
+# More jars than any truck, shop or season holds: a bigger number is a typo (or an attack), refused by the form
+# before it reaches the database (whose integer columns would overflow with a 500).
+MAX_JARS = 100_000
+
 
 class LotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
@@ -37,7 +41,7 @@ class MoveForm(TerritoryForm):
     jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
     source = forms.ModelChoiceField(label=_("Depuis"), queryset=Location.objects.none())
     destination = forms.ModelChoiceField(label=_("Vers"), queryset=Location.objects.none())
-    quantity = forms.IntegerField(label=_("Bocaux"), min_value=0, widget=CountInput)
+    quantity = forms.IntegerField(label=_("Bocaux"), min_value=0, max_value=MAX_JARS, widget=CountInput)
     day = forms.DateField(label=_("Date"), widget=DateInput)
     reason = forms.CharField(label=_("Remarque"), required=False, max_length=250)
 
@@ -46,7 +50,7 @@ class DiscardForm(TerritoryForm):
     lot = LotChoiceField(label=_("Lot"), queryset=ProductionLot.objects.none())
     jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
     location = forms.ModelChoiceField(label=_("Emplacement"), queryset=Location.objects.none())
-    quantity = forms.IntegerField(label=_("Bocaux"), min_value=0, widget=CountInput)
+    quantity = forms.IntegerField(label=_("Bocaux"), min_value=0, max_value=MAX_JARS, widget=CountInput)
     broken = forms.BooleanField(label=_("Cassés (sinon : jetés)"), required=False)
     day = forms.DateField(label=_("Date"), widget=DateInput)
     reason = forms.CharField(label=_("Pourquoi ?"), required=False, max_length=250)
@@ -60,7 +64,7 @@ class ParticipantField(forms.ModelChoiceField):
 class DepositReturnForm(TerritoryForm):
     location = forms.ModelChoiceField(label=_("Rapportés à"), queryset=Location.objects.none())
     jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
-    quantity = forms.IntegerField(label=_("Bocaux vides"), min_value=0, widget=CountInput)
+    quantity = forms.IntegerField(label=_("Bocaux vides"), min_value=0, max_value=MAX_JARS, widget=CountInput)
     participant = ParticipantField(
         label=_("Rapportés par"),
         queryset=Participant.objects.none(),
@@ -93,6 +97,7 @@ class InventoryForm(TerritoryForm):
     counted = forms.IntegerField(
         label=_("Bocaux comptés"),
         min_value=0,
+        max_value=MAX_JARS,
         widget=CountInput,
         help_text=_("Le registre garde l'écart comme un ajustement, sans rien effacer."),
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Participant, Registration, Workshop
+from .models import ErasureRecord, Participant, Registration, VolunteerHours, Workshop
 
 
 class RegistrationInline(admin.TabularInline):
@@ -37,3 +37,28 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     search_fields = ["participant__first_name", "workshop__title"]
     raw_id_fields = ["participant", "workshop"]
     list_select_related = ["participant", "workshop"]
+
+
+@admin.register(VolunteerHours)
+class VolunteerHoursAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "participant", "user", "hours", "activity", "territory"]
+    list_filter = ["territory"]
+    raw_id_fields = ["participant", "user", "workshop", "created_by"]
+    date_hierarchy = "date"
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    """Read only: an erasure is made with `conserverie person-erase` or the retention job, never by hand."""
+
+    list_display = ["participant", "erased_at", "erased_by", "retention", "reason"]
+    list_filter = ["retention"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

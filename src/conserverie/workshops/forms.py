@@ -9,6 +9,8 @@ from conserverie.core.pages import CountInput, DateInput, TimeInput
 from conserverie.recipes.models import Recipe
 from conserverie.territories.models import STAFF_ROLES, Site, Structure
 
+from .models import HowHeard, WorkshopSeries
+
 
 class AnimatorChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
@@ -35,14 +37,19 @@ class WorkshopForm(forms.Form):
 
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.filter(territory=territory)
-        self.fields["structure"].queryset = Structure.objects.filter(territory=territory)
-        self.fields["animators"].queryset = (
+        self.scope(self, territory)
+
+    @staticmethod
+    def scope(form, territory) -> None:
+        """The choices of `form` limited to `territory` (shared with the series form)."""
+        form.fields["site"].queryset = Site.objects.filter(territory=territory)
+        form.fields["structure"].queryset = Structure.objects.filter(territory=territory)
+        form.fields["animators"].queryset = (
             get_user_model()
             .objects.filter(memberships__territory=territory, memberships__role__in=STAFF_ROLES, is_active=True)
             .order_by("first_name", "username")
         )
-        self.fields["planned_recipes"].queryset = Recipe.objects.filter(territory=territory).producible()
+        form.fields["planned_recipes"].queryset = Recipe.objects.filter(territory=territory).producible()
 
     def service_kwargs(self) -> dict:
         """The cleaned data as `workshop_open` takes it: the day and two times become aware datetimes."""
@@ -51,6 +58,45 @@ class WorkshopForm(forms.Form):
         data["starts_at"] = timezone.make_aware(datetime.combine(day, data.pop("start_time")))
         data["ends_at"] = timezone.make_aware(datetime.combine(day, data.pop("end_time")))
         return data
+
+
+class SeriesForm(forms.Form):
+    """Tous les mercredis au marché, de mai à octobre: the series, as `series_create` takes it."""
+
+    title = forms.CharField(label=_("Titre"), max_length=150)
+    site = forms.ModelChoiceField(label=_("Lieu"), queryset=Site.objects.none())
+    structure = forms.ModelChoiceField(label=_("Structure d'accueil"), queryset=Structure.objects.none())
+    weekday = forms.TypedChoiceField(label=_("Chaque"), coerce=int, choices=WorkshopSeries.Weekday.choices)
+    start_time = forms.TimeField(label=_("Début"), widget=TimeInput)
+    end_time = forms.TimeField(label=_("Fin"), widget=TimeInput)
+    first_date = forms.DateField(label=_("À partir du"), widget=DateInput)
+    last_date = forms.DateField(label=_("Jusqu'au"), widget=DateInput)
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, initial=12, widget=CountInput)
+    animators = AnimatorChoiceField(
+        label=_("Animateurs et animatrices"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    planned_recipes = forms.ModelMultipleChoiceField(
+        label=_("Recettes prévues"), queryset=Recipe.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        WorkshopForm.scope(self, territory)
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Pourquoi annuler ?"),
+        max_length=300,
+        help_text=_("Ces mots sont envoyés aux personnes inscrites : restez simple (« le camion est en panne »)."),
+        error_messages={"required": _("Dites en quelques mots pourquoi l'atelier est annulé.")},
+    )
 
 
 class CheckinForm(forms.Form):
@@ -104,6 +150,16 @@ class PublicSignupForm(forms.Form):
         label=_("Je veux bien recevoir un rappel avant l'atelier."),
         required=False,
     )
+    photos = forms.BooleanField(label=_("J'accepte d'être pris·e en photo pendant l'atelier."), required=False)
+    surveys = forms.BooleanField(
+        label=_("J'accepte que l'on me pose quelques questions plus tard, pour savoir ce que l'atelier m'a apporté."),
+        required=False,
+    )
+    how_heard = forms.ChoiceField(
+        label=_("Comment avez-vous connu la conserverie ? (si vous voulez)"),
+        choices=[("", "—"), *HowHeard.choices],
+        required=False,
+    )
     # The honeypot: hidden from people (CSS and aria-hidden), filled in by robots that fill every field.
     website = forms.CharField(
         label=_("Ne pas remplir ce champ"),
@@ -116,8 +172,14 @@ class PublicSignupForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
-        data.pop("website", None)
+        for extra in ("website", "photos", "surveys", "how_heard"):
+            data.pop(extra, None)
         return data
+
+    def consent_scopes(self) -> list[str]:
+        """The optional scopes ticked (the contact for the workshop is the required box)."""
+        ticked = {"reminders": "reminders", "photos": "photos", "surveys": "surveys"}
+        return [scope for field, scope in ticked.items() if self.cleaned_data.get(field)]
 
 
 class WalkInForm(forms.Form):

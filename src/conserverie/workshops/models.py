@@ -22,6 +22,45 @@ class WorkshopQuerySet(models.QuerySet):
         )
 
 
+class WorkshopSeries(models.Model):
+    """A recurring workshop: the same weekday, place and times, from a first date to a last date."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("lundi")
+        TUESDAY = 1, _("mardi")
+        WEDNESDAY = 2, _("mercredi")
+        THURSDAY = 3, _("jeudi")
+        FRIDAY = 4, _("vendredi")
+        SATURDAY = 5, _("samedi")
+        SUNDAY = 6, _("dimanche")
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="workshop_series")
+    title = models.CharField(_("titre"), max_length=150)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("lieu"))
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="+", verbose_name=_("structure d'accueil")
+    )
+    weekday = models.PositiveSmallIntegerField(_("jour de la semaine"), choices=Weekday.choices)
+    start_time = models.TimeField(_("début"))
+    end_time = models.TimeField(_("fin"))
+    first_date = models.DateField(_("à partir du"))
+    last_date = models.DateField(_("jusqu'au"))
+    capacity = models.PositiveIntegerField(_("places"), default=12)
+    animators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    planned_recipes = models.ManyToManyField("recipes.Recipe", blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[])
+
+    class Meta:
+        verbose_name = _("série d'ateliers")
+        verbose_name_plural = _("séries d'ateliers")
+        ordering = ["first_date", "id"]
+
+    def __str__(self):
+        return f"{self.title} — {self.get_weekday_display()}"
+
+
 class Workshop(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Prévu")
@@ -41,6 +80,15 @@ class Workshop(models.Model):
     animators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     planned_recipes = models.ManyToManyField("recipes.Recipe", blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    series = models.ForeignKey(
+        WorkshopSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workshops",
+        verbose_name=_("série"),
+    )
+    cancel_reason = models.CharField(_("raison de l'annulation"), max_length=300, blank=True)
     history = HistoricalRecords(m2m_fields=[])
 
     objects = WorkshopQuerySet.as_manager()
@@ -57,6 +105,15 @@ class Workshop(models.Model):
         return f"{self.title} — {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
 
 
+class HowHeard(models.TextChoices):
+    WORD_OF_MOUTH = "word", _("Bouche-à-oreille")
+    SOCIAL_CENTRE = "centre", _("Centre social")
+    POSTER = "poster", _("Affiche")
+    MARKET = "market", _("Marché")
+    SOCIAL_MEDIA = "social", _("Réseaux sociaux")
+    OTHER = "other", _("Autre")
+
+
 class Participant(models.Model):
     """A resident: as little personal data as the workshop needs (§2, privacy by design)."""
 
@@ -69,6 +126,8 @@ class Participant(models.Model):
     priority_area = models.BooleanField(_("habite un quartier prioritaire"), default=False)
     consent_at = models.DateTimeField(_("consentement donné le"))
     reminders = models.BooleanField(_("accepte les rappels"), default=False)
+    how_heard = models.CharField(_("a connu la conserverie par"), max_length=12, choices=HowHeard.choices, blank=True)
+    erased_at = models.DateTimeField(_("effacé le"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -104,6 +163,7 @@ class Registration(models.Model):
     attended = models.BooleanField(_("présent"), default=False)
     walk_in = models.BooleanField(_("venu sans inscription"), default=False)
     token = models.CharField(_("lien personnel"), max_length=32, unique=True, default=new_token, editable=False)
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -119,3 +179,85 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.participant} → {self.workshop}"
+
+
+class ConsentScope(models.TextChoices):
+    CONTACT = "contact", _("Contact au sujet de l'atelier")
+    REMINDERS = "reminders", _("Rappels avant les ateliers")
+    PHOTOS = "photos", _("Photos")
+    SURVEYS = "surveys", _("Questionnaires d'utilité sociale")
+
+
+class Consent(models.Model):
+    """What a participant agreed to, when; a withdrawal keeps the row with its date (proof of consent, RGPD art. 7)."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    scope = models.CharField(_("objet"), max_length=10, choices=ConsentScope.choices)
+    given_at = models.DateTimeField(_("donné le"))
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consentement")
+        verbose_name_plural = _("consentements")
+        ordering = ["participant", "scope"]
+        constraints = [models.UniqueConstraint(fields=["participant", "scope"], name="consent_once_per_scope")]
+
+    def __str__(self):
+        return f"{self.participant} · {self.get_scope_display()}"
+
+
+class ErasureRecord(models.Model):
+    """Who erased a participant's identity, when and why (the person's data itself is gone)."""
+
+    participant = models.OneToOneField(Participant, on_delete=models.PROTECT, related_name="erasure")
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    erased_at = models.DateTimeField(_("effacé le"))
+    reason = models.CharField(_("motif"), max_length=250, blank=True)
+    retention = models.BooleanField(_("durée de conservation dépassée"), default=False)
+
+    class Meta:
+        verbose_name = _("effacement")
+        verbose_name_plural = _("effacements")
+        ordering = ["-erased_at", "-id"]
+
+    def __str__(self):
+        return f"#{self.participant_id} · {self.erased_at:%d/%m/%Y}"
+
+
+class VolunteerHours(models.Model):
+    """Time given by a volunteer (a participant, or a person with an account), valued at the minimum wage."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="volunteer_hours")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, null=True, blank=True, related_name="volunteer_hours"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="volunteer_hours"
+    )
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.SET_NULL, null=True, blank=True, related_name="volunteer_hours"
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("heures"), max_digits=4, decimal_places=2)
+    activity = models.CharField(_("activité"), max_length=120)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("heures de bénévolat")
+        verbose_name_plural = _("heures de bénévolat")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=24), name="volunteer_hours_range"),
+            models.CheckConstraint(
+                condition=Q(participant__isnull=False, user__isnull=True)
+                | Q(participant__isnull=True, user__isnull=False),
+                name="volunteer_hours_one_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant or self.user} · {self.date:%d/%m/%Y} · {self.hours} h"

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,9 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from conserverie.core.pages import add_service_errors, form_status
+from conserverie.core.ratelimit import ratelimit
 
 from .forms import PublicSignupForm
 from .models import Registration, Workshop
+from .privacy import participant_signup_complete
 from .services import public_signup, registration_cancel
 
 log = logging.getLogger(__name__)
@@ -90,6 +93,7 @@ def calendar(request):
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit("signup")
 def detail(request, pk):
     workshop = get_object_or_404(Workshop.objects.with_counts().select_related("site", "structure", "territory"), pk=pk)
     is_open = open_for_signup(workshop)
@@ -99,7 +103,13 @@ def detail(request, pk):
             form.add_error(None, _("Votre inscription n'a pas pu être enregistrée. Réessayez, ou venez directement."))
         elif form.is_valid():
             try:
-                registration = public_signup(workshop=workshop, **form.service_kwargs())
+                with transaction.atomic():
+                    registration = public_signup(workshop=workshop, **form.service_kwargs())
+                    participant_signup_complete(
+                        participant=registration.participant,
+                        scopes=form.consent_scopes(),
+                        how_heard=form.cleaned_data.get("how_heard", ""),
+                    )
             except ValidationError as exc:
                 for _field, message in add_service_errors(form, exc):
                     form.add_error(None, message)

@@ -1,16 +1,56 @@
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
 from conserverie.core.permissions import require_role, require_same_territory
 from conserverie.territories.models import STAFF_ROLES, Membership, Site, Structure, Territory
 
-from .models import Participant, Registration, Workshop
+from .models import Participant, Registration, Workshop, WorkshopSeries
+
+
+def _check_animators(territory: Territory, animators, errors: dict) -> None:
+    staff_ids = set(
+        Membership.objects.filter(territory=territory, role__in=STAFF_ROLES).values_list("user_id", flat=True)
+    )
+    if any(person.pk not in staff_ids for person in animators):
+        errors["animators"] = _("Les animateurs sont choisis parmi l'équipe de ce territoire.")
+
+
+def workshop_conflicts(*, territory: Territory, starts_at: datetime, ends_at: datetime, animators=()) -> dict:
+    """What keeps a workshop from taking place at these times, by field; locks the rows it reads.
+
+    The truck is at one place at a time (no overlapping workshop of the same territory), and a person
+    animates one workshop at a time (whatever its territory). Called inside the caller's transaction.
+    """
+    errors = {}
+    overlapping = Workshop.objects.exclude(status=Workshop.Status.CANCELLED).filter(
+        starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    clash = overlapping.select_for_update().filter(territory=territory).first()
+    if clash is not None:
+        errors["starts_at"] = _("Le camion est déjà pris à cette heure-là : %(w)s.") % {"w": clash}
+    animator_ids = [person.pk for person in animators]
+    if animator_ids:
+        busy = (
+            Workshop.animators.through.objects.filter(user_id__in=animator_ids, workshop__in=overlapping.values("pk"))
+            .select_related("user", "workshop__site")
+            .order_by("workshop__starts_at", "user__username")
+            .first()
+        )
+        if busy is not None:
+            person = busy.user.get_full_name() or busy.user.get_username()
+            errors["animators"] = _("%(person)s anime déjà un atelier à cette heure-là : %(w)s (%(site)s).") % {
+                "person": person,
+                "w": busy.workshop,
+                "site": busy.workshop.site.name,
+            }
+    return errors
 
 
 def workshop_open(
@@ -25,6 +65,7 @@ def workshop_open(
     capacity: int = 12,
     animators=(),
     planned_recipes=(),
+    series: WorkshopSeries | None = None,
 ) -> Workshop:
     require_role(actor, territory)
     require_same_territory(territory, site, structure, *planned_recipes)
@@ -33,23 +74,13 @@ def workshop_open(
         errors["ends_at"] = _("L'atelier doit finir après son début.")
     if capacity < 1:
         errors["capacity"] = _("Un atelier a au moins une place.")
-    staff_ids = set(
-        Membership.objects.filter(territory=territory, role__in=STAFF_ROLES).values_list("user_id", flat=True)
-    )
-    if any(person.pk not in staff_ids for person in animators):
-        errors["animators"] = _("Les animateurs sont choisis parmi l'équipe de ce territoire.")
+    _check_animators(territory, animators, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        # The truck is at one place at a time: refuse an overlapping workshop of the same territory.
-        clash = (
-            Workshop.objects.select_for_update()
-            .filter(territory=territory, starts_at__lt=ends_at, ends_at__gt=starts_at)
-            .exclude(status=Workshop.Status.CANCELLED)
-            .first()
-        )
-        if clash is not None:
-            raise ValidationError({"starts_at": _("Le camion est déjà pris à cette heure-là : %(w)s.") % {"w": clash}})
+        conflicts = workshop_conflicts(territory=territory, starts_at=starts_at, ends_at=ends_at, animators=animators)
+        if conflicts:
+            raise ValidationError(conflicts)
         workshop = Workshop(
             territory=territory,
             title=title,
@@ -59,6 +90,7 @@ def workshop_open(
             ends_at=ends_at,
             capacity=capacity,
             created_by=actor,
+            series=series,
         )
         save_as(workshop, actor)
         workshop.animators.set(animators)
@@ -205,3 +237,226 @@ def walk_in_record(
             consent=True,
         )
         return registration_create(workshop=workshop, participant=participant, walk_in=True)
+
+
+# --- Cancelling a workshop ---------------------------------------------------------------------------------------
+
+
+def _cancel_rows(*, actor, workshop: Workshop, reason: str) -> tuple[Workshop, list[Registration]]:
+    """Inside the caller's transaction: the workshop cancelled, and the registrations to tell."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if workshop.status == Workshop.Status.CANCELLED:
+        raise ValidationError(_("Cet atelier est déjà annulé."))
+    if workshop.status == Workshop.Status.DONE:
+        raise ValidationError(_("Cet atelier a déjà eu lieu : il ne peut plus être annulé."))
+    workshop.status = Workshop.Status.CANCELLED
+    workshop.cancel_reason = reason
+    save_as(workshop, actor)
+    to_tell = list(
+        workshop.registrations.filter(status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING])
+        .select_related("participant")
+        .order_by("created_at", "id")
+    )
+    return workshop, to_tell
+
+
+def workshop_cancel(*, actor, workshop: Workshop, reason: str) -> Workshop:
+    """Cancel a planned workshop and tell everyone registered or waiting (e-mail and/or SMS), once it is saved."""
+    from .notify import tell_cancelled
+
+    require_role(actor, workshop.territory)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Dites en quelques mots pourquoi l'atelier est annulé.")})
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("Une raison courte, s'il vous plaît (300 caractères au plus).")})
+    with transaction.atomic():
+        workshop, to_tell = _cancel_rows(actor=actor, workshop=workshop, reason=reason)
+    tell_cancelled(workshop, to_tell)
+    return workshop
+
+
+# --- Recurring series --------------------------------------------------------------------------------------------
+
+SERIES_MAX_OCCURRENCES = 60
+
+
+def series_dates(*, weekday: int, first_date: date, last_date: date) -> list[date]:
+    """Every `weekday` from `first_date` to `last_date`, both included."""
+    day = first_date + timedelta(days=(weekday - first_date.weekday()) % 7)
+    dates = []
+    while day <= last_date:
+        dates.append(day)
+        day += timedelta(weeks=1)
+    return dates
+
+
+def _at(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+def series_create(
+    *,
+    actor,
+    territory: Territory,
+    title: str,
+    site: Site,
+    structure: Structure,
+    weekday: int,
+    start_time: time,
+    end_time: time,
+    first_date: date,
+    last_date: date,
+    capacity: int = 12,
+    animators=(),
+    planned_recipes=(),
+) -> WorkshopSeries:
+    """Every workshop of the series in one transaction, or none: a conflicting date refuses the whole series."""
+    require_role(actor, territory)
+    require_same_territory(territory, site, structure, *planned_recipes)
+    animators, planned_recipes = list(animators), list(planned_recipes)
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("Donnez un titre à la série.")
+    if end_time <= start_time:
+        errors["end_time"] = _("L'atelier doit finir après son début.")
+    if capacity < 1:
+        errors["capacity"] = _("Un atelier a au moins une place.")
+    if weekday not in range(7):
+        errors["weekday"] = _("Choisissez un jour de la semaine.")
+    if last_date < first_date:
+        errors["last_date"] = _("La dernière date vient après la première.")
+    _check_animators(territory, animators, errors)
+    if errors:
+        raise ValidationError(errors)
+    dates = series_dates(weekday=weekday, first_date=first_date, last_date=last_date)
+    if not dates:
+        raise ValidationError({"last_date": _("Aucun de ces jours ne tombe entre ces deux dates.")})
+    if len(dates) > SERIES_MAX_OCCURRENCES:
+        raise ValidationError(
+            {"last_date": _("Une série compte au plus %(n)s ateliers.") % {"n": SERIES_MAX_OCCURRENCES}}
+        )
+    with transaction.atomic():
+        clashes = []
+        for day in dates:
+            found = workshop_conflicts(
+                territory=territory,
+                starts_at=_at(day, start_time),
+                ends_at=_at(day, end_time),
+                animators=animators,
+            )
+            if found:
+                clashes.append((day, found))
+        if clashes:
+            raise ValidationError({"first_date": _series_clash_message(clashes)})
+        series = WorkshopSeries(
+            territory=territory,
+            title=title.strip(),
+            site=site,
+            structure=structure,
+            weekday=weekday,
+            start_time=start_time,
+            end_time=end_time,
+            first_date=first_date,
+            last_date=last_date,
+            capacity=capacity,
+            created_by=actor,
+        )
+        save_as(series, actor)
+        series.animators.set(animators)
+        series.planned_recipes.set(planned_recipes)
+        for day in dates:
+            workshop_open(
+                actor=actor,
+                territory=territory,
+                title=series.title,
+                site=site,
+                structure=structure,
+                starts_at=_at(day, start_time),
+                ends_at=_at(day, end_time),
+                capacity=capacity,
+                animators=animators,
+                planned_recipes=planned_recipes,
+                series=series,
+            )
+        return series
+
+
+def _series_clash_message(clashes) -> str:
+    shown = ", ".join(date_format(day, "SHORT_DATE_FORMAT") for day, _found in clashes)
+    first_reason = " ".join(str(message) for message in clashes[0][1].values())
+    return _(
+        "Rien n'a été créé : %(n)s date(s) de la série sont déjà prises (%(dates)s). Par exemple le %(first)s : %(why)s"
+    ) % {
+        "n": len(clashes),
+        "dates": shown,
+        "first": date_format(clashes[0][0], "SHORT_DATE_FORMAT"),
+        "why": first_reason,
+    }
+
+
+def series_cancel_from(*, actor, series: WorkshopSeries, day: date, reason: str) -> list[Workshop]:
+    """Cancel every planned workshop of the series from `day` on (all or none), then tell the people registered."""
+    from .notify import tell_cancelled
+
+    require_role(actor, series.territory)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Dites en quelques mots pourquoi les ateliers sont annulés.")})
+    start = _at(day, time.min)
+    with transaction.atomic():
+        planned = series.workshops.filter(status=Workshop.Status.PLANNED, starts_at__gte=start).order_by("starts_at")
+        done = [_cancel_rows(actor=actor, workshop=workshop, reason=reason) for workshop in planned]
+        if not done:
+            raise ValidationError({"day": _("Aucun atelier prévu de cette série à partir de cette date.")})
+        series = WorkshopSeries.objects.select_for_update().get(pk=series.pk)
+        if day - timedelta(days=1) >= series.first_date and day <= series.last_date:
+            series.last_date = day - timedelta(days=1)
+            save_as(series, actor)
+    for workshop, to_tell in done:
+        tell_cancelled(workshop, to_tell)
+    return [workshop for workshop, _to_tell in done]
+
+
+# --- Reminders, the day before -----------------------------------------------------------------------------------
+
+
+def wants_reminders(participant: Participant) -> bool:
+    """The participant agreed to reminders and left a way to reach them."""
+    return bool(getattr(participant, "reminders", True)) and bool(participant.email or participant.phone)
+
+
+def reminders_due(*, day: date):
+    """Confirmed registrations of the planned workshops of `day`, not reminded yet, of people who want reminders."""
+    start = _at(day, time.min)
+    rows = (
+        Registration.objects.filter(
+            status=Registration.Status.CONFIRMED,
+            reminded_at__isnull=True,
+            workshop__status=Workshop.Status.PLANNED,
+            workshop__starts_at__gte=start,
+            workshop__starts_at__lt=start + timedelta(days=1),
+        )
+        .select_related("participant", "workshop__site")
+        .order_by("workshop__starts_at", "id")
+    )
+    return [r for r in rows if wants_reminders(r.participant)]
+
+
+def registration_remind(*, registration: Registration, today: date | None = None) -> list[str]:
+    """Send one reminder, never twice: the row is locked and re-read, and marked in the same transaction."""
+    from .notify import send_reminder
+
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update()
+            .select_related("participant", "workshop__site")
+            .get(pk=registration.pk)
+        )
+        if registration.reminded_at is not None or registration.status != Registration.Status.CONFIRMED:
+            return []
+        sent = send_reminder(registration, today)
+        if sent:
+            registration.reminded_at = timezone.now()
+            save_as(registration, None)
+        return sent

@@ -1,13 +1,16 @@
 from django.urls import path
 
-from . import truck, views
+from . import planning, truck, views
 
 app_name = "workshops"
 
 urlpatterns = [
     path("", views.workshop_list, name="list"),
     path("nouveau/", views.workshop_new, name="new"),
+    path("calendrier/", planning.workshop_calendar, name="calendar"),
+    path("serie/", planning.series_new, name="series_new"),
     path("<int:pk>/", views.workshop_detail, name="detail"),
+    path("<int:pk>/annuler/", planning.workshop_cancel_view, name="cancel"),
     path("<int:pk>/presence/<int:registration_pk>/", views.checkin, name="checkin"),
     path("<int:pk>/camion/", truck.truck, name="truck"),
     path("<int:pk>/camion/presence/<int:registration_pk>/", truck.truck_checkin, name="truck_checkin"),

@@ -9,12 +9,15 @@ from conserverie.territories.models import Role
 from .accounts import create_account
 from .context import DemoContext
 from .farms import create_farms, ensure_products
+from .haccp import record_haccp_follow_up
 from .people import ROMANS_NEIGHBOURHOODS, create_participants, register
 from .places import create_places
 from .prices import add_prices_and_credits
 from .recall import record_past_recall
 from .recipes import RECIPES, Pantry, create_pantry, create_recipes
 from .season import Season, season_slots, upcoming_slots
+from .series import create_series
+from .volunteers import add_volunteers_and_consents
 
 PRODUCER_FARM = "Ferme du Grand Chêne"
 
@@ -54,10 +57,13 @@ def build_romans(rng, today) -> DemoContext:
     ctx.non_conforming_at, ctx.blocked_at = 17, 41
     season = Season(ctx)
     season.play_all(season_slots(places))
+    record_haccp_follow_up(ctx)
     for slot in upcoming_slots(places, today):
         workshop, _recipes = season.open(slot)
         register(ctx, workshop, full=slot.site.priority_area and rng.random() < 0.5)
+    create_series(ctx)
     _open_offers(ctx, season)
     record_past_recall(ctx)
     add_prices_and_credits(ctx)
+    add_volunteers_and_consents(ctx)
     return ctx

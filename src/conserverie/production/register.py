@@ -1,0 +1,162 @@
+"""The HACCP register of a territory for a period: every lot with its critical-control records, in one read.
+
+One query for the lots and one per kind of record (prefetch): the page and both exports cost the same number of
+queries whatever the number of lots. The PDF (ReportLab) and the XLSX (openpyxl) are written from the same rows.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from django.db.models import Prefetch, Q, Sum
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from conserverie.stock.models import MovementKind
+
+from .models import CorrectiveAction, HeatTreatmentRecord, ProductionLot, Recall, SealCheck
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+
+def register_lots(territory, period: Period):
+    return (
+        ProductionLot.objects.filter(territory=territory, produced_on__range=(period.start, period.end))
+        .select_related("created_by")
+        .annotate(jars_made=Sum("movements__quantity", filter=Q(movements__kind=MovementKind.PRODUCED)))
+        .prefetch_related(
+            Prefetch("treatments", HeatTreatmentRecord.objects.select_related("jar_format").order_by("pk")),
+            Prefetch("seal_checks", SealCheck.objects.select_related("checked_by")),
+            Prefetch("corrective_actions", CorrectiveAction.objects.select_related("done_by")),
+            Prefetch("recalled_in", Recall.objects.select_related("lot").order_by("recalled_at")),
+        )
+        .order_by("produced_on", "code")
+    )
+
+
+def _d(day) -> str:
+    return date_format(day, "d/m/Y") if day else ""
+
+
+def register_rows(lots) -> list[dict]:
+    """One row of plain text per lot: what the page, the PDF and the spreadsheet all show."""
+    rows = []
+    for lot in lots:
+        snapshot = lot.recipe_snapshot
+        rows.append(
+            {
+                "lot": lot,
+                "code": lot.code,
+                "recipe": f"{snapshot['name']} v{snapshot['version']}",
+                "produced_on": _d(lot.produced_on),
+                "best_before": _d(lot.best_before),
+                "jars": lot.jars_made or 0,
+                "treatments": "; ".join(
+                    f"{t.jar_format.name} {t.get_treatment_display()} {t.temperature_c} °C {t.minutes} min"
+                    + (f" ({t.get_equipment_display()})" if t.equipment else "")
+                    + ("" if t.within_limits else " — " + _("hors barème"))
+                    for t in lot.treatments.all()
+                ),
+                "ph": "" if lot.ph_measured is None else f"{lot.ph_measured} / {snapshot.get('ph_limit') or '—'}",
+                "seal_checks": "; ".join(
+                    _("%(day)s : %(failed)s/%(checked)s mal fermé(s)")
+                    % {"day": _d(c.checked_at.date()), "failed": c.jars_failed, "checked": c.jars_checked}
+                    for c in lot.seal_checks.all()
+                ),
+                "corrective_actions": "; ".join(
+                    f"{_d(a.done_at.date())} : {a.get_action_display()}" + (f" — {a.note}" if a.note else "")
+                    for a in lot.corrective_actions.all()
+                ),
+                "status": str(lot.get_status_display()),
+                "status_reason": lot.status_reason,
+                "recall": "; ".join(
+                    _("rappel du %(day)s (lot %(code)s)") % {"day": _d(r.recalled_at.date()), "code": r.lot.code}
+                    for r in lot.recalled_in.all()
+                ),
+            }
+        )
+    return rows
+
+
+def columns() -> list[tuple[str, str]]:
+    return [
+        ("code", _("Lot")),
+        ("recipe", _("Recette")),
+        ("produced_on", _("Fabriqué le")),
+        ("best_before", _("DDM")),
+        ("jars", _("Bocaux")),
+        ("treatments", _("Traitement thermique")),
+        ("ph", _("pH mesuré / limite")),
+        ("seal_checks", _("Contrôle des fermetures")),
+        ("corrective_actions", _("Actions correctives")),
+        ("status", _("Statut")),
+        ("status_reason", _("Motif")),
+        ("recall", _("Rappel")),
+    ]
+
+
+def _title(territory, period) -> str:
+    return _("Registre HACCP — %(t)s — du %(a)s au %(b)s") % {
+        "t": territory.name,
+        "a": _d(period.start),
+        "b": _d(period.end),
+    }
+
+
+def register_xlsx(territory, period: Period, rows: list[dict]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Registre HACCP")[:31]
+    sheet.append([_title(territory, period)])
+    sheet["A1"].font = Font(bold=True)
+    cols = columns()
+    sheet.append([label for _key, label in cols])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([row[key] for key, _label in cols])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def register_pdf(territory, period: Period, rows: list[dict]) -> bytes:
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm, topMargin=10 * mm, bottomMargin=10 * mm
+    )
+    styles = getSampleStyleSheet()
+    cell = styles["BodyText"].clone("cell", fontSize=7, leading=8.5)
+    cols = columns()
+    data = [[Paragraph(escape(str(label)), cell) for _key, label in cols]]
+    data += [[Paragraph(escape(str(row[key])), cell) for key, _label in cols] for row in rows]
+    widths = [32, 26, 15, 15, 10, 40, 14, 26, 34, 15, 24, 26]  # 277 mm: A4 landscape less the margins
+    table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story = [Paragraph(escape(_title(territory, period)), styles["Heading2"]), Spacer(1, 3 * mm)]
+    if not rows:
+        story.append(Paragraph(escape(_("Aucun lot sur cette période.")), styles["BodyText"]))
+    else:
+        story.append(table)
+    doc.build(story)
+    return buffer.getvalue()

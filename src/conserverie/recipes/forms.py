@@ -1,0 +1,122 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from conserverie.core.pages import CountInput, KgInput
+from conserverie.producers.models import Product
+from conserverie.stock.models import JarFormat
+
+from .models import ALLERGENS, HeatTreatment, PantryItem, Recipe, RecipeIngredient
+from .services import FormatSpec
+
+
+class RecipeForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=6, help_text=_("Quatre lettres, dans le code de lot."))
+    name = forms.CharField(label=_("Nom"), max_length=120)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    method = forms.CharField(
+        label=_("Étapes"), required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text=_("Une étape par ligne.")
+    )
+    ph_limit = forms.DecimalField(
+        label=_("pH maximal"), max_digits=3, decimal_places=1, required=False, min_value=0, max_value=14, widget=KgInput
+    )
+    shelf_life_days = forms.IntegerField(label=_("Durée de conservation (jours)"), min_value=1, widget=CountInput)
+    storage_advice = forms.CharField(label=_("Conseil de conservation"), max_length=250, required=False)
+    allergens = forms.MultipleChoiceField(
+        label=_("Allergènes"), choices=ALLERGENS, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    @classmethod
+    def initial_from(cls, recipe: Recipe) -> dict:
+        return {
+            "code": recipe.code,
+            "name": recipe.name,
+            "description": recipe.description,
+            "method": recipe.method,
+            "ph_limit": recipe.ph_limit,
+            "shelf_life_days": recipe.shelf_life_days,
+            "storage_advice": recipe.storage_advice,
+            "allergens": recipe.allergens,
+        }
+
+
+class IngredientForm(forms.Form):
+    item = forms.ChoiceField(label=_("Ingrédient"), choices=())
+    kg = forms.DecimalField(label=_("kg par fournée"), max_digits=7, decimal_places=3, min_value=0, widget=KgInput)
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = {f"p{p.pk}": p for p in Product.objects.order_by("name")}
+        self.items.update({f"e{i.pk}": i for i in PantryItem.objects.filter(territory=territory)})
+        self.fields["item"].choices = [("", "—")] + [
+            (_("Produits bruts"), [(k, str(v)) for k, v in self.items.items() if k[0] == "p"]),
+            (_("Épicerie"), [(k, str(v)) for k, v in self.items.items() if k[0] == "e"]),
+        ]
+
+    def ingredient(self):
+        return self.items[self.cleaned_data["item"]], self.cleaned_data["kg"]
+
+
+class FormatForm(forms.Form):
+    jar_format = forms.ModelChoiceField(label=_("Format de bocal"), queryset=JarFormat.objects.none())
+    jars_per_batch = forms.IntegerField(label=_("Bocaux par fournée"), min_value=1, widget=CountInput)
+    net_weight_g = forms.IntegerField(label=_("Poids net (g)"), min_value=1, widget=CountInput)
+    treatment = forms.ChoiceField(label=_("Traitement"), choices=HeatTreatment.choices)
+    temperature_c = forms.DecimalField(
+        label=_("Température (°C)"), max_digits=4, decimal_places=1, widget=KgInput(attrs={"step": "0.1"})
+    )
+    minutes = forms.IntegerField(label=_("Durée de maintien (min)"), min_value=1, widget=CountInput)
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jar_format"].queryset = JarFormat.objects.filter(territory=territory)
+
+    def spec(self) -> FormatSpec:
+        d = self.cleaned_data
+        return FormatSpec(
+            d["jar_format"], d["jars_per_batch"], d["net_weight_g"], d["treatment"], d["temperature_c"], d["minutes"]
+        )
+
+
+IngredientFormSet = forms.formset_factory(IngredientForm, extra=2, can_delete=True)
+FormatFormSet = forms.formset_factory(FormatForm, extra=1, can_delete=True)
+
+
+def ingredient_initial(ingredients: list[RecipeIngredient]) -> list[dict]:
+    return [
+        {"item": f"p{i.product_id}" if i.product_id else f"e{i.pantry_item_id}", "kg": i.kg_per_batch}
+        for i in ingredients
+    ]
+
+
+def format_initial(formats) -> list[dict]:
+    return [
+        {
+            "jar_format": f.jar_format_id,
+            "jars_per_batch": f.jars_per_batch,
+            "net_weight_g": f.net_weight_g,
+            "treatment": f.treatment,
+            "temperature_c": f.temperature_c,
+            "minutes": f.minutes,
+        }
+        for f in formats
+    ]
+
+
+class ScaleForm(forms.Form):
+    """One field per raw product of the recipe: the kilos on hand."""
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.products = products
+        for product in products:
+            self.fields[f"kg_{product.pk}"] = forms.DecimalField(
+                label=_("%(product)s disponible (kg)") % {"product": product.name},
+                max_digits=9,
+                decimal_places=2,
+                min_value=0,
+                required=False,
+                widget=KgInput,
+            )
+
+    def available(self) -> dict:
+        return {p: self.cleaned_data.get(f"kg_{p.pk}") or 0 for p in self.products}

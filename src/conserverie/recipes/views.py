@@ -1,0 +1,167 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
+from conserverie.core.permissions import role_in
+from conserverie.core.staff import territory_view
+from conserverie.territories.models import Role
+
+from .forms import (
+    FormatFormSet,
+    IngredientFormSet,
+    RecipeForm,
+    ScaleForm,
+    format_initial,
+    ingredient_initial,
+)
+from .models import Recipe, RecipeFormat, RecipeIngredient
+from .scaling import scale
+from .services import recipe_create, recipe_validate_schedule
+
+STATES = [
+    ("active", gettext_lazy("Actives")),
+    ("validated", gettext_lazy("Barème validé")),
+    ("to_validate", gettext_lazy("Barème à valider")),
+    ("archived", gettext_lazy("Anciennes versions")),
+]
+STATE_FILTERS = {
+    "active": Q(is_active=True),
+    "validated": Q(is_active=True, validated_at__isnull=False),
+    "to_validate": Q(is_active=True, validated_at__isnull=True),
+    "archived": Q(is_active=False),
+}
+
+
+@territory_view()
+def recipe_list(request, territory):
+    q = search_term(request)
+    state = request.GET.get("state", "active")
+    rows = Recipe.objects.filter(territory=territory).annotate(lot_count=Count("lots")).order_by("name", "-version")
+    if state in STATE_FILTERS:
+        rows = rows.filter(STATE_FILTERS[state])
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return render(
+        request,
+        "recipes/list.html",
+        {
+            "territory": territory,
+            "page": paginate(request, rows),
+            "q": q,
+            "state": state,
+            "states": STATES,
+            "may_edit": role_in(request.user, territory) == Role.COORDINATOR,
+        },
+    )
+
+
+def _recipe_or_404(territory, pk):
+    return get_object_or_404(
+        Recipe.objects.select_related("validated_by").prefetch_related(
+            Prefetch("ingredients", RecipeIngredient.objects.select_related("product", "pantry_item").order_by("pk")),
+            Prefetch("formats", RecipeFormat.objects.select_related("jar_format").order_by("jar_format__volume_ml")),
+        ),
+        territory=territory,
+        pk=pk,
+    )
+
+
+@territory_view()
+def recipe_detail(request, territory, pk):
+    recipe = _recipe_or_404(territory, pk)
+    products = [i.product for i in recipe.ingredients.all() if i.product_id]
+    scale_form = ScaleForm(request.GET or None, products=products)
+    plan = scale(recipe, scale_form.available()) if scale_form.is_bound and scale_form.is_valid() else None
+    versions = (
+        Recipe.objects.filter(territory=territory, code=recipe.code)
+        .select_related("validated_by")
+        .annotate(lot_count=Count("lots"))
+        .order_by("-version")
+    )
+    role = role_in(request.user, territory)
+    return render(
+        request,
+        "recipes/detail.html",
+        {
+            "territory": territory,
+            "recipe": recipe,
+            "steps": [line.strip() for line in recipe.method.splitlines() if line.strip()],
+            "versions": versions,
+            "scale_form": scale_form,
+            "plan": plan,
+            "may_edit": role == Role.COORDINATOR,
+            "may_validate": role == Role.COORDINATOR and recipe.is_active,
+        },
+    )
+
+
+@require_POST
+@territory_view()
+def recipe_validate_view(request, territory, pk):
+    recipe = get_object_or_404(Recipe, territory=territory, pk=pk)
+    recipe_validate_schedule(actor=request.user, recipe=recipe)  # refuses an animator (403)
+    messages.success(request, _("Barème de « %(name)s » validé.") % {"name": recipe})
+    return redirect("recipes:detail", territory.slug, recipe.pk)
+
+
+def _filled(formset):
+    """Rows typed or carried over from the previous version, without those ticked for removal."""
+    return [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+def _edit(request, territory, base=None):
+    data = request.POST if request.method == "POST" else None
+    initial = RecipeForm.initial_from(base) if base else {"shelf_life_days": 365}
+    form = RecipeForm(data, initial=initial)
+    if base:
+        form.fields["code"].disabled = True
+    kwargs = {"form_kwargs": {"territory": territory}}
+    ingredients = IngredientFormSet(
+        data, prefix="ing", initial=ingredient_initial(base.ingredients.all()) if base else None, **kwargs
+    )
+    formats = FormatFormSet(data, prefix="fmt", initial=format_initial(base.formats.all()) if base else None, **kwargs)
+    form.section_errors = {}
+    if data is not None and all([form.is_valid(), ingredients.is_valid(), formats.is_valid()]):
+        d = form.cleaned_data
+        try:
+            recipe = recipe_create(
+                actor=request.user,
+                territory=territory,
+                code=d["code"],
+                name=d["name"],
+                description=d["description"],
+                method=d["method"],
+                ph_limit=d["ph_limit"],
+                shelf_life_days=d["shelf_life_days"],
+                storage_advice=d["storage_advice"] or None,
+                allergens=d["allergens"],
+                ingredients=[f.ingredient() for f in _filled(ingredients)],
+                formats=[f.spec() for f in _filled(formats)],
+            )
+        except ValidationError as exc:
+            for field, message in add_service_errors(form, exc):
+                form.section_errors.setdefault(field or "form", []).append(message)
+        else:
+            messages.success(request, _("Recette « %(name)s » enregistrée.") % {"name": recipe})
+            return redirect("recipes:detail", territory.slug, recipe.pk)
+    return render(
+        request,
+        "recipes/form.html",
+        {"territory": territory, "form": form, "ingredients": ingredients, "formats": formats, "base": base},
+        status=form_status(request),
+    )
+
+
+@territory_view(roles=(Role.COORDINATOR,))
+def recipe_new(request, territory):
+    return _edit(request, territory)
+
+
+@territory_view(roles=(Role.COORDINATOR,))
+def recipe_new_version(request, territory, pk):
+    return _edit(request, territory, base=_recipe_or_404(territory, pk))

@@ -1,0 +1,145 @@
+"""What we tell participants, in French and plain words: a cancelled workshop, tomorrow's reminder.
+
+E-mail when an address is known, a text message (conserverie.core.sms) when a phone number is known. A failure
+of one channel is logged and never undoes what the database already holds.
+"""
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from conserverie.core.sms import send_sms
+
+from .models import Registration, Workshop
+
+log = logging.getLogger(__name__)
+
+WHAT_TO_BRING = gettext_lazy("Apportez un tablier et vos bocaux vides.")
+
+
+def hour(moment) -> str:
+    """14h, 9h30: the way a time is said in French."""
+    local = timezone.localtime(moment)
+    return f"{local.hour}h{local.minute:02d}" if local.minute else f"{local.hour}h"
+
+
+def _title(workshop: Workshop) -> str:
+    title = workshop.title.strip()
+    return title[:1].lower() + title[1:] if title.lower().startswith("atelier") else title
+
+
+def _place(workshop: Workshop) -> str:
+    return ", ".join(part for part in (workshop.site.name, workshop.site.city) if part)
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def cancel_link(registration: Registration) -> str:
+    return _site_url(reverse("public:cancel", args=[registration.token]))
+
+
+def _send(registration: Registration, subject: str, email_body: str, sms_text: str) -> list[str]:
+    """Send by every known channel; the channels that went out ("email", "sms")."""
+    participant = registration.participant
+    sent = []
+    if participant.email:
+        try:
+            send_mail(subject, email_body, settings.DEFAULT_FROM_EMAIL, [participant.email])
+            sent.append("email")
+        except Exception:  # noqa: BLE001 - one failed channel must not stop the others
+            log.exception("e-mail not sent for registration %s", registration.pk)
+    if participant.phone:
+        try:
+            if send_sms(participant.phone, sms_text):
+                sent.append("sms")
+        except Exception:  # noqa: BLE001
+            log.exception("SMS not sent for registration %s", registration.pk)
+    return sent
+
+
+def cancelled_texts(workshop: Workshop, registration: Registration) -> tuple[str, str, str]:
+    with translation.override("fr"):
+        when = date_format(timezone.localtime(workshop.starts_at), "l j F")
+        values = {
+            "name": registration.participant.first_name,
+            "title": workshop.title,
+            "when": when,
+            "hour": hour(workshop.starts_at),
+            "place": _place(workshop),
+            "reason": workshop.cancel_reason,
+            "url": _site_url(reverse("public:calendar")),
+        }
+        subject = _("Atelier annulé : %(title)s, %(when)s") % values
+        body = (
+            _(
+                "Bonjour %(name)s,\n\n"
+                "L'atelier « %(title)s » du %(when)s à %(hour)s (%(place)s) est annulé.\n"
+                "Pourquoi : %(reason)s\n\n"
+                "Nous sommes désolés. Vous n'avez rien à faire.\n"
+                "Les prochains ateliers : %(url)s\n\n"
+                "L'équipe de la conserverie"
+            )
+            % values
+        )
+        sms = (
+            _(
+                "Conserverie : l'atelier %(title)s du %(when)s %(hour)s (%(place)s) est annulé. %(reason)s. "
+                "Désolés ! Autres dates : %(url)s"
+            )
+            % values
+        )
+    return subject, body, sms
+
+
+def tell_cancelled(workshop: Workshop, registrations) -> int:
+    """Tell each person registered or waiting that the workshop is cancelled; the number of people reached."""
+    reached = 0
+    for registration in registrations:
+        subject, body, sms = cancelled_texts(workshop, registration)
+        if _send(registration, subject, body, sms):
+            reached += 1
+    return reached
+
+
+def reminder_texts(registration: Registration, today: date | None = None) -> tuple[str, str, str]:
+    workshop = registration.workshop
+    today = today or timezone.localdate()
+    with translation.override("fr"):
+        day = timezone.localtime(workshop.starts_at).date()
+        when = _("Demain") if (day - today).days == 1 else date_format(day, "l j F").capitalize()
+        values = {
+            "name": registration.participant.first_name,
+            "when": when,
+            "hour": hour(workshop.starts_at),
+            "title": _title(workshop),
+            "place": _place(workshop),
+            "bring": str(WHAT_TO_BRING),
+            "url": cancel_link(registration),
+        }
+        sms = _("%(when)s %(hour)s, %(title)s, %(place)s. %(bring)s Pour annuler : %(url)s") % values
+        subject = _("Rappel : %(when)s %(hour)s, %(title)s") % values
+        body = (
+            _(
+                "Bonjour %(name)s,\n\n"
+                "%(when)s %(hour)s, %(title)s, %(place)s.\n"
+                "%(bring)s\n\n"
+                "Vous ne pouvez pas venir ? Dites-le ici, la place ira à quelqu'un d'autre : %(url)s\n\n"
+                "À bientôt,\nL'équipe de la conserverie"
+            )
+            % values
+        )
+    return subject, body, sms
+
+
+def send_reminder(registration: Registration, today: date | None = None) -> list[str]:
+    subject, body, sms = reminder_texts(registration, today)
+    return _send(registration, subject, body, sms)

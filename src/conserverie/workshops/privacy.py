@@ -1,0 +1,207 @@
+"""Participants' personal data: consents, erasure (right to be forgotten), retention, and export (right of access).
+
+Services (writes) follow §7: keyword-only, atomic, validated, attributed. An erased participant keeps its rows
+(registrations, attendance, jars, deposits, volunteer hours), so that the season's figures do not change: only what
+identifies the person goes, also from the history tables.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conserverie.core.history import save_as
+from conserverie.core.models import AccessLog
+from conserverie.core.permissions import require_role
+from conserverie.distribution.models import Distribution, DistributionLine
+from conserverie.stock.models import StockMovement
+from conserverie.territories.models import Role
+
+from .models import Consent, ConsentScope, ErasureRecord, HowHeard, Participant, Registration, VolunteerHours
+
+ANONYMOUS = "Anonyme"
+# The columns that identify a person, blanked on the participant and on each of its history rows.
+IDENTITY = {"first_name": ANONYMOUS, "phone": "", "email": "", "neighbourhood": ""}
+
+
+def consent_record(*, participant: Participant, scopes: Iterable[str], when: datetime | None = None) -> list[Consent]:
+    """Record what the person agreed to: the contact for the workshop always, the optional scopes as ticked."""
+    scopes = {ConsentScope.CONTACT, *scopes}
+    unknown = scopes - set(ConsentScope.values)
+    if unknown:
+        raise ValidationError(_("Objet de consentement inconnu : %(s)s.") % {"s": ", ".join(sorted(unknown))})
+    when = when or timezone.now()
+    with transaction.atomic():
+        rows = []
+        for scope in sorted(scopes):
+            consent, _created = Consent.objects.update_or_create(
+                participant=participant, scope=scope, defaults={"given_at": when, "withdrawn_at": None}
+            )
+            rows.append(consent)
+        return rows
+
+
+def participant_signup_complete(
+    *, participant: Participant, scopes: Iterable[str] = (), how_heard: str = ""
+) -> Participant:
+    """After a public sign-up: the consents given (with their date) and how the person heard of the cannery."""
+    if how_heard and how_heard not in HowHeard.values:
+        raise ValidationError({"how_heard": _("Choisissez une réponse dans la liste.")})
+    with transaction.atomic():
+        consent_record(participant=participant, scopes=scopes)
+        if how_heard:
+            participant.how_heard = how_heard
+            save_as(participant, None)
+        return participant
+
+
+def _erase(*, participant: Participant, actor, reason: str, retention: bool) -> ErasureRecord:
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        if participant.erased_at is not None:
+            raise ValidationError(_("Ce participant est déjà effacé (n° %(pk)s).") % {"pk": participant.pk})
+        now = timezone.now()
+        for field, value in IDENTITY.items():
+            setattr(participant, field, value)
+        participant.reminders = False
+        participant.erased_at = now
+        save_as(participant, actor)
+        # The history rows kept the name, phone, e-mail and neighbourhood of every earlier version.
+        participant.history.all().update(**IDENTITY)
+        Consent.objects.filter(participant=participant).delete()
+        AccessLog.objects.filter(participant=participant).update(participant=None)
+        return ErasureRecord.objects.create(
+            participant=participant, erased_by=actor, erased_at=now, reason=reason.strip()[:250], retention=retention
+        )
+
+
+def participant_erase(*, actor, participant: Participant, reason: str = "") -> ErasureRecord:
+    """Erase a person's identity at their request (a coordinator of the territory); the statistics stay."""
+    require_role(actor, participant.territory, roles=(Role.COORDINATOR,))
+    return _erase(participant=participant, actor=actor, reason=reason, retention=False)
+
+
+def participants_stale(*, months: int, now: datetime | None = None):
+    """Participants not yet erased with no participation (registration, jars, returns, hours) for `months`."""
+    since = (now or timezone.now()) - timedelta(days=round(months * 30.44))
+    person = OuterRef("pk")
+    recent = (
+        Exists(Registration.objects.filter(participant=person, workshop__starts_at__gte=since))
+        | Exists(Distribution.objects.filter(participant=person, date__gte=since.date()))
+        | Exists(StockMovement.objects.filter(participant=person, day__gte=since.date()))
+        | Exists(VolunteerHours.objects.filter(participant=person, date__gte=since.date()))
+    )
+    return Participant.objects.filter(erased_at__isnull=True, created_at__lt=since).exclude(recent).order_by("pk")
+
+
+def participant_retention_erase(*, months: int, now: datetime | None = None) -> list[int]:
+    """Anonymise every stale participant (the daily retention job); the ids anonymised."""
+    if months < 1:
+        raise ValidationError(_("La durée de conservation est d'au moins un mois."))
+    reason = _("Aucune participation depuis %(n)s mois.") % {"n": months}
+    erased = []
+    for participant in participants_stale(months=months, now=now):
+        _erase(participant=participant, actor=None, reason=reason, retention=True)
+        erased.append(participant.pk)
+    return erased
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def person_export(participant: Participant) -> dict:
+    """Everything held on one person (right of access, RGPD art. 15), as JSON-ready data."""
+    p = participant
+    registrations = Registration.objects.filter(participant=p).select_related("workshop__site").order_by("pk")
+    lines = (
+        DistributionLine.objects.filter(distribution__participant=p)
+        .select_related("distribution", "lot", "jar_format")
+        .order_by("distribution__date", "pk")
+    )
+    movements = StockMovement.objects.filter(participant=p).select_related("jar_format").order_by("day", "pk")
+    erasure = ErasureRecord.objects.filter(participant=p).select_related("erased_by").first()
+    return {
+        "identity": {
+            "id": p.pk,
+            "territory": p.territory.slug,
+            "first_name": p.first_name,
+            "phone": p.phone,
+            "email": p.email,
+            "neighbourhood": p.neighbourhood,
+            "household_size": p.household_size,
+            "priority_area": p.priority_area,
+            "how_heard": p.how_heard,
+            "created_at": _iso(p.created_at),
+            "erased_at": _iso(p.erased_at),
+        },
+        "consents": [
+            {"scope": c.scope, "given_at": _iso(c.given_at), "withdrawn_at": _iso(c.withdrawn_at)}
+            for c in p.consents.order_by("scope")
+        ],
+        "registrations": [
+            {
+                "workshop": r.workshop.title,
+                "starts_at": _iso(r.workshop.starts_at),
+                "site": r.workshop.site.name,
+                "party_size": r.party_size,
+                "status": r.status,
+                "attended": r.attended,
+                "walk_in": r.walk_in,
+                "created_at": _iso(r.created_at),
+            }
+            for r in registrations
+        ],
+        "distributions": [
+            {
+                "date": _iso(line.distribution.date),
+                "lot": line.lot.code,
+                "jar_format": line.jar_format.name,
+                "jars": line.quantity,
+                "unit_price_eur": str(line.unit_price_eur),
+                "deposit_eur": str(line.deposit_eur),
+            }
+            for line in lines
+        ],
+        "deposit_movements": [
+            {
+                "day": _iso(m.day),
+                "kind": m.kind,
+                "jar_format": m.jar_format.name,
+                "jars": m.quantity,
+                "amount_eur": str(m.amount_eur),
+            }
+            for m in movements
+        ],
+        "volunteer_hours": [
+            {"date": _iso(h.date), "hours": str(h.hours), "activity": h.activity}
+            for h in VolunteerHours.objects.filter(participant=p).order_by("date", "pk")
+        ],
+        "access_log": [
+            {"at": _iso(a.at), "by": a.user.get_username(), "fields": a.fields, "purpose": a.purpose}
+            for a in AccessLog.objects.filter(participant=p).select_related("user").order_by("at", "pk")
+        ],
+        "erasure": (
+            {
+                "erased_at": _iso(erasure.erased_at),
+                "by": erasure.erased_by.get_username() if erasure.erased_by else None,
+                "reason": erasure.reason,
+            }
+            if erasure
+            else None
+        ),
+    }
+
+
+def priority_source(participant: Participant, sites: Iterable) -> str:
+    """Where "lives in a priority area" comes from: declared by the person, or the priority site they came to."""
+    if participant.priority_area:
+        return _("déclaré")
+    names = sorted({site.name for site in sites if site.priority_area})
+    if names:
+        return _("d'après le lieu de l'atelier : %(sites)s") % {"sites": ", ".join(names)}
+    return ""

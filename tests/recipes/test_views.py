@@ -1,0 +1,150 @@
+from decimal import Decimal
+
+import pytest
+
+from conserverie.recipes.models import PantryItem, Recipe
+from conserverie.recipes.services import FormatSpec, recipe_create
+
+from ..helpers import make_lot
+from ..pages import assert_flat_queries, text
+
+URL = "/t/romans/recettes/"
+
+
+@pytest.fixture
+def coord_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def add_recipes(chain, n):
+    start = Recipe.objects.count()
+    for i in range(start, start + n):
+        recipe_create(
+            actor=chain.actor,
+            territory=chain.territory,
+            code=f"R{i:03d}",
+            name=f"Confiture {i}",
+            ingredients=[(chain.tomato, Decimal("5"))],
+            formats=[FormatSpec(chain.jar, 10, 350, "sterilisation", Decimal("110"), 40)],
+            allergens=["celery"],
+        )
+
+
+def new_version_post(chain, **extra):
+    data = {
+        "name": "Coulis de tomate au basilic",
+        "shelf_life_days": "300",
+        "ph_limit": "4.3",
+        "allergens": ["celery"],
+        "method": "Laver\nCuire\nMettre en bocaux",
+        "ing-TOTAL_FORMS": "3",
+        "ing-INITIAL_FORMS": "1",
+        "ing-0-item": f"p{chain.tomato.pk}",
+        "ing-0-kg": "9",
+        "fmt-TOTAL_FORMS": "2",
+        "fmt-INITIAL_FORMS": "1",
+        "fmt-0-jar_format": chain.jar.pk,
+        "fmt-0-jars_per_batch": "18",
+        "fmt-0-net_weight_g": "350",
+        "fmt-0-treatment": "sterilisation",
+        "fmt-0-temperature_c": "115",
+        "fmt-0-minutes": "40",
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_range_lists_active_recipes_and_filters(coord_client, chain):
+    add_recipes(chain, 2)
+    page = text(coord_client.get(URL))
+    assert "Coulis de tomate" in page and "Confiture 1" in page
+    page = text(coord_client.get(URL + "?state=to_validate"))
+    assert "Confiture 1" in page and "Coulis de tomate" not in page
+    page = text(coord_client.get(URL + "?q=coulis"))
+    assert "Coulis de tomate" in page and "Confiture 1" not in page
+
+
+def test_the_range_costs_the_same_queries_with_more_recipes(coord_client, chain, django_assert_num_queries):
+    assert_flat_queries(coord_client, URL, lambda n: add_recipes(chain, n), django_assert_num_queries)
+
+
+def test_the_detail_costs_the_same_queries_with_more_versions(coord_client, chain, django_assert_num_queries):
+    def grow(n):
+        for _ in range(n):
+            recipe_create(
+                actor=chain.actor,
+                territory=chain.territory,
+                code="CTOM",
+                name="Coulis de tomate",
+                ingredients=[(chain.tomato, Decimal("10"))],
+                formats=[FormatSpec(chain.jar, 20, 350, "sterilisation", Decimal("110"), 45)],
+            )
+
+    assert_flat_queries(coord_client, f"{URL}{chain.recipe.pk}/", grow, django_assert_num_queries)
+
+
+def test_the_detail_shows_what_a_cook_and_an_inspector_need(coord_client, chain):
+    page = text(coord_client.get(f"{URL}{chain.recipe.pk}/"))
+    assert "Tomate" in page and "10 kg" in page
+    assert "Stérilisation (> 100 °C)" in page and "350 g" in page
+    assert "DDM = date de fabrication + 365 jours" in page
+    assert "aucun des 14 allergènes" in page
+    assert "Barème validé par" in page
+
+
+def test_the_scaling_form_answers_how_many_batches(coord_client, chain):
+    sugar = PantryItem.objects.create(territory=chain.territory, name="Sucre")
+    recipe = recipe_create(
+        actor=chain.actor,
+        territory=chain.territory,
+        code="CONF",
+        name="Confiture de tomates vertes",
+        ingredients=[(chain.tomato, Decimal("10")), (sugar, Decimal("5"))],
+        formats=[FormatSpec(chain.jar, 25, 350, "sterilisation", Decimal("110"), 40)],
+    )
+    page = text(coord_client.get(f"{URL}{recipe.pk}/?kg_{chain.tomato.pk}=43"))
+    assert "4 fournées" in page and "soit 100 bocaux" in page
+    assert "Sucre : 20 kg" in page and "3 kg de Tomate restent" in page
+
+
+def test_a_coordinator_writes_a_new_version_prefilled_from_the_last(coord_client, chain):
+    url = f"{URL}{chain.recipe.pk}/nouvelle-version/"
+    page = text(coord_client.get(url))
+    assert 'value="CTOM"' in page and "Coulis de tomate" in page
+    lot = make_lot(chain)
+    response = coord_client.post(url, new_version_post(chain))
+    new = Recipe.objects.get(code="CTOM", version=2)
+    assert response.status_code == 302 and response["Location"] == f"{URL}{new.pk}/"
+    assert new.validated_at is None and new.allergens == ["celery"]
+    assert new.formats.get().temperature_c == Decimal("115")
+    chain.recipe.refresh_from_db()
+    assert not chain.recipe.is_active
+    lot.refresh_from_db()
+    assert lot.recipe == chain.recipe and lot.recipe_snapshot["version"] == 1  # the lot keeps its version
+    page = text(coord_client.get(f"{URL}{new.pk}/"))
+    assert "v1" in page and "v2" in page and "pas encore validé" in page
+
+
+def test_an_unsafe_schedule_is_refused_at_the_formats(coord_client, chain):
+    url = f"{URL}{chain.recipe.pk}/nouvelle-version/"
+    response = coord_client.post(url, new_version_post(chain, **{"fmt-0-temperature_c": "95"}))
+    assert response.status_code == 422
+    assert "Une stérilisation se fait au-dessus de 100 °C." in text(response)
+    assert not Recipe.objects.filter(version=2).exists()
+
+
+def test_validating_the_schedule_records_who_and_when(coord_client, chain, coordinator):
+    add_recipes(chain, 1)
+    recipe = Recipe.objects.get(code="R001")
+    response = coord_client.post(f"{URL}{recipe.pk}/valider/")
+    recipe.refresh_from_db()
+    assert response.status_code == 302
+    assert recipe.validated_by == coordinator and recipe.validated_at is not None
+
+
+def test_an_animator_reads_but_does_not_validate(client, chain, animator):
+    client.force_login(animator)
+    page = text(client.get(f"{URL}{chain.recipe.pk}/"))
+    assert "Nouvelle version" not in page and "Valider" not in page
+    assert client.post(f"{URL}{chain.recipe.pk}/valider/").status_code == 403
