@@ -238,6 +238,7 @@ def generate():
 
 def measure(label, target_ms, fn, repeat=7):
     fn()  # warm the caches
+    connection.queries_log.clear()
     times = []
     with CaptureQueriesContext(connection) as ctx:
         fn()

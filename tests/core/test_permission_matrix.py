@@ -182,6 +182,8 @@ MATRIX = {
     "core:healthz": Row(everyone(OK)),
     "core:lot_public": Row(everyone(OK), lot_code),
     "core:workspace": Row({ANON: LOGIN, COORD: REDIRECT, ANIM: REDIRECT, VIEWER: REDIRECT, OTHER: REDIRECT}),
+    "core:totp_setup": Row({ANON: LOGIN, COORD: OK, ANIM: 403, VIEWER: 403, OTHER: OK}),
+    "core:totp_verify": Row(signed_in(REDIRECT)),
     "core:dashboard": Row(readers()),
     "core:audit": Row(coordinators()),
 }

@@ -63,3 +63,8 @@ def test_month_and_week_cost_a_fixed_number_of_queries(staff_client, chain, djan
 def test_the_list_links_to_the_calendar(staff_client, chain):
     page = text(staff_client.get("/t/romans/ateliers/"))
     assert URL in page and "/t/romans/ateliers/serie/" in page
+
+
+def test_extreme_dates_never_fail(staff_client, chain):
+    for query in ("?mois=9999-12", "?mois=0001-01", "?semaine=9999-W52", "?semaine=0001-W01", "?mois=2026-13"):
+        assert staff_client.get(URL + query).status_code == 200, query

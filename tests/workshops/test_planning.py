@@ -269,3 +269,8 @@ def test_no_workshop_on_day_the_form_refuses_gently(client, romans, animator):
         },
     )
     assert response.status_code == 422 and "Aucun de ces jours" in response.content.decode()
+
+
+def test_a_series_at_the_end_of_the_calendar_never_fails(romans, animator):
+    series = _series(romans, animator, first_date=date(9999, 12, 20), last_date=date(9999, 12, 31))
+    assert series.workshops.count() == 2  # 22 and 29 December 9999; the next Wednesday does not exist

@@ -12,7 +12,7 @@ from conserverie.workshops.volunteers import hours_by_person_and_season, season_
 
 from ..conftest import DAY
 from ..helpers import history_user, refused
-from ..pages import add_participant, row_counts, text
+from ..pages import add_participant, assert_flat_queries, row_counts, text
 
 URL = "/t/romans/participants/benevoles/"
 
@@ -108,3 +108,14 @@ def test_hostile_values_are_refused_in_french_and_write_nothing(client, chain, a
     assert response.status_code == 422, response.status_code
     assert row_counts() == before
     assert "This field" not in text(response) and "Select a valid" not in text(response)
+
+
+def test_the_page_costs_the_same_queries_whatever_the_hours(client, chain, animator, django_assert_num_queries):
+    client.force_login(animator)
+
+    def grow(n):
+        for i in range(n):
+            record(chain, participant=add_participant(chain, f"B{i}"), date=DAY - timedelta(days=400 * (i % 2)))
+
+    n = assert_flat_queries(client, URL, grow, django_assert_num_queries)
+    assert n <= 12

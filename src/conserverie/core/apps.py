@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "conserverie.core"
     verbose_name = _("Noyau")
+
+    def ready(self):
+        from .totp import connect_signals
+
+        connect_signals()

@@ -33,6 +33,10 @@ class PantryLotChoiceField(forms.ModelChoiceField):
         }
 
 
+# More jars than a season of the truck fills: a typing slip, refused at the field.
+MAX_JARS = 100_000
+
+
 class LotForm(forms.Form):
     """The lot itself; one row of jars and heat-treatment reading per jar format of the territory."""
 
@@ -63,6 +67,7 @@ class LotForm(forms.Form):
                 label=_("Bocaux %(format)s remplis") % {"format": fmt.name},
                 required=False,
                 min_value=0,
+                max_value=MAX_JARS,
                 widget=CountInput,
             )
             self.fields[f"temp_{fmt.pk}"] = forms.DecimalField(
@@ -161,9 +166,14 @@ class RecallForm(forms.Form):
 
 
 class SealCheckForm(forms.Form):
-    jars_checked = forms.IntegerField(label=_("Bocaux contrôlés"), min_value=0, widget=CountInput)
+    jars_checked = forms.IntegerField(label=_("Bocaux contrôlés"), min_value=0, max_value=MAX_JARS, widget=CountInput)
     jars_failed = forms.IntegerField(
-        label=_("Bocaux mal fermés"), min_value=0, initial=0, widget=CountInput, help_text=_("Couvercle qui bouge.")
+        label=_("Bocaux mal fermés"),
+        min_value=0,
+        max_value=MAX_JARS,
+        initial=0,
+        widget=CountInput,
+        help_text=_("Couvercle qui bouge."),
     )
     note = forms.CharField(label=_("Remarque"), required=False, max_length=250)
 

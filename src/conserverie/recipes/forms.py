@@ -19,7 +19,9 @@ class RecipeForm(forms.Form):
     ph_limit = forms.DecimalField(
         label=_("pH maximal"), max_digits=3, decimal_places=1, required=False, min_value=0, max_value=14, widget=KgInput
     )
-    shelf_life_days = forms.IntegerField(label=_("Durée de conservation (jours)"), min_value=1, widget=CountInput)
+    shelf_life_days = forms.IntegerField(
+        label=_("Durée de conservation (jours)"), min_value=1, max_value=3650, widget=CountInput
+    )
     storage_advice = forms.CharField(label=_("Conseil de conservation"), max_length=250, required=False)
     allergens = forms.MultipleChoiceField(
         label=_("Allergènes"), choices=ALLERGENS, required=False, widget=forms.CheckboxSelectMultiple
@@ -58,13 +60,13 @@ class IngredientForm(forms.Form):
 
 class FormatForm(forms.Form):
     jar_format = forms.ModelChoiceField(label=_("Format de bocal"), queryset=JarFormat.objects.none())
-    jars_per_batch = forms.IntegerField(label=_("Bocaux par fournée"), min_value=1, widget=CountInput)
-    net_weight_g = forms.IntegerField(label=_("Poids net (g)"), min_value=1, widget=CountInput)
+    jars_per_batch = forms.IntegerField(label=_("Bocaux par fournée"), min_value=1, max_value=10_000, widget=CountInput)
+    net_weight_g = forms.IntegerField(label=_("Poids net (g)"), min_value=1, max_value=100_000, widget=CountInput)
     treatment = forms.ChoiceField(label=_("Traitement"), choices=HeatTreatment.choices)
     temperature_c = forms.DecimalField(
         label=_("Température (°C)"), max_digits=4, decimal_places=1, widget=KgInput(attrs={"step": "0.1"})
     )
-    minutes = forms.IntegerField(label=_("Durée de maintien (min)"), min_value=1, widget=CountInput)
+    minutes = forms.IntegerField(label=_("Durée de maintien (min)"), min_value=1, max_value=1440, widget=CountInput)
 
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)

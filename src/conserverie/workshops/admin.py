@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ErasureRecord, Participant, Registration, VolunteerHours, Workshop
+from .models import Consent, ErasureRecord, Participant, Registration, VolunteerHours, Workshop, WorkshopSeries
 
 
 class RegistrationInline(admin.TabularInline):
@@ -62,3 +62,23 @@ class ErasureRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(WorkshopSeries)
+class WorkshopSeriesAdmin(SimpleHistoryAdmin):
+    """Create a series with its form (/t/<territory>/ateliers/serie/): all its workshops at once, or none."""
+
+    list_display = ["title", "weekday", "start_time", "first_date", "last_date", "site", "territory"]
+    list_filter = ["territory", "weekday"]
+    search_fields = ["title", "site__name"]
+    filter_horizontal = ["animators", "planned_recipes"]
+    raw_id_fields = ["created_by"]
+    list_select_related = ["site", "territory"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ["participant", "scope", "given_at", "withdrawn_at"]
+    list_filter = ["scope", "participant__territory"]
+    raw_id_fields = ["participant"]
+    list_select_related = ["participant"]

@@ -31,20 +31,29 @@ class Day:
     workshops: list = field(default_factory=list)
 
 
+# The calendar shows these years (a junk year in the address gives this month, never an error).
+YEARS = range(2000, 2101)
+
+
 def _month(text: str | None, today: date) -> date:
     try:
         year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
+        if year in YEARS:
+            return date(year, month, 1)
     except ValueError:
-        return today.replace(day=1)
+        pass
+    return today.replace(day=1)
 
 
 def _week(text: str | None, today: date) -> date:
     """The Monday of ISO week `2026-W23`, or of this week."""
     try:
-        return date.fromisocalendar(int(text[:4]), int(text.split("W")[1]), 1)
+        year = int(text[:4])
+        if year in YEARS:
+            return date.fromisocalendar(year, int(text.split("W")[1]), 1)
     except (TypeError, ValueError, IndexError):
-        return today - timedelta(days=today.weekday())
+        pass
+    return today - timedelta(days=today.weekday())
 
 
 def _iso_week(day: date) -> str:

@@ -283,11 +283,15 @@ SERIES_MAX_OCCURRENCES = 60
 
 def series_dates(*, weekday: int, first_date: date, last_date: date) -> list[date]:
     """Every `weekday` from `first_date` to `last_date`, both included."""
-    day = first_date + timedelta(days=(weekday - first_date.weekday()) % 7)
     dates = []
-    while day <= last_date:
-        dates.append(day)
-        day += timedelta(weeks=1)
+    try:
+        day = first_date + timedelta(days=(weekday - first_date.weekday()) % 7)
+        # One more than a series may hold is enough to refuse it.
+        while day <= last_date and len(dates) <= SERIES_MAX_OCCURRENCES:
+            dates.append(day)
+            day += timedelta(weeks=1)
+    except OverflowError:  # the last days of year 9999
+        pass
     return dates
 
 

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .admin_tools import ReadOnlyLedgerAdmin
+from .models import AccessLog, TOTPDevice
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyLedgerAdmin):
+    list_display = ("at", "user", "territory", "participant", "fields", "purpose")
+    list_filter = ("territory", "purpose")
+    list_select_related = ("user", "territory", "participant")
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    """Who has a second factor, never the secret; deleting the row lets a person who lost the phone set up again."""
+
+    list_display = ("user", "confirmed_at")
+    fields = ("user", "confirmed_at")
+    readonly_fields = ("user", "confirmed_at")
+
+    def has_add_permission(self, request):
+        return False
