@@ -107,7 +107,7 @@ def lot(w):
         },
         {
             "raw-0-kg": NUMBER_JUNK,
-            f"jars_{w.jar.pk}": [HUGE, "-5", "abc", SCRIPT, "0"],  # BIG_INT: see the xfail below
+            f"jars_{w.jar.pk}": [HUGE, BIG_INT, "-5", "abc", SCRIPT, "0"],
             f"temp_{w.jar.pk}": [HUGE, "abc", SCRIPT],  # and no duration: refused as half a reading
             "batches": [HUGE, BIG_INT, "-1", "0", "abc"],
             "ph_measured": [HUGE, "-1", "15", "abc"],

@@ -14,6 +14,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from .security import client_ip
@@ -60,8 +61,6 @@ def hit(scope: str, key: str, now: float | None = None) -> tuple[bool, int]:
 
 
 def too_many_requests(request, retry_after: int):
-    from django.http import HttpResponse
-
     body = render_to_string("429.html", {"retry_minutes": max(1, round(retry_after / 60))})
     response = HttpResponse(body, status=429)
     response["Retry-After"] = str(retry_after)

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from conserverie.sourcing.models import RawLotMovement
 
-from .models import HeatTreatmentRecord, PantryUse, ProductionLot, Recall
+from .models import CorrectiveAction, HeatTreatmentRecord, PantryUse, ProductionLot, Recall, SealCheck
 
 
 class RawInputInline(admin.TabularInline):
@@ -89,3 +89,19 @@ class RecallAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(SealCheck)
+class SealCheckAdmin(SimpleHistoryAdmin):
+    list_display = ("lot", "checked_at", "jars_checked", "jars_failed", "checked_by")
+    list_filter = ("lot__territory",)
+    search_fields = ("lot__code",)
+    raw_id_fields = ("lot",)
+
+
+@admin.register(CorrectiveAction)
+class CorrectiveActionAdmin(SimpleHistoryAdmin):
+    list_display = ("lot", "done_at", "action", "done_by")
+    list_filter = ("action", "lot__territory")
+    search_fields = ("lot__code", "note")
+    raw_id_fields = ("lot",)
