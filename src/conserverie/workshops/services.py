@@ -45,11 +45,17 @@ def workshop_conflicts(*, territory: Territory, starts_at: datetime, ends_at: da
         )
         if busy is not None:
             person = busy.user.get_full_name() or busy.user.get_username()
-            errors["animators"] = _("%(person)s anime déjà un atelier à cette heure-là : %(w)s (%(site)s).") % {
-                "person": person,
-                "w": busy.workshop,
-                "site": busy.workshop.site.name,
-            }
+            if busy.workshop.territory_id == territory.pk:
+                errors["animators"] = _("%(person)s anime déjà un atelier à cette heure-là : %(w)s (%(site)s).") % {
+                    "person": person,
+                    "w": busy.workshop,
+                    "site": busy.workshop.site.name,
+                }
+            else:
+                # Another territory's workshop is not this territory's business: say busy, not where.
+                errors["animators"] = _(
+                    "%(person)s anime déjà un atelier à cette heure-là, dans un autre territoire."
+                ) % {"person": person}
     return errors
 
 
