@@ -138,3 +138,11 @@ def test_a_refused_seal_check_stays_on_the_page_with_the_message(staff_client, c
     assert response.status_code == 422
     assert "Plus de bocaux mal fermés que de bocaux contrôlés." in response.content.decode()
     assert not SealCheck.objects.exists()
+
+
+def test_an_action_recorded_before_the_last_release_does_not_answer_a_new_non_conformity(chain):
+    lot = make_lot(chain, status=LotStatus.BLOCKED)
+    lot_release(actor=chain.actor, lot=lot, reason="Vérifié : capsules correctes")
+    lot_seal_check(actor=chain.actor, lot=lot, jars_checked=10, jars_failed=1)
+    with refused("reason", "Décrivez l'action corrective"):
+        lot_release(actor=chain.actor, lot=lot)

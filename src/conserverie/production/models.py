@@ -146,6 +146,7 @@ class CorrectiveAction(models.Model):
     note = models.CharField(_("précisions"), max_length=250, blank=True)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField(_("fait le"))
+    recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:

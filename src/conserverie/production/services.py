@@ -234,7 +234,12 @@ def lot_release(*, actor, lot: ProductionLot, reason: str = "") -> ProductionLot
                 % {"lot": lot.code, "s": lot.get_status_display()}
             )
         if lot.status in (LotStatus.NON_CONFORMING, LotStatus.BLOCKED):
-            last = lot.corrective_actions.order_by("-done_at", "-id").first()
+            # Only an action recorded since the lot was last released answers its present non-conformity.
+            released = lot.history.filter(status=LotStatus.RELEASED).order_by("-history_date").first()
+            actions = lot.corrective_actions.order_by("-done_at", "-id")
+            if released is not None:
+                actions = actions.filter(recorded_at__gt=released.history_date)
+            last = actions.first()
             if last is None and not reason:
                 raise ValidationError({"reason": _("Décrivez l'action corrective avant de libérer ce lot.")})
             if last is not None and last.action in (CorrectiveActionKind.DISCARD, CorrectiveActionKind.INTERNAL):
