@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from conserverie.core.ratelimit import ratelimit
+from conserverie.producers.portal import producer_space
+from conserverie.workshops.volunteer_space import volunteer_space
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -10,6 +12,8 @@ urlpatterns = [
     path("connexion/", ratelimit("login")(auth_views.LoginView.as_view()), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", include("conserverie.core.password_urls")),
+    path("producteur/", producer_space, name="producer_space"),
+    path("benevole/", volunteer_space, name="volunteer_space"),
     path("t/<slug:slug>/offres/", include("conserverie.producers.urls")),
     path("t/<slug:slug>/collectes/", include("conserverie.sourcing.urls")),
     path("t/<slug:slug>/ateliers/", include("conserverie.workshops.urls")),

@@ -22,6 +22,8 @@ def test_month_view_shows_each_workshop_with_what_the_team_needs(staff_client, c
     assert page.count("Atelier coulis") == 2
     assert "Place du marché Romans, Romans" in page and "Maison de quartier Romans" in page
     assert "2 / 12 places" in page and "Coulis de tomate" in page and "coord" in page
+    # What the round must bring: the raw produce of the planned recipes.
+    assert "Produits attendus : Tomate" in page
     assert "?mois=2026-05" in page and "?mois=2026-07" in page
 
 

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.recipes.models import ALLERGEN_LABELS
 from conserverie.sourcing.models import RawLotMovement
-from conserverie.territories.models import REPORT_ROLES, Role, Territory
+from conserverie.territories.models import REPORT_ROLES, Membership, Role, Territory
 from conserverie.workshops.models import Workshop
 
 from .audit_trail import audit_page
@@ -30,6 +30,11 @@ def home(request):
 def workspace(request):
     territory = Territory.objects.for_user(request.user, REPORT_ROLES).first()
     if territory is None:
+        roles = set(Membership.objects.filter(user=request.user).values_list("role", "producer_id"))
+        if any(role == Role.PRODUCER and farm for role, farm in roles):
+            return redirect("producer_space")
+        if any(role == Role.VOLUNTEER for role, _farm in roles):
+            return redirect("volunteer_space")
         return render(request, "core/no_territory.html", status=403)
     return redirect("core:dashboard", territory.slug)
 

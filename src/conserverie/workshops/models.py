@@ -104,6 +104,19 @@ class Workshop(models.Model):
     def __str__(self):
         return f"{self.title} — {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
 
+    def expected_products(self) -> list[str]:
+        """The produce the planned recipes call for: what the round must bring to this workshop.
+
+        Reads prefetched `planned_recipes__ingredients` when the caller prefetched them (see planning.py).
+        """
+        names = {
+            ingredient.product.name
+            for recipe in self.planned_recipes.all()
+            for ingredient in recipe.ingredients.all()
+            if ingredient.product_id
+        }
+        return sorted(names)
+
 
 class HowHeard(models.TextChoices):
     WORD_OF_MOUTH = "word", _("Bouche-à-oreille")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.core.staff import territory_view
-from conserverie.recipes.models import Recipe
+from conserverie.recipes.models import Recipe, RecipeIngredient
 
 from .forms import CancelForm, SeriesForm
 from .models import Workshop
@@ -61,6 +61,12 @@ def _iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def recipes_with_produce():
+    """Planned recipes with their raw ingredients, so `Workshop.expected_products` costs no query per cell."""
+    ingredients = RecipeIngredient.objects.filter(product__isnull=False).select_related("product")
+    return Recipe.objects.order_by("name").prefetch_related(Prefetch("ingredients", queryset=ingredients))
+
+
 def _workshops(territory, first: date, last: date) -> list:
     """The workshops from `first` to `last` included, with everything a cell shows, in a fixed number of queries."""
     start = timezone.make_aware(datetime.combine(first, time.min))
@@ -69,7 +75,7 @@ def _workshops(territory, first: date, last: date) -> list:
         Workshop.objects.filter(territory=territory, starts_at__gte=start, starts_at__lt=end)
         .with_counts()
         .select_related("site", "structure")
-        .prefetch_related("animators", Prefetch("planned_recipes", queryset=Recipe.objects.order_by("name")))
+        .prefetch_related("animators", Prefetch("planned_recipes", queryset=recipes_with_produce()))
         .order_by("starts_at")
     )
 

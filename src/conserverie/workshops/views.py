@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from conserverie.core.staff import territory_view
 
 from .forms import CheckinForm, WorkshopForm
 from .models import Registration, Workshop
+from .planning import recipes_with_produce
 from .services import registration_checkin, workshop_open
 
 # The form's start/end times carry the service's start/end errors.
@@ -67,7 +68,11 @@ def workshop_new(request, territory):
 @territory_view()
 def workshop_detail(request, territory, pk):
     workshop = get_object_or_404(
-        Workshop.objects.with_counts().select_related("site", "structure"), pk=pk, territory=territory
+        Workshop.objects.with_counts()
+        .select_related("site", "structure")
+        .prefetch_related(Prefetch("planned_recipes", queryset=recipes_with_produce())),
+        pk=pk,
+        territory=territory,
     )
     registrations = workshop.registrations.select_related("participant").order_by("created_at", "id")
     return render(

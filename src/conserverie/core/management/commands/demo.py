@@ -3,7 +3,7 @@
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from conserverie.core.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
@@ -19,6 +19,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, port, no_serve, **options):
+        if not 1 <= port <= 65535:
+            raise CommandError(_("Port invalide : %(port)s (entre 1 et 65535).") % {"port": port})
         call_command("migrate", interactive=False, verbosity=0)
         started = time.monotonic()
         if load_demo():

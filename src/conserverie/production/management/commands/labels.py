@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from conserverie.production.labels import DEFAULT_SHEET, SHEETS, lot_labels_pdf
 from conserverie.production.models import ProductionLot
 
+MAX_COUNT = 10_000  # labels per format: more would take minutes and megabytes for no real lot
+
 
 class Command(BaseCommand):
     help = _("Écrit la planche d'étiquettes (PDF A4) d'un lot de production.")
@@ -36,6 +38,8 @@ class Command(BaseCommand):
             )
         if count is not None and count < 1:
             raise CommandError(_("--count doit valoir au moins 1."))
+        if count is not None and count > MAX_COUNT:
+            raise CommandError(_("--count doit valoir au plus %(max)s.") % {"max": MAX_COUNT})
         path = Path(out)
         if not path.parent.is_dir():
             raise CommandError(_("Dossier introuvable : « %(dir)s ».") % {"dir": path.parent})

@@ -8,7 +8,7 @@ from conserverie.workshops.models import Participant
 
 def participant_or_fail(raw_id: str) -> Participant:
     text = str(raw_id).strip().lstrip("#")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):  # "²" is a digit; 10**19 overflows SQL
         raise CommandError(_("Numéro de participant invalide : « %(id)s ».") % {"id": raw_id})
     participant = Participant.objects.select_related("territory").filter(pk=int(text)).first()
     if participant is None:

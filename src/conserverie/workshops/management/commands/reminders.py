@@ -55,8 +55,11 @@ class Command(BaseCommand):
         if not text:
             return None
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             raise CommandError(
                 _("Date invalide pour --date : « %(text)s » (format attendu AAAA-MM-JJ).") % {"text": text}
             ) from None
+        if not date(1900, 1, 1) <= day <= date(2999, 12, 31):
+            raise CommandError(_("Date hors limites pour --date : « %(text)s ».") % {"text": text})
+        return day

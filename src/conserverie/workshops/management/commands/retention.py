@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from conserverie.workshops.privacy import participant_retention_erase, participants_stale
 
+MAX_MONTHS = 1200  # a century: beyond it the cut-off date would leave the calendar
+
 
 class Command(BaseCommand):
     help = _("Anonymise les participants sans aucune participation depuis N mois (tâche quotidienne).")
@@ -24,6 +26,8 @@ class Command(BaseCommand):
         months = settings.PARTICIPANT_RETENTION_MONTHS if months is None else months
         if months < 1:
             raise CommandError(_("La durée de conservation est d'au moins un mois."))
+        if months > MAX_MONTHS:
+            raise CommandError(_("La durée de conservation est d'au plus %(max)s mois.") % {"max": MAX_MONTHS})
         if dry_run:
             ids = list(participants_stale(months=months).values_list("pk", flat=True))
             self.stdout.write(
