@@ -98,6 +98,8 @@ MATRIX = {
     "password_reset_complete": Row(everyone(OK)),
     "set_language": Row(everyone(REDIRECT), method="post", data={"language": "fr", "next": "/"}),
     # Producers and offers
+    "producer_space": Row({**everyone(404), ANON: LOGIN}),  # only a producer with a farm (tests/producers)
+    "volunteer_space": Row({**everyone(404), ANON: LOGIN}),  # only a volunteer (tests/workshops)
     "producers:offers": Row(staff()),
     "producers:offer_new": Row(staff()),
     "producers:offer_accept": Row(post_staff(), pk("offer"), method="post"),

@@ -102,6 +102,10 @@ def test_discard_takes_every_jar_out_and_the_lot_is_never_released(chain):
 def test_internal_cooking_is_not_a_release(chain):
     lot = make_lot(chain, status=LotStatus.NON_CONFORMING)
     lot_correct(actor=chain.actor, lot=lot, action=CorrectiveActionKind.INTERNAL)
+    # The jars went into the same day's meals: the ledger says so, and the shelves are empty.
+    ledger = StockMovement.objects.filter(lot=lot)
+    assert ledger.filter(kind=MovementKind.INTERNAL).count() == 1
+    assert sum(m.quantity for m in ledger) == 0
     with refused("reason", "Cuisine interne"):
         lot_release(actor=chain.actor, lot=lot)
     assert SealCheck.objects.count() == 0

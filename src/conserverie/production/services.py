@@ -13,7 +13,7 @@ from conserverie.recipes.models import HeatTreatment, PantryLot, Recipe
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import raw_lot_draw
 from conserverie.stock.models import JarFormat, Location, MovementKind, StockMovement
-from conserverie.stock.services import jars_discard, movement_write
+from conserverie.stock.services import jars_discard, lock_locations, movement_write
 from conserverie.territories.models import Role, Territory
 
 from .models import (
@@ -335,23 +335,32 @@ def lot_correct(
         corrective = CorrectiveAction(lot=lot, action=action, note=note, done_by=actor, done_at=at or timezone.now())
         save_as(corrective, actor)
         if action == CorrectiveActionKind.DISCARD:
-            _discard_all(actor, lot, corrective)
+            _take_all(actor, lot, corrective, MovementKind.DISCARDED)
+        elif action == CorrectiveActionKind.INTERNAL:
+            _take_all(actor, lot, corrective, MovementKind.INTERNAL)
         return corrective
 
 
-def _discard_all(actor, lot: ProductionLot, corrective: CorrectiveAction) -> None:
+def _take_all(actor, lot: ProductionLot, corrective: CorrectiveAction, kind: str) -> None:
+    """Empty every shelf of the lot: destroyed, or cooked in the centres' own meals the same day.
+
+    Internal cooking of a non-conforming lot is the corrective action itself, so it does not wait for a release
+    (the usual rule for internal use); the ledger still says where each jar went.
+    """
     rows = list(StockMovement.objects.filter(lot=lot).stock_by_location_and_lot())
     locations = Location.objects.in_bulk([r["location_id"] for r in rows])
     formats = JarFormat.objects.in_bulk([r["jar_format_id"] for r in rows])
     reason = (_("Action corrective : %(a)s") % {"a": corrective.get_action_display()} + f" {corrective.note}")[:250]
+    lock_locations(*locations.values())
     for row in rows:
         if row["jars"] > 0:
-            jars_discard(
+            movement_write(
                 actor=actor,
+                location=locations[row["location_id"]],
                 lot=lot,
                 jar_format=formats[row["jar_format_id"]],
-                location=locations[row["location_id"]],
-                quantity=row["jars"],
+                quantity=-row["jars"],
+                kind=kind,
                 reason=reason.strip(),
                 day=timezone.localdate(corrective.done_at),
             )

@@ -58,7 +58,7 @@ def _parse_day(text: str | None, option: str) -> date | None:
     except ValueError:
         raise CommandError(
             _("Date invalide pour %(option)s : « %(text)s » (format attendu AAAA-MM-JJ).")
-            % {"option": option, "text": text}
+            % {"option": option, "text": " ".join(text.split())}  # on one line, whatever was typed
         ) from None
 
 

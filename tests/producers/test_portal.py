@@ -1,0 +1,183 @@
+"""The producer's own space at /producteur/: its farm's offers, a surplus form, aggregated outcome only."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from conserverie.producers import portal
+from conserverie.producers.models import SurplusOffer
+from conserverie.producers.services import offer_declare, producer_create
+from conserverie.territories.models import Role
+from conserverie.workshops.services import participant_create
+
+from ..conftest import DAY, make_user
+from ..pages import add_lots, add_offers, assert_flat_queries, row_counts, text
+
+URL = "/producteur/"
+
+
+def offer_post(chain, **extra):
+    data = {
+        "product": chain.tomato.pk,
+        "kg_estimated": "45",
+        "grade": "downgraded",
+        "mode": "collect",
+        "available_from": DAY.isoformat(),
+        "available_until": (DAY + timedelta(days=4)).isoformat(),
+        "note": "Tomates tachées",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.fixture(autouse=True)
+def year_of_day(monkeypatch):
+    monkeypatch.setattr(portal, "this_year", lambda: DAY.year)
+
+
+@pytest.fixture
+def farmer(chain):
+    return make_user("fermiere", chain.territory, Role.PRODUCER, producer=chain.farm)
+
+
+@pytest.fixture
+def farmer_client(client, farmer):
+    client.force_login(farmer)
+    return client
+
+
+@pytest.fixture
+def neighbour(chain, coordinator):
+    """A second farm of the same territory, with an offer of its own."""
+    farm = producer_create(
+        actor=coordinator,
+        territory=chain.territory,
+        name="Ferme du Voisin",
+        commune="Génissieux",
+        lat=Decimal("45.08"),
+        lon=Decimal("5.08"),
+        distance_km=Decimal("4.0"),
+    )
+    offer_declare(
+        actor=coordinator,
+        territory=chain.territory,
+        producer=farm,
+        product=chain.tomato,
+        kg_estimated=Decimal("777"),
+        grade=SurplusOffer.Grade.SURPLUS,
+        available_from=DAY,
+        available_until=DAY + timedelta(days=2),
+    )
+    return farm
+
+
+def test_the_page_lists_the_farm_offers_with_their_status(farmer_client, chain):
+    add_offers(chain, 2)
+    SurplusOffer.objects.filter(kg_estimated=Decimal("21")).update(status=SurplusOffer.Status.DECLINED)
+    response = farmer_client.get(URL)
+    assert response.status_code == 200
+    page = text(response)
+    assert chain.farm.name in page
+    assert "Proposer un surplus" in page
+    assert "Proposée" in page and "Refusée" in page
+    assert page.index("21 kg") < page.index("20 kg")  # newest first
+
+
+def test_the_outcome_panel_counts_kg_lots_and_jars_of_this_farm(farmer_client, chain):
+    add_lots(chain, 2, jars=10)
+    response = farmer_client.get(URL)
+    assert response.context["outcome"] == {"year": DAY.year, "kg": Decimal("100"), "lots": 2, "jars": 20}
+
+
+def test_the_outcome_of_a_farm_without_produce_is_zero(farmer_client, chain, neighbour):
+    add_lots(chain, 1)
+    outcome = portal.produce_outcome(neighbour, DAY.year)
+    assert outcome == {"year": DAY.year, "kg": 0, "lots": 0, "jars": 0}
+
+
+def test_declaring_an_offer_lists_it_as_proposed(farmer_client, farmer, chain):
+    response = farmer_client.post(URL, offer_post(chain), follow=True)
+    assert response.status_code == 200
+    offer = SurplusOffer.objects.get()
+    assert offer.producer == chain.farm and offer.created_by == farmer
+    assert offer.status == SurplusOffer.Status.PROPOSED and offer.kg_estimated == Decimal("45")
+    assert "Offre enregistrée" in text(response) and "Proposée" in text(response)
+
+
+def test_a_negative_weight_is_refused_at_its_field_and_nothing_is_written(farmer_client, chain):
+    before = row_counts()
+    response = farmer_client.post(URL, offer_post(chain, kg_estimated="-5"))
+    assert response.status_code == 422
+    assert response.context["form"].errors["kg_estimated"]
+    assert "Tomates tachées" in text(response)
+    assert row_counts() == before
+
+
+def test_a_zero_weight_is_refused_by_the_service_at_its_field(farmer_client, chain):
+    response = farmer_client.post(URL, offer_post(chain, kg_estimated="0"))
+    assert response.status_code == 422
+    assert response.context["form"].errors["kg_estimated"] == ["Indiquez un poids supérieur à zéro."]
+    assert not SurplusOffer.objects.exists()
+
+
+def test_dates_in_the_wrong_order_are_refused_and_nothing_is_written(farmer_client, chain):
+    before = row_counts()
+    response = farmer_client.post(URL, offer_post(chain, available_until=(DAY - timedelta(days=1)).isoformat()))
+    assert response.status_code == 422
+    assert response.context["form"].errors["available_until"] == ["La fin de disponibilité doit suivre le début."]
+    assert "Tomates tachées" in text(response)
+    assert row_counts() == before
+
+
+def test_another_farm_offers_are_invisible(farmer_client, chain, neighbour, other_chain):
+    add_offers(other_chain, 1)
+    page = text(farmer_client.get(URL))
+    assert "777" not in page and neighbour.name not in page and other_chain.farm.name not in page
+    assert list(farmer_client.get(URL).context["page"]) == []
+
+
+def test_a_forged_producer_id_cannot_declare_for_another_farm(farmer_client, chain, neighbour):
+    farmer_client.post(URL, offer_post(chain, producer=neighbour.pk))
+    assert SurplusOffer.objects.filter(producer=neighbour).count() == 1  # only the neighbour's own offer
+    assert SurplusOffer.objects.filter(producer=chain.farm).count() == 1
+
+
+def test_no_participant_is_ever_shown(farmer_client, chain, coordinator):
+    participant_create(territory=chain.territory, first_name="Zéphirine", consent=True)
+    add_lots(chain, 1)
+    assert "Zéphirine" not in text(farmer_client.get(URL))
+
+
+@pytest.mark.parametrize("who", ["coordinator", "animator", "viewer", "producer_without_farm"])
+def test_a_person_without_a_farm_gets_404(client, chain, request, who):
+    if who == "producer_without_farm":
+        user = make_user("sans-ferme", chain.territory, Role.PRODUCER)
+    else:
+        user = request.getfixturevalue(who)
+    client.force_login(user)
+    assert client.get(URL).status_code == 404
+    assert client.post(URL, offer_post(chain)).status_code == 404
+    assert not SurplusOffer.objects.exists()
+
+
+def test_anonymous_is_sent_to_login(client, chain):
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith("/connexion/")
+
+
+def test_workspace_sends_a_producer_to_the_producer_space(farmer_client):
+    response = farmer_client.get("/espace/")
+    assert response.status_code == 302 and response["Location"] == URL
+
+
+def test_the_navbar_links_to_the_person_space(farmer_client):
+    assert 'href="/espace/"' in farmer_client.get(URL).content.decode()
+
+
+def test_query_count_does_not_grow(farmer_client, chain, django_assert_num_queries):
+    def grow(n):
+        add_offers(chain, n)
+        add_lots(chain, n)
+
+    assert assert_flat_queries(farmer_client, URL, grow, django_assert_num_queries) <= 10
