@@ -89,6 +89,13 @@ def test_zero_jars_is_refused(staff_client, chain):
     assert row_counts() == before
 
 
+def test_the_treatment_reading_records_its_equipment(staff_client, chain):
+    data = lot_post(chain, equipment="autoclave", **{f"temp_{chain.jar.pk}": "112", f"minutes_{chain.jar.pk}": "50"})
+    assert staff_client.post(NEW, data).status_code == 302
+    reading = ProductionLot.objects.get().treatments.get()
+    assert (reading.equipment, reading.within_limits) == ("autoclave", True)
+
+
 def test_half_a_treatment_reading_is_refused_by_the_form(staff_client, chain):
     response = staff_client.post(NEW, lot_post(chain, **{f"temp_{chain.jar.pk}": "110"}))
     assert response.status_code == 422

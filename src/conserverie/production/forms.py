@@ -9,7 +9,7 @@ from conserverie.sourcing.models import RawLot
 from conserverie.stock.models import JarFormat, Location
 from conserverie.workshops.models import Workshop
 
-from .models import CorrectiveActionKind
+from .models import CorrectiveActionKind, Equipment
 from .services import TreatmentReading
 
 
@@ -47,6 +47,9 @@ class LotForm(forms.Form):
         label=_("Bocaux rangés à"), queryset=Location.objects.none(), help_text=_("Où les bocaux pleins sont posés.")
     )
     batches = forms.IntegerField(label=_("Fournées"), min_value=1, initial=1, widget=CountInput)
+    equipment = forms.ChoiceField(
+        label=_("Équipement du traitement thermique"), choices=[("", "---------"), *Equipment.choices], required=False
+    )
     ph_measured = forms.DecimalField(
         label=_("pH mesuré"), max_digits=3, decimal_places=1, required=False, min_value=0, max_value=14, widget=KgInput
     )
@@ -104,7 +107,12 @@ class LotForm(forms.Form):
 
     def treatments(self) -> list:
         return [
-            TreatmentReading(fmt, self.cleaned_data[f"temp_{fmt.pk}"], self.cleaned_data[f"minutes_{fmt.pk}"])
+            TreatmentReading(
+                fmt,
+                self.cleaned_data[f"temp_{fmt.pk}"],
+                self.cleaned_data[f"minutes_{fmt.pk}"],
+                self.cleaned_data.get("equipment") or "",
+            )
             for fmt in self.jar_formats
             if self.cleaned_data.get(f"temp_{fmt.pk}") is not None
         ]
