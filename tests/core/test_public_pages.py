@@ -41,6 +41,24 @@ def test_public_lot_page_names_farm_village_and_ddm_without_personal_data(client
     assert chain.actor.username not in page
 
 
+def test_public_lot_page_gives_the_workshop_place_and_serving_ideas(client, chain):
+    from conserverie.recipes.models import Recipe
+
+    Recipe.objects.filter(pk=chain.recipe.pk).update(serving_ideas="Sur des pâtes, ou dans une pizza maison.")
+    chain.recipe.refresh_from_db()
+    lot = lot_record(
+        actor=chain.actor,
+        territory=chain.territory,
+        recipe=chain.recipe,
+        produced_on=DAY,
+        location=chain.truck,
+        raw_inputs=[(chain.raw, Decimal("20"))],
+        outputs={chain.jar: 10},
+    )
+    page = client.get(f"/l/{lot.code}/").content.decode()
+    assert "Idées pour le cuisiner" in page and "pizza maison" in page
+
+
 def test_unknown_lot_is_404(client, db):
     assert client.get("/l/NOPE-1/").status_code == 404
 

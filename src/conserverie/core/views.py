@@ -48,7 +48,7 @@ def dashboard(request, territory):
 @require_GET
 def lot_public(request, code):
     """The page behind the QR code on every jar: what is inside and where it comes from, no personal data."""
-    lot = get_object_or_404(ProductionLot.objects.select_related("territory"), code=code)
+    lot = get_object_or_404(ProductionLot.objects.select_related("territory", "workshop__site"), code=code)
     farms = (
         RawLotMovement.objects.filter(production_lot=lot, kind=RawLotMovement.Kind.USED)
         .values("raw_lot__producer__name", "raw_lot__producer__commune", "raw_lot__product__name")

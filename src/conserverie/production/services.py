@@ -55,6 +55,7 @@ def recipe_snapshot(recipe: Recipe) -> dict:
         "ph_limit": None if recipe.ph_limit is None else str(recipe.ph_limit),
         "shelf_life_days": recipe.shelf_life_days,
         "storage_advice": str(recipe.storage_advice),
+        "serving_ideas": recipe.serving_ideas,
         "formats": {
             str(f.jar_format_id): {
                 "name": f.jar_format.name,

@@ -23,6 +23,9 @@ class RecipeForm(forms.Form):
         label=_("Durée de conservation (jours)"), min_value=1, max_value=3650, widget=CountInput
     )
     storage_advice = forms.CharField(label=_("Conseil de conservation"), max_length=250, required=False)
+    serving_ideas = forms.CharField(
+        label=_("Idées pour le cuisiner"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     allergens = forms.MultipleChoiceField(
         label=_("Allergènes"), choices=ALLERGENS, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -37,6 +40,7 @@ class RecipeForm(forms.Form):
             "ph_limit": recipe.ph_limit,
             "shelf_life_days": recipe.shelf_life_days,
             "storage_advice": recipe.storage_advice,
+            "serving_ideas": recipe.serving_ideas,
             "allergens": recipe.allergens,
         }
 

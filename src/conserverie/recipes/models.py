@@ -105,6 +105,9 @@ class Recipe(models.Model):
     )
     shelf_life_days = models.PositiveIntegerField(_("durée de conservation (jours)"), default=365)
     allergens = models.JSONField(_("allergènes"), default=list, blank=True)
+    serving_ideas = models.TextField(
+        _("idées pour le cuisiner"), blank=True, help_text=_("Montrées sur la page publique du lot (le QR code).")
+    )
     storage_advice = models.CharField(
         _("conseil de conservation"),
         max_length=250,

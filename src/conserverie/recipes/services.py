@@ -63,6 +63,7 @@ def recipe_create(
     description: str = "",
     method: str = "",
     storage_advice: str | None = None,
+    serving_ideas: str = "",
 ) -> Recipe:
     """Create a recipe, or its next version when `code` exists. `ingredients` holds (product or pantry item, kg)."""
     require_role(actor, territory, (Role.COORDINATOR,))
@@ -99,6 +100,7 @@ def recipe_create(
             name=name,
             description=description,
             method=method,
+            serving_ideas=serving_ideas.strip(),
             ph_limit=ph_limit,
             shelf_life_days=shelf_life_days,
             allergens=sorted(set(allergens)),

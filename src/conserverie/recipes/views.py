@@ -139,6 +139,7 @@ def _edit(request, territory, base=None):
                 ph_limit=d["ph_limit"],
                 shelf_life_days=d["shelf_life_days"],
                 storage_advice=d["storage_advice"] or None,
+                serving_ideas=d["serving_ideas"],
                 allergens=d["allergens"],
                 ingredients=[f.ingredient() for f in _filled(ingredients)],
                 formats=[f.spec() for f in _filled(formats)],

@@ -38,6 +38,17 @@ class RecipeSpec:
     description: str = ""
 
 
+# What the public lot page suggests doing with the jar (invented, plain words).
+SERVING_IDEAS = {
+    "CTOM": "Sur des pâtes, dans une pizza maison, ou réchauffé avec un œuf poché.",
+    "RATA": "Chaud avec du riz ou de la semoule, froid avec du pain grillé.",
+    "CFRA": "Sur des crêpes, dans un yaourt nature, ou sur une tartine au petit-déjeuner.",
+    "CPOM": "En dessert, tiède avec une pincée de cannelle, ou dans un gâteau.",
+    "SOUP": "Réchauffée doucement, avec un filet d'huile d'olive et des croûtons.",
+    "CHUT": "Avec du fromage, une viande froide ou un plat de lentilles.",
+}
+
+
 RECIPES = [
     RecipeSpec(
         "CTOM",
@@ -250,6 +261,7 @@ def create_recipes(*, actor, territory, products, pantry, jars, specs=RECIPES) -
             ph_limit=spec.ph_limit,
             allergens=list(spec.allergens),
             description=spec.description,
+            serving_ideas=SERVING_IDEAS.get(spec.code, ""),
         )
         recipes[spec.code] = recipe_validate_schedule(actor=actor, recipe=recipe)
     return recipes
