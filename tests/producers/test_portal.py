@@ -180,4 +180,4 @@ def test_query_count_does_not_grow(farmer_client, chain, django_assert_num_queri
         add_offers(chain, n)
         add_lots(chain, n)
 
-    assert assert_flat_queries(farmer_client, URL, grow, django_assert_num_queries) <= 10
+    assert assert_flat_queries(farmer_client, URL, grow, django_assert_num_queries) == 9

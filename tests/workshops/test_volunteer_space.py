@@ -89,4 +89,4 @@ def test_query_count_does_not_grow(volunteer_client, volunteer, django_assert_nu
         for i in range(n):
             give(volunteer, date(2024 + i % 3, 5, 1 + i), "1")
 
-    assert assert_flat_queries(volunteer_client, URL, grow, django_assert_num_queries) <= 6
+    assert assert_flat_queries(volunteer_client, URL, grow, django_assert_num_queries) == 4
