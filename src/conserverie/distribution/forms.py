@@ -117,4 +117,6 @@ class PriceForm(forms.Form):
         ]
 
 
-LineFormSet = forms.formset_factory(LineForm, extra=3)
+# A forged TOTAL_FORMS builds at most this many rows (Django's default, 2000, takes seconds).
+MAX_ROWS = 100
+LineFormSet = forms.formset_factory(LineForm, extra=3, max_num=MAX_ROWS, absolute_max=MAX_ROWS)

@@ -143,8 +143,10 @@ class PantryInputForm(forms.Form):
         )
 
 
-RawInputFormSet = forms.formset_factory(RawInputForm, extra=3)
-PantryInputFormSet = forms.formset_factory(PantryInputForm, extra=2)
+# A forged TOTAL_FORMS builds at most this many rows (Django's default, 2000, takes seconds).
+MAX_ROWS = 100
+RawInputFormSet = forms.formset_factory(RawInputForm, extra=3, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
+PantryInputFormSet = forms.formset_factory(PantryInputForm, extra=2, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
 
 
 class ReleaseForm(forms.Form):

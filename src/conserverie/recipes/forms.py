@@ -83,8 +83,12 @@ class FormatForm(forms.Form):
         )
 
 
-IngredientFormSet = forms.formset_factory(IngredientForm, extra=2, can_delete=True)
-FormatFormSet = forms.formset_factory(FormatForm, extra=1, can_delete=True)
+# A forged TOTAL_FORMS builds at most this many rows (Django's default, 2000, takes seconds).
+MAX_ROWS = 100
+IngredientFormSet = forms.formset_factory(
+    IngredientForm, extra=2, can_delete=True, max_num=MAX_ROWS, absolute_max=MAX_ROWS
+)
+FormatFormSet = forms.formset_factory(FormatForm, extra=1, can_delete=True, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
 
 
 def ingredient_initial(ingredients: list[RecipeIngredient]) -> list[dict]:

@@ -58,7 +58,8 @@ class Command(BaseCommand):
             day = date.fromisoformat(text)
         except ValueError:
             raise CommandError(
-                _("Date invalide pour --date : « %(text)s » (format attendu AAAA-MM-JJ).") % {"text": " ".join(text.split())}
+                _("Date invalide pour --date : « %(text)s » (format attendu AAAA-MM-JJ).")
+                % {"text": " ".join(text.split())}
             ) from None
         if not date(1900, 1, 1) <= day <= date(2999, 12, 31):
             raise CommandError(_("Date hors limites pour --date : « %(text)s ».") % {"text": text})
