@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from conserverie.core.forms import LoginForm
 from conserverie.core.ratelimit import ratelimit
 from conserverie.producers.portal import producer_space
 from conserverie.workshops.volunteer_space import volunteer_space
@@ -9,7 +10,11 @@ from conserverie.workshops.volunteer_space import volunteer_space
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("connexion/", ratelimit("login")(auth_views.LoginView.as_view()), name="login"),
+    path(
+        "connexion/",
+        ratelimit("login")(auth_views.LoginView.as_view(authentication_form=LoginForm)),
+        name="login",
+    ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", include("conserverie.core.password_urls")),
     path("producteur/", producer_space, name="producer_space"),

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .audit_trail import KINDS
@@ -33,3 +35,16 @@ class AuditFilterForm(forms.Form):
         if since and until and since > until:
             raise forms.ValidationError(_("La date de début doit précéder la date de fin."))
         return data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with its username length enforced before anyone tries to authenticate.
+
+    Django only sets `max_length` on the field there (no validator), so a 20,000-character name reached
+    authenticate() and django-axes, whose attempt log is varchar(255): a 500 on PostgreSQL.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = self.fields["username"].max_length or 150
+        self.fields["username"].validators.append(MaxLengthValidator(limit))
