@@ -17,11 +17,12 @@ class AnimatorChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class WorkshopForm(forms.Form):
+class PlanningFields(forms.Form):
+    """What a workshop and a series of workshops both ask, with choices limited to the territory."""
+
     title = forms.CharField(label=_("Titre"), max_length=150)
     site = forms.ModelChoiceField(label=_("Lieu"), queryset=Site.objects.none())
     structure = forms.ModelChoiceField(label=_("Structure d'accueil"), queryset=Structure.objects.none())
-    day = forms.DateField(label=_("Date"), widget=DateInput)
     start_time = forms.TimeField(label=_("Début"), widget=TimeInput)
     end_time = forms.TimeField(label=_("Fin"), widget=TimeInput)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, initial=12, widget=CountInput)
@@ -37,19 +38,19 @@ class WorkshopForm(forms.Form):
 
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope(self, territory)
-
-    @staticmethod
-    def scope(form, territory) -> None:
-        """The choices of `form` limited to `territory` (shared with the series form)."""
-        form.fields["site"].queryset = Site.objects.filter(territory=territory)
-        form.fields["structure"].queryset = Structure.objects.filter(territory=territory)
-        form.fields["animators"].queryset = (
+        self.fields["site"].queryset = Site.objects.filter(territory=territory)
+        self.fields["structure"].queryset = Structure.objects.filter(territory=territory)
+        self.fields["animators"].queryset = (
             get_user_model()
             .objects.filter(memberships__territory=territory, memberships__role__in=STAFF_ROLES, is_active=True)
             .order_by("first_name", "username")
         )
-        form.fields["planned_recipes"].queryset = Recipe.objects.filter(territory=territory).producible()
+        self.fields["planned_recipes"].queryset = Recipe.objects.filter(territory=territory).producible()
+
+
+class WorkshopForm(PlanningFields):
+    day = forms.DateField(label=_("Date"), widget=DateInput)
+    field_order = ["title", "site", "structure", "day", "start_time", "end_time", "capacity"]
 
     def service_kwargs(self) -> dict:
         """The cleaned data as `workshop_open` takes it: the day and two times become aware datetimes."""
@@ -60,31 +61,13 @@ class WorkshopForm(forms.Form):
         return data
 
 
-class SeriesForm(forms.Form):
+class SeriesForm(PlanningFields):
     """Tous les mercredis au marché, de mai à octobre: the series, as `series_create` takes it."""
 
-    title = forms.CharField(label=_("Titre"), max_length=150)
-    site = forms.ModelChoiceField(label=_("Lieu"), queryset=Site.objects.none())
-    structure = forms.ModelChoiceField(label=_("Structure d'accueil"), queryset=Structure.objects.none())
     weekday = forms.TypedChoiceField(label=_("Chaque"), coerce=int, choices=WorkshopSeries.Weekday.choices)
-    start_time = forms.TimeField(label=_("Début"), widget=TimeInput)
-    end_time = forms.TimeField(label=_("Fin"), widget=TimeInput)
     first_date = forms.DateField(label=_("À partir du"), widget=DateInput)
     last_date = forms.DateField(label=_("Jusqu'au"), widget=DateInput)
-    capacity = forms.IntegerField(label=_("Places"), min_value=1, initial=12, widget=CountInput)
-    animators = AnimatorChoiceField(
-        label=_("Animateurs et animatrices"),
-        queryset=get_user_model().objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    planned_recipes = forms.ModelMultipleChoiceField(
-        label=_("Recettes prévues"), queryset=Recipe.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, territory, **kwargs):
-        super().__init__(*args, **kwargs)
-        WorkshopForm.scope(self, territory)
+    field_order = ["title", "site", "structure", "weekday", "start_time", "end_time", "first_date", "last_date"]
 
     def service_kwargs(self) -> dict:
         return dict(self.cleaned_data)
