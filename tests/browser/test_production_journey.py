@@ -9,6 +9,7 @@ from conserverie.production.models import ProductionLot
 from conserverie.territories.models import Role
 
 from ..conftest import DAY, make_user
+from .menu import open_menu_entry
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +65,7 @@ def test_animator_records_a_production_lot(live_server, chain, page):
     page.get_by_role("button", name="Entrer").click()
     expect(page.get_by_role("heading", name="Tableau de bord · Romans")).to_be_visible()
 
-    page.get_by_role("link", name="Production").click()
+    open_menu_entry(page, "Production")
     expect(page.get_by_role("heading", name="Lots de production")).to_be_visible()
     page.get_by_role("link", name="Enregistrer un lot de production").click()
 

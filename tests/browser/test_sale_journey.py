@@ -9,6 +9,7 @@ from conserverie.territories.models import Role
 
 from ..conftest import DAY, make_user
 from ..helpers import released_lot
+from .menu import open_menu_entry
 from .test_production_journey import PASSWORD, browser, page, pytestmark  # noqa: F401 (fixtures, marker)
 
 
@@ -36,7 +37,7 @@ def test_animator_sells_at_the_shop_with_the_price_list(live_server, chain, page
     page.get_by_role("button", name="Entrer").click()
     expect(page.get_by_role("heading", name="Tableau de bord · Romans")).to_be_visible()
 
-    page.get_by_role("link", name="Cessions et ventes").first.click()
+    open_menu_entry(page, "Cessions et ventes")
     page.get_by_role("link", name="Nouvelle cession ou vente").click()
     page.get_by_label("Vente au groupement d'achat").check()
     page.get_by_label("Bocaux pris à").select_option(label=chain.shop.name)

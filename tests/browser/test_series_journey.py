@@ -6,6 +6,7 @@ from conserverie.territories.models import Role
 from conserverie.workshops.models import WorkshopSeries
 
 from ..conftest import make_user
+from .menu import open_menu_entry
 from .test_production_journey import PASSWORD, browser, page  # noqa: F401 (the same chromium launch and CI rule)
 
 pytestmark = pytest.mark.browser
@@ -28,7 +29,7 @@ def test_a_coordinator_creates_a_series_and_sees_it_in_the_month(live_server, ch
     page.fill("#id_username", "coordinatrice")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Entrer").click()
-    page.get_by_role("link", name="Ateliers").first.click()
+    open_menu_entry(page, "Ateliers")
     page.get_by_role("link", name="Créer une série").click()
     expect(page.get_by_role("heading", name="Créer une série d'ateliers")).to_be_visible()
 
