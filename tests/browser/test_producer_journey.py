@@ -1,9 +1,7 @@
 """A farmer, on a phone in the field, logs in and proposes a surplus in under a minute: a real browser and server."""
 
-import os
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -11,45 +9,15 @@ from conserverie.producers.models import SurplusOffer
 from conserverie.territories.models import Role
 
 from ..conftest import DAY, make_user
+from .conftest import new_page
 
-pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-gpu",
-]
 PASSWORD = "Courgettes-en-trop-2026"
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium absent: apt-get install chromium (required in CI)")
-        pytest.skip("chromium absent: apt-get install chromium")
-    # Sync Playwright runs an event loop in this thread: let the test's own ORM calls through.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser):
     # A phone held upright: the farmer's screen in the field.
-    context = browser.new_context(
-        viewport={"width": 375, "height": 740}, locale="fr-FR", is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = new_page(browser, 375, 740, is_mobile=True, has_touch=True)
     yield page
     context.close()
 

@@ -3,53 +3,14 @@
 import os
 from pathlib import Path
 
-import pytest
-
 from conserverie.production.models import ProductionLot
 from conserverie.territories.models import Role
 
 from ..conftest import DAY, make_user
 from .menu import open_menu_entry
 
-pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-gpu",
-]
 PASSWORD = "Bocaux-de-tomates-2026"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "dashboard.png"
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium absent: apt-get install chromium (required in CI)")
-        pytest.skip("chromium absent: apt-get install chromium")
-    # Sync Playwright runs an event loop in this thread: let the test's own ORM calls through.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    # A tablet in landscape: the truck's screen.
-    context = browser.new_context(viewport={"width": 1180, "height": 820}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def test_animator_records_a_production_lot(live_server, chain, page):

@@ -6,10 +6,10 @@ from conserverie.territories.models import Role
 
 from ..conftest import make_user
 from ..production.scenario import distribute, released
-from .test_production_journey import PASSWORD, browser, page, pytestmark  # noqa: F401 (fixtures, marker)
+from .test_production_journey import PASSWORD
 
 
-def test_coordinator_recalls_a_lot_and_sees_the_contact_list(live_server, chain, page):  # noqa: F811
+def test_coordinator_recalls_a_lot_and_sees_the_contact_list(live_server, chain, page):
     from playwright.sync_api import expect
 
     user = make_user("coordinatrice", chain.territory, Role.COORDINATOR)

@@ -10,10 +10,10 @@ from conserverie.territories.models import Role
 from ..conftest import DAY, make_user
 from ..helpers import released_lot
 from .menu import open_menu_entry
-from .test_production_journey import PASSWORD, browser, page, pytestmark  # noqa: F401 (fixtures, marker)
+from .test_production_journey import PASSWORD
 
 
-def test_animator_sells_at_the_shop_with_the_price_list(live_server, chain, page):  # noqa: F811
+def test_animator_sells_at_the_shop_with_the_price_list(live_server, chain, page):
     from playwright.sync_api import expect
 
     user = make_user("animatrice", chain.territory, Role.ANIMATOR)

@@ -1,18 +1,14 @@
 """A coordinator plans a market series for the season and sees it in the month view."""
 
-import pytest
-
 from conserverie.territories.models import Role
 from conserverie.workshops.models import WorkshopSeries
 
 from ..conftest import make_user
 from .menu import open_menu_entry
-from .test_production_journey import PASSWORD, browser, page  # noqa: F401 (the same chromium launch and CI rule)
-
-pytestmark = pytest.mark.browser
+from .test_production_journey import PASSWORD
 
 
-def test_a_coordinator_creates_a_series_and_sees_it_in_the_month(live_server, chain, page):  # noqa: F811
+def test_a_coordinator_creates_a_series_and_sees_it_in_the_month(live_server, chain, page):
     from playwright.sync_api import expect
 
     user = make_user("coordinatrice", chain.territory, Role.COORDINATOR)

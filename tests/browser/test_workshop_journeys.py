@@ -1,23 +1,13 @@
 """A resident signs up on a phone; an animator welcomes people in the truck on a tablet."""
 
-import pytest
-
 from conserverie.territories.models import Role
 from conserverie.workshops.models import Registration
 from conserverie.workshops.services import registration_create
 
 from ..conftest import make_user
 from ..workshops.public_data import future_workshop, person, place_on_map
-from .test_production_journey import PASSWORD, browser  # noqa: F401 (the same chromium launch and CI rule)
-
-pytestmark = pytest.mark.browser
-
-
-def new_page(browser, width, height):  # noqa: F811
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
+from .conftest import new_page
+from .test_production_journey import PASSWORD
 
 
 def watch(page) -> list:
@@ -37,7 +27,7 @@ def watch(page) -> list:
     return problems
 
 
-def test_a_resident_signs_up_on_a_phone(live_server, chain, browser):  # noqa: F811
+def test_a_resident_signs_up_on_a_phone(live_server, chain, browser):
     from playwright.sync_api import expect
 
     place_on_map(chain)
@@ -74,7 +64,7 @@ def test_a_resident_signs_up_on_a_phone(live_server, chain, browser):  # noqa: F
         context.close()
 
 
-def test_an_animator_checks_people_in_and_adds_a_walk_in_on_a_tablet(live_server, chain, browser):  # noqa: F811
+def test_an_animator_checks_people_in_and_adds_a_walk_in_on_a_tablet(live_server, chain, browser):
     from playwright.sync_api import expect
 
     user = make_user("animatrice", chain.territory, Role.ANIMATOR)

@@ -1,0 +1,55 @@
+"""One way to drive Debian's chromium for every journey (ARCHITECTURE §6), and the CI rule: never skip there."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
+# The tablet in the truck, in landscape; journeys on a phone open their own context with new_page().
+TABLET = {"width": 1180, "height": 820}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium absent: apt-get install chromium (required in CI)")
+        pytest.skip("chromium absent: apt-get install chromium")
+    # Sync Playwright runs an event loop in this thread: let the test's own ORM calls through.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def new_page(browser, width, height, **options):
+    """A French-speaking browser context of that size, with a patient default timeout."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR", **options)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = new_page(browser, TABLET["width"], TABLET["height"])
+    yield page
+    context.close()
