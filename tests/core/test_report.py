@@ -9,24 +9,15 @@ from django.core.management import CommandError, call_command
 from conserverie.core.management.commands.report import french_number
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
-from conserverie.production.services import lot_record, lot_release
 
 from ..conftest import DAY
+from ..helpers import released_lot
 
 
 @pytest.fixture
 def season(chain):
     """40 kg collected, 30 kg made into 20 jars, 5 sold: all on DAY."""
-    lot = lot_record(
-        actor=chain.actor,
-        territory=chain.territory,
-        recipe=chain.recipe,
-        produced_on=DAY,
-        location=chain.truck,
-        raw_inputs=[(chain.raw, Decimal("30"))],
-        outputs={chain.jar: 20},
-    )
-    lot_release(actor=chain.actor, lot=lot)
+    lot = released_lot(chain, kg="30", jars=20)
     distribution_record(
         actor=chain.actor,
         territory=chain.territory,

@@ -6,19 +6,11 @@ from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.production.services import lot_record, lot_release
 
 from ..conftest import DAY
+from ..helpers import released_lot
 
 
 def test_whole_chain_holds_its_balance(chain):
-    lot = lot_record(
-        actor=chain.actor,
-        territory=chain.territory,
-        recipe=chain.recipe,
-        produced_on=DAY,
-        location=chain.truck,
-        raw_inputs=[(chain.raw, Decimal("30"))],
-        outputs={chain.jar: 20},
-    )
-    lot_release(actor=chain.actor, lot=lot)
+    lot = released_lot(chain, kg="30", jars=20)
     distribution_record(
         actor=chain.actor,
         territory=chain.territory,
