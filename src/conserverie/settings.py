@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "conserverie.production",
     "conserverie.stock",
     "conserverie.distribution",
+    "conserverie.impact",
+    "conserverie.economics",
 ]
 
 MIDDLEWARE = [

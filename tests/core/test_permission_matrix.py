@@ -9,7 +9,6 @@ with an empty form, where the page may answer 200, 302 or 422). Staff pages answ
 another territory (a slug of territory B must not be confirmed to a person of territory A).
 """
 
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -27,50 +26,29 @@ from conserverie.production.services import lot_recall
 from conserverie.workshops.models import Registration, Workshop
 
 from ..pages import add_distributions, add_lots, add_offers, add_workshops
-
-ANON, COORD, ANIM, VIEWER, OTHER = "anonymous", "coordinator", "animator", "viewer", "other_coordinator"
-PERSONAS = (ANON, VIEWER, OTHER, ANIM, COORD)  # refused ones first: an allowed POST may change the world
-
-OK, REDIRECT, LOGIN, ADMIN_LOGIN, ALLOWED = "ok", "redirect", "login", "admin-login", "allowed"
-REFUSALS = {LOGIN, ADMIN_LOGIN, 403, 404, 405}
-
-
-@dataclass(frozen=True)
-class Row:
-    expect: dict
-    kwargs: object = None  # world -> URL kwargs other than the territory slug (which is always Romans)
-    method: str = "get"
-    data: object = None  # a dict, or world -> dict
-
-
-def everyone(outcome):
-    return {p: outcome for p in PERSONAS}
-
-
-def signed_in(outcome):
-    return {**everyone(outcome), ANON: LOGIN}
-
-
-def staff(outcome=OK):
-    """Coordinators and animators of Romans; viewers and other territories get 404."""
-    return {ANON: LOGIN, COORD: outcome, ANIM: outcome, VIEWER: 404, OTHER: 404}
-
-
-def readers(outcome=OK):
-    """Staff and viewers of Romans: aggregated figures without personal data."""
-    return {**staff(outcome), VIEWER: outcome}
-
-
-def coordinators(outcome=OK):
-    return {ANON: LOGIN, COORD: outcome, ANIM: 404, VIEWER: 404, OTHER: 404}
-
-
-def post_staff():
-    return staff(ALLOWED)
-
-
-def pk(attr):
-    return lambda w: {"pk": getattr(w, attr).pk}
+from . import matrix_rows
+from .matrix_base import (
+    ADMIN_LOGIN,
+    ALLOWED,
+    ANIM,
+    ANON,
+    COORD,
+    LOGIN,
+    OK,
+    OTHER,
+    PERSONAS,
+    REDIRECT,
+    REFUSALS,
+    VIEWER,
+    Row,
+    coordinators,
+    everyone,
+    pk,
+    post_staff,
+    readers,
+    signed_in,
+    staff,
+)
 
 
 def lot_code(w):
@@ -190,8 +168,12 @@ MATRIX = {
     "core:audit": Row(coordinators()),
 }
 
+# Each area's rows live in matrix_rows/<area>.py as a ROWS dict (its URL names with their expectations).
+MATRIX.update(matrix_rows.all_rows())
+
 # The Django admin: no persona here is staff, so every admin page sends to the admin's login page, except these.
 ADMIN_NAMESPACE = "admin"
+
 ADMIN_EXCEPTIONS = {
     "admin:login": everyone(OK),
     "admin:logout": everyone(REDIRECT),

@@ -79,6 +79,7 @@ class SurplusOffer(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposée")
         ACCEPTED = "accepted", _("Acceptée")
+        PLANNED = "planned", _("Planifiée")
         COLLECTED = "collected", _("Collectée")
         DECLINED = "declined", _("Refusée")
         EXPIRED = "expired", _("Expirée")

@@ -8,15 +8,21 @@ from conserverie.territories.models import Role
 
 from .accounts import create_account
 from .context import DemoContext
+from .economics import add_economics
 from .farms import create_farms, ensure_products
+from .gleaning import add_gleaning
 from .haccp import record_haccp_follow_up
+from .impact import add_impact
+from .network import add_network
 from .people import ROMANS_NEIGHBOURHOODS, create_participants, register
 from .places import create_places
 from .prices import add_prices_and_credits
 from .recall import record_past_recall
 from .recipes import RECIPES, Pantry, create_pantry, create_recipes
+from .rounds import add_rounds
 from .season import Season, season_slots, upcoming_slots
 from .series import create_series
+from .voices import add_voices
 from .volunteers import add_volunteers_and_consents
 
 PRODUCER_FARM = "Ferme du Grand Chêne"
@@ -66,4 +72,10 @@ def build_romans(rng, today) -> DemoContext:
     record_past_recall(ctx)
     add_prices_and_credits(ctx)
     add_volunteers_and_consents(ctx)
+    add_network(ctx)
+    add_gleaning(ctx)
+    add_rounds(ctx)
+    add_impact(ctx)
+    add_voices(ctx)
+    add_economics(ctx)
     return ctx
