@@ -37,9 +37,12 @@ messages: install
 	cd src/conserverie && ../../$(BIN)/conserverie compilemessages -v0
 
 # Benchmarks (not part of `make test`): a throwaway SQLite database with 1 million jars and 300,000 distributions,
-# then the forward trace, the recall list and 1,000 labels, timed. Prints figures; a few minutes on 2 cores.
+# then the forward trace, the recall list and 1,000 labels, timed; then the collection-round planner on a 30-farm
+# round (solve time, km against nearest neighbour) and its gap to the exact optimum on 20 small rounds.
+# Prints figures; a few minutes on 2 cores.
 bench: install
 	$(BIN)/python benchmarks/trace_bench.py
+	$(BIN)/python benchmarks/round_bench.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -69,8 +69,12 @@ def history_user(obj):
     return obj.history.first().history_user
 
 
-def make_lot(chain, *, kg="10", jars=10, location=None, status=LotStatus.OPEN, treatments=(), raw=None, day=DAY):
-    """A production lot of `chain`'s recipe with `jars` jars at `location` (the truck), in `status`."""
+def make_lot(chain, *, kg="10", jars=10, location=None, status=LotStatus.OPEN, treatments=None, raw=None, day=DAY):
+    """A production lot of `chain`'s recipe with `jars` jars at `location` (the truck), in `status`.
+
+    `treatments` None: one conforming reading (release needs a reading per format filled); () for none."""
+    if treatments is None:
+        treatments = [good_reading(chain)]
     lot = lot_record(
         actor=chain.actor,
         territory=chain.territory,
@@ -91,6 +95,11 @@ def make_lot(chain, *, kg="10", jars=10, location=None, status=LotStatus.OPEN, t
 
 def released_lot(chain, **kwargs):
     return make_lot(chain, status=LotStatus.RELEASED, **kwargs)
+
+
+def good_reading(chain):
+    """A heat-treatment reading that meets the recipe's schedule (110 °C, 45 min)."""
+    return TreatmentReading(chain.jar, Decimal("110"), 45)
 
 
 def cold_reading(chain):

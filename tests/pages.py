@@ -12,7 +12,7 @@ from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.producers.models import SurplusOffer
 from conserverie.producers.services import offer_declare
-from conserverie.production.services import lot_record, lot_release
+from conserverie.production.services import TreatmentReading, lot_record, lot_release
 from conserverie.sourcing.services import collection_record, raw_lot_lose
 from conserverie.stock.services import deposit_return, jars_move
 from conserverie.workshops.models import Workshop
@@ -99,6 +99,7 @@ def add_lots(chain, n, jars=10, release=False):
             location=chain.truck,
             raw_inputs=[(raw, Decimal("10"))],
             outputs={chain.jar: jars},
+            treatments=[TreatmentReading(chain.jar, Decimal("110"), 45)],
         )
         lots.append(lot_release(actor=chain.actor, lot=lot) if release else lot)
     return lots

@@ -4,7 +4,6 @@ from django.urls import include, path
 
 from conserverie.core.forms import LoginForm
 from conserverie.core.ratelimit import ratelimit
-from conserverie.producers.portal import producer_space
 from conserverie.workshops.volunteer_space import volunteer_space
 
 urlpatterns = [
@@ -17,7 +16,7 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", include("conserverie.core.password_urls")),
-    path("producteur/", producer_space, name="producer_space"),
+    path("producteur/", include("conserverie.producers.portal_urls")),
     path("benevole/", volunteer_space, name="volunteer_space"),
     path("t/<slug:slug>/offres/", include("conserverie.producers.urls")),
     path("t/<slug:slug>/producteurs/", include("conserverie.producers.network_urls")),
@@ -33,6 +32,8 @@ urlpatterns = [
     path("t/<slug:slug>/impact/", include("conserverie.impact.urls")),
     path("t/<slug:slug>/enquetes/", include("conserverie.impact.survey_urls")),
     path("t/<slug:slug>/economie/", include("conserverie.economics.urls")),
+    path("t/<slug:slug>/transfert/", include("conserverie.economics.replication_urls")),
+    path("reseau/", include("conserverie.economics.network_urls")),
     path("randos/", include("conserverie.sourcing.gleaning_public_urls")),
     path("q/", include("conserverie.impact.public_urls")),
     path("", include("conserverie.workshops.public_urls")),

@@ -87,13 +87,19 @@ def test_the_page_lists_the_farm_offers_with_their_status(farmer_client, chain):
 def test_the_outcome_panel_counts_kg_lots_and_jars_of_this_farm(farmer_client, chain):
     add_lots(chain, 2, jars=10)
     response = farmer_client.get(URL)
-    assert response.context["outcome"] == {"year": DAY.year, "kg": Decimal("100"), "lots": 2, "jars": 20}
+    assert response.context["outcome"] == {
+        "year": DAY.year,
+        "kg": Decimal("100"),
+        "lots": 2,
+        "jars": 20,
+        "households": "moins de 5",
+    }
 
 
 def test_the_outcome_of_a_farm_without_produce_is_zero(farmer_client, chain, neighbour):
     add_lots(chain, 1)
     outcome = portal.produce_outcome(neighbour, DAY.year)
-    assert outcome == {"year": DAY.year, "kg": 0, "lots": 0, "jars": 0}
+    assert outcome == {"year": DAY.year, "kg": 0, "lots": 0, "jars": 0, "households": "moins de 5"}
 
 
 def test_declaring_an_offer_lists_it_as_proposed(farmer_client, farmer, chain):
@@ -180,4 +186,4 @@ def test_query_count_does_not_grow(farmer_client, chain, django_assert_num_queri
         add_offers(chain, n)
         add_lots(chain, n)
 
-    assert assert_flat_queries(farmer_client, URL, grow, django_assert_num_queries) == 9
+    assert assert_flat_queries(farmer_client, URL, grow, django_assert_num_queries) == 11

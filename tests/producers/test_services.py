@@ -145,7 +145,7 @@ def test_accept_then_decline_with_a_note(chain, offer, animator):
     assert offer.status == SurplusOffer.Status.ACCEPTED and history_user(offer) == animator
     offer = offer_decline(actor=chain.actor, offer=offer, message="Camion en panne")
     assert offer.status == SurplusOffer.Status.DECLINED
-    assert offer.note.endswith("Camion en panne")
+    assert offer.status_message == "Camion en panne" and offer.note == ""
     assert history_user(offer) == chain.actor
     assert offer.history.count() == 3
 

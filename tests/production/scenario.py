@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
-from conserverie.production.services import lot_record, lot_release
+from conserverie.production.services import TreatmentReading, lot_record, lot_release
 from conserverie.stock.services import jars_move
 from conserverie.workshops.services import participant_create
 
@@ -30,6 +30,7 @@ def released(chain, raw_inputs, jars=30):
         location=chain.truck,
         raw_inputs=[(raw, Decimal(kg)) for raw, kg in raw_inputs],
         outputs={chain.jar: jars},
+        treatments=[TreatmentReading(chain.jar, Decimal("110"), 45)],
     )
     return lot_release(actor=chain.actor, lot=lot)
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 from conserverie.core.figures import territory_figures
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
-from conserverie.production.services import lot_record, lot_release
+from conserverie.production.services import TreatmentReading, lot_record, lot_release
 
 from ..conftest import DAY
 from ..helpers import released_lot
@@ -38,6 +38,7 @@ def test_a_reversed_gift_no_longer_counts_in_the_deposit_return_rate(chain):
         location=chain.truck,
         raw_inputs=[(chain.raw, Decimal("30"))],
         outputs={chain.jar: 20},
+        treatments=[TreatmentReading(chain.jar, Decimal("110"), 45)],
     )
     lot_release(actor=chain.actor, lot=lot)
     resident = participant_create(territory=chain.territory, first_name="Awa", consent=True)

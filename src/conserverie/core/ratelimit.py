@@ -19,7 +19,8 @@ from django.template.loader import render_to_string
 
 from .security import client_ip
 
-DEFAULT_LIMITS = {"signup": "20/600", "login": "30/600", "password_reset": "5/3600"}
+# "survey": the anonymous survey link, answered by a whole Agora on one Wi-Fi (one address): a wider window.
+DEFAULT_LIMITS = {"signup": "20/600", "login": "30/600", "password_reset": "5/3600", "survey": "60/600"}
 
 
 def parse_rate(rate: str) -> tuple[int, int]:

@@ -14,20 +14,31 @@ from .permissions import role_in
 MENU = [
     ("core:dashboard", _("Tableau de bord")),
     ("producers:offers", _("Offres")),
+    ("network:list", _("Producteurs")),
     ("sourcing:raw_lots", _("Collectes")),
+    ("rounds:list", _("Tournées")),
+    ("gleaning:list", _("Glanages")),
     ("workshops:list", _("Ateliers")),
     ("participants:list", _("Participants")),
     ("recipes:list", _("Recettes")),
     ("production:lots", _("Production")),
     ("stock:overview", _("Stock")),
     ("distribution:list", _("Cessions et ventes")),
+    ("impact:flower", _("Utilité sociale")),
+    ("surveys:list", _("Enquêtes")),
+    ("surveys:testimonies", _("Témoignages")),
+    ("surveys:reports", _("Rapports")),
+    ("economics:summary", _("Économie")),
 ]
 # Only coordinators read the audit trail (who did what, who read whose social situation).
-COORDINATOR_MENU = [("core:audit", _("Journal d'audit"))]
+COORDINATOR_MENU = [("core:audit", _("Journal d'audit")), ("replication:start", _("Nouveau territoire"))]
 # Board members and funders read aggregated figures only (§2).
 VIEWER_MENU = [
     ("core:dashboard", _("Tableau de bord")),
     ("distribution:report", _("Bilan des cessions")),
+    ("impact:flower", _("Utilité sociale")),
+    ("surveys:reports", _("Rapports")),
+    ("economics:summary", _("Économie")),
 ]
 
 

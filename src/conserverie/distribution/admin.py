@@ -23,9 +23,24 @@ class DistributionAdmin(SimpleHistoryAdmin):
     list_filter = ["territory", "kind", "payment_mode"]
     search_fields = ["partner", "note", "participant__first_name", "lines__lot__code"]
     date_hierarchy = "date"
-    raw_id_fields = ["participant", "workshop", "created_by"]
     list_select_related = ["location", "structure", "territory"]
     inlines = [DistributionLineInline]
+    # Jars leave through the service only (release checked, stock locked): here, only the note can be fixed.
+    readonly_fields = [
+        "territory",
+        "kind",
+        "date",
+        "location",
+        "workshop",
+        "participant",
+        "structure",
+        "partner",
+        "payment_mode",
+        "created_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(DistributionLine)
@@ -37,6 +52,12 @@ class DistributionLineAdmin(SimpleHistoryAdmin):
     list_select_related = ["distribution", "lot", "jar_format"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

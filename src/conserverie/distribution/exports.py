@@ -22,15 +22,39 @@ def _csv_cell(value) -> str:
     return str(value)
 
 
-def table_csv(table, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")  # the byte order mark: a spreadsheet then reads the accents right
-    writer = csv.writer(response, delimiter=";")
+def write_csv(table, stream) -> None:
+    """The table into a text stream (a response or a file), as a French spreadsheet opens it."""
+    stream.write("\ufeff")  # the byte order mark: a spreadsheet then reads the accents right
+    writer = csv.writer(stream, delimiter=";")
     writer.writerow([str(c) for c in table.columns])
     for row in table.rows:
         writer.writerow([_csv_cell(v) for v in row])
+
+
+def table_csv(table, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    write_csv(table, response)
     return response
+
+
+def table_json(table) -> dict:
+    """The table for a script: money and rates as strings (exact decimals), days in ISO format."""
+
+    def cell(value):
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        return value if value is None or isinstance(value, int | float) else str(value)
+
+    return {
+        "key": table.key,
+        "title": str(table.title),
+        "columns": [str(c) for c in table.columns],
+        "rows": [[cell(v) for v in row] for row in table.rows],
+        "note": str(table.note),
+    }
 
 
 def _xlsx_cell(value):

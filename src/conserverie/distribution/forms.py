@@ -95,6 +95,10 @@ class LineForm(forms.Form):
         return any(name in self.changed_data for name in ("lot", "quantity"))
 
 
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Pourquoi annuler ?"), required=False, max_length=250)
+
+
 class PriceForm(forms.Form):
     recipe_code = forms.ChoiceField(label=_("Recette"), required=False)
     jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())

@@ -96,3 +96,15 @@ def price_map(territory) -> dict:
 def price_for(prices: dict, recipe_code: str, jar_format_id: int):
     """The entry for this recipe and format, else the format's entry for every recipe, else None."""
     return prices.get((recipe_code, jar_format_id)) or prices.get(("", jar_format_id))
+
+
+def reversal_of(distribution) -> dict:
+    """How much of a distribution was reversed: {"jars", "of", "rows"} read from the ledger (one query)."""
+    rows = list(
+        StockMovement.objects.filter(distribution_line__distribution=distribution)
+        .select_related("created_by")
+        .order_by("id")
+    )
+    taken = sum(-r.quantity for r in rows if r.reverses_id is None)
+    back = [r for r in rows if r.reverses_id is not None]
+    return {"jars": sum(r.quantity for r in back), "of": taken, "rows": back}

@@ -259,12 +259,68 @@ def sales_per_day(territory, date_from=None, date_to=None) -> Table:
     )
 
 
+def internal_use_value(territory, date_from=None, date_to=None) -> Table:
+    """Jars the structures used in their own meals and events, valued at the purchasing group's price list.
+
+    No cost per jar is read here: each jar counts at the current list price of its recipe and format (the
+    format's price for every recipe when the recipe has none); a jar without any price counts apart.
+    """
+    from .queries import price_for, price_map
+
+    rows = (
+        _period(
+            StockMovement.objects.filter(territory=territory, kind=MovementKind.INTERNAL, lot__isnull=False),
+            date_from,
+            date_to,
+        )
+        .annotate(
+            structure_name=Coalesce(
+                "distribution_line__distribution__structure__name", Value("—"), output_field=CharField()
+            )
+        )
+        .values_list("structure_name", "lot__recipe__code", "jar_format_id")
+        .annotate(jars=Sum(-F("quantity")))
+        .order_by()
+    )
+    prices = price_map(territory)
+    per_structure = defaultdict(lambda: [0, ZERO, 0])
+    for structure, code, format_id, jars in rows:
+        entry = price_for(prices, code, format_id)
+        figures = per_structure[structure]
+        figures[0] += jars
+        if entry is None:
+            figures[2] += jars
+        else:
+            figures[1] += jars * entry.price_eur
+    table_rows = [[name, f[0], _eur(f[1]), f[2]] for name, f in sorted(per_structure.items()) if f[0]]
+    if table_rows:
+        table_rows.append(
+            [
+                _("Total"),
+                sum(r[1] for r in table_rows),
+                sum((r[2] for r in table_rows), ZERO),
+                sum(r[3] for r in table_rows),
+            ]
+        )
+    return Table(
+        "internal_value",
+        _("Usage interne des structures, valorisé"),
+        [_("Structure"), _("Bocaux utilisés"), _("Valeur estimée (€)"), _("Bocaux sans tarif")],
+        table_rows,
+        _(
+            "Valeur estimée au prix du groupement d'achat (tarif actuel de la recette et du format), "
+            "pas au coût de revient."
+        ),
+    )
+
+
 REPORTS = {
     "destinations": by_destination,
     "return_format": return_rate_by_format,
     "return_site": return_rate_by_site,
     "deposit_hole": deposit_hole,
     "sales_day": sales_per_day,
+    "internal_value": internal_use_value,
 }
 
 

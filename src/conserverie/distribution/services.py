@@ -10,8 +10,14 @@ from django.utils.translation import gettext as _
 from conserverie.core.history import save_as
 from conserverie.core.permissions import require_role, require_same_territory
 from conserverie.recipes.models import Recipe
-from conserverie.stock.models import JarFormat, Location, MovementKind
-from conserverie.stock.services import check_available, check_releasable, lock_locations, movement_write
+from conserverie.stock.models import JarFormat, Location, MovementKind, StockMovement
+from conserverie.stock.services import (
+    check_available,
+    check_releasable,
+    lock_locations,
+    movement_reverse,
+    movement_write,
+)
 from conserverie.territories.models import Role, Territory
 from conserverie.workshops.models import Participant
 
@@ -199,3 +205,29 @@ def price_remove(*, actor, entry: PriceListEntry) -> None:
     with transaction.atomic():
         entry._history_user = actor
         entry.delete()
+
+
+def distribution_reverse(*, actor, distribution: Distribution, reason: str) -> list:
+    """Cancel a gift or a sale typed by mistake: each of its ledger rows gets its reversing row (§4.5).
+
+    The jars go back on the shelf they left, the money back out of the takings; the distribution and its lines
+    stay, marked as reversed (receipt, list) by the reversing rows. Coordinators only.
+    """
+    require_role(actor, distribution.territory, (Role.COORDINATOR,))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Une annulation dit toujours pourquoi.")})
+    if len(reason) > 250:
+        raise ValidationError({"reason": _("Le motif tient en 250 caractères au plus.")})
+    with transaction.atomic():
+        lock_locations(distribution.location)
+        rows = list(
+            StockMovement.objects.filter(
+                distribution_line__distribution=distribution, reverses__isnull=True, reversed_by__isnull=True
+            )
+            .select_related("location", "lot", "jar_format", "participant", "territory")
+            .order_by("id")
+        )
+        if not rows:
+            raise ValidationError({"reason": _("Cette cession est déjà annulée.")})
+        return [movement_reverse(actor=actor, movement=row, reason=reason) for row in rows]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.distribution_list, name="list"),
     path("nouvelle/", views.distribution_new, name="new"),
     path("<int:pk>/", views.receipt, name="receipt"),
+    path("<int:pk>/annuler/", views.reverse, name="reverse"),
     path("consignes/", views_deposits.deposit_balances, name="deposits"),
     path("consignes/<int:pk>/", views_deposits.deposit_detail, name="deposit_detail"),
     path("tarifs/", views_prices.price_list, name="prices"),

@@ -2,19 +2,22 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_row_error, add_service_errors, form_status, paginate, search_term
+from conserverie.core.permissions import role_in
 from conserverie.core.staff import territory_view
 from conserverie.production.models import ProductionLot
-from conserverie.stock.models import JarFormat
+from conserverie.stock.models import JarFormat, StockMovement
+from conserverie.territories.models import Role
 
-from .forms import DistributionForm, LineFormSet
+from .forms import DistributionForm, LineFormSet, ReverseForm
 from .models import Distribution, DistributionLine
-from .queries import price_for, price_map
-from .services import LineSpec, distribution_record
+from .queries import price_for, price_map, reversal_of
+from .services import LineSpec, distribution_record, distribution_reverse
 
 LINE_FIELDS = ("lot", "jar_format", "quantity", "unit_price_eur", "lines")
 LINE_TOTAL = ExpressionWrapper(
@@ -40,9 +43,13 @@ def distribution_list(request, territory):
         rows = rows.filter(pk__in=matching.values("pk"))
     lines = DistributionLine.objects.filter(distribution__in=rows.values("pk"))
     totals = lines.aggregate(jars=Sum("quantity"), eur=Sum(LINE_TOTAL))
+    reversed_rows = StockMovement.objects.filter(
+        distribution_line__distribution=OuterRef("pk"), reverses__isnull=False
+    )
     rows = (
         rows.select_related("location", "participant", "structure", "workshop")
         .annotate(
+            reversed=Exists(reversed_rows),
             jars=Sum("lines__quantity"),
             total_eur=Sum(
                 F("lines__quantity") * (F("lines__unit_price_eur") + F("lines__deposit_eur")),
@@ -148,6 +155,10 @@ def distribution_new(request, territory):
 
 @territory_view()
 def receipt(request, territory, pk):
+    return _receipt_page(request, territory, pk)
+
+
+def _receipt_page(request, territory, pk, reverse_form=None, status=200):
     distribution = get_object_or_404(
         Distribution.objects.select_related("location", "participant", "structure", "workshop", "created_by"),
         territory=territory,
@@ -161,8 +172,41 @@ def receipt(request, territory, pk):
         "credit": sum((line.credit_eur for line in lines), Decimal("0")),
     }
     totals["due"] = totals["price"] + totals["deposit"] - totals["credit"]
+    if distribution.kind == Distribution.Kind.INTERNAL:
+        prices = price_map(territory)
+        entries = [price_for(prices, line.lot.recipe.code, line.jar_format_id) for line in lines]
+        totals["estimated"] = sum(
+            (line.quantity * entry.price_eur for line, entry in zip(lines, entries, strict=True) if entry),
+            Decimal("0"),
+        )
     return render(
         request,
         "distribution/receipt.html",
-        {"territory": territory, "d": distribution, "lines": lines, "totals": totals},
+        {
+            "territory": territory,
+            "d": distribution,
+            "lines": lines,
+            "totals": totals,
+            "reversal": reversal_of(distribution),
+            "may_reverse": role_in(request.user, territory) == Role.COORDINATOR,
+            "reverse_form": reverse_form or ReverseForm(),
+        },
+        status=status,
     )
+
+
+@require_POST
+@territory_view()
+def reverse(request, territory, pk):
+    """Cancel a distribution typed by mistake: reversing rows in the ledger, the receipt marked « annulée »."""
+    distribution = get_object_or_404(Distribution, territory=territory, pk=pk)
+    form = ReverseForm(request.POST)
+    if form.is_valid():
+        try:
+            distribution_reverse(actor=request.user, distribution=distribution, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(d)s annulée : les bocaux sont revenus en stock.") % {"d": distribution})
+            return redirect("distribution:receipt", territory.slug, distribution.pk)
+    return _receipt_page(request, territory, pk, reverse_form=form, status=422)

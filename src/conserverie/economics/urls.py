@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "economics"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.summary, name="summary"),
+    path("couts/", views.costs, name="costs"),
+    path("couts/<int:pk>/retirer/", views.cost_delete, name="cost_delete"),
+    path("couts-unitaires/", views.parameters, name="parameters"),
+    path("scenarios/", views.scenarios, name="scenarios"),
+    path("scenarios/<int:pk>/retirer/", views.scenario_delete, name="scenario_delete"),
+]

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+"""The anonymous answer link of a survey, under /q/: no account, no personal data."""
+
+from django.urls import path
+
+from . import survey_views
 
 app_name = "survey_public"
 
-urlpatterns = []
+urlpatterns = [
+    path("<str:token>/", survey_views.answer, name="answer"),
+    path("<str:token>/merci/", survey_views.thanks, name="thanks"),
+]

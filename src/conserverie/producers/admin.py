@@ -1,7 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Producer, Product, SurplusOffer
+from .models import Producer, ProducerProduct, Product, SurplusOffer
+
+
+class ProducerProductInline(admin.TabularInline):
+    model = ProducerProduct
+    extra = 0
 
 
 @admin.register(Producer)
@@ -9,11 +14,12 @@ class ProducerAdmin(admin.ModelAdmin):
     list_display = ["name", "commune", "distance_km", "organic_certified", "certification_expiry", "is_active"]
     list_filter = ["territory", "organic_certified", "is_active"]
     search_fields = ["name", "commune", "networks"]
+    inlines = [ProducerProductInline]
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "shelf_life_days", "months"]
+    list_display = ["name", "category", "shelf_life_days", "months", "donation_value_eur_kg"]
     list_filter = ["category"]
     search_fields = ["name"]
 
@@ -21,6 +27,7 @@ class ProductAdmin(admin.ModelAdmin):
 @admin.register(SurplusOffer)
 class SurplusOfferAdmin(SimpleHistoryAdmin):
     list_display = ["product", "producer", "kg_estimated", "grade", "mode", "available_from", "status"]
+    readonly_fields = ["photo"]
     list_filter = ["territory", "status", "grade", "mode"]
     search_fields = ["producer__name", "product__name", "note"]
     date_hierarchy = "available_from"

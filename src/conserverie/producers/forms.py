@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import DateInput, KgInput
 
-from .models import Producer, Product, SurplusOffer
+from .models import MONTHS, Producer, Product, SurplusOffer
+from .photos import MAX_BYTES
 
 
 class OfferForm(forms.Form):
@@ -23,5 +24,91 @@ class OfferForm(forms.Form):
         self.fields["producer"].queryset = Producer.objects.filter(territory=territory, is_active=True)
 
 
+class PhotoField(forms.FileField):
+    """A plain file field: the service checks the content with Pillow (JPEG or PNG, at most 5 MB)."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"})
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value.size > MAX_BYTES:
+            raise forms.ValidationError(_("La photo dépasse 5 Mo : envoyez une image plus légère."))
+
+
 class DeclineForm(forms.Form):
     message = forms.CharField(label=_("Motif du refus"), required=False, max_length=250)
+
+
+class ProducerForm(forms.Form):
+    name = forms.CharField(label=_("Nom de la ferme"), max_length=150)
+    commune = forms.CharField(label=_("Commune"), max_length=100)
+    lat = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, min_value=-90, max_value=90)
+    lon = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, min_value=-180, max_value=180)
+    distance_km = forms.DecimalField(
+        label=_("Distance au point central (km)"),
+        max_digits=6,
+        decimal_places=1,
+        required=False,
+        help_text=_("Laissez vide : elle est calculée depuis le point central du territoire."),
+    )
+    organic_certified = forms.BooleanField(label=_("Certifiée Agriculture Biologique"), required=False)
+    certification_expiry = forms.DateField(
+        label=_("Fin de validité de la certification"), required=False, widget=DateInput
+    )
+    networks = forms.CharField(
+        label=_("Réseaux"),
+        max_length=200,
+        required=False,
+        help_text=_("CIVAM, Agribiodrôme, AMAP… séparés par des virgules."),
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    @classmethod
+    def for_producer(cls, producer, data=None):
+        initial = {name: getattr(producer, name) for name in cls.base_fields}
+        return cls(data, initial=initial)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier CSV ou XLSX"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+
+class CalendarForm(forms.Form):
+    """The farm's months per product: one row of month boxes per product it grows, and one row to add a product."""
+
+    new_product = forms.ModelChoiceField(label=_("Ajouter un produit"), queryset=Product.objects.all(), required=False)
+    new_months = forms.MultipleChoiceField(
+        label=_("Mois"), choices=MONTHS, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries = list(entries)
+        for entry in self.entries:
+            self.fields[f"m_{entry.product_id}"] = forms.MultipleChoiceField(
+                label=entry.product.name,
+                choices=MONTHS,
+                required=False,
+                initial=[str(m) for m in entry.month_list],
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def rows(self):
+        return [self[f"m_{entry.product_id}"] for entry in self.entries]
+
+    def months(self) -> dict:
+        """Product -> month numbers, as the service wants it."""
+        result = {entry.product: [int(m) for m in self.cleaned_data[f"m_{entry.product_id}"]] for entry in self.entries}
+        new = self.cleaned_data.get("new_product")
+        if new is not None:
+            result[new] = sorted(set(result.get(new, [])) | {int(m) for m in self.cleaned_data["new_months"]})
+        return result
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_product") is not None and not data.get("new_months"):
+            self.add_error("new_months", _("Cochez au moins un mois pour ce produit."))
+        return data

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,13 @@ class Product(models.Model):
         help_text=_("Délai après la collecte au-delà duquel le lot brut ne peut plus être transformé."),
     )
     months = models.CharField(_("mois de saison"), max_length=40, blank=True, help_text=_("Ex. : 6,7,8,9"))
+    donation_value_eur_kg = models.DecimalField(
+        _("valeur déclarée du don (€/kg)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        help_text=_("Valeur d'un kilo donné, reprise sur l'attestation de don annuelle des producteurs."),
+    )
 
     class Meta:
         verbose_name = _("produit")
@@ -56,12 +65,65 @@ class Product(models.Model):
         return self.name
 
 
+MONTHS = [
+    (1, _("janvier")),
+    (2, _("février")),
+    (3, _("mars")),
+    (4, _("avril")),
+    (5, _("mai")),
+    (6, _("juin")),
+    (7, _("juillet")),
+    (8, _("août")),
+    (9, _("septembre")),
+    (10, _("octobre")),
+    (11, _("novembre")),
+    (12, _("décembre")),
+]
+
+
+def parse_months(text: str) -> list[int]:
+    """"6,7,8" -> [6, 7, 8]; anything that is not a month number is left out."""
+    months = set()
+    for part in (text or "").split(","):
+        part = part.strip()
+        if part.isdigit() and 1 <= int(part) <= 12:
+            months.add(int(part))
+    return sorted(months)
+
+
+class ProducerProduct(models.Model):
+    """The seasonal calendar: which product a farm has in which months."""
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="calendar")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    months = models.CharField(_("mois de disponibilité"), max_length=40, help_text=_("Ex. : 6,7,8,9"))
+
+    class Meta:
+        verbose_name = _("produit de la ferme")
+        verbose_name_plural = _("calendrier des produits")
+        ordering = ["product__name"]
+        constraints = [models.UniqueConstraint(fields=["producer", "product"], name="producer_product_once")]
+
+    def __str__(self):
+        return f"{self.producer.name} — {self.product.name} ({self.months})"
+
+    @property
+    def month_list(self) -> list[int]:
+        return parse_months(self.months)
+
+
 class OfferQuerySet(models.QuerySet):
     def open_on(self, day):
         return self.filter(
             status__in=[SurplusOffer.Status.PROPOSED, SurplusOffer.Status.ACCEPTED],
             available_from__lte=day,
             available_until__gte=day,
+        )
+
+    def past_window(self, day):
+        """Offers still waiting for a decision or a truck whose window ended before `day`."""
+        return self.filter(
+            status__in=[SurplusOffer.Status.PROPOSED, SurplusOffer.Status.ACCEPTED], available_until__lt=day
         )
 
 
@@ -94,6 +156,13 @@ class SurplusOffer(models.Model):
     available_until = models.DateField(_("disponible jusqu'au"))
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     note = models.TextField(_("remarque"), blank=True)
+    status_message = models.CharField(
+        _("message de la coordination"),
+        max_length=250,
+        blank=True,
+        help_text=_("Montré au producteur avec le statut (par exemple le motif d'un refus)."),
+    )
+    photo = models.ImageField(_("photo"), upload_to="offers/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("déclarée le"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()

@@ -1,32 +1,37 @@
 """The producer's own space (§2): its farm's offers, a form to propose a surplus, what became of its produce.
 
-Only the farm named on the person's producer membership; never another farm, never a resident.
+Only the farm named on the person's producer membership; never another farm, never a resident. Every page looks
+the offer up among this farm's offers: another farm's offer id answers 404.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.db.models.functions import ExtractYear
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.pages import add_service_errors, form_status, paginate
-from conserverie.production.models import ProductionLot
-from conserverie.sourcing.models import RawLot, RawLotMovement
-from conserverie.stock.models import MovementKind, StockMovement
+from conserverie.sourcing.models import RawLot
 from conserverie.territories.models import Membership, Role
 
-from .forms import OfferForm
+from .certificate import certificate_pdf, donation_certificate
+from .forms import OfferForm, PhotoField
 from .models import SurplusOffer
+from .queries import STEPS, offer_timeline
+from .queries import produce_outcome as farm_outcome
 from .services import offer_declare
+from .views import photo_response
 
 PER_PAGE = 10
 
 
 class PortalOfferForm(OfferForm):
-    """The staff form without its farm field: the farm is always the person's own."""
+    """The staff form without its farm field (the farm is always the person's own), with an optional photo."""
+
+    photo = PhotoField(label=_("Photo (facultatif)"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, territory=None, **kwargs)
@@ -50,23 +55,27 @@ def this_year() -> int:
 
 
 def produce_outcome(farm, year: int) -> dict:
-    """Aggregates only: kg collected this year, production lots and jars made with them (three queries)."""
-    kg = RawLot.objects.filter(producer=farm, collected_on__year=year).aggregate(kg=Sum("kg"))["kg"] or 0
-    lots = ProductionLot.objects.filter(
-        raw_inputs__kind=RawLotMovement.Kind.USED,
-        raw_inputs__raw_lot__producer=farm,
-        raw_inputs__raw_lot__collected_on__year=year,
-    ).values("pk")
-    lot_count = ProductionLot.objects.filter(pk__in=lots).aggregate(n=Count("pk"))["n"]
-    jars = StockMovement.objects.filter(kind=MovementKind.PRODUCED, lot__in=lots).aggregate(n=Sum("quantity"))["n"] or 0
-    return {"year": year, "kg": kg, "lots": lot_count, "jars": jars}
+    """Aggregates only: kg collected this year, lots and jars made with them, households reached (or "moins de 5")."""
+    return farm_outcome(farm, year)
+
+
+def certificate_years(farm) -> list[int]:
+    """Calendar years with weighed collections at this farm, newest first (one query)."""
+    years = (
+        RawLot.objects.filter(producer=farm)
+        .annotate(year=ExtractYear("collected_on"))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+    return list(years)
 
 
 @login_required
 def producer_space(request):
     membership = producer_membership(request.user)
     farm = membership.producer
-    form = PortalOfferForm(request.POST or None)
+    form = PortalOfferForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             offer = offer_declare(
@@ -86,6 +95,39 @@ def producer_space(request):
             "form": form,
             "page": paginate(request, offers, per_page=PER_PAGE),
             "outcome": produce_outcome(farm, this_year()),
+            "years": certificate_years(farm),
         },
         status=form_status(request),
     )
+
+
+def _own_offer(request, pk) -> SurplusOffer:
+    farm = producer_membership(request.user).producer
+    return get_object_or_404(SurplusOffer.objects.select_related("product", "producer"), pk=pk, producer=farm)
+
+
+@login_required
+def producer_offer(request, pk):
+    offer = _own_offer(request, pk)
+    timeline = offer_timeline(offer)
+    reached = {event["status"] for event in timeline}
+    steps = [{"status": s, "label": s.label, "done": s in reached} for s in STEPS]
+    return render(request, "producers/portal_offer.html", {"offer": offer, "timeline": timeline, "steps": steps})
+
+
+@login_required
+def producer_offer_photo(request, pk):
+    return photo_response(_own_offer(request, pk))
+
+
+@login_required
+def producer_certificate(request, year):
+    farm = producer_membership(request.user).producer
+    if not 2000 <= year <= this_year():
+        raise Http404
+    certificate = donation_certificate(farm, year)
+    if not certificate.lines:
+        raise Http404
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="attestation-don-{year}-{certificate.number}.pdf"'
+    return response

@@ -9,7 +9,9 @@ from conserverie.core.history import save_as
 from conserverie.core.permissions import require_role, require_same_territory
 from conserverie.territories.models import Membership, Role, Territory
 
-from .models import Producer, Product, SurplusOffer
+from .geo import distance_from_hub
+from .models import Producer, ProducerProduct, Product, SurplusOffer
+from .photos import check_photo, photo_name
 
 
 def producer_create(
@@ -20,14 +22,18 @@ def producer_create(
     commune: str,
     lat: Decimal,
     lon: Decimal,
-    distance_km: Decimal,
+    distance_km: Decimal | None = None,
     organic_certified: bool = True,
     certification_expiry: date | None = None,
     networks: str = "",
 ) -> Producer:
+    """Add a farm to the network (coordinators). Without a distance, it is computed from the territory's hub."""
     require_role(actor, territory, (Role.COORDINATOR,))
-    if distance_km < 0:
-        raise ValidationError({"distance_km": _("La distance ne peut pas être négative.")})
+    errors = _check_producer_fields(distance_km=distance_km, lat=lat, lon=lon)
+    if errors:
+        raise ValidationError(errors)
+    if distance_km is None:
+        distance_km = distance_from_hub(territory, lat, lon)
     with transaction.atomic():
         producer = Producer(
             territory=territory,
@@ -66,6 +72,7 @@ def offer_declare(
     available_until: date,
     mode: str = SurplusOffer.Mode.COLLECT,
     note: str = "",
+    photo=None,
 ) -> SurplusOffer:
     require_same_territory(territory, producer)
     _may_declare_for(actor, territory, producer)
@@ -74,6 +81,11 @@ def offer_declare(
         errors["kg_estimated"] = _("Indiquez un poids supérieur à zéro.")
     if available_until < available_from:
         errors["available_until"] = _("La fin de disponibilité doit suivre le début.")
+    if photo:
+        try:
+            check_photo(photo)
+        except ValidationError as exc:
+            errors["photo"] = exc.messages
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -89,10 +101,14 @@ def offer_declare(
             note=note,
             created_by=actor,
         )
+        if photo:
+            offer.photo.save(photo_name(photo), photo, save=False)
         return save_as(offer, actor)
 
 
-def _offer_set_status(*, actor, offer: SurplusOffer, status: str, allowed_from: tuple, note: str = "") -> SurplusOffer:
+def _offer_set_status(
+    *, actor, offer: SurplusOffer, status: str, allowed_from: tuple, message: str | None = None
+) -> SurplusOffer:
     require_role(actor, offer.territory, (Role.COORDINATOR, Role.ANIMATOR))
     with transaction.atomic():
         offer = SurplusOffer.objects.select_for_update().get(pk=offer.pk)
@@ -101,22 +117,111 @@ def _offer_set_status(*, actor, offer: SurplusOffer, status: str, allowed_from: 
                 _("Cette offre est « %(status)s » : action impossible.") % {"status": offer.get_status_display()}
             )
         offer.status = status
-        if note:
-            offer.note = f"{offer.note}\n{note}".strip()
+        if message is not None:
+            offer.status_message = message.strip()[:250]
         return save_as(offer, actor)
 
 
-def offer_accept(*, actor, offer: SurplusOffer) -> SurplusOffer:
+def offer_accept(*, actor, offer: SurplusOffer, message: str = "") -> SurplusOffer:
     return _offer_set_status(
-        actor=actor, offer=offer, status=SurplusOffer.Status.ACCEPTED, allowed_from=(SurplusOffer.Status.PROPOSED,)
+        actor=actor,
+        offer=offer,
+        status=SurplusOffer.Status.ACCEPTED,
+        allowed_from=(SurplusOffer.Status.PROPOSED,),
+        message=message,
     )
 
 
 def offer_decline(*, actor, offer: SurplusOffer, message: str = "") -> SurplusOffer:
+    """Decline an offer; `message` is shown to the farmer next to the status (why, or what to do instead)."""
     return _offer_set_status(
         actor=actor,
         offer=offer,
         status=SurplusOffer.Status.DECLINED,
-        allowed_from=(SurplusOffer.Status.PROPOSED, SurplusOffer.Status.ACCEPTED),
-        note=message,
+        allowed_from=(SurplusOffer.Status.PROPOSED, SurplusOffer.Status.ACCEPTED, SurplusOffer.Status.PLANNED),
+        message=message,
     )
+
+
+def offer_plan(*, actor, offer: SurplusOffer) -> SurplusOffer:
+    """An accepted offer is put on a collection round (or a gleaning outing): the farmer sees « Planifiée »."""
+    return _offer_set_status(
+        actor=actor, offer=offer, status=SurplusOffer.Status.PLANNED, allowed_from=(SurplusOffer.Status.ACCEPTED,)
+    )
+
+
+def offers_expire(*, territory: Territory | None = None, today: date, actor=None) -> int:
+    """Offers still proposed or accepted whose window ended before `today` become « Expirée ». Returns how many.
+
+    A planned offer is left to its round: the round records it collected or puts it back.
+    """
+    rows = SurplusOffer.objects.past_window(today)
+    if territory is not None:
+        rows = rows.filter(territory=territory)
+    count = 0
+    with transaction.atomic():
+        for offer in rows.select_for_update():
+            offer.status = SurplusOffer.Status.EXPIRED
+            offer._history_user = actor
+            offer.save(update_fields=["status"])
+            count += 1
+    return count
+
+
+def _check_producer_fields(*, distance_km, lat, lon) -> dict:
+    errors = {}
+    if distance_km is not None and distance_km < 0:
+        errors["distance_km"] = _("La distance ne peut pas être négative.")
+    if lat is not None and not -90 <= lat <= 90:
+        errors["lat"] = _("La latitude doit être comprise entre -90 et 90.")
+    if lon is not None and not -180 <= lon <= 180:
+        errors["lon"] = _("La longitude doit être comprise entre -180 et 180.")
+    return errors
+
+
+PRODUCER_FIELDS = (
+    "name",
+    "commune",
+    "lat",
+    "lon",
+    "distance_km",
+    "organic_certified",
+    "certification_expiry",
+    "networks",
+    "is_active",
+)
+
+
+def producer_update(*, actor, producer: Producer, **changes) -> Producer:
+    """Change a farm's details (coordinators). A missing distance is computed from the territory's hub."""
+    require_role(actor, producer.territory, (Role.COORDINATOR,))
+    unknown = set(changes) - set(PRODUCER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown producer fields: {sorted(unknown)}")
+    with transaction.atomic():
+        producer = Producer.objects.select_for_update().get(pk=producer.pk)
+        for field, value in changes.items():
+            setattr(producer, field, value.strip() if isinstance(value, str) else value)
+        if changes.get("distance_km") is None and ("lat" in changes or "lon" in changes):
+            producer.distance_km = distance_from_hub(producer.territory, producer.lat, producer.lon)
+        errors = _check_producer_fields(distance_km=producer.distance_km, lat=producer.lat, lon=producer.lon)
+        if errors:
+            raise ValidationError(errors)
+        producer.full_clean()
+        producer.save()
+        return producer
+
+
+def producer_calendar_set(*, actor, producer: Producer, months: dict) -> list[ProducerProduct]:
+    """Replace the farm's seasonal calendar: `months` maps a Product to its month numbers (empty = not grown)."""
+    require_role(actor, producer.territory, (Role.COORDINATOR, Role.ANIMATOR))
+    rows = []
+    for product, numbers in months.items():
+        numbers = sorted(set(numbers))
+        if any(not 1 <= n <= 12 for n in numbers):
+            raise ValidationError({"months": _("Un mois est un nombre de 1 à 12.")})
+        if numbers:
+            rows.append(ProducerProduct(producer=producer, product=product, months=",".join(map(str, numbers))))
+    with transaction.atomic():
+        ProducerProduct.objects.filter(producer=producer).delete()
+        return ProducerProduct.objects.bulk_create(rows)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("nouvelle/", views.offer_new, name="offer_new"),
     path("<int:pk>/accepter/", views.offer_accept_view, name="offer_accept"),
     path("<int:pk>/refuser/", views.offer_decline_view, name="offer_decline"),
+    path("<int:pk>/photo/", views.offer_photo, name="offer_photo"),
 ]

@@ -1,7 +1,11 @@
+"""The offers inbox: coordinators and animators accept, decline with a message, see what is about to spoil."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,11 +14,23 @@ from conserverie.core.staff import territory_view
 
 from .forms import DeclineForm, OfferForm
 from .models import SurplusOffer
-from .services import offer_accept, offer_declare, offer_decline
+from .queries import expiring_raw_lots
+from .services import offer_accept, offer_declare, offer_decline, offers_expire
+
+ALERT_DAYS = 2
+ALERT_ROWS = 10
+
+
+def current_day():
+    """Today, in the territory's time zone (tests pin it)."""
+    return timezone.localdate()
 
 
 @territory_view()
 def offers(request, territory):
+    today = current_day()
+    # Offers whose window has passed expire when someone looks (the `expire-offers` command does it nightly too).
+    offers_expire(territory=territory, today=today)
     q = search_term(request)
     status = request.GET.get("status", "")
     rows = SurplusOffer.objects.filter(territory=territory).select_related("producer", "product")
@@ -22,6 +38,7 @@ def offers(request, territory):
         rows = rows.filter(status=status)
     if q:
         rows = rows.filter(Q(producer__name__icontains=q) | Q(product__name__icontains=q))
+    expiring = list(expiring_raw_lots(territory, today, ALERT_DAYS)[: ALERT_ROWS + 1])
     return render(
         request,
         "producers/offers.html",
@@ -31,7 +48,11 @@ def offers(request, territory):
             "q": q,
             "status": status,
             "statuses": SurplusOffer.Status.choices,
-            "open_statuses": (SurplusOffer.Status.PROPOSED, SurplusOffer.Status.ACCEPTED),
+            "open_statuses": (SurplusOffer.Status.PROPOSED, SurplusOffer.Status.ACCEPTED, SurplusOffer.Status.PLANNED),
+            "to_decide": SurplusOffer.objects.filter(territory=territory, status=SurplusOffer.Status.PROPOSED).count(),
+            "expiring": expiring[:ALERT_ROWS],
+            "expiring_more": len(expiring) > ALERT_ROWS,
+            "today": today,
         },
     )
 
@@ -82,3 +103,22 @@ def offer_decline_view(request, territory, pk):
     return _offer_action(
         request, territory, pk, lambda offer: offer_decline(actor=request.user, offer=offer, message=message)
     )
+
+
+def photo_response(offer):
+    if not offer.photo:
+        raise Http404
+    try:
+        handle = offer.photo.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    content_type = "image/png" if offer.photo.name.endswith(".png") else "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@territory_view()
+def offer_photo(request, territory, pk):
+    return photo_response(get_object_or_404(SurplusOffer, pk=pk, territory=territory))

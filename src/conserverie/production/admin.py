@@ -46,20 +46,51 @@ class HeatTreatmentInline(admin.TabularInline):
         return False
 
 
+class FoodSafetyRecordAdmin(SimpleHistoryAdmin):
+    """HACCP records are evidence: read here, never rewritten (a new reading or action goes through the lot page)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ProductionLot)
 class ProductionLotAdmin(SimpleHistoryAdmin):
     list_display = ["code", "recipe", "produced_on", "best_before", "status", "workshop", "territory"]
     list_filter = ["territory", "status", "recipe"]
     search_fields = ["code", "recipe__name", "status_reason"]
     date_hierarchy = "produced_on"
-    readonly_fields = ["code", "recipe", "recipe_snapshot", "produced_on", "created_by", "created_at"]
+    # The status changes only through the services (release, block, recall: §4.4, with who and why): a lot
+    # blocked here stays blocked whatever the back office types.
+    readonly_fields = [
+        "territory",
+        "code",
+        "recipe",
+        "recipe_snapshot",
+        "produced_on",
+        "best_before",
+        "batches",
+        "status",
+        "status_reason",
+        "ph_measured",
+        "created_by",
+        "created_at",
+    ]
     raw_id_fields = ["workshop"]
     list_select_related = ["recipe", "workshop", "territory"]
     inlines = [RawInputInline, PantryUseInline, HeatTreatmentInline]
 
+    def has_add_permission(self, request):
+        return False  # a lot is recorded through its service: raw kilos drawn, jars in the ledger
+
 
 @admin.register(HeatTreatmentRecord)
-class HeatTreatmentRecordAdmin(SimpleHistoryAdmin):
+class HeatTreatmentRecordAdmin(FoodSafetyRecordAdmin):
     list_display = ["lot", "jar_format", "treatment", "temperature_c", "minutes", "within_limits", "operator"]
     list_filter = ["treatment", "within_limits", "lot__territory"]
     search_fields = ["lot__code"]
@@ -92,7 +123,7 @@ class RecallAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SealCheck)
-class SealCheckAdmin(SimpleHistoryAdmin):
+class SealCheckAdmin(FoodSafetyRecordAdmin):
     list_display = ("lot", "checked_at", "jars_checked", "jars_failed", "checked_by")
     list_filter = ("lot__territory",)
     search_fields = ("lot__code",)
@@ -100,7 +131,7 @@ class SealCheckAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CorrectiveAction)
-class CorrectiveActionAdmin(SimpleHistoryAdmin):
+class CorrectiveActionAdmin(FoodSafetyRecordAdmin):
     list_display = ("lot", "done_at", "action", "done_by")
     list_filter = ("action", "lot__territory")
     search_fields = ("lot__code", "note")

@@ -191,3 +191,46 @@ class SealCheckForm(forms.Form):
 class CorrectiveActionForm(forms.Form):
     action = forms.ChoiceField(label=_("Action corrective"), choices=[("", "—"), *CorrectiveActionKind.choices])
     note = forms.CharField(label=_("Précisions"), required=False, max_length=250)
+
+
+class ReadingForm(forms.Form):
+    """A reading typed in after the lot: one format's heat treatment, and/or the pH."""
+
+    jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none(), required=False)
+    temperature_c = forms.DecimalField(
+        label=_("Température relevée (°C)"),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        widget=KgInput(attrs={"step": "0.1"}),
+    )
+    minutes = forms.IntegerField(
+        label=_("Durée de maintien (min)"), required=False, min_value=0, max_value=1000, widget=CountInput
+    )
+    equipment = forms.ChoiceField(
+        label=_("Équipement"), choices=[("", "---------"), *Equipment.choices], required=False
+    )
+    ph_measured = forms.DecimalField(
+        label=_("pH mesuré"), max_digits=3, decimal_places=1, required=False, min_value=0, max_value=14, widget=KgInput
+    )
+
+    def __init__(self, *args, lot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jar_format"].queryset = JarFormat.objects.filter(
+            territory_id=lot.territory_id, movements__lot=lot, movements__kind="produced"
+        ).distinct()
+
+    def clean(self):
+        data = super().clean()
+        parts = [data.get("jar_format"), data.get("temperature_c"), data.get("minutes")]
+        if any(p is not None for p in parts) and any(p is None for p in parts):
+            raise forms.ValidationError(_("Un relevé dit le format, la température et la durée."))
+        if all(p is None for p in parts) and data.get("ph_measured") is None:
+            raise forms.ValidationError(_("Indiquez un relevé de traitement thermique ou un pH."))
+        return data
+
+    def reading(self):
+        d = self.cleaned_data
+        if d.get("jar_format") is None:
+            return None
+        return TreatmentReading(d["jar_format"], d["temperature_c"], d["minutes"], d.get("equipment") or "")

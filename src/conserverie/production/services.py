@@ -219,6 +219,93 @@ def lot_record(
         return lot
 
 
+def missing_records(lot: ProductionLot) -> list[str]:
+    """What the lot's HACCP file still lacks before it may be released (two queries).
+
+    Every jar format filled needs a heat-treatment reading; a format treated by pasteurisation relies on the
+    product's acidity, so the lot then needs its measured pH too.
+    """
+    filled = list(
+        StockMovement.objects.filter(lot=lot, kind=MovementKind.PRODUCED)
+        .values_list("jar_format_id", "jar_format__name")
+        .distinct()
+        .order_by("jar_format__volume_ml")
+    )
+    read = set(lot.treatments.values_list("jar_format_id", flat=True))
+    formats = lot.recipe_snapshot.get("formats", {})
+    missing = [
+        _("relevé de traitement thermique du format %(f)s") % {"f": name} for pk, name in filled if pk not in read
+    ]
+    pasteurised = any(formats.get(str(pk), {}).get("treatment") == HeatTreatment.PASTEURISATION for pk, _n in filled)
+    if pasteurised and lot.ph_measured is None:
+        missing.append(_("pH mesuré (pasteurisation)"))
+    return missing
+
+
+def lot_add_reading(
+    *, actor, lot: ProductionLot, reading: TreatmentReading | None = None, ph_measured: Decimal | None = None
+) -> ProductionLot:
+    """A reading written after the lot (the thermometer's sheet typed in later, or a re-treatment).
+
+    A reading outside the schedule, or a pH above the recipe's limit, makes the lot non-conforming, as at
+    recording. A pH already measured is not overwritten.
+    """
+    require_role(actor, lot.territory)
+    if reading is None and ph_measured is None:
+        raise ValidationError({"temperature_c": _("Indiquez un relevé de traitement thermique ou un pH.")})
+    with transaction.atomic():
+        lot = ProductionLot.objects.select_for_update().select_related("territory").get(pk=lot.pk)
+        errors = {}
+        if lot.status == LotStatus.RECALLED:
+            errors["jar_format"] = _("Ce lot est rappelé : plus de relevé à enregistrer.")
+        schedule = None
+        if reading is not None:
+            require_same_territory(lot.territory, reading.jar_format)
+            schedule = lot.recipe_snapshot.get("formats", {}).get(str(reading.jar_format.pk))
+            filled = StockMovement.objects.filter(
+                lot=lot, kind=MovementKind.PRODUCED, jar_format=reading.jar_format
+            ).exists()
+            if schedule is None or not filled:
+                errors["jar_format"] = _("Aucun bocal de ce format n'a été rempli pour ce lot.")
+            if reading.temperature_c is None or reading.minutes is None or reading.minutes < 0:
+                errors["temperature_c"] = _("Indiquez la température et la durée, ou aucune des deux.")
+        if ph_measured is not None:
+            if lot.ph_measured is not None:
+                errors["ph_measured"] = _("Le pH de ce lot est déjà enregistré (%(ph)s).") % {"ph": lot.ph_measured}
+            elif not Decimal("0") <= ph_measured <= Decimal("14"):
+                errors["ph_measured"] = _("Un pH est compris entre 0 et 14.")
+        if errors:
+            raise ValidationError(errors)
+        problems = []
+        if reading is not None:
+            ok = reading_within_limits(schedule, reading)
+            save_as(
+                HeatTreatmentRecord(
+                    lot=lot,
+                    jar_format=reading.jar_format,
+                    treatment=schedule["treatment"],
+                    temperature_c=reading.temperature_c,
+                    minutes=reading.minutes,
+                    equipment=reading.equipment or "",
+                    within_limits=ok,
+                    operator=actor,
+                ),
+                actor,
+            )
+            if not ok:
+                problems.append(_("traitement thermique hors barème (%(f)s)") % {"f": reading.jar_format})
+        if ph_measured is not None:
+            lot.ph_measured = ph_measured
+            limit = lot.recipe_snapshot.get("ph_limit")
+            if limit is not None and ph_measured > Decimal(limit):
+                problems.append(_("pH %(ph)s au-dessus de la limite %(limit)s") % {"ph": ph_measured, "limit": limit})
+        if problems and lot.status in (LotStatus.OPEN, LotStatus.RELEASED):
+            lot.status = LotStatus.NON_CONFORMING
+        if problems:
+            lot.status_reason = _append_reason(lot, "; ".join(str(p) for p in problems))
+        return save_as(lot, actor)
+
+
 def lot_release(*, actor, lot: ProductionLot, reason: str = "") -> ProductionLot:
     """A coordinator releases a lot; a non-conforming or blocked lot needs a recorded corrective action.
 
@@ -233,6 +320,14 @@ def lot_release(*, actor, lot: ProductionLot, reason: str = "") -> ProductionLot
             raise ValidationError(
                 _("Le lot %(lot)s est « %(s)s » : il ne peut pas être libéré.")
                 % {"lot": lot.code, "s": lot.get_status_display()}
+            )
+        missing = missing_records(lot)
+        if missing:
+            raise ValidationError(
+                {
+                    "reason": _("Dossier HACCP incomplet, le lot ne peut pas être libéré. Manque : %(m)s.")
+                    % {"m": ", ".join(str(m) for m in missing)}
+                }
             )
         if lot.status in (LotStatus.NON_CONFORMING, LotStatus.BLOCKED):
             # Only an action recorded since the lot was last released answers its present non-conformity.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:code>/", views.lot_detail, name="lot_detail"),
     path("<str:code>/liberer/", views.lot_release_view, name="lot_release"),
     path("<str:code>/bloquer/", views.lot_block_view, name="lot_block"),
+    path("<str:code>/releves/", views.lot_reading_view, name="lot_reading"),
     path("<str:code>/fermetures/", views.lot_seal_check_view, name="lot_seal_check"),
     path("<str:code>/action-corrective/", views.lot_correct_view, name="lot_correct"),
     path("<str:code>/etiquettes.pdf", views.lot_labels_view, name="lot_labels"),

@@ -15,12 +15,14 @@ from conserverie.core.staff import territory_view
 from conserverie.stock.models import JarFormat, Location, MovementKind, StockMovement
 from conserverie.territories.models import STAFF_ROLES, Role
 
+from .asof import then_and_now
 from .forms import (
     BlockForm,
     CorrectiveActionForm,
     LotForm,
     PantryInputFormSet,
     RawInputFormSet,
+    ReadingForm,
     RecallForm,
     ReleaseForm,
     SealCheckForm,
@@ -29,12 +31,14 @@ from .labels import DEFAULT_SHEET, SHEETS, lot_labels_pdf
 from .models import LotStatus, ProductionLot
 from .register import Period, register_lots, register_pdf, register_rows, register_xlsx
 from .services import (
+    lot_add_reading,
     lot_block,
     lot_correct,
     lot_recall,
     lot_record,
     lot_release,
     lot_seal_check,
+    missing_records,
     recall_withdraw,
 )
 from .trace import lot_backward, lots_forward, lots_sharing_raw_lots, recall_recovered, write_contacts_csv
@@ -140,7 +144,15 @@ def _lot_or_404(territory, code):
 
 
 def _render_detail(
-    request, territory, lot, release_form=None, block_form=None, seal_form=None, correct_form=None, status=200
+    request,
+    territory,
+    lot,
+    release_form=None,
+    block_form=None,
+    seal_form=None,
+    correct_form=None,
+    reading_form=None,
+    status=200,
 ):
     ledger = StockMovement.objects.filter(lot=lot)
     outputs = (
@@ -164,6 +176,8 @@ def _render_detail(
             "may_correct": lot.status in (LotStatus.NON_CONFORMING, LotStatus.BLOCKED),
             "seal_form": seal_form or SealCheckForm(),
             "correct_form": correct_form or CorrectiveActionForm(),
+            "missing": missing_records(lot),
+            "reading_form": reading_form or ReadingForm(lot=lot),
             "outputs": outputs,
             "stock": ledger.stock_by_location_and_lot(),
             "totals": ledger.totals_by_kind(),
@@ -250,6 +264,29 @@ def lot_correct_view(request, territory, code):
     return _render_detail(request, territory, lot, correct_form=form, status=422)
 
 
+@require_POST
+@territory_view()
+def lot_reading_view(request, territory, code):
+    """A heat-treatment reading or a pH typed in after the lot (the release needs them)."""
+    lot = _lot_or_404(territory, code)
+    form = ReadingForm(request.POST, lot=lot)
+    if form.is_valid():
+        try:
+            lot = lot_add_reading(
+                actor=request.user, lot=lot, reading=form.reading(), ph_measured=form.cleaned_data["ph_measured"]
+            )
+        except ValidationError as exc:
+            for _field, message in add_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            if lot.status == LotStatus.NON_CONFORMING:
+                messages.warning(request, _("Relevé hors limites : le lot est non conforme."))
+            else:
+                messages.success(request, _("Relevé enregistré pour le lot %(code)s.") % {"code": lot.code})
+            return redirect("production:lot_detail", territory.slug, lot.code)
+    return _render_detail(request, territory, lot, reading_form=form, status=422)
+
+
 @territory_view()
 def lot_labels_view(request, territory, code):
     """The A4 sheet of jar labels of a lot, as a PDF download."""
@@ -257,6 +294,10 @@ def lot_labels_view(request, territory, code):
     sheet = request.GET.get("sheet", DEFAULT_SHEET)
     if sheet not in SHEETS:
         raise Http404
+    if lot.status == LotStatus.RECALLED:
+        # A recalled lot's jars are destroyed: new labels would only put them back on a shelf.
+        messages.error(request, _("Le lot %(code)s est rappelé : pas de nouvelles étiquettes.") % {"code": lot.code})
+        return redirect("production:lot_detail", territory.slug, lot.code)
     pdf = lot_labels_pdf(lot, sheet=sheet)
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="etiquettes-{lot.code}-{sheet}.pdf"'
@@ -290,6 +331,7 @@ def lot_recall_view(request, territory, code):
             "contacts": forward.contacts() if role in STAFF_ROLES else [],
             "may_contact": role in STAFF_ROLES,
             "recovered": recall_recovered(recall),
+            "states": then_and_now(lot),
         },
     )
 

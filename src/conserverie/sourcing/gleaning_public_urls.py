@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import gleaning_views as views
 
 app_name = "gleaning_public"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.public_list, name="list"),
+    path("<int:pk>/", views.public_detail, name="detail"),
+    path("inscription/<str:token>/", views.public_confirmation, name="confirmation"),
+    path("annuler/<str:token>/", views.public_cancel, name="cancel"),
+]

@@ -33,10 +33,11 @@ def collection_record(
     offer: SurplusOffer | None = None,
     collection_round: CollectionRound | None = None,
     grade: str = "surplus",
+    gleaning_outing=None,
 ) -> RawLot:
     """Record a weighed collection: it becomes a raw lot with its own code."""
     require_role(actor, territory)
-    require_same_territory(territory, producer, offer, collection_round)
+    require_same_territory(territory, producer, offer, collection_round, gleaning_outing)
     if kg is None or kg <= 0:
         raise ValidationError({"kg": _("Le poids pesé doit être supérieur à zéro.")})
     if offer is not None and (offer.producer_id != producer.pk or offer.product_id != product.pk):
@@ -56,6 +57,7 @@ def collection_record(
             product=product,
             offer=offer,
             collection_round=collection_round,
+            gleaning_outing=gleaning_outing,
             kg=kg,
             collected_on=collected_on,
             use_before=collected_on + timedelta(days=product.shelf_life_days),

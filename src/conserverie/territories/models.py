@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +118,15 @@ class Vehicle(models.Model):
     name = models.CharField(_("nom"), max_length=100)
     plate = models.CharField(_("immatriculation"), max_length=20, blank=True)
     capacity_kg = models.PositiveIntegerField(_("charge utile (kg)"), default=600)
+    # Collection rounds (docs/rounds-fr.md): the average speed on country roads and the emission factor.
+    speed_kmh = models.PositiveSmallIntegerField(_("vitesse moyenne (km/h)"), default=50)
+    co2_kg_per_km = models.DecimalField(
+        _("émissions (kg de CO2 par km)"),
+        max_digits=5,
+        decimal_places=3,
+        default=Decimal("0.250"),
+        help_text=_("0,25 kg/km : ordre de grandeur d'un utilitaire léger diesel (Base Empreinte de l'ADEME)."),
+    )
 
     class Meta:
         verbose_name = _("camion")

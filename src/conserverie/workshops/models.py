@@ -252,6 +252,14 @@ class VolunteerHours(models.Model):
     workshop = models.ForeignKey(
         Workshop, on_delete=models.SET_NULL, null=True, blank=True, related_name="volunteer_hours"
     )
+    outing = models.ForeignKey(
+        "sourcing.GleaningOuting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="volunteer_hours",
+        verbose_name=_("sortie de glanage"),
+    )
     date = models.DateField(_("date"))
     hours = models.DecimalField(_("heures"), max_digits=4, decimal_places=2)
     activity = models.CharField(_("activité"), max_length=120)

@@ -145,6 +145,26 @@ def _places_taken(workshop: Workshop) -> int:
     return workshop.registrations.filter(status=Registration.Status.CONFIRMED).aggregate(n=Sum("party_size"))["n"] or 0
 
 
+# The two waiting-list rules below take any locked row with `capacity` and `registrations` of the workshops'
+# statuses: a workshop, or a gleaning outing (sourcing.gleaning_services).
+
+
+def seat_status(parent, party_size: int) -> str:
+    """Confirmed while the places allow, else on the waiting list. Call after locking `parent`."""
+    full = _places_taken(parent) + party_size > parent.capacity
+    return Registration.Status.WAITING if full else Registration.Status.CONFIRMED
+
+
+def promote_waiting(parent) -> None:
+    """Move people up from the waiting list, first come first served, while places allow. Call after locking."""
+    free = parent.capacity - _places_taken(parent)
+    for waiting in parent.registrations.filter(status=Registration.Status.WAITING).order_by("created_at", "id"):
+        if waiting.party_size <= free:
+            waiting.status = Registration.Status.CONFIRMED
+            waiting.save()
+            free -= waiting.party_size
+
+
 def registration_create(
     *, workshop: Workshop, participant: Participant, party_size: int = 1, walk_in: bool = False
 ) -> Registration:
@@ -158,8 +178,7 @@ def registration_create(
             raise ValidationError(_("Cet atelier est annulé."))
         if Registration.objects.filter(workshop=workshop, participant=participant).exists():
             raise ValidationError(_("Cette personne est déjà inscrite à cet atelier."))
-        full = _places_taken(workshop) + party_size > workshop.capacity
-        status = Registration.Status.WAITING if full and not walk_in else Registration.Status.CONFIRMED
+        status = Registration.Status.CONFIRMED if walk_in else seat_status(workshop, party_size)
         registration = Registration(
             workshop=workshop,
             participant=participant,
@@ -179,12 +198,7 @@ def registration_cancel(*, registration: Registration) -> Registration:
         registration = Registration.objects.get(pk=registration.pk)
         registration.status = Registration.Status.CANCELLED
         registration.save()
-        free = workshop.capacity - _places_taken(workshop)
-        for waiting in workshop.registrations.filter(status=Registration.Status.WAITING).order_by("created_at", "id"):
-            if waiting.party_size <= free:
-                waiting.status = Registration.Status.CONFIRMED
-                waiting.save()
-                free -= waiting.party_size
+        promote_waiting(workshop)
         return registration
 
 

@@ -37,10 +37,11 @@ def volunteer_hours_record(
     participant: Participant | None = None,
     user=None,
     workshop: Workshop | None = None,
+    outing=None,
 ) -> VolunteerHours:
     """Note the hours one person gave on one day (a participant, or a member of the territory with an account)."""
     require_role(actor, territory)
-    require_same_territory(territory, participant, workshop)
+    require_same_territory(territory, participant, workshop, outing)
     errors = {}
     if (participant is None) == (user is None):
         errors["participant"] = _("Choisissez une seule personne : un participant ou un compte.")
@@ -64,6 +65,7 @@ def volunteer_hours_record(
             participant=participant,
             user=user,
             workshop=workshop,
+            outing=outing,
             date=date,
             hours=hours,
             activity=activity.strip(),

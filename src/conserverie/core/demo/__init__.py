@@ -29,6 +29,6 @@ def load_demo(*, today=None) -> bool:
     today = today or timezone.localdate()
     # One transaction: all or nothing, and SQLite writes once instead of thousands of times.
     with transaction.atomic():
-        build_romans(rng, today)
-        build_vercors(rng, today)
+        romans = build_romans(rng, today)
+        build_vercors(rng, today, romans)
     return True

@@ -24,5 +24,7 @@ def create_account(username, territory, role, producer=None):
     user.set_password(DEMO_PASSWORD)
     user.save()
     # The membership exists before the user first acts: role_in() caches the roles on the user object.
-    Membership.objects.create(user=user, territory=territory, role=role, producer=producer)
+    # Without a territory, the membership comes later (the replication kit makes its coordinator).
+    if territory is not None:
+        Membership.objects.create(user=user, territory=territory, role=role, producer=producer)
     return user

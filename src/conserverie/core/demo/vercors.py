@@ -3,8 +3,10 @@
 from datetime import date, time
 from decimal import Decimal
 
+from conserverie.economics.replication import NewTerritory, SiteSpec, StructureSpec, territory_create_from_template
+from conserverie.recipes.models import PantryItem
 from conserverie.stock.models import JarFormat, Location
-from conserverie.territories.models import Role, Site, Structure, Territory
+from conserverie.territories.models import Site, Structure
 
 from .accounts import create_account
 from .context import DemoContext
@@ -12,7 +14,7 @@ from .farms import create_farm, ensure_products
 from .geo import commune, offset
 from .people import create_participants
 from .places import Places
-from .recipes import Pantry, RecipeSpec, create_pantry, create_recipes
+from .recipes import Pantry, RecipeSpec, create_recipes
 from .season import Season, Slot, aware
 
 HUB = commune("Saint-Jean-en-Royans")
@@ -31,53 +33,53 @@ RECIPE = RecipeSpec(
     ph_limit=Decimal("3.8"),
     allergens=("nuts",),
 )
+STRUCTURE = "Espace de vie sociale du Royans"
 NEIGHBOURHOODS = [("Saint-Jean-en-Royans", False), ("Pont-en-Royans", False), ("Saint-Laurent-en-Royans", False)]
 WORKSHOP_DAYS = [date(2026, 9, 26), date(2026, 10, 10), date(2026, 10, 24)]
 
 
-def _places(rng) -> Places:
-    territory = Territory.objects.create(
-        slug="vercors",
-        code="VER",
-        name="Vercors – Royans",
-        organisation="Coopérative du Royans (fictive)",
-        hub_lat=HUB.lat,
-        hub_lon=HUB.lon,
-        radius_km=25,
-    )
-    structure = Structure.objects.create(
-        territory=territory,
-        name="Espace de vie sociale du Royans",
-        kind=Structure.Kind.ASSOCIATION,
-        city="Saint-Jean-en-Royans",
-        lat=HUB.lat,
-        lon=HUB.lon,
-    )
-    places = Places(territory=territory, structures={"evs": structure})
+def _places(rng, romans: DemoContext, coordinator) -> Places:
+    """Vercors starts from the replication kit: Romans' know-how, its own places (issue #8)."""
+    sites = []
     for name, kind, city in [
         ("Place du marché", Site.Kind.MARKET, "Saint-Jean-en-Royans"),
         ("Place de la mairie", Site.Kind.VILLAGE, "Pont-en-Royans"),
     ]:
         lat, lon = offset(commune(city), rng, spread=0.003)
-        places.sites.append(
-            Site.objects.create(
-                territory=territory, name=name, kind=kind, city=city, lat=lat, lon=lon, structure=structure
-            )
-        )
-    places.truck = Location.objects.create(territory=territory, name="Camion du Royans", kind=Location.Kind.TRUCK)
-    places.structure_locations[structure.pk] = Location.objects.create(
-        territory=territory, name=structure.name, kind=Location.Kind.STRUCTURE, structure=structure
+        sites.append(SiteSpec(name=name, kind=kind, city=city, structure=STRUCTURE, lat=lat, lon=lon))
+    territory = territory_create_from_template(
+        actor=romans.coordinator,
+        coordinator=coordinator,
+        template=romans.territory,
+        spec=NewTerritory(
+            name="Vercors – Royans",
+            slug="vercors",
+            code="VER",
+            organisation="Coopérative du Royans (fictive)",
+            hub_lat=HUB.lat,
+            hub_lon=HUB.lon,
+            radius_km=25,
+            structures=(StructureSpec(name=STRUCTURE, kind=Structure.Kind.ASSOCIATION, city="Saint-Jean-en-Royans"),),
+            sites=tuple(sites),
+            vehicle_name="Camion du Royans",
+            vehicle_capacity_kg=500,
+        ),
     )
-    places.jars[250] = JarFormat.objects.create(
-        territory=territory, name="Bocal 250 ml", volume_ml=250, deposit_eur=Decimal("0.50")
-    )
+    structure = Structure.objects.get(territory=territory)
+    structure.lat, structure.lon = HUB.lat, HUB.lon
+    structure.save(update_fields=["lat", "lon"])
+    places = Places(territory=territory, structures={"evs": structure})
+    places.sites = list(Site.objects.filter(territory=territory).order_by("pk"))
+    places.truck = Location.objects.get(territory=territory, kind=Location.Kind.TRUCK)
+    places.structure_locations[structure.pk] = Location.objects.get(territory=territory, structure=structure)
+    places.jars = {jar.volume_ml: jar for jar in JarFormat.objects.filter(territory=territory)}
     return places
 
 
-def build_vercors(rng, today) -> DemoContext:
-    places = _places(rng)
+def build_vercors(rng, today, romans: DemoContext) -> DemoContext:
+    coordinator = create_account("coordination-vercors", None, None)
+    places = _places(rng, romans, coordinator)
     territory = places.territory
-    coordinator = create_account("coordination-vercors", territory, Role.COORDINATOR)
     # One person does everything in a small territory: the coordinator also runs the workshops.
     ctx = DemoContext(places=places, coordinator=coordinator, animator=coordinator, rng=rng, today=today)
     ctx.products = ensure_products()
@@ -86,7 +88,8 @@ def build_vercors(rng, today) -> DemoContext:
         farm = create_farm(actor=coordinator, territory=territory, name=name, village=village, rng=rng, hub=hub)
         for product_name in grown:
             ctx.growers.setdefault(ctx.products[product_name].pk, []).append(farm)
-    pantry = create_pantry(territory=territory, names={"Sucre de canne bio"})
+    # The pantry items came with Romans' recipes.
+    pantry = {item.name: item for item in PantryItem.objects.filter(territory=territory, name="Sucre de canne bio")}
     ctx.recipes = create_recipes(
         actor=coordinator, territory=territory, products=ctx.products, pantry=pantry, jars=places.jars, specs=[RECIPE]
     )

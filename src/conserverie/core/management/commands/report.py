@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conserverie.core.figures import territory_figures
+from conserverie.distribution.exports import table_json, write_csv
+from conserverie.distribution.reports import all_tables
 from conserverie.territories.models import Territory
 
 # (key of Figures.as_json(), label, unit): the order a person reads the season in.
@@ -70,19 +73,53 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="date_from", help=_("Premier jour inclus (AAAA-MM-JJ)."))
         parser.add_argument("--to", dest="date_to", help=_("Dernier jour inclus (AAAA-MM-JJ)."))
         parser.add_argument("--json", action="store_true", help=_("Sortie JSON, pour un script."))
+        parser.add_argument(
+            "--distribution",
+            action="store_true",
+            help=_("Les tableaux du bilan des cessions (destinations, consignes, encaissements, usage interne)."),
+        )
+        parser.add_argument(
+            "--csv-dir",
+            dest="csv_dir",
+            help=_("Avec --distribution : écrit chaque tableau en CSV dans ce dossier (existant)."),
+        )
 
-    def handle(self, *args, territory, date_from, date_to, json: bool, **options):
+    def handle(self, *args, territory, date_from, date_to, json: bool, distribution=False, csv_dir=None, **options):
         place = Territory.objects.filter(slug=territory).first()
         if place is None:
             raise CommandError(_("Territoire inconnu : « %(slug)s ».") % {"slug": territory})
         start, end = _parse_day(date_from, "--from"), _parse_day(date_to, "--to")
         if start and end and start > end:
             raise CommandError(_("La date de début (--from) doit précéder la date de fin (--to)."))
+        if csv_dir and not distribution:
+            raise CommandError(_("--csv-dir va avec --distribution."))
+        if distribution:
+            self._distribution(place, start, end, json, csv_dir)
+            return
         figures = territory_figures(place, start, end)
         if json:
             self.stdout.write(_dumps(figures.as_json()))
         else:
             self.stdout.write(self._text(place, figures))
+
+    def _distribution(self, place, start, end, as_json: bool, csv_dir: str | None) -> None:
+        folder = None
+        if csv_dir:
+            folder = Path(csv_dir)
+            if not folder.is_dir():
+                raise CommandError(_("Dossier introuvable : « %(d)s ».") % {"d": " ".join(csv_dir.split())})
+        tables = all_tables(place, start, end)
+        if folder is not None:
+            for table in tables:
+                path = folder / f"{place.slug}-{table.key}.csv"
+                with path.open("w", encoding="utf-8", newline="") as stream:
+                    write_csv(table, stream)
+                if not as_json:
+                    self.stdout.write(_("Écrit : %(path)s") % {"path": path})
+        if as_json:
+            self.stdout.write(_dumps({"territory": place.slug, "tables": [table_json(t) for t in tables]}))
+        elif folder is None:
+            self.stdout.write("\n\n".join(_table_text(t) for t in tables))
 
     def _text(self, place, figures) -> str:
         data = figures.as_json()
@@ -108,3 +145,31 @@ class Command(BaseCommand):
 
 def _dumps(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float) or hasattr(value, "quantize"):
+        return french_number(value, 2) if hasattr(value, "quantize") else french_number(value)
+    return str(value)
+
+
+def _table_text(table) -> str:
+    """A report table as aligned columns for a terminal."""
+    header = [str(c) for c in table.columns]
+    body = [[_cell_text(v) for v in row] for row in table.rows]
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    lines = [str(table.title), "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    lines += [
+        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in body
+    ]
+    if not body:
+        lines.append(_("Rien sur cette période."))
+    if table.note:
+        lines.append(str(table.note))
+    return "\n".join(lines)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from conserverie.production.labels import DEFAULT_SHEET, SHEETS, lot_labels_pdf
-from conserverie.production.models import ProductionLot
+from conserverie.production.models import LotStatus, ProductionLot
 
 MAX_COUNT = 10_000  # labels per format: more would take minutes and megabytes for no real lot
 
@@ -31,6 +31,8 @@ class Command(BaseCommand):
         found = ProductionLot.objects.select_related("territory").filter(code=lot).first()
         if found is None:
             raise CommandError(_("Lot inconnu : « %(code)s ».") % {"code": lot})
+        if found.status == LotStatus.RECALLED:
+            raise CommandError(_("Le lot %(code)s est rappelé : pas de nouvelles étiquettes.") % {"code": found.code})
         if sheet not in SHEETS:
             raise CommandError(
                 _("Format de planche inconnu : « %(sheet)s » (choisir parmi %(sheets)s).")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from conserverie.production.asof import production_moment, records_as_of
 from conserverie.production.models import ProductionLot
 from conserverie.production.services import lot_recall
 from conserverie.production.trace import lots_forward, write_contacts_csv
@@ -68,8 +69,11 @@ class Command(BaseCommand):
         if path is not None:
             with path.open("w", newline="", encoding="utf-8") as out:
                 write_contacts_csv(out, contacts)
+        then = records_as_of(found, production_moment(found))
         if json:
-            self.stdout.write(_dumps(_as_json(recall, lots, forward, contacts, path)))
+            data = _as_json(recall, lots, forward, contacts, path)
+            data["at_production"] = _state_json(then)
+            self.stdout.write(_dumps(data))
             return
         self.stdout.write(
             _("Lot %(code)s rappelé (%(n)s lot(s) en tout : %(lots)s).")
@@ -83,6 +87,19 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  - {row['location__name']} : {row['jars']} × {row['jar_format__name']} ({row['lot__code']})"
             )
+        self.stdout.write(
+            _(
+                "À la production (%(when)s) : statut « %(status)s », pH %(ph)s, "
+                "%(n)s relevé(s) thermique(s) dont %(bad)s hors barème."
+            )
+            % {
+                "when": f"{then.when:%d/%m/%Y}",
+                "status": then.status,
+                "ph": then.ph_measured if then.ph_measured is not None else "—",
+                "n": len(then.treatments),
+                "bad": sum(1 for t in then.treatments if not t.within_limits),
+            }
+        )
         if path is not None:
             self.stdout.write(_("Liste des contacts écrite dans %(file)s.") % {"file": path})
 
@@ -102,6 +119,25 @@ def _as_json(recall, lots, forward, contacts, path) -> dict:
         ],
         "contacts": len(contacts),
         "csv": str(path) if path else None,
+    }
+
+
+def _state_json(state) -> dict:
+    return {
+        "when": state.when.isoformat(),
+        "status": str(state.status),
+        "ph_measured": None if state.ph_measured is None else str(state.ph_measured),
+        "treatments": [
+            {
+                "format": t.jar_format.name,
+                "temperature_c": str(t.temperature_c),
+                "minutes": t.minutes,
+                "within_limits": t.within_limits,
+            }
+            for t in state.treatments
+        ],
+        "seal_checks": len(state.seal_checks),
+        "corrective_actions": len(state.corrective_actions),
     }
 
 

@@ -1,0 +1,127 @@
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from conserverie.core.pages import DateInput, KgInput
+
+from .scenario_schema import SCHEMA, Group, JarMix, Number, ScenarioInvalid, normalize
+from .unit_costs import PARAMETERS, Category
+
+SEP = "__"  # a form field's name for the input at path (group, key): "group__key"
+
+
+class CostItemForm(forms.Form):
+    category = forms.ChoiceField(label=gettext_lazy("Catégorie"), choices=Category.choices)
+    label = forms.CharField(label=gettext_lazy("Libellé"), max_length=150)
+    amount_eur = forms.DecimalField(
+        label=gettext_lazy("Montant (€)"), max_digits=10, decimal_places=2, widget=KgInput
+    )
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DateInput)
+    end_date = forms.DateField(label=gettext_lazy("Fin de la période"), required=False, widget=DateInput)
+    funder = forms.CharField(
+        label=gettext_lazy("Financeur"),
+        max_length=150,
+        required=False,
+        help_text=gettext_lazy("Pour une subvention ou un contrat."),
+    )
+    note = forms.CharField(label=gettext_lazy("Remarque"), max_length=250, required=False)
+
+
+class ParametersForm(forms.Form):
+    def __init__(self, *args, parameters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, _default, label, unit in PARAMETERS:
+            self.fields[name] = forms.DecimalField(
+                label=f"{label} ({unit})",
+                max_digits=8,
+                decimal_places=3,
+                min_value=0,
+                widget=KgInput(attrs={"step": "any"}),
+                initial=getattr(parameters, name, None),
+            )
+
+
+def _number_field(spec: Number, label) -> forms.DecimalField:
+    unit = f" ({spec.unit})" if spec.unit else ""
+    return forms.DecimalField(label=f"{label}{unit}", widget=KgInput(attrs={"step": "any"}), help_text=spec.help)
+
+
+def field_name(path: str) -> str:
+    return path.replace(".", SEP)
+
+
+class ScenarioForm(forms.Form):
+    """One field per number of the schema; initial values are the territory's figures (or Romans')."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Nom du scénario"),
+        max_length=120,
+        required=False,
+        help_text=gettext_lazy("Pour l'enregistrer et le comparer aux autres."),
+    )
+
+    def __init__(self, *args, initial_values: dict, volumes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = []  # (title, help, [field names]) for the template
+        main = []
+        for spec in SCHEMA:
+            if isinstance(spec, Number):
+                self.fields[spec.name] = _number_field(spec, spec.label)
+                self.fields[spec.name].initial = initial_values[spec.name]
+                main.append(spec.name)
+            elif isinstance(spec, Group):
+                names = []
+                for child in spec.fields:
+                    name = f"{spec.name}{SEP}{child.name}"
+                    self.fields[name] = _number_field(child, child.label)
+                    self.fields[name].initial = initial_values[spec.name][child.name]
+                    names.append(name)
+                self.sections.append((spec.label, spec.help, names))
+            elif isinstance(spec, JarMix):
+                mix = initial_values[spec.name]
+                names = []
+                for volume in sorted({*mix, *(str(v) for v in volumes)}, key=int):
+                    name = f"{spec.name}{SEP}{volume}"
+                    self.fields[name] = forms.DecimalField(
+                        label=_("Part des bocaux de %(volume)s ml") % {"volume": volume},
+                        widget=KgInput(attrs={"step": "any"}),
+                    )
+                    self.fields[name].initial = mix.get(volume, 0)
+                    names.append(name)
+                self.sections.append((spec.label, spec.help, names))
+        self.sections.insert(0, (_("Activité, personnel et financement"), "", main))
+
+    def bound_sections(self):
+        return [(title, help_text, [self[name] for name in names]) for title, help_text, names in self.sections]
+
+    def inputs(self) -> dict:
+        """The scenario as the simulator reads it, from the cleaned data."""
+        data = {}
+        for name, value in self.cleaned_data.items():
+            if name == "name" or value is None:
+                continue
+            if SEP in name:
+                group, key = name.split(SEP, 1)
+                if group == "jar_mix" and not value:
+                    continue  # a format left at 0 is not in the mix
+                data.setdefault(group, {})[key] = value
+            else:
+                data[name] = value
+        return data
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            self.values = normalize(self.inputs())
+        except ScenarioInvalid as exc:
+            for path, message in exc.errors.items():
+                self._error_at(path, message)
+        return cleaned
+
+    def _error_at(self, path: str, message: str) -> None:
+        name = field_name(path)
+        if name not in self.fields:  # a group's total: shown at its first field
+            name = next((f for f in self.fields if f.startswith(name + SEP)), None)
+        self.add_error(name, message[:1].upper() + message[1:])

@@ -1,0 +1,402 @@
+"""A territory's costs and revenues for a period: hand-entered items and lines derived from its records.
+
+Derived lines (each shown with its formula; the unit costs are the territory's `CostParameters`):
+
+- fuel = km of the collection rounds of the period × L/100 km ÷ 100 × €/L;
+- jars and lids = jars produced × lid + (jars produced − empty jars returned, at least 0) × new jar: a jar
+  that comes back is washed and filled again, a lid is new every time;
+- energy = batches of the production lots of the period × kWh per batch × €/kWh;
+- pantry = kg of pantry lots received in the period × €/kg (pantry lots carry no price: an estimate);
+- animation staff = hours of the workshops held (not cancelled) × animators named on each × €/h;
+- sales = jars that left through a distribution × their unit price (deposit apart), from the jar ledger;
+- deposits kept = deposits charged − refunded in cash − kept as credit: the totals of the distribution report's
+  deposit table (`conserverie report` and the "bilan des cessions" read the same ledger);
+- internal use = jars used by the structures × the cost per jar of the period (valued at cost, not paid).
+
+Rule against double counting: when at least one item of a category is entered by hand for the period, the hand
+items replace the derived line of that category (it is still shown, crossed out, with its formula).
+An item counts in the period that contains its date.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_CEILING, Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from conserverie.core.figures import Figures, territory_figures
+from conserverie.distribution import reports
+from conserverie.production.models import ProductionLot
+from conserverie.recipes.models import PantryLot
+from conserverie.sourcing.models import CollectionRound, RawLot
+from conserverie.stock.models import StockMovement
+from conserverie.workshops.models import Workshop
+
+from .models import CostItem, CostParameters
+from .unit_costs import (
+    CASH_REVENUE_CATEGORIES,
+    COST_CATEGORIES,
+    FUNDED_CATEGORIES,
+    OWN_REVENUE_CATEGORIES,
+    PARAMETER_DEFAULTS,
+    REVENUE_CATEGORIES,
+    VARIABLE_CATEGORIES,
+    ZERO,
+    Category,
+    eur,
+)
+
+# Below this many people, a figure per participant is not shown (§4.7).
+MIN_GROUP = 5
+
+
+def season_of(day: date | None = None) -> tuple[date, date]:
+    """The calendar year of `day` (today by default): the period a page opens on."""
+    year = (day or timezone.localdate()).year
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def parameters_of(territory) -> CostParameters:
+    """The territory's unit costs (the defaults of unit_costs.py while none are saved; not written)."""
+    found = CostParameters.objects.filter(territory=territory).first()
+    return found or CostParameters(territory=territory, **PARAMETER_DEFAULTS)
+
+
+def _num(value, decimals=2) -> str:
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+@dataclass
+class Line:
+    category: str
+    label: str
+    amount: Decimal
+    derived: bool
+    formula: str = ""
+    funder: str = ""
+    item: CostItem | None = None
+    counted: bool = True
+    day: date | None = None
+
+    @property
+    def category_label(self) -> str:
+        return Category(self.category).label
+
+    @property
+    def is_revenue(self) -> bool:
+        return self.category in REVENUE_CATEGORIES
+
+
+@dataclass
+class Sheet:
+    territory: object
+    date_from: date
+    date_to: date
+    figures: Figures
+    parameters: CostParameters
+    lines: list[Line] = field(default_factory=list)
+
+    def total(self, categories) -> Decimal:
+        return sum((line.amount for line in self.lines if line.counted and line.category in categories), ZERO)
+
+    def by_category(self, categories) -> list[tuple[str, str, Decimal]]:
+        return [(c, Category(c).label, self.total([c])) for c in categories if self.total([c])]
+
+    @property
+    def costs(self) -> list[Line]:
+        return [line for line in self.lines if not line.is_revenue]
+
+    @property
+    def revenues(self) -> list[Line]:
+        return [line for line in self.lines if line.is_revenue]
+
+    @property
+    def total_costs(self) -> Decimal:
+        return self.total(COST_CATEGORIES)
+
+    @property
+    def total_revenues(self) -> Decimal:
+        return self.total(REVENUE_CATEGORIES)
+
+
+def _rounds_km(territory, date_from, date_to) -> Decimal:
+    rounds = CollectionRound.objects.filter(territory=territory, date__gte=date_from, date__lte=date_to)
+    if any(f.name == "status" for f in CollectionRound._meta.get_fields()):
+        rounds = rounds.exclude(status="cancelled")
+    return rounds.aggregate(t=Sum("km"))["t"] or ZERO
+
+
+def _batches(territory, date_from, date_to) -> int:
+    lots = ProductionLot.objects.filter(territory=territory, produced_on__gte=date_from, produced_on__lte=date_to)
+    return lots.aggregate(n=Sum("batches"))["n"] or 0
+
+
+def _pantry_kg(territory, date_from, date_to) -> Decimal:
+    lots = PantryLot.objects.filter(territory=territory, received_on__gte=date_from, received_on__lte=date_to)
+    return lots.aggregate(t=Sum("kg"))["t"] or ZERO
+
+
+def animator_hours(territory, date_from, date_to) -> Decimal:
+    """Hours of the workshops held in the period × the animators named on each (one query)."""
+    rows = (
+        Workshop.objects.filter(
+            territory=territory, starts_at__date__gte=date_from, starts_at__date__lte=date_to
+        )
+        .exclude(status=Workshop.Status.CANCELLED)
+        .annotate(n=Count("animators"))
+        .values_list("starts_at", "ends_at", "n")
+    )
+    seconds = sum(((end - start).total_seconds() * n for start, end, n in rows if end > start), 0.0)
+    return (Decimal(str(seconds)) / 3600).quantize(Decimal("0.01"))
+
+
+def sales_eur(territory, date_from, date_to) -> Decimal:
+    """The price part (deposit apart) of the jars that left through a distribution, read from the ledger."""
+    rows = StockMovement.objects.filter(
+        territory=territory, distribution_line__isnull=False, day__gte=date_from, day__lte=date_to
+    )
+    return eur(rows.aggregate(t=Sum(-F("quantity") * F("distribution_line__unit_price_eur")))["t"])
+
+
+def deposits_kept_eur(territory, date_from, date_to) -> Decimal:
+    """Deposits charged − refunded − kept as credit: the total row of the report's deposit table."""
+    total = reports.deposit_hole(territory, date_from, date_to).rows[-1]
+    charged, refunded, credit = total[2], total[3], total[4]
+    return eur(charged - refunded - credit)
+
+
+def _derived(sheet: Sheet) -> list[Line]:
+    t, p, f = sheet.territory, sheet.parameters, sheet.figures
+    start, end = sheet.date_from, sheet.date_to
+    km = _rounds_km(t, start, end)
+    produced, returned = f.jars_produced, f.empty_jars_returned
+    new_jars = max(produced - returned, 0)
+    batches = _batches(t, start, end)
+    pantry_kg = _pantry_kg(t, start, end)
+    hours = animator_hours(t, start, end)
+    lines = [
+        Line(
+            Category.FUEL,
+            _("Carburant des tournées"),
+            eur(km * p.fuel_l_per_100km / 100 * p.fuel_eur_per_l),
+            True,
+            _("%(km)s km × %(l)s L/100 km × %(price)s €/L")
+            % {"km": _num(km, 1), "l": _num(p.fuel_l_per_100km, 1), "price": _num(p.fuel_eur_per_l)},
+        ),
+        Line(
+            Category.JARS_LIDS,
+            _("Couvercles neufs et bocaux non revenus"),
+            eur(produced * p.lid_eur + new_jars * p.jar_eur),
+            True,
+            _("%(jars)s bocaux × %(lid)s € (couvercle) + %(new)s bocaux non revenus × %(jar)s €")
+            % {"jars": produced, "lid": _num(p.lid_eur), "new": new_jars, "jar": _num(p.jar_eur)},
+        ),
+        Line(
+            Category.ENERGY,
+            _("Énergie des fournées"),
+            eur(batches * p.kwh_per_batch * p.eur_per_kwh),
+            True,
+            _("%(batches)s fournées × %(kwh)s kWh × %(price)s €/kWh")
+            % {"batches": batches, "kwh": _num(p.kwh_per_batch, 1), "price": _num(p.eur_per_kwh, 3)},
+        ),
+        Line(
+            Category.PANTRY,
+            _("Épicerie achetée"),
+            eur(pantry_kg * p.pantry_eur_per_kg),
+            True,
+            _("%(kg)s kg reçus × %(price)s €/kg (estimation)")
+            % {"kg": _num(pantry_kg, 1), "price": _num(p.pantry_eur_per_kg)},
+        ),
+        Line(
+            Category.STAFF_ANIMATORS,
+            _("Heures d'animation des ateliers"),
+            eur(hours * p.animator_hour_eur),
+            True,
+            _("%(hours)s h (durée × animateurs) × %(price)s €/h")
+            % {"hours": _num(hours, 1), "price": _num(p.animator_hour_eur)},
+        ),
+        Line(
+            Category.SALES,
+            _("Ventes de bocaux"),
+            sales_eur(t, start, end),
+            True,
+            _("Bocaux cédés ou vendus × prix unitaire (consigne à part), registre des bocaux"),
+        ),
+        Line(
+            Category.DEPOSITS_KEPT,
+            _("Consignes conservées"),
+            deposits_kept_eur(t, start, end),
+            True,
+            _("Consignes encaissées − remboursées − gardées en avoir (bilan des cessions)"),
+        ),
+    ]
+    return lines
+
+
+def cost_sheet(territory, date_from: date | None = None, date_to: date | None = None) -> Sheet:
+    """Every cost and revenue line of the period, hand-entered and derived, with the rule applied."""
+    if date_from is None or date_to is None:
+        season = season_of()
+        date_from, date_to = date_from or season[0], date_to or season[1]
+    sheet = Sheet(
+        territory=territory,
+        date_from=date_from,
+        date_to=date_to,
+        figures=territory_figures(territory, date_from, date_to),
+        parameters=parameters_of(territory),
+    )
+    items = CostItem.objects.filter(territory=territory, date__gte=date_from, date__lte=date_to).order_by(
+        "category", "date", "id"
+    )
+    hand = [
+        Line(i.category, i.label, i.amount_eur, False, funder=i.funder, item=i, day=i.date) for i in items
+    ]
+    entered = {line.category for line in hand}
+    derived = _derived(sheet)
+    for line in derived:
+        line.counted = line.category not in entered
+    sheet.lines = hand + derived
+    # Internal use is valued at the cost per jar, once the costs are known.
+    jars, internal = sheet.figures.jars_produced, sheet.figures.jars_internal
+    per_jar = sheet.total_costs / jars if jars else ZERO
+    sheet.lines.append(
+        Line(
+            Category.INTERNAL_USE,
+            _("Bocaux utilisés par les structures"),
+            eur(internal * per_jar),
+            True,
+            _("%(jars)s bocaux × %(cost)s € (coût de revient d'un bocal)") % {"jars": internal, "cost": _num(per_jar)},
+            counted=Category.INTERNAL_USE not in entered,
+        )
+    )
+    order = {c: i for i, c in enumerate(Category.values)}
+    sheet.lines.sort(key=lambda line: (order[line.category], line.derived, line.day or date.min))
+    return sheet
+
+
+@dataclass
+class UnitEconomics:
+    total_costs: Decimal
+    fixed_costs: Decimal
+    variable_costs: Decimal
+    own_revenue: Decimal
+    cash_revenue: Decimal
+    external_revenue: Decimal
+    net_result: Decimal
+    jars: int
+    kg_saved: Decimal
+    participants: int
+    households: int
+    cost_per_jar: Decimal | None
+    cost_per_kg: Decimal | None
+    cost_per_participant: Decimal | None
+    cost_per_household: Decimal | None
+    coverage: Decimal | None
+    break_even_jars: int | None
+    margin_per_jar: Decimal | None
+
+
+def _div(a, b, places="0.01"):
+    return (Decimal(a) / Decimal(b)).quantize(Decimal(places)) if b else None
+
+
+def unit_economics(sheet: Sheet) -> UnitEconomics:
+    """Cost per jar, per kg saved, per participant; coverage by own revenue; break-even volume.
+
+    Break-even jars = fixed costs ÷ (cash revenue per jar − variable cost per jar), per jar produced: the number
+    of jars at which the money the jars bring in (sales, deposits kept) covers every cost without subsidy.
+    None when a jar brings in less than it costs to make. A figure per person is None below 5 people (§4.7).
+    """
+    f = sheet.figures
+    total = sheet.total_costs
+    variable = sheet.total(VARIABLE_CATEGORIES)
+    fixed = total - variable
+    own = sheet.total(OWN_REVENUE_CATEGORIES)
+    cash = sheet.total(CASH_REVENUE_CATEGORIES)
+    external = sheet.total(FUNDED_CATEGORIES)
+    jars = f.jars_produced
+    margin = (cash - variable) / jars if jars else None
+    break_even = None
+    if margin is not None and margin > 0:
+        break_even = int((fixed / margin).to_integral_value(ROUND_CEILING))
+    kg_saved = f.kg_processed + f.kg_given_raw
+    return UnitEconomics(
+        total_costs=total,
+        fixed_costs=fixed,
+        variable_costs=variable,
+        own_revenue=own,
+        cash_revenue=cash,
+        external_revenue=external,
+        net_result=sheet.total_revenues - total,
+        jars=jars,
+        kg_saved=kg_saved,
+        participants=f.participants,
+        households=f.households,
+        cost_per_jar=_div(total, jars),
+        cost_per_kg=_div(total, kg_saved),
+        cost_per_participant=_div(total, f.participants) if f.participants >= MIN_GROUP else None,
+        cost_per_household=_div(total, f.households) if f.households >= MIN_GROUP else None,
+        coverage=_div(own, total, "0.001"),
+        break_even_jars=break_even,
+        margin_per_jar=margin.quantize(Decimal("0.01")) if margin is not None else None,
+    )
+
+
+def _value_field():
+    """The producers' declared donation value per kg, when the producers app has it (else None)."""
+    from conserverie.producers.models import Product
+
+    names = {f.name for f in Product._meta.get_fields()}
+    return "donation_value_eur_kg" if "donation_value_eur_kg" in names else None
+
+
+def farmers_received(territory, date_from, date_to) -> dict:
+    """What the farms gave, in kg and declared value (kg × the product's value per kg); no price is paid."""
+    lots = RawLot.objects.filter(territory=territory, collected_on__gte=date_from, collected_on__lte=date_to)
+    value_field = _value_field()
+    sums = {"total_kg": Sum("kg"), "farms": Count("producer", distinct=True)}
+    if value_field:
+        sums["value"] = Sum(F("kg") * F(f"product__{value_field}"))
+    data = lots.aggregate(**sums)
+    return {
+        "kg": data["total_kg"] or ZERO,
+        "farms": data["farms"],
+        "value": eur(data["value"]) if value_field else None,
+        "paid": ZERO,
+    }
+
+
+def price_chain(sheet: Sheet, unit: UnitEconomics, farmers: dict) -> list[tuple[str, Decimal | None, str]]:
+    """Per jar, along the chain: farm → cost of making → price to the purchasing group → deposit."""
+    f, territory = sheet.figures, sheet.territory
+    jars = f.jars_produced
+    sold = StockMovement.objects.filter(
+        territory=territory,
+        kind="sold",
+        day__gte=sheet.date_from,
+        day__lte=sheet.date_to,
+        distribution_line__isnull=False,
+    ).aggregate(
+        n=Sum(-F("quantity")),
+        price=Sum(-F("quantity") * F("distribution_line__unit_price_eur")),
+        deposit=Sum(-F("quantity") * F("distribution_line__deposit_eur"), filter=Q(distribution_line__deposit_eur__gt=0)),
+    )
+    given = StockMovement.objects.filter(
+        territory=territory,
+        kind="given",
+        day__gte=sheet.date_from,
+        day__lte=sheet.date_to,
+        distribution_line__deposit_eur__gt=0,
+    ).aggregate(n=Sum(-F("quantity")), deposit=Sum(-F("quantity") * F("distribution_line__deposit_eur")))
+    farm_value = _div(farmers["value"], jars) if farmers["value"] is not None else None
+    return [
+        (_("Valeur déclarée des produits donnés par les fermes"), farm_value, _("par bocal produit")),
+        (_("Prix payé aux fermes"), ZERO if jars else None, _("les produits sont donnés")),
+        (_("Coût de revient"), unit.cost_per_jar, _("toutes charges comprises, par bocal produit")),
+        (_("Coût variable"), _div(unit.variable_costs, jars), _("carburant, bocaux, énergie, épicerie")),
+        (_("Prix moyen au groupement d'achat"), _div(sold["price"] or 0, sold["n"]), _("consigne non comprise")),
+        (_("Consigne moyenne d'un bocal cédé"), _div(given["deposit"] or 0, given["n"]), _("rendue au retour du bocal")),
+    ]

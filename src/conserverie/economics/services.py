@@ -1,0 +1,121 @@
+"""Writes of the economics domain: cost and revenue items, unit costs, saved scenarios. Coordinators only."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from conserverie.core.history import save_as
+from conserverie.core.permissions import require_role
+from conserverie.territories.models import Role, Territory
+
+from .models import CostItem, CostParameters, Scenario
+from .scenario_schema import ScenarioInvalid, as_json, normalize
+from .simulator import simulate
+from .unit_costs import FUNDED_CATEGORIES, PARAMETERS, Category
+
+COORDINATION = (Role.COORDINATOR,)
+MAX_AMOUNT = Decimal("10000000")
+
+
+def cost_item_add(
+    *,
+    actor,
+    territory: Territory,
+    category: str,
+    label: str,
+    amount_eur: Decimal,
+    date: date,
+    end_date: date | None = None,
+    funder: str = "",
+    note: str = "",
+) -> CostItem:
+    """A cost or revenue entered by hand; it replaces the derived line of its category for the period."""
+    require_role(actor, territory, COORDINATION)
+    label, funder = (label or "").strip(), (funder or "").strip()
+    errors = {}
+    if category not in Category.values:
+        errors["category"] = _("Choisissez une catégorie.")
+    if not label:
+        errors["label"] = _("Donnez un libellé.")
+    if amount_eur is None or amount_eur <= 0:
+        errors["amount_eur"] = _("Le montant doit être supérieur à zéro.")
+    elif amount_eur > MAX_AMOUNT:
+        errors["amount_eur"] = _("Montant invraisemblable : vérifiez la saisie.")
+    if date is None:
+        errors["date"] = _("Indiquez la date.")
+    elif end_date is not None and end_date < date:
+        errors["end_date"] = _("La fin de la période doit suivre son début.")
+    if category in FUNDED_CATEGORIES and not funder:
+        errors["funder"] = _("Indiquez le financeur de cette subvention ou de ce contrat.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        item = CostItem(
+            territory=territory,
+            category=category,
+            label=label,
+            amount_eur=amount_eur,
+            date=date,
+            end_date=end_date,
+            funder=funder,
+            note=(note or "").strip(),
+            created_by=actor,
+        )
+        return save_as(item, actor)
+
+
+def cost_item_remove(*, actor, item: CostItem) -> None:
+    require_role(actor, item.territory, COORDINATION)
+    with transaction.atomic():
+        item._history_user = actor
+        item.delete()
+
+
+def parameters_set(*, actor, territory: Territory, **values) -> CostParameters:
+    """The territory's unit costs (fuel, jars, energy, pantry, an hour of animation)."""
+    require_role(actor, territory, COORDINATION)
+    names = [name for name, *_rest in PARAMETERS]
+    unknown = set(values) - set(names)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("Paramètre inconnu.")})
+    errors = {name: _("Ne peut pas être négatif.") for name, value in values.items() if value is None or value < 0}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        parameters = CostParameters.objects.select_for_update().filter(territory=territory).first()
+        parameters = parameters or CostParameters(territory=territory)
+        for name, value in values.items():
+            setattr(parameters, name, value)
+        parameters.updated_by = actor
+        return save_as(parameters, actor)
+
+
+def scenario_save(*, actor, territory: Territory, name: str, inputs: dict) -> Scenario:
+    """Simulate `inputs` and keep them with the result under `name` (the same name is replaced)."""
+    require_role(actor, territory, COORDINATION)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Donnez un nom au scénario.")})
+    try:
+        result = simulate(inputs)
+    except ScenarioInvalid as exc:
+        raise ValidationError({path.replace(".", "__"): message for path, message in exc.errors.items()}) from None
+    with transaction.atomic():
+        scenario = (
+            Scenario.objects.select_for_update().filter(territory=territory, name=name).first()
+            or Scenario(territory=territory, name=name)
+        )
+        scenario.inputs = as_json(normalize(inputs))
+        scenario.result = result.as_json()
+        scenario.created_by = actor
+        return save_as(scenario, actor)
+
+
+def scenario_remove(*, actor, scenario: Scenario) -> None:
+    require_role(actor, scenario.territory, COORDINATION)
+    with transaction.atomic():
+        scenario._history_user = actor
+        scenario.delete()

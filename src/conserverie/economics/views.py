@@ -1,0 +1,192 @@
+"""Economics pages: the unit economics (staff and viewers), costs and revenues, unit costs, scenarios."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from conserverie.core.pages import add_service_errors, form_status
+from conserverie.core.permissions import role_in
+from conserverie.core.staff import territory_view
+from conserverie.stock.models import JarFormat
+from conserverie.territories.models import REPORT_ROLES, Role
+
+from .charts import sensitivity_chart
+from .forms import CostItemForm, ParametersForm, ScenarioForm
+from .models import CostItem, Scenario
+from .queries import cost_sheet, farmers_received, parameters_of, price_chain, season_of, unit_economics
+from .scenario_defaults import defaults_from_territory
+from .scenario_schema import ScenarioInvalid, normalize
+from .services import cost_item_add, cost_item_remove, parameters_set, scenario_remove, scenario_save
+from .simulator import COST_KEYS, REVENUE_KEYS, simulate
+from .unit_costs import COST_CATEGORIES, REVENUE_CATEGORIES
+
+COORDINATION = (Role.COORDINATOR,)
+
+
+def _day(request, name) -> date | None:
+    try:
+        return date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _period(request):
+    start, end = season_of()
+    date_from, date_to = _day(request, "from") or start, _day(request, "to") or end
+    return (date_from, date_to) if date_from <= date_to else (start, end)
+
+
+@territory_view(roles=REPORT_ROLES)
+def summary(request, territory):
+    date_from, date_to = _period(request)
+    sheet = cost_sheet(territory, date_from, date_to)
+    unit = unit_economics(sheet)
+    farmers = farmers_received(territory, date_from, date_to)
+    return render(
+        request,
+        "economics/summary.html",
+        {
+            "territory": territory,
+            "sheet": sheet,
+            "unit": unit,
+            "farmers": farmers,
+            "chain": price_chain(sheet, unit, farmers),
+            "costs": sheet.by_category(COST_CATEGORIES),
+            "revenues": sheet.by_category(REVENUE_CATEGORIES),
+            "date_from": date_from,
+            "date_to": date_to,
+            "may_edit": role_in(request.user, territory) == Role.COORDINATOR,
+        },
+    )
+
+
+@territory_view(roles=COORDINATION)
+def costs(request, territory):
+    date_from, date_to = _period(request)
+    form = CostItemForm(request.POST or None, initial={"date": date_from})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cost_item_add(actor=request.user, territory=territory, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Ligne enregistrée."))
+            return redirect(request.get_full_path())
+    sheet = cost_sheet(territory, date_from, date_to)
+    return render(
+        request,
+        "economics/costs.html",
+        {
+            "territory": territory,
+            "sheet": sheet,
+            "form": form,
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+        status=form_status(request),
+    )
+
+
+@territory_view(roles=COORDINATION)
+def cost_delete(request, territory, pk):
+    item = get_object_or_404(CostItem, territory=territory, pk=pk)
+    if request.method == "POST":
+        cost_item_remove(actor=request.user, item=item)
+        messages.success(request, _("Ligne retirée."))
+    return redirect("economics:costs", territory.slug)
+
+
+@territory_view(roles=COORDINATION)
+def parameters(request, territory):
+    current = parameters_of(territory)
+    form = ParametersForm(request.POST or None, parameters=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            parameters_set(actor=request.user, territory=territory, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Coûts unitaires enregistrés."))
+            return redirect("economics:costs", territory.slug)
+    return render(
+        request,
+        "economics/parameters.html",
+        {"territory": territory, "form": form},
+        status=form_status(request),
+    )
+
+
+def _initial_values(request, territory, saved):
+    base = request.GET.get("base", "")
+    if base.isdigit():
+        scenario = next((s for s in saved if s.pk == int(base)), None)
+        if scenario is not None:
+            try:
+                return normalize(scenario.inputs), scenario
+            except ScenarioInvalid:
+                pass
+    return defaults_from_territory(territory, season_of()), None
+
+
+def _rows(result) -> dict:
+    return {
+        "costs": [(label, result.costs[key]) for key, label in COST_KEYS],
+        "revenues": [(label, result.revenues[key]) for key, label in REVENUE_KEYS],
+    }
+
+
+@territory_view(roles=COORDINATION)
+def scenarios(request, territory):
+    saved = list(Scenario.objects.filter(territory=territory).order_by("name"))
+    values, base = _initial_values(request, territory, saved)
+    volumes = JarFormat.objects.filter(territory=territory).values_list("volume_ml", flat=True)
+    form = ScenarioForm(
+        request.POST or None,
+        initial_values=values,
+        volumes=list(volumes),
+        initial={"name": base.name if base else ""},
+    )
+    result = None
+    if request.method == "POST":
+        if form.is_valid():
+            values = form.values
+            if "save" in request.POST:
+                try:
+                    scenario = scenario_save(
+                        actor=request.user, territory=territory, name=form.cleaned_data["name"], inputs=values
+                    )
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    messages.success(request, _("Scénario « %(name)s » enregistré.") % {"name": scenario.name})
+                    return redirect(f"{request.path}?base={scenario.pk}")
+            if not form.errors:
+                result = simulate(values)
+    else:
+        result = simulate(values)
+    return render(
+        request,
+        "economics/scenarios.html",
+        {
+            "territory": territory,
+            "form": form,
+            "result": result,
+            "rows": _rows(result) if result else None,
+            "chart": sensitivity_chart(result.sensitivity) if result else None,
+            "saved": saved,
+            "base": base,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@territory_view(roles=COORDINATION)
+def scenario_delete(request, territory, pk):
+    scenario = get_object_or_404(Scenario, territory=territory, pk=pk)
+    if request.method == "POST":
+        scenario_remove(actor=request.user, scenario=scenario)
+        messages.success(request, _("Scénario retiré."))
+    return redirect("economics:scenarios", territory.slug)

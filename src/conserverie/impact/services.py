@@ -1,0 +1,233 @@
+"""Writes of the flower: dimensions (petals), indicators and the values entered by hand. Coordinators only."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from conserverie.core.history import save_as
+from conserverie.core.permissions import require_role
+from conserverie.territories.models import Role, Territory
+
+from .models import Dimension, Indicator, IndicatorValue
+from .periods import Period
+from .registry import COMPUTATIONS
+
+COORDINATORS = (Role.COORDINATOR,)
+
+# The six petals drawn from the project's aims (name, description, colour).
+DEFAULT_DIMENSIONS = [
+    (
+        gettext_lazy("Alimentation saine et accessible"),
+        gettext_lazy("Des produits bio et locaux transformés ensemble, à un prix accessible à tous les foyers."),
+        "#c0392b",
+    ),
+    (
+        gettext_lazy("Lien social et convivialité"),
+        gettext_lazy("Se rencontrer autour d'un atelier, entre voisins, générations et cultures."),
+        "#e67e22",
+    ),
+    (
+        gettext_lazy("Pouvoir d'agir et gouvernance partagée"),
+        gettext_lazy("Les habitants décident, s'engagent comme bénévoles et prennent part à la coopération."),
+        "#8e44ad",
+    ),
+    (
+        gettext_lazy("Lien ville–campagne et soutien aux paysans"),
+        gettext_lazy("Des débouchés pour les surplus des fermes bio proches, des habitants qui découvrent les fermes."),
+        "#27ae60",
+    ),
+    (
+        gettext_lazy("Transition écologique"),
+        gettext_lazy("Moins de gaspillage, des bocaux réutilisables consignés, des circuits courts."),
+        "#16a085",
+    ),
+    (
+        gettext_lazy("Économie locale et emploi"),
+        gettext_lazy("Des emplois sur le territoire et une activité qui s'équilibre."),
+        "#2c3e50",
+    ),
+]
+
+
+def _check_dimension(territory: Territory, name: str, exclude_pk: int | None = None) -> dict:
+    errors = {}
+    if not name:
+        errors["name"] = _("Donnez un nom à cette dimension.")
+    elif Dimension.objects.filter(territory=territory, name__iexact=name).exclude(pk=exclude_pk).exists():
+        errors["name"] = _("Une dimension porte déjà ce nom sur ce territoire.")
+    return errors
+
+
+def dimensions_create_defaults(territory: Territory, *, actor=None) -> list[Dimension]:
+    """The six default petals of a territory; those that already exist (same name) are kept as they are."""
+    if actor is not None:
+        require_role(actor, territory, COORDINATORS)
+    existing = {name.lower() for name in Dimension.objects.filter(territory=territory).values_list("name", flat=True)}
+    created = []
+    with transaction.atomic():
+        for order, (name, description, colour) in enumerate(DEFAULT_DIMENSIONS, start=1):
+            if str(name).lower() in existing:
+                continue
+            dimension = Dimension(
+                territory=territory, name=str(name), description=str(description), colour=colour, order=order
+            )
+            created.append(save_as(dimension, actor))
+    return created
+
+
+def dimension_create(
+    *, actor, territory: Territory, name: str, description: str = "", colour: str = "#2e7d32", order: int = 0
+) -> Dimension:
+    require_role(actor, territory, COORDINATORS)
+    name = (name or "").strip()
+    errors = _check_dimension(territory, name)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        dimension = Dimension(
+            territory=territory, name=name, description=description.strip(), colour=colour.lower(), order=order
+        )
+        return save_as(dimension, actor)
+
+
+def dimension_update(
+    *, actor, dimension: Dimension, name: str, description: str = "", colour: str, order: int
+) -> Dimension:
+    require_role(actor, dimension.territory, COORDINATORS)
+    name = (name or "").strip()
+    errors = _check_dimension(dimension.territory, name, exclude_pk=dimension.pk)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        dimension.name = name
+        dimension.description = (description or "").strip()
+        dimension.colour = (colour or "").lower()
+        dimension.order = order
+        return save_as(dimension, actor)
+
+
+def _check_indicator(dimension: Dimension, fields: dict, exclude_pk: int | None = None) -> dict:
+    errors = {}
+    if not fields["name"]:
+        errors["name"] = _("Donnez un nom à cet indicateur.")
+    elif Indicator.objects.filter(dimension=dimension, name__iexact=fields["name"]).exclude(pk=exclude_pk).exists():
+        errors["name"] = _("Cette dimension a déjà un indicateur de ce nom.")
+    if fields["source"] not in Indicator.Source.values:
+        errors["source"] = _("Choisissez d'où vient la valeur.")
+    elif fields["source"] == Indicator.Source.COMPUTED and fields["computation"] not in COMPUTATIONS:
+        errors["computation"] = _("Choisissez le calcul de cet indicateur.")
+    if fields["target"] is None or fields["target"] < 0:
+        errors["target"] = _("La cible est un nombre positif ou nul.")
+    if fields["weight"] is None or fields["weight"] < 0:
+        errors["weight"] = _("Le poids est un nombre positif ou nul.")
+    return errors
+
+
+def _indicator_fields(**fields) -> dict:
+    fields["name"] = (fields.get("name") or "").strip()
+    fields["unit"] = (fields.get("unit") or "").strip()
+    fields["manual_source"] = (fields.get("manual_source") or "").strip()
+    if fields["source"] != Indicator.Source.COMPUTED:
+        fields["computation"] = ""
+    elif not fields["unit"] and fields["computation"] in COMPUTATIONS:
+        fields["unit"] = str(COMPUTATIONS[fields["computation"]].unit)
+    return fields
+
+
+def indicator_create(
+    *,
+    actor,
+    dimension: Dimension,
+    name: str,
+    source: str,
+    target: Decimal,
+    unit: str = "",
+    computation: str = "",
+    weight: Decimal = Decimal("1"),
+    higher_is_better: bool = True,
+    manual_source: str = "",
+    order: int = 0,
+) -> Indicator:
+    require_role(actor, dimension.territory, COORDINATORS)
+    fields = _indicator_fields(
+        name=name,
+        source=source,
+        target=target,
+        unit=unit,
+        computation=computation,
+        weight=weight,
+        higher_is_better=higher_is_better,
+        manual_source=manual_source,
+        order=order,
+    )
+    errors = _check_indicator(dimension, fields)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return save_as(Indicator(dimension=dimension, **fields), actor)
+
+
+def indicator_update(*, actor, indicator: Indicator, **changes) -> Indicator:
+    """Change an indicator; `changes` are the fields of indicator_create (a moved dimension stays in the territory)."""
+    territory = indicator.dimension.territory
+    require_role(actor, territory, COORDINATORS)
+    dimension = changes.pop("dimension", indicator.dimension)
+    if dimension.territory_id != territory.pk:
+        raise ValidationError({"dimension": _("Cette dimension n'appartient pas à ce territoire.")})
+    current = {
+        name: getattr(indicator, name)
+        for name in (
+            "name",
+            "source",
+            "target",
+            "unit",
+            "computation",
+            "weight",
+            "higher_is_better",
+            "manual_source",
+            "order",
+        )
+    }
+    current.update(changes)
+    fields = _indicator_fields(**current)
+    errors = _check_indicator(dimension, fields, exclude_pk=indicator.pk)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        indicator.dimension = dimension
+        for name, value in fields.items():
+            setattr(indicator, name, value)
+        return save_as(indicator, actor)
+
+
+def indicator_value_record(
+    *, actor, indicator: Indicator, period: Period | str, value: Decimal, source_note: str
+) -> IndicatorValue:
+    """Enter (or correct) the value of a hand-entered indicator for a period, with where it comes from."""
+    require_role(actor, indicator.dimension.territory, COORDINATORS)
+    errors = {}
+    if isinstance(period, str):
+        try:
+            period = Period.parse(period)
+        except ValueError as error:
+            errors["period"] = str(error)
+    if indicator.source != Indicator.Source.MANUAL:
+        errors["value"] = _("Seuls les indicateurs saisis à la main reçoivent une valeur saisie.")
+    if value is None:
+        errors["value"] = _("Indiquez une valeur.")
+    source_note = (source_note or "").strip()
+    if not source_note:
+        errors["source_note"] = _("Indiquez la source de ce chiffre (document, comptage, enquête…).")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row = IndicatorValue.objects.select_for_update().filter(indicator=indicator, period=period.key).first()
+        if row is None:
+            row = IndicatorValue(indicator=indicator, period=period.key)
+        row.value = value
+        row.source_note = source_note
+        row.entered_by = actor
+        return save_as(row, actor)

@@ -1,0 +1,186 @@
+"""Figures read from the survey answers: results per question, and the values of survey-based indicators.
+
+Small groups (ARCHITECTURE §4.7): a figure computed from fewer than MIN_GROUP respondents is not given (None,
+"suppressed"); a breakdown shown to a viewer or written in a report hides every cell of 1 to 4 answers ("< 5").
+Each function costs a fixed number of queries whatever the number of answers.
+
+Definitions: a Likert or number question gives the mean of its answers; a yes/no question gives the share of
+"yes" in percent (0–100) of those who answered it. Only responses dated inside the period count.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
+
+from django.db.models import Avg, Count
+
+from .models import Answer, Question, Response
+
+MIN_GROUP = 5
+HUNDRED = Decimal("100")
+TWO_PLACES = Decimal("0.01")
+LIKERT_VALUES = (1, 2, 3, 4, 5)
+
+
+def _round(value) -> Decimal:
+    return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def too_small(count: int | None) -> bool:
+    """A group of 1 to 4 people: not shown outside the team (0 says nothing about anyone)."""
+    return count is not None and 0 < count < MIN_GROUP
+
+
+def survey_indicator_values(indicators, period) -> dict:
+    """{indicator id: value or None} for the survey-based indicators among `indicators`, in one query.
+
+    None when fewer than MIN_GROUP respondents answered the questions tied to the indicator in the period
+    (suppressed, §4.7), or when no question is tied to it. When several questions of different kinds feed one
+    indicator, the kind with the most respondents is used.
+    """
+    ids = [i.pk for i in indicators]
+    result = dict.fromkeys(ids)
+    if not ids:
+        return result
+    rows = (
+        Answer.objects.filter(
+            question__indicator_id__in=ids,
+            question__kind__in=(Question.Kind.LIKERT, Question.Kind.YES_NO, Question.Kind.NUMBER),
+            value__isnull=False,
+            response__answered_on__range=(period.start, period.end),
+        )
+        .values("question__indicator_id", "question__kind")
+        .annotate(mean=Avg("value"), people=Count("response_id", distinct=True))
+        .order_by()
+    )
+    best = {}
+    for row in rows:
+        indicator_id = row["question__indicator_id"]
+        if indicator_id not in best or row["people"] > best[indicator_id]["people"]:
+            best[indicator_id] = row
+    for indicator_id, row in best.items():
+        if row["people"] < MIN_GROUP:
+            continue
+        mean = Decimal(str(row["mean"]))
+        result[indicator_id] = _round(mean * HUNDRED if row["question__kind"] == Question.Kind.YES_NO else mean)
+    return result
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int  # people who answered this question
+    suppressed: bool  # fewer than MIN_GROUP answers: nothing but the count's smallness is shown
+    distribution: list = field(default_factory=list)  # Likert: [(1, n), …, (5, n)]; yes/no: [("oui", n), ("non", n)]
+    mean: Decimal | None = None  # Likert and number
+    median: Decimal | None = None  # number
+    yes_share: Decimal | None = None  # yes/no, in percent
+    texts: list = field(default_factory=list)  # free text, for the team only
+
+    @property
+    def cells(self):
+        """The distribution as shown: (label, count or None when masked)."""
+        return self.distribution
+
+
+def _mask(n: int, mask_small: bool):
+    return None if mask_small and too_small(n) else n
+
+
+def question_results(survey, *, mask_small: bool, with_texts: bool, period=None) -> list[QuestionResult]:
+    """The results of every question of `survey`: four queries, whatever the number of answers.
+
+    `mask_small` hides cells of 1 to 4 answers (viewers, reports); `with_texts` gives the free-text answers
+    (the team only: a free text may name someone).
+    """
+    questions = list(survey.questions.select_related("indicator").all())
+    answers = Answer.objects.filter(question__survey=survey)
+    if period is not None:
+        answers = answers.filter(response__answered_on__range=(period.start, period.end))
+    totals = dict(answers.values_list("question_id").annotate(n=Count("pk")).order_by())
+    by_value = defaultdict(dict)
+    for question_id, value, n in (
+        answers.filter(value__isnull=False, question__kind__in=(Question.Kind.LIKERT, Question.Kind.YES_NO))
+        .values_list("question_id", "value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_value[question_id][int(value)] = n
+    numbers = defaultdict(list)
+    for question_id, value in answers.filter(value__isnull=False, question__kind=Question.Kind.NUMBER).values_list(
+        "question_id", "value"
+    ):
+        numbers[question_id].append(value)
+    texts = defaultdict(list)
+    if with_texts:
+        for question_id, text in (
+            answers.filter(question__kind=Question.Kind.TEXT)
+            .exclude(text="")
+            .order_by("-response__answered_on", "-pk")
+            .values_list("question_id", "text")
+        ):
+            texts[question_id].append(text)
+    results = []
+    for question in questions:
+        n = totals.get(question.pk, 0)
+        result = QuestionResult(question=question, answered=n, suppressed=n < MIN_GROUP)
+        if n >= MIN_GROUP or not mask_small:
+            _fill(result, by_value.get(question.pk, {}), numbers.get(question.pk, []), mask_small)
+        if with_texts:
+            result.texts = texts.get(question.pk, [])
+        results.append(result)
+    return results
+
+
+def _fill(result: QuestionResult, counts: dict, numbers: list, mask_small: bool) -> None:
+    kind = result.question.kind
+    if kind == Question.Kind.LIKERT:
+        result.distribution = [(v, _mask(counts.get(v, 0), mask_small)) for v in LIKERT_VALUES]
+        total = sum(counts.values())
+        if total:
+            result.mean = _round(Decimal(sum(v * n for v, n in counts.items())) / total)
+    elif kind == Question.Kind.YES_NO:
+        yes, no = counts.get(1, 0), counts.get(0, 0)
+        result.distribution = [("oui", _mask(yes, mask_small)), ("non", _mask(no, mask_small))]
+        if yes + no:
+            result.yes_share = _round(Decimal(yes) * HUNDRED / (yes + no))
+    elif kind == Question.Kind.NUMBER and numbers:
+        result.mean = _round(sum(numbers) / len(numbers))
+        result.median = _round(median(numbers))
+
+
+@dataclass
+class SurveySummary:
+    survey: object
+    responses: int
+    suppressed: bool
+    questions: list
+
+
+def surveys_in_period(territory, period, *, with_questions: bool = True) -> list[SurveySummary]:
+    """The surveys of `territory` answered in `period`, each with its number of responses (for reports).
+
+    Results are masked for small groups (§4.7); free texts are never included.
+    """
+    from .models import Survey
+
+    counts = dict(
+        Response.objects.filter(survey__territory=territory, answered_on__range=(period.start, period.end))
+        .values_list("survey_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    surveys = Survey.objects.filter(pk__in=counts).order_by("title", "pk")
+    summaries = []
+    for survey in surveys:
+        n = counts[survey.pk]
+        questions = []
+        if with_questions and n >= MIN_GROUP:
+            questions = [
+                r
+                for r in question_results(survey, mask_small=True, with_texts=False, period=period)
+                if r.question.kind != Question.Kind.TEXT
+            ]
+        summaries.append(SurveySummary(survey=survey, responses=n, suppressed=n < MIN_GROUP, questions=questions))
+    return summaries

@@ -1,0 +1,97 @@
+"""The driver's round sheet (A4, ReportLab): stops in order, with a blank to write the weighed kg."""
+
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+
+def _farm_lines(producer) -> list[str]:
+    """Name, place and, when the farm's record has them, its address and phone."""
+    lines = [producer.name]
+    address = getattr(producer, "address", "")
+    lines.append(f"{address}, {producer.commune}" if address else producer.commune)
+    phone = getattr(producer, "phone", "")
+    if phone:
+        lines.append(_("Tél. %(phone)s") % {"phone": phone})
+    return lines
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes // 60} h {minutes % 60:02d}"
+
+
+def round_sheet_pdf(collection_round) -> bytes:
+    """`collection_round` comes from round_views.get_round (its `route` holds the ordered stops)."""
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm, bottomMargin=12 * mm
+    )
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    cell = body.clone("cell", fontSize=9, leading=11)
+
+    def para(text, style=cell):
+        return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+    vehicle = collection_round.vehicle
+    title = _("Feuille de tournée du %(day)s") % {"day": date_format(collection_round.date, "l j F Y")}
+    facts = [
+        _("Camion : %(vehicle)s") % {"vehicle": f"{vehicle.name} {vehicle.plate}".strip() if vehicle else "—"},
+        _("Départ du dépôt : %(time)s") % {"time": collection_round.departure.strftime("%H:%M")}
+        if collection_round.departure
+        else "",
+        _("%(km)s km prévus, environ %(duration)s")
+        % {"km": collection_round.planned_km, "duration": _hours(collection_round.planned_minutes)},
+        _("Dépôt : %(address)s") % {"address": collection_round.territory.address or collection_round.territory.name},
+    ]
+    header = [
+        _("N°"),
+        _("Arrivée"),
+        _("Ferme"),
+        _("Produit"),
+        _("kg prévus"),
+        _("kg pesés"),
+    ]
+    data = [[para(label) for label in header]]
+    for stop in collection_round.route:
+        offer = stop.offer
+        weighed = stop.raw_lot.kg if stop.raw_lot_id else ("—" if stop.done else "")
+        data.append(
+            [
+                para(stop.sequence),
+                para(stop.planned_arrival.strftime("%H:%M") if stop.planned_arrival else ""),
+                para("\n".join(_farm_lines(offer.producer))),
+                para(f"{offer.product.name}\n{offer.get_grade_display()}"),
+                para(stop.planned_kg),
+                para(weighed),
+            ]
+        )
+    widths = [10, 16, 70, 42, 20, 28]  # 186 mm: A4 portrait less the margins
+    table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 1), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), 10),
+            ]
+        )
+    )
+    story = [Paragraph(escape(title), styles["Heading1"])]
+    story += [para(line, body) for line in facts if line]
+    story += [Spacer(1, 4 * mm), table, Spacer(1, 6 * mm)]
+    story.append(para(_("Km au compteur — départ : ________   retour : ________"), body))
+    story.append(
+        para(_("Chaque pesée devient un lot brut : notez le poids lu sur la balance, cagettes déduites."), body)
+    )
+    doc.build(story)
+    return buffer.getvalue()
