@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
-from conserverie.impact.models import Audience, Indicator, Question, Testimony
+from conserverie.impact.models import Audience, Dimension, Indicator, Question, Testimony
 from conserverie.impact.services import dimensions_create_defaults, indicator_create
 from conserverie.impact.survey_services import (
     TestimonyData,
@@ -14,29 +14,24 @@ from conserverie.impact.survey_services import (
     survey_create,
     survey_open,
 )
+from conserverie.impact.survey_services import testimony_save as save_testimony
 
 SUMMER = date(2026, 7, 1)
 
 
+def _indicator(actor, dimension, name, target, unit):
+    existing = Indicator.objects.filter(dimension=dimension, name=name).first()
+    return existing or indicator_create(
+        actor=actor, dimension=dimension, name=name, source=Indicator.Source.SURVEY, target=target, unit=unit
+    )
+
+
 def survey_world(territory, actor, *, open_it=True):
     """A resident survey: a Likert question and a yes/no one tied to survey indicators, a number, a free text."""
-    dimensions = dimensions_create_defaults(territory)
-    link = indicator_create(
-        actor=actor,
-        dimension=dimensions[1],
-        name="Liens créés (note moyenne)",
-        source=Indicator.Source.SURVEY,
-        target=Decimal("4"),
-        unit="/5",
-    )
-    power = indicator_create(
-        actor=actor,
-        dimension=dimensions[2],
-        name="Se sentent écoutés",
-        source=Indicator.Source.SURVEY,
-        target=Decimal("80"),
-        unit="%",
-    )
+    dimensions_create_defaults(territory)
+    dimensions = list(Dimension.objects.filter(territory=territory))
+    link = _indicator(actor, dimensions[1], "Liens créés (note moyenne)", Decimal("4"), "/5")
+    power = _indicator(actor, dimensions[2], "Se sentent écoutés", Decimal("80"), "%")
     survey = survey_create(actor=actor, territory=territory, title="Questionnaire habitants", audience="residents")
     likert = question_add(
         actor=actor, survey=survey, text="Avez-vous rencontré des voisins ?", kind=Question.Kind.LIKERT, indicator=link
@@ -72,9 +67,7 @@ def answer(world, likert=None, yes=None, number=None, text="", day=SUMMER, actor
     return response_submit(survey=world.survey, answers=answers, day=day)
 
 
-def testimony(territory, actor, dimensions, text="On s'est bien amusés.", **kwargs):
-    from conserverie.impact.survey_services import testimony_save
-
+def add_testimony(territory, actor, dimensions, text="On s'est bien amusés.", **kwargs):
     data = TestimonyData(
         text=text,
         audience=kwargs.pop("audience", Audience.RESIDENTS),
@@ -84,4 +77,4 @@ def testimony(territory, actor, dimensions, text="On s'est bien amusés.", **kwa
         role=kwargs.pop("role", "habitante de la Monnaie"),
         **kwargs,
     )
-    return testimony_save(actor=actor, territory=territory, data=data)
+    return save_testimony(actor=actor, territory=territory, data=data)

@@ -47,7 +47,7 @@ def test_a_good_csv_creates_every_farm_with_its_values(romans, coordinator):
     assert lilas.certification_expiry == date(2027, 12, 31) and lilas.networks == "CIVAM, AMAP"
     assert not ruisseau.organic_certified and ruisseau.certification_expiry is None and ruisseau.is_active
     # No distance in the file: computed from the hub (45.0431, 5.0511) by great circle.
-    assert ruisseau.distance_km == Decimal("7.1")
+    assert ruisseau.distance_km == Decimal("7.2")
     assert vergers.certification_expiry == date(2027, 3, 1) and not vergers.is_active
 
 
@@ -78,10 +78,10 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(romans, 
     problems = dict(info.value.problems)
     assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9]
     assert "« nom » est vide" in problems[3]
-    assert "latitude hors limites" in problems[4]
+    assert "Latitude hors limites (entre -90 et 90)." == problems[4]
     assert "« abc » n'est pas un nombre (longitude)" in problems[5]
-    assert "date « 32/13/2027 » illisible" in problems[6]
-    assert "même nom qu'à la ligne 2" in problems[7]
+    assert problems[6] == "Date « 32/13/2027 » illisible (attendu JJ/MM/AAAA)."
+    assert problems[7] == "Même nom qu'à la ligne 2."
     assert "existe déjà sur le territoire" in problems[8]
     assert "distance ne peut pas être négative" in problems[9] and "« peut-être » : répondez oui ou non" in problems[9]
 
@@ -130,10 +130,10 @@ def test_a_file_that_is_not_a_workbook_is_refused(romans):
 
 @pytest.mark.parametrize("persona", ["animator", "other_coordinator"])
 def test_only_a_coordinator_of_the_territory_imports(request, romans, persona):
+    actor = request.getfixturevalue(persona)
+    rows = read_file(upload([HEADER, *GOOD]))
     with forbidden():
-        producers_import(
-            actor=request.getfixturevalue(persona), territory=romans.territory, rows=read_file(upload([HEADER, *GOOD]))
-        )
+        producers_import(actor=actor, territory=romans.territory, rows=rows)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -176,7 +176,7 @@ def test_the_page_imports_a_good_file(coord_client, romans):
 
 def test_the_page_lists_every_bad_row_and_writes_nothing(coord_client, romans):
     before = table_counts()
-    response = coord_client.post(URL, {"file": upload([HEADER, GOOD[0], ";;;;;;;;", "X;Y;1;999;;;;;"])})
+    response = coord_client.post(URL, {"file": upload([HEADER, GOOD[0], ";;45;5;;;;;", "X;Y;1;999;;;;;"])})
     assert response.status_code == 422
     page = text(response)
     assert "2 lignes à corriger : rien n'a été importé." in page

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from conserverie.producers.models import SurplusOffer
@@ -159,8 +160,8 @@ def test_recording_the_harvest_makes_raw_lots_and_hours_shown_on_the_outing(staf
     assert RawLot.objects.filter(gleaning_outing=outing).count() == 2
     assert VolunteerHours.objects.filter(outing=outing).count() == 3
     page = text(staff_client.get(f"{STAFF}{outing.pk}/"))
-    assert "37.40" in page  # kg gleaned
-    assert "89.10 €" in page  # 3 × 2.5 h × 11.88 €
+    assert "37,40" in page  # kg gleaned
+    assert "89,10 €" in page  # 3 × 2.5 h × 11.88 €
     assert "Réalisée" in page
 
 
@@ -263,6 +264,7 @@ def test_a_bad_public_sign_up_is_refused_and_writes_nothing(client, chain, mailo
 
 
 def test_public_sign_up_is_rate_limited(client, chain, settings):
+    cache.clear()
     settings.RATELIMITS = {**settings.RATELIMITS, "signup": "2/600"}
     outing = make_outing(chain, capacity=50)
     for name in ("Amina", "Bernard"):
@@ -270,6 +272,7 @@ def test_public_sign_up_is_rate_limited(client, chain, settings):
     before = row_counts()
     refused = client.post(f"{PUBLIC}{outing.pk}/", signup(first_name="Chantal", email=""))
     assert refused.status_code == 429 and row_counts() == before
+    cache.clear()
 
 
 def test_a_past_or_cancelled_outing_takes_no_sign_up(client, chain):

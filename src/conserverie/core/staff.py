@@ -11,27 +11,40 @@ from conserverie.territories.models import STAFF_ROLES, Role, Territory
 
 from .permissions import role_in
 
+# An entry is (URL name, label), or (group label, [entries]): a drop-down, so the bar fits a laptop on one line.
 MENU = [
     ("core:dashboard", _("Tableau de bord")),
-    ("producers:offers", _("Offres")),
-    ("network:list", _("Producteurs")),
-    ("sourcing:raw_lots", _("Collectes")),
-    ("rounds:list", _("Tournées")),
-    ("gleaning:list", _("Glanages")),
-    ("workshops:list", _("Ateliers")),
-    ("participants:list", _("Participants")),
-    ("recipes:list", _("Recettes")),
-    ("production:lots", _("Production")),
-    ("stock:overview", _("Stock")),
+    (
+        _("Approvisionnement"),
+        [
+            ("producers:offers", _("Offres")),
+            ("network:list", _("Producteurs")),
+            ("sourcing:raw_lots", _("Collectes")),
+            ("rounds:list", _("Tournées")),
+            ("gleaning:list", _("Glanages")),
+        ],
+    ),
+    (_("Animation"), [("workshops:list", _("Ateliers")), ("participants:list", _("Participants"))]),
+    (
+        _("Fabrication"),
+        [("recipes:list", _("Recettes")), ("production:lots", _("Production")), ("stock:overview", _("Stock"))],
+    ),
     ("distribution:list", _("Cessions et ventes")),
-    ("impact:flower", _("Utilité sociale")),
-    ("surveys:list", _("Enquêtes")),
-    ("surveys:testimonies", _("Témoignages")),
-    ("surveys:reports", _("Rapports")),
+    (
+        _("Utilité sociale"),
+        [
+            ("impact:flower", _("La fleur")),
+            ("surveys:list", _("Enquêtes")),
+            ("surveys:testimonies", _("Témoignages")),
+            ("surveys:reports", _("Rapports")),
+        ],
+    ),
     ("economics:summary", _("Économie")),
 ]
-# Only coordinators read the audit trail (who did what, who read whose social situation).
-COORDINATOR_MENU = [("core:audit", _("Journal d'audit")), ("replication:start", _("Nouveau territoire"))]
+# Only coordinators read the audit trail (who did what, who read whose social situation) and start territories.
+COORDINATOR_MENU = [
+    (_("Coordination"), [("core:audit", _("Journal d'audit")), ("replication:start", _("Nouveau territoire"))])
+]
 # Board members and funders read aggregated figures only (§2).
 VIEWER_MENU = [
     ("core:dashboard", _("Tableau de bord")),
@@ -71,7 +84,12 @@ def staff_menu(request):
     current = request.resolver_match.view_name if request.resolver_match else ""
     role = role_in(request.user, territory)
     menu = VIEWER_MENU if role == Role.VIEWER else MENU + (COORDINATOR_MENU if role == Role.COORDINATOR else [])
-    items = [
-        {"url": reverse(name, args=[territory.slug]), "label": label, "active": name == current} for name, label in menu
-    ]
-    return {"staff_territory": territory, "staff_menu": items}
+    return {"staff_territory": territory, "staff_menu": [_menu_item(entry, territory, current) for entry in menu]}
+
+
+def _menu_item(entry, territory, current) -> dict:
+    name, label = entry
+    if isinstance(label, list):  # a group: `name` is its label
+        children = [_menu_item(child, territory, current) for child in label]
+        return {"label": name, "children": children, "active": any(child["active"] for child in children)}
+    return {"url": reverse(name, args=[territory.slug]), "label": label, "active": name == current}

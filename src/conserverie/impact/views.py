@@ -42,7 +42,7 @@ def _period(request) -> tuple[Period, PeriodForm]:
         try:
             return Period.parse(key), PeriodForm(initial=_initial(Period.parse(key)))
         except ValueError as error:
-            form = PeriodForm(initial=_initial(default))
+            form = PeriodForm({"year": default.start.year})
             form.is_valid()
             form.add_error(None, str(error))
             return default, form

@@ -244,7 +244,8 @@ def check_rows(rows: list[Row], territory) -> list[tuple[int, str]]:
             if key in existing:
                 reasons.append(_("une ferme de ce nom existe déjà sur le territoire"))
         if reasons:
-            problems.append((row.line, "; ".join(reasons).capitalize() + "."))
+            message = "; ".join(reasons)
+            problems.append((row.line, message[0].upper() + message[1:] + "."))
     return problems
 
 

@@ -190,7 +190,7 @@ def producer_edit(request, territory, pk):
 
 @territory_view(roles=COORDINATORS)
 def producer_import(request, territory):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     problems = []
     if request.method == "POST" and form.is_valid():
         try:

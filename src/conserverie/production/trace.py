@@ -144,6 +144,33 @@ def raw_lot_forward(raw_lot: RawLot) -> ForwardTrace:
     return ForwardTrace(lines=forward.lines, stock=forward.stock, raw_lot=raw_lot, movements=movements)
 
 
+@dataclass
+class FarmForward(LotsForward):
+    """Where a farm's produce of a period went: its raw lots, the production lots made of them, the recipients."""
+
+    raw_lots: list[RawLot] = field(default_factory=list)
+    lots: list[ProductionLot] = field(default_factory=list)
+
+
+def producer_forward(producer, date_from=None, date_to=None) -> FarmForward:
+    """Four queries: the farm's raw lots collected in the period, the lots made of them, their lines and stock."""
+    raw = RawLot.objects.filter(producer=producer)
+    if date_from:
+        raw = raw.filter(collected_on__gte=date_from)
+    if date_to:
+        raw = raw.filter(collected_on__lte=date_to)
+    used = RawLotMovement.objects.filter(raw_lot__in=raw.values("pk"), kind=RawLotMovement.Kind.USED).values(
+        "production_lot_id"
+    )
+    forward = lots_forward(used)
+    return FarmForward(
+        lines=forward.lines,
+        stock=forward.stock,
+        raw_lots=list(raw.select_related("product").order_by("collected_on", "code")),
+        lots=list(ProductionLot.objects.filter(pk__in=used).select_related("recipe").order_by("produced_on", "code")),
+    )
+
+
 def lots_sharing_raw_lots(lot: ProductionLot) -> QuerySet:
     """The other production lots made with at least one of the raw lots of `lot` (one level, not transitive)."""
     raw_ids = RawLotMovement.objects.filter(production_lot=lot, kind=RawLotMovement.Kind.USED).values("raw_lot_id")

@@ -236,13 +236,16 @@ def open_for_signup(outing: GleaningOuting) -> bool:
 
 
 def outing_register(*, outing: GleaningOuting, participant: Participant, party_size: int = 1) -> GleaningRegistration:
-    """Sign a resident up; when the places are taken the registration waits (lock, re-check, write)."""
+    """Sign a resident up; when the places are taken the registration waits (lock, re-check, write).
+
+    Like the workshops' `registration_create`, the date is the public sign-up's business, not this one's.
+    """
     require_same_territory(outing.territory, participant)
     if party_size < 1:
         raise ValidationError({"party_size": _("Au moins une personne.")})
     with transaction.atomic():
         outing = GleaningOuting.objects.select_for_update().get(pk=outing.pk)
-        if not open_for_signup(outing):
+        if outing.status != GleaningOuting.Status.PLANNED:
             raise ValidationError(_("Les inscriptions à cette sortie sont fermées."))
         if participant.erased_at is not None:
             raise ValidationError(_("Ce participant a été effacé."))

@@ -56,9 +56,10 @@ def outing_list(request, territory):
     if when == "upcoming":
         rows = rows.filter(date__gte=today).order_by("date", "start_time", "id")
     elif when == "past":
-        rows = rows.filter(date__lt=today)
+        rows = rows.filter(date__lt=today).order_by("-date", "-start_time", "-id")
     else:
         when = "all"
+        rows = rows.order_by("-date", "-start_time", "-id")
     if q:
         rows = rows.filter(
             Q(producer__name__icontains=q)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from conserverie.core.history import save_as
 from conserverie.core.permissions import require_role, require_same_territory
 from conserverie.producers.models import SurplusOffer
+from conserverie.producers.services import offer_plan
 from conserverie.territories.models import Role, Territory, Vehicle
 
 from . import planner
@@ -245,9 +246,7 @@ def round_confirm(*, actor, collection_round: CollectionRound) -> CollectionRoun
                     % {"farm": stop.offer.producer.name, "status": offer.get_status_display()}
                 )
         for stop in stops:
-            offer = offers[stop.offer_id]
-            offer.status = SurplusOffer.Status.PLANNED
-            save_as(offer, actor)
+            offer_plan(actor=actor, offer=offers[stop.offer_id])
         locked.status = CollectionRound.Status.PLANNED
         return save_as(locked, actor)
 
