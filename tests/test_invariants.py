@@ -32,7 +32,17 @@ from conserverie.recipes.services import FormatSpec, recipe_create, recipe_valid
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import collection_record, raw_lot_give, raw_lot_lose
 from conserverie.stock.models import JarFormat, Location, MovementKind, StockMovement
-from conserverie.stock.services import deposit_return, inventory_adjust, jars_discard, jars_move, movement_reverse
+from conserverie.stock.services import (
+    deposit_return,
+    empties_break,
+    empties_buy,
+    empties_count,
+    empties_move,
+    inventory_adjust,
+    jars_discard,
+    jars_move,
+    movement_reverse,
+)
 from conserverie.territories.models import Role
 from conserverie.workshops.services import participant_create
 
@@ -71,6 +81,7 @@ def base(db, tomato):
     store = Location.objects.create(
         territory=place.territory, name="Réserve MQ", kind=Location.Kind.STRUCTURE, structure=place.structure
     )
+    washer = Location.objects.create(territory=place.territory, name="Laverie ESAT", kind=Location.Kind.WASHING)
     farm = producer_create(
         actor=actor,
         territory=place.territory,
@@ -101,7 +112,7 @@ def base(db, tomato):
         "structure": place.structure,
         "person": person,
         "formats": [place.jar, big],
-        "locations": [place.truck, place.shop, store],
+        "locations": [place.truck, place.shop, store, washer],
     }
 
 
@@ -213,7 +224,9 @@ class ChainBooks(RuleBasedStateMachine):
         if large:
             outputs[large_jar] = large
         where = _pick(self.locations, location)
-        reading = TreatmentReading(small_jar, Decimal("111") if conforming else Decimal("98"), 45)
+        readings = [
+            TreatmentReading(jar_format, Decimal("111") if conforming else Decimal("98"), 45) for jar_format in outputs
+        ]
         expected = 0 < kg <= self.kg_left[raw.pk] and not late and all(n > 0 for n in outputs.values())
         ok, lot = self._attempt(
             expected,
@@ -225,7 +238,7 @@ class ChainBooks(RuleBasedStateMachine):
                 location=where,
                 raw_inputs=[(raw, kg)],
                 outputs=outputs,
-                treatments=[reading],
+                treatments=readings,
             ),
         )
         if ok:
@@ -235,6 +248,9 @@ class ChainBooks(RuleBasedStateMachine):
             self.status[lot.pk] = lot.status
             for jar_format, n in outputs.items():
                 self.jars[(where.pk, lot.pk, jar_format.pk)] += n
+                # Filling takes the empties of the place; jars it did not know of are adjusted in first.
+                empties = (where.pk, None, jar_format.pk)
+                self.jars[empties] = max(self.jars[empties] - n, 0)
 
     # Lot status
 
@@ -354,6 +370,63 @@ class ChainBooks(RuleBasedStateMachine):
         if ok:
             self.jars[(where.pk, None, jar_format.pk)] += quantity
 
+    # Empty jars, their own stock
+
+    @rule(fmt=INDEX, location=INDEX, quantity=QUANTITY)
+    def buy_empties(self, fmt, location, quantity):
+        jar_format, where = _pick(self.formats, fmt), _pick(self.locations, location)
+        ok, _movement = self._attempt(
+            quantity > 0,
+            lambda: empties_buy(actor=self.actor, location=where, jar_format=jar_format, quantity=quantity, day=DAY),
+        )
+        if ok:
+            self.jars[(where.pk, None, jar_format.pk)] += quantity
+
+    @rule(fmt=INDEX, source=INDEX, destination=INDEX, quantity=QUANTITY, washed=st.booleans())
+    def move_empties(self, fmt, source, destination, quantity, washed):
+        jar_format = _pick(self.formats, fmt)
+        src, dst = _pick(self.locations, source), _pick(self.locations, destination)
+        have = self.jars[(src.pk, None, jar_format.pk)]
+        expected = src != dst and 0 < quantity <= have and (not washed or src.kind == Location.Kind.WASHING)
+        ok, _transfer = self._attempt(
+            expected,
+            lambda: empties_move(
+                actor=self.actor,
+                jar_format=jar_format,
+                source=src,
+                destination=dst,
+                quantity=quantity,
+                washed=washed,
+                day=DAY,
+            ),
+        )
+        if ok:
+            self.jars[(src.pk, None, jar_format.pk)] -= quantity
+            self.jars[(dst.pk, None, jar_format.pk)] += quantity
+
+    @rule(fmt=INDEX, location=INDEX, quantity=QUANTITY, count=st.booleans())
+    def break_or_count_empties(self, fmt, location, quantity, count):
+        jar_format, where = _pick(self.formats, fmt), _pick(self.locations, location)
+        key = (where.pk, None, jar_format.pk)
+        if count:
+            ok, _m = self._attempt(
+                quantity >= 0,
+                lambda: empties_count(
+                    actor=self.actor, location=where, jar_format=jar_format, counted=quantity, reason="Comptage"
+                ),
+            )
+            if ok:
+                self.jars[key] = quantity
+            return
+        ok, _m = self._attempt(
+            0 < quantity <= self.jars[key],
+            lambda: empties_break(
+                actor=self.actor, location=where, jar_format=jar_format, quantity=quantity, reason="Tombés"
+            ),
+        )
+        if ok:
+            self.jars[key] -= quantity
+
     @precondition(lambda self: self.lots)
     @rule(index=INDEX, reason=st.sampled_from(["", "Erreur de saisie"]))
     def reverse(self, index, reason):
@@ -363,8 +436,9 @@ class ChainBooks(RuleBasedStateMachine):
         expected = (
             bool(reason)
             and movement.kind != MovementKind.MOVED
+            and movement.transfer is None
             and not already
-            and (movement.quantity < 0 or movement.lot_id is None or movement.quantity <= self.jars[key])
+            and (movement.quantity < 0 or movement.quantity <= self.jars[key])
         )
         ok, correction = self._attempt(
             expected, lambda: movement_reverse(actor=self.actor, movement=movement, reason=reason)
@@ -459,6 +533,7 @@ def test_the_ledger_is_append_only(base):
         location=truck,
         raw_inputs=[(raw, Decimal("10"))],
         outputs={base["formats"][0]: 8},
+        treatments=[TreatmentReading(base["formats"][0], Decimal("111"), 45)],
     )
     lot = lot_release(actor=actor, lot=lot)
     sale = distribution_record(

@@ -4,6 +4,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from conserverie.producers.models import SurplusOffer
 from conserverie.territories.models import Role
@@ -49,3 +50,50 @@ def test_farmer_proposes_a_surplus_from_a_phone(live_server, chain, page):
     assert time.monotonic() - started < 60
     offer = SurplusOffer.objects.get()
     assert offer.producer == chain.farm and offer.created_by == user and offer.kg_estimated == 35
+
+
+def test_farmer_follows_an_offer_with_its_photo_and_downloads_the_certificate(live_server, chain, page, tmp_path):
+    """On the phone: an offer with a photo, its status once the coordination declined it, the yearly certificate."""
+    from django.test import override_settings
+    from playwright.sync_api import expect
+
+    from conserverie.producers.services import offer_accept, offer_decline
+
+    from ..producers.test_portal import png_bytes
+
+    user = make_user("fermier", chain.territory, Role.PRODUCER, producer=chain.farm)
+    user.set_password(PASSWORD)
+    user.save()
+    photo = tmp_path / "courgettes.png"
+    photo.write_bytes(png_bytes())
+    today = timezone.localdate()
+    with override_settings(MEDIA_ROOT=tmp_path / "media"):
+        page.goto(f"{live_server.url}/connexion/")
+        page.fill("#id_username", "fermier")
+        page.fill("#id_password", PASSWORD)
+        page.get_by_role("button", name="Entrer").click()
+        page.get_by_label("Produit", exact=True).select_option(label="Tomate")
+        page.get_by_label("Poids estimé (kg)", exact=True).fill("18")
+        page.get_by_label("Disponible à partir du", exact=True).fill(today.isoformat())
+        page.get_by_label("Disponible jusqu'au", exact=True).fill((today + timedelta(days=2)).isoformat())
+        page.get_by_label("Photo (facultatif)").set_input_files(str(photo))
+        page.get_by_role("button", name="Proposer un surplus").click()
+        expect(page.get_by_text("Offre enregistrée")).to_be_visible()
+
+        offer = SurplusOffer.objects.get()
+        assert offer.photo
+        offer_decline(
+            actor=chain.actor, offer=offer_accept(actor=chain.actor, offer=offer), message="Camion plein demain"
+        )
+        page.get_by_role("link", name="Tomate — 18 kg").click()
+        expect(page.get_by_test_id("offer-status")).to_contain_text("Refusée")
+        expect(page.get_by_test_id("offer-message")).to_contain_text("Camion plein demain")
+        expect(page.get_by_test_id("timeline").locator("li")).to_have_count(3)
+        expect(page.locator("img.img-fluid")).to_be_visible()
+        assert page.evaluate("document.querySelector('img.img-fluid').naturalWidth") == 4
+
+        page.get_by_role("link", name="Retour à mes offres").click()
+        year = chain.raw.collected_on.year
+        with page.expect_download() as download:
+            page.get_by_role("link", name=f"Attestation {year} (PDF)").click()
+        assert download.value.suggested_filename.startswith(f"attestation-don-{year}-")

@@ -55,9 +55,19 @@ def test_cli_prints_every_table(season):
 def test_cli_json_and_csv(season, tmp_path):
     data = json.loads(report("--json"))
     keys = [t["key"] for t in data["tables"]]
-    assert keys == ["destinations", "return_format", "return_site", "deposit_hole", "sales_day", "internal_value"]
+    assert keys == [
+        "destinations",
+        "return_format",
+        "return_site",
+        "deposit_hole",
+        "sales_day",
+        "sales_tier",
+        "internal_value",
+    ]
     sales = next(t for t in data["tables"] if t["key"] == "sales_day")
     assert sales["rows"] == [["2026-06-10", "Espèces", 9, "22.50"]]  # 5 × (3.50 + 1.00 deposit); internal use: 0
+    tiers = next(t for t in data["tables"] if t["key"] == "sales_tier")
+    assert tiers["rows"] == [["Prix du tarif", 5, "22.50"]]
     out = report("--csv-dir", str(tmp_path))
     assert "Écrit" in out
     with (tmp_path / "romans-destinations.csv").open(encoding="utf-8-sig") as f:

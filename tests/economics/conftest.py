@@ -65,7 +65,12 @@ def build_books(chain, coordinator, animator):
     )
     deposit_return(actor=coordinator, location=chain.truck, jar_format=chain.jar, quantity=3, day=DAY)
     lease = cost_item_add(
-        actor=coordinator, territory=t, category="vehicle", label="Location du camion", amount_eur=Decimal("600.00"), date=DAY
+        actor=coordinator,
+        territory=t,
+        category="vehicle",
+        label="Location du camion",
+        amount_eur=Decimal("600.00"),
+        date=DAY,
     )
     subsidy = cost_item_add(
         actor=coordinator,

@@ -23,8 +23,19 @@ def scenario_file(tmp_path, data, name="scenario.json"):
 
 def test_defaults_as_json_have_every_output_key():
     data = json.loads(run("--json"))
-    for key in ("workshops", "kg_saved", "jars", "households", "km", "costs", "revenues", "cost_per_jar",
-                "break_even_jars", "fte", "sensitivity"):
+    for key in (
+        "workshops",
+        "kg_saved",
+        "jars",
+        "households",
+        "km",
+        "costs",
+        "revenues",
+        "cost_per_jar",
+        "break_even_jars",
+        "fte",
+        "sensitivity",
+    ):
         assert key in data, key
     assert data["workshops"] == 60 and len(data["sensitivity"]) == 3
 
@@ -40,9 +51,15 @@ def test_the_text_output_is_french():
     assert "Saison simulée" in text and "Coût par bocal" in text and "€" in text
 
 
-def test_a_territory_starts_from_its_own_figures(db, romans):
+def test_a_territory_starts_from_its_own_figures(books, tmp_path):
     data = json.loads(run("--territory", "romans", "--json"))
-    assert data["workshops"] == 60  # no season recorded yet: Romans' defaults
+    assert data["workshops"] == 1 and data["costs"]["vehicle"] == 600  # one workshop held, the lease entered
+    path = scenario_file(tmp_path, {"vehicle": {"insurance_eur": 300}, "farms": {"x": 1}})
+    with pytest.raises(CommandError, match="farms"):
+        run("--territory", "romans", "--scenario", path)
+    path = scenario_file(tmp_path, {"vehicle": {"insurance_eur": 300}})
+    data = json.loads(run("--territory", "romans", "--scenario", path, "--json"))
+    assert (data["costs"]["vehicle"], data["costs"]["insurance"]) == (600, 300)  # the group is merged, not replaced
 
 
 @pytest.mark.parametrize(

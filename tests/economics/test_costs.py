@@ -55,7 +55,12 @@ def test_sales_and_deposits_agree_with_the_distribution_report(books):
 
 def test_a_hand_entry_replaces_the_derived_line_of_its_category(books, coordinator):
     cost_item_add(
-        actor=coordinator, territory=books.territory, category="fuel", label="Carte carburant", amount_eur=D("80"), date=DAY
+        actor=coordinator,
+        territory=books.territory,
+        category="fuel",
+        label="Carte carburant",
+        amount_eur=D("80"),
+        date=DAY,
     )
     sheet = cost_sheet(books.territory, *SEASON)
     fuel = [line for line in sheet.lines if line.category == "fuel"]
@@ -75,7 +80,12 @@ def test_unit_economics_and_break_even(books, coordinator):
     assert unit.break_even_jars is None  # 20 € brought in, 55.20 € of variable costs: no break-even
     assert unit.cost_per_participant is None  # nobody attended: fewer than 5 people are not shown (§4.7)
     cost_item_add(
-        actor=coordinator, territory=books.territory, category="sales", label="Ventes du marché", amount_eur=D("1000"), date=DAY
+        actor=coordinator,
+        territory=books.territory,
+        category="sales",
+        label="Ventes du marché",
+        amount_eur=D("1000"),
+        date=DAY,
     )
     unit = unit_economics(cost_sheet(books.territory, *SEASON))
     # margin = (1 000 + 6 − 55.20) / 20 = 47.54 € a jar; 720 / 47.54 = 15.15 → 16 jars
@@ -97,7 +107,13 @@ def test_the_period_filters_items_and_records(books):
 
 
 def test_cost_item_refusals_name_the_field_and_write_nothing(romans, coordinator):
-    base = {"actor": coordinator, "territory": romans.territory, "category": "insurance", "label": "Assurance", "date": DAY}
+    base = {
+        "actor": coordinator,
+        "territory": romans.territory,
+        "category": "insurance",
+        "label": "Assurance",
+        "date": DAY,
+    }
     cases = [
         ({"amount_eur": D("0")}, "amount_eur"),
         ({"amount_eur": D("-5")}, "amount_eur"),
@@ -117,7 +133,9 @@ def test_cost_item_refusals_name_the_field_and_write_nothing(romans, coordinator
 def test_only_a_coordinator_of_the_territory_writes(romans, other, animator, other_coordinator, coordinator):
     for actor, territory in ((animator, romans.territory), (other_coordinator, romans.territory)):
         with pytest.raises(PermissionDenied):
-            cost_item_add(actor=actor, territory=territory, category="insurance", label="x", amount_eur=D("5"), date=DAY)
+            cost_item_add(
+                actor=actor, territory=territory, category="insurance", label="x", amount_eur=D("5"), date=DAY
+            )
         with pytest.raises(PermissionDenied):
             parameters_set(actor=actor, territory=territory, jar_eur=D("1"))
     item = cost_item_add(

@@ -1,5 +1,6 @@
 """The economics pages: what each shows, forms that keep what was typed, flat query counts, isolation."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -65,8 +66,16 @@ def test_adding_a_cost_line_and_a_refusal_that_keeps_the_form(romans, coord_clie
 
 
 def test_parameters_page_saves_the_unit_costs(romans, coord_client):
-    data = {"fuel_l_per_100km": "12", "fuel_eur_per_l": "1.9", "jar_eur": "0.9", "lid_eur": "0.3",
-            "kwh_per_batch": "5", "eur_per_kwh": "0.2", "pantry_eur_per_kg": "2.5", "animator_hour_eur": "25"}
+    data = {
+        "fuel_l_per_100km": "12",
+        "fuel_eur_per_l": "1.9",
+        "jar_eur": "0.9",
+        "lid_eur": "0.3",
+        "kwh_per_batch": "5",
+        "eur_per_kwh": "0.2",
+        "pantry_eur_per_kg": "2.5",
+        "animator_hour_eur": "25",
+    }
     assert coord_client.post(url("parameters", romans.territory), {**data, "jar_eur": "-1"}).status_code == 422
     assert not CostParameters.objects.exists()
     assert coord_client.post(url("parameters", romans.territory), data).status_code == 302
@@ -88,6 +97,9 @@ def test_running_a_scenario_shows_the_result_and_the_chart(romans, coord_client)
     page = text(response)
     assert response.context["result"].workshops == 90
     assert "<svg" in page and "<polyline" in page and "Saison simulée" in page
+    coordinates = re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', page)
+    assert len(coordinates) == 27  # 3 curves of 9 points, in SVG's own number format (never "12,5")
+    assert all(float(x) >= 0 and float(y) >= 0 for x, y in coordinates)
     assert not Scenario.objects.exists()
 
 
@@ -158,5 +170,4 @@ def _grow(chain, coordinator):
 def test_query_counts_do_not_grow_with_the_season(name, chain, coordinator, coord_client, django_assert_num_queries):
     page = url(name, chain.territory) + (PERIOD if name != "scenarios" else "")
     queries = assert_flat_queries(coord_client, page, _grow(chain, coordinator), django_assert_num_queries, n=2)
-    print(name, queries)
     assert queries <= 60, queries

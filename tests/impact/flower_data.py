@@ -54,7 +54,7 @@ def build_season(chain) -> SimpleNamespace:
     """Summer 2026 in Romans (the chain's 40 kg raw lot of 10 June 2026 included), with a little of 2025.
 
     Hand-computed for 2026: kg saved 60, farms 2, jars produced 20 / given 3 / sold 4 / internal 2, deposit
-    return 2 of 7 = 28.6 %, workshops 2 (1 village, 1 town; one cancelled), people present 7 (party sizes summed per workshop: 10),
+    return 2 of 7 = 28.6 %, workshops 2 (1 village, 1 town; one cancelled), people present 7 (party sizes summed: 10),
     first-time 6, returning 2, households 7 of which 2 in a priority area = 28.6 %, km 42.5, volunteer hours
     11.5 by 5 people = 136.62 € at 11.88 €/h.
     """
@@ -69,7 +69,12 @@ def build_season(chain) -> SimpleNamespace:
         distance_km=Decimal("3"),
     )
     collection_record(
-        actor=actor, territory=t, producer=farm_b, product=chain.tomato, kg=Decimal("20"), collected_on=date(2026, 6, 15)
+        actor=actor,
+        territory=t,
+        producer=farm_b,
+        product=chain.tomato,
+        kg=Decimal("20"),
+        collected_on=date(2026, 6, 15),
     )
     collection_record(
         actor=actor,

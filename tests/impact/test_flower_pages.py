@@ -29,8 +29,12 @@ def coord_client(client, coordinator):
 def flower(chain):
     build_season(chain)
     result = flower_with_indicators(chain)
-    indicator_value_record(actor=chain.actor, indicator=result.manual, period="2026", value=Decimal("5"), source_note="Carnet")
-    indicator_value_record(actor=chain.actor, indicator=result.manual, period="2025", value=Decimal("2"), source_note="Carnet")
+    indicator_value_record(
+        actor=chain.actor, indicator=result.manual, period="2026", value=Decimal("5"), source_note="Carnet"
+    )
+    indicator_value_record(
+        actor=chain.actor, indicator=result.manual, period="2025", value=Decimal("2"), source_note="Carnet"
+    )
     return result
 
 
@@ -63,7 +67,7 @@ def test_the_petal_page(coord_client, flower, chain):
     assert response.status_code == 200
     assert "Alimentation saine et accessible" in page
     assert "Foyers touchés" in page and "Repas partagés" in page
-    assert "2026 : 50/100" in page
+    assert "<strong>50/100</strong>" in page and "(2025 : 20/100)" in page
     assert "▲ +3" in page  # meals 2 → 5
     assert "Carnet" in page
     assert f"/t/romans/impact/indicateurs/{flower.manual.pk}/valeur/?periode=2026" in page
@@ -190,8 +194,15 @@ def test_coordinator_adds_an_indicator_and_enters_a_value(coord_client, flower):
     assert coord_client.get(f"{URL}indicateurs/{flower.kg.pk}/valeur/").status_code == 404
     response = coord_client.post(
         f"{URL}indicateurs/{flower.kg.pk}/",
-        {**data, "dimension": flower.kg.dimension_id, "name": "Kilos sauvés", "source": "computed",
-         "computation": "kg_saved", "target": "200", "unit": ""},
+        {
+            **data,
+            "dimension": flower.kg.dimension_id,
+            "name": "Kilos sauvés",
+            "source": "computed",
+            "computation": "kg_saved",
+            "target": "200",
+            "unit": "",
+        },
     )
     assert response.status_code == 302
     flower.kg.refresh_from_db()

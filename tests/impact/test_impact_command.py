@@ -22,7 +22,9 @@ def run(*args) -> str:
 def test_json_has_exactly_the_documented_shape(chain):
     build_season(chain)
     flower = flower_with_indicators(chain)
-    indicator_value_record(actor=chain.actor, indicator=flower.manual, period="2026", value=Decimal("5"), source_note="x")
+    indicator_value_record(
+        actor=chain.actor, indicator=flower.manual, period="2026", value=Decimal("5"), source_note="x"
+    )
     data = json.loads(run("--territory", "romans", "--period", "2026", "--json"))
     assert set(data) == {"period", "dimensions"}
     assert data["period"] == "2026"

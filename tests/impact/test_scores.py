@@ -143,14 +143,24 @@ def test_flower_costs_a_fixed_number_of_queries(chain, django_assert_max_num_que
     for name in ("A", "B", "C"):
         indicator_create(actor=chain.actor, dimension=flower.dimensions[2], name=name, source="manual", target=1)
         indicator_create(
-            actor=chain.actor, dimension=flower.dimensions[3], name=name, source="computed", computation="farms", target=1
+            actor=chain.actor,
+            dimension=flower.dimensions[3],
+            name=name,
+            source="computed",
+            computation="farms",
+            target=1,
         )
     with django_assert_max_num_queries(40) as captured:
         territory_flower(chain.territory, YEAR)
     few = len(captured.captured_queries)
     for name in ("D", "E", "F", "G"):
         indicator_create(
-            actor=chain.actor, dimension=flower.dimensions[5], name=name, source="computed", computation="round_km", target=1
+            actor=chain.actor,
+            dimension=flower.dimensions[5],
+            name=name,
+            source="computed",
+            computation="round_km",
+            target=1,
         )
         indicator_create(actor=chain.actor, dimension=flower.dimensions[1], name=name, source="survey", target=1)
     with django_assert_max_num_queries(few + 4) as captured:  # new groups of records, not one per row
@@ -177,7 +187,9 @@ def test_bad_input_writes_nothing(chain):
     with refused("computation"):
         indicator_create(actor=chain.actor, dimension=flower.dimensions[0], name="X", source="computed", target=1)
     with refused("name"):
-        indicator_create(actor=chain.actor, dimension=flower.dimensions[0], name="Repas partagés", source="manual", target=1)
+        indicator_create(
+            actor=chain.actor, dimension=flower.dimensions[0], name="Repas partagés", source="manual", target=1
+        )
     with refused("target"):
         indicator_update(actor=chain.actor, indicator=flower.manual, target=D("-1"))
     with refused("name"):
@@ -187,7 +199,9 @@ def test_bad_input_writes_nothing(chain):
     with refused("source_note"):
         indicator_value_record(actor=chain.actor, indicator=flower.manual, period="2026", value=D("1"), source_note="")
     with refused("period"):
-        indicator_value_record(actor=chain.actor, indicator=flower.manual, period="l'an dernier", value=D("1"), source_note="x")
+        indicator_value_record(
+            actor=chain.actor, indicator=flower.manual, period="l'an dernier", value=D("1"), source_note="x"
+        )
     with refused("value"):
         indicator_value_record(actor=chain.actor, indicator=flower.kg, period="2026", value=D("1"), source_note="x")
     assert not IndicatorValue.objects.exists()

@@ -208,6 +208,8 @@ def test_staff_build_a_survey_through_the_pages(client, romans, coordinator):
     assert survey.status == "open" and survey.questions.count() == 1
     page = text(client.get(reverse("surveys:detail", args=[slug, survey.pk])))
     assert f"/q/{survey.token}/" in page
+    assert 'data-testid="answer-qr" ' in page or 'data-testid="answer-qr">' in page
+    assert "data:image/svg+xml" in page
 
 
 def test_paper_entry_page(client, world, coordinator, romans):

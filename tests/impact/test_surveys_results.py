@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from conserverie.impact.periods import Period
 from conserverie.impact.scores import territory_flower
-from conserverie.impact.survey_stats import question_results, survey_indicator_values, surveys_in_period
+from conserverie.impact.survey_stats import masked_cells, question_results, survey_indicator_values, surveys_in_period
 
 from ..pages import assert_flat_queries, text
 from .voices_data import SUMMER, answer, survey_world
@@ -53,9 +53,17 @@ def test_a_viewer_sees_no_cell_under_five_and_no_free_text(world):
     likert, yes_no, number, words = question_results(world.survey, mask_small=True, with_texts=False)
     assert likert.distribution == [(1, None), (2, None), (3, None), (4, None), (5, None)]
     assert likert.mean == Decimal("3.43")  # a mean over 7 people singles out nobody
-    assert yes_no.distribution == [("oui", 5), ("non", None)]
+    assert yes_no.distribution == [("oui", None), ("non", None)] and yes_no.yes_share is None
     assert number.suppressed and number.mean is None and number.median is None
     assert words.texts == []
+
+
+def test_a_lone_hidden_cell_takes_another_with_it():
+    assert masked_cells([4, 12, 15, 24, 27]) == [None, None, 15, 24, 27]
+    assert masked_cells([0, 12, 3, 0, 2]) == [0, 12, None, 0, None]
+    assert masked_cells([0, 0, 7, 0, 0]) == [0, 0, 7, 0, 0]
+    assert masked_cells([70, 3]) == [None, None]
+    assert masked_cells([3, 0]) == [None, 0]
 
 
 def test_survey_indicator_values_arithmetic(world):

@@ -9,7 +9,7 @@ import pytest
 
 from conserverie.impact.periods import Period
 from conserverie.impact.scores import DimensionScore, Flower
-from conserverie.impact.svg import flower_svg
+from conserverie.impact.svg import RADIUS, flower_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SIZE = 360
@@ -47,7 +47,7 @@ def test_valid_xml_with_one_petal_per_dimension():
 
 def test_petal_length_is_proportional_to_the_score():
     root, found = petals(flower_svg(fake_flower(SCORES), size=SIZE))
-    radius = 0.3 * SIZE
+    radius = RADIUS * SIZE
     step = 360 / len(SCORES)
     for i, (path, score) in enumerate(zip(found, SCORES, strict=True)):
         length, angle = tip_distance(path, root)
@@ -81,7 +81,7 @@ def test_previous_period_as_dashed_outlines_and_links():
     text = flower_svg(current, previous=before, link=lambda d: f"/petale/{d.pk}/?a=1&b=2", id_prefix="x")
     root, previous = petals(text, "petal-previous")
     assert [int(p.get("data-score")) for p in previous] == [50, 60]
-    assert tip_distance(previous[0], root)[0] == pytest.approx(0.3 * 360 * 0.5, abs=0.02)
+    assert tip_distance(previous[0], root)[0] == pytest.approx(RADIUS * 360 * 0.5, abs=0.02)
     links = [a.get("href") for a in root.iter("{http://www.w3.org/2000/svg}a")]
     assert "/petale/1/?a=1&b=2" in links
     assert "2025" in root.find("svg:desc", NS).text

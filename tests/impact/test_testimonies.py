@@ -66,7 +66,9 @@ def test_for_dimension_gives_the_quotes_of_a_petal_in_a_period(romans, coordinat
 
 
 def test_the_list_filters_by_text_dimension_public_and_year(client, romans, coordinator, petals):
-    add_testimony(romans.territory, coordinator, petals[:1], text="Les confitures de Mme Reine", said_on=date(2026, 5, 1))
+    add_testimony(
+        romans.territory, coordinator, petals[:1], text="Les confitures de Mme Reine", said_on=date(2026, 5, 1)
+    )
     add_testimony(
         romans.territory, coordinator, petals[3:4], text="Mes tomates servent", audience="farmers", role="maraîcher"
     )
@@ -146,7 +148,9 @@ def test_another_territory_never_sees_the_testimonies(client, romans, coordinato
     client.force_login(other_coordinator)
     assert client.get(reverse("surveys:testimonies", args=["romans"])).status_code == 404
     assert client.get(reverse("surveys:testimony_edit", args=["vercors", t.pk])).status_code == 404
-    assert client.post(reverse("surveys:testimony_toggle", args=["vercors", t.pk]), {"selected": "1"}).status_code == 404
+    assert (
+        client.post(reverse("surveys:testimony_toggle", args=["vercors", t.pk]), {"selected": "1"}).status_code == 404
+    )
     assert "Secret de Romans" not in text(client.get(reverse("surveys:testimonies", args=["vercors"])))
 
 

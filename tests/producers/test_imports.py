@@ -78,7 +78,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(romans, 
     problems = dict(info.value.problems)
     assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9]
     assert "« nom » est vide" in problems[3]
-    assert "Latitude hors limites (entre -90 et 90)." == problems[4]
+    assert problems[4] == "Latitude hors limites (entre -90 et 90)."
     assert "« abc » n'est pas un nombre (longitude)" in problems[5]
     assert problems[6] == "Date « 32/13/2027 » illisible (attendu JJ/MM/AAAA)."
     assert problems[7] == "Même nom qu'à la ligne 2."
@@ -192,3 +192,31 @@ def test_the_page_without_file_says_so(coord_client, romans):
 def test_an_animator_cannot_open_the_import(client, animator, romans):
     client.force_login(animator)
     assert client.get(URL).status_code == 404
+
+
+# The command
+
+
+def test_the_command_imports_a_file(romans, coordinator, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "fermes.csv"
+    path.write_text("\n".join([HEADER, *GOOD]), encoding="utf-8")
+    out = io.StringIO()
+    call_command("import-producers", str(path), "--territory", "romans", "--json", stdout=out)
+    assert out.getvalue().strip() == '{"imported": 3, "problems": []}'
+    assert Producer.objects.filter(territory=romans.territory).count() == 3
+
+
+def test_the_command_lists_bad_rows_and_fails_without_writing(romans, coordinator, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "fermes.csv"
+    path.write_text("\n".join([HEADER, GOOD[0], "X;Y;1;999;;;;;"]), encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 ligne"):
+        call_command("import-producers", str(path), "--territory", "romans", stderr=err)
+    assert "Ligne 3 : Longitude hors limites (entre -180 et 180)." in err.getvalue()
+    assert not Producer.objects.exists()
+    with pytest.raises(CommandError, match="Territoire inconnu"):
+        call_command("import-producers", str(path), "--territory", "nulle-part")

@@ -187,3 +187,120 @@ def test_query_count_does_not_grow(farmer_client, chain, django_assert_num_queri
         add_lots(chain, n)
 
     assert assert_flat_queries(farmer_client, URL, grow, django_assert_num_queries) == 11
+
+
+# Photo, status timeline, isolation by id
+
+
+def png_bytes(size=(4, 3)) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_an_offer_with_a_photo_keeps_it_under_a_random_name(farmer_client, chain, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = SimpleUploadedFile("mes tomates.png", png_bytes(), content_type="image/png")
+    assert farmer_client.post(URL, offer_post(chain, photo=photo)).status_code == 302
+    offer = SurplusOffer.objects.get()
+    assert offer.photo.name.startswith("offers/") and offer.photo.name.endswith(".png")
+    assert "mes tomates" not in offer.photo.name and (media / offer.photo.name).exists()
+    response = farmer_client.get(f"{URL}offres/{offer.pk}/photo/")
+    assert response["Content-Type"] == "image/png" and b"".join(response.streaming_content) == png_bytes()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"%PDF-1.4 not a photo", "Ce fichier n'est pas une photo lisible (JPEG ou PNG)."),
+        ("gif", "Envoyez une photo au format JPEG ou PNG."),
+        ("big", "La photo dépasse 5 Mo : envoyez une image plus légère."),
+    ],
+)
+def test_a_bad_photo_is_refused_at_its_field_and_nothing_is_written(farmer_client, chain, media, content, message):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    if content == "gif":
+        buffer = BytesIO()
+        Image.new("RGB", (2, 2)).save(buffer, format="GIF")
+        content = buffer.getvalue()
+    elif content == "big":
+        content = png_bytes() + b"\0" * (5 * 1024 * 1024)
+    before = row_counts()
+    photo = SimpleUploadedFile("x.png", content, content_type="image/png")
+    response = farmer_client.post(URL, offer_post(chain, photo=photo))
+    assert response.status_code == 422
+    assert response.context["form"].errors["photo"] == [message]
+    assert row_counts() == before and not list(media.rglob("*.*"))
+
+
+def test_the_offer_page_shows_the_status_steps_and_the_coordination_message(farmer_client, chain, coordinator):
+    from conserverie.producers.services import offer_accept, offer_decline
+
+    farmer_client.post(URL, offer_post(chain))
+    offer = SurplusOffer.objects.get()
+    offer_accept(actor=coordinator, offer=offer)
+    offer_decline(actor=coordinator, offer=offer, message="Le camion est en panne, désolés")
+    response = farmer_client.get(f"{URL}offres/{offer.pk}/")
+    assert [e["status"] for e in response.context["timeline"]] == ["proposed", "accepted", "declined"]
+    page = text(response)
+    assert "Refusée" in page and "Message de la coordination :" in page and "Le camion est en panne, désolés" in page
+    assert coordinator.username not in page
+
+
+def test_the_list_links_each_offer_to_its_page(farmer_client, chain):
+    farmer_client.post(URL, offer_post(chain))
+    offer = SurplusOffer.objects.get()
+    assert f'href="/producteur/offres/{offer.pk}/"' in farmer_client.get(URL).content.decode()
+
+
+def test_another_farm_offer_ids_answer_404(farmer_client, chain, neighbour, other_chain, media):
+    add_offers(other_chain, 1)
+    for offer in SurplusOffer.objects.exclude(producer=chain.farm):
+        assert farmer_client.get(f"{URL}offres/{offer.pk}/").status_code == 404
+        assert farmer_client.get(f"{URL}offres/{offer.pk}/photo/").status_code == 404
+    assert farmer_client.get(f"{URL}offres/999999/").status_code == 404
+
+
+def test_an_offer_without_photo_has_no_photo_url(farmer_client, chain):
+    farmer_client.post(URL, offer_post(chain))
+    offer = SurplusOffer.objects.get()
+    assert farmer_client.get(f"{URL}offres/{offer.pk}/photo/").status_code == 404
+
+
+def test_staff_see_the_photo_of_their_territory_only(client, chain, other_chain, animator, farmer_client, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    farmer_client.post(URL, offer_post(chain, photo=SimpleUploadedFile("t.png", png_bytes())))
+    offer = SurplusOffer.objects.get()
+    client.force_login(animator)
+    assert client.get(f"/t/romans/offres/{offer.pk}/photo/").status_code == 200
+    assert client.get(f"/t/vercors/offres/{offer.pk}/photo/").status_code == 404
+
+
+def test_offer_page_query_count_does_not_grow(farmer_client, chain, coordinator, django_assert_num_queries):
+    from conserverie.producers.services import offer_accept, offer_decline
+
+    farmer_client.post(URL, offer_post(chain))
+    offer = SurplusOffer.objects.get()
+
+    def grow(n):
+        for _ in range(n):  # more history rows
+            SurplusOffer.objects.filter(pk=offer.pk).update(status="proposed")
+            offer_decline(actor=coordinator, offer=offer_accept(actor=coordinator, offer=offer), message="Non")
+
+    assert_flat_queries(farmer_client, f"{URL}offres/{offer.pk}/", grow, django_assert_num_queries)

@@ -109,7 +109,7 @@ def _check(chain, farms, raws, lots, lines_of_lot):
 
 
 @settings(
-    max_examples=12,
+    max_examples=30,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],

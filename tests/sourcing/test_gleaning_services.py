@@ -1,9 +1,12 @@
 """Gleaning outings: planning, sign-ups with the workshops' waiting-list rules, cancellation, harvest and hours."""
 
+import json
 from datetime import time, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from conserverie.core import sms
@@ -24,8 +27,8 @@ from conserverie.sourcing.gleaning_services import (
 )
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import raw_lot_give, raw_lot_lose
-from conserverie.workshops.models import VolunteerHours
-from conserverie.workshops.privacy import participant_erase
+from conserverie.workshops.models import Participant, VolunteerHours
+from conserverie.workshops.privacy import participant_erase, participants_stale, person_export
 
 from ..helpers import forbidden, history_user, refused
 from .gleaning_data import apple, attended, glean_offer, make_outing, person, sign_up
@@ -333,3 +336,42 @@ def test_check_in_marks_presence_and_a_cancelled_registration_cannot_be_checked_
     outing_registration_cancel(registration=registration)
     with refused(match="annulée"):
         outing_checkin(actor=chain.actor, registration=registration)
+
+
+def test_outings_appear_in_the_person_export_and_count_as_participation_for_retention(chain):
+    outing = make_outing(chain, days=-10)
+    (registration,) = attended(outing, chain, ("Amina",))
+    amina = registration.participant
+    (row,) = person_export(amina)["gleaning_outings"]
+    assert row["farm"] == chain.farm.name and row["date"] == outing.date.isoformat() and row["attended"] is True
+    later = timezone.now() + timedelta(days=200)
+    assert amina not in participants_stale(months=12, now=later)
+    Participant.objects.filter(pk=amina.pk).update(created_at=later - timedelta(days=400))
+    GleaningOuting.objects.filter(pk=outing.pk).update(date=(later - timedelta(days=390)).date())
+    assert amina in participants_stale(months=12, now=later)
+
+
+def run_reminders(*args) -> str:
+    out = StringIO()
+    call_command("reminders", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_day_before_people_who_want_it_get_one_reminder(chain, mailoutbox, sms_outbox):
+    outing = make_outing(chain, days=1, capacity=3)
+    by_sms = sign_up(outing, chain, "Amina", phone="06 00 00 00 01", reminders=True)
+    by_mail = sign_up(outing, chain, "Bernard", email="bernard@example.org", reminders=True)
+    sign_up(outing, chain, "Chantal", phone="06 00 00 00 03")  # did not ask for reminders
+    sign_up(outing, chain, "Dylan", phone="06 00 00 00 04", reminders=True, party_size=2)  # waiting
+    data = json.loads(run_reminders("--json"))
+    rows = [row for row in data["rows"] if row.get("outing") == outing.pk]
+    assert [row["registration"] for row in rows] == [by_sms.pk, by_mail.pk]
+    (text,) = [m.text for m in sms_outbox]
+    assert text.startswith("Demain 9h, glanage à Ferme des Tests ROM. RDV : Devant le hangar")
+    assert text.endswith(f"/randos/annuler/{by_sms.token}/")
+    (message,) = mailoutbox
+    assert message.to == ["bernard@example.org"] and "Rendez-vous : Devant le hangar" in message.body
+    by_sms.refresh_from_db()
+    assert by_sms.reminded_at is not None
+    run_reminders()
+    assert len(sms_outbox) == 1 and len(mailoutbox) == 1  # never twice

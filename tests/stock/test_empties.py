@@ -95,7 +95,7 @@ def test_inventory_count_page_writes_the_difference(client, chain, coordinator, 
     refused = client.post(url, data)
     assert refused.status_code == 422 and "dit toujours pourquoi" in text(refused)
     assert client.post(url, data | {"reason": "Comptage de fin de mois"}).status_code == 302
-    adjustment = StockMovement.objects.get(kind=MovementKind.ADJUSTED)
+    adjustment = StockMovement.objects.get(kind=MovementKind.ADJUSTED, lot=lot)
     assert (adjustment.quantity, adjustment.created_by, adjustment.reason) == (
         -2,
         coordinator,

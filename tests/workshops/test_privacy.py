@@ -31,6 +31,7 @@ KEYS = {
     "identity",
     "consents",
     "registrations",
+    "gleaning_outings",
     "distributions",
     "deposit_movements",
     "volunteer_hours",

@@ -108,7 +108,12 @@ def territory_figures(territory: Territory, date_from: date | None = None, date_
     ledger = StockMovement.objects.filter(territory=territory)
     jars = ledger.full().filter(_in_range("day", date_from, date_to)).totals_by_kind()
     jars_in_stock = ledger.full().filter(_in_range("day", None, date_to)).aggregate(n=Sum("quantity"))["n"] or 0
-    empties = ledger.empty().filter(_in_range("day", date_from, date_to)).aggregate(n=Sum("quantity"))["n"] or 0
+    empties = (
+        ledger.filter(kind=MovementKind.EMPTY_RETURNED)
+        .filter(_in_range("day", date_from, date_to))
+        .aggregate(n=Sum("quantity"))["n"]
+        or 0
+    )
     # Jars that left with a deposit, read from the ledger so that a reversed gift no longer counts.
     with_deposit = -(
         ledger.full()

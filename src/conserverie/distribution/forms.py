@@ -10,7 +10,7 @@ from conserverie.stock.models import JarFormat, Location
 from conserverie.territories.models import Structure
 from conserverie.workshops.models import Participant, Workshop
 
-from .models import Distribution, PaymentMode
+from .models import Distribution, PaymentMode, PriceTier
 
 
 class ParticipantChoiceField(forms.ModelChoiceField):
@@ -44,6 +44,12 @@ class DistributionForm(forms.Form):
         required=False,
         help_text=_("Vente : le prix solidaire du tarif, quand il y en a un."),
     )
+    price_tier = forms.ModelChoiceField(
+        label=_("Tarif social d'une structure"),
+        queryset=PriceTier.objects.none(),
+        required=False,
+        help_text=_("Vente : une part du prix du tarif, fixée par la structure. La consigne reste entière."),
+    )
     use_credit = forms.BooleanField(
         label=_("Payer les consignes avec l'avoir du participant"),
         required=False,
@@ -61,11 +67,22 @@ class DistributionForm(forms.Form):
             .exclude(status=Workshop.Status.CANCELLED)
             .order_by("-starts_at")
         )
+        self.fields["price_tier"].queryset = PriceTier.objects.filter(
+            territory=territory, is_active=True
+        ).select_related("structure")
         self.fields["day"].initial = timezone.localdate()
         self.fields["kind"].initial = Distribution.Kind.PARTICIPANT
         self.fields["location"].initial = (
             Location.objects.filter(territory=territory, kind=Location.Kind.TRUCK).values_list("pk", flat=True).first()
         )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("price_tier") and data.get("social_price"):
+            raise forms.ValidationError(
+                _("Choisissez le prix solidaire ou un tarif social de structure, pas les deux.")
+            )
+        return data
 
 
 class LineForm(forms.Form):
@@ -97,6 +114,18 @@ class LineForm(forms.Form):
 
 class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("Pourquoi annuler ?"), required=False, max_length=250)
+
+
+class TierForm(forms.Form):
+    structure = forms.ModelChoiceField(label=_("Structure"), queryset=Structure.objects.none())
+    name = forms.CharField(label=_("Nom du tarif"), max_length=60, help_text=_("Par ex. « Tarif solidaire »."))
+    percent = forms.DecimalField(
+        label=_("Part du prix (%)"), max_digits=5, decimal_places=2, min_value=0, max_value=100, widget=KgInput
+    )
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = Structure.objects.filter(territory=territory)
 
 
 class PriceForm(forms.Form):

@@ -16,6 +16,39 @@ class PaymentMode(models.TextChoices):
     FREE = "free", _("Gratuit")
 
 
+class PriceTier(models.Model):
+    """A social price tier a structure offers its public at the purchasing group (« tarif solidaire », « tarif
+    réduit »): a share of the list price. A tier is withdrawn, never deleted: past sales keep naming it."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="price_tiers")
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="price_tiers", verbose_name=_("structure")
+    )
+    name = models.CharField(_("nom du tarif"), max_length=60)
+    percent = models.DecimalField(
+        _("part du prix du tarif (%)"),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("50 : la moitié du prix du groupement d'achat ; la consigne reste entière."),
+    )
+    is_active = models.BooleanField(_("proposé"), default=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tarif social")
+        verbose_name_plural = _("tarifs sociaux")
+        ordering = ["structure__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "name"], name="price_tier_unique_name"),
+            models.CheckConstraint(condition=Q(percent__gte=0, percent__lte=100), name="price_tier_percent_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.structure.name} — {self.name} ({self.percent.normalize():f} %)"
+
+
 class Distribution(models.Model):
     class Kind(models.TextChoices):
         PARTICIPANT = "participant", _("Cession à un participant")
@@ -44,6 +77,14 @@ class Distribution(models.Model):
     partner = models.CharField(_("partenaire"), max_length=120, blank=True)
     payment_mode = models.CharField(_("paiement"), max_length=12, choices=PaymentMode.choices, default=PaymentMode.CASH)
     note = models.CharField(_("remarque"), max_length=250, blank=True)
+    price_tier = models.ForeignKey(
+        PriceTier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sales",
+        verbose_name=_("tarif social"),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -28,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Case, CharField, DecimalField, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -259,6 +259,39 @@ def sales_per_day(territory, date_from=None, date_to=None) -> Table:
     )
 
 
+def sales_by_tier(territory, date_from=None, date_to=None) -> Table:
+    """The purchasing group's sales by price: the list price, or each structure's social tier."""
+    tier = Case(
+        When(distribution_line__distribution__price_tier__isnull=True, then=Value("")),
+        default=Concat(
+            "distribution_line__distribution__price_tier__structure__name",
+            Value(" — "),
+            "distribution_line__distribution__price_tier__name",
+            output_field=CharField(),
+        ),
+        output_field=CharField(),
+    )
+    rows = (
+        _period(
+            StockMovement.objects.filter(
+                territory=territory, distribution_line__distribution__kind=Distribution.Kind.GROUP_SALE
+            ),
+            date_from,
+            date_to,
+        )
+        .annotate(tier=tier)
+        .values_list("tier")
+        .annotate(jars=Sum(-F("quantity")), eur=Sum("amount_eur"))
+        .order_by("tier")
+    )
+    return Table(
+        "sales_tier",
+        _("Ventes du groupement d'achat par tarif"),
+        [_("Tarif"), _("Bocaux"), _("Encaissé (€)")],
+        [[name or str(_("Prix du tarif")), jars, _eur(eur)] for name, jars, eur in rows if jars],
+    )
+
+
 def internal_use_value(territory, date_from=None, date_to=None) -> Table:
     """Jars the structures used in their own meals and events, valued at the purchasing group's price list.
 
@@ -320,6 +353,7 @@ REPORTS = {
     "return_site": return_rate_by_site,
     "deposit_hole": deposit_hole,
     "sales_day": sales_per_day,
+    "sales_tier": sales_by_tier,
     "internal_value": internal_use_value,
 }
 

@@ -1,7 +1,7 @@
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +21,7 @@ from conserverie.stock.services import (
 from conserverie.territories.models import Role, Territory
 from conserverie.workshops.models import Participant
 
-from .models import Distribution, DistributionLine, PaymentMode, PriceListEntry
+from .models import Distribution, DistributionLine, PaymentMode, PriceListEntry, PriceTier
 from .queries import credit_of
 
 LEDGER_KIND = {
@@ -76,6 +76,7 @@ def distribution_record(
     payment_mode: str = PaymentMode.CASH,
     note: str = "",
     use_credit: bool = False,
+    price_tier: PriceTier | None = None,
 ) -> Distribution:
     """Jars leave the cannery's hands: given, sold or used internally. All lines or none.
 
@@ -95,6 +96,12 @@ def distribution_record(
     errors = _validate(kind, lines, participant, structure, partner)
     if use_credit and kind != Distribution.Kind.PARTICIPANT:
         errors["use_credit"] = _("Seul un participant a un avoir de consigne.")
+    if price_tier is not None:
+        require_same_territory(territory, price_tier)
+        if kind != Distribution.Kind.GROUP_SALE:
+            errors["price_tier"] = _("Un tarif social s'applique aux ventes du groupement d'achat.")
+        elif not price_tier.is_active:
+            errors["price_tier"] = _("Ce tarif social n'est plus proposé.")
     if errors:
         raise ValidationError(errors)
     ledger_kind = LEDGER_KIND[kind]
@@ -119,6 +126,7 @@ def distribution_record(
             partner=partner,
             payment_mode=payment_mode,
             note=note,
+            price_tier=price_tier,
             created_by=actor,
         )
         save_as(distribution, actor)
@@ -197,6 +205,46 @@ def price_set(
         entry.updated_by = actor
         save_as(entry, actor)
         return entry
+
+
+def tier_price(list_price: Decimal, tier: PriceTier) -> Decimal:
+    """The tier's share of the list price, to the cent (half up)."""
+    return (list_price * tier.percent / Decimal("100")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def tier_set(*, actor, territory: Territory, structure, name: str, percent: Decimal) -> PriceTier:
+    """A structure's social price tier: created, or its share changed (and offered again when it was withdrawn).
+
+    Set by the staff of the territory (coordination or the structures' animators)."""
+    require_role(actor, territory, (Role.COORDINATOR, Role.ANIMATOR))
+    require_same_territory(territory, structure)
+    name = " ".join((name or "").split())
+    errors = {}
+    if not name:
+        errors["name"] = _("Donnez un nom au tarif (par ex. « Tarif solidaire »).")
+    elif len(name) > 60:
+        errors["name"] = _("Le nom tient en 60 caractères au plus.")
+    if percent is None or not Decimal("0") <= percent <= Decimal("100"):
+        errors["percent"] = _("La part du prix est comprise entre 0 et 100 %.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        tier = PriceTier.objects.select_for_update().filter(structure=structure, name=name).first() or PriceTier(
+            territory=territory, structure=structure, name=name
+        )
+        tier.percent = percent
+        tier.is_active = True
+        tier.updated_by = actor
+        return save_as(tier, actor)
+
+
+def tier_withdraw(*, actor, tier: PriceTier) -> PriceTier:
+    """No longer offered: past sales keep naming it."""
+    require_role(actor, tier.territory, (Role.COORDINATOR, Role.ANIMATOR))
+    with transaction.atomic():
+        tier.is_active = False
+        tier.updated_by = actor
+        return save_as(tier, actor)
 
 
 def price_remove(*, actor, entry: PriceListEntry) -> None:

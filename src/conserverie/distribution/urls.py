@@ -15,4 +15,5 @@ urlpatterns = [
     path("bilan/", views_reports.report, name="report"),
     path("bilan/<slug:key>.<str:ext>", views_reports.report_export, name="report_export"),
     path("tarifs/<int:pk>/retirer/", views_prices.price_delete, name="price_delete"),
+    path("tarifs-sociaux/<int:pk>/retirer/", views_prices.tier_withdraw_view, name="tier_withdraw"),
 ]

@@ -17,7 +17,7 @@ from conserverie.territories.models import Role
 from .forms import DistributionForm, LineFormSet, ReverseForm
 from .models import Distribution, DistributionLine
 from .queries import price_for, price_map, reversal_of
-from .services import LineSpec, distribution_record, distribution_reverse
+from .services import LineSpec, distribution_record, distribution_reverse, tier_price
 
 LINE_FIELDS = ("lot", "jar_format", "quantity", "unit_price_eur", "lines")
 LINE_TOTAL = ExpressionWrapper(
@@ -43,11 +43,9 @@ def distribution_list(request, territory):
         rows = rows.filter(pk__in=matching.values("pk"))
     lines = DistributionLine.objects.filter(distribution__in=rows.values("pk"))
     totals = lines.aggregate(jars=Sum("quantity"), eur=Sum(LINE_TOTAL))
-    reversed_rows = StockMovement.objects.filter(
-        distribution_line__distribution=OuterRef("pk"), reverses__isnull=False
-    )
+    reversed_rows = StockMovement.objects.filter(distribution_line__distribution=OuterRef("pk"), reverses__isnull=False)
     rows = (
-        rows.select_related("location", "participant", "structure", "workshop")
+        rows.select_related("location", "participant", "structure", "workshop", "price_tier")
         .annotate(
             reversed=Exists(reversed_rows),
             jars=Sum("lines__quantity"),
@@ -72,9 +70,9 @@ def distribution_list(request, territory):
     )
 
 
-def _unit_price(row, kind, prices, social: bool) -> Decimal:
+def _unit_price(row, kind, prices, social: bool, tier=None) -> Decimal:
     """The price typed on the row; left empty, the price list's for a sale (its solidarity price when asked for
-    and set), 0 for a gift or internal use."""
+    and set, or the structure's tier share of it), 0 for a gift or internal use."""
     typed = row.cleaned_data.get("unit_price_eur")
     if typed is not None:
         return typed
@@ -84,23 +82,26 @@ def _unit_price(row, kind, prices, social: bool) -> Decimal:
     entry = price_for(prices, lot.recipe.code, jar_format.pk)
     if entry is None:
         return Decimal("0")
+    if tier is not None:
+        return tier_price(entry.price_eur, tier)
     return entry.social_price_eur if social and entry.social_price_eur is not None else entry.price_eur
 
 
 def _line_specs(rows, form, prices) -> list[LineSpec]:
     kind, social = form.cleaned_data["kind"], form.cleaned_data.get("social_price", False)
+    tier = form.cleaned_data.get("price_tier")
     return [
         LineSpec(
             lot=row.cleaned_data["lot"],
             jar_format=row.cleaned_data["jar_format"],
             quantity=row.cleaned_data["quantity"],
-            unit_price_eur=_unit_price(row, kind, prices, social),
+            unit_price_eur=_unit_price(row, kind, prices, social, tier),
         )
         for row in rows
     ]
 
 
-def _price_script_data(territory, prices) -> dict:
+def _price_script_data(territory, prices, tiers) -> dict:
     """What the sale form's script needs to show the list price as soon as a lot and a format are chosen."""
     lots = ProductionLot.objects.filter(territory=territory).select_related("recipe").values_list("pk", "recipe__code")
     return {
@@ -111,6 +112,7 @@ def _price_script_data(territory, prices) -> dict:
             for (code, fmt), entry in prices.items()
             if entry.social_price_eur is not None
         },
+        "tiers": {str(tier.pk): str(tier.percent) for tier in tiers},
     }
 
 
@@ -147,7 +149,7 @@ def distribution_new(request, territory):
             "territory": territory,
             "form": form,
             "formset": formset,
-            "price_data": _price_script_data(territory, prices),
+            "price_data": _price_script_data(territory, prices, form.fields["price_tier"].queryset),
         },
         status=form_status(request),
     )
@@ -160,7 +162,9 @@ def receipt(request, territory, pk):
 
 def _receipt_page(request, territory, pk, reverse_form=None, status=200):
     distribution = get_object_or_404(
-        Distribution.objects.select_related("location", "participant", "structure", "workshop", "created_by"),
+        Distribution.objects.select_related(
+            "location", "participant", "structure", "workshop", "created_by", "price_tier__structure"
+        ),
         territory=territory,
         pk=pk,
     )

@@ -1,4 +1,5 @@
-"""The price list: every staff member reads it, a coordinator sets it."""
+"""The price list: every staff member reads it, a coordinator sets it. The structures' social tiers: set by the
+staff of the territory (coordination and animators)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,16 +11,32 @@ from conserverie.core.permissions import role_in
 from conserverie.core.staff import territory_view
 from conserverie.territories.models import Role
 
-from .forms import PriceForm
-from .models import PriceListEntry
-from .services import price_remove, price_set
+from .forms import PriceForm, TierForm
+from .models import PriceListEntry, PriceTier
+from .services import price_remove, price_set, tier_set, tier_withdraw
+
+TIER_ROLES = (Role.COORDINATOR, Role.ANIMATOR)
 
 
 @territory_view()
 def price_list(request, territory):
-    may_edit = role_in(request.user, territory) == Role.COORDINATOR
-    form = PriceForm(request.POST if request.method == "POST" else None, territory=territory)
-    if request.method == "POST":
+    role = role_in(request.user, territory)
+    may_edit = role == Role.COORDINATOR
+    is_tier = request.method == "POST" and request.POST.get("form") == "tier"
+    form = PriceForm(request.POST if request.method == "POST" and not is_tier else None, territory=territory)
+    tier_form = TierForm(request.POST if is_tier else None, territory=territory)
+    if is_tier:
+        if role not in TIER_ROLES:
+            raise PermissionDenied
+        if tier_form.is_valid():
+            try:
+                tier_set(actor=request.user, territory=territory, **tier_form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(tier_form, exc)
+            else:
+                messages.success(request, _("Tarif social enregistré."))
+                return redirect("distribution:prices", territory.slug)
+    elif request.method == "POST":
         if not may_edit:
             raise PermissionDenied(_("Seule la coordination modifie les tarifs."))
         if form.is_valid():
@@ -40,7 +57,15 @@ def price_list(request, territory):
     return render(
         request,
         "distribution/prices.html",
-        {"territory": territory, "rows": rows, "form": form, "may_edit": may_edit},
+        {
+            "territory": territory,
+            "rows": rows,
+            "form": form,
+            "may_edit": may_edit,
+            "tier_form": tier_form,
+            "may_tier": role in TIER_ROLES,
+            "tiers": PriceTier.objects.filter(territory=territory, is_active=True).select_related("structure"),
+        },
         status=form_status(request),
     )
 
@@ -51,4 +76,13 @@ def price_delete(request, territory, pk):
     if request.method == "POST":
         price_remove(actor=request.user, entry=entry)
         messages.success(request, _("Tarif retiré."))
+    return redirect("distribution:prices", territory.slug)
+
+
+@territory_view()
+def tier_withdraw_view(request, territory, pk):
+    tier = get_object_or_404(PriceTier, territory=territory, pk=pk)
+    if request.method == "POST":
+        tier_withdraw(actor=request.user, tier=tier)
+        messages.success(request, _("Tarif social retiré : les ventes passées le gardent."))
     return redirect("distribution:prices", territory.slug)

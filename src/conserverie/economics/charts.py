@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.utils.formats import number_format
 
 WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 48
+LEFT, RIGHT, TOP, BOTTOM = 64, 28, 16, 48
 COLOURS = ("#1b7f3b", "#c2410c", "#1d4ed8")  # green, orange, blue: told apart also by their dash pattern
 DASHES = ("", "8 4", "2 4")
 

@@ -13,9 +13,7 @@ SEP = "__"  # a form field's name for the input at path (group, key): "group__ke
 class CostItemForm(forms.Form):
     category = forms.ChoiceField(label=gettext_lazy("Catégorie"), choices=Category.choices)
     label = forms.CharField(label=gettext_lazy("Libellé"), max_length=150)
-    amount_eur = forms.DecimalField(
-        label=gettext_lazy("Montant (€)"), max_digits=10, decimal_places=2, widget=KgInput
-    )
+    amount_eur = forms.DecimalField(label=gettext_lazy("Montant (€)"), max_digits=10, decimal_places=2, widget=KgInput)
     date = forms.DateField(label=gettext_lazy("Date"), widget=DateInput)
     end_date = forms.DateField(label=gettext_lazy("Fin de la période"), required=False, widget=DateInput)
     funder = forms.CharField(

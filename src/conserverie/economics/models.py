@@ -47,7 +47,10 @@ class CostParameters(models.Model):
 
     territory = models.OneToOneField(Territory, on_delete=models.CASCADE, related_name="cost_parameters")
     fuel_l_per_100km = models.DecimalField(
-        _("consommation du camion (L/100 km)"), max_digits=5, decimal_places=1, default=PARAMETER_DEFAULTS["fuel_l_per_100km"]
+        _("consommation du camion (L/100 km)"),
+        max_digits=5,
+        decimal_places=1,
+        default=PARAMETER_DEFAULTS["fuel_l_per_100km"],
     )
     fuel_eur_per_l = models.DecimalField(
         _("prix du carburant (€/L)"), max_digits=5, decimal_places=2, default=PARAMETER_DEFAULTS["fuel_eur_per_l"]

@@ -142,9 +142,7 @@ def _pantry_kg(territory, date_from, date_to) -> Decimal:
 def animator_hours(territory, date_from, date_to) -> Decimal:
     """Hours of the workshops held in the period × the animators named on each (one query)."""
     rows = (
-        Workshop.objects.filter(
-            territory=territory, starts_at__date__gte=date_from, starts_at__date__lte=date_to
-        )
+        Workshop.objects.filter(territory=territory, starts_at__date__gte=date_from, starts_at__date__lte=date_to)
         .exclude(status=Workshop.Status.CANCELLED)
         .annotate(n=Count("animators"))
         .values_list("starts_at", "ends_at", "n")
@@ -192,7 +190,7 @@ def _derived(sheet: Sheet) -> list[Line]:
             eur(produced * p.lid_eur + new_jars * p.jar_eur),
             True,
             _("%(jars)s bocaux × %(lid)s € (couvercle) + %(new)s bocaux non revenus × %(jar)s €")
-            % {"jars": produced, "lid": _num(p.lid_eur), "new": new_jars, "jar": _num(p.jar_eur)},
+            % {"jars": _num(produced, 0), "lid": _num(p.lid_eur), "new": _num(new_jars, 0), "jar": _num(p.jar_eur)},
         ),
         Line(
             Category.ENERGY,
@@ -251,9 +249,7 @@ def cost_sheet(territory, date_from: date | None = None, date_to: date | None = 
     items = CostItem.objects.filter(territory=territory, date__gte=date_from, date__lte=date_to).order_by(
         "category", "date", "id"
     )
-    hand = [
-        Line(i.category, i.label, i.amount_eur, False, funder=i.funder, item=i, day=i.date) for i in items
-    ]
+    hand = [Line(i.category, i.label, i.amount_eur, False, funder=i.funder, item=i, day=i.date) for i in items]
     entered = {line.category for line in hand}
     derived = _derived(sheet)
     for line in derived:
@@ -268,7 +264,8 @@ def cost_sheet(territory, date_from: date | None = None, date_to: date | None = 
             _("Bocaux utilisés par les structures"),
             eur(internal * per_jar),
             True,
-            _("%(jars)s bocaux × %(cost)s € (coût de revient d'un bocal)") % {"jars": internal, "cost": _num(per_jar)},
+            _("%(jars)s bocaux × %(cost)s € (coût de revient d'un bocal)")
+            % {"jars": _num(internal, 0), "cost": _num(per_jar)},
             counted=Category.INTERNAL_USE not in entered,
         )
     )
@@ -322,7 +319,7 @@ def unit_economics(sheet: Sheet) -> UnitEconomics:
     break_even = None
     if margin is not None and margin > 0:
         break_even = int((fixed / margin).to_integral_value(ROUND_CEILING))
-    kg_saved = f.kg_processed + f.kg_given_raw
+    kg_saved = (f.kg_processed + f.kg_given_raw).quantize(Decimal("0.01"))
     return UnitEconomics(
         total_costs=total,
         fixed_costs=fixed,
@@ -362,7 +359,7 @@ def farmers_received(territory, date_from, date_to) -> dict:
         sums["value"] = Sum(F("kg") * F(f"product__{value_field}"))
     data = lots.aggregate(**sums)
     return {
-        "kg": data["total_kg"] or ZERO,
+        "kg": (data["total_kg"] or ZERO).quantize(Decimal("0.01")),
         "farms": data["farms"],
         "value": eur(data["value"]) if value_field else None,
         "paid": ZERO,
@@ -382,7 +379,9 @@ def price_chain(sheet: Sheet, unit: UnitEconomics, farmers: dict) -> list[tuple[
     ).aggregate(
         n=Sum(-F("quantity")),
         price=Sum(-F("quantity") * F("distribution_line__unit_price_eur")),
-        deposit=Sum(-F("quantity") * F("distribution_line__deposit_eur"), filter=Q(distribution_line__deposit_eur__gt=0)),
+        deposit=Sum(
+            -F("quantity") * F("distribution_line__deposit_eur"), filter=Q(distribution_line__deposit_eur__gt=0)
+        ),
     )
     given = StockMovement.objects.filter(
         territory=territory,
@@ -398,5 +397,9 @@ def price_chain(sheet: Sheet, unit: UnitEconomics, farmers: dict) -> list[tuple[
         (_("Coût de revient"), unit.cost_per_jar, _("toutes charges comprises, par bocal produit")),
         (_("Coût variable"), _div(unit.variable_costs, jars), _("carburant, bocaux, énergie, épicerie")),
         (_("Prix moyen au groupement d'achat"), _div(sold["price"] or 0, sold["n"]), _("consigne non comprise")),
-        (_("Consigne moyenne d'un bocal cédé"), _div(given["deposit"] or 0, given["n"]), _("rendue au retour du bocal")),
+        (
+            _("Consigne moyenne d'un bocal cédé"),
+            _div(given["deposit"] or 0, given["n"]),
+            _("rendue au retour du bocal"),
+        ),
     ]

@@ -28,13 +28,17 @@ def _bounded(path, value, places="0.01"):
     return value.to_integral_value() if spec.whole else value.quantize(D(places))
 
 
-def _weeks_with_workshops(territory, start, end) -> int:
-    days = (
-        Workshop.objects.filter(territory=territory, starts_at__date__gte=start, starts_at__date__lte=end)
+def _held_workshops(territory, start, end) -> tuple[int, int]:
+    """(workshops held, weeks that had one) in the period: planned workshops still to come are not a rhythm."""
+    moments = (
+        Workshop.objects.filter(
+            territory=territory, starts_at__date__gte=start, starts_at__date__lte=end, starts_at__lt=timezone.now()
+        )
         .exclude(status=Workshop.Status.CANCELLED)
         .values_list("starts_at", flat=True)
     )
-    return len({timezone.localtime(moment).isocalendar()[:2] for moment in days})
+    weeks = {timezone.localtime(moment).isocalendar()[:2] for moment in moments}
+    return len(moments), len(weeks)
 
 
 def _jar_mix(territory, start, end) -> dict:
@@ -86,12 +90,12 @@ def defaults_from_territory(territory, period=None) -> dict:
 
     put(("farms",), Producer.objects.filter(territory=territory, is_active=True).count())
     put(("radius_km",), territory.radius_km)
-    weeks = _weeks_with_workshops(territory, start, end)
-    if f.workshops and weeks:
+    held, weeks = _held_workshops(territory, start, end)
+    if held and weeks:
         put(("weeks_per_year",), weeks)
-        put(("workshops_per_week",), D(f.workshops) / weeks)
-        put(("participants_per_workshop",), D(f.participants) / f.workshops)
-        put(("kg_per_workshop",), f.kg_processed / f.workshops)
+        put(("workshops_per_week",), D(held) / weeks)
+        put(("participants_per_workshop",), D(f.participants) / held)
+        put(("kg_per_workshop",), f.kg_processed / held)
     mix = _jar_mix(territory, start, end)
     if mix:
         values["jar_mix"] = mix

@@ -107,7 +107,9 @@ SCHEMA = (
         help=gettext_lazy("Parts des bocaux ; le total fait 1."),
     ),
     Number("return_rate", D("0.60"), D("1"), gettext_lazy("Taux de retour des bocaux consignés")),
-    Number("visits_per_household", D("2.5"), D("100"), gettext_lazy("Ateliers par foyer sur la saison"), minimum=D("1")),
+    Number(
+        "visits_per_household", D("2.5"), D("100"), gettext_lazy("Ateliers par foyer sur la saison"), minimum=D("1")
+    ),
     Number("kg_per_batch", D("10"), D("200"), gettext_lazy("Kilos par fournée"), "kg", minimum=D("1")),
     Number("kwh_per_batch", D("6"), D("200"), gettext_lazy("Énergie par fournée"), "kWh"),
     Number("pantry_kg_per_jar", D("0.03"), D("1"), gettext_lazy("Épicerie par bocal"), "kg"),

@@ -104,9 +104,8 @@ def scenario_save(*, actor, territory: Territory, name: str, inputs: dict) -> Sc
     except ScenarioInvalid as exc:
         raise ValidationError({path.replace(".", "__"): message for path, message in exc.errors.items()}) from None
     with transaction.atomic():
-        scenario = (
-            Scenario.objects.select_for_update().filter(territory=territory, name=name).first()
-            or Scenario(territory=territory, name=name)
+        scenario = Scenario.objects.select_for_update().filter(territory=territory, name=name).first() or Scenario(
+            territory=territory, name=name
         )
         scenario.inputs = as_json(normalize(inputs))
         scenario.result = result.as_json()

@@ -135,7 +135,9 @@ def _compute(v: dict) -> SeasonResult:
     fixed = sum(costs[key] for key in FIXED_KEYS)
     variable = total - fixed
     cost_per_jar = total / jars if jars else None
-    cash_per_jar = dest["participants"] * v["deposit_eur"] * not_returned + dest["group_sale"] * prices["group_sale_eur"]
+    cash_per_jar = (
+        dest["participants"] * v["deposit_eur"] * not_returned + dest["group_sale"] * prices["group_sale_eur"]
+    )
     revenues = {
         "deposits_kept": jars * dest["participants"] * v["deposit_eur"] * not_returned,
         "sales": jars * dest["group_sale"] * prices["group_sale_eur"],

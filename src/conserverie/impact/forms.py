@@ -95,10 +95,11 @@ class PeriodForm(forms.Form):
                 if not (data["start"] and data["end"]):
                     raise ValueError(_("Indiquez les deux dates de la période."))
                 return Period.between(data["start"], data["end"])
+            year = data["year"] or default.start.year
+            if data["season"]:
+                return Period.season(year, data["season"])
             if data["year"]:
-                if data["season"]:
-                    return Period.season(data["year"], data["season"])
-                return Period.year(data["year"])
+                return Period.year(year)
         except ValueError as error:
             self.add_error(None, str(error))
         return default

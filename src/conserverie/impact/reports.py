@@ -89,6 +89,7 @@ class Quote:
 
 @dataclass
 class SurveyRow:
+    pk: int
     title: str
     audience: str
     responses: str
@@ -217,6 +218,7 @@ def survey_rows(territory, period) -> list[SurveyRow]:
     for summary in surveys_in_period(territory, period):
         rows.append(
             SurveyRow(
+                pk=summary.survey.pk,
                 title=summary.survey.title,
                 audience=str(summary.survey.get_audience_display()),
                 responses=people(summary.responses),

@@ -1,7 +1,9 @@
 """Figures read from the survey answers: results per question, and the values of survey-based indicators.
 
 Small groups (ARCHITECTURE §4.7): a figure computed from fewer than MIN_GROUP respondents is not given (None,
-"suppressed"); a breakdown shown to a viewer or written in a report hides every cell of 1 to 4 answers ("< 5").
+"suppressed"); a breakdown shown to a viewer or written in a report hides every cell of 1 to 4 answers ("< 5"),
+plus one more cell when a single one is hidden (else the total would give it back), and the share of "yes"
+when one of its cells is hidden.
 Each function costs a fixed number of queries whatever the number of answers.
 
 Definitions: a Likert or number question gives the mean of its answers; a yes/no question gives the share of
@@ -78,14 +80,19 @@ class QuestionResult:
     yes_share: Decimal | None = None  # yes/no, in percent
     texts: list = field(default_factory=list)  # free text, for the team only
 
-    @property
-    def cells(self):
-        """The distribution as shown: (label, count or None when masked)."""
-        return self.distribution
 
+def masked_cells(counts: list[int]) -> list[int | None]:
+    """The counts with every cell of 1 to 4 hidden (None), and one more when a single cell is hidden.
 
-def _mask(n: int, mask_small: bool):
-    return None if mask_small and too_small(n) else n
+    The total of the answers is shown, so a lone hidden cell could be worked out by subtraction: the smallest
+    other non-empty cell is hidden with it (secondary suppression).
+    """
+    hidden = {i for i, n in enumerate(counts) if too_small(n)}
+    if len(hidden) == 1:
+        others = [(n, i) for i, n in enumerate(counts) if n > 0 and i not in hidden]
+        if others:
+            hidden.add(min(others)[1])
+    return [None if i in hidden else n for i, n in enumerate(counts)]
 
 
 def question_results(survey, *, mask_small: bool, with_texts: bool, period=None) -> list[QuestionResult]:
@@ -136,14 +143,18 @@ def question_results(survey, *, mask_small: bool, with_texts: bool, period=None)
 def _fill(result: QuestionResult, counts: dict, numbers: list, mask_small: bool) -> None:
     kind = result.question.kind
     if kind == Question.Kind.LIKERT:
-        result.distribution = [(v, _mask(counts.get(v, 0), mask_small)) for v in LIKERT_VALUES]
+        cells = [counts.get(v, 0) for v in LIKERT_VALUES]
+        shown = masked_cells(cells) if mask_small else cells
+        result.distribution = list(zip(LIKERT_VALUES, shown, strict=True))
         total = sum(counts.values())
         if total:
             result.mean = _round(Decimal(sum(v * n for v, n in counts.items())) / total)
     elif kind == Question.Kind.YES_NO:
         yes, no = counts.get(1, 0), counts.get(0, 0)
-        result.distribution = [("oui", _mask(yes, mask_small)), ("non", _mask(no, mask_small))]
-        if yes + no:
+        shown = masked_cells([yes, no]) if mask_small else [yes, no]
+        result.distribution = [("oui", shown[0]), ("non", shown[1])]
+        # The share with the total would give the hidden count back: hidden with it.
+        if yes + no and None not in shown:
             result.yes_share = _round(Decimal(yes) * HUNDRED / (yes + no))
     elif kind == Question.Kind.NUMBER and numbers:
         result.mean = _round(sum(numbers) / len(numbers))

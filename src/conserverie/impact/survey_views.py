@@ -2,9 +2,11 @@
 a resident answers through the anonymous link (/q/<token>/), without an account and without giving a name.
 """
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -70,6 +72,11 @@ def survey_edit(request, territory, pk):
     )
 
 
+def answer_qr(survey) -> str:
+    """The answer link as a QR code (an SVG data URI) to print on a poster or show on the tablet."""
+    return segno.make(answer_url(survey), error="m").svg_data_uri(scale=6)
+
+
 def _detail(request, territory, survey, question_form=None, status=200):
     return render(
         request,
@@ -80,6 +87,7 @@ def _detail(request, territory, survey, question_form=None, status=200):
             "questions": survey.questions.select_related("indicator__dimension"),
             "question_form": question_form or QuestionForm(territory=territory),
             "answer_url": answer_url(survey),
+            "answer_qr": answer_qr(survey) if survey.is_open else "",
             "responses_n": survey.responses.count(),
         },
         status=status,
@@ -173,7 +181,7 @@ def survey_results(request, territory, pk):
     survey = _survey(territory, pk)
     is_viewer = role_in(request.user, territory) == Role.VIEWER
     if is_viewer and survey.status == Survey.Status.DRAFT:
-        return render(request, "404.html", status=404)
+        raise Http404
     results = question_results(survey, mask_small=is_viewer, with_texts=not is_viewer)
     return render(
         request,

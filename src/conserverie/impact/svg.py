@@ -2,7 +2,7 @@
 
 Geometry (what the tests read back): the petals start at the centre (cx, cy); the petal of a dimension
 with score s points at angle −90° + i × 360°/n (the first one straight up, then clockwise) and its tip is
-at distance s/100 × R from the centre, where R = 0.3 × size. Each petal is one
+at distance s/100 × R from the centre, where R = RADIUS × size. Each petal is one
 `<path class="petal" data-score="s" d="M cx cy Q … tipx tipy Q … cx cy Z">`. The previous period's
 petals, when given, are dashed outlines behind (class "petal-previous"). The picture scales to its
 container (viewBox, no fixed pixel width), has a <title> and a <desc> for screen readers and no script.
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .scores import Flower
 
+RADIUS = 0.34  # the longest petal (score 100), as a share of `size`
 TRACK = "#d9d9d9"
 INK = "#222222"
 
@@ -36,7 +37,7 @@ def petal_path(cx: float, cy: float, angle: float, length: float, half_width: fl
     return f"M {_fmt(cx, cy)} Q {_fmt(*left)} {_fmt(*tip)} Q {_fmt(*right)} {_fmt(cx, cy)} Z"
 
 
-def _wrap(text: str, width: int = 18) -> list[str]:
+def _wrap(text: str, width: int = 16) -> list[str]:
     lines, line = [], ""
     for word in text.split():
         if line and len(line) + 1 + len(word) > width:
@@ -66,10 +67,10 @@ def flower_svg(
     id_prefix: str = "fleur",
 ) -> str:
     """The SVG text of `flower` (and the outline of `previous`); `link(dimension)` makes petals links."""
-    width, height = size * 1.6, size * 1.05
+    width, height = size * 1.6, size * 1.36
     cx, cy = width / 2, height / 2
-    radius = size * 0.3
-    font = size * 0.034
+    radius = size * RADIUS
+    font = size * 0.042
     count = max(len(flower.dimensions), 1)
     step = 2 * math.pi / count
     half_width = min(step * 0.42, math.pi / 5)

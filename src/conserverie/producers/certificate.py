@@ -108,11 +108,11 @@ def certificate_pdf(certificate: Certificate) -> bytes:
         Paragraph(escape(_("Attestation de don en nature — année %(year)s") % {"year": certificate.year}), title),
         Paragraph(escape(_("Attestation n° %(number)s") % {"number": certificate.number}), body),
         Spacer(1, 4 * mm),
-        Paragraph("<b>%s</b>" % escape(_("Organisme bénéficiaire")), body),
+        Paragraph(f"<b>{escape(_('Organisme bénéficiaire'))}</b>", body),
         Paragraph(escape(organisation), body),
         Paragraph(escape(territory.address or territory.name), body),
         Spacer(1, 3 * mm),
-        Paragraph("<b>%s</b>" % escape(_("Donateur")), body),
+        Paragraph(f"<b>{escape(_('Donateur'))}</b>", body),
         Paragraph(escape(f"{producer.name}, {producer.commune}"), body),
         Spacer(1, 4 * mm),
         Paragraph(
@@ -159,9 +159,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
             body,
         ),
         Paragraph(
-            escape(
-                _("Le donateur n'a reçu aucune contrepartie. Valeur déclarée par kilo fixée par produit par l'organisme.")
-            ),
+            escape(_("Le donateur n'a reçu aucune contrepartie. Valeur du kilo fixée par produit par l'organisme.")),
             body,
         ),
         Spacer(1, 8 * mm),

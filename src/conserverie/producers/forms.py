@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import DateInput, KgInput
 
-from .models import MONTHS, Producer, Product, SurplusOffer
+from .models import MONTHS_SHORT, Producer, Product, SurplusOffer
 from .photos import MAX_BYTES
 
 
@@ -81,7 +81,7 @@ class CalendarForm(forms.Form):
 
     new_product = forms.ModelChoiceField(label=_("Ajouter un produit"), queryset=Product.objects.all(), required=False)
     new_months = forms.MultipleChoiceField(
-        label=_("Mois"), choices=MONTHS, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Mois"), choices=MONTHS_SHORT, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, entries, **kwargs):
@@ -90,7 +90,7 @@ class CalendarForm(forms.Form):
         for entry in self.entries:
             self.fields[f"m_{entry.product_id}"] = forms.MultipleChoiceField(
                 label=entry.product.name,
-                choices=MONTHS,
+                choices=MONTHS_SHORT,
                 required=False,
                 initial=[str(m) for m in entry.month_list],
                 widget=forms.CheckboxSelectMultiple,

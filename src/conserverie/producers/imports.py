@@ -77,9 +77,7 @@ def _header(cells) -> list[str]:
 def _check_header(header: list[str]) -> None:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ImportRefused(
-            [(1, _("Colonnes obligatoires absentes : %(columns)s.") % {"columns": ", ".join(missing)})]
-        )
+        raise ImportRefused([(1, _("Colonnes obligatoires absentes : %(columns)s.") % {"columns": ", ".join(missing)})])
 
 
 def read_csv(data: bytes) -> list[Row]:
@@ -194,7 +192,9 @@ def _clean(row: Row, territory) -> list[str]:
         try:
             number = _decimal(v.get(column))
         except ValueError:
-            reasons.append(_("« %(value)s » n'est pas un nombre (%(column)s)") % {"value": _text(v.get(column)), "column": column})
+            reasons.append(
+                _("« %(value)s » n'est pas un nombre (%(column)s)") % {"value": _text(v.get(column)), "column": column}
+            )
             continue
         if number is not None and not -limit <= number <= limit:
             reasons.append(
@@ -221,7 +221,10 @@ def _clean(row: Row, territory) -> list[str]:
         try:
             c[key] = _bool(v.get(column), default=True)
         except ValueError:
-            reasons.append(_("« %(value)s » : répondez oui ou non (%(column)s)") % {"value": _text(v.get(column)), "column": column})
+            reasons.append(
+                _("« %(value)s » : répondez oui ou non (%(column)s)")
+                % {"value": _text(v.get(column)), "column": column}
+            )
     c["networks"] = ", ".join(part.strip() for part in _text(v.get("reseaux")).split(",") if part.strip())
     if len(c["networks"]) > 200:
         reasons.append(_("la liste des réseaux dépasse 200 caractères"))

@@ -81,8 +81,25 @@ MONTHS = [
 ]
 
 
+# Short labels for the calendar's month boxes.
+MONTHS_SHORT = [
+    (1, _("janv.")),
+    (2, _("févr.")),
+    (3, _("mars")),
+    (4, _("avr.")),
+    (5, _("mai")),
+    (6, _("juin")),
+    (7, _("juil.")),
+    (8, _("août")),
+    (9, _("sept.")),
+    (10, _("oct.")),
+    (11, _("nov.")),
+    (12, _("déc.")),
+]
+
+
 def parse_months(text: str) -> list[int]:
-    """"6,7,8" -> [6, 7, 8]; anything that is not a month number is left out."""
+    """ "6,7,8" -> [6, 7, 8]; anything that is not a month number is left out."""
     months = set()
     for part in (text or "").split(","):
         part = part.strip()

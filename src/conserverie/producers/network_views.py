@@ -17,7 +17,7 @@ from conserverie.territories.models import Role
 
 from . import imports
 from .forms import CalendarForm, ImportForm, ProducerForm
-from .models import MONTHS, Producer, ProducerProduct, Product, SurplusOffer
+from .models import Producer, ProducerProduct, Product, SurplusOffer
 from .queries import (
     CERT_CHOICES,
     NETWORKS,
@@ -31,7 +31,6 @@ from .queries import (
 from .services import producer_calendar_set, producer_create, producer_update
 
 COORDINATORS = (Role.COORDINATOR,)
-MONTH_NAMES = dict(MONTHS)
 
 
 def _filter_context(request, territory):
@@ -109,8 +108,6 @@ def producer_detail(request, territory, pk):
 def _detail(request, territory, producer, calendar_form, status=200):
     today = timezone.localdate()
     offers = SurplusOffer.objects.filter(producer=producer).select_related("product").order_by("-available_from", "-pk")
-    for entry in calendar_form.entries:
-        entry.month_names = [MONTH_NAMES[m] for m in entry.month_list]
     return render(
         request,
         "producers/network/detail.html",

@@ -87,7 +87,7 @@ def network_rows(territory, filters: NetworkFilters, today: date):
 
 
 def certification_state(producer, today: date, days: int = EXPIRING_DAYS) -> str:
-    """"none", "expired", "expiring", "valid" or "unknown" (certified without a date)."""
+    """ "none", "expired", "expiring", "valid" or "unknown" (certified without a date)."""
     if not producer.organic_certified:
         return "none"
     if producer.certification_expiry is None:
@@ -203,13 +203,18 @@ def coming_weeks(territory, today: date, weeks: int = WEEKS_AHEAD) -> dict:
 
 
 def expiring_raw_lots(territory, today: date, days: int = 2):
-    """Raw lots still holding kilos that must be processed within `days` days (or are already past)."""
+    """Raw lots still holding kilos that must be processed between today and `days` days from now."""
     return (
         RawLot.objects.in_stock()
-        .filter(territory=territory, use_before__lte=today + timedelta(days=days))
+        .filter(territory=territory, use_before__gte=today, use_before__lte=today + timedelta(days=days))
         .select_related("producer", "product")
         .order_by("use_before", "code")
     )
+
+
+def overdue_raw_lots(territory, today: date):
+    """Raw lots past their date that still hold kilos in the books: to record as given or lost."""
+    return RawLot.objects.in_stock().filter(territory=territory, use_before__lt=today)
 
 
 STEPS = [
@@ -226,9 +231,7 @@ def offer_timeline(offer) -> list[dict]:
     The people who made the changes are never named: a farmer reads « la coordination ».
     """
     events, last = [], None
-    for record in offer.history.order_by("history_date", "history_id").only(
-        "status", "status_message", "history_date"
-    ):
+    for record in offer.history.order_by("history_date", "history_id").only("status", "status_message", "history_date"):
         if record.status != last:
             events.append(
                 {

@@ -34,6 +34,7 @@ def producer_create(
         raise ValidationError(errors)
     if distance_km is None:
         distance_km = distance_from_hub(territory, lat, lon)
+    _check_unique_name(territory, name)
     with transaction.atomic():
         producer = Producer(
             territory=territory,
@@ -179,6 +180,12 @@ def _check_producer_fields(*, distance_km, lat, lon) -> dict:
     return errors
 
 
+def _check_unique_name(territory, name: str, exclude: int | None = None) -> None:
+    same = Producer.objects.filter(territory=territory, name__iexact=name.strip()).exclude(pk=exclude)
+    if same.exists():
+        raise ValidationError({"name": _("Une ferme de ce nom existe déjà sur le territoire.")})
+
+
 PRODUCER_FIELDS = (
     "name",
     "commune",
@@ -207,6 +214,7 @@ def producer_update(*, actor, producer: Producer, **changes) -> Producer:
         errors = _check_producer_fields(distance_km=producer.distance_km, lat=producer.lat, lon=producer.lon)
         if errors:
             raise ValidationError(errors)
+        _check_unique_name(producer.territory, producer.name, exclude=producer.pk)
         producer.full_clean()
         producer.save()
         return producer

@@ -14,7 +14,7 @@ from conserverie.core.staff import territory_view
 
 from .forms import DeclineForm, OfferForm
 from .models import SurplusOffer
-from .queries import expiring_raw_lots
+from .queries import expiring_raw_lots, overdue_raw_lots
 from .services import offer_accept, offer_declare, offer_decline, offers_expire
 
 ALERT_DAYS = 2
@@ -52,6 +52,7 @@ def offers(request, territory):
             "to_decide": SurplusOffer.objects.filter(territory=territory, status=SurplusOffer.Status.PROPOSED).count(),
             "expiring": expiring[:ALERT_ROWS],
             "expiring_more": len(expiring) > ALERT_ROWS,
+            "overdue": overdue_raw_lots(territory, today).count(),
             "today": today,
         },
     )

@@ -234,3 +234,24 @@ class ReadingForm(forms.Form):
         if d.get("jar_format") is None:
             return None
         return TreatmentReading(d["jar_format"], d["temperature_c"], d["minutes"], d.get("equipment") or "")
+
+
+class FarmTraceForm(forms.Form):
+    """Forward trace of a farm's produce over a period (a farm's alert: « our lettuce of last week… »)."""
+
+    producer = forms.ModelChoiceField(label=_("Ferme"), queryset=None)
+    date_from = forms.DateField(label=_("Collecté du"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("au"), required=False, widget=DateInput)
+
+    def __init__(self, *args, territory, **kwargs):
+        from conserverie.producers.models import Producer
+
+        super().__init__(*args, **kwargs)
+        self.fields["producer"].queryset = Producer.objects.filter(territory=territory).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            raise forms.ValidationError(_("La fin de la période précède son début."))
+        return data

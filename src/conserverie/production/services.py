@@ -13,7 +13,7 @@ from conserverie.recipes.models import HeatTreatment, PantryLot, Recipe
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import raw_lot_draw
 from conserverie.stock.models import JarFormat, Location, MovementKind, StockMovement
-from conserverie.stock.services import jars_discard, lock_locations, movement_write
+from conserverie.stock.services import empties_fill, jars_discard, lock_locations, movement_write
 from conserverie.territories.models import Role, Territory
 
 from .models import (
@@ -207,6 +207,7 @@ def lot_record(
             )
             save_as(record, actor)
         for jar_format, jars in outputs.items():
+            empties_fill(actor=actor, location=location, jar_format=jar_format, quantity=jars, lot=lot, day=produced_on)
             movement_write(
                 actor=actor,
                 location=location,

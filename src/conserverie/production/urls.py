@@ -10,6 +10,7 @@ urlpatterns = [
     path("registre/", views.register_view, name="register"),
     path("registre.pdf", views.register_pdf_view, name="register_pdf"),
     path("registre.xlsx", views.register_xlsx_view, name="register_xlsx"),
+    path("tracabilite/ferme/", views.farm_trace, name="farm_trace"),
     path("<str:code>/", views.lot_detail, name="lot_detail"),
     path("<str:code>/liberer/", views.lot_release_view, name="lot_release"),
     path("<str:code>/bloquer/", views.lot_block_view, name="lot_block"),

@@ -19,6 +19,7 @@ from .asof import then_and_now
 from .forms import (
     BlockForm,
     CorrectiveActionForm,
+    FarmTraceForm,
     LotForm,
     PantryInputFormSet,
     RawInputFormSet,
@@ -41,7 +42,14 @@ from .services import (
     missing_records,
     recall_withdraw,
 )
-from .trace import lot_backward, lots_forward, lots_sharing_raw_lots, recall_recovered, write_contacts_csv
+from .trace import (
+    lot_backward,
+    lots_forward,
+    lots_sharing_raw_lots,
+    producer_forward,
+    recall_recovered,
+    write_contacts_csv,
+)
 
 # Service error keys that belong to a row of a section of the lot form, not to one of its fields.
 RAW_KEYS = ("raw_inputs", "kg")
@@ -464,3 +472,19 @@ def register_pdf_view(request, territory):
 def register_xlsx_view(request, territory):
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _register_file(request, territory, register_xlsx, xlsx, "xlsx")
+
+
+@territory_view()
+def farm_trace(request, territory):
+    """Forward trace from a farm and a collection period: raw lots → production lots → recipients and stock."""
+    form = FarmTraceForm(request.GET or None, territory=territory)
+    trace = None
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        trace = producer_forward(d["producer"], d["date_from"], d["date_to"])
+    return render(
+        request,
+        "production/farm_trace.html",
+        {"territory": territory, "form": form, "trace": trace, "contacts": trace.contacts() if trace else []},
+        status=422 if form.is_bound and not form.is_valid() else 200,
+    )

@@ -114,6 +114,7 @@ class GleaningRegistration(models.Model):
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     attended = models.BooleanField(_("présent"), default=False)
     token = models.CharField(_("lien personnel"), max_length=32, unique=True, default=new_token, editable=False)
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

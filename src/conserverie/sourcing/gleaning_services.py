@@ -8,13 +8,10 @@ from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
@@ -23,11 +20,12 @@ from conserverie.producers.models import Producer, Product, SurplusOffer
 from conserverie.producers.services import offer_accept, offer_plan
 from conserverie.territories.models import Territory
 from conserverie.workshops.models import Participant, VolunteerHours
-from conserverie.workshops.notify import hour, tell_cancelled
-from conserverie.workshops.services import participant_create, promote_waiting, seat_status
+from conserverie.workshops.notify import send_reminder, tell_cancelled
+from conserverie.workshops.services import participant_create, promote_waiting, seat_status, wants_reminders
 from conserverie.workshops.volunteers import MAX_HOURS, smic_hourly, volunteer_hours_record
 
 from .gleaning_models import GleaningOuting, GleaningRegistration
+from .gleaning_notify import outing_cancelled_texts, outing_reminder_texts
 from .models import RawLot
 from .services import collection_record
 
@@ -163,39 +161,6 @@ def outing_update(*, actor, outing: GleaningOuting, **changes) -> GleaningOuting
         return outing
 
 
-def outing_cancelled_texts(outing: GleaningOuting, registration: GleaningRegistration) -> tuple[str, str, str]:
-    """The e-mail subject, e-mail body and SMS telling a person the outing is cancelled (in French)."""
-    with translation.override("fr"):
-        values = {
-            "name": registration.participant.first_name,
-            "farm": outing.producer.name,
-            "when": date_format(outing.date, "l j F"),
-            "hour": hour(outing.starts_at),
-            "reason": outing.cancel_reason,
-            "url": settings.SITE_URL.rstrip("/") + reverse("gleaning_public:list"),
-        }
-        subject = _("Sortie de glanage annulée : %(farm)s, %(when)s") % values
-        body = (
-            _(
-                "Bonjour %(name)s,\n\n"
-                "La sortie de glanage à %(farm)s du %(when)s à %(hour)s est annulée.\n"
-                "Pourquoi : %(reason)s\n\n"
-                "Nous sommes désolés. Vous n'avez rien à faire.\n"
-                "Les prochaines sorties : %(url)s\n\n"
-                "L'équipe de la conserverie"
-            )
-            % values
-        )
-        sms = (
-            _(
-                "Conserverie : la sortie de glanage à %(farm)s du %(when)s %(hour)s est annulée. "
-                "%(reason)s. Désolés ! %(url)s"
-            )
-            % values
-        )
-    return subject, body, sms
-
-
 def outing_cancel(*, actor, outing: GleaningOuting, reason: str) -> GleaningOuting:
     """Cancel a planned outing, give its offer back, then tell everyone registered or waiting (e-mail and/or SMS)."""
     require_role(actor, outing.territory)
@@ -310,6 +275,41 @@ def outing_checkin(*, actor, registration: GleaningRegistration, attended: bool 
             raise ValidationError(_("Cette inscription est annulée."))
         registration.attended = attended
         return save_as(registration, actor)
+
+
+# --- Reminders, the day before (sent by `conserverie reminders` with the workshops' ones) ------------------------
+
+
+def outing_reminders_due(*, day: date) -> list[GleaningRegistration]:
+    """Confirmed sign-ups to the planned outings of `day`, not reminded yet, of people who want reminders."""
+    rows = (
+        GleaningRegistration.objects.filter(
+            status=Status.CONFIRMED,
+            reminded_at__isnull=True,
+            outing__status=GleaningOuting.Status.PLANNED,
+            outing__date=day,
+        )
+        .select_related("participant", "outing__producer")
+        .order_by("outing__start_time", "id")
+    )
+    return [r for r in rows if wants_reminders(r.participant)]
+
+
+def outing_registration_remind(*, registration: GleaningRegistration, today: date | None = None) -> list[str]:
+    """Send one reminder, never twice: the row is locked, re-read and marked in the same transaction."""
+    with transaction.atomic():
+        registration = (
+            GleaningRegistration.objects.select_for_update()
+            .select_related("participant", "outing__producer")
+            .get(pk=registration.pk)
+        )
+        if registration.reminded_at is not None or registration.status != Status.CONFIRMED:
+            return []
+        sent = send_reminder(registration, today, texts=outing_reminder_texts)
+        if sent:
+            registration.reminded_at = timezone.now()
+            save_as(registration, None)
+        return sent
 
 
 # --- After the outing: the harvest and the hours -------------------------------------------------------------------

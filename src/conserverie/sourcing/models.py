@@ -52,6 +52,11 @@ class CollectionRound(models.Model):
         return f"{_('Tournée')} {self.date:%d/%m/%Y}"
 
     @property
+    def planned_duration(self) -> str:
+        hours, minutes = divmod(self.planned_minutes, 60)
+        return f"{hours} h {minutes:02d}"
+
+    @property
     def km_saved(self):
         """Km saved against the order a person would drive (nearest farm first)."""
         if self.nearest_neighbour_km is None:

@@ -28,6 +28,8 @@ from .services import collection_record
 # Minutes at a farm: greet, load, weigh.
 SERVICE_MIN = 10
 SOLVER_SECONDS = 3.0
+# Rounds rebuilt from past collections with this many stops or fewer are solved exactly (5! orders).
+EXACT_UP_TO = 5
 TENTH = Decimal("0.1")
 COORDINATOR = (Role.COORDINATOR,)
 
@@ -338,7 +340,10 @@ def round_from_collections(
     offers = list(SurplusOffer.objects.filter(pk__in=by_offer).select_related("producer", "product"))
     outline = round_outline(territory, vehicle, day, departure, back_by, offers, required=by_offer)
     try:
-        plan = planner.plan_round(outline.problem, seconds=0.2)
+        if len(offers) <= EXACT_UP_TO:  # a short round is solved exactly, at once
+            plan = planner.solve_exact(outline.problem)
+        else:
+            plan = planner.plan_round(outline.problem, seconds=0.5)
     except planner.InfeasibleRound:
         raise ValidationError(_("Ces collectes ne tiennent pas dans une seule tournée.")) from None
     naive = planner.nearest_neighbour(outline.problem, list(plan.route))

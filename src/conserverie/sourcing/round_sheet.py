@@ -23,10 +23,6 @@ def _farm_lines(producer) -> list[str]:
     return lines
 
 
-def _hours(minutes: int) -> str:
-    return f"{minutes // 60} h {minutes % 60:02d}"
-
-
 def round_sheet_pdf(collection_round) -> bytes:
     """`collection_round` comes from round_views.get_round (its `route` holds the ordered stops)."""
     buffer = BytesIO()
@@ -48,7 +44,7 @@ def round_sheet_pdf(collection_round) -> bytes:
         if collection_round.departure
         else "",
         _("%(km)s km prévus, environ %(duration)s")
-        % {"km": collection_round.planned_km, "duration": _hours(collection_round.planned_minutes)},
+        % {"km": collection_round.planned_km, "duration": collection_round.planned_duration},
         _("Dépôt : %(address)s") % {"address": collection_round.territory.address or collection_round.territory.name},
     ]
     header = [

@@ -103,3 +103,50 @@ class InventoryForm(TerritoryForm):
     )
     day = forms.DateField(label=_("Date du comptage"), widget=DateInput)
     reason = forms.CharField(label=_("Pourquoi l'écart ?"), required=False, max_length=250)
+
+
+class EmptyBuyForm(TerritoryForm):
+    location = forms.ModelChoiceField(label=_("Livrés à"), queryset=Location.objects.none())
+    jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
+    quantity = forms.IntegerField(label=_("Bocaux vides achetés"), min_value=0, max_value=MAX_JARS, widget=CountInput)
+    amount_eur = forms.DecimalField(
+        label=_("Prix payé (€)"), required=False, min_value=0, max_digits=8, decimal_places=2, widget=KgInput
+    )
+    day = forms.DateField(label=_("Date"), widget=DateInput)
+    reason = forms.CharField(label=_("Fournisseur ou remarque"), required=False, max_length=250)
+
+
+class EmptyMoveForm(TerritoryForm):
+    jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
+    source = forms.ModelChoiceField(label=_("Depuis"), queryset=Location.objects.none())
+    destination = forms.ModelChoiceField(label=_("Vers"), queryset=Location.objects.none())
+    quantity = forms.IntegerField(label=_("Bocaux vides"), min_value=0, max_value=MAX_JARS, widget=CountInput)
+    washed = forms.BooleanField(
+        label=_("Bocaux lavés, de retour du partenaire de lavage"),
+        required=False,
+        help_text=_("Cochez quand les bocaux reviennent propres ; sinon c'est un simple transport."),
+    )
+    day = forms.DateField(label=_("Date"), widget=DateInput)
+    reason = forms.CharField(label=_("Remarque"), required=False, max_length=250)
+
+
+class EmptyBreakForm(TerritoryForm):
+    location = forms.ModelChoiceField(label=_("Emplacement"), queryset=Location.objects.none())
+    jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
+    quantity = forms.IntegerField(label=_("Bocaux vides cassés"), min_value=0, max_value=MAX_JARS, widget=CountInput)
+    day = forms.DateField(label=_("Date"), widget=DateInput)
+    reason = forms.CharField(label=_("Pourquoi ?"), required=False, max_length=250)
+
+
+class EmptyCountForm(TerritoryForm):
+    location = forms.ModelChoiceField(label=_("Emplacement"), queryset=Location.objects.none())
+    jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
+    counted = forms.IntegerField(
+        label=_("Bocaux vides comptés"),
+        min_value=0,
+        max_value=MAX_JARS,
+        widget=CountInput,
+        help_text=_("Le registre garde l'écart comme un ajustement, sans rien effacer."),
+    )
+    day = forms.DateField(label=_("Date du comptage"), widget=DateInput)
+    reason = forms.CharField(label=_("Pourquoi l'écart ?"), required=False, max_length=250)

@@ -54,6 +54,20 @@ class MovementKind(models.TextChoices):
     BROKEN = "broken", _("Cassé")
     ADJUSTED = "adjusted", _("Ajustement d'inventaire")
     EMPTY_RETURNED = "empty_returned", _("Bocal vide rapporté")
+    EMPTY_BOUGHT = "empty_bought", _("Bocaux vides achetés")
+    EMPTY_WASHED = "empty_washed", _("Bocaux vides lavés")
+    EMPTY_FILLED = "empty_filled", _("Bocaux vides remplis")
+
+
+# Empty jars are a stock of their own: rows without a lot. These kinds only count empty jars; moves, breakages
+# and inventory adjustments exist for both; every other kind is about the full jars of a lot.
+EMPTY_ONLY_KINDS = (
+    MovementKind.EMPTY_RETURNED,
+    MovementKind.EMPTY_BOUGHT,
+    MovementKind.EMPTY_WASHED,
+    MovementKind.EMPTY_FILLED,
+)
+EITHER_KINDS = (MovementKind.MOVED, MovementKind.BROKEN, MovementKind.ADJUSTED)
 
 
 # Kinds that take full jars out of the cannery's hands: each is a term of the mass balance (§4.2).
@@ -144,8 +158,9 @@ class StockMovement(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(quantity=0), name="movement_not_zero"),
             models.CheckConstraint(
-                condition=Q(kind="empty_returned", lot__isnull=True)
-                | (~Q(kind="empty_returned") & Q(lot__isnull=False)),
+                condition=Q(kind__in=[k.value for k in EMPTY_ONLY_KINDS], lot__isnull=True)
+                | Q(kind__in=[k.value for k in EITHER_KINDS])
+                | (~Q(kind__in=[k.value for k in EMPTY_ONLY_KINDS + EITHER_KINDS]) & Q(lot__isnull=False)),
                 name="movement_empty_has_no_lot",
             ),
         ]

@@ -2,18 +2,20 @@
 
 Empty-jar alert rule: the coming workshops of the next ALERT_DAYS days (planned, not cancelled) fill about
 JARS_PER_PLACE jars per place (capacity × 2: a household takes part and fills two jars or more). The truck's
-empty jars (all formats, rows of the ledger without a lot) must cover that need, else the stock page warns.
+empty jars (all formats, rows of the ledger without a lot: bought, washed, brought back, less those filled at
+production and broken) must cover that need, else the stock pages warn, saying how many clean jars wait at
+the washing partner.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from conserverie.workshops.models import Workshop
 
-from .models import Location, StockMovement
+from .models import Location, MovementKind, StockMovement
 
 ALERT_DAYS = 7
 JARS_PER_PLACE = 2
@@ -24,7 +26,7 @@ def empties_by_location_and_format(territory):
     return (
         StockMovement.objects.filter(territory=territory)
         .empty()
-        .values("location_id", "location__name", "location__kind", "jar_format__name")
+        .values("location_id", "location__name", "location__kind", "jar_format_id", "jar_format__name")
         .annotate(jars=Sum("quantity"))
         .exclude(jars=0)
         .order_by("location__name", "jar_format__volume_ml")
@@ -36,6 +38,7 @@ class EmptyJarAlert:
     workshops: int
     needed: int
     in_truck: int
+    at_washing: int = 0  # clean jars to fetch from the washing partner: what can fill the gap first
 
     @property
     def short(self) -> bool:
@@ -56,10 +59,41 @@ def empty_jar_alert(territory, today: date | None = None) -> EmptyJarAlert:
         starts_at__gte=start,
         starts_at__lt=start + timedelta(days=ALERT_DAYS + 1),
     ).aggregate(n=Count("id"), places=Sum("capacity"))
-    in_truck = (
-        StockMovement.objects.filter(territory=territory, location__kind=Location.Kind.TRUCK)
+    empties = (
+        StockMovement.objects.filter(territory=territory)
         .empty()
-        .aggregate(n=Sum("quantity"))["n"]
-        or 0
+        .aggregate(
+            truck=Sum("quantity", filter=Q(location__kind=Location.Kind.TRUCK)),
+            washing=Sum("quantity", filter=Q(location__kind=Location.Kind.WASHING)),
+        )
     )
-    return EmptyJarAlert(workshops=coming["n"], needed=(coming["places"] or 0) * JARS_PER_PLACE, in_truck=in_truck)
+    return EmptyJarAlert(
+        workshops=coming["n"],
+        needed=(coming["places"] or 0) * JARS_PER_PLACE,
+        in_truck=empties["truck"] or 0,
+        at_washing=empties["washing"] or 0,
+    )
+
+
+# The flows of the empty-jar stock, in the order a season reads them.
+EMPTY_FLOWS = (
+    MovementKind.EMPTY_BOUGHT,
+    MovementKind.EMPTY_RETURNED,
+    MovementKind.EMPTY_WASHED,
+    MovementKind.EMPTY_FILLED,
+    MovementKind.BROKEN,
+    MovementKind.ADJUSTED,
+)
+
+
+def empty_flows(territory) -> list[tuple[str, int]]:
+    """Empty jars in and out by kind of flow, all places together (one query). Washed jars count once (in)."""
+    rows = dict(
+        StockMovement.objects.filter(territory=territory, kind__in=EMPTY_FLOWS)
+        .empty()
+        .filter(Q(transfer__isnull=True) | Q(quantity__gt=0))
+        .values_list("kind")
+        .annotate(n=Sum("quantity"))
+        .order_by()
+    )
+    return [(MovementKind(kind).label, rows.get(kind, 0)) for kind in EMPTY_FLOWS]

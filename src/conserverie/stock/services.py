@@ -197,7 +197,7 @@ def movement_reverse(*, actor, movement: StockMovement, reason: str) -> StockMov
     require_role(actor, movement.territory, (Role.COORDINATOR,))
     if not reason.strip():
         raise ValidationError({"reason": _("Une correction dit toujours pourquoi.")})
-    if movement.kind == MovementKind.MOVED:
+    if movement.kind == MovementKind.MOVED or movement.transfer is not None:
         raise ValidationError(_("Pour corriger un transfert, faites le transfert inverse."))
     with transaction.atomic():
         lock_locations(movement.location)
@@ -207,6 +207,8 @@ def movement_reverse(*, actor, movement: StockMovement, reason: str) -> StockMov
             check_available(
                 location=movement.location, lot=movement.lot, jar_format=movement.jar_format, quantity=movement.quantity
             )
+        elif movement.quantity > 0:
+            _check_empties(movement.location, movement.jar_format, movement.quantity)
         return movement_write(
             actor=actor,
             location=movement.location,
@@ -266,3 +268,179 @@ def deposit_return(
             participant=participant,
             amount_eur=refund,
         )
+
+
+# --- Empty jars: a stock of their own (rows without a lot), per location and format -----------------------------
+
+
+def empties_at(*, location: Location, jar_format: JarFormat) -> int:
+    return (
+        StockMovement.objects.filter(location=location, lot__isnull=True, jar_format=jar_format).aggregate(
+            n=Sum("quantity")
+        )["n"]
+        or 0
+    )
+
+
+def _check_empties(location: Location, jar_format: JarFormat, quantity: int) -> None:
+    """Call after lock_locations(location): refuses taking more empty jars than the shelf holds."""
+    available = empties_at(location=location, jar_format=jar_format)
+    if quantity > available:
+        raise ValidationError(
+            {
+                "quantity": _(
+                    "Pas assez de bocaux vides : %(available)s bocal(aux) %(format)s à « %(loc)s », "
+                    "%(quantity)s demandé(s)."
+                )
+                % {"available": available, "format": jar_format, "loc": location, "quantity": quantity}
+            }
+        )
+
+
+def _positive(quantity) -> None:
+    if quantity is None or quantity <= 0:
+        raise ValidationError({"quantity": _("Indiquez un nombre de bocaux supérieur à zéro.")})
+
+
+def empties_buy(
+    *,
+    actor,
+    location: Location,
+    jar_format: JarFormat,
+    quantity: int,
+    amount_eur: Decimal | None = None,
+    reason: str = "",
+    day: date | None = None,
+) -> StockMovement:
+    """New empty jars bought (and their cost, when known) join the stock of `location`."""
+    require_role(actor, location.territory)
+    require_same_territory(location.territory, jar_format)
+    _positive(quantity)
+    if amount_eur is not None and amount_eur < 0:
+        raise ValidationError({"amount_eur": _("Un prix ne peut pas être négatif.")})
+    with transaction.atomic():
+        lock_locations(location)
+        return movement_write(
+            actor=actor,
+            location=location,
+            lot=None,
+            jar_format=jar_format,
+            quantity=quantity,
+            kind=MovementKind.EMPTY_BOUGHT,
+            amount_eur=amount_eur or Decimal("0"),
+            reason=(reason or "").strip(),
+            day=day,
+        )
+
+
+def empties_move(
+    *,
+    actor,
+    jar_format: JarFormat,
+    source: Location,
+    destination: Location,
+    quantity: int,
+    washed: bool = False,
+    reason: str = "",
+    day: date | None = None,
+) -> uuid.UUID:
+    """Empty jars carried from one place to another; `washed`: they come back clean from the washing partner."""
+    require_role(actor, source.territory)
+    require_same_territory(source.territory, destination, jar_format)
+    if source.pk == destination.pk:
+        raise ValidationError({"destination": _("Choisissez un emplacement différent du départ.")})
+    _positive(quantity)
+    if washed and source.kind != Location.Kind.WASHING:
+        raise ValidationError({"source": _("Des bocaux lavés reviennent de chez le partenaire de lavage.")})
+    transfer = uuid.uuid4()
+    with transaction.atomic():
+        lock_locations(source, destination)
+        _check_empties(source, jar_format, quantity)
+        common = {
+            "actor": actor,
+            "lot": None,
+            "jar_format": jar_format,
+            "kind": MovementKind.EMPTY_WASHED if washed else MovementKind.MOVED,
+            "transfer": transfer,
+            "reason": (reason or "").strip(),
+            "day": day,
+        }
+        movement_write(location=source, quantity=-quantity, **common)
+        movement_write(location=destination, quantity=quantity, **common)
+    return transfer
+
+
+def empties_break(
+    *, actor, location: Location, jar_format: JarFormat, quantity: int, reason: str, day: date | None = None
+) -> StockMovement:
+    """Empty jars broken or chipped: out of the stock, with why."""
+    require_role(actor, location.territory)
+    require_same_territory(location.territory, jar_format)
+    _positive(quantity)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Indiquez pourquoi ces bocaux sortent du stock.")})
+    with transaction.atomic():
+        lock_locations(location)
+        _check_empties(location, jar_format, quantity)
+        return movement_write(
+            actor=actor,
+            location=location,
+            lot=None,
+            jar_format=jar_format,
+            quantity=-quantity,
+            kind=MovementKind.BROKEN,
+            reason=reason.strip(),
+            day=day,
+        )
+
+
+def empties_count(
+    *, actor, location: Location, jar_format: JarFormat, counted: int, reason: str, day: date | None = None
+) -> StockMovement | None:
+    """An inventory count of the empty jars of a place: the difference is written as an adjustment (who, why)."""
+    require_role(actor, location.territory, (Role.COORDINATOR,))
+    require_same_territory(location.territory, jar_format)
+    if counted is None or counted < 0:
+        raise ValidationError({"counted": _("Le nombre compté ne peut pas être négatif.")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Un ajustement d'inventaire dit toujours pourquoi.")})
+    with transaction.atomic():
+        lock_locations(location)
+        delta = counted - empties_at(location=location, jar_format=jar_format)
+        if delta == 0:
+            return None
+        return movement_write(
+            actor=actor,
+            location=location,
+            lot=None,
+            jar_format=jar_format,
+            quantity=delta,
+            kind=MovementKind.ADJUSTED,
+            reason=reason.strip(),
+            day=day,
+        )
+
+
+def empties_fill(*, actor, location: Location, jar_format: JarFormat, quantity: int, lot, day: date) -> None:
+    """Filling jars at production takes them from the empty stock of the place. Runs in the caller's transaction.
+
+    When the ledger knows fewer empty jars there than were filled, the jars were there all the same (bought or
+    brought back without being recorded): the difference is first written as an inventory adjustment naming the
+    lot, so the empty stock never goes negative and the gap shows on the stock page.
+    """
+    lock_locations(location)
+    available = max(empties_at(location=location, jar_format=jar_format), 0)
+    common = {"actor": actor, "location": location, "lot": None, "jar_format": jar_format, "day": day}
+    if available < quantity:
+        movement_write(
+            quantity=quantity - available,
+            kind=MovementKind.ADJUSTED,
+            reason=_("Bocaux vides non enregistrés avant le remplissage du lot %(code)s") % {"code": lot.code},
+            **common,
+        )
+    movement_write(
+        quantity=-quantity,
+        kind=MovementKind.EMPTY_FILLED,
+        reason=_("Remplissage du lot %(code)s") % {"code": lot.code},
+        **common,
+    )

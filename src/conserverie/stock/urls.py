@@ -11,4 +11,6 @@ urlpatterns = [
     path("sortie/", views.discard, name="discard"),
     path("consignes/", views.deposit, name="deposit"),
     path("inventaire/", views.inventory, name="inventory"),
+    path("vides/", views.empties, name="empties"),
+    path("vides/<slug:action>/", views.empty_form, name="empty_form"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,10 +11,28 @@ from conserverie.core.permissions import role_in
 from conserverie.core.staff import territory_view
 from conserverie.territories.models import Role
 
-from .forms import DepositReturnForm, DiscardForm, InventoryForm, MoveForm
+from .forms import (
+    DepositReturnForm,
+    DiscardForm,
+    EmptyBreakForm,
+    EmptyBuyForm,
+    EmptyCountForm,
+    EmptyMoveForm,
+    InventoryForm,
+    MoveForm,
+)
 from .models import MovementKind, StockMovement
-from .queries import ALERT_DAYS, JARS_PER_PLACE, empties_by_location_and_format, empty_jar_alert
-from .services import deposit_return, inventory_adjust, jars_discard, jars_move
+from .queries import ALERT_DAYS, JARS_PER_PLACE, empties_by_location_and_format, empty_flows, empty_jar_alert
+from .services import (
+    deposit_return,
+    empties_break,
+    empties_buy,
+    empties_count,
+    empties_move,
+    inventory_adjust,
+    jars_discard,
+    jars_move,
+)
 
 LAST_MOVEMENTS = 10
 
@@ -68,7 +87,7 @@ def movements(request, territory):
     )
 
 
-def _form_page(request, territory, form_class, service, title, done):
+def _form_page(request, territory, form_class, service, title, done, back="stock:overview"):
     """One small form, one service: on refusal, the message at its field and nothing written."""
     initial = {key: value for key, value in request.GET.items() if key in form_class.base_fields}
     form = form_class(request.POST or None, territory=territory, initial=initial)
@@ -79,11 +98,11 @@ def _form_page(request, territory, form_class, service, title, done):
             add_service_errors(form, exc)
         else:
             messages.success(request, done)
-            return redirect("stock:overview", territory.slug)
+            return redirect(back, territory.slug)
     return render(
         request,
         "stock/form.html",
-        {"territory": territory, "form": form, "title": title},
+        {"territory": territory, "form": form, "title": title, "back": back},
         status=form_status(request),
     )
 
@@ -134,3 +153,68 @@ def inventory(request, territory):
         gettext_lazy("Comptage d'inventaire"),
         _("Comptage enregistré : l'écart éventuel est ajouté au registre."),
     )
+
+
+LAST_EMPTY_MOVEMENTS = 15
+
+
+@territory_view()
+def empties(request, territory):
+    """The empty jars: on hand per place and format, the season's flows, the alert for the coming workshops."""
+    return render(
+        request,
+        "stock/empties.html",
+        {
+            "territory": territory,
+            "empties": empties_by_location_and_format(territory),
+            "flows": empty_flows(territory),
+            "alert": empty_jar_alert(territory),
+            "alert_days": ALERT_DAYS,
+            "jars_per_place": JARS_PER_PLACE,
+            "may_count": role_in(request.user, territory) == Role.COORDINATOR,
+            "last_movements": _ledger(territory).filter(lot__isnull=True)[:LAST_EMPTY_MOVEMENTS],
+        },
+    )
+
+
+# action in the URL → (form, service, title, done message, coordinators only)
+EMPTY_ACTIONS = {
+    "achat": (
+        EmptyBuyForm,
+        empties_buy,
+        gettext_lazy("Bocaux vides achetés"),
+        gettext_lazy("Achat de bocaux vides enregistré."),
+        False,
+    ),
+    "transfert": (
+        EmptyMoveForm,
+        empties_move,
+        gettext_lazy("Transporter ou récupérer des bocaux vides"),
+        gettext_lazy("Transport de bocaux vides enregistré."),
+        False,
+    ),
+    "casse": (
+        EmptyBreakForm,
+        empties_break,
+        gettext_lazy("Bocaux vides cassés"),
+        gettext_lazy("Casse enregistrée."),
+        False,
+    ),
+    "inventaire": (
+        EmptyCountForm,
+        empties_count,
+        gettext_lazy("Comptage des bocaux vides"),
+        gettext_lazy("Comptage enregistré : l'écart éventuel est ajouté au registre."),
+        True,
+    ),
+}
+
+
+@territory_view()
+def empty_form(request, territory, action):
+    if action not in EMPTY_ACTIONS:
+        raise Http404
+    form_class, service, title, done, coordinators_only = EMPTY_ACTIONS[action]
+    if coordinators_only and role_in(request.user, territory) != Role.COORDINATOR:
+        raise PermissionDenied
+    return _form_page(request, territory, form_class, service, title, str(done), back="stock:empties")

@@ -143,6 +143,7 @@ def reminder_texts(registration: Registration, today: date | None = None) -> tup
     return subject, body, sms
 
 
-def send_reminder(registration: Registration, today: date | None = None) -> list[str]:
-    subject, body, sms = reminder_texts(registration, today)
+def send_reminder(registration: Registration, today: date | None = None, texts=reminder_texts) -> list[str]:
+    """`texts(registration, today)` gives (subject, e-mail body, SMS): a gleaning outing passes its own."""
+    subject, body, sms = texts(registration, today)
     return _send(registration, subject, body, sms)

@@ -18,6 +18,7 @@ from conserverie.core.history import save_as
 from conserverie.core.models import AccessLog
 from conserverie.core.permissions import require_role
 from conserverie.distribution.models import Distribution, DistributionLine
+from conserverie.sourcing.gleaning_models import GleaningRegistration
 from conserverie.stock.models import StockMovement
 from conserverie.territories.models import Role
 
@@ -94,6 +95,7 @@ def participants_stale(*, months: int, now: datetime | None = None):
         | Exists(Distribution.objects.filter(participant=person, date__gte=since.date()))
         | Exists(StockMovement.objects.filter(participant=person, day__gte=since.date()))
         | Exists(VolunteerHours.objects.filter(participant=person, date__gte=since.date()))
+        | Exists(GleaningRegistration.objects.filter(participant=person, outing__date__gte=since.date()))
     )
     return Participant.objects.filter(erased_at__isnull=True, created_at__lt=since).exclude(recent).order_by("pk")
 
@@ -155,6 +157,18 @@ def person_export(participant: Participant) -> dict:
                 "created_at": _iso(r.created_at),
             }
             for r in registrations
+        ],
+        "gleaning_outings": [
+            {
+                "farm": r.outing.producer.name,
+                "date": _iso(r.outing.date),
+                "meeting_point": r.outing.meeting_point,
+                "party_size": r.party_size,
+                "status": r.status,
+                "attended": r.attended,
+                "created_at": _iso(r.created_at),
+            }
+            for r in p.gleaning_registrations.select_related("outing__producer").order_by("pk")
         ],
         "distributions": [
             {

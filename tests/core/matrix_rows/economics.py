@@ -1,4 +1,4 @@
-"""Permission-matrix rows of the economics pages (issue #8): figures for readers, books and scenarios for coordinators."""
+"""Permission-matrix rows of the economics pages (issue #8): readers see figures, coordinators the books."""
 
 from decimal import Decimal
 

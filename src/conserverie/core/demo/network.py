@@ -55,7 +55,7 @@ DONATION_VALUES = {
     "Thym": "15.00",
 }
 
-DECLINE_MESSAGE = "Pas d'atelier de confiture avant trois semaines : reproposez-les en juillet, merci !"
+DECLINE_MESSAGE = "Pas d'atelier pour ce légume avant trois semaines : reproposez-les plus tard, merci !"
 
 
 def _set_donation_values() -> None:

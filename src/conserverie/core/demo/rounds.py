@@ -13,7 +13,7 @@ from random import Random
 
 from django.core.exceptions import ValidationError
 
-from conserverie.producers.models import SurplusOffer
+from conserverie.producers.models import Product, SurplusOffer
 from conserverie.producers.services import offer_accept, offer_declare
 from conserverie.sourcing.models import RawLot
 from conserverie.sourcing.round_services import round_candidates, round_confirm, round_from_collections, round_plan
@@ -22,6 +22,7 @@ from conserverie.territories.models import Vehicle
 SEED = 6
 TOMORROW_OFFERS = 5
 AHEAD_OFFERS = 8
+MIN_ROUND_KG = 10
 
 
 def _past_rounds(ctx, vehicle) -> int:
@@ -41,6 +42,8 @@ def _past_rounds(ctx, vehicle) -> int:
         by_day[raw.collected_on].append(raw)
     made = 0
     for day, raws in by_day.items():
+        if sum(raw.kg for raw in raws) < MIN_ROUND_KG:
+            continue  # a bunch of herbs came with someone passing by, not with the truck
         chosen, load, offers = [], Decimal("0"), set()
         for raw in raws:
             if raw.offer_id in offers or load + raw.offer.kg_estimated > vehicle.capacity_kg:
@@ -58,6 +61,15 @@ def _past_rounds(ctx, vehicle) -> int:
     return made
 
 
+def _estimate(product, rng) -> Decimal:
+    """Herbs by the bunch, garlic and walnuts by the crate, the rest by the cart."""
+    if product.category == Product.Category.HERB:
+        return Decimal(rng.randint(2, 6))
+    if product.name in ("Ail", "Noix"):
+        return Decimal(rng.randrange(10, 30, 5))
+    return Decimal(rng.randrange(25, 125, 5))
+
+
 def _offers_for(ctx, rng, day, wanted: int, available_from, available_until) -> None:
     """Accepted offers to collect on `day`, declared by farms that grow what is in season then."""
     missing = wanted - round_candidates(ctx.territory, day).count()
@@ -72,7 +84,7 @@ def _offers_for(ctx, rng, day, wanted: int, available_from, available_until) -> 
             territory=ctx.territory,
             producer=farm,
             product=product,
-            kg_estimated=Decimal(rng.randrange(20, 125, 5)),
+            kg_estimated=_estimate(product, rng),
             grade=rng.choice(list(SurplusOffer.Grade.values)),
             available_from=available_from,
             available_until=available_until,

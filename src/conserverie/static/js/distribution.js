@@ -23,6 +23,12 @@ document.addEventListener("click", function (event) {
     // The recipe's own entry, else the format's entry for every recipe (as the server decides).
     var key = data.prices[code + "|" + fmt] !== undefined ? code + "|" + fmt : "|" + fmt;
     if (data.prices[key] === undefined) return null;
+    var tierBox = document.querySelector("select[name=price_tier]");
+    var percent = tierBox && tierBox.value ? data.tiers[tierBox.value] : undefined;
+    if (percent !== undefined) {
+      // A structure's social tier: its share of the list price, to the cent (as the server computes it).
+      return (Math.round(parseFloat(data.prices[key]) * parseFloat(percent)) / 100).toFixed(2);
+    }
     return social() && data.social[key] !== undefined ? data.social[key] : data.prices[key];
   }
   function fill(row) {
@@ -39,6 +45,6 @@ document.addEventListener("click", function (event) {
   document.addEventListener("change", function (event) {
     var match = /^lines-(\d+)-(lot|jar_format)$/.exec(event.target.name || "");
     if (match) fill(match[1]);
-    if (event.target.name === "kind" || event.target.name === "social_price") fillAll();
+    if (["kind", "social_price", "price_tier"].indexOf(event.target.name) >= 0) fillAll();
   });
 })();

@@ -19,11 +19,11 @@
     holder.classList.add("workshop-map-blank");
   }
   var hub = [data.hub.lat, data.hub.lon];
-  var circle = L.circle(hub, { radius: data.radius_m, color: "#2e7d32", weight: 2, fillOpacity: 0.05 }).addTo(map);
+  L.circle(hub, { radius: data.radius_m, color: "#2e7d32", weight: 2, fillOpacity: 0.05 }).addTo(map);
   L.circleMarker(hub, { radius: 7, color: "#1b5e20", fillOpacity: 1 })
     .bindTooltip(data.hub.name)
     .addTo(map);
-  var bounds = circle.getBounds();
+  var bounds = L.latLng(hub).toBounds(data.radius_m * 2); // circle.getBounds() needs a map view first
   points.forEach(function (point) {
     var popup = document.createElement("div");
     var title = document.createElement("strong");

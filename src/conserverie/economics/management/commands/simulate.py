@@ -19,7 +19,9 @@ def _read(path: str) -> dict:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise CommandError(_("Fichier illisible : %(path)s (%(error)s).") % {"path": path, "error": exc.strerror}) from None
+        raise CommandError(
+            _("Fichier illisible : %(path)s (%(error)s).") % {"path": path, "error": exc.strerror}
+        ) from None
     try:
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
@@ -31,8 +33,7 @@ def _read(path: str) -> dict:
 
 class Command(BaseCommand):
     help = _(
-        "Simule une saison à partir d'un scénario JSON (toute clé absente prend la valeur de Romans). "
-        "Clés acceptées :"
+        "Simule une saison à partir d'un scénario JSON (toute clé absente prend la valeur de Romans). Clés acceptées :"
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -56,7 +57,17 @@ class Command(BaseCommand):
             place = Territory.objects.filter(slug=territory).first()
             if place is None:
                 raise CommandError(_("Territoire inconnu : « %(slug)s ».") % {"slug": territory})
-            data = {**as_json(defaults_from_territory(place)), **data}
+            base = as_json(defaults_from_territory(place))
+            # A group given in the file (vehicle, prices…) changes only the keys it names.
+            data = {
+                **base,
+                **{
+                    key: {**base[key], **value}
+                    if isinstance(value, dict) and key != "jar_mix" and isinstance(base.get(key), dict)
+                    else value
+                    for key, value in data.items()
+                },
+            }
         try:
             result = simulate(data)
         except ScenarioInvalid as exc:

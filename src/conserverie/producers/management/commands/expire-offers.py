@@ -28,7 +28,9 @@ class Command(BaseCommand):
             try:
                 today = _parse(date)
             except ValueError:
-                raise CommandError(_("Date illisible : « %(value)s » (attendu AAAA-MM-JJ).") % {"value": date}) from None
+                raise CommandError(
+                    _("Date illisible : « %(value)s » (attendu AAAA-MM-JJ).") % {"value": date}
+                ) from None
         place = None
         if territory:
             place = Territory.objects.filter(slug=territory).first()
@@ -38,7 +40,9 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(jsonlib.dumps({"expired": count, "date": today.isoformat()}))
         else:
-            self.stdout.write(_("%(n)s offre(s) expirée(s) au %(day)s.") % {"n": count, "day": today.strftime("%d/%m/%Y")})
+            self.stdout.write(
+                _("%(n)s offre(s) expirée(s) au %(day)s.") % {"n": count, "day": today.strftime("%d/%m/%Y")}
+            )
 
 
 def _parse(value: str) -> date:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from conserverie.sourcing.gleaning_services import outing_registration_remind, outing_reminders_due
 from conserverie.workshops.services import registration_remind, reminders_due
 
 
@@ -36,6 +37,12 @@ class Command(BaseCommand):
                         "channels": sent,
                     }
                 )
+            # Gleaning outings of the same day (sourcing): the same rules, their own words.
+            outings_due = outing_reminders_due(day=day)
+            for registration in outings_due:
+                sent = [] if options["dry_run"] else outing_registration_remind(registration=registration, today=today)
+                rows.append({"registration": registration.pk, "outing": registration.outing_id, "channels": sent})
+            due = [*due, *outings_due]
             if options["json"]:
                 self.stdout.write(json.dumps({"day": day.isoformat(), "dry_run": options["dry_run"], "rows": rows}))
                 return

@@ -1,0 +1,53 @@
+"""The demo's economics: Romans' 2026 books and two saved scenarios, read as a viewer and a coordinator would."""
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from conserverie.core.demo import load_demo
+from conserverie.economics.models import CostItem, Scenario
+from conserverie.economics.queries import cost_sheet, unit_economics
+from conserverie.territories.models import Territory
+
+from .conftest import SEASON
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        assert load_demo() is True
+        yield
+        transaction.set_rollback(True)
+
+
+def test_romans_books_have_hand_entries_derived_lines_and_funders(db):
+    romans = Territory.objects.get(slug="romans")
+    sheet = cost_sheet(romans, *SEASON)
+    derived = {line.category: line.amount for line in sheet.lines if line.derived and line.counted}
+    assert all(derived[c] > 0 for c in ("fuel", "jars_lids", "energy", "pantry", "staff_animators", "sales"))
+    funders = set(CostItem.objects.filter(territory=romans).exclude(funder="").values_list("funder", flat=True))
+    assert {"CAF de la Drôme", "Région Auvergne-Rhône-Alpes"} <= funders
+    unit = unit_economics(sheet)
+    assert unit.cost_per_jar > 0 and 0 < unit.coverage < 1
+    assert unit.cost_per_participant is not None  # hundreds of people: shown
+
+
+def test_two_scenarios_a_rural_territory_and_a_larger_town(db):
+    scenarios = {s.name: s.result for s in Scenario.objects.filter(territory__slug="romans")}
+    assert len(scenarios) == 2
+    rural = next(r for name, r in scenarios.items() if "rural" in name)
+    town = next(r for name, r in scenarios.items() if "Ville" in name)
+    assert town["jars"] > rural["jars"] and town["cost_per_jar"] < rural["cost_per_jar"]
+
+
+def test_the_viewer_reads_the_summary_and_the_coordinator_the_simulator(db):
+    client = Client()
+    client.force_login(Territory.objects.get(slug="romans").memberships.get(user__username="lecture").user)
+    page = client.get(reverse("economics:summary", kwargs={"slug": "romans"}) + "?from=2026-01-01&to=2026-12-31")
+    assert page.status_code == 200 and "CAF de la Drôme" not in page.content.decode()
+    client.force_login(Territory.objects.get(slug="romans").memberships.get(user__username="coordination").user)
+    page = client.get(reverse("economics:scenarios", kwargs={"slug": "romans"}))
+    assert page.status_code == 200 and page.context["result"].jars > 1000
