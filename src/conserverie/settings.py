@@ -229,6 +229,8 @@ RATELIMITS = {
     "signup": os.environ.get("RATELIMIT_SIGNUP", "20/600"),
     "login": os.environ.get("RATELIMIT_LOGIN", "30/600"),
     "password_reset": os.environ.get("RATELIMIT_PASSWORD_RESET", "5/3600"),
+    # A whole Agora may answer a questionnaire from one Wi-Fi address.
+    "survey": os.environ.get("RATELIMIT_SURVEY", "60/600"),
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -44,6 +44,19 @@ def test_animator_records_a_production_lot(live_server, chain, page):
     expect(page.get_by_text("Ferme des Tests ROM")).to_be_visible()
     assert lot.created_by == user and lot.raw_inputs.get().kg == 12.5
 
+    # No reading typed at the workshop: the page says what the HACCP file lacks; the reading is added later.
+    expect(page.get_by_test_id("missing-records")).to_contain_text("Bocal 375 ml")
+    form = page.get_by_test_id("reading-form")
+    if not form.is_visible():
+        page.get_by_text("Ajouter un relevé (traitement thermique ou pH)").click()
+    form.get_by_label("Format").select_option(label="Bocal 375 ml")
+    form.get_by_label("Température relevée (°C)").fill("111")
+    form.get_by_label("Durée de maintien (min)").fill("48")
+    form.get_by_role("button", name="Enregistrer le relevé").click()
+    expect(page.get_by_text("Relevé enregistré pour le lot")).to_be_visible()
+    expect(page.get_by_test_id("missing-records")).to_have_count(0)
+    assert lot.treatments.get().within_limits
+
     if os.environ.get("SCREENSHOTS") == "1":
         page.goto(f"{live_server.url}/t/romans/")
         expect(page.get_by_test_id("mass-balance")).to_be_visible()

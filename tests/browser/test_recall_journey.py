@@ -38,6 +38,10 @@ def test_coordinator_recalls_a_lot_and_sees_the_contact_list(live_server, chain,
     expect(contacts).to_contain_text("06 12 34 56 78")
     expect(contacts).to_contain_text(chain.structure.name)
     expect(page.get_by_test_id("recall-stock")).to_contain_text("Camion Romans")
+    as_of = page.get_by_test_id("as-of")  # the HACCP file as of production, beside today's
+    expect(as_of).to_contain_text("À la production")
+    expect(as_of).to_contain_text("Aujourd'hui")
+    expect(as_of).to_contain_text("Rappelé")
     assert ProductionLot.objects.get(pk=lot.pk).status == LotStatus.RECALLED
     assert Recall.objects.get().recalled_by == user
 

@@ -62,3 +62,38 @@ def test_animator_sells_at_the_shop_with_the_price_list(live_server, chain, page
     line = sale.lines.get()
     assert (sale.kind, sale.location, sale.created_by) == ("group_sale", chain.shop, user)
     assert (line.quantity, line.unit_price_eur, line.deposit_eur) == (3, Decimal("4.20"), Decimal("1.00"))
+
+
+def test_coordinator_reverses_a_sale_and_the_receipt_says_so(live_server, chain, page):
+    from playwright.sync_api import expect
+
+    from conserverie.distribution.services import LineSpec, distribution_record
+    from conserverie.stock.services import jars_at
+
+    user = make_user("coordinatrice", chain.territory, Role.COORDINATOR)
+    user.set_password(PASSWORD)
+    user.save()
+    lot = released_lot(chain, jars=12)
+    sale = distribution_record(
+        actor=chain.actor,
+        territory=chain.territory,
+        kind=Distribution.Kind.GROUP_SALE,
+        location=chain.truck,
+        day=DAY,
+        lines=[LineSpec(lot, chain.jar, 4, Decimal("3.50"))],
+    )
+    page.goto(f"{live_server.url}/connexion/")
+    page.fill("#id_username", "coordinatrice")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Entrer").click()
+    page.goto(f"{live_server.url}/t/romans/cessions/{sale.pk}/")
+    page.get_by_text("Annuler cette cession (saisie par erreur)").click()
+    page.get_by_role("button", name="Annuler et remettre les bocaux en stock").click()
+    expect(page.get_by_text("Une annulation dit toujours pourquoi.")).to_be_visible()
+    page.get_by_label("Pourquoi annuler ?").fill("Vente saisie deux fois")
+    page.get_by_role("button", name="Annuler et remettre les bocaux en stock").click()
+    expect(page.get_by_test_id("reversed")).to_contain_text("ANNULÉE")
+    expect(page.get_by_test_id("reversed")).to_contain_text("Vente saisie deux fois")
+    assert jars_at(location=chain.truck, lot=lot, jar_format=chain.jar) == 12
+    page.goto(f"{live_server.url}/t/romans/cessions/")
+    expect(page.get_by_test_id("reversed-badge")).to_have_text("annulée")

@@ -1,5 +1,6 @@
 """Surveys: build, open, answer through the anonymous link, type in from paper, close; refusals write nothing."""
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
 from conserverie.impact.models import Answer, Question, Response, Survey
 from conserverie.impact.survey_services import (
@@ -254,3 +256,12 @@ def test_a_forged_indicator_of_another_territory_is_refused(client, world, roman
     )
     assert response.status_code == 422
     assert not Question.objects.filter(text="Volé ?").exists()
+
+
+def test_the_paper_version_to_print(client, world, coordinator, romans):
+    client.force_login(coordinator)
+    response = client.get(reverse("surveys:paper_pdf", args=[romans.territory.slug, world.survey.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    page = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    for expected in ("Questionnaire habitants", "Avez-vous rencontré des voisins ?", "4 — Beaucoup", "n'écrivez pas"):
+        assert expected in page

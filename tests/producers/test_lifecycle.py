@@ -175,10 +175,19 @@ def test_the_inbox_warns_about_raw_lots_near_the_end_of_their_shelf_life(staff_c
         collected_on=DAY - timedelta(days=4),
     )
     raw_lot_lose(actor=coordinator, raw_lot=gone, kg=Decimal("5"), reason="Pourri", day=DAY)  # nothing left
+    forgotten = collection_record(
+        actor=coordinator,
+        territory=chain.territory,
+        producer=chain.farm,
+        product=chain.tomato,
+        kg=Decimal("3"),
+        collected_on=DAY - timedelta(days=30),
+    )  # long past its date, kilos still in the books
     assert [r.code for r in expiring_raw_lots(chain.territory, DAY)] == [old.code]
     page = text(staff_client.get(INBOX))
     assert "Lots bruts à transformer très vite" in page and old.code in page and gone.code not in page
-    assert "12 kg" in page
+    assert "12 kg" in page and forgotten.code not in page
+    assert "1 lot brut a dépassé sa date et garde des kilos en stock : déclarez-le donné ou perdu." in page
 
 
 def test_inbox_query_count_does_not_grow(staff_client, chain, django_assert_num_queries):

@@ -248,9 +248,10 @@ def test_a_bad_photo_is_refused_at_its_field_and_nothing_is_written(farmer_clien
     assert row_counts() == before and not list(media.rglob("*.*"))
 
 
-def test_the_offer_page_shows_the_status_steps_and_the_coordination_message(farmer_client, chain, coordinator):
+def test_the_offer_page_shows_the_status_steps_and_the_coordination_message(farmer_client, chain):
     from conserverie.producers.services import offer_accept, offer_decline
 
+    coordinator = make_user("decideuse-42", chain.territory, Role.COORDINATOR)
     farmer_client.post(URL, offer_post(chain))
     offer = SurplusOffer.objects.get()
     offer_accept(actor=coordinator, offer=offer)
@@ -304,3 +305,24 @@ def test_offer_page_query_count_does_not_grow(farmer_client, chain, coordinator,
             offer_decline(actor=coordinator, offer=offer_accept(actor=coordinator, offer=offer), message="Non")
 
     assert_flat_queries(farmer_client, f"{URL}offres/{offer.pk}/", grow, django_assert_num_queries)
+
+
+def test_an_offer_refused_by_the_model_leaves_no_photo_on_disk(chain, farmer, media):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conserverie.producers.services import offer_declare as declare
+
+    with pytest.raises(ValidationError):
+        declare(
+            actor=farmer,
+            territory=chain.territory,
+            producer=chain.farm,
+            product=chain.tomato,
+            kg_estimated=Decimal("5"),
+            grade="pourri",
+            available_from=DAY,
+            available_until=DAY,
+            photo=SimpleUploadedFile("t.png", png_bytes()),
+        )
+    assert not list(media.rglob("*.*")) and not SurplusOffer.objects.exists()

@@ -108,3 +108,42 @@ def test_lot_page_of_another_territory_is_404_for_readings(client, chain, other_
     response = client.post(f"/t/romans/lots/{lot.code}/releves/", {"ph_measured": "4"})
     assert response.status_code == 404
     assert lot.treatments.count() == 0
+
+
+def test_readings_per_batch_must_cover_every_batch(chain):
+    from conserverie.production.services import lot_record
+
+    from ..conftest import DAY
+
+    def reading(batch):
+        return TreatmentReading(chain.jar, Decimal("110"), 45, "autoclave", batch)
+
+    with refused("batches", "fournée que ce lot n'a pas"):
+        lot_record(
+            actor=chain.actor,
+            territory=chain.territory,
+            recipe=chain.recipe,
+            produced_on=DAY,
+            location=chain.truck,
+            raw_inputs=[(chain.raw, Decimal("20"))],
+            outputs={chain.jar: 30},
+            batches=2,
+            treatments=[reading(3)],
+        )
+    lot = lot_record(
+        actor=chain.actor,
+        territory=chain.territory,
+        recipe=chain.recipe,
+        produced_on=DAY,
+        location=chain.truck,
+        raw_inputs=[(chain.raw, Decimal("20"))],
+        outputs={chain.jar: 30},
+        batches=2,
+        treatments=[reading(1)],
+    )
+    assert missing_records(lot) == ["relevé de traitement thermique du format Bocal 375 ml, fournée 2"]
+    with refused("batch", "2 fournée(s)"):
+        lot_add_reading(actor=chain.actor, lot=lot, reading=reading(5))
+    lot_add_reading(actor=chain.actor, lot=lot, reading=reading(2))
+    assert missing_records(lot) == []
+    assert sorted(lot.treatments.values_list("batch", flat=True)) == [1, 2]

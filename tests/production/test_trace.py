@@ -111,10 +111,13 @@ def test_farm_trace_page_lists_raw_lots_lots_and_recipients(client, chain, anima
     url = f"/t/romans/lots/tracabilite/ferme/?producer={chain.farm.pk}&date_from=2026-06-01&date_to=2026-06-30"
     scene = web(chain, 21, lots=2, distributions=3)
     page = text(client.get(url))
-    assert all(lot.lot.code in page for lot in scene.lots) if hasattr(scene, "lots") else chain.raw.code in page
+    assert scene.a.code in page and scene.b.code in page
+    assert all(each.lot.code in page for each in scene.made)
     assert text(client.get(url.replace("2026-06-30", "2026-05-01"))).count("La fin de la période") == 1
     seed = iter(range(100, 200))
-    assert_flat_queries(client, url, lambda n: web(chain, next(seed), lots=n, distributions=n), django_assert_num_queries)
+    assert_flat_queries(
+        client, url, lambda n: web(chain, next(seed), lots=n, distributions=n), django_assert_num_queries
+    )
 
 
 def test_farm_trace_of_another_territory_is_404(client, chain, other_coordinator):

@@ -20,6 +20,14 @@ PUBLIC = "/randos/"
 Status = GleaningRegistration.Status
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """The sign-up counters live in the cache: each test starts from zero and leaves nothing to the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def staff_client(client, chain, animator):
     client.force_login(animator)
@@ -264,7 +272,6 @@ def test_a_bad_public_sign_up_is_refused_and_writes_nothing(client, chain, mailo
 
 
 def test_public_sign_up_is_rate_limited(client, chain, settings):
-    cache.clear()
     settings.RATELIMITS = {**settings.RATELIMITS, "signup": "2/600"}
     outing = make_outing(chain, capacity=50)
     for name in ("Amina", "Bernard"):
@@ -272,7 +279,6 @@ def test_public_sign_up_is_rate_limited(client, chain, settings):
     before = row_counts()
     refused = client.post(f"{PUBLIC}{outing.pk}/", signup(first_name="Chantal", email=""))
     assert refused.status_code == 429 and row_counts() == before
-    cache.clear()
 
 
 def test_a_past_or_cancelled_outing_takes_no_sign_up(client, chain):
@@ -296,3 +302,68 @@ def test_public_outing_page_query_count_does_not_grow(client, chain, django_asse
             sign_up(outing, chain, f"R{outing.registrations.count()}-{i}")
 
     assert_flat_queries(client, f"{PUBLIC}{outing.pk}/", grow, django_assert_num_queries)
+
+
+SCRIPT = "<script>alert('x')</script>"
+HOSTILE = {
+    "date": ["2026-13-45", "hier", "99999-01-01", SCRIPT, ""],
+    "start_time": ["25:99", SCRIPT, ""],
+    "capacity": ["1e30", "9" * 30, "-5", "abc", "NaN", SCRIPT, ""],
+    "lat": ["1e30", "Infinity", "abc", SCRIPT],
+    "producer": ["999999", "ZZZ", "1 OR 1=1", SCRIPT, ""],
+    "offer": ["999999", "ZZZ", SCRIPT],
+    "meeting_point": ["x" * 5000, ""],
+    "products_expected": ["x" * 5000],
+}
+
+
+@pytest.mark.parametrize(("field", "value"), [(f, v) for f, values in HOSTILE.items() for v in values])
+def test_hostile_input_to_the_outing_form_is_refused_in_french_and_writes_nothing(staff_client, chain, field, value):
+    before = row_counts()
+    response = staff_client.post(f"{STAFF}nouvelle/", outing_post(chain, **{field: value}))
+    page = text(response)
+    assert response.status_code == 422, (field, value)
+    assert SCRIPT not in response.content.decode() and "This field" not in page and "Enter a" not in page
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("line-0-kg", v) for v in ("1e30", "-5", "abc", "NaN", SCRIPT)]
+    + [("line-0-product", v) for v in ("999999", SCRIPT)]
+    + [("line-0-grade", v) for v in ("ZZZ", SCRIPT)]
+    + [("hours", v) for v in ("1e30", "-1", "Infinity", SCRIPT, "")]
+    + [("line-TOTAL_FORMS", v) for v in ("abc", "100000")],
+)
+def test_hostile_input_to_the_harvest_form_writes_nothing(staff_client, chain, field, value):
+    outing = make_outing(chain, days=-1)
+    data = {
+        "line-TOTAL_FORMS": "1",
+        "line-INITIAL_FORMS": "0",
+        "line-0-product": chain.tomato.pk,
+        "line-0-kg": "12",
+        "line-0-grade": "surplus",
+        "hours": "3",
+        field: value,
+    }
+    before = row_counts()
+    response = staff_client.post(f"{STAFF}{outing.pk}/recolte/", data)
+    assert response.status_code in (200, 422), (field, value)
+    assert SCRIPT not in response.content.decode()
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("first_name", "x" * 5000), ("first_name", SCRIPT), ("party_size", "1e30"), ("household_size", "-1")],
+)
+def test_hostile_input_to_the_public_sign_up_writes_nothing(client, chain, field, value):
+    outing = make_outing(chain)
+    before = row_counts()
+    response = client.post(f"{PUBLIC}{outing.pk}/", signup(**{field: value}))
+    if field == "first_name" and value == SCRIPT:
+        # A name is free text: it is kept, and shown escaped.
+        assert response.status_code == 302
+        assert SCRIPT not in client.get(response.url).content.decode()
+        return
+    assert response.status_code == 422 and row_counts() == before

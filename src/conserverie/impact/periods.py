@@ -55,13 +55,15 @@ class Period:
         return self.label
 
     @classmethod
-    def year(cls, year: int) -> "Period":
-        _check_year(year)
+    def year(cls, year: int, *, bounded: bool = True) -> "Period":
+        if bounded:
+            _check_year(year)
         return cls(str(year), date(year, 1, 1), date(year, 12, 31), str(year), "year")
 
     @classmethod
-    def season(cls, year: int, slug: str) -> "Period":
-        _check_year(year)
+    def season(cls, year: int, slug: str, *, bounded: bool = True) -> "Period":
+        if bounded:
+            _check_year(year)
         slug = SEASON_ALIASES.get(slug, slug)
         if slug not in SEASONS:
             raise ValueError(_("Saison inconnue : %(season)s (printemps, ete, automne ou hiver).") % {"season": slug})
@@ -70,11 +72,12 @@ class Period:
         return cls(f"{year}-{slug}", start, end, label, "season")
 
     @classmethod
-    def between(cls, start: date, end: date) -> "Period":
+    def between(cls, start: date, end: date, *, bounded: bool = True) -> "Period":
         if end < start:
             raise ValueError(_("La fin de la période est avant son début."))
-        _check_year(start.year)
-        _check_year(end.year)
+        if bounded:
+            _check_year(start.year)
+            _check_year(end.year)
         label = _("du %(start)s au %(end)s") % {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")}
         return cls(f"{start.isoformat()}..{end.isoformat()}", start, end, label, "range")
 
@@ -102,14 +105,15 @@ class Period:
         return cls.year(timezone.localdate().year)
 
     def previous(self) -> "Period":
+        """The period before; it may fall before 2000 (the bounds are for what a person types, not for this)."""
         if self.kind == "year":
-            return Period.year(int(self.key) - 1)
+            return Period.year(int(self.key) - 1, bounded=False)
         if self.kind == "season":
             year, slug = self.key.split("-", 1)
             index = SEASONS.index(slug)
             if index == 0:
-                return Period.season(int(year) - 1, SEASONS[-1])
-            return Period.season(int(year), SEASONS[index - 1])
+                return Period.season(int(year) - 1, SEASONS[-1], bounded=False)
+            return Period.season(int(year), SEASONS[index - 1], bounded=False)
         length = self.end - self.start
         end = self.start - timedelta(days=1)
-        return Period.between(end - length, end)
+        return Period.between(end - length, end, bounded=False)

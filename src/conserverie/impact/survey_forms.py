@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -162,12 +163,12 @@ class TestimonyForm(forms.Form):
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dimensions"].queryset = Dimension.objects.filter(territory=territory)
+        # The workshops of the last months (and the one already chosen, however old).
+        recent = Q(starts_at__lte=timezone.now(), starts_at__gte=timezone.now() - timedelta(days=500))
+        chosen = self.initial.get("workshop")
         self.fields["workshop"].queryset = (
-            Workshop.objects.filter(
-                territory=territory,
-                starts_at__lte=timezone.now(),
-                starts_at__gte=timezone.now() - timedelta(days=500),
-            )
+            Workshop.objects.filter(territory=territory)
+            .filter(recent | Q(pk=chosen) if chosen else recent)
             .exclude(status=Workshop.Status.CANCELLED)
             .order_by("-starts_at")
         )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/questions/<int:question_pk>/retirer/", survey_views.question_delete, name="question_delete"),
     path("<int:pk>/etat/", survey_views.survey_status, name="status"),
     path("<int:pk>/papier/", survey_views.survey_paper, name="paper"),
+    path("<int:pk>/questionnaire.pdf", survey_views.survey_paper_print, name="paper_pdf"),
     path("<int:pk>/resultats/", survey_views.survey_results, name="results"),
     path("temoignages/", testimony_views.testimony_list, name="testimonies"),
     path("temoignages/nouveau/", testimony_views.testimony_new, name="testimony_new"),

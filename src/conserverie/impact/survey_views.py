@@ -6,7 +6,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from conserverie.territories.models import REPORT_ROLES, Role
 from . import survey_services as services
 from .models import Question, Survey
 from .survey_forms import AnswerForm, QuestionForm, SurveyForm
+from .survey_paper import survey_paper_pdf
 from .survey_stats import MIN_GROUP, question_results
 
 
@@ -173,6 +174,15 @@ def survey_paper(request, territory, pk):
         {"territory": territory, "survey": survey, "form": form},
         status=form_status(request),
     )
+
+
+@territory_view()
+def survey_paper_print(request, territory, pk):
+    """The questionnaire as a PDF to print and hand out."""
+    survey = _survey(territory, pk)
+    response = HttpResponse(survey_paper_pdf(survey), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="questionnaire-{survey.pk}.pdf"'
+    return response
 
 
 @territory_view(roles=REPORT_ROLES)

@@ -65,22 +65,6 @@ class Product(models.Model):
         return self.name
 
 
-MONTHS = [
-    (1, _("janvier")),
-    (2, _("février")),
-    (3, _("mars")),
-    (4, _("avril")),
-    (5, _("mai")),
-    (6, _("juin")),
-    (7, _("juillet")),
-    (8, _("août")),
-    (9, _("septembre")),
-    (10, _("octobre")),
-    (11, _("novembre")),
-    (12, _("décembre")),
-]
-
-
 # Short labels for the calendar's month boxes.
 MONTHS_SHORT = [
     (1, _("janv.")),

@@ -103,6 +103,7 @@ def offer_declare(
             created_by=actor,
         )
         if photo:
+            offer.full_clean(exclude=["photo"])  # a refused offer must not leave its photo on disk
             offer.photo.save(photo_name(photo), photo, save=False)
         return save_as(offer, actor)
 
@@ -159,9 +160,14 @@ def offers_expire(*, territory: Territory | None = None, today: date, actor=None
     rows = SurplusOffer.objects.past_window(today)
     if territory is not None:
         rows = rows.filter(territory=territory)
+    # A plain read first: the inbox calls this on every visit, and most visits have nothing to expire (no write lock).
+    pks = list(rows.values_list("pk", flat=True))
+    if not pks:
+        return 0
     count = 0
     with transaction.atomic():
-        for offer in rows.select_for_update():
+        # Re-checked under the lock: an offer accepted or collected meanwhile is left alone.
+        for offer in rows.filter(pk__in=pks).select_for_update():
             offer.status = SurplusOffer.Status.EXPIRED
             offer._history_user = actor
             offer.save(update_fields=["status"])

@@ -207,6 +207,14 @@ class ReadingForm(forms.Form):
     minutes = forms.IntegerField(
         label=_("Durée de maintien (min)"), required=False, min_value=0, max_value=1000, widget=CountInput
     )
+    batch = forms.IntegerField(
+        label=_("Fournée"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        widget=CountInput,
+        help_text=_("Vide : un seul passage pour toutes les fournées."),
+    )
     equipment = forms.ChoiceField(
         label=_("Équipement"), choices=[("", "---------"), *Equipment.choices], required=False
     )
@@ -233,7 +241,9 @@ class ReadingForm(forms.Form):
         d = self.cleaned_data
         if d.get("jar_format") is None:
             return None
-        return TreatmentReading(d["jar_format"], d["temperature_c"], d["minutes"], d.get("equipment") or "")
+        return TreatmentReading(
+            d["jar_format"], d["temperature_c"], d["minutes"], d.get("equipment") or "", d.get("batch")
+        )
 
 
 class FarmTraceForm(forms.Form):

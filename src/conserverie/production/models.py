@@ -75,6 +75,12 @@ class HeatTreatmentRecord(models.Model):
 
     lot = models.ForeignKey(ProductionLot, on_delete=models.CASCADE, related_name="treatments")
     jar_format = models.ForeignKey("stock.JarFormat", on_delete=models.PROTECT, related_name="+")
+    batch = models.PositiveSmallIntegerField(
+        _("fournée"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : un seul passage pour toutes les fournées du lot."),
+    )
     treatment = models.CharField(_("traitement"), max_length=16, choices=HeatTreatment.choices)
     temperature_c = models.DecimalField(_("température mesurée (°C)"), max_digits=4, decimal_places=1)
     minutes = models.PositiveIntegerField(_("durée de maintien (min)"))

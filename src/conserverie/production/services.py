@@ -1,3 +1,4 @@
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -35,6 +36,7 @@ class TreatmentReading:
     temperature_c: Decimal
     minutes: int
     equipment: str = ""
+    batch: int | None = None  # None: one pass for every batch of the lot
 
 
 def recipe_snapshot(recipe: Recipe) -> dict:
@@ -151,6 +153,8 @@ def lot_record(
     errors = _validate_inputs(territory, recipe, produced_on, raw_inputs, list(pantry_inputs), outputs, location)
     if batches is None or batches < 1:
         errors["batches"] = _("Indiquez au moins une fournée.")
+    elif any(r.batch is not None and not 1 <= r.batch <= batches for r in treatments):
+        errors["batches"] = _("Un relevé nomme une fournée que ce lot n'a pas.")
     if errors:
         raise ValidationError(errors)
     snapshot = recipe_snapshot(recipe)
@@ -202,6 +206,7 @@ def lot_record(
                 temperature_c=reading.temperature_c,
                 minutes=reading.minutes,
                 equipment=reading.equipment or "",
+                batch=reading.batch,
                 within_limits=bool(schedule) and reading_within_limits(schedule, reading),
                 operator=actor,
             )
@@ -232,11 +237,24 @@ def missing_records(lot: ProductionLot) -> list[str]:
         .distinct()
         .order_by("jar_format__volume_ml")
     )
-    read = set(lot.treatments.values_list("jar_format_id", flat=True))
+    read = defaultdict(set)  # format id -> batches read (None: one pass for all)
+    for format_id, batch in lot.treatments.values_list("jar_format_id", "batch"):
+        read[format_id].add(batch)
     formats = lot.recipe_snapshot.get("formats", {})
-    missing = [
-        _("relevé de traitement thermique du format %(f)s") % {"f": name} for pk, name in filled if pk not in read
-    ]
+    missing = []
+    for pk, name in filled:
+        batches = read.get(pk, set())
+        if None in batches:
+            continue
+        if not batches:
+            missing.append(_("relevé de traitement thermique du format %(f)s") % {"f": name})
+            continue
+        # Readings per batch: every batch of the lot needs its own.
+        missing += [
+            _("relevé de traitement thermique du format %(f)s, fournée %(b)s") % {"f": name, "b": b}
+            for b in range(1, lot.batches + 1)
+            if b not in batches
+        ]
     pasteurised = any(formats.get(str(pk), {}).get("treatment") == HeatTreatment.PASTEURISATION for pk, _n in filled)
     if pasteurised and lot.ph_measured is None:
         missing.append(_("pH mesuré (pasteurisation)"))
@@ -270,6 +288,8 @@ def lot_add_reading(
                 errors["jar_format"] = _("Aucun bocal de ce format n'a été rempli pour ce lot.")
             if reading.temperature_c is None or reading.minutes is None or reading.minutes < 0:
                 errors["temperature_c"] = _("Indiquez la température et la durée, ou aucune des deux.")
+            if reading.batch is not None and not 1 <= reading.batch <= lot.batches:
+                errors["batch"] = _("Ce lot compte %(n)s fournée(s).") % {"n": lot.batches}
         if ph_measured is not None:
             if lot.ph_measured is not None:
                 errors["ph_measured"] = _("Le pH de ce lot est déjà enregistré (%(ph)s).") % {"ph": lot.ph_measured}
@@ -288,6 +308,7 @@ def lot_add_reading(
                     temperature_c=reading.temperature_c,
                     minutes=reading.minutes,
                     equipment=reading.equipment or "",
+                    batch=reading.batch,
                     within_limits=ok,
                     operator=actor,
                 ),

@@ -67,6 +67,7 @@ ROWS = {
     "surveys:question_delete": Row(post_staff(), question_pks, method="post"),
     "surveys:status": Row(post_staff(), survey_pk, method="post"),
     "surveys:paper": Row(staff(), survey_pk),
+    "surveys:paper_pdf": Row(staff(), survey_pk),
     # Results: viewers read them with small groups masked and without the free texts.
     "surveys:results": Row(readers(), survey_pk),
     "surveys:testimonies": Row(staff()),
