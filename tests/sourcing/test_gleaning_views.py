@@ -367,3 +367,10 @@ def test_hostile_input_to_the_public_sign_up_writes_nothing(client, chain, field
         assert SCRIPT not in client.get(response.url).content.decode()
         return
     assert response.status_code == 422 and row_counts() == before
+
+
+def test_the_participant_page_lists_the_persons_outings(staff_client, chain):
+    outing = make_outing(chain)
+    registration = sign_up(outing, chain, "Amina")
+    page = text(staff_client.get(f"/t/romans/participants/{registration.participant_id}/"))
+    assert "Sorties de glanage" in page and f'href="{STAFF}{outing.pk}/"' in page

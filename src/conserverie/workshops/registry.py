@@ -125,6 +125,7 @@ def participant_detail(request, territory, pk):
             "territory": territory,
             "p": participant,
             "registrations": registrations,
+            "outings": participant.gleaning_registrations.select_related("outing__producer").order_by("-outing__date"),
             "lines": lines,
             "consents": [(scope, label, consents.get(scope)) for scope, label in ConsentScope.choices],
             "priority_source": priority_source(participant, attended_sites),
