@@ -10,13 +10,14 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from conserverie.impact.models import Dimension, IndicatorValue
+from conserverie.impact.models import IndicatorValue
 from conserverie.impact.periods import Period
 from conserverie.impact.services import dimensions_create_defaults
 
 from ..impact.flower_data import flower_with_indicators
 from ..pages import text
 from .test_robustness import BIG_INT, CHOICE_JUNK, DATE_JUNK, ENGLISH, HUGE, LONG, NUMBER_JUNK, SCRIPT
+from .test_robustness import refusal_problems as strict
 from .test_robustness_more import all_counts, hammer
 
 URL = "/t/romans/impact/"
@@ -85,15 +86,20 @@ def test_dimension_new_and_edit(coord_client, flower):
     assert not problems, "\n".join(problems)
 
 
-def test_a_dimension_name_already_taken_is_refused_in_french(coord_client, flower):
+def test_a_name_already_taken_is_refused_in_french_and_writes_nothing(coord_client, flower):
     taken = flower.dimensions[1].name
+    coord_client.raise_request_exception = False
     before = all_counts()
-    data = {"name": taken, "colour": "#aa3300", "order": "7"}
-    for url in (f"{URL}dimensions/nouvelle/", f"{URL}dimensions/{flower.dimensions[0].pk}/"):
-        response = coord_client.post(url, data)
-        assert response.status_code in (302, 422), url
-        assert not french(response, url)
-    assert all_counts() == before or Dimension.objects.filter(name=taken).count() == 1
+    problems = []
+    for name in (taken, f"  {taken}  "):
+        data = {"name": name, "colour": "#aa3300", "order": "7"}
+        for url in (f"{URL}dimensions/nouvelle/", f"{URL}dimensions/{flower.dimensions[0].pk}/"):
+            problems += strict(coord_client.post(url, data), f"{url} {name!r}")
+        data = {**indicator_data(flower), "name": f" {flower.manual.name} "}  # in the same petal
+        problems += strict(coord_client.post(f"{URL}indicateurs/nouveau/", data), "indicator")
+        problems += strict(coord_client.post(f"{URL}indicateurs/{flower.households.pk}/", data), "indicator edit")
+    assert not problems, "\n".join(problems)
+    assert all_counts() == before
 
 
 def indicator_data(flower):
@@ -210,9 +216,10 @@ def test_junk_periods_never_fail(coord_client, flower):
 
 
 def test_an_unreadable_period_is_said_in_french_and_the_current_year_shown(coord_client, flower):
-    for key in ("2026-foo", "1999", "2026-06-30..2026-06-01", SCRIPT):
+    for key in ("2026-foo", "1999", "2026-06-30..2026-06-01", "2026-02-30..2026-03-01", SCRIPT):
         page = text(coord_client.get(URL, {"periode": key}))
-        assert "Période illisible" in page or "hors limites" in page or "avant son début" in page, key
+        reasons = ("Période illisible", "hors limites", "avant son début", "Saison inconnue", "Date impossible")
+        assert any(reason in page for reason in reasons), key
         assert Period.current_year().label in page
 
 

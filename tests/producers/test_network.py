@@ -145,7 +145,9 @@ def test_search_and_filters(staff_client, network, params, expected):
 
 
 def test_the_product_filter_reads_the_farms_calendar(staff_client, network, strawberry, chain):
-    assert names(staff_client.get(LIST, {"product": strawberry.pk})) == ["Ferme des Lilas"]
+    response = staff_client.get(LIST, {"product": strawberry.pk})
+    assert names(response) == ["Ferme des Lilas"]
+    assert response.context["page"].object_list[0].product_count == 2  # all its products, not just the filtered one
     assert names(staff_client.get(LIST, {"product": chain.tomato.pk})) == sorted(
         ["Ferme des Lilas", "Ferme Tranquille"]
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Distribution, DistributionLine, PriceListEntry
+from .models import Distribution, DistributionLine, PriceListEntry, PriceTier
 
 
 class DistributionLineInline(admin.TabularInline):
@@ -76,3 +76,12 @@ class PriceListEntryAdmin(SimpleHistoryAdmin):
     search_fields = ["recipe_code"]
     raw_id_fields = ["updated_by"]
     list_select_related = ["jar_format", "updated_by", "territory"]
+
+
+@admin.register(PriceTier)
+class PriceTierAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "structure", "percent", "is_active", "updated_by", "updated_at", "territory"]
+    list_filter = ["territory", "is_active"]
+    search_fields = ["name", "structure__name"]
+    raw_id_fields = ["updated_by"]
+    list_select_related = ["structure", "updated_by", "territory"]

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
 from conserverie.production.models import ProductionLot
@@ -83,7 +83,18 @@ def network_rows(territory, filters: NetworkFilters, today: date):
         )
     if filters.km is not None:
         rows = rows.filter(distance_km__lte=filters.km)
-    return rows.annotate(product_count=Count("calendar", distinct=True)).order_by("name")
+    # A subquery, not Count("calendar"): the product filter's join would otherwise limit the count to that product.
+    products = (
+        ProducerProduct.objects.filter(producer=OuterRef("pk"))
+        .values("producer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        rows.distinct()
+        .annotate(product_count=Coalesce(Subquery(products, output_field=IntegerField()), 0))
+        .order_by("name")
+    )
 
 
 def certification_state(producer, today: date, days: int = EXPIRING_DAYS) -> str:

@@ -194,7 +194,8 @@ def round_sheet(request, territory, pk):
 
 
 def _record_stop(request, collection_round):
-    """One stop's POST from the driver's page: the form with its errors, or None when recorded."""
+    """One stop's POST from the driver's page: the form with its errors, or None when recorded (or refused with a
+    message at the top of the page)."""
     stop = next((s for s in collection_round.route if str(s.pk) == request.POST.get("stop")), None)
     form = StopRecordForm(request.POST, prefix=f"s{stop.pk}" if stop else None)
     if stop is None:
@@ -206,7 +207,14 @@ def _record_stop(request, collection_round):
                 actor=request.user, stop=stop, kg=form.cleaned_data["kg"], nothing=form.cleaned_data["nothing"]
             )
         except ValidationError as exc:
-            for _field, message in add_service_errors(form, exc):
+            leftovers = add_service_errors(form, exc)
+            if not form.errors:
+                # The stop is recorded already, or the round is no longer under way: its form is not on the
+                # page any more, so the reason is said at the top of the page.
+                for _field, message in leftovers:
+                    messages.error(request, message)
+                return stop, None
+            for _field, message in leftovers:
                 form.add_error(None, message)
         else:
             return stop, None
