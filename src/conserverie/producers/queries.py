@@ -85,10 +85,7 @@ def network_rows(territory, filters: NetworkFilters, today: date):
         rows = rows.filter(distance_km__lte=filters.km)
     # A subquery, not Count("calendar"): the product filter's join would otherwise limit the count to that product.
     products = (
-        ProducerProduct.objects.filter(producer=OuterRef("pk"))
-        .values("producer")
-        .annotate(n=Count("pk"))
-        .values("n")
+        ProducerProduct.objects.filter(producer=OuterRef("pk")).values("producer").annotate(n=Count("pk")).values("n")
     )
     return (
         rows.distinct()
