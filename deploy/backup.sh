@@ -17,6 +17,11 @@ esac
 FILE="$DIR/daily/conserverie-$(date +%Y-%m-%d).$EXT"
 conserverie backup "$FILE"
 
+# The offers' photos live in MEDIA_ROOT, outside the database: archived beside it.
+if [ -n "${MEDIA_ROOT:-}" ] && [ -d "$MEDIA_ROOT" ]; then
+    tar -C "$MEDIA_ROOT" -czf "$DIR/daily/conserverie-media-$(date +%Y-%m-%d).tar.gz" .
+fi
+
 if [ "$EXT" = sqlite3 ]; then
     SCRATCH="$(mktemp -d)"
     trap 'rm -rf "$SCRATCH"' EXIT

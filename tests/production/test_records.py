@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from conserverie.production.haccp import TreatmentReading, lot_add_reading, missing_records
 from conserverie.production.models import HeatTreatmentRecord, LotStatus
-from conserverie.production.services import TreatmentReading, lot_add_reading, lot_release, missing_records
+from conserverie.production.services import lot_release
 from conserverie.recipes.models import HeatTreatment
 from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
 from conserverie.stock.models import JarFormat

@@ -28,18 +28,17 @@ from .forms import (
     ReleaseForm,
     SealCheckForm,
 )
+from .haccp import lot_add_reading, missing_records
 from .labels import DEFAULT_SHEET, SHEETS, lot_labels_pdf
 from .models import LotStatus, ProductionLot
 from .register import Period, register_lots, register_pdf, register_rows, register_xlsx
 from .services import (
-    lot_add_reading,
     lot_block,
     lot_correct,
     lot_recall,
     lot_record,
     lot_release,
     lot_seal_check,
-    missing_records,
     recall_withdraw,
 )
 from .trace import (
