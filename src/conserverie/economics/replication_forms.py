@@ -50,8 +50,9 @@ class SiteRowForm(forms.Form):
     priority_area = forms.BooleanField(label=_("QPV"), required=False)
 
 
-StructureFormSet = formset_factory(StructureRowForm, extra=4, max_num=20)
-SiteFormSet = formset_factory(SiteRowForm, extra=6, max_num=40)
+# absolute_max: a forged TOTAL_FORMS builds at most this many rows (Django's default is max_num + 1000).
+StructureFormSet = formset_factory(StructureRowForm, extra=4, max_num=20, absolute_max=20)
+SiteFormSet = formset_factory(SiteRowForm, extra=6, max_num=40, absolute_max=40)
 
 
 class ConfirmStepForm(forms.Form):

@@ -68,8 +68,10 @@ def places(request, template):
     if "territory" not in draft:
         return redirect("replication:start", template.slug)
     data = request.POST if request.method == "POST" else None
-    structures = StructureFormSet(data, prefix="structures", initial=draft.get("structures"))
-    sites = SiteFormSet(data, prefix="sites", initial=draft.get("sites"))
+    # What was typed before fills the rows of the page, not of a POST: a posted row equal to it would count as
+    # unchanged, hence empty, and be dropped.
+    structures = StructureFormSet(data, prefix="structures", initial=None if data else draft.get("structures"))
+    sites = SiteFormSet(data, prefix="sites", initial=None if data else draft.get("sites"))
     if request.method == "POST" and structures.is_valid() and sites.is_valid():
         draft["structures"], draft["sites"] = filled_rows(structures), filled_rows(sites)
         if draft["structures"]:
