@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from conserverie.distribution.models import Distribution
-from conserverie.distribution.services import price_set
+from conserverie.distribution.services import price_set, tier_set
 from conserverie.stock.services import jars_move
 from conserverie.territories.models import Role
 
@@ -30,6 +30,7 @@ def test_animator_sells_at_the_shop_with_the_price_list(live_server, chain, page
         price_eur=Decimal("4.20"),
         social_price_eur=Decimal("3.40"),
     )
+    tier_set(actor=user, territory=chain.territory, structure=chain.structure, name="Tarif réduit", percent=70)
 
     page.goto(f"{live_server.url}/connexion/")
     page.fill("#id_username", "animatrice")
@@ -49,6 +50,11 @@ def test_animator_sells_at_the_shop_with_the_price_list(live_server, chain, page
     page.get_by_label("Prix solidaire").check()
     expect(price).to_have_value("3.40")
     page.get_by_label("Prix solidaire").uncheck()
+    expect(price).to_have_value("4.20")
+    tier = page.get_by_label("Tarif social d'une structure")
+    tier.select_option(label="Maison de quartier Romans — Tarif réduit (70 %)")
+    expect(price).to_have_value("2.94")  # 70 % of 4.20, to the cent
+    tier.select_option(value="")
     expect(price).to_have_value("4.20")
     page.locator("input[name='lines-0-quantity']").fill("3")
     page.get_by_role("button", name="Enregistrer").click()

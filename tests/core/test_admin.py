@@ -18,7 +18,18 @@ from conserverie.stock.models import StockMovement
 from ..conftest import DAY
 from ..helpers import released_lot
 
-OUR_APPS = ("territories", "producers", "sourcing", "recipes", "workshops", "production", "stock", "distribution")
+OUR_APPS = (
+    "territories",
+    "producers",
+    "sourcing",
+    "recipes",
+    "workshops",
+    "production",
+    "stock",
+    "distribution",
+    "impact",
+    "economics",
+)
 REGISTERED = sorted(
     (model._meta.app_label, model._meta.model_name)
     for model in admin.site._registry
@@ -47,7 +58,14 @@ def season(chain):
     return chain
 
 
-INLINE_ONLY = {"recipes.RecipeIngredient", "recipes.RecipeFormat"}  # edited inside their recipe
+# Edited inside their parent: a recipe, a farm, a round.
+INLINE_ONLY = {
+    "recipes.RecipeIngredient",
+    "recipes.RecipeFormat",
+    "producers.ProducerProduct",
+    "sourcing.RoundStop",
+    "impact.Answer",
+}
 
 
 def test_every_model_is_registered_and_history_models_show_their_history():

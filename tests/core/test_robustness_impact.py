@@ -2,15 +2,21 @@
 
 The dimension and indicator forms, the value entered by hand, and the period of every flower page (`?periode=` and
 the picker's fields): never a 500, a French message, the script never echoed, nothing written. Hypothesis throws
-arbitrary text at the period and at the value form.
+arbitrary text at the period and at the value form. The `impact` command gets junk periods and territories
+(tests/impact/test_impact_command.py has the rest).
 """
 
+import json
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from conserverie.impact.models import IndicatorValue
+from conserverie.impact.models import Dimension, Indicator, IndicatorValue
 from conserverie.impact.periods import Period
 from conserverie.impact.services import dimensions_create_defaults
 
@@ -124,8 +130,8 @@ def test_indicator_new_and_edit(coord_client, flower, other, other_coordinator):
         "source": [*CHOICE_JUNK, ""],
         "computation": CHOICE_JUNK,
         "target": NUMBER_JUNK,
-        "weight": [*NUMBER_JUNK, "1000"],
-        "order": [*NUMBER_JUNK, "100"],
+        "weight": [HUGE, "-5", "abc", "NaN", "1000"],
+        "order": [BIG_INT, "-5", "abc", "100"],
         "name": [LONG, "", "   "],
         "unit": [LONG],
         "manual_source": [LONG],
@@ -150,17 +156,22 @@ def test_the_new_indicator_page_with_a_junk_dimension_in_the_query(coord_client,
 # --- Values entered by hand ----------------------------------------------------------------------------------------
 
 
+def readable(key: str) -> bool:
+    try:
+        Period.parse(key)
+    except ValueError:
+        return False
+    return len(key) <= 30  # the form's limit
+
+
 def test_manual_value(coord_client, flower):
     url = f"{URL}indicateurs/{flower.manual.pk}/valeur/"
     valid = {"period": "2026", "value": "12", "source_note": "Carnet de bord"}
     hostile = {
-        "period": [p for p in PERIOD_JUNK if p not in ("2000", "2000-printemps", "2000-hiver", "2100", "2100-hiver")]
-        + ["", "2000-01-01..2000-12-31 " * 3],
+        "period": [key for key in PERIOD_JUNK if not readable(key)] + ["", "2026 " * 3],
         "value": [HUGE, BIG_INT, "abc", "NaN", "Infinity", "1,2,3", SCRIPT, ""],
         "source_note": [LONG, "", "   "],
     }
-    hostile["period"].remove("2000-01-01..2000-12-31")
-    hostile["period"].remove("2000-01-01..2100-12-31")
     problems = hammer(coord_client, url, valid, hostile)
     assert not problems, "\n".join(problems)
 
@@ -192,11 +203,14 @@ def test_values_of_a_computed_or_foreign_indicator_are_not_found(coord_client, f
 def pages(flower):
     return [
         URL,
-        f"{URL}fleur.svg",
         f"{URL}petale/{flower.dimensions[0].pk}/",
+        f"{URL}fleur.svg",
         f"{URL}indicateurs/{flower.manual.pk}/valeur/",
-        "/reseau/",
     ]
+
+
+# The same reading of the period on every page: all the keys on the flower, the edges and a few on the others.
+EDGES = ["2000", "2000-printemps", "2000-01-01..2100-12-31", "1999", "2026-foo", SCRIPT, LONG]
 
 
 def test_junk_periods_never_fail(coord_client, flower):
@@ -204,7 +218,7 @@ def test_junk_periods_never_fail(coord_client, flower):
     before = all_counts()
     problems = []
     for url in pages(flower):
-        for key in PERIOD_JUNK:
+        for key in PERIOD_JUNK if url == URL else EDGES:
             response = coord_client.get(url, {"periode": key})
             where = f"{url}?periode={key[:40]!r}"
             if response.status_code != 200:
@@ -231,7 +245,7 @@ PICKER = {
 }
 
 
-@pytest.mark.parametrize("which", [0, 2, 4], ids=["flower", "petal", "network"])
+@pytest.mark.parametrize("which", [0, 1], ids=["flower", "petal"])
 def test_the_period_picker_never_fails(coord_client, flower, which):
     url = pages(flower)[which]
     coord_client.raise_request_exception = False
@@ -260,6 +274,25 @@ def test_the_edges_of_the_accepted_years_have_a_previous_period():
         assert Period.parse(key).previous().key == previous
     span = Period.parse("2000-01-01..2100-12-31")
     assert span.previous().end.isoformat() == "1999-12-31"
+
+
+def test_names_with_markup_are_shown_escaped_on_every_page(coord_client, flower):
+    """A petal, an indicator and its unit named with markup, at their longest: escaped in pages, the SVG, the CLI."""
+    dimension = flower.dimensions[0]
+    Dimension.objects.filter(pk=dimension.pk).update(name=(SCRIPT + "Pétale" * 30)[:120], colour="#ABCDEF")
+    Indicator.objects.filter(pk=flower.manual.pk).update(
+        name=(SCRIPT + "Repas" * 40)[:150], unit=SCRIPT[:30], manual_source=SCRIPT
+    )
+    problems = []
+    for page in [*pages(flower), f"{URL}dimensions/", f"{URL}indicateurs/{flower.manual.pk}/", "/reseau/"]:
+        response = coord_client.get(page, {"periode": "2026"})
+        if response.status_code != 200:
+            problems.append(f"{page}: answered {response.status_code}")
+        problems += french(response, page)
+    assert not problems, "\n".join(problems)
+    out = StringIO()
+    call_command("impact", "--territory", "romans", "--period", "2026", "--json", stdout=out)
+    assert SCRIPT[:30] in json.loads(out.getvalue())["dimensions"][0]["indicators"][-1]["unit"]
 
 
 def test_huge_numbers_in_urls_are_not_found(coord_client, flower):
@@ -303,3 +336,40 @@ def test_the_value_form_never_fails_on_arbitrary_input(coord_client, flower, key
     if response.status_code == 422:
         assert all_counts() == before
         assert not any(english in text(response) for english in ENGLISH)
+
+
+# --- The impact command ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["2000", "2000-printemps", "2000-01-01..2100-12-31", "2100-hiver"])
+def test_the_command_shows_the_edges_of_the_accepted_years(flower, key):
+    out = StringIO()
+    call_command("impact", "--territory", "romans", "--period", key, "--json", stdout=out)
+    assert json.loads(out.getvalue())["period"] == key
+
+
+@pytest.mark.parametrize(
+    ("territory", "period"),
+    [
+        ("romans", "1999"),
+        ("romans", LONG),
+        ("romans", SCRIPT),
+        ("romans", "2026\n2027"),
+        ("romans", "2026\x00"),
+        ("romans", "9999-hiver"),
+        ("romans", BIG_INT),
+        ("romans", ""),
+        (LONG, "2026"),
+        (SCRIPT, "2026"),
+        ("romans\nvercors", "2026"),
+        ("", "2026"),
+    ],
+)
+def test_the_command_refuses_junk_in_one_french_line(flower, territory, period):
+    before = all_counts()
+    with pytest.raises(CommandError) as caught:
+        call_command("impact", "--territory", territory, "--period", period, stdout=StringIO())
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "inconnu" in message or "illisible" in message or "hors limites" in message, message[:200]
+    assert all_counts() == before

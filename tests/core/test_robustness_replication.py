@@ -135,6 +135,22 @@ def test_second_screen_names_refused_at_the_last_one(coord_client):
     assert not problems, "\n".join(problems)
 
 
+def test_going_back_to_the_second_screen_and_on_keeps_every_row(coord_client):
+    """The rows typed before fill the page; posted again unchanged they still count (they were once dropped)."""
+    assert coord_client.post(KIT, STEP1).status_code == 302
+    assert coord_client.post(f"{KIT}lieux/", STEP2).status_code == 302
+    assert 'value="Centre social de Crest"' in text(coord_client.get(f"{KIT}lieux/"))
+    assert coord_client.post(f"{KIT}lieux/", STEP2).status_code == 302
+    assert len(coord_client.session["replication"]["structures"]) == 1
+    structures = [
+        {"name": "Centre social de Crest", "kind": "social_centre", "city": "Crest"},
+        {"name": "Épicerie solidaire", "kind": "social_centre", "city": "Crest"},
+    ]
+    assert coord_client.post(f"{KIT}lieux/", {**STEP2, **formset("structures", structures, 4)}).status_code == 302
+    names = [row["name"] for row in coord_client.session["replication"]["structures"]]
+    assert names == ["Centre social de Crest", "Épicerie solidaire"]
+
+
 def test_third_screen(coord_client):
     assert coord_client.post(KIT, STEP1).status_code == 302
     assert coord_client.post(f"{KIT}lieux/", STEP2).status_code == 302

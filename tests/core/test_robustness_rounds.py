@@ -2,13 +2,19 @@
 
 Planning a round, confirming and cancelling it (also when it is no longer in the right state), the driver's
 weighed kg for a stop, and finishing the round. Never a 500, a French message, the script never echoed, nothing
-written. Hypothesis throws arbitrary text at the driver's kg.
+written. Hypothesis throws arbitrary text at the driver's kg. The `plan-round` command gets hostile bytes and huge
+files: one French line and a non-zero exit (tests/sourcing/test_plan_round_command.py has the rest).
 """
 
+import json
+import time
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
@@ -218,6 +224,28 @@ def test_finishing(coord_client, coordinator, planned):
     assert planned.status == CollectionRound.Status.PLANNED
 
 
+def test_hostile_farm_names_on_every_round_page(coord_client, romans, coordinator, tomato, truck):
+    """Names typed on other forms (a farm, its village, the truck) at their longest, with markup, in one word."""
+    farm = ((SCRIPT + "Ferme" * 40)[:150], ("&<b>" + "Village" * 20)[:100], "45.0650", "5.0560")
+    accepted_offer(coordinator, romans.territory, tomato, farm)
+    accepted_offers(coordinator, romans.territory, tomato, 1)
+    truck.name = (SCRIPT + "Camion" * 20)[:100]
+    truck.save()
+    collection_round = round_confirm(
+        actor=coordinator,
+        collection_round=planned_round(coordinator, romans.territory, tomato, vehicle=truck, n=0),
+    )
+    assert collection_round.stops.filter(offer__producer__name=farm[0], sequence__isnull=False).exists()
+    problems = []
+    for tail in ("", "chauffeur/"):
+        problems += problems_of(coord_client.get(url(collection_round, tail)), tail or "detail", strict=False)
+    problems += problems_of(coord_client.get(ROUNDS), "list", strict=False)
+    problems += problems_of(coord_client.get(NEW, {"day": round_day().isoformat()}), "new", strict=False)
+    response = coord_client.get(url(collection_round, "feuille.pdf"))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert not problems, "\n".join(problems)
+
+
 # --- Hypothesis ---------------------------------------------------------------------------------------------------
 
 kg_text = st.one_of(
@@ -243,3 +271,90 @@ def test_the_driver_kg_never_fails_on_arbitrary_input(coord_client, coordinator,
     else:
         stop.refresh_from_db()
         assert stop.raw_lot is not None and Decimal("0") < stop.raw_lot.kg < Decimal("1000000")
+
+
+# --- The plan-round command: hostile bytes and huge files ---------------------------------------------------------
+
+HUB = {"lat": 45.04639, "lon": 5.0562}
+SMALL = {
+    "depot": HUB,
+    "vehicle": {"capacity_kg": 600, "start": "08:00", "end": "17:00"},
+    "stops": [{"id": "mours", "lat": 45.06829, "lon": 5.05752, "kg": 20}],
+}
+
+
+def plan_round_command(tmp_path, content: bytes, *args):
+    path = tmp_path / "round.json"
+    path.write_bytes(content)
+    out = StringIO()
+    call_command("plan-round", "--input", str(path), "--json", "--seconds", "0.2", *args, stdout=out)
+    return out.getvalue()
+
+
+def many_stops(n):
+    stops = [{"id": f"s{i}", "lat": 45 + (i % 40) / 500, "lon": 5 + (i // 40) / 500, "kg": 1} for i in range(n)]
+    return json.dumps({**SMALL, "stops": stops}).encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\xff\xfe", "ce n'est pas du texte UTF-8"),
+        (json.dumps(SMALL).encode("utf-16"), "ce n'est pas du texte UTF-8"),
+        (b"[" * 100_000 + b"]" * 100_000, "trop de niveaux imbriqués"),
+        (b'{"depot":' * 50_000 + b"1" + b"}" * 50_000, "trop de niveaux imbriqués"),
+        (b"", "JSON invalide"),
+        (b"null", "objet JSON attendu"),
+        (b'"' + SCRIPT.encode() + b'"', "objet JSON attendu"),
+        (json.dumps({**SMALL, "road_factor": float("nan")}).encode(), "road_factor"),
+        (json.dumps({**SMALL, "stops": [{**SMALL["stops"][0], "kg": 10**400}]}).encode(), "stops[0].kg"),
+        (json.dumps({**SMALL, "stops": [{**SMALL["stops"][0], "lat": 1e400}]}).encode(), "stops[0].lat"),
+        (json.dumps({**SMALL, "stops": [{**SMALL["stops"][0], "id": 12}]}).encode(), "stops[0].id"),
+        (json.dumps({**SMALL, "stops": {"id": "x"}}).encode(), "stops : liste attendue"),
+        (many_stops(501), "au plus 500 arrêts"),
+    ],
+    ids=[
+        "binary",
+        "utf16",
+        "nested-arrays",
+        "nested-objects",
+        "empty",
+        "null",
+        "a-string",
+        "nan",
+        "huge-int",
+        "infinite-float",
+        "id-not-text",
+        "stops-not-a-list",
+        "too-many-stops",
+    ],
+)
+def test_plan_round_refuses_hostile_files_in_one_french_line(tmp_path, content, reason):
+    with pytest.raises(CommandError) as caught:
+        plan_round_command(tmp_path, content)
+    message = str(caught.value)
+    assert reason in message and "\n" not in message, message
+    assert "Traceback" not in message
+
+
+def test_plan_round_reads_a_file_with_a_byte_order_mark(tmp_path):
+    """Some Windows editors write one: the file is read all the same."""
+    data = json.loads(plan_round_command(tmp_path, b"\xef\xbb\xbf" + json.dumps(SMALL).encode()))
+    assert data["route"] == ["mours"]
+
+
+def test_plan_round_keeps_to_its_time_on_the_largest_file_it_takes(tmp_path):
+    started = time.monotonic()
+    data = json.loads(plan_round_command(tmp_path, many_stops(500)))
+    assert time.monotonic() - started < 15
+    assert data["load_kg"] <= 600
+
+
+def test_plan_round_on_a_directory_or_junk_seconds(tmp_path):
+    for args in (["--input", str(tmp_path)], ["--input", "/dev/null"]):
+        with pytest.raises(CommandError) as caught:
+            call_command("plan-round", *args, stdout=StringIO())
+        assert "\n" not in str(caught.value)
+    for seconds in ("nan", "-1", "-0", "0"):
+        with pytest.raises(CommandError, match="--seconds"):
+            plan_round_command(tmp_path, json.dumps(SMALL).encode(), "--seconds", seconds)

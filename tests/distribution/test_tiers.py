@@ -109,3 +109,15 @@ def test_prices_page_sets_tiers_for_staff_and_isolates_territories(client, chain
     client.force_login(animator)
     assert client.post(f"/t/romans/cessions/tarifs-sociaux/{tier.pk}/retirer/").status_code == 302
     assert not PriceTier.objects.get().is_active
+
+
+def test_tier_price_is_exact_to_the_cent():
+    from conserverie.distribution.services import tier_price
+
+    def tier(percent):
+        return PriceTier(percent=Decimal(percent))
+
+    assert tier_price(Decimal("4.20"), tier("70")) == Decimal("2.94")
+    assert tier_price(Decimal("3.35"), tier("50")) == Decimal("1.68")  # 1.675, half up
+    assert tier_price(Decimal("3.00"), tier("0")) == Decimal("0.00")
+    assert tier_price(Decimal("3.00"), tier("100")) == Decimal("3.00")

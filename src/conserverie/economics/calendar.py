@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.territories.models import Site, Territory
@@ -22,6 +23,8 @@ SLOTS = [
     (2, time(14), time(17)),
     (4, time(14), time(17)),
 ]
+# How far ahead a first season may start (a date typed in year 9999 would overflow, one in 9000 means nothing).
+HORIZON_DAYS = 2 * 365
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ def calendar_propose(*, territory: Territory, first_date: date, workshops_per_we
         errors["workshops_per_week"] = _("Entre 1 et %(n)s ateliers par semaine.") % {"n": len(SLOTS)}
     if not 1 <= weeks <= 52:
         errors["weeks"] = _("Une saison compte entre 1 et 52 semaines.")
+    if first_date > timezone.localdate() + timedelta(days=HORIZON_DAYS):
+        errors["first_date"] = _("Le premier atelier a lieu dans les deux ans qui viennent.")
     sites = list(Site.objects.filter(territory=territory).select_related("structure").order_by("pk"))
     if not sites:
         errors["first_date"] = _("Ajoutez d'abord un lieu où le camion se gare.")

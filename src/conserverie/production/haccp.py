@@ -31,7 +31,7 @@ def reading_within_limits(schedule: dict, reading: TreatmentReading) -> bool:
     return reading.temperature_c >= Decimal(schedule["temperature_c"]) and reading.minutes >= schedule["minutes"]
 
 
-def _append_reason(lot: ProductionLot, text: str) -> str:
+def append_status_reason(lot: ProductionLot, text: str) -> str:
     limit = ProductionLot._meta.get_field("status_reason").max_length
     return "; ".join(part for part in (lot.status_reason, text) if part)[:limit]
 
@@ -135,5 +135,5 @@ def lot_add_reading(
         if problems and lot.status in (LotStatus.OPEN, LotStatus.RELEASED):
             lot.status = LotStatus.NON_CONFORMING
         if problems:
-            lot.status_reason = _append_reason(lot, "; ".join(str(p) for p in problems))
+            lot.status_reason = append_status_reason(lot, "; ".join(str(p) for p in problems))
         return save_as(lot, actor)

@@ -64,7 +64,9 @@ def register_rows(lots) -> list[dict]:
                 "best_before": _d(lot.best_before),
                 "jars": lot.jars_made or 0,
                 "treatments": "; ".join(
-                    f"{t.jar_format.name} {t.get_treatment_display()} {t.temperature_c} °C {t.minutes} min"
+                    f"{t.jar_format.name}"
+                    + (" " + _("fournée %(n)s") % {"n": t.batch} if t.batch else "")
+                    + f" {t.get_treatment_display()} {t.temperature_c} °C {t.minutes} min"
                     + (f" ({t.get_equipment_display()})" if t.equipment else "")
                     + ("" if t.within_limits else " — " + _("hors barème"))
                     for t in lot.treatments.all()

@@ -15,7 +15,7 @@ from conserverie.stock.models import JarFormat, Location, MovementKind, StockMov
 from conserverie.stock.services import empties_fill, jars_discard, lock_locations, movement_write
 from conserverie.territories.models import Role, Territory
 
-from .haccp import TreatmentReading, _append_reason, missing_records, reading_within_limits
+from .haccp import TreatmentReading, append_status_reason, missing_records, reading_within_limits
 from .models import (
     CorrectiveAction,
     CorrectiveActionKind,
@@ -301,7 +301,7 @@ def lot_seal_check(
         save_as(check, actor)
         if jars_failed and lot.status in (LotStatus.OPEN, LotStatus.RELEASED, LotStatus.NON_CONFORMING):
             lot.status = LotStatus.NON_CONFORMING
-            lot.status_reason = _append_reason(
+            lot.status_reason = append_status_reason(
                 lot, _("%(n)s bocal(aux) mal fermé(s) au contrôle des fermetures") % {"n": jars_failed}
             )
             save_as(lot, actor)

@@ -5,13 +5,22 @@ from conserverie.core.admin_tools import ReadOnlyLedgerAdmin
 
 from .gleaning_models import GleaningOuting, GleaningRegistration
 from .models import CollectionRound, RawLot, RawLotMovement
+from .rounds_models import RoundStop
+
+
+class RoundStopInline(admin.TabularInline):
+    model = RoundStop
+    extra = 0
+    raw_id_fields = ["offer"]
 
 
 @admin.register(CollectionRound)
-class CollectionRoundAdmin(admin.ModelAdmin):
-    list_display = ["date", "territory", "vehicle", "km"]
-    list_filter = ["territory"]
+class CollectionRoundAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "territory", "vehicle", "status", "km"]
+    list_filter = ["territory", "status"]
+    search_fields = ["vehicle__name", "stops__offer__producer__name"]
     date_hierarchy = "date"
+    inlines = [RoundStopInline]
 
 
 class RawLotMovementInline(admin.TabularInline):

@@ -2,7 +2,8 @@
 
 Input: {"depot": {"lat", "lon"}, "vehicle": {"capacity_kg", "start": "HH:MM", "end": "HH:MM", "speed_kmh"},
 "road_factor": number (default 1.3), "stops": [{"id", "lat", "lon", "kg", "service_min" (default 10),
-"window": ["HH:MM", "HH:MM"] (optional), "required": bool (default false), "prize": km (optional)}]}.
+"window": ["HH:MM", "HH:MM"] (optional), "required": bool (default false), "prize": km (optional)}]}, at most
+500 stops.
 Every error is a ValueError whose French message names the field, e.g. « stops[2].kg : … ».
 """
 
@@ -21,6 +22,8 @@ _TOP = {"depot", "vehicle", "road_factor", "stops"}
 _DEPOT = {"lat", "lon"}
 _VEHICLE = {"capacity_kg", "start", "end", "speed_kmh"}
 _STOP = {"id", "lat", "lon", "kg", "service_min", "window", "required", "prize"}
+# A truck's day has a few dozen stops; past a few hundred the search no longer keeps to --seconds (17 s for 1,000).
+MAX_STOPS = 500
 
 
 def minutes_to_clock(minutes: int) -> str:
@@ -48,7 +51,10 @@ def _object(value: Any, name: str, allowed: set[str], required: set[str]) -> dic
 
 
 def _number(value: Any, name: str, *, low: float | None = None, high: float | None = None, strict=False) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    try:
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    except OverflowError:  # an integer of hundreds of digits has no float
+        ok = False
     if ok and low is not None:
         ok = value > low if strict else value >= low
     if ok and high is not None:
@@ -123,6 +129,8 @@ def problem_from_json(data: Any) -> Problem:
     road_factor = _number(data.get("road_factor", 1.3), "road_factor", low=1)
     if not isinstance(data["stops"], list):
         raise ValueError(_("%(field)s : liste attendue.") % {"field": "stops"})
+    if len(data["stops"]) > MAX_STOPS:
+        raise ValueError(_("%(field)s : au plus %(n)s arrêts.") % {"field": "stops", "n": MAX_STOPS})
     stops = tuple(_stop(item, f"stops[{index}]") for index, item in enumerate(data["stops"]))
     seen: set[str] = set()
     for index, stop in enumerate(stops):

@@ -11,10 +11,12 @@ from conserverie.sourcing.planner import InfeasibleRound, minutes_to_clock, plan
 
 def _read_problem(path: str):
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a byte order mark (some Windows editors) is skipped
     except FileNotFoundError:
         raise CommandError(_("Fichier introuvable : %(path)s") % {"path": path}) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        raise CommandError(_("Fichier illisible : %(path)s (ce n'est pas du texte UTF-8).") % {"path": path}) from None
+    except OSError as error:
         raise CommandError(_("Fichier illisible : %(path)s (%(error)s)") % {"path": path, "error": error}) from None
     try:
         data = json.loads(text)
@@ -23,6 +25,8 @@ def _read_problem(path: str):
             _("JSON invalide, ligne %(line)s colonne %(col)s : %(msg)s")
             % {"line": error.lineno, "col": error.colno, "msg": error.msg}
         ) from None
+    except RecursionError:  # thousands of nested brackets
+        raise CommandError(_("JSON invalide : trop de niveaux imbriqués.")) from None
     try:
         return problem_from_json(data)
     except ValueError as error:
