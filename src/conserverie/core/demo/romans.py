@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from conserverie.producers.services import offer_accept
+from conserverie.stock.services import empties_buy
 from conserverie.territories.models import Role
 
 from .accounts import create_account
@@ -20,7 +21,7 @@ from .prices import add_prices_and_credits
 from .recall import record_past_recall
 from .recipes import RECIPES, Pantry, create_pantry, create_recipes
 from .rounds import add_rounds
-from .season import Season, season_slots, upcoming_slots
+from .season import SEASON_START, Season, season_slots, upcoming_slots
 from .series import create_series
 from .voices import add_voices
 from .volunteers import add_volunteers_and_consents
@@ -37,6 +38,25 @@ def _open_offers(ctx, season) -> None:
         offer = season.pool.declare(farm, product, Decimal(rng.randint(15, 80)), ctx.today + timedelta(days=5))
         if index % 2:
             offer_accept(actor=ctx.coordinator, offer=offer)
+
+
+# The season's first delivery of new jars, before the first workshop (volume ml -> jars, price per jar in €).
+JARS_BOUGHT = {250: (1700, Decimal("0.70")), 375: (1600, Decimal("0.85")), 750: (400, Decimal("1.10"))}
+
+
+def _buy_empty_jars(ctx) -> None:
+    """Empty jars are stock too: the truck starts the season with a delivery, then refills with returned jars."""
+    day = SEASON_START - timedelta(days=7)
+    for ml, (quantity, price) in JARS_BOUGHT.items():
+        empties_buy(
+            actor=ctx.coordinator,
+            location=ctx.places.truck,
+            jar_format=ctx.places.jars[ml],
+            quantity=quantity,
+            amount_eur=price * quantity,
+            reason="Livraison de début de saison",
+            day=day,
+        )
 
 
 def build_romans(rng, today) -> DemoContext:
@@ -61,6 +81,7 @@ def build_romans(rng, today) -> DemoContext:
         territory=territory, rng=rng, count=140, neighbourhoods=ROMANS_NEIGHBOURHOODS
     )
     ctx.non_conforming_at, ctx.blocked_at = 17, 41
+    _buy_empty_jars(ctx)
     season = Season(ctx)
     season.play_all(season_slots(places))
     record_haccp_follow_up(ctx)

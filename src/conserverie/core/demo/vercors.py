@@ -1,11 +1,12 @@
 """A small second territory, to show that two territories share the platform and never see each other."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from conserverie.economics.replication import NewTerritory, SiteSpec, StructureSpec, territory_create_from_template
 from conserverie.recipes.models import PantryItem
 from conserverie.stock.models import JarFormat, Location
+from conserverie.stock.services import empties_buy
 from conserverie.territories.models import Site, Structure
 
 from .accounts import create_account
@@ -80,6 +81,15 @@ def build_vercors(rng, today, romans: DemoContext) -> DemoContext:
     coordinator = create_account("coordination-vercors", None, None)
     places = _places(rng, romans, coordinator)
     territory = places.territory
+    empties_buy(
+        actor=coordinator,
+        location=places.truck,
+        jar_format=places.jars[250],
+        quantity=300,
+        amount_eur=Decimal("210"),
+        reason="Premiers bocaux",
+        day=WORKSHOP_DAYS[0] - timedelta(days=7),
+    )
     # One person does everything in a small territory: the coordinator also runs the workshops.
     ctx = DemoContext(places=places, coordinator=coordinator, animator=coordinator, rng=rng, today=today)
     ctx.products = ensure_products()
