@@ -255,3 +255,18 @@ def test_a_refused_command_exits_non_zero_with_one_french_line(tmp_path):
     assert result.returncode == 2  # argparse: not a number
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--territory"],
+        ["impact", "--period", "2026", "--territory"],
+        ["expire-offers", "--territory"],
+    ],
+)
+@pytest.mark.parametrize("slug", ["rom\x00ans", "romans; DROP TABLE", "x" * 500, "inconnu"])
+def test_a_territory_that_cannot_exist_is_one_line_of_french(romans, args, slug):
+    """PostgreSQL refuses a NUL byte in a query: the command must refuse the slug before asking the database."""
+    with pytest.raises(CommandError, match="Territoire inconnu"):
+        call_command(*args, slug)

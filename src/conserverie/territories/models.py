@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +14,8 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Lecture (conseil, financeurs)")
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,40}")
+
 # Roles that work on the territory's operations (§2): they see its staff pages.
 STAFF_ROLES = (Role.COORDINATOR, Role.ANIMATOR)
 # Roles that may read the territory's aggregated figures (no personal data): staff, board and funders.
@@ -20,6 +23,12 @@ REPORT_ROLES = (*STAFF_ROLES, Role.VIEWER)
 
 
 class TerritoryQuerySet(models.QuerySet):
+    def by_slug(self, slug: str):
+        """The territory of `slug`, or None, also for text that cannot be a slug (PostgreSQL refuses a NUL byte)."""
+        if not slug or not SLUG.fullmatch(slug):
+            return None
+        return self.filter(slug=slug).first()
+
     def for_user(self, user, roles=None):
         """The territories where `user` holds one of `roles` (any role when None)."""
         if not user.is_authenticated:

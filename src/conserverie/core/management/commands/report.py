@@ -85,7 +85,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, territory, date_from, date_to, json: bool, distribution=False, csv_dir=None, **options):
-        place = Territory.objects.filter(slug=territory).first()
+        place = Territory.objects.by_slug(territory)
         if place is None:
             raise CommandError(_("Territoire inconnu : « %(slug)s ».") % {"slug": territory})
         start, end = _parse_day(date_from, "--from"), _parse_day(date_to, "--to")

@@ -54,7 +54,7 @@ class Command(BaseCommand):
         if not isinstance(data, dict):
             raise CommandError(_("scenario : un objet JSON {clé: valeur} est attendu."))
         if territory:
-            place = Territory.objects.filter(slug=territory).first()
+            place = Territory.objects.by_slug(territory)
             if place is None:
                 raise CommandError(_("Territoire inconnu : « %(slug)s ».") % {"slug": territory})
             base = as_json(defaults_from_territory(place))

@@ -55,7 +55,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help=_("Sortie JSON, pour un script."))
 
     def handle(self, *args, territory, period, json: bool, **options):
-        place = Territory.objects.filter(slug=territory).first()
+        place = Territory.objects.by_slug(territory)
         if place is None:
             raise CommandError(_("Territoire inconnu : « %(slug)s ».") % {"slug": " ".join(territory.split())})
         try:

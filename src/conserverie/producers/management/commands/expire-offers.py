@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 ) from None
         place = None
         if territory:
-            place = Territory.objects.filter(slug=territory).first()
+            place = Territory.objects.by_slug(territory)
             if place is None:
                 raise CommandError(_("Territoire inconnu : « %(slug)s ».") % {"slug": territory})
         count = offers_expire(territory=place, today=today)

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help=_("Sortie JSON, pour un script."))
 
     def handle(self, *args, file, territory, username, json: bool, **options):
-        place = Territory.objects.filter(slug=territory).first()
+        place = Territory.objects.by_slug(territory)
         if place is None:
             raise CommandError(_("Territoire inconnu : « %(slug)s ».") % {"slug": territory})
         path = Path(file)
