@@ -1,5 +1,5 @@
 """The staff menu as a person uses it: on a tablet it hides behind the menu button, so tap that first; an entry
-inside a drop-down group (Approvisionnement, Animation…) needs its group opened."""
+inside a drop-down group (Fermes, Animation…) needs its group opened."""
 
 
 def open_menu_entry(page, name: str) -> None:

@@ -23,8 +23,10 @@ def test_the_coordinator_menu_fits_one_line_on_a_laptop(live_server, chain, coor
     # One line of links is one link high (plus the bar's padding); a wrapped menu is twice as high.
     link = page.locator("#nav .nav-link").first.bounding_box()["height"]
     bar = page.locator("nav.navbar").bounding_box()["height"]
+    logout = page.get_by_role("button", name="Se déconnecter").bounding_box()
     context.close()
     assert bar < 2 * link + 16, f"the menu wraps at {width} px: bar {bar} px for links of {link} px"
+    assert logout["x"] + logout["width"] <= width, f"the logout button leaves the screen at {width} px"
 
 
 def test_an_entry_of_a_group_opens_on_a_tablet(live_server, chain, coordinator, page):

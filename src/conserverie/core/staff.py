@@ -15,7 +15,7 @@ from .permissions import role_in
 MENU = [
     ("core:dashboard", _("Tableau de bord")),
     (
-        _("Approvisionnement"),
+        _("Fermes"),
         [
             ("producers:offers", _("Offres")),
             ("network:list", _("Producteurs")),

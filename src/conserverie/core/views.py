@@ -1,17 +1,20 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from conserverie.producers.queries import expiring_raw_lots
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.recipes.models import ALLERGEN_LABELS
 from conserverie.sourcing.models import RawLotMovement
-from conserverie.territories.models import REPORT_ROLES, Membership, Role, Territory
+from conserverie.territories.models import REPORT_ROLES, STAFF_ROLES, Membership, Role, Territory
 from conserverie.workshops.models import Workshop
 
 from .audit_trail import audit_page
 from .figures import territory_figures
 from .forms import AuditFilterForm
+from .permissions import role_in
 from .staff import territory_view
 
 
@@ -42,7 +45,11 @@ def workspace(request):
 @territory_view(roles=REPORT_ROLES)
 def dashboard(request, territory):
     figures = territory_figures(territory)
-    return render(request, "core/dashboard.html", {"territory": territory, "f": figures})
+    # Staff act on raw produce about to spoil; board members and funders only read the figures.
+    expiring = None
+    if role_in(request.user, territory) in STAFF_ROLES:
+        expiring = expiring_raw_lots(territory, timezone.localdate()).count()
+    return render(request, "core/dashboard.html", {"territory": territory, "f": figures, "expiring": expiring})
 
 
 @require_GET
