@@ -7,6 +7,7 @@ the territory; the public ones (sign-up, cancel by personal link) take no actor,
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +22,7 @@ from conserverie.producers.services import offer_accept, offer_plan
 from conserverie.territories.models import Territory
 from conserverie.workshops.models import Participant, VolunteerHours
 from conserverie.workshops.notify import send_reminder, tell_cancelled
-from conserverie.workshops.services import participant_create, promote_waiting, seat_status, wants_reminders
+from conserverie.workshops.services import person_signup, promote_waiting, seat_status, wants_reminders
 from conserverie.workshops.volunteers import MAX_HOURS, smic_hourly, volunteer_hours_record
 
 from .gleaning_models import GleaningOuting, GleaningRegistration
@@ -223,35 +224,11 @@ def outing_register(*, outing: GleaningOuting, participant: Participant, party_s
         return registration
 
 
-def outing_public_signup(
-    *,
-    outing: GleaningOuting,
-    first_name: str,
-    phone: str = "",
-    email: str = "",
-    neighbourhood: str = "",
-    household_size: int = 1,
-    party_size: int = 1,
-    consent: bool,
-    reminders: bool = False,
-) -> GleaningRegistration:
+def outing_public_signup(*, outing: GleaningOuting, **person) -> GleaningRegistration:
     """A resident signs up on the public page: the person (as at the workshops) and the registration, or nothing."""
     if not open_for_signup(outing):
         raise ValidationError(_("Les inscriptions à cette sortie sont fermées."))
-    if party_size < 1:
-        raise ValidationError({"party_size": _("Au moins une personne.")})
-    with transaction.atomic():
-        participant = participant_create(
-            territory=outing.territory,
-            first_name=first_name,
-            phone=phone,
-            email=email,
-            neighbourhood=neighbourhood,
-            household_size=household_size,
-            consent=consent,
-            reminders=reminders,
-        )
-        return outing_register(outing=outing, participant=participant, party_size=party_size)
+    return person_signup(territory=outing.territory, register=partial(outing_register, outing=outing), **person)
 
 
 def outing_registration_cancel(*, registration: GleaningRegistration) -> GleaningRegistration:

@@ -1,12 +1,12 @@
 """Gleaning outings, staff side (/t/<slug>/glanages/) and public side (/randos/)."""
 
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,7 +19,7 @@ from conserverie.core.pages import add_service_errors, form_status, paginate, se
 from conserverie.core.ratelimit import ratelimit
 from conserverie.core.staff import territory_view
 from conserverie.workshops.forms import CancelForm, CheckinForm
-from conserverie.workshops.privacy import participant_signup_complete
+from conserverie.workshops.public import signup_from_form
 from conserverie.workshops.volunteers import smic_hourly
 
 from .gleaning_forms import HarvestHoursForm, HarvestLineFormSet, OutingForm, OutingSignupForm, harvest_initial
@@ -273,23 +273,14 @@ def public_detail(request, pk):
     is_open = open_for_signup(outing)
     form = OutingSignupForm(request.POST or None)
     if request.method == "POST" and is_open:
-        if form.is_robot():
-            form.add_error(None, _("Votre inscription n'a pas pu être enregistrée. Réessayez, ou appelez-nous."))
-        elif form.is_valid():
-            try:
-                with transaction.atomic():
-                    registration = outing_public_signup(outing=outing, **form.service_kwargs())
-                    participant_signup_complete(
-                        participant=registration.participant,
-                        scopes=form.consent_scopes(),
-                        how_heard=form.cleaned_data.get("how_heard", ""),
-                    )
-            except ValidationError as exc:
-                for _field, message in add_service_errors(form, exc):
-                    form.add_error(None, message)
-            else:
-                send_confirmation(request, registration)
-                return redirect("gleaning_public:confirmation", registration.token)
+        registration = signup_from_form(
+            form,
+            signup=partial(outing_public_signup, outing=outing),
+            robot_message=_("Votre inscription n'a pas pu être enregistrée. Réessayez, ou appelez-nous."),
+        )
+        if registration is not None:
+            send_confirmation(request, registration)
+            return redirect("gleaning_public:confirmation", registration.token)
     return render(
         request,
         "sourcing/gleaning/public_detail.html",

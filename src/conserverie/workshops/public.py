@@ -1,3 +1,4 @@
+
 """The public side of the workshops: the calendar, a page per workshop, sign-up and the personal cancel link.
 
 No account: anyone may read and sign up. These pages never show another participant's data.
@@ -5,6 +6,7 @@ No account: anyone may read and sign up. These pages never show another particip
 
 import logging
 from datetime import timedelta
+from functools import partial
 from itertools import groupby
 
 from django.conf import settings
@@ -92,6 +94,30 @@ def calendar(request):
     )
 
 
+def signup_from_form(form, *, signup, robot_message: str):
+    """The public sign-up of a form (workshop or gleaning outing): the registration, or None with the reasons on
+    the form. A robot (honeypot filled) writes nothing; the person, the registration and the consents are one
+    transaction."""
+    if form.is_robot():
+        form.add_error(None, robot_message)
+        return None
+    if not form.is_valid():
+        return None
+    try:
+        with transaction.atomic():
+            registration = signup(**form.service_kwargs())
+            participant_signup_complete(
+                participant=registration.participant,
+                scopes=form.consent_scopes(),
+                how_heard=form.cleaned_data.get("how_heard", ""),
+            )
+    except ValidationError as exc:
+        for _field, message in add_service_errors(form, exc):
+            form.add_error(None, message)
+        return None
+    return registration
+
+
 @require_http_methods(["GET", "POST"])
 @ratelimit("signup")
 def detail(request, pk):
@@ -99,23 +125,14 @@ def detail(request, pk):
     is_open = open_for_signup(workshop)
     form = PublicSignupForm(request.POST or None)
     if request.method == "POST" and is_open:
-        if form.is_robot():
-            form.add_error(None, _("Votre inscription n'a pas pu être enregistrée. Réessayez, ou venez directement."))
-        elif form.is_valid():
-            try:
-                with transaction.atomic():
-                    registration = public_signup(workshop=workshop, **form.service_kwargs())
-                    participant_signup_complete(
-                        participant=registration.participant,
-                        scopes=form.consent_scopes(),
-                        how_heard=form.cleaned_data.get("how_heard", ""),
-                    )
-            except ValidationError as exc:
-                for _field, message in add_service_errors(form, exc):
-                    form.add_error(None, message)
-            else:
-                send_confirmation(request, registration)
-                return redirect("public:confirmation", registration.token)
+        registration = signup_from_form(
+            form,
+            signup=partial(public_signup, workshop=workshop),
+            robot_message=_("Votre inscription n'a pas pu être enregistrée. Réessayez, ou venez directement."),
+        )
+        if registration is not None:
+            send_confirmation(request, registration)
+            return redirect("public:confirmation", registration.token)
     return render(
         request,
         "workshops/public/detail.html",

@@ -1,4 +1,5 @@
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -212,9 +213,10 @@ def registration_checkin(*, actor, registration: Registration, attended: bool = 
         return save_as(registration, actor)
 
 
-def public_signup(
+def person_signup(
     *,
-    workshop: Workshop,
+    territory: Territory,
+    register,
     first_name: str,
     phone: str = "",
     email: str = "",
@@ -223,15 +225,14 @@ def public_signup(
     party_size: int = 1,
     consent: bool,
     reminders: bool = False,
-) -> Registration:
-    """A resident signs up on the public page: the person and the registration, both or nothing."""
-    if workshop.status != Workshop.Status.PLANNED or workshop.starts_at <= timezone.now():
-        raise ValidationError(_("Les inscriptions à cet atelier sont fermées."))
+):
+    """A resident signs up on a public page (a workshop, a gleaning outing): the person with as little data as
+    needed, then `register(participant=…, party_size=…)`, both or nothing."""
     if party_size < 1:
         raise ValidationError({"party_size": _("Au moins une personne.")})
     with transaction.atomic():
         participant = participant_create(
-            territory=workshop.territory,
+            territory=territory,
             first_name=first_name,
             phone=phone,
             email=email,
@@ -240,7 +241,16 @@ def public_signup(
             consent=consent,
             reminders=reminders,
         )
-        return registration_create(workshop=workshop, participant=participant, party_size=party_size)
+        return register(participant=participant, party_size=party_size)
+
+
+def public_signup(*, workshop: Workshop, **person) -> Registration:
+    """A resident signs up for a workshop on its public page (see `person_signup` for the fields)."""
+    if workshop.status != Workshop.Status.PLANNED or workshop.starts_at <= timezone.now():
+        raise ValidationError(_("Les inscriptions à cet atelier sont fermées."))
+    return person_signup(
+        territory=workshop.territory, register=partial(registration_create, workshop=workshop), **person
+    )
 
 
 def walk_in_record(
