@@ -171,7 +171,7 @@ def outing_cancel(*, actor, outing: GleaningOuting, reason: str) -> GleaningOuti
     if len(reason) > 300:
         raise ValidationError({"reason": _("Une raison courte, s'il vous plaît (300 caractères au plus).")})
     with transaction.atomic():
-        outing = GleaningOuting.objects.select_for_update().select_related("producer").get(pk=outing.pk)
+        outing = GleaningOuting.objects.select_for_update(of=("self",)).select_related("producer").get(pk=outing.pk)
         if outing.status != GleaningOuting.Status.PLANNED:
             raise ValidationError(
                 _("Cette sortie est « %(s)s » : elle ne peut plus être annulée.") % {"s": outing.get_status_display()}
@@ -339,7 +339,7 @@ def outing_harvest_record(
         raise ValidationError(errors)
     hours = hours if hours is not None else outing.duration_hours
     with transaction.atomic():
-        outing = GleaningOuting.objects.select_for_update().select_related("producer", "offer").get(pk=outing.pk)
+        outing = GleaningOuting.objects.select_for_update(of=("self",)).select_related("producer", "offer").get(pk=outing.pk)
         errors = {}
         _check_harvest(outing, lines, hours, errors)  # again, under the lock: two people may press at once
         if errors:
