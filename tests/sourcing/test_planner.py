@@ -210,7 +210,7 @@ def with_stop(**changes):
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        ([], "objet JSON"),
+        ([], "le fichier doit contenir un objet JSON"),
         ({**document(), "extra": 1}, "extra : champ inconnu"),
         ({k: v for k, v in document().items() if k != "stops"}, "stops : champ obligatoire"),
         (document(depot={"lat": 45}), "depot.lon : champ obligatoire"),

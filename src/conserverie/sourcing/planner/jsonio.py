@@ -40,6 +40,8 @@ def clock_to_minutes(value: Any, name: str) -> int:
 
 def _object(value: Any, name: str, allowed: set[str], required: set[str]) -> dict:
     if not isinstance(value, dict):
+        if not name:  # the whole file
+            raise ValueError(_("le fichier doit contenir un objet JSON {…}."))
         raise ValueError(_("%(field)s : objet JSON attendu.") % {"field": name})
     for key in value:
         if key not in allowed:
