@@ -339,7 +339,9 @@ def outing_harvest_record(
         raise ValidationError(errors)
     hours = hours if hours is not None else outing.duration_hours
     with transaction.atomic():
-        outing = GleaningOuting.objects.select_for_update(of=("self",)).select_related("producer", "offer").get(pk=outing.pk)
+        outing = (
+            GleaningOuting.objects.select_for_update(of=("self",)).select_related("producer", "offer").get(pk=outing.pk)
+        )
         errors = {}
         _check_harvest(outing, lines, hours, errors)  # again, under the lock: two people may press at once
         if errors:

@@ -280,7 +280,11 @@ def round_stop_record(*, actor, stop: RoundStop, kg: Decimal | None = None, noth
         raise ValidationError({"kg": _("Indiquez le poids pesé, ou « rien à prendre ».")})
     with transaction.atomic():
         locked_round = _lock_round(collection_round, (CollectionRound.Status.PLANNED,))
-        stop = RoundStop.objects.select_for_update(of=("self",)).select_related("offer__producer", "offer__product").get(pk=stop.pk)
+        stop = (
+            RoundStop.objects.select_for_update(of=("self",))
+            .select_related("offer__producer", "offer__product")
+            .get(pk=stop.pk)
+        )
         if stop.collection_round_id != locked_round.pk or stop.sequence is None:
             raise ValidationError(_("Cet arrêt ne fait pas partie de la tournée."))
         if stop.status != RoundStop.Status.PENDING:
