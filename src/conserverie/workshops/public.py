@@ -1,4 +1,3 @@
-
 """The public side of the workshops: the calendar, a page per workshop, sign-up and the personal cancel link.
 
 No account: anyone may read and sign up. These pages never show another participant's data.
