@@ -1,5 +1,5 @@
 """The distribution report from the command line (`conserverie report --distribution`), and the value of the
-structures' internal use at the purchasing group's prices."""
+structures' internal use, at cost and at the purchasing group's prices."""
 
 import csv
 import json
@@ -12,6 +12,9 @@ from django.core.management import CommandError, call_command
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.reports import internal_use_value
 from conserverie.distribution.services import LineSpec, distribution_record, price_set
+from conserverie.economics.queries import cost_sheet, unit_economics
+from conserverie.economics.services import cost_item_add
+from conserverie.economics.unit_costs import Category
 
 from ..conftest import DAY
 from ..helpers import released_lot
@@ -36,13 +39,29 @@ def report(*args) -> str:
     return out.getvalue()
 
 
-def test_internal_use_is_valued_at_the_list_price(season):
-    table = internal_use_value(season.territory)
-    assert table.rows[0] == [season.structure.name, 4, Decimal("0.00"), 4]  # no price yet: counted apart
+def test_internal_use_is_valued_at_cost_and_at_the_list_price(season):
+    table = internal_use_value(season.territory, DAY, DAY)
+    # The cost of a jar is every cost of the period over the jars produced (the economics page's figure).
+    per_jar = unit_economics(cost_sheet(season.territory, DAY, DAY)).cost_per_jar
+    assert per_jar > 0
+    assert table.rows[0] == [season.structure.name, 4, (4 * per_jar).quantize(Decimal("0.01")), Decimal("0.00"), 4]
     price_set(actor=season.actor, territory=season.territory, jar_format=season.jar, price_eur=Decimal("3.20"))
-    table = internal_use_value(season.territory)
-    assert table.rows[0] == [season.structure.name, 4, Decimal("12.80"), 0]
-    assert table.rows[-1][0] == "Total" and "prix du groupement d'achat" in table.note
+    table = internal_use_value(season.territory, DAY, DAY)
+    assert table.rows[0][3:] == [Decimal("12.80"), 0]
+    assert table.rows[-1][0] == "Total" and "coût d'un bocal" in table.note
+    # A hand-entered cost of the period raises the cost of each jar used.
+    cost_item_add(
+        actor=season.actor,
+        territory=season.territory,
+        category=Category.INSURANCE,
+        label="Assurance",
+        amount_eur=Decimal("100.00"),
+        date=DAY,
+    )
+    jars = unit_economics(cost_sheet(season.territory, DAY, DAY)).jars
+    raised = internal_use_value(season.territory, DAY, DAY).rows[0][2]
+    assert raised > table.rows[0][2]
+    assert abs(raised - table.rows[0][2] - Decimal("400") / jars) <= Decimal("0.02")
 
 
 def test_cli_prints_every_table(season):

@@ -148,7 +148,8 @@ def test_report_queries_do_not_grow(staff_client, chain, django_assert_num_queri
         for _ in range(n):
             deposit_return(actor=chain.actor, location=chain.truck, jar_format=chain.jar, quantity=1, day=DAY)
 
-    assert assert_flat_queries(staff_client, URL, grow, django_assert_num_queries) <= 19
+    # 19 for the tables themselves, about 25 more for the cost sheet that values internal use at cost.
+    assert assert_flat_queries(staff_client, URL, grow, django_assert_num_queries) <= 45
 
     def grow_export(n):
         add_distributions(chain, n)

@@ -293,12 +293,17 @@ def sales_by_tier(territory, date_from=None, date_to=None) -> Table:
 
 
 def internal_use_value(territory, date_from=None, date_to=None) -> Table:
-    """Jars the structures used in their own meals and events, valued at the purchasing group's price list.
+    """Jars the structures used in their own meals and events, valued at cost and, to compare, at the list price.
 
-    No cost per jar is read here: each jar counts at the current list price of its recipe and format (the
-    format's price for every recipe when the recipe has none); a jar without any price counts apart.
+    At cost: jars × the cost of a jar over the period (every cost of the economics page ÷ jars produced). At the
+    list price: the current price of the jar's recipe and format (the format's price for every recipe when the
+    recipe has none); a jar without any price counts apart.
     """
+    from conserverie.economics.queries import cost_sheet, unit_economics
+
     from .queries import price_for, price_map
+
+    per_jar = unit_economics(cost_sheet(territory, date_from, date_to)).cost_per_jar
 
     rows = (
         _period(
@@ -325,24 +330,36 @@ def internal_use_value(territory, date_from=None, date_to=None) -> Table:
             figures[2] += jars
         else:
             figures[1] += jars * entry.price_eur
-    table_rows = [[name, f[0], _eur(f[1]), f[2]] for name, f in sorted(per_structure.items()) if f[0]]
+
+    def at_cost(jars):
+        return _eur(jars * per_jar) if per_jar is not None else None
+
+    table_rows = [[name, f[0], at_cost(f[0]), _eur(f[1]), f[2]] for name, f in sorted(per_structure.items()) if f[0]]
     if table_rows:
+        jars = sum(r[1] for r in table_rows)
         table_rows.append(
             [
                 _("Total"),
-                sum(r[1] for r in table_rows),
-                sum((r[2] for r in table_rows), ZERO),
-                sum(r[3] for r in table_rows),
+                jars,
+                at_cost(jars),
+                sum((r[3] for r in table_rows), ZERO),
+                sum(r[4] for r in table_rows),
             ]
         )
     return Table(
         "internal_value",
         _("Usage interne des structures, valorisé"),
-        [_("Structure"), _("Bocaux utilisés"), _("Valeur estimée (€)"), _("Bocaux sans tarif")],
+        [
+            _("Structure"),
+            _("Bocaux utilisés"),
+            _("Valeur au coût de revient (€)"),
+            _("Valeur au prix du groupement (€)"),
+            _("Bocaux sans tarif"),
+        ],
         table_rows,
         _(
-            "Valeur estimée au prix du groupement d'achat (tarif actuel de la recette et du format), "
-            "pas au coût de revient."
+            "Coût de revient : bocaux × coût d'un bocal sur la période (toutes les charges de la page Économie "
+            "÷ bocaux produits). Pour comparer : le prix actuel du groupement d'achat pour la recette et le format."
         ),
     )
 
