@@ -105,3 +105,13 @@ def good_reading(chain):
 def cold_reading(chain):
     """A heat-treatment reading below the recipe's schedule (110 °C, 45 min)."""
     return TreatmentReading(chain.jar, Decimal("95"), 45)
+
+
+def next_monday():
+    """The Monday after today: a first date for a season that is never in the past, whenever the tests run."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return today + timedelta(days=(7 - today.weekday()) % 7 or 7)

@@ -3,6 +3,7 @@
 from conserverie.territories.models import Territory
 from conserverie.workshops.models import Workshop
 
+from ..helpers import next_monday
 from .menu import open_menu_entry
 from .test_production_journey import PASSWORD
 
@@ -47,7 +48,7 @@ def test_coordinator_starts_a_territory_from_the_template(live_server, chain, co
 
     expect(page.get_by_role("heading", name="Démarrer « Crest – Vallée de la Drôme »")).to_be_visible()
     expect(page.get_by_text("1 recette attend la validation")).to_be_visible()
-    page.get_by_label("Premier atelier à partir du").fill("2027-04-05")
+    page.get_by_label("Premier atelier à partir du").fill(next_monday().isoformat())
     page.get_by_label("Nombre de semaines").fill("4")
     page.get_by_role("button", name="Voir le calendrier proposé").click()
     expect(page.get_by_role("cell", name="mardi")).to_be_visible()

@@ -15,6 +15,7 @@ from conserverie.economics.replication_forms import SiteFormSet, StructureFormSe
 from conserverie.territories.models import Territory
 
 from ..economics.test_replication_pages import STEP1, STEP2, formset
+from ..helpers import next_monday
 from ..pages import text
 from .test_robustness import BIG_INT, CHOICE_JUNK, DATE_JUNK, ENGLISH, HUGE, LONG, NUMBER_JUNK, SCRIPT
 from .test_robustness import refusal_problems as strict
@@ -177,9 +178,9 @@ def test_screens_out_of_order_send_back_without_writing(client, coordinator, cha
 
 # --- The launch page's calendar -------------------------------------------------------------------------------------
 
-CALENDAR = {"first_date": "2027-04-05", "workshops_per_week": "2", "weeks": "10"}
+CALENDAR = {"first_date": next_monday().isoformat(), "workshops_per_week": "2", "weeks": "10"}
 CALENDAR_HOSTILE = {
-    "first_date": [*DATE_JUNK, "9999-12-31", "9999-12-01", "9000-01-01"],
+    "first_date": [*DATE_JUNK, "9999-12-31", "9999-12-01", "9000-01-01", "2000-01-03"],
     "workshops_per_week": [*NUMBER_JUNK, "0", "6"],
     "weeks": [*NUMBER_JUNK, "0", "53"],
 }

@@ -1,10 +1,11 @@
 """The replication kit: a new territory from a template keeps the know-how and nothing of the template's people."""
 
-from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from conserverie.distribution.models import PriceListEntry
 from conserverie.distribution.services import price_set
@@ -16,7 +17,7 @@ from conserverie.stock.models import JarFormat, Location
 from conserverie.territories.models import Membership, Role, Site, Structure, Territory
 from conserverie.workshops.models import Workshop
 
-from ..helpers import table_counts
+from ..helpers import next_monday, table_counts
 from ..pages import add_distributions, add_workshops
 
 
@@ -156,14 +157,20 @@ def test_only_a_coordinator_of_the_template_may_copy_it(template, animator, othe
 
 def test_a_first_season_from_the_rhythm(template, coordinator):
     new = territory_create_from_template(actor=coordinator, template=template.territory, spec=spec())
-    proposals = calendar_propose(territory=new, first_date=date(2027, 4, 5), workshops_per_week=2, weeks=30)
+    monday = next_monday()
+    proposals = calendar_propose(territory=new, first_date=monday, workshops_per_week=2, weeks=30)
     assert [p.weekday for p in proposals] == [1, 3]
     assert {p.site.territory for p in proposals} == {new}
     assert sum(p.occurrences for p in proposals) == 60
     calendar_create(actor=coordinator, territory=new, proposals=proposals)
     workshops = Workshop.objects.filter(territory=new)
     assert workshops.count() == 60
-    assert workshops.order_by("starts_at").first().starts_at.date() == date(2027, 4, 6)
+    assert workshops.order_by("starts_at").first().starts_at.date() == monday + timedelta(days=1)  # a Tuesday
     with pytest.raises(ValidationError) as refused:
-        calendar_propose(territory=new, first_date=date(2027, 4, 5), workshops_per_week=9, weeks=30)
+        calendar_propose(territory=new, first_date=monday, workshops_per_week=9, weeks=30)
     assert "workshops_per_week" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        calendar_propose(
+            territory=new, first_date=timezone.localdate() - timedelta(days=1), workshops_per_week=2, weeks=30
+        )
+    assert "dans le passé" in refused.value.message_dict["first_date"][0]

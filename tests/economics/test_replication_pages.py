@@ -9,7 +9,7 @@ from conserverie.impact.models import Dimension
 from conserverie.territories.models import Membership, Role, Site, Territory
 from conserverie.workshops.models import Workshop
 
-from ..helpers import table_counts
+from ..helpers import next_monday, table_counts
 from ..pages import add_distributions, add_workshops, assert_flat_queries, text
 
 STEP1 = {
@@ -115,12 +115,14 @@ def test_the_launch_page_proposes_a_season_and_creates_it(client, crest, coordin
     assert "mardi" in page and "jeudi" in page  # the simulator's two workshops a week
     assert "1 recette attend la validation" in page
     response = client.get(
-        "/t/crest/transfert/demarrage/", {"first_date": "2027-04-05", "workshops_per_week": "9", "weeks": "30"}
+        "/t/crest/transfert/demarrage/",
+        {"first_date": next_monday().isoformat(), "workshops_per_week": "9", "weeks": "30"},
     )
     assert "Assurez-vous que cette valeur est inférieure ou égale à 5" in text(response)
     assert not Workshop.objects.filter(territory=crest).exists()
     response = client.post(
-        "/t/crest/transfert/demarrage/", {"first_date": "2027-04-05", "workshops_per_week": "2", "weeks": "10"}
+        "/t/crest/transfert/demarrage/",
+        {"first_date": next_monday().isoformat(), "workshops_per_week": "2", "weeks": "10"},
     )
     assert response.url == "/t/crest/ateliers/"
     assert Workshop.objects.filter(territory=crest).count() == 20

@@ -55,7 +55,9 @@ def calendar_propose(*, territory: Territory, first_date: date, workshops_per_we
         errors["workshops_per_week"] = _("Entre 1 et %(n)s ateliers par semaine.") % {"n": len(SLOTS)}
     if not 1 <= weeks <= 52:
         errors["weeks"] = _("Une saison compte entre 1 et 52 semaines.")
-    if first_date > timezone.localdate() + timedelta(days=HORIZON_DAYS):
+    if first_date < timezone.localdate():
+        errors["first_date"] = _("Le premier atelier ne peut pas avoir lieu dans le passé.")
+    elif first_date > timezone.localdate() + timedelta(days=HORIZON_DAYS):
         errors["first_date"] = _("Le premier atelier a lieu dans les deux ans qui viennent.")
     sites = list(Site.objects.filter(territory=territory).select_related("structure").order_by("pk"))
     if not sites:
