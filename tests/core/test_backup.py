@@ -296,8 +296,24 @@ def scratch_postgres():
         conn.execute("CREATE TABLE log (line text)")
     yield source, target
     for name in (source.name, target.name):
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        _drop_database(admin, name)
     admin.close()
+
+
+def _drop_database(admin, name: str, attempts: int = 20) -> None:
+    """Drop a scratch database. An autovacuum worker may still be in it, and FORCE may not end a process of
+    another role (seen in CI right after a restore's ANALYZE): wait for it to leave, then try again."""
+    import psycopg
+    from psycopg import sql
+
+    for attempt in range(attempts):
+        try:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
 
 
 @needs_postgres
