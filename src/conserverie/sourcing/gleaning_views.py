@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
 from conserverie.core.ratelimit import ratelimit
 from conserverie.core.staff import territory_view
-from conserverie.workshops.forms import CancelForm, CheckinForm
+from conserverie.workshops.forms import CancelForm
 from conserverie.workshops.public import signup_from_form
+from conserverie.workshops.views import checkin_and_say
 from conserverie.workshops.volunteers import smic_hourly
 
 from .gleaning_forms import HarvestHoursForm, HarvestLineFormSet, OutingForm, OutingSignupForm, harvest_initial
@@ -173,19 +174,7 @@ def outing_checkin_view(request, territory, pk, registration_pk):
         outing__pk=pk,
         outing__territory=territory,
     )
-    form = CheckinForm(request.POST)
-    attended = form.cleaned_data["attended"] if form.is_valid() else True
-    try:
-        outing_checkin(actor=request.user, registration=registration, attended=attended)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        name = registration.participant.first_name
-        if attended:
-            messages.success(request, _("%(p)s est présent·e.") % {"p": name})
-        else:
-            messages.info(request, _("%(p)s est noté·e absent·e.") % {"p": name})
+    checkin_and_say(request, registration, outing_checkin)
     return redirect(reverse("gleaning:detail", args=[territory.slug, pk]) + f"#r{registration.pk}")
 
 

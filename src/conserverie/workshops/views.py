@@ -97,10 +97,15 @@ def checkin_step(request, territory, pk, registration_pk) -> Registration:
         workshop__pk=pk,
         workshop__territory=territory,
     )
+    return checkin_and_say(request, registration, registration_checkin)
+
+
+def checkin_and_say(request, registration, checkin):
+    """Call `checkin` (a workshop's or an outing's) with the form's answer, and say the result in a message."""
     form = CheckinForm(request.POST)
     attended = form.cleaned_data["attended"] if form.is_valid() else True
     try:
-        registration_checkin(actor=request.user, registration=registration, attended=attended)
+        checkin(actor=request.user, registration=registration, attended=attended)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
