@@ -19,11 +19,13 @@ demo: install
 
 test: install
 	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports
 	$(BIN)/conserverie makemigrations --check --dry-run -v0
 	$(BIN)/pytest -n 2 tests
 
 lint: install
 	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check src tests
 
 format: install

@@ -27,7 +27,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from conserverie.sourcing.planner import (  # noqa: E402
+from conserverie.sourcing.rounds.planner import (  # noqa: E402
     Problem,
     Stop,
     Vehicle,

@@ -1,4 +1,4 @@
-"""Named personas built once per test (ARCHITECTURE §7), and a small living chain to act on."""
+"""Named personas built once per test (docs/architecture.md §7), and a small living chain to act on."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -13,8 +13,7 @@ from conserverie.producers.services import producer_create
 from conserverie.recipes.models import HeatTreatment
 from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
 from conserverie.sourcing.services import collection_record
-from conserverie.stock.models import JarFormat, Location
-from conserverie.territories.models import Membership, Role, Site, Structure, Territory
+from conserverie.territories.models import JarFormat, Location, Membership, Role, Site, Structure, Territory
 
 DAY = date(2026, 6, 10)
 

@@ -1,4 +1,5 @@
-"""Invariants §4.1, §4.2 and §4.5 over random sequences of chain operations, valid and invalid.
+"""Invariants docs/architecture.md §4.1, docs/architecture.md §4.2 and docs/architecture.md §4.5 over random
+sequences of chain operations, valid and invalid.
 
 A Hypothesis state machine drives the services (collect, draw kilos into a production lot, release, block,
 move, give / sell / use, discard, reverse, return empty jars, inventory count) and keeps its own simple model
@@ -21,9 +22,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from conserverie.core.figures import mass_balance_problems
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
+from conserverie.figures.selectors import mass_balance_problems
 from conserverie.producers.services import producer_create
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.production.services import TreatmentReading, lot_block, lot_record, lot_release
@@ -31,7 +32,7 @@ from conserverie.recipes.models import HeatTreatment
 from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import collection_record, raw_lot_give, raw_lot_lose
-from conserverie.stock.models import JarFormat, Location, MovementKind, StockMovement
+from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.stock.services import (
     deposit_return,
     empties_break,
@@ -43,7 +44,7 @@ from conserverie.stock.services import (
     jars_move,
     movement_reverse,
 )
-from conserverie.territories.models import Role
+from conserverie.territories.models import JarFormat, Location, Role
 from conserverie.workshops.services import participant_create
 
 from .conftest import DAY, make_territory, make_user
@@ -451,7 +452,7 @@ class ChainBooks(RuleBasedStateMachine):
 
     @invariant()
     def raw_lots_balance(self):
-        """§4.1: kg collected = used + given + lost + left, and left is never negative."""
+        """docs/architecture.md §4.1: kg collected = used + given + lost + left, and left is never negative."""
         by_kind = {
             kind: Sum("movements__kg", filter=Q(movements__kind=kind), default=Decimal("0"))
             for kind in RawLotMovement.Kind.values
@@ -465,7 +466,8 @@ class ChainBooks(RuleBasedStateMachine):
 
     @invariant()
     def jars_balance(self):
-        """§4.2: per lot and format, produced = given + sold + internal + discarded + broken − adjusted + stock."""
+        """docs/architecture.md §4.2: per lot and format, produced = given + sold + internal + discarded + broken −
+        adjusted + stock."""
         ledger = StockMovement.objects.filter(territory=self.territory)
         balances = {
             (row["location_id"], row["lot_id"], row["jar_format_id"]): row["n"]
@@ -515,7 +517,8 @@ def test_random_operations_keep_the_books(base):
 
 
 def test_the_ledger_is_append_only(base):
-    """§4.5: a correction is a new reversing row with who and why; the original row is never touched."""
+    """docs/architecture.md §4.5: a correction is a new reversing row with who and why; the original row is never
+    touched."""
     actor, truck = base["actor"], base["locations"][0]
     raw = collection_record(
         actor=actor,

@@ -64,15 +64,21 @@ INSTALLED_APPS = [
     "axes",
     "conserverie.core",
     "conserverie.territories",
+    "conserverie.people",
     "conserverie.producers",
     "conserverie.sourcing",
     "conserverie.recipes",
     "conserverie.workshops",
+    "conserverie.gleaning",
     "conserverie.production",
     "conserverie.stock",
     "conserverie.distribution",
+    "conserverie.figures",
     "conserverie.impact",
     "conserverie.economics",
+    "conserverie.reporting",
+    "conserverie.replication",
+    "conserverie.demo",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "conserverie.core.context.site_context",
+                "conserverie.territories.context.site_context",
             ],
         },
     },
@@ -167,8 +173,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:workspace"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "reporting:workspace"
+LOGOUT_REDIRECT_URL = "reporting:home"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]

@@ -1,4 +1,4 @@
-"""One way to drive Debian's chromium for every journey (ARCHITECTURE §6), and the CI rule: never skip there."""
+"""One way to drive Debian's chromium for every journey (docs/architecture.md §7), and the CI rule: never skip there."""
 
 import os
 from pathlib import Path

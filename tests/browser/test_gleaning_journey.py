@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from conserverie.sourcing.gleaning_models import GleaningRegistration
+from conserverie.gleaning.models import GleaningRegistration
 from conserverie.sourcing.models import RawLot
 from conserverie.territories.models import Role
 from conserverie.workshops.models import VolunteerHours

@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 from conserverie.producers.models import SurplusOffer
-from conserverie.sourcing.models import CollectionRound, RawLot
+from conserverie.sourcing.models import RawLot
+from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.territories.models import Role
 
 from ..conftest import make_user
@@ -33,7 +34,7 @@ def test_a_coordinator_plans_a_round_and_the_driver_weighs_on_a_phone(
 ):
     from playwright.sync_api import expect
 
-    monkeypatch.setattr("conserverie.sourcing.round_services.SOLVER_SECONDS", 1.0)
+    monkeypatch.setattr("conserverie.sourcing.rounds.services.SOLVER_SECONDS", 1.0)
     territory = romans.territory
     coordinator = person(territory, "coordinatrice", Role.COORDINATOR)
     person(territory, "chauffeur", Role.ANIMATOR)

@@ -1,4 +1,5 @@
-"""The back office: every registered model lists, searches and opens; the ledgers are read-only (§4.5)."""
+"""The back office: every registered model lists, searches and opens; the ledgers are read-only (docs/architecture.md
+§4.5)."""
 
 from decimal import Decimal
 

@@ -5,9 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conserverie.core.audit import SOCIAL_FIELDS, log_participant_read
-from conserverie.core.models import AccessLog
-from conserverie.workshops.models import Participant
+from conserverie.people.audit import SOCIAL_FIELDS, log_participant_read
+from conserverie.people.models import AccessLog, Participant
 
 
 def make_participants(territory, n):

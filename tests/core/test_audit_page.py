@@ -7,10 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conserverie.core.audit import SOCIAL_FIELDS, log_participant_read
-from conserverie.core.audit_trail import HISTORY_SOURCES, audit_page
-from conserverie.core.models import AccessLog
-from conserverie.workshops.models import Participant
+from conserverie.people.audit import SOCIAL_FIELDS, log_participant_read
+from conserverie.people.models import AccessLog, Participant
+from conserverie.reporting.audit_trail import HISTORY_SOURCES, audit_page
 
 from ..conftest import build_chain, make_user
 from ..pages import add_distributions, add_lots, add_participant, add_stock_activity, add_workshops, text

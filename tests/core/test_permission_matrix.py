@@ -1,7 +1,7 @@
 """Who may open which URL: every URL pattern of the project, requested as each persona, against one matrix.
 
 A new URL name makes `test_every_url_name_is_in_the_matrix` fail until it is placed in MATRIX below, with the
-expected outcome per persona (§2 of ARCHITECTURE.md) and, when it has arguments, how to fill them from the world.
+expected outcome per persona (docs/architecture.md §2) and, when it has arguments, how to fill them from the world.
 
 Outcomes: OK (2xx), REDIRECT (3xx elsewhere than a login page), LOGIN (redirect to /connexion/), ADMIN_LOGIN
 (redirect to the admin's login), a status code (404, 403, 405), or ALLOWED (anything but a refusal: used for POSTs
@@ -131,7 +131,7 @@ MATRIX = {
         method="post",
         data=lambda w: {"location": w.truck.pk, "jar_format": w.jar.pk},
     ),
-    "production:recall_contacts_csv": Row(staff(), recalled_code),
+    "trace:recall_contacts_csv": Row(staff(), recalled_code),
     # Stock
     "stock:overview": Row(staff()),
     "stock:movements": Row(staff()),
@@ -146,9 +146,9 @@ MATRIX = {
     "distribution:deposits": Row(staff()),
     "distribution:deposit_detail": Row(staff(), pk("participant")),
     "distribution:prices": Row(staff()),
-    # Aggregated figures, no personal data: board members and funders (viewers) read them too (§2).
-    "distribution:report": Row(readers()),
-    "distribution:report_export": Row(readers(), lambda w: {"key": "destinations", "ext": "csv"}),
+    # Aggregated figures, no personal data: board members and funders (viewers) read them too (docs/architecture.md §2).
+    "distribution_report:report": Row(readers()),
+    "distribution_report:export": Row(readers(), lambda w: {"key": "destinations", "ext": "csv"}),
     "distribution:price_delete": Row(coordinators(REDIRECT), pk("price")),
     # Public workshops
     "public:calendar": Row(everyone(OK)),
@@ -158,14 +158,14 @@ MATRIX = {
     "public:confirmation": Row(everyone(OK), lambda w: {"token": w.registration.token}),
     "public:cancel": Row(everyone(OK), lambda w: {"token": w.registration.token}),
     # Core
-    "core:home": Row(everyone(OK)),
+    "reporting:home": Row(everyone(OK)),
     "core:healthz": Row(everyone(OK)),
-    "core:lot_public": Row(everyone(OK), lot_code),
-    "core:workspace": Row({ANON: LOGIN, COORD: REDIRECT, ANIM: REDIRECT, VIEWER: REDIRECT, OTHER: REDIRECT}),
-    "core:totp_setup": Row({ANON: LOGIN, COORD: OK, ANIM: 403, VIEWER: 403, OTHER: OK}),
-    "core:totp_verify": Row(signed_in(REDIRECT)),
-    "core:dashboard": Row(readers()),
-    "core:audit": Row(coordinators()),
+    "lot_public:lot_public": Row(everyone(OK), lot_code),
+    "reporting:workspace": Row({ANON: LOGIN, COORD: REDIRECT, ANIM: REDIRECT, VIEWER: REDIRECT, OTHER: REDIRECT}),
+    "territories:totp_setup": Row({ANON: LOGIN, COORD: OK, ANIM: 403, VIEWER: 403, OTHER: OK}),
+    "territories:totp_verify": Row(signed_in(REDIRECT)),
+    "reporting:dashboard": Row(readers()),
+    "reporting:audit": Row(coordinators()),
 }
 
 # Each area's rows live in matrix_rows/<area>.py as a ROWS dict (its URL names with their expectations).

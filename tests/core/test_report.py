@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from conserverie.core.management.commands.report import french_number
+from conserverie.core.formats import french_number
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
 

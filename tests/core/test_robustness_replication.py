@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from conserverie.economics.replication_forms import SiteFormSet, StructureFormSet
+from conserverie.replication.forms import SiteFormSet, StructureFormSet
 from conserverie.territories.models import Territory
 
 from ..economics.test_replication_pages import STEP1, STEP2, formset

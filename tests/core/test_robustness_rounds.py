@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from conserverie.sourcing.models import CollectionRound, RoundStop
-from conserverie.sourcing.round_services import round_cancel, round_confirm, round_stop_record
+from conserverie.sourcing.rounds.models import CollectionRound, RoundStop
+from conserverie.sourcing.rounds.services import round_cancel, round_confirm, round_stop_record
 
 from ..pages import text
 from ..sourcing.rounds_world import accepted_offer, accepted_offers, add_stops, add_vehicle, planned_round, round_day
@@ -38,7 +38,7 @@ def url(collection_round, tail=""):
 
 @pytest.fixture(autouse=True)
 def quick_solver(monkeypatch):
-    monkeypatch.setattr("conserverie.sourcing.round_services.SOLVER_SECONDS", 0.1)
+    monkeypatch.setattr("conserverie.sourcing.rounds.services.SOLVER_SECONDS", 0.1)
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import pytest
 from conserverie.distribution.models import Distribution, PaymentMode
 from conserverie.distribution.queries import credit_of, participant_balance, with_deposit_balance
 from conserverie.distribution.services import LineSpec, distribution_record
+from conserverie.people.models import Participant
 from conserverie.stock.models import StockMovement
 from conserverie.stock.services import deposit_return, movement_reverse
-from conserverie.workshops.models import Participant
 
 from ..conftest import DAY
 from ..helpers import refused, released_lot

@@ -90,7 +90,7 @@ def test_animator_reads_but_cannot_set_prices(client, chain, animator):
 
 
 def test_price_page_queries_do_not_grow(coordinator_client, chain, django_assert_num_queries):
-    from conserverie.stock.models import JarFormat
+    from conserverie.territories.models import JarFormat
 
     def grow(n):
         for _ in range(n):

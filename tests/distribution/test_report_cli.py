@@ -10,11 +10,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from conserverie.distribution.models import Distribution
-from conserverie.distribution.reports import internal_use_value
 from conserverie.distribution.services import LineSpec, distribution_record, price_set
 from conserverie.economics.queries import cost_sheet, unit_economics
 from conserverie.economics.services import cost_item_add
 from conserverie.economics.unit_costs import Category
+from conserverie.reporting.distribution_tables import internal_use_value
 
 from ..conftest import DAY
 from ..helpers import released_lot

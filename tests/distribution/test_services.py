@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from conserverie.core.figures import mass_balance_problems, territory_figures
 from conserverie.distribution.models import Distribution, DistributionLine, PaymentMode
 from conserverie.distribution.services import LineSpec, distribution_record
+from conserverie.figures.selectors import mass_balance_problems, territory_figures
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.production.services import lot_block
 from conserverie.stock.models import MovementKind, StockMovement

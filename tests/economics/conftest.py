@@ -10,7 +10,7 @@ from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.economics.services import cost_item_add, parameters_set
 from conserverie.recipes.models import PantryItem, PantryLot
-from conserverie.sourcing.models import CollectionRound
+from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.stock.services import deposit_return
 from conserverie.workshops.services import workshop_open
 

@@ -78,7 +78,8 @@ def test_unit_economics_and_break_even(books, coordinator):
     assert unit.variable_costs == D("55.20") and unit.fixed_costs == D("720.00")
     assert unit.coverage == D("0.126")  # (14 + 6 + 77.52) / 775.20
     assert unit.break_even_jars is None  # 20 € brought in, 55.20 € of variable costs: no break-even
-    assert unit.cost_per_participant is None  # nobody attended: fewer than 5 people are not shown (§4.7)
+    # Nobody attended: fewer than 5 people are not shown (docs/architecture.md §4.7).
+    assert unit.cost_per_participant is None
     cost_item_add(
         actor=coordinator,
         territory=books.territory,

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from conserverie.core.demo import load_demo
+from conserverie.demo.loader import load_demo
 from conserverie.economics.models import CostItem, Scenario
 from conserverie.economics.queries import cost_sheet, unit_economics
 from conserverie.territories.models import Territory

@@ -10,11 +10,10 @@ from django.utils import timezone
 from conserverie.distribution.models import PriceListEntry
 from conserverie.distribution.services import price_set
 from conserverie.economics.calendar import calendar_create, calendar_propose
-from conserverie.economics.replication import NewTerritory, SiteSpec, StructureSpec, territory_create_from_template
 from conserverie.impact.models import Dimension, Indicator, Question, Survey
 from conserverie.recipes.models import PantryItem, Recipe
-from conserverie.stock.models import JarFormat, Location
-from conserverie.territories.models import Membership, Role, Site, Structure, Territory
+from conserverie.replication.services import NewTerritory, SiteSpec, StructureSpec, territory_create_from_template
+from conserverie.territories.models import JarFormat, Location, Membership, Role, Site, Structure, Territory
 from conserverie.workshops.models import Workshop
 
 from ..helpers import next_monday, table_counts

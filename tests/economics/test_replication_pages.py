@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from conserverie.economics.replication import NewTerritory, SiteSpec, StructureSpec, territory_create_from_template
 from conserverie.impact.models import Dimension
+from conserverie.replication.services import NewTerritory, SiteSpec, StructureSpec, territory_create_from_template
 from conserverie.territories.models import Membership, Role, Site, Territory
 from conserverie.workshops.models import Workshop
 

@@ -9,7 +9,7 @@ from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.impact.services import dimensions_create_defaults, indicator_create
 from conserverie.producers.services import producer_create
 from conserverie.production.services import TreatmentReading, lot_record, lot_release
-from conserverie.sourcing.models import CollectionRound
+from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.sourcing.services import collection_record
 from conserverie.stock.services import deposit_return
 from conserverie.territories.models import Site

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from conserverie.core.figures import territory_figures
+from conserverie.figures.selectors import territory_figures
 from conserverie.impact.periods import Period
 from conserverie.impact.registry import COMPUTATIONS, MIN_GROUP, compute
 
@@ -59,7 +59,7 @@ def test_the_previous_year_holds_only_its_own_records(season, chain):
     assert measures["round_km"].value == Decimal("30")
     assert measures["farms"].value == 1
     assert measures["workshops"].value == 1
-    assert measures["households"].people == 1  # one person: hidden on the flower (§4.7)
+    assert measures["households"].people == 1  # one person: hidden on the flower (docs/architecture.md §4.7)
     assert measures["first_time"].value == 1
 
 

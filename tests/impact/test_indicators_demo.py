@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from conserverie.core.demo import load_demo
+from conserverie.demo.loader import load_demo
 from conserverie.impact.models import Dimension, Indicator, IndicatorValue
 from conserverie.impact.periods import Period
 from conserverie.impact.scores import territory_flower

@@ -1,6 +1,7 @@
 """The social-utility report and the funders' activity report: PDF read back with pypdf, XLSX with openpyxl.
 
-No direct identifier and no group smaller than 5 people (§4.7): participants' first names never appear,
+No direct identifier and no group smaller than 5 people (docs/architecture.md §4.7): participants' first names never
+appear,
 a count of 1 to 4 people is written "< 5", a survey with fewer than 5 responses is not detailed.
 """
 
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 from conserverie.impact.periods import Period
 from conserverie.impact.report_xlsx import report_xlsx
 from conserverie.impact.reports import fr_number, people, report_data, report_pdf, share
-from conserverie.workshops.models import Participant
+from conserverie.people.models import Participant
 
 from ..pages import add_distributions, add_workshops, assert_flat_queries
 from .voices_data import add_testimony, answer, survey_world

@@ -101,7 +101,8 @@ def test_lower_is_better_reads_the_trend_the_other_way(chain):
 
 
 def test_fewer_than_five_people_are_hidden(chain):
-    """§4.7: four people present → the households indicator has no value and does not count in the score."""
+    """docs/architecture.md §4.7: four people present → the households indicator has no value and does not count in
+    the score."""
     flower = flower_with_indicators(chain)
     w = workshop(chain, date(2026, 6, 12))
     people = [person(chain, f"Q{i}") for i in range(5)]

@@ -1,4 +1,5 @@
-"""Survey results: counts per question, survey-based indicator values, small groups hidden (§4.7), flat queries."""
+"""Survey results: counts per question, survey-based indicator values, small groups hidden (docs/architecture.md
+§4.7), flat queries."""
 
 from datetime import date
 from decimal import Decimal

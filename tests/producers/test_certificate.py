@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from conserverie.producers import portal
-from conserverie.producers.certificate import certificate_pdf, donation_certificate
 from conserverie.producers.models import Product
+from conserverie.sourcing.certificate import certificate_pdf, donation_certificate
 from conserverie.sourcing.services import collection_record
 from conserverie.territories.models import Role
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from conserverie.figures.farms import produce_outcome
 from conserverie.producers import portal
 from conserverie.producers.models import SurplusOffer
 from conserverie.producers.services import offer_declare, producer_create
@@ -98,7 +99,7 @@ def test_the_outcome_panel_counts_kg_lots_and_jars_of_this_farm(farmer_client, c
 
 def test_the_outcome_of_a_farm_without_produce_is_zero(farmer_client, chain, neighbour):
     add_lots(chain, 1)
-    outcome = portal.produce_outcome(neighbour, DAY.year)
+    outcome = produce_outcome(neighbour, DAY.year)
     assert outcome == {"year": DAY.year, "kg": 0, "lots": 0, "jars": 0, "households": "moins de 5"}
 
 

@@ -1,5 +1,5 @@
 """A blocked lot (and a recalled one) cannot leave: every page, service, command and admin screen that could give,
-sell or use its jars refuses, says why in French, and writes nothing (§4.4).
+sell or use its jars refuses, says why in French, and writes nothing (docs/architecture.md §4.4).
 
 What stays possible, by design: moving its jars between the cannery's own shelves (they do not leave), counting
 them, destroying them, the corrective action « cuisine interne le jour même » (the HACCP answer itself), and its

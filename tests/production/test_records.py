@@ -9,7 +9,7 @@ from conserverie.production.models import HeatTreatmentRecord, LotStatus
 from conserverie.production.services import lot_release
 from conserverie.recipes.models import HeatTreatment
 from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
-from conserverie.stock.models import JarFormat
+from conserverie.territories.models import JarFormat
 
 from ..helpers import cold_reading, good_reading, make_lot, refused
 from ..pages import text

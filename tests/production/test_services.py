@@ -11,8 +11,9 @@ from conserverie.recipes.models import PantryItem
 from conserverie.recipes.services import FormatSpec, pantry_lot_receive, recipe_create, recipe_validate_schedule
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import collection_record
-from conserverie.stock.models import JarFormat, MovementKind, StockMovement
+from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.stock.services import jars_at
+from conserverie.territories.models import JarFormat
 from conserverie.workshops.services import workshop_open
 
 from ..conftest import DAY, aware

@@ -1,8 +1,8 @@
 from decimal import Decimal
 
-from conserverie.core.figures import territory_figures
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
+from conserverie.figures.selectors import territory_figures
 from conserverie.production.services import TreatmentReading, lot_record, lot_release
 
 from ..conftest import DAY

@@ -1,10 +1,12 @@
-"""Traceability (§4.3): the forward trace of a raw lot holds every line of its lots and nothing else."""
+"""Traceability (docs/architecture.md §4.3): the forward trace of a raw lot holds every line of its lots and nothing
+else."""
 
 import pytest
 from django.db.models import Sum
 
 from conserverie.distribution.models import DistributionLine
-from conserverie.production.trace import lot_backward, raw_lot_forward
+from conserverie.distribution.trace import raw_lot_forward
+from conserverie.production.trace import lot_backward
 from conserverie.stock.models import StockMovement
 
 from ..pages import queries_on, text

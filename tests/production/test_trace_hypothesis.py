@@ -1,4 +1,4 @@
-"""Trace completeness on generated genealogies, in the database (issue #5, §4.3).
+"""Trace completeness on generated genealogies, in the database (issue #5, docs/architecture.md §4.3).
 
 Hypothesis draws a small world: raw lots from two farms on three days, production lots made of any of them,
 jars given, sold, used internally or given to partners, some moved to the shop. Everything is written through
@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conserverie.distribution.models import Distribution
+from conserverie.distribution.trace import producer_forward, raw_lot_forward
 from conserverie.producers.services import producer_create
-from conserverie.production.trace import lot_backward, producer_forward, raw_lot_forward
+from conserverie.production.trace import lot_backward
 from conserverie.sourcing.services import collection_record
 from conserverie.stock.services import jars_at, jars_move
 

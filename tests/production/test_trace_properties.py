@@ -6,11 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conserverie.distribution.models import Distribution, DistributionLine
+from conserverie.distribution.trace import LotsForward
+from conserverie.people.models import Participant
 from conserverie.production.models import ProductionLot
-from conserverie.production.trace import LotsForward
-from conserverie.stock.models import Location
-from conserverie.territories.models import Structure
-from conserverie.workshops.models import Participant
+from conserverie.territories.models import Location, Structure
 
 KINDS = list(Distribution.Kind)
 

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from conserverie.recipes.models import HeatTreatment, PantryItem, PantryLot, Recipe
+from conserverie.production.selectors import pantry_lots_with_balance
+from conserverie.recipes.models import HeatTreatment, PantryItem, Recipe
 from conserverie.recipes.services import (
     FormatSpec,
     pantry_lot_receive,
@@ -11,7 +12,7 @@ from conserverie.recipes.services import (
     recipe_validate_schedule,
     schedule_errors,
 )
-from conserverie.stock.models import JarFormat
+from conserverie.territories.models import JarFormat
 
 from ..conftest import DAY
 from ..helpers import forbidden, history_user, refused
@@ -185,7 +186,7 @@ def _receive(place, actor, item, **over):
 def test_staff_receive_a_pantry_lot(romans, animator, sugar):
     lot = _receive(romans, animator, sugar)
     assert lot.supplier_lot == "L2406-118"
-    assert PantryLot.objects.with_balance().get(pk=lot.pk).kg_left == Decimal("25")
+    assert pantry_lots_with_balance().get(pk=lot.pk).kg_left == Decimal("25")
 
 
 @pytest.mark.parametrize("kg", [Decimal("0"), Decimal("-2"), None])

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from conserverie.gleaning.models import GleaningRegistration
+from conserverie.gleaning.services import outing_create, outing_register
 from conserverie.producers.models import Product, SurplusOffer
 from conserverie.producers.services import offer_declare
-from conserverie.sourcing.gleaning_models import GleaningRegistration
-from conserverie.sourcing.gleaning_services import outing_create, outing_register
 from conserverie.workshops.services import participant_create
 
 

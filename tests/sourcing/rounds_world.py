@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from conserverie.producers.models import Producer, SurplusOffer
 from conserverie.producers.services import offer_accept, offer_declare, producer_create
-from conserverie.sourcing.models import RoundStop
-from conserverie.sourcing.round_services import round_plan
+from conserverie.sourcing.rounds.models import RoundStop
+from conserverie.sourcing.rounds.services import round_plan
 from conserverie.territories.models import Vehicle
 
 # Fictional farms in real villages near the Romans hub (45.0431, 5.0511).

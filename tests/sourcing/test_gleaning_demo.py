@@ -5,10 +5,10 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from conserverie.core.demo.context import DemoContext
-from conserverie.core.demo.gleaning import add_gleaning
-from conserverie.core.figures import mass_balance_problems, territory_figures
-from conserverie.sourcing.gleaning_models import GleaningOuting
+from conserverie.demo.context import DemoContext
+from conserverie.demo.gleaning import add_gleaning
+from conserverie.figures.selectors import mass_balance_problems, territory_figures
+from conserverie.gleaning.models import GleaningOuting
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.workshops.models import VolunteerHours
 

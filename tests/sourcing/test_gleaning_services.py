@@ -10,11 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from conserverie.core import sms
-from conserverie.core.figures import mass_balance_problems, territory_figures
-from conserverie.producers.models import SurplusOffer
-from conserverie.producers.services import offer_declare
-from conserverie.sourcing.gleaning_models import GleaningOuting, GleaningRegistration
-from conserverie.sourcing.gleaning_services import (
+from conserverie.figures.selectors import mass_balance_problems, territory_figures
+from conserverie.gleaning.models import GleaningOuting, GleaningRegistration
+from conserverie.gleaning.services import (
     HarvestLine,
     outing_cancel,
     outing_checkin,
@@ -25,10 +23,13 @@ from conserverie.sourcing.gleaning_services import (
     outing_totals,
     outing_update,
 )
+from conserverie.people.models import Participant
+from conserverie.people.privacy import participant_erase, participants_stale, person_export
+from conserverie.producers.models import SurplusOffer
+from conserverie.producers.services import offer_declare
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import raw_lot_give, raw_lot_lose
-from conserverie.workshops.models import Participant, VolunteerHours
-from conserverie.workshops.privacy import participant_erase, participants_stale, person_export
+from conserverie.workshops.models import VolunteerHours
 
 from ..helpers import forbidden, history_user, refused
 from .gleaning_data import apple, attended, glean_offer, make_outing, person, sign_up

@@ -7,10 +7,11 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from conserverie.gleaning.models import GleaningOuting, GleaningRegistration
+from conserverie.people.models import Consent
 from conserverie.producers.models import SurplusOffer
-from conserverie.sourcing.gleaning_models import GleaningOuting, GleaningRegistration
 from conserverie.sourcing.models import RawLot
-from conserverie.workshops.models import Consent, VolunteerHours
+from conserverie.workshops.models import VolunteerHours
 
 from ..pages import assert_flat_queries, row_counts, text
 from .gleaning_data import apple, attended, glean_offer, make_outing, sign_up

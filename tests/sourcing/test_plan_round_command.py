@@ -44,7 +44,7 @@ def test_json_output_has_the_documented_keys_and_keeps_the_rules(tmp_path):
     assert data["load_kg"] == 60 and data["arrivals"] == {"mours": "08:04", "peage": "08:21"}
     assert 10 < data["distance_km"] < 15 and data["duration_min"] > 60  # waits for 09:00 at Bourg-de-Péage
 
-    from conserverie.sourcing.planner import evaluate, problem_from_json
+    from conserverie.sourcing.rounds.planner import evaluate, problem_from_json
 
     problem = problem_from_json(ROUND)
     referee(problem, evaluate(problem, data["route"]))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conserverie.sourcing.planner import (
+from conserverie.sourcing.rounds.planner import (
     KM_PER_KG,
     InfeasibleRound,
     Problem,

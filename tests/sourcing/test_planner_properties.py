@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conserverie.sourcing.planner import (
+from conserverie.sourcing.rounds.planner import (
     InfeasibleRound,
     Plan,
     Problem,

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from conserverie.producers.models import Product, SurplusOffer
 from conserverie.producers.services import offer_decline
-from conserverie.sourcing.models import CollectionRound, RawLot, RoundStop
-from conserverie.sourcing.round_services import (
+from conserverie.sourcing.models import RawLot
+from conserverie.sourcing.rounds.models import CollectionRound, RoundStop
+from conserverie.sourcing.rounds.services import (
     offer_prize,
     round_cancel,
     round_candidates,

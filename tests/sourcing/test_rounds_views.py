@@ -11,8 +11,9 @@ import pytest
 from django.utils import timezone
 
 from conserverie.producers.models import SurplusOffer
-from conserverie.sourcing.models import CollectionRound, RawLot
-from conserverie.sourcing.round_services import round_confirm, round_from_collections, round_stop_record
+from conserverie.sourcing.models import RawLot
+from conserverie.sourcing.rounds.models import CollectionRound
+from conserverie.sourcing.rounds.services import round_confirm, round_from_collections, round_stop_record
 from conserverie.sourcing.services import collection_record
 
 from ..pages import assert_flat_queries, row_counts, text
@@ -45,7 +46,7 @@ def truck(romans):
 
 @pytest.fixture(autouse=True)
 def quick_solver(monkeypatch):
-    monkeypatch.setattr("conserverie.sourcing.round_services.SOLVER_SECONDS", 0.3)
+    monkeypatch.setattr("conserverie.sourcing.rounds.services.SOLVER_SECONDS", 0.3)
 
 
 def plan_post(truck, **extra):

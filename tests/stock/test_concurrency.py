@@ -1,4 +1,4 @@
-"""§4.2 under concurrent requests: people selling the last jars of a lot at the same moment.
+"""docs/architecture.md §4.2 under concurrent requests: people selling the last jars of a lot at the same moment.
 
 Real transactions in real threads (each with its own connection): on PostgreSQL the location row lock
 serialises them, on SQLite the IMMEDIATE transactions do. Exactly as many sales succeed as the shelf allows.
@@ -11,9 +11,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from conserverie.core.figures import mass_balance_problems
 from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.distribution.services import LineSpec, distribution_record
+from conserverie.figures.selectors import mass_balance_problems
 from conserverie.stock.models import StockMovement
 from conserverie.stock.services import jars_at, jars_move
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from conserverie.stock.models import Location, MovementKind, StockMovement
+from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.stock.queries import empty_flows, empty_jar_alert
 from conserverie.stock.services import (
     deposit_return,
@@ -15,6 +15,7 @@ from conserverie.stock.services import (
     empties_move,
     movement_reverse,
 )
+from conserverie.territories.models import Location
 
 from ..helpers import forbidden, make_lot, refused
 from ..pages import assert_flat_queries, text

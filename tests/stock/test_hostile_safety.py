@@ -2,7 +2,7 @@
 
 import pytest
 
-from conserverie.stock.models import Location
+from conserverie.territories.models import Location
 
 from ..conftest import DAY
 from ..core.test_robustness import BIG_INT, CHOICE_JUNK, DATE_JUNK, LONG, NUMBER_JUNK

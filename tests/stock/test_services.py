@@ -189,7 +189,7 @@ def test_only_a_coordinator_of_the_territory_adjusts_an_inventory(request, chain
         inventory_adjust(actor=actor, lot=lot, jar_format=chain.jar, location=chain.truck, counted=3, reason="x")
 
 
-# movement_reverse (append-only ledger, §4.5)
+# movement_reverse (append-only ledger, docs/architecture.md §4.5)
 
 
 def test_a_correction_is_a_new_reversing_row_and_the_original_is_untouched(chain, lot):

@@ -10,17 +10,17 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from conserverie.core.audit import log_participant_read
-from conserverie.core.figures import territory_figures
-from conserverie.core.models import AccessLog
-from conserverie.stock.services import deposit_return
-from conserverie.workshops.models import Consent, ErasureRecord, Participant, Workshop
-from conserverie.workshops.privacy import (
+from conserverie.figures.selectors import territory_figures
+from conserverie.people.audit import log_participant_read
+from conserverie.people.models import AccessLog, Consent, ErasureRecord, Participant
+from conserverie.people.privacy import (
     consent_record,
     participant_erase,
     participant_retention_erase,
     participants_stale,
 )
+from conserverie.stock.services import deposit_return
+from conserverie.workshops.models import Workshop
 from conserverie.workshops.services import participant_create, registration_create
 
 from ..helpers import refused, table_counts
@@ -89,7 +89,7 @@ def test_export_holds_everything_about_the_person(person):
 def _identity_in_history(participant) -> list:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT first_name, phone, email, neighbourhood FROM workshops_historicalparticipant WHERE id = %s",
+            "SELECT first_name, phone, email, neighbourhood FROM people_historicalparticipant WHERE id = %s",
             [participant.pk],
         )
         return cursor.fetchall()

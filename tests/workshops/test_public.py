@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Sum
 
+from conserverie.people.models import Participant
 from conserverie.producers.models import Product
 from conserverie.territories.models import Role
-from conserverie.workshops.models import Participant, Registration, Workshop
+from conserverie.workshops.models import Registration, Workshop
 from conserverie.workshops.services import public_signup, registration_create
 
 from ..conftest import build_chain, make_territory, make_user

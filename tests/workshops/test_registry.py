@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from conserverie.core.models import AccessLog
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
+from conserverie.people.models import AccessLog, Participant
 from conserverie.territories.models import Role
-from conserverie.workshops.models import Participant, Registration, Workshop
+from conserverie.workshops.models import Registration, Workshop
 from conserverie.workshops.services import participant_create, registration_checkin, registration_create
 
 from ..conftest import DAY, make_user

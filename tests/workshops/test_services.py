@@ -1,6 +1,7 @@
 import pytest
 
-from conserverie.workshops.models import Participant, Registration, Workshop
+from conserverie.people.models import Participant
+from conserverie.workshops.models import Registration, Workshop
 from conserverie.workshops.services import (
     participant_create,
     registration_cancel,

@@ -2,8 +2,9 @@
 
 import pytest
 
+from conserverie.people.models import Participant
 from conserverie.territories.models import Role
-from conserverie.workshops.models import Participant, Registration
+from conserverie.workshops.models import Registration
 from conserverie.workshops.services import registration_cancel, registration_checkin, registration_create
 
 from ..conftest import make_user

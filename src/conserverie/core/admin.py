@@ -1,14 +1,6 @@
 from django.contrib import admin
 
-from .admin_tools import ReadOnlyLedgerAdmin
-from .models import AccessLog, TOTPDevice
-
-
-@admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyLedgerAdmin):
-    list_display = ("at", "user", "territory", "participant", "fields", "purpose")
-    list_filter = ("territory", "purpose")
-    list_select_related = ("user", "territory", "participant")
+from conserverie.core.models import TOTPDevice
 
 
 @admin.register(TOTPDevice)

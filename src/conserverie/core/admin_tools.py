@@ -4,7 +4,8 @@ from django.contrib import admin
 
 
 class ReadOnlyLedgerAdmin(admin.ModelAdmin):
-    """An append-only ledger (§4.5) is read in the admin, never written: corrections go through the services,
+    """An append-only ledger (docs/architecture.md §4.5) is read in the admin, never written: corrections go through
+    the services,
     as a new reversing row with who and why."""
 
     def has_add_permission(self, request):

@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Noyau")
 
     def ready(self):
-        from .totp import connect_signals
+        from conserverie.core.totp import connect_signals
 
         connect_signals()

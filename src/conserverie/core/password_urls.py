@@ -8,7 +8,7 @@ The request form is rate-limited per client address, so that nobody floods a mai
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .ratelimit import ratelimit
+from conserverie.core.ratelimit import ratelimit
 
 urlpatterns = [
     path(

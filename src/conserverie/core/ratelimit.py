@@ -17,7 +17,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from .security import client_ip
+from conserverie.core.security import client_ip
 
 # "survey": the anonymous survey link, answered by a whole Agora on one Wi-Fi (one address): a wider window.
 DEFAULT_LIMITS = {"signup": "20/600", "login": "30/600", "password_reset": "5/3600", "survey": "60/600"}

@@ -57,7 +57,7 @@ def mark_verified(request) -> None:
 def on_login(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
-    from .models import TOTPDevice
+    from conserverie.core.models import TOTPDevice
 
     required = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
     request.session[REQUIRED] = required
@@ -91,5 +91,5 @@ class TOTPMiddleware:
             and not request.path.startswith(OPEN_PREFIXES)
             and not request.path.startswith(settings.STATIC_URL)
         ):
-            return redirect(f"{reverse('core:totp_verify')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(f"{reverse('territories:totp_verify')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

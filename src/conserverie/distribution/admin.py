@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Distribution, DistributionLine, PriceListEntry, PriceTier
+from conserverie.distribution.models import Distribution, DistributionLine, PriceListEntry, PriceTier
 
 
 class DistributionLineInline(admin.TabularInline):

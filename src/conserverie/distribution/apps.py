@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class DistributionConfig(AppConfig):
     name = "conserverie.distribution"
     verbose_name = _("Distribution")
+
+    def ready(self):
+        # What this app holds on a person, for the export and the retention job (people.privacy).
+        from conserverie.distribution import personal_data
+
+        personal_data.register()

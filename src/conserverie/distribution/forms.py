@@ -3,14 +3,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import CountInput, DateInput, KgInput
+from conserverie.distribution.models import Distribution, PaymentMode, PriceTier
+from conserverie.people.models import Participant
+from conserverie.producers.models import Producer
 from conserverie.production.models import ProductionLot
 from conserverie.recipes.models import Recipe
 from conserverie.stock.forms import LotChoiceField
-from conserverie.stock.models import JarFormat, Location
-from conserverie.territories.models import Structure
-from conserverie.workshops.models import Participant, Workshop
-
-from .models import Distribution, PaymentMode, PriceTier
+from conserverie.territories.models import JarFormat, Location, Structure
+from conserverie.workshops.models import Workshop
 
 
 class ParticipantChoiceField(forms.ModelChoiceField):
@@ -153,3 +153,22 @@ class PriceForm(forms.Form):
 # A forged TOTAL_FORMS builds at most this many rows (Django's default, 2000, takes seconds).
 MAX_ROWS = 100
 LineFormSet = forms.formset_factory(LineForm, extra=3, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
+
+
+class FarmTraceForm(forms.Form):
+    """Forward trace of a farm's produce over a period (a farm's alert: « our lettuce of last week… »)."""
+
+    producer = forms.ModelChoiceField(label=_("Ferme"), queryset=None)
+    date_from = forms.DateField(label=_("Collecté du"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("au"), required=False, widget=DateInput)
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["producer"].queryset = Producer.objects.filter(territory=territory).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            raise forms.ValidationError(_("La fin de la période précède son début."))
+        return data

@@ -4,8 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from conserverie.stock.models import JarFormat, Location
-from conserverie.territories.models import Structure, Territory
+from conserverie.territories.models import JarFormat, Location, Structure, Territory
 
 
 class PaymentMode(models.TextChoices):
@@ -64,7 +63,7 @@ class Distribution(models.Model):
         "workshops.Workshop", on_delete=models.PROTECT, null=True, blank=True, related_name="distributions"
     )
     participant = models.ForeignKey(
-        "workshops.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="distributions"
+        "people.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="distributions"
     )
     structure = models.ForeignKey(
         Structure,

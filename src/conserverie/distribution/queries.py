@@ -18,10 +18,9 @@ from decimal import Decimal
 from django.db.models import Case, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from conserverie.distribution.models import Distribution, PriceListEntry
+from conserverie.people.models import Participant
 from conserverie.stock.models import MovementKind, StockMovement
-from conserverie.workshops.models import Participant
-
-from .models import Distribution, PriceListEntry
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=12, decimal_places=2)

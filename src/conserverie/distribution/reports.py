@@ -32,10 +32,10 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conserverie.stock.models import JarFormat, MovementKind, StockMovement
+from conserverie.distribution.models import Distribution, PaymentMode
+from conserverie.stock.models import MovementKind, StockMovement
+from conserverie.territories.models import JarFormat
 from conserverie.workshops.models import Workshop
-
-from .models import Distribution, PaymentMode
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=12, decimal_places=2)
@@ -292,78 +292,6 @@ def sales_by_tier(territory, date_from=None, date_to=None) -> Table:
     )
 
 
-def internal_use_value(territory, date_from=None, date_to=None) -> Table:
-    """Jars the structures used in their own meals and events, valued at cost and, to compare, at the list price.
-
-    At cost: jars × the cost of a jar over the period (every cost of the economics page ÷ jars produced). At the
-    list price: the current price of the jar's recipe and format (the format's price for every recipe when the
-    recipe has none); a jar without any price counts apart.
-    """
-    from conserverie.economics.queries import cost_sheet, unit_economics
-
-    from .queries import price_for, price_map
-
-    per_jar = unit_economics(cost_sheet(territory, date_from, date_to)).cost_per_jar
-
-    rows = (
-        _period(
-            StockMovement.objects.filter(territory=territory, kind=MovementKind.INTERNAL, lot__isnull=False),
-            date_from,
-            date_to,
-        )
-        .annotate(
-            structure_name=Coalesce(
-                "distribution_line__distribution__structure__name", Value("—"), output_field=CharField()
-            )
-        )
-        .values_list("structure_name", "lot__recipe__code", "jar_format_id")
-        .annotate(jars=Sum(-F("quantity")))
-        .order_by()
-    )
-    prices = price_map(territory)
-    per_structure = defaultdict(lambda: [0, ZERO, 0])
-    for structure, code, format_id, jars in rows:
-        entry = price_for(prices, code, format_id)
-        figures = per_structure[structure]
-        figures[0] += jars
-        if entry is None:
-            figures[2] += jars
-        else:
-            figures[1] += jars * entry.price_eur
-
-    def at_cost(jars):
-        return _eur(jars * per_jar) if per_jar is not None else None
-
-    table_rows = [[name, f[0], at_cost(f[0]), _eur(f[1]), f[2]] for name, f in sorted(per_structure.items()) if f[0]]
-    if table_rows:
-        jars = sum(r[1] for r in table_rows)
-        table_rows.append(
-            [
-                _("Total"),
-                jars,
-                at_cost(jars),
-                sum((r[3] for r in table_rows), ZERO),
-                sum(r[4] for r in table_rows),
-            ]
-        )
-    return Table(
-        "internal_value",
-        _("Usage interne des structures, valorisé"),
-        [
-            _("Structure"),
-            _("Bocaux utilisés"),
-            _("Valeur au coût de revient (€)"),
-            _("Valeur au prix du groupement (€)"),
-            _("Bocaux sans tarif"),
-        ],
-        table_rows,
-        _(
-            "Coût de revient : bocaux × coût d'un bocal sur la période (toutes les charges de la page Économie "
-            "÷ bocaux produits). Pour comparer : le prix actuel du groupement d'achat pour la recette et le format."
-        ),
-    )
-
-
 REPORTS = {
     "destinations": by_destination,
     "return_format": return_rate_by_format,
@@ -371,9 +299,4 @@ REPORTS = {
     "deposit_hole": deposit_hole,
     "sales_day": sales_per_day,
     "sales_tier": sales_by_tier,
-    "internal_value": internal_use_value,
 }
-
-
-def all_tables(territory, date_from=None, date_to=None) -> list[Table]:
-    return [report(territory, date_from, date_to) for report in REPORTS.values()]

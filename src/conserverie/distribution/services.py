@@ -8,9 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
-from conserverie.core.permissions import require_role, require_same_territory
+from conserverie.distribution.models import Distribution, DistributionLine, PaymentMode, PriceListEntry, PriceTier
+from conserverie.distribution.queries import credit_of
+from conserverie.people.models import Participant
 from conserverie.recipes.models import Recipe
-from conserverie.stock.models import JarFormat, Location, MovementKind, StockMovement
+from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.stock.services import (
     check_available,
     check_releasable,
@@ -18,11 +20,8 @@ from conserverie.stock.services import (
     movement_reverse,
     movement_write,
 )
-from conserverie.territories.models import Role, Territory
-from conserverie.workshops.models import Participant
-
-from .models import Distribution, DistributionLine, PaymentMode, PriceListEntry, PriceTier
-from .queries import credit_of
+from conserverie.territories.models import JarFormat, Location, Role, Territory
+from conserverie.territories.permissions import require_role, require_same_territory
 
 LEDGER_KIND = {
     Distribution.Kind.PARTICIPANT: MovementKind.GIVEN,
@@ -256,7 +255,8 @@ def price_remove(*, actor, entry: PriceListEntry) -> None:
 
 
 def distribution_reverse(*, actor, distribution: Distribution, reason: str) -> list:
-    """Cancel a gift or a sale typed by mistake: each of its ledger rows gets its reversing row (§4.5).
+    """Cancel a gift or a sale typed by mistake: each of its ledger rows gets its reversing row (docs/architecture.md
+    §4.5).
 
     The jars go back on the shelf they left, the money back out of the takings; the distribution and its lines
     stay, marked as reversed (receipt, list) by the reversing rows. Coordinators only.

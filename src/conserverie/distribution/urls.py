@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_deposits, views_prices, views_reports
+from conserverie.distribution import views, views_deposits, views_prices
 
 app_name = "distribution"
 
@@ -12,8 +12,6 @@ urlpatterns = [
     path("consignes/", views_deposits.deposit_balances, name="deposits"),
     path("consignes/<int:pk>/", views_deposits.deposit_detail, name="deposit_detail"),
     path("tarifs/", views_prices.price_list, name="prices"),
-    path("bilan/", views_reports.report, name="report"),
-    path("bilan/<slug:key>.<str:ext>", views_reports.report_export, name="report_export"),
     path("tarifs/<int:pk>/retirer/", views_prices.price_delete, name="price_delete"),
     path("tarifs-sociaux/<int:pk>/retirer/", views_prices.tier_withdraw_view, name="tier_withdraw"),
 ]

@@ -8,16 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_row_error, add_service_errors, form_status, paginate, search_term
-from conserverie.core.permissions import role_in
-from conserverie.core.staff import territory_view
+from conserverie.distribution.forms import DistributionForm, LineFormSet, ReverseForm
+from conserverie.distribution.models import Distribution, DistributionLine
+from conserverie.distribution.queries import price_for, price_map, reversal_of
+from conserverie.distribution.services import LineSpec, distribution_record, distribution_reverse, tier_price
 from conserverie.production.models import ProductionLot
-from conserverie.stock.models import JarFormat, StockMovement
-from conserverie.territories.models import Role
-
-from .forms import DistributionForm, LineFormSet, ReverseForm
-from .models import Distribution, DistributionLine
-from .queries import price_for, price_map, reversal_of
-from .services import LineSpec, distribution_record, distribution_reverse, tier_price
+from conserverie.stock.models import StockMovement
+from conserverie.territories.models import JarFormat, Role
+from conserverie.territories.permissions import role_in
+from conserverie.territories.staff import territory_view
 
 LINE_FIELDS = ("lot", "jar_format", "quantity", "unit_price_eur", "lines")
 LINE_TOTAL = ExpressionWrapper(

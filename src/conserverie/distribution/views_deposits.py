@@ -5,11 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import paginate, search_term
-from conserverie.core.staff import territory_view
+from conserverie.distribution.queries import balance_filter, with_deposit_balance
+from conserverie.people.models import Participant
 from conserverie.stock.models import MovementKind, StockMovement
-from conserverie.workshops.models import Participant
-
-from .queries import balance_filter, with_deposit_balance
+from conserverie.territories.staff import territory_view
 
 BALANCE_FILTERS = [("out", _("Bocaux non rendus")), ("credit", _("Avec un avoir"))]
 DETAIL_ROWS = 50

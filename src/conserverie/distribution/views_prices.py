@@ -7,13 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from conserverie.core.pages import add_service_errors, form_status
-from conserverie.core.permissions import role_in
-from conserverie.core.staff import territory_view
+from conserverie.distribution.forms import PriceForm, TierForm
+from conserverie.distribution.models import PriceListEntry, PriceTier
+from conserverie.distribution.services import price_remove, price_set, tier_set, tier_withdraw
 from conserverie.territories.models import Role
-
-from .forms import PriceForm, TierForm
-from .models import PriceListEntry, PriceTier
-from .services import price_remove, price_set, tier_set, tier_withdraw
+from conserverie.territories.permissions import role_in
+from conserverie.territories.staff import territory_view
 
 TIER_ROLES = (Role.COORDINATOR, Role.ANIMATOR)
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CostItem, CostParameters, Scenario
+from conserverie.economics.models import CostItem, CostParameters, Scenario
 
 
 @admin.register(CostItem)

@@ -3,9 +3,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conserverie.core.pages import DateInput, KgInput
-
-from .scenario_schema import SCHEMA, Group, JarMix, Number, ScenarioInvalid, normalize
-from .unit_costs import PARAMETERS, Category
+from conserverie.economics.scenario_schema import SCHEMA, Group, JarMix, Number, ScenarioInvalid, normalize
+from conserverie.economics.unit_costs import PARAMETERS, Category
 
 SEP = "__"  # a form field's name for the input at path (group, key): "group__key"
 

@@ -4,9 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.economics.unit_costs import PARAMETER_DEFAULTS, REVENUE_CATEGORIES, Category
 from conserverie.territories.models import Territory
-
-from .unit_costs import PARAMETER_DEFAULTS, REVENUE_CATEGORIES, Category
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 

@@ -27,16 +27,9 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from conserverie.core.figures import Figures, territory_figures
 from conserverie.distribution import reports
-from conserverie.production.models import ProductionLot
-from conserverie.recipes.models import PantryLot
-from conserverie.sourcing.models import CollectionRound, RawLot
-from conserverie.stock.models import StockMovement
-from conserverie.workshops.models import Workshop
-
-from .models import CostItem, CostParameters
-from .unit_costs import (
+from conserverie.economics.models import CostItem, CostParameters
+from conserverie.economics.unit_costs import (
     CASH_REVENUE_CATEGORIES,
     COST_CATEGORIES,
     FUNDED_CATEGORIES,
@@ -48,8 +41,15 @@ from .unit_costs import (
     Category,
     eur,
 )
+from conserverie.figures.selectors import Figures, territory_figures
+from conserverie.production.models import ProductionLot
+from conserverie.recipes.models import PantryLot
+from conserverie.sourcing.models import RawLot
+from conserverie.sourcing.rounds.models import CollectionRound
+from conserverie.stock.models import StockMovement
+from conserverie.workshops.models import Workshop
 
-# Below this many people, a figure per participant is not shown (§4.7).
+# Below this many people, a figure per participant is not shown (docs/architecture.md §4.7).
 MIN_GROUP = 5
 
 
@@ -305,7 +305,8 @@ def unit_economics(sheet: Sheet) -> UnitEconomics:
 
     Break-even jars = fixed costs ÷ (cash revenue per jar − variable cost per jar), per jar produced: the number
     of jars at which the money the jars bring in (sales, deposits kept) covers every cost without subsidy.
-    None when a jar brings in less than it costs to make. A figure per person is None below 5 people (§4.7).
+    None when a jar brings in less than it costs to make. A figure per person is None below 5 people
+    (docs/architecture.md §4.7).
     """
     f = sheet.figures
     total = sheet.total_costs

@@ -5,8 +5,8 @@ from decimal import ROUND_HALF_UP
 
 from django.utils.translation import gettext as _
 
-from .calendar import SLOTS
-from .scenario_schema import defaults
+from conserverie.economics.calendar import SLOTS
+from conserverie.economics.scenario_schema import defaults
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
-from conserverie.core.permissions import require_role
+from conserverie.economics.models import CostItem, CostParameters, Scenario
+from conserverie.economics.scenario_schema import ScenarioInvalid, as_json, normalize
+from conserverie.economics.simulator import simulate
+from conserverie.economics.unit_costs import FUNDED_CATEGORIES, PARAMETERS, Category
 from conserverie.territories.models import Role, Territory
-
-from .models import CostItem, CostParameters, Scenario
-from .scenario_schema import ScenarioInvalid, as_json, normalize
-from .simulator import simulate
-from .unit_costs import FUNDED_CATEGORIES, PARAMETERS, Category
+from conserverie.territories.permissions import require_role
 
 COORDINATION = (Role.COORDINATOR,)
 MAX_AMOUNT = Decimal("10000000")

@@ -30,8 +30,8 @@ from decimal import ROUND_CEILING, Decimal
 
 from django.utils.translation import gettext as _
 
-from .scenario_schema import PI, as_json, defaults, label_of, normalize, numeric_paths, spec_of
-from .unit_costs import Category
+from conserverie.economics.scenario_schema import PI, as_json, defaults, label_of, normalize, numeric_paths, spec_of
+from conserverie.economics.unit_costs import Category
 
 D = Decimal
 RAW_KG_PER_LITRE = D("1.2")  # produce lost to peeling, coring and cooking down

@@ -8,20 +8,31 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from conserverie.core.pages import add_service_errors, form_status
-from conserverie.core.permissions import role_in
-from conserverie.core.staff import territory_view
-from conserverie.stock.models import JarFormat
-from conserverie.territories.models import REPORT_ROLES, Role
-
-from .charts import sensitivity_chart
-from .forms import CostItemForm, ParametersForm, ScenarioForm
-from .models import CostItem, Scenario
-from .queries import cost_sheet, farmers_received, parameters_of, price_chain, season_of, unit_economics
-from .scenario_defaults import defaults_from_territory
-from .scenario_schema import ScenarioInvalid, normalize
-from .services import cost_item_add, cost_item_remove, parameters_set, scenario_remove, scenario_save
-from .simulator import COST_KEYS, REVENUE_KEYS, simulate
-from .unit_costs import COST_CATEGORIES, REVENUE_CATEGORIES
+from conserverie.economics.charts import sensitivity_chart
+from conserverie.economics.forms import CostItemForm, ParametersForm, ScenarioForm
+from conserverie.economics.models import CostItem, Scenario
+from conserverie.economics.queries import (
+    cost_sheet,
+    farmers_received,
+    parameters_of,
+    price_chain,
+    season_of,
+    unit_economics,
+)
+from conserverie.economics.scenario_defaults import defaults_from_territory
+from conserverie.economics.scenario_schema import ScenarioInvalid, normalize
+from conserverie.economics.services import (
+    cost_item_add,
+    cost_item_remove,
+    parameters_set,
+    scenario_remove,
+    scenario_save,
+)
+from conserverie.economics.simulator import COST_KEYS, REVENUE_KEYS, simulate
+from conserverie.economics.unit_costs import COST_CATEGORIES, REVENUE_CATEGORIES
+from conserverie.territories.models import REPORT_ROLES, JarFormat, Role
+from conserverie.territories.permissions import role_in
+from conserverie.territories.staff import territory_view
 
 COORDINATION = (Role.COORDINATOR,)
 

@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Answer, Dimension, Indicator, IndicatorValue, Question, Response, Survey, Testimony
+from conserverie.impact.models import (
+    Answer,
+    Dimension,
+    Indicator,
+    IndicatorValue,
+    Question,
+    Response,
+    Survey,
+    Testimony,
+)
 
 
 class IndicatorInline(admin.TabularInline):

@@ -4,10 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import DateInput
-
-from .models import Dimension, Indicator
-from .periods import SEASONS, Period, _season_label
-from .registry import computation_choices
+from conserverie.impact.models import Dimension, Indicator
+from conserverie.impact.periods import SEASONS, Period, _season_label
+from conserverie.impact.registry import computation_choices
 
 
 class ColourInput(forms.TextInput):

@@ -1,7 +1,8 @@
 """The named computations a "computed" indicator can use, read from the platform's own records.
 
 Each computation takes the territory and a period and returns a value and, for figures about people, the
-number of people it was computed on (so that §4.7 can hide it below MIN_GROUP). The figures that the
+number of people it was computed on (so that docs/architecture.md §4.7 can hide it below MIN_GROUP). The figures that
+the
 dashboard and `conserverie report` also show (kg, jars, workshops, households, priority share, deposit
 return rate) are read from `core.figures.territory_figures`, so the flower and the report always agree.
 
@@ -31,15 +32,15 @@ from django.db.models import Count, Q, Sum
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from conserverie.core.figures import Figures, territory_figures
-from conserverie.sourcing.models import CollectionRound, RawLot
+from conserverie.figures.selectors import Figures, territory_figures
+from conserverie.impact.periods import Period
+from conserverie.sourcing.models import RawLot
+from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.territories.models import Site, Territory
 from conserverie.workshops.models import Registration, VolunteerHours, Workshop
 from conserverie.workshops.volunteers import smic_hourly
 
-from .periods import Period
-
-# §4.7: no figure about people computed on fewer people than this leaves the territory.
+# docs/architecture.md §4.7: no figure about people computed on fewer people than this leaves the territory.
 MIN_GROUP = 5
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")

@@ -1,19 +1,19 @@
 """The reports page: choose a period (and a funder), read the summary, download the PDF or the XLSX.
 
-Viewers (board, funders) may open and download them: they hold no personal data and no group under 5 (§4.7).
+Viewers (board, funders) may open and download them: they hold no personal data and no group under 5
+(docs/architecture.md §4.7).
 """
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from conserverie.core.staff import territory_view
-from conserverie.distribution.exports import XLSX
+from conserverie.core.exports import XLSX
+from conserverie.impact.periods import Period
+from conserverie.impact.report_xlsx import report_xlsx as build_xlsx
+from conserverie.impact.reports import FUNDERS, KINDS, report_data, report_filename
+from conserverie.impact.reports import report_pdf as build_pdf
 from conserverie.territories.models import REPORT_ROLES
-
-from .periods import Period
-from .report_xlsx import report_xlsx as build_xlsx
-from .reports import FUNDERS, KINDS, report_data, report_filename
-from .reports import report_pdf as build_pdf
+from conserverie.territories.staff import territory_view
 
 
 def _period(request) -> tuple[Period, str]:

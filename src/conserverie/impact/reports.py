@@ -1,10 +1,10 @@
 """The reports funders and the board read: the yearly social-utility report and the activity report for a funder.
 
 Both are built from one `ReportData` (the PDF here, the XLSX in report_xlsx.py, the page in report_views.py):
-key figures read from core/figures.py, the flower and its indicators from scores.py, the quotes chosen for
+key figures read from figures/selectors.py, the flower and its indicators from scores.py, the quotes chosen for
 reports, the surveys' results. Nothing is recomputed here.
 
-No direct identifier and no group smaller than 5 people (ARCHITECTURE §4.7): a count of 1 to 4 people is
+No direct identifier and no group smaller than 5 people (docs/architecture.md §4.7): a count of 1 to 4 people is
 written "< 5", a share over fewer than 5 people is not given, a survey with fewer than 5 responses shows only
 that, and free-text answers never leave the team. Quotes carry a role, never a name.
 """
@@ -18,12 +18,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from conserverie.core.figures import territory_figures
 from conserverie.distribution.reports import by_destination
-
-from .models import Testimony
-from .scores import Flower, territory_flower
-from .survey_stats import MIN_GROUP, too_small
+from conserverie.figures.selectors import territory_figures
+from conserverie.impact.models import Testimony
+from conserverie.impact.scores import Flower, territory_flower
+from conserverie.impact.survey_stats import MIN_GROUP, too_small
 
 SMALL = "< 5"
 KINDS = {
@@ -52,7 +51,7 @@ def fr_number(value, places: int = 2) -> str:
 
 
 def people(n: int) -> str:
-    """A count of people: "< 5" for 1 to 4 (§4.7)."""
+    """A count of people: "< 5" for 1 to 4 (docs/architecture.md §4.7)."""
     return SMALL if too_small(n) else str(n)
 
 
@@ -212,7 +211,7 @@ def _result_text(result) -> str:
 
 
 def survey_rows(territory, period) -> list[SurveyRow]:
-    from .survey_stats import surveys_in_period
+    from conserverie.impact.survey_stats import surveys_in_period
 
     rows = []
     for summary in surveys_in_period(territory, period):
@@ -268,7 +267,7 @@ def report_filename(data: ReportData, ext: str) -> str:
 
 
 def report_pdf(data: ReportData) -> bytes:
-    from .report_pdf import build_pdf
+    from conserverie.impact.report_pdf import build_pdf
 
     buffer = BytesIO()
     build_pdf(data, buffer)

@@ -3,7 +3,8 @@
 - achievement of an indicator (0 to 1): value ÷ target, capped at 1, when higher is better (a target of 0
   is reached by any value ≥ 0); when lower is better: 1 at or under the target, else target ÷ value;
 - score of a petal (0 to 100): the weighted mean of its indicators' achievements × 100, rounded to the
-  nearest whole number, over the indicators that have a value for the period (a hidden value, §4.7, or a
+  nearest whole number, over the indicators that have a value for the period (a hidden value, docs/architecture.md
+  §4.7, or a
   missing one does not count); a petal with no value at all scores 0 and is marked as not measured.
 
 Values come from the registry (computed), the manual entries (IndicatorValue) or the surveys
@@ -14,11 +15,10 @@ flower costs a fixed number of queries whatever the number of indicators.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from conserverie.impact import registry
+from conserverie.impact.models import Dimension, Indicator, IndicatorValue
+from conserverie.impact.periods import Period
 from conserverie.territories.models import Territory
-
-from . import registry
-from .models import Dimension, Indicator, IndicatorValue
-from .periods import Period
 
 MIN_GROUP = registry.MIN_GROUP
 ONE = Decimal("1")
@@ -136,7 +136,7 @@ def _survey_values(indicators: list[Indicator], period: Period) -> dict[int, Dec
     if not indicators:
         return {}
     try:
-        from .survey_stats import survey_indicator_values
+        from conserverie.impact.survey_stats import survey_indicator_values
     except ModuleNotFoundError as error:  # the surveys module is not there: no survey value
         if error.name != f"{__package__}.survey_stats":
             raise

@@ -8,12 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conserverie.core.history import save_as
-from conserverie.core.permissions import require_role
+from conserverie.impact.models import Dimension, Indicator, IndicatorValue
+from conserverie.impact.periods import Period
+from conserverie.impact.registry import COMPUTATIONS
 from conserverie.territories.models import Role, Territory
-
-from .models import Dimension, Indicator, IndicatorValue
-from .periods import Period
-from .registry import COMPUTATIONS
+from conserverie.territories.permissions import require_role
 
 COORDINATORS = (Role.COORDINATOR,)
 

@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import DateInput
+from conserverie.impact.models import Audience, Dimension, Indicator, Question, Survey, Testimony
+from conserverie.impact.survey_services import TestimonyData
 from conserverie.workshops.models import Workshop
-
-from .models import Audience, Dimension, Indicator, Question, Survey, Testimony
-from .survey_services import TestimonyData
 
 
 class SurveyForm(forms.Form):

@@ -13,8 +13,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .models import Question
-from .survey_forms import LIKERT_LABELS
+from conserverie.impact.models import Question
+from conserverie.impact.survey_forms import LIKERT_LABELS
 
 BOX = '<font name="ZapfDingbats">o</font>'  # an empty square to tick
 

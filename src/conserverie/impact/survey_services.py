@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
-from conserverie.core.permissions import require_role, require_same_territory
+from conserverie.impact.models import Answer, Audience, Question, Response, Survey, Testimony
 from conserverie.territories.models import STAFF_ROLES
-
-from .models import Answer, Audience, Question, Response, Survey, Testimony
+from conserverie.territories.permissions import require_role, require_same_territory
 
 NUMBER_MAX = Decimal("1000000")
 

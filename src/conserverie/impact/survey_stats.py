@@ -1,6 +1,6 @@
 """Figures read from the survey answers: results per question, and the values of survey-based indicators.
 
-Small groups (ARCHITECTURE §4.7): a figure computed from fewer than MIN_GROUP respondents is not given (None,
+Small groups (docs/architecture.md §4.7): a figure computed from fewer than MIN_GROUP respondents is not given (None,
 "suppressed"); a breakdown shown to a viewer or written in a report hides every cell of 1 to 4 answers ("< 5"),
 plus one more cell when a single one is hidden (else the total would give it back), and the share of "yes"
 when one of its cells is hidden.
@@ -17,7 +17,7 @@ from statistics import median
 
 from django.db.models import Avg, Count
 
-from .models import Answer, Question, Response
+from conserverie.impact.models import Answer, Question, Response
 
 MIN_GROUP = 5
 HUNDRED = Decimal("100")
@@ -38,7 +38,8 @@ def survey_indicator_values(indicators, period) -> dict:
     """{indicator id: value or None} for the survey-based indicators among `indicators`, in one query.
 
     None when fewer than MIN_GROUP respondents answered the questions tied to the indicator in the period
-    (suppressed, §4.7), or when no question is tied to it. When several questions of different kinds feed one
+    (suppressed, docs/architecture.md §4.7), or when no question is tied to it. When several questions of different
+    kinds feed one
     indicator, the kind with the most respondents is used.
     """
     ids = [i.pk for i in indicators]
@@ -172,9 +173,9 @@ class SurveySummary:
 def surveys_in_period(territory, period, *, with_questions: bool = True) -> list[SurveySummary]:
     """The surveys of `territory` answered in `period`, each with its number of responses (for reports).
 
-    Results are masked for small groups (§4.7); free texts are never included.
+    Results are masked for small groups (docs/architecture.md §4.7); free texts are never included.
     """
-    from .models import Survey
+    from conserverie.impact.models import Survey
 
     counts = dict(
         Response.objects.filter(survey__territory=territory, answered_on__range=(period.start, period.end))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import report_views, survey_views, testimony_views
+from conserverie.impact import report_views, survey_views, testimony_views
 
 app_name = "surveys"
 

@@ -13,16 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conserverie.core.pages import add_service_errors, form_status
-from conserverie.core.permissions import role_in
 from conserverie.core.ratelimit import ratelimit
-from conserverie.core.staff import territory_view
+from conserverie.impact import survey_services as services
+from conserverie.impact.models import Question, Survey
+from conserverie.impact.survey_forms import AnswerForm, QuestionForm, SurveyForm
+from conserverie.impact.survey_paper import survey_paper_pdf
+from conserverie.impact.survey_stats import MIN_GROUP, question_results
 from conserverie.territories.models import REPORT_ROLES, Role
-
-from . import survey_services as services
-from .models import Question, Survey
-from .survey_forms import AnswerForm, QuestionForm, SurveyForm
-from .survey_paper import survey_paper_pdf
-from .survey_stats import MIN_GROUP, question_results
+from conserverie.territories.permissions import role_in
+from conserverie.territories.staff import territory_view
 
 
 def _survey(territory, pk):

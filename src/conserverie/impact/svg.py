@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.translation import gettext as _
 
-from .scores import Flower
+from conserverie.impact.scores import Flower
 
 RADIUS = 0.34  # the longest petal (score 100), as a share of `size`
 TRACK = "#d9d9d9"

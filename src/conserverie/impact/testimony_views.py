@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
-from conserverie.core.staff import territory_view
-
-from .models import Audience, Dimension, Testimony
-from .survey_forms import TestimonyForm
-from .survey_services import testimony_save, testimony_select
+from conserverie.impact.models import Audience, Dimension, Testimony
+from conserverie.impact.survey_forms import TestimonyForm
+from conserverie.impact.survey_services import testimony_save, testimony_select
+from conserverie.territories.staff import territory_view
 
 
 def _int(value) -> int | None:

@@ -1,6 +1,6 @@
 """The flower pages: the flower of a period beside the previous one, a petal's indicators and quotes, and the
 coordinators' pages to shape the petals and indicators and enter values by hand. Viewers (board, funders) read
-the flower and the petals: aggregated figures only (§2, §4.7)."""
+the flower and the petals: aggregated figures only (docs/architecture.md §2, docs/architecture.md §4.7)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,15 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_service_errors, form_status
-from conserverie.core.permissions import role_in
-from conserverie.core.staff import territory_view
-from conserverie.territories.models import REPORT_ROLES, Role
-
-from .forms import DimensionForm, IndicatorForm, IndicatorValueForm, PeriodForm
-from .models import Dimension, Indicator, IndicatorValue
-from .periods import Period
-from .scores import territory_flower
-from .services import (
+from conserverie.impact.forms import DimensionForm, IndicatorForm, IndicatorValueForm, PeriodForm
+from conserverie.impact.models import Dimension, Indicator, IndicatorValue
+from conserverie.impact.periods import Period
+from conserverie.impact.scores import territory_flower
+from conserverie.impact.services import (
     dimension_create,
     dimension_update,
     dimensions_create_defaults,
@@ -28,7 +24,10 @@ from .services import (
     indicator_update,
     indicator_value_record,
 )
-from .svg import flower_svg
+from conserverie.impact.svg import flower_svg
+from conserverie.territories.models import REPORT_ROLES, Role
+from conserverie.territories.permissions import role_in
+from conserverie.territories.staff import territory_view
 
 COORDINATORS = (Role.COORDINATOR,)
 
@@ -62,7 +61,7 @@ def _initial(period: Period) -> dict:
 def _quotes(dimension, period, *, viewer: bool):
     """The quotes about a petal in the period (E2's testimonies), only those chosen for reports for viewers."""
     try:
-        from .models import Testimony  # the voices part of the app
+        from conserverie.impact.models import Testimony  # the voices part of the app
     except ImportError:
         return []
     rows = Testimony.objects.for_dimension(dimension, period).select_related("workshop")

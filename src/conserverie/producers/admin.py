@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Producer, ProducerProduct, Product, SurplusOffer
+from conserverie.producers.models import Producer, ProducerProduct, Product, SurplusOffer
 
 
 class ProducerProductInline(admin.TabularInline):

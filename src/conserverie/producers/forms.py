@@ -2,9 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import DateInput, KgInput
-
-from .models import MONTHS_SHORT, Producer, Product, SurplusOffer
-from .photos import MAX_BYTES
+from conserverie.producers.models import MONTHS_SHORT, Producer, Product, SurplusOffer
+from conserverie.producers.photos import MAX_BYTES
 
 
 class OfferForm(forms.Form):

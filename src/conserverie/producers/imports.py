@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from conserverie.core.permissions import require_role
+from conserverie.producers.geo import distance_from_hub
+from conserverie.producers.models import Producer
+from conserverie.producers.services import producer_create
 from conserverie.territories.models import Role
-
-from .geo import distance_from_hub
-from .models import Producer
-from .services import producer_create
+from conserverie.territories.permissions import require_role
 
 COLUMNS = [
     "nom",

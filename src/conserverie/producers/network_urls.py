@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import network_views as views
+from conserverie.producers import network_views as views
 
 app_name = "network"
 

@@ -11,24 +11,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_service_errors, form_status, paginate
-from conserverie.core.permissions import role_in
-from conserverie.core.staff import territory_view
-from conserverie.territories.models import Role
-
-from . import imports
-from .forms import CalendarForm, ImportForm, ProducerForm
-from .models import Producer, ProducerProduct, Product, SurplusOffer
-from .queries import (
+from conserverie.producers import imports
+from conserverie.producers.forms import CalendarForm, ImportForm, ProducerForm
+from conserverie.producers.models import Producer, ProducerProduct, Product, SurplusOffer
+from conserverie.producers.queries import (
     CERT_CHOICES,
     NETWORKS,
     NetworkFilters,
     certification_state,
     coming_weeks,
-    kg_per_season,
     network_rows,
-    produce_outcome,
 )
-from .services import producer_calendar_set, producer_create, producer_update
+from conserverie.producers.services import producer_calendar_set, producer_create, producer_update
+from conserverie.territories.models import Role
+from conserverie.territories.permissions import role_in
+from conserverie.territories.staff import territory_view
 
 COORDINATORS = (Role.COORDINATOR,)
 
@@ -118,8 +115,6 @@ def _detail(request, territory, producer, calendar_form, status=200):
             "calendar_form": calendar_form,
             "offers": offers[:10],
             "offer_count": offers.count(),
-            "seasons": kg_per_season(producer),
-            "outcome": produce_outcome(producer),
             "is_coordinator": role_in(request.user, territory) == Role.COORDINATOR,
         },
         status=status,

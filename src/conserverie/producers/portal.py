@@ -1,4 +1,5 @@
-"""The producer's own space (§2): its farm's offers, a form to propose a surplus, what became of its produce.
+"""The producer's own space (docs/architecture.md §2): its farm's offers, a form to propose a surplus, what became of
+its produce.
 
 Only the farm named on the person's producer membership; never another farm, never a resident. Every page looks
 the offer up among this farm's offers: another farm's offer id answers 404.
@@ -7,23 +8,18 @@ the offer up among this farm's offers: another farm's offer id answers 404.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models.functions import ExtractYear
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.pages import add_service_errors, form_status, paginate
-from conserverie.sourcing.models import RawLot
+from conserverie.producers.forms import OfferForm, PhotoField
+from conserverie.producers.models import SurplusOffer
+from conserverie.producers.queries import STEPS, offer_timeline
+from conserverie.producers.services import offer_declare
+from conserverie.producers.views import photo_response
 from conserverie.territories.models import Membership, Role
-
-from .certificate import certificate_pdf, donation_certificate
-from .forms import OfferForm, PhotoField
-from .models import SurplusOffer
-from .queries import STEPS, offer_timeline
-from .queries import produce_outcome as farm_outcome
-from .services import offer_declare
-from .views import photo_response
 
 PER_PAGE = 10
 
@@ -54,23 +50,6 @@ def this_year() -> int:
     return timezone.localdate().year
 
 
-def produce_outcome(farm, year: int) -> dict:
-    """Aggregates only: kg collected this year, lots and jars made with them, households reached (or "moins de 5")."""
-    return farm_outcome(farm, year)
-
-
-def certificate_years(farm) -> list[int]:
-    """Calendar years with weighed collections at this farm, newest first (one query)."""
-    years = (
-        RawLot.objects.filter(producer=farm)
-        .annotate(year=ExtractYear("collected_on"))
-        .values_list("year", flat=True)
-        .distinct()
-        .order_by("-year")
-    )
-    return list(years)
-
-
 @login_required
 def producer_space(request):
     membership = producer_membership(request.user)
@@ -94,8 +73,7 @@ def producer_space(request):
             "farm": farm,
             "form": form,
             "page": paginate(request, offers, per_page=PER_PAGE),
-            "outcome": produce_outcome(farm, this_year()),
-            "years": certificate_years(farm),
+            "year": this_year(),
         },
         status=form_status(request),
     )
@@ -118,16 +96,3 @@ def producer_offer(request, pk):
 @login_required
 def producer_offer_photo(request, pk):
     return photo_response(_own_offer(request, pk))
-
-
-@login_required
-def producer_certificate(request, year):
-    farm = producer_membership(request.user).producer
-    if not 2000 <= year <= this_year():
-        raise Http404
-    certificate = donation_certificate(farm, year)
-    if not certificate.lines:
-        raise Http404
-    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="attestation-don-{year}-{certificate.number}.pdf"'
-    return response

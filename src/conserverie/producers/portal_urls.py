@@ -2,11 +2,10 @@
 
 from django.urls import path
 
-from . import portal
+from conserverie.producers import portal
 
 urlpatterns = [
     path("", portal.producer_space, name="producer_space"),
     path("offres/<int:pk>/", portal.producer_offer, name="producer_offer"),
     path("offres/<int:pk>/photo/", portal.producer_offer_photo, name="producer_offer_photo"),
-    path("attestation/<int:year>/", portal.producer_certificate, name="producer_certificate"),
 ]

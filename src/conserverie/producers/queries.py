@@ -4,18 +4,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from conserverie.production.models import ProductionLot
-from conserverie.sourcing.models import RawLot, RawLotMovement
-from conserverie.stock.models import MovementKind, StockMovement
-from conserverie.workshops.models import Participant, Registration
+from conserverie.producers.models import Producer, ProducerProduct, SurplusOffer
 
-from .models import Producer, ProducerProduct, SurplusOffer
-
-# §4.7: no group smaller than 5 people leaves the count; a smaller one reads "moins de 5".
+# docs/architecture.md §4.7: no group smaller than 5 people leaves the count; a smaller one reads "moins de 5".
 SMALL_GROUP = 5
 NETWORKS = ["CIVAM", "Agribiodrôme", "AMAP", "La Ruche qui dit oui", "Agricourt"]
 CERT_CHOICES = [
@@ -111,57 +106,6 @@ def households_label(count: int) -> str:
     return _("moins de 5") if count < SMALL_GROUP else str(count)
 
 
-def lots_of(producer, year: int | None = None):
-    """The production lots made with this farm's raw lots (of `year` when given), as a subquery of pks."""
-    used = Q(raw_inputs__kind=RawLotMovement.Kind.USED, raw_inputs__raw_lot__producer=producer)
-    if year is not None:
-        used &= Q(raw_inputs__raw_lot__collected_on__year=year)
-    return ProductionLot.objects.filter(used).values("pk")
-
-
-def households_reached(lots) -> int:
-    """Households that took part in a workshop where one of `lots` was made, or took one of its jars home."""
-    attended = Registration.objects.live().filter(attended=True, workshop__lots__in=lots).values("participant_id")
-    given = Participant.objects.filter(distributions__lines__lot__in=lots).values("pk")
-    return Participant.objects.filter(Q(pk__in=attended) | Q(pk__in=given)).count()
-
-
-def produce_outcome(producer, year: int | None = None) -> dict:
-    """Aggregates only: kg collected, production lots and jars made with them, households reached (4 queries)."""
-    raw = RawLot.objects.filter(producer=producer)
-    if year is not None:
-        raw = raw.filter(collected_on__year=year)
-    kg = raw.aggregate(kg=Sum("kg"))["kg"] or 0
-    lots = lots_of(producer, year)
-    lot_count = ProductionLot.objects.filter(pk__in=lots).aggregate(n=Count("pk"))["n"]
-    jars = StockMovement.objects.filter(kind=MovementKind.PRODUCED, lot__in=lots).aggregate(n=Sum("quantity"))["n"] or 0
-    households = households_reached(lots)
-    return {
-        "year": year,
-        "kg": kg,
-        "lots": lot_count,
-        "jars": jars,
-        "households": households_label(households),
-    }
-
-
-def kg_per_season(producer) -> list[dict]:
-    """Kilos collected per season (calendar year) and per product, newest season first (one query)."""
-    rows = (
-        RawLot.objects.filter(producer=producer)
-        .annotate(season=ExtractYear("collected_on"))
-        .values("season", "product__name")
-        .annotate(kg=Sum("kg"), lots=Count("pk"))
-        .order_by("-season", "product__name")
-    )
-    seasons: dict[int, dict] = {}
-    for row in rows:
-        season = seasons.setdefault(row["season"], {"season": row["season"], "kg": Decimal("0"), "products": []})
-        season["kg"] += row["kg"]
-        season["products"].append({"name": row["product__name"], "kg": row["kg"], "lots": row["lots"]})
-    return list(seasons.values())
-
-
 def coming_weeks(territory, today: date, weeks: int = WEEKS_AHEAD) -> dict:
     """What will be available in the next `weeks` weeks: product × week -> farms (calendar) and open offers.
 
@@ -208,21 +152,6 @@ def coming_weeks(territory, today: date, weeks: int = WEEKS_AHEAD) -> dict:
                 cells[i]["offers"].append(offer)
     rows = sorted(products.values(), key=lambda r: r["product"].name)
     return {"mondays": mondays, "rows": rows, "offers": list(offers)}
-
-
-def expiring_raw_lots(territory, today: date, days: int = 2):
-    """Raw lots still holding kilos that must be processed between today and `days` days from now."""
-    return (
-        RawLot.objects.in_stock()
-        .filter(territory=territory, use_before__gte=today, use_before__lte=today + timedelta(days=days))
-        .select_related("producer", "product")
-        .order_by("use_before", "code")
-    )
-
-
-def overdue_raw_lots(territory, today: date):
-    """Raw lots past their date that still hold kilos in the books: to record as given or lost."""
-    return RawLot.objects.in_stock().filter(territory=territory, use_before__lt=today)
 
 
 STEPS = [

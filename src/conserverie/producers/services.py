@@ -6,12 +6,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
-from conserverie.core.permissions import require_role, require_same_territory
+from conserverie.producers.geo import distance_from_hub
+from conserverie.producers.models import Producer, ProducerProduct, Product, SurplusOffer
+from conserverie.producers.photos import check_photo, photo_name
 from conserverie.territories.models import Membership, Role, Territory
-
-from .geo import distance_from_hub
-from .models import Producer, ProducerProduct, Product, SurplusOffer
-from .photos import check_photo, photo_name
+from conserverie.territories.permissions import require_role, require_same_territory
 
 
 def producer_create(

@@ -10,12 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
-from conserverie.core.staff import territory_view
-
-from .forms import DeclineForm, OfferForm
-from .models import SurplusOffer
-from .queries import expiring_raw_lots, overdue_raw_lots
-from .services import offer_accept, offer_declare, offer_decline, offers_expire
+from conserverie.producers.forms import DeclineForm, OfferForm
+from conserverie.producers.models import SurplusOffer
+from conserverie.producers.services import offer_accept, offer_declare, offer_decline, offers_expire
+from conserverie.territories.staff import territory_view
 
 ALERT_DAYS = 2
 ALERT_ROWS = 10
@@ -38,7 +36,6 @@ def offers(request, territory):
         rows = rows.filter(status=status)
     if q:
         rows = rows.filter(Q(producer__name__icontains=q) | Q(product__name__icontains=q))
-    expiring = list(expiring_raw_lots(territory, today, ALERT_DAYS)[: ALERT_ROWS + 1])
     return render(
         request,
         "producers/offers.html",
@@ -50,9 +47,8 @@ def offers(request, territory):
             "statuses": SurplusOffer.Status.choices,
             "open_statuses": (SurplusOffer.Status.PROPOSED, SurplusOffer.Status.ACCEPTED, SurplusOffer.Status.PLANNED),
             "to_decide": SurplusOffer.objects.filter(territory=territory, status=SurplusOffer.Status.PROPOSED).count(),
-            "expiring": expiring[:ALERT_ROWS],
-            "expiring_more": len(expiring) > ALERT_ROWS,
-            "overdue": overdue_raw_lots(territory, today).count(),
+            "alert_days": ALERT_DAYS,
+            "alert_rows": ALERT_ROWS,
             "today": today,
         },
     )

@@ -1,13 +1,19 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from conserverie.production.models import (
+    CorrectiveAction,
+    HeatTreatmentRecord,
+    PantryUse,
+    ProductionLot,
+    Recall,
+    SealCheck,
+)
 from conserverie.sourcing.models import RawLotMovement
-
-from .models import CorrectiveAction, HeatTreatmentRecord, PantryUse, ProductionLot, Recall, SealCheck
 
 
 class RawInputInline(admin.TabularInline):
-    """Genealogy (§4.3), read-only: raw kilos are drawn through the services."""
+    """Genealogy (docs/architecture.md §4.3), read-only: raw kilos are drawn through the services."""
 
     model = RawLotMovement
     fk_name = "production_lot"
@@ -65,7 +71,8 @@ class ProductionLotAdmin(SimpleHistoryAdmin):
     list_filter = ["territory", "status", "recipe"]
     search_fields = ["code", "recipe__name", "status_reason"]
     date_hierarchy = "produced_on"
-    # The status changes only through the services (release, block, recall: §4.4, with who and why): a lot
+    # The status changes only through the services (release, block, recall: docs/architecture.md §4.4, with who and
+    # why): a lot
     # blocked here stays blocked whatever the back office types.
     readonly_fields = [
         "territory",

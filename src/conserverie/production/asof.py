@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from .models import CorrectiveAction, HeatTreatmentRecord, ProductionLot, SealCheck
+from conserverie.production.models import CorrectiveAction, HeatTreatmentRecord, ProductionLot, SealCheck
 
 
 @dataclass

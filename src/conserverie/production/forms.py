@@ -4,13 +4,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import CountInput, DateInput, KgInput
+from conserverie.production.models import CorrectiveActionKind, Equipment
+from conserverie.production.selectors import pantry_lots_with_balance
+from conserverie.production.services import TreatmentReading
 from conserverie.recipes.models import PantryLot, Recipe
 from conserverie.sourcing.models import RawLot
-from conserverie.stock.models import JarFormat, Location
+from conserverie.territories.models import JarFormat, Location
 from conserverie.workshops.models import Workshop
-
-from .models import CorrectiveActionKind, Equipment
-from .services import TreatmentReading
 
 
 class RawLotChoiceField(forms.ModelChoiceField):
@@ -139,7 +139,9 @@ class PantryInputForm(forms.Form):
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pantry_lot"].queryset = (
-            PantryLot.objects.filter(territory=territory).with_balance().filter(kg_left__gt=0).select_related("item")
+            pantry_lots_with_balance(PantryLot.objects.filter(territory=territory))
+            .filter(kg_left__gt=0)
+            .select_related("item")
         )
 
 
@@ -244,24 +246,3 @@ class ReadingForm(forms.Form):
         return TreatmentReading(
             d["jar_format"], d["temperature_c"], d["minutes"], d.get("equipment") or "", d.get("batch")
         )
-
-
-class FarmTraceForm(forms.Form):
-    """Forward trace of a farm's produce over a period (a farm's alert: « our lettuce of last week… »)."""
-
-    producer = forms.ModelChoiceField(label=_("Ferme"), queryset=None)
-    date_from = forms.DateField(label=_("Collecté du"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("au"), required=False, widget=DateInput)
-
-    def __init__(self, *args, territory, **kwargs):
-        from conserverie.producers.models import Producer
-
-        super().__init__(*args, **kwargs)
-        self.fields["producer"].queryset = Producer.objects.filter(territory=territory).order_by("name")
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            raise forms.ValidationError(_("La fin de la période précède son début."))
-        return data

@@ -10,11 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
-from conserverie.core.permissions import require_role, require_same_territory
+from conserverie.production.models import HeatTreatmentRecord, LotStatus, ProductionLot
 from conserverie.recipes.models import HeatTreatment
 from conserverie.stock.models import MovementKind, StockMovement
-
-from .models import HeatTreatmentRecord, LotStatus, ProductionLot
+from conserverie.territories.permissions import require_role, require_same_territory
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph
 
+from conserverie.production.models import ProductionLot
 from conserverie.recipes.models import ALLERGEN_LABELS
 from conserverie.stock.models import MovementKind, StockMovement
-
-from .models import ProductionLot
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ class HeatTreatmentRecord(models.Model):
     """What the thermometer and the clock said for one batch and format (HACCP critical control point)."""
 
     lot = models.ForeignKey(ProductionLot, on_delete=models.CASCADE, related_name="treatments")
-    jar_format = models.ForeignKey("stock.JarFormat", on_delete=models.PROTECT, related_name="+")
+    jar_format = models.ForeignKey("territories.JarFormat", on_delete=models.PROTECT, related_name="+")
     batch = models.PositiveSmallIntegerField(
         _("fournée"),
         null=True,

@@ -20,9 +20,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from conserverie.production.models import CorrectiveAction, HeatTreatmentRecord, ProductionLot, Recall, SealCheck
 from conserverie.stock.models import MovementKind
-
-from .models import CorrectiveAction, HeatTreatmentRecord, ProductionLot, Recall, SealCheck
 
 
 @dataclass(frozen=True)

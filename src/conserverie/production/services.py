@@ -7,16 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
-from conserverie.core.permissions import require_role, require_same_territory
-from conserverie.recipes.models import HeatTreatment, PantryLot, Recipe
-from conserverie.sourcing.models import RawLot, RawLotMovement
-from conserverie.sourcing.services import raw_lot_draw
-from conserverie.stock.models import JarFormat, Location, MovementKind, StockMovement
-from conserverie.stock.services import empties_fill, jars_discard, lock_locations, movement_write
-from conserverie.territories.models import Role, Territory
-
-from .haccp import TreatmentReading, append_status_reason, missing_records, reading_within_limits
-from .models import (
+from conserverie.production.haccp import TreatmentReading, append_status_reason, missing_records, reading_within_limits
+from conserverie.production.models import (
     CorrectiveAction,
     CorrectiveActionKind,
     HeatTreatmentRecord,
@@ -26,7 +18,15 @@ from .models import (
     Recall,
     SealCheck,
 )
-from .trace import lots_sharing_raw_lots
+from conserverie.production.selectors import pantry_lots_with_balance
+from conserverie.production.trace import lots_sharing_raw_lots
+from conserverie.recipes.models import HeatTreatment, PantryLot, Recipe
+from conserverie.sourcing.models import RawLot, RawLotMovement
+from conserverie.sourcing.services import raw_lot_draw
+from conserverie.stock.models import MovementKind, StockMovement
+from conserverie.stock.services import empties_fill, jars_discard, lock_locations, movement_write
+from conserverie.territories.models import JarFormat, Location, Role, Territory
+from conserverie.territories.permissions import require_role, require_same_territory
 
 
 def recipe_snapshot(recipe: Recipe) -> dict:
@@ -173,7 +173,7 @@ def lot_record(
             )
         for pantry_lot, kg in pantry_inputs:
             PantryLot.objects.select_for_update().get(pk=pantry_lot.pk)
-            left = PantryLot.objects.with_balance().get(pk=pantry_lot.pk).kg_left
+            left = pantry_lots_with_balance().get(pk=pantry_lot.pk).kg_left
             if kg > left:
                 raise ValidationError(
                     {
@@ -382,7 +382,8 @@ def lot_recall(
 ) -> Recall:
     """A coordinator recalls a lot (and, optionally, every lot made with one of its raw lots).
 
-    Each lot becomes « recalled » for good: its jars can no longer be given, sold or used (§4.4). The Recall
+    Each lot becomes « recalled » for good: its jars can no longer be given, sold or used (docs/architecture.md
+    §4.4). The Recall
     keeps who, when, why and the list of lots, and each lot's history row says the same.
     """
     require_role(actor, lot.territory, (Role.COORDINATOR,))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from conserverie.production import views
 
 app_name = "production"
 
@@ -10,7 +10,6 @@ urlpatterns = [
     path("registre/", views.register_view, name="register"),
     path("registre.pdf", views.register_pdf_view, name="register_pdf"),
     path("registre.xlsx", views.register_xlsx_view, name="register_xlsx"),
-    path("tracabilite/ferme/", views.farm_trace, name="farm_trace"),
     path("<str:code>/", views.lot_detail, name="lot_detail"),
     path("<str:code>/liberer/", views.lot_release_view, name="lot_release"),
     path("<str:code>/bloquer/", views.lot_block_view, name="lot_block"),
@@ -20,5 +19,4 @@ urlpatterns = [
     path("<str:code>/etiquettes.pdf", views.lot_labels_view, name="lot_labels"),
     path("<str:code>/rappel/", views.lot_recall_view, name="lot_recall"),
     path("<str:code>/rappel/retrait/", views.recall_withdraw_view, name="recall_withdraw"),
-    path("<str:code>/rappel/contacts.csv", views.recall_contacts_csv, name="recall_contacts_csv"),
 ]

@@ -10,16 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_row_error, add_service_errors, form_status, paginate, search_term
-from conserverie.core.permissions import role_in
-from conserverie.core.staff import territory_view
-from conserverie.stock.models import JarFormat, Location, MovementKind, StockMovement
-from conserverie.territories.models import STAFF_ROLES, Role
-
-from .asof import then_and_now
-from .forms import (
+from conserverie.production.asof import then_and_now
+from conserverie.production.forms import (
     BlockForm,
     CorrectiveActionForm,
-    FarmTraceForm,
     LotForm,
     PantryInputFormSet,
     RawInputFormSet,
@@ -28,11 +22,12 @@ from .forms import (
     ReleaseForm,
     SealCheckForm,
 )
-from .haccp import lot_add_reading, missing_records
-from .labels import DEFAULT_SHEET, SHEETS, lot_labels_pdf
-from .models import LotStatus, ProductionLot
-from .register import Period, register_lots, register_pdf, register_rows, register_xlsx
-from .services import (
+from conserverie.production.haccp import lot_add_reading, missing_records
+from conserverie.production.labels import DEFAULT_SHEET, SHEETS, lot_labels_pdf
+from conserverie.production.models import LotStatus, ProductionLot
+from conserverie.production.register import Period, register_lots, register_pdf, register_rows, register_xlsx
+from conserverie.production.selectors import recall_of
+from conserverie.production.services import (
     lot_block,
     lot_correct,
     lot_recall,
@@ -41,14 +36,11 @@ from .services import (
     lot_seal_check,
     recall_withdraw,
 )
-from .trace import (
-    lot_backward,
-    lots_forward,
-    lots_sharing_raw_lots,
-    producer_forward,
-    recall_recovered,
-    write_contacts_csv,
-)
+from conserverie.production.trace import lot_backward, lots_sharing_raw_lots, recall_recovered
+from conserverie.stock.models import MovementKind, StockMovement
+from conserverie.territories.models import STAFF_ROLES, JarFormat, Location, Role
+from conserverie.territories.permissions import role_in
+from conserverie.territories.staff import territory_view
 
 # Service error keys that belong to a row of a section of the lot form, not to one of its fields.
 RAW_KEYS = ("raw_inputs", "kg")
@@ -311,21 +303,15 @@ def lot_labels_view(request, territory, code):
     return response
 
 
-def _recall_of(lot):
-    """The recall that took `lot` off the shelves (its own, or one of a lot sharing a raw lot)."""
-    return lot.recalled_in.select_related("lot", "recalled_by").order_by("-recalled_at", "-id").first()
-
-
 @territory_view()
 def lot_recall_view(request, territory, code):
     """Before a recall: the form (coordinators). After: the recall sheet, whom to call and what to pull."""
     lot = _lot_or_404(territory, code)
     role = role_in(request.user, territory)
-    recall = _recall_of(lot)
+    recall = recall_of(lot)
     if recall is None:
         return _recall_form(request, territory, lot, role)
     lots = list(recall.lots.order_by("code"))
-    forward = lots_forward([each.pk for each in lots])
     return render(
         request,
         "production/recall_sheet.html",
@@ -334,8 +320,6 @@ def lot_recall_view(request, territory, code):
             "lot": lot,
             "recall": recall,
             "lots": lots,
-            "forward": forward,
-            "contacts": forward.contacts() if role in STAFF_ROLES else [],
             "may_contact": role in STAFF_ROLES,
             "recovered": recall_recovered(recall),
             "states": then_and_now(lot),
@@ -382,7 +366,7 @@ def _recall_form(request, territory, lot, role):
 def recall_withdraw_view(request, territory, code):
     """Jars of a recalled lot pulled off one shelf: all of them, recorded as a discard naming the recall."""
     lot = _lot_or_404(territory, code)
-    recall = _recall_of(lot)
+    recall = recall_of(lot)
     if recall is None:
         raise Http404
     location = get_object_or_404(Location, territory=territory, pk=request.POST.get("location") or 0)
@@ -404,19 +388,6 @@ def recall_withdraw_view(request, territory, code):
             % {"n": jars, "code": lot.code, "loc": location},
         )
     return redirect("production:lot_recall", territory.slug, recall.lot.code)
-
-
-@territory_view()
-def recall_contacts_csv(request, territory, code):
-    """The recall's contact list, for a spreadsheet or a phone session (coordinators and animators only)."""
-    recall = _recall_of(_lot_or_404(territory, code))
-    if recall is None:
-        raise Http404
-    contacts = lots_forward(recall.lots.values("id")).contacts()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rappel-{recall.lot.code}-contacts.csv"'
-    write_contacts_csv(response, contacts)
-    return response
 
 
 def _period(request) -> tuple[Period, list[str]]:
@@ -471,19 +442,3 @@ def register_pdf_view(request, territory):
 def register_xlsx_view(request, territory):
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _register_file(request, territory, register_xlsx, xlsx, "xlsx")
-
-
-@territory_view()
-def farm_trace(request, territory):
-    """Forward trace from a farm and a collection period: raw lots → production lots → recipients and stock."""
-    form = FarmTraceForm(request.GET or None, territory=territory)
-    trace = None
-    if form.is_bound and form.is_valid():
-        d = form.cleaned_data
-        trace = producer_forward(d["producer"], d["date_from"], d["date_to"])
-    return render(
-        request,
-        "production/farm_trace.html",
-        {"territory": territory, "form": form, "trace": trace, "contacts": trace.contacts() if trace else []},
-        status=422 if form.is_bound and not form.is_valid() else 200,
-    )

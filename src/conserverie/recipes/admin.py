@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import PantryItem, PantryLot, Recipe, RecipeFormat, RecipeIngredient
+from conserverie.recipes.models import PantryItem, PantryLot, Recipe, RecipeFormat, RecipeIngredient
 
 
 class RecipeIngredientInline(admin.TabularInline):

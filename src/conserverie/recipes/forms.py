@@ -3,10 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import CountInput, KgInput
 from conserverie.producers.models import Product
-from conserverie.stock.models import JarFormat
-
-from .models import ALLERGENS, HeatTreatment, PantryItem, Recipe, RecipeIngredient
-from .services import FormatSpec
+from conserverie.recipes.models import ALLERGENS, HeatTreatment, PantryItem, Recipe, RecipeIngredient
+from conserverie.recipes.services import FormatSpec
+from conserverie.territories.models import JarFormat
 
 
 class RecipeForm(forms.Form):

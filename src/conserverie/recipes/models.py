@@ -2,8 +2,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -50,19 +48,6 @@ class PantryItem(models.Model):
         return self.name
 
 
-class PantryLotQuerySet(models.QuerySet):
-    def with_balance(self):
-        from conserverie.production.models import PantryUse
-
-        used = (
-            PantryUse.objects.filter(pantry_lot=OuterRef("pk")).values("pantry_lot").annotate(t=Sum("kg")).values("t")
-        )
-        kg = models.DecimalField(max_digits=10, decimal_places=3)
-        return self.annotate(
-            kg_used=Coalesce(Subquery(used, output_field=kg), Value(Decimal("0")), output_field=kg)
-        ).annotate(kg_left=Round(F("kg") - F("kg_used"), 3, output_field=kg))  # SQLite: floats, see RawLot
-
-
 class PantryLot(models.Model):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="pantry_lots")
     item = models.ForeignKey(PantryItem, on_delete=models.PROTECT, related_name="lots")
@@ -71,8 +56,6 @@ class PantryLot(models.Model):
     kg = models.DecimalField(_("quantité (kg)"), max_digits=8, decimal_places=3)
     received_on = models.DateField(_("reçu le"))
     best_before = models.DateField(_("DDM fournisseur"), null=True, blank=True)
-
-    objects = PantryLotQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lot d'épicerie")
@@ -172,7 +155,7 @@ class RecipeFormat(models.Model):
     """One jar format a recipe is filled in, with its yield and heat-treatment schedule (barème)."""
 
     recipe = models.ForeignKey(Recipe, on_delete=models.CASCADE, related_name="formats")
-    jar_format = models.ForeignKey("stock.JarFormat", on_delete=models.PROTECT, related_name="+")
+    jar_format = models.ForeignKey("territories.JarFormat", on_delete=models.PROTECT, related_name="+")
     jars_per_batch = models.PositiveIntegerField(_("bocaux par fournée"))
     net_weight_g = models.PositiveIntegerField(_("poids net (g)"))
     treatment = models.CharField(_("traitement thermique"), max_length=16, choices=HeatTreatment.choices)

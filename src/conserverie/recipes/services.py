@@ -8,10 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
-from conserverie.core.permissions import require_role, require_same_territory
-from conserverie.territories.models import Role, Territory
-
-from .models import (
+from conserverie.recipes.models import (
     ACID_PH_LIMIT,
     ALLERGEN_CODES,
     HeatTreatment,
@@ -21,6 +18,8 @@ from .models import (
     RecipeFormat,
     RecipeIngredient,
 )
+from conserverie.territories.models import Role, Territory
+from conserverie.territories.permissions import require_role, require_same_territory
 
 
 @dataclass(frozen=True)

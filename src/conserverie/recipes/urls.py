@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from conserverie.recipes import views
 
 app_name = "recipes"
 

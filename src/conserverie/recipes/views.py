@@ -7,11 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
-from conserverie.core.permissions import role_in
-from conserverie.core.staff import territory_view
-from conserverie.territories.models import Role
-
-from .forms import (
+from conserverie.recipes.forms import (
     FormatFormSet,
     IngredientFormSet,
     RecipeForm,
@@ -19,9 +15,12 @@ from .forms import (
     format_initial,
     ingredient_initial,
 )
-from .models import Recipe, RecipeFormat, RecipeIngredient
-from .scaling import scale
-from .services import recipe_create, recipe_validate_schedule
+from conserverie.recipes.models import Recipe, RecipeFormat, RecipeIngredient
+from conserverie.recipes.scaling import scale
+from conserverie.recipes.services import recipe_create, recipe_validate_schedule
+from conserverie.territories.models import Role
+from conserverie.territories.permissions import role_in
+from conserverie.territories.staff import territory_view
 
 STATES = [
     ("active", gettext_lazy("Actives")),

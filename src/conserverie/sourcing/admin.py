@@ -2,10 +2,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from conserverie.core.admin_tools import ReadOnlyLedgerAdmin
-
-from .gleaning_models import GleaningOuting, GleaningRegistration
-from .models import CollectionRound, RawLot, RawLotMovement
-from .rounds_models import RoundStop
+from conserverie.sourcing.models import RawLot, RawLotMovement
+from conserverie.sourcing.rounds.models import CollectionRound, RoundStop
 
 
 class RoundStopInline(admin.TabularInline):
@@ -24,7 +22,7 @@ class CollectionRoundAdmin(SimpleHistoryAdmin):
 
 
 class RawLotMovementInline(admin.TabularInline):
-    """Read-only: kilos leave a raw lot through the services (append-only, §4.5)."""
+    """Read-only: kilos leave a raw lot through the services (append-only, docs/architecture.md §4.5)."""
 
     model = RawLotMovement
     fk_name = "raw_lot"
@@ -58,22 +56,3 @@ class RawLotMovementAdmin(ReadOnlyLedgerAdmin):
     search_fields = ["raw_lot__code", "production_lot__code", "reason"]
     date_hierarchy = "day"
     list_select_related = ["raw_lot", "production_lot", "created_by"]
-
-
-@admin.register(GleaningOuting)
-class GleaningOutingAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "producer", "territory", "status", "capacity"]
-    list_filter = ["territory", "status"]
-    search_fields = ["producer__name", "meeting_point", "products_expected"]
-    date_hierarchy = "date"
-    raw_id_fields = ["producer", "offer", "created_by"]
-    list_select_related = ["producer", "territory"]
-
-
-@admin.register(GleaningRegistration)
-class GleaningRegistrationAdmin(SimpleHistoryAdmin):
-    list_display = ["outing", "participant", "party_size", "status", "attended"]
-    list_filter = ["status", "outing__territory"]
-    search_fields = ["participant__first_name", "outing__producer__name"]
-    raw_id_fields = ["outing", "participant"]
-    list_select_related = ["outing__producer", "participant"]

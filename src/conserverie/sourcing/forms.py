@@ -4,8 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import DateInput, KgInput
 from conserverie.producers.models import Producer, Product, SurplusOffer
-
-from .models import RawLotMovement
+from conserverie.sourcing.models import RawLotMovement
 
 
 class CollectionForm(forms.Form):

@@ -8,60 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from conserverie.producers.models import Producer, Product, SurplusOffer
-from conserverie.territories.models import Territory, Vehicle
-
-from .gleaning_models import GleaningOuting, GleaningRegistration  # noqa: F401 - the app's models
-from .rounds_models import RoundStop  # noqa: F401 - the app's models
+from conserverie.sourcing.rounds.models import CollectionRound, RoundStop  # noqa: F401 - models of the sub-package
+from conserverie.territories.models import Territory
 
 KG = DecimalField(max_digits=10, decimal_places=2)
-
-
-class CollectionRound(models.Model):
-    """A truck round through the farms: proposed by the planner, confirmed, then driven (docs/rounds-en.md)."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Proposée")
-        PLANNED = "planned", _("Planifiée")
-        DONE = "done", _("Terminée")
-        CANCELLED = "cancelled", _("Annulée")
-
-    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="rounds")
-    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, null=True, blank=True)
-    date = models.DateField(_("date"))
-    km = models.DecimalField(_("km parcourus"), max_digits=7, decimal_places=1, default=0)
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DONE)
-    departure = models.TimeField(_("départ du dépôt"), null=True, blank=True)
-    back_by = models.TimeField(_("retour au plus tard"), null=True, blank=True)
-    planned_km = models.DecimalField(_("km prévus"), max_digits=7, decimal_places=1, default=0)
-    planned_minutes = models.PositiveIntegerField(_("durée prévue (min)"), default=0)
-    nearest_neighbour_km = models.DecimalField(
-        _("km au plus proche voisin"), max_digits=7, decimal_places=1, null=True, blank=True
-    )
-    co2_kg = models.DecimalField(_("CO2 estimé (kg)"), max_digits=7, decimal_places=1, default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("tournée de collecte")
-        verbose_name_plural = _("tournées de collecte")
-        ordering = ["-date"]
-
-    def __str__(self):
-        return f"{_('Tournée')} {self.date:%d/%m/%Y}"
-
-    @property
-    def planned_duration(self) -> str:
-        hours, minutes = divmod(self.planned_minutes, 60)
-        return f"{hours} h {minutes:02d}"
-
-    @property
-    def km_saved(self):
-        """Km saved against the order a person would drive (nearest farm first)."""
-        if self.nearest_neighbour_km is None:
-            return None
-        return max(self.nearest_neighbour_km - self.planned_km, 0)
 
 
 class RawLotQuerySet(models.QuerySet):
@@ -95,7 +45,7 @@ class RawLot(models.Model):
         CollectionRound, on_delete=models.SET_NULL, null=True, blank=True, related_name="raw_lots"
     )
     gleaning_outing = models.ForeignKey(
-        GleaningOuting, on_delete=models.SET_NULL, null=True, blank=True, related_name="raw_lots"
+        "gleaning.GleaningOuting", on_delete=models.SET_NULL, null=True, blank=True, related_name="raw_lots"
     )
     kg = models.DecimalField(_("poids pesé (kg)"), max_digits=8, decimal_places=2)
     collected_on = models.DateField(_("collecté le"))

@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
-from conserverie.core.permissions import require_role, require_same_territory
 from conserverie.producers.models import Producer, Product, SurplusOffer
+from conserverie.sourcing.models import RawLot, RawLotMovement
+from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.territories.models import Territory
-
-from .models import CollectionRound, RawLot, RawLotMovement
+from conserverie.territories.permissions import require_role, require_same_territory
 
 
 def _next_raw_lot_code(territory: Territory, day: date) -> str:

@@ -8,12 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
-from conserverie.core.staff import territory_view
-from conserverie.production.trace import raw_lot_forward
-
-from .forms import CollectionForm, RawLotOutForm
-from .models import RawLot, RawLotMovement
-from .services import collection_record, raw_lot_give, raw_lot_lose
+from conserverie.sourcing.forms import CollectionForm, RawLotOutForm
+from conserverie.sourcing.models import RawLot, RawLotMovement
+from conserverie.sourcing.services import collection_record, raw_lot_give, raw_lot_lose
+from conserverie.territories.staff import territory_view
 
 # A raw lot to transform within this many days is flagged on the list.
 SOON_DAYS = 1
@@ -83,16 +81,12 @@ def raw_lot_detail(request, territory, code):
         else:
             messages.success(request, _("Sortie enregistrée pour le lot %(code)s.") % {"code": raw_lot.code})
             return redirect("sourcing:raw_lot_detail", territory.slug, raw_lot.code)
-    trace = raw_lot_forward(raw_lot)
     return render(
         request,
         "sourcing/raw_lot_detail.html",
         {
             "territory": territory,
             "raw_lot": raw_lot,
-            "movements": trace.movements,
-            "trace": trace,
-            "contacts": trace.contacts(),
             "form": form,
         },
         status=form_status(request),

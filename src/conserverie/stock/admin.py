@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from conserverie.core.admin_tools import ReadOnlyLedgerAdmin
-
-from .models import JarFormat, Location, StockMovement
+from conserverie.stock.models import StockMovement
+from conserverie.territories.models import JarFormat, Location
 
 
 @admin.register(JarFormat)

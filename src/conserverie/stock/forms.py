@@ -3,14 +3,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import CountInput, DateInput, KgInput
-from conserverie.production.models import ProductionLot
-from conserverie.workshops.models import Participant
-
-from .models import JarFormat, Location
+from conserverie.people.models import Participant
+from conserverie.stock.models import StockMovement
+from conserverie.territories.models import JarFormat, Location
 
 # More jars than any truck, shop or season holds: a bigger number is a typo (or an attack), refused by the form
 # before it reaches the database (whose integer columns would overflow with a 500).
 MAX_JARS = 100_000
+
+# The production lot, known to the ledger through its foreign key only: stock sits below production in the layers
+# (docs/architecture.md), so it names the model its rows point to instead of importing it.
+ProductionLot = StockMovement._meta.get_field("lot").related_model
 
 
 class LotChoiceField(forms.ModelChoiceField):

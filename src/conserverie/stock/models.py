@@ -3,45 +3,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from conserverie.territories.models import Structure, Territory
-
-
-class JarFormat(models.Model):
-    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="jar_formats")
-    name = models.CharField(_("nom"), max_length=60)
-    volume_ml = models.PositiveIntegerField(_("volume (ml)"))
-    deposit_eur = models.DecimalField(_("consigne (€)"), max_digits=5, decimal_places=2)
-    lid = models.CharField(_("couvercle"), max_length=60, blank=True, default="capsule twist-off")
-
-    class Meta:
-        verbose_name = _("format de bocal")
-        verbose_name_plural = _("formats de bocaux")
-        ordering = ["volume_ml"]
-        constraints = [models.UniqueConstraint(fields=["territory", "name"], name="jarformat_unique_name")]
-
-    def __str__(self):
-        return self.name
-
-
-class Location(models.Model):
-    class Kind(models.TextChoices):
-        TRUCK = "truck", _("Camion")
-        STRUCTURE = "structure", _("Structure")
-        SHOP = "shop", _("Boutique du groupement d'achat")
-        WASHING = "washing", _("Partenaire de lavage")
-
-    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="locations")
-    name = models.CharField(_("nom"), max_length=100)
-    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
-    structure = models.ForeignKey(Structure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-
-    class Meta:
-        verbose_name = _("emplacement de stock")
-        verbose_name_plural = _("emplacements de stock")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
+from conserverie.territories.models import JarFormat, Location, Territory
 
 
 class MovementKind(models.TextChoices):
@@ -70,7 +32,7 @@ EMPTY_ONLY_KINDS = (
 EITHER_KINDS = (MovementKind.MOVED, MovementKind.BROKEN, MovementKind.ADJUSTED)
 
 
-# Kinds that take full jars out of the cannery's hands: each is a term of the mass balance (§4.2).
+# Kinds that take full jars out of the cannery's hands: each is a term of the mass balance (docs/architecture.md §4.2).
 OUTGOING_KINDS = (
     MovementKind.GIVEN,
     MovementKind.SOLD,
@@ -109,7 +71,8 @@ class MovementQuerySet(models.QuerySet):
         return dict(self.values_list("kind").annotate(total=Sum("quantity")).order_by())
 
     def negative_balances(self):
-        """(location, lot, format) groups whose balance is below zero: must always be empty (§4.2)."""
+        """(location, lot, format) groups whose balance is below zero: must always be empty (docs/architecture.md
+        §4.2)."""
         return (
             self.values("location_id", "lot_id", "jar_format_id")
             .annotate(jars=Sum("quantity"))
@@ -140,7 +103,7 @@ class StockMovement(models.Model):
         "distribution.DistributionLine", on_delete=models.PROTECT, null=True, blank=True, related_name="movements"
     )
     participant = models.ForeignKey(
-        "workshops.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "people.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     amount_eur = models.DecimalField(_("montant (€)"), max_digits=8, decimal_places=2, default=0)
     reason = models.CharField(_("motif"), max_length=250, blank=True)

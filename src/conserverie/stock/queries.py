@@ -13,9 +13,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from conserverie.stock.models import MovementKind, StockMovement
+from conserverie.territories.models import Location
 from conserverie.workshops.models import Workshop
-
-from .models import Location, MovementKind, StockMovement
 
 ALERT_DAYS = 7
 JARS_PER_PLACE = 2

@@ -10,12 +10,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conserverie.core.permissions import require_role, require_same_territory
-from conserverie.territories.models import Role
+from conserverie.stock.models import MovementKind, StockMovement
+from conserverie.territories.models import JarFormat, Location, Role
+from conserverie.territories.permissions import require_role, require_same_territory
 
-from .models import JarFormat, Location, MovementKind, StockMovement
-
-# Jars of a lot that is not released may not reach anybody (§4.4).
+# Jars of a lot that is not released may not reach anybody (docs/architecture.md §4.4).
 KINDS_NEEDING_RELEASE = (MovementKind.GIVEN, MovementKind.SOLD, MovementKind.INTERNAL)
 
 
@@ -193,7 +192,7 @@ def inventory_adjust(
 
 
 def movement_reverse(*, actor, movement: StockMovement, reason: str) -> StockMovement:
-    """Correct a ledger line by adding its opposite (§4.5), with who and why."""
+    """Correct a ledger line by adding its opposite (docs/architecture.md §4.5), with who and why."""
     require_role(actor, movement.territory, (Role.COORDINATOR,))
     if not reason.strip():
         raise ValidationError({"reason": _("Une correction dit toujours pourquoi.")})

@@ -7,11 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
-from conserverie.core.permissions import role_in
-from conserverie.core.staff import territory_view
-from conserverie.territories.models import Role
-
-from .forms import (
+from conserverie.stock.forms import (
     DepositReturnForm,
     DiscardForm,
     EmptyBreakForm,
@@ -21,9 +17,15 @@ from .forms import (
     InventoryForm,
     MoveForm,
 )
-from .models import MovementKind, StockMovement
-from .queries import ALERT_DAYS, JARS_PER_PLACE, empties_by_location_and_format, empty_flows, empty_jar_alert
-from .services import (
+from conserverie.stock.models import MovementKind, StockMovement
+from conserverie.stock.queries import (
+    ALERT_DAYS,
+    JARS_PER_PLACE,
+    empties_by_location_and_format,
+    empty_flows,
+    empty_jar_alert,
+)
+from conserverie.stock.services import (
     deposit_return,
     empties_break,
     empties_buy,
@@ -33,6 +35,9 @@ from .services import (
     jars_discard,
     jars_move,
 )
+from conserverie.territories.models import Role
+from conserverie.territories.permissions import role_in
+from conserverie.territories.staff import territory_view
 
 LAST_MOVEMENTS = 10
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, Site, Structure, Territory, Vehicle
+from conserverie.territories.models import Membership, Site, Structure, Territory, Vehicle
 
 
 class MembershipInline(admin.TabularInline):

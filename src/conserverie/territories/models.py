@@ -16,7 +16,7 @@ class Role(models.TextChoices):
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,40}")
 
-# Roles that work on the territory's operations (§2): they see its staff pages.
+# Roles that work on the territory's operations (docs/architecture.md §2): they see its staff pages.
 STAFF_ROLES = (Role.COORDINATOR, Role.ANIMATOR)
 # Roles that may read the territory's aggregated figures (no personal data): staff, board and funders.
 REPORT_ROLES = (*STAFF_ROLES, Role.VIEWER)
@@ -165,3 +165,41 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.territory} ({self.get_role_display()})"
+
+
+class JarFormat(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="jar_formats")
+    name = models.CharField(_("nom"), max_length=60)
+    volume_ml = models.PositiveIntegerField(_("volume (ml)"))
+    deposit_eur = models.DecimalField(_("consigne (€)"), max_digits=5, decimal_places=2)
+    lid = models.CharField(_("couvercle"), max_length=60, blank=True, default="capsule twist-off")
+
+    class Meta:
+        verbose_name = _("format de bocal")
+        verbose_name_plural = _("formats de bocaux")
+        ordering = ["volume_ml"]
+        constraints = [models.UniqueConstraint(fields=["territory", "name"], name="jarformat_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Location(models.Model):
+    class Kind(models.TextChoices):
+        TRUCK = "truck", _("Camion")
+        STRUCTURE = "structure", _("Structure")
+        SHOP = "shop", _("Boutique du groupement d'achat")
+        WASHING = "washing", _("Partenaire de lavage")
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(_("nom"), max_length=100)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    structure = models.ForeignKey(Structure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("emplacement de stock")
+        verbose_name_plural = _("emplacements de stock")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

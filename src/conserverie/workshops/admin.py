@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Consent, ErasureRecord, Participant, Registration, VolunteerHours, Workshop, WorkshopSeries
+from conserverie.people.models import Consent, ErasureRecord, Participant
+from conserverie.workshops.models import Registration, VolunteerHours, Workshop, WorkshopSeries
 
 
 class RegistrationInline(admin.TabularInline):

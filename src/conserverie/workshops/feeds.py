@@ -14,8 +14,7 @@ from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
 from conserverie.territories.models import Site
-
-from .models import Workshop
+from conserverie.workshops.models import Workshop
 
 PRODID = "-//Conserverie mobile et solidaire//Ateliers//FR"
 

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import CountInput, DateInput, TimeInput
+from conserverie.people.models import HowHeard
 from conserverie.recipes.models import Recipe
 from conserverie.territories.models import STAFF_ROLES, Site, Structure
-
-from .models import HowHeard, WorkshopSeries
+from conserverie.workshops.models import WorkshopSeries
 
 
 class AnimatorChoiceField(forms.ModelMultipleChoiceField):

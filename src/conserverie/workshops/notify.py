@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conserverie.core.sms import send_sms
-
-from .models import Registration, Workshop
+from conserverie.workshops.models import Registration, Workshop
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_service_errors, form_status
-from conserverie.core.staff import territory_view
 from conserverie.recipes.models import Recipe, RecipeIngredient
-
-from .forms import CancelForm, SeriesForm
-from .models import Workshop
-from .services import series_create, workshop_cancel
+from conserverie.territories.staff import territory_view
+from conserverie.workshops.forms import CancelForm, SeriesForm
+from conserverie.workshops.models import Workshop
+from conserverie.workshops.services import series_create, workshop_cancel
 
 
 @dataclass

@@ -23,11 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.core.ratelimit import ratelimit
-
-from .forms import PublicSignupForm
-from .models import Registration, Workshop
-from .privacy import participant_signup_complete
-from .services import public_signup, registration_cancel
+from conserverie.people.privacy import participant_signup_complete
+from conserverie.workshops.forms import PublicSignupForm
+from conserverie.workshops.models import Registration, Workshop
+from conserverie.workshops.services import public_signup, registration_cancel
 
 log = logging.getLogger(__name__)
 

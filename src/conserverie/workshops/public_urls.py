@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, public
+from conserverie.workshops import feeds, public
 
 app_name = "public"
 

@@ -9,10 +9,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
-from conserverie.core.permissions import require_role, require_same_territory
+from conserverie.people.models import Participant
 from conserverie.territories.models import STAFF_ROLES, Membership, Site, Structure, Territory
-
-from .models import Participant, Registration, Workshop, WorkshopSeries
+from conserverie.territories.permissions import require_role, require_same_territory
+from conserverie.workshops.models import Registration, Workshop, WorkshopSeries
 
 
 def _check_animators(territory: Territory, animators, errors: dict) -> None:
@@ -292,7 +292,7 @@ def _cancel_rows(*, actor, workshop: Workshop, reason: str) -> tuple[Workshop, l
 
 def workshop_cancel(*, actor, workshop: Workshop, reason: str) -> Workshop:
     """Cancel a planned workshop and tell everyone registered or waiting (e-mail and/or SMS), once it is saved."""
-    from .notify import tell_cancelled
+    from conserverie.workshops.notify import tell_cancelled
 
     require_role(actor, workshop.territory)
     reason = (reason or "").strip()
@@ -431,7 +431,7 @@ def _series_clash_message(clashes) -> str:
 
 def series_cancel_from(*, actor, series: WorkshopSeries, day: date, reason: str) -> list[Workshop]:
     """Cancel every planned workshop of the series from `day` on (all or none), then tell the people registered."""
-    from .notify import tell_cancelled
+    from conserverie.workshops.notify import tell_cancelled
 
     require_role(actor, series.territory)
     reason = (reason or "").strip()
@@ -479,7 +479,7 @@ def reminders_due(*, day: date):
 
 def registration_remind(*, registration: Registration, today: date | None = None) -> list[str]:
     """Send one reminder, never twice: the row is locked and re-read, and marked in the same transaction."""
-    from .notify import send_reminder
+    from conserverie.workshops.notify import send_reminder
 
     with transaction.atomic():
         registration = (

@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_service_errors, form_status
-from conserverie.core.staff import territory_view
-
-from .forms import WalkInForm
-from .models import Registration, Workshop
-from .services import walk_in_record
-from .views import checkin_step
+from conserverie.territories.staff import territory_view
+from conserverie.workshops.forms import WalkInForm
+from conserverie.workshops.models import Registration, Workshop
+from conserverie.workshops.services import walk_in_record
+from conserverie.workshops.views import checkin_step
 
 
 def _workshop(territory, pk):

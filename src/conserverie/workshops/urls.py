@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import planning, truck, views
+from conserverie.workshops import planning, truck, views
 
 app_name = "workshops"
 

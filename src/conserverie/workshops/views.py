@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
-from conserverie.core.staff import territory_view
-
-from .forms import CheckinForm, WorkshopForm
-from .models import Registration, Workshop
-from .planning import recipes_with_produce
-from .services import registration_checkin, workshop_open
+from conserverie.territories.staff import territory_view
+from conserverie.workshops.forms import CheckinForm, WorkshopForm
+from conserverie.workshops.models import Registration, Workshop
+from conserverie.workshops.planning import recipes_with_produce
+from conserverie.workshops.services import registration_checkin, workshop_open
 
 # The form's start/end times carry the service's start/end errors.
 ALIASES = {"starts_at": "start_time", "ends_at": "end_time"}

@@ -1,4 +1,5 @@
-"""The volunteer's own space (§2): the hours this person gave, per season, with the total. Nobody else's."""
+"""The volunteer's own space (docs/architecture.md §2): the hours this person gave, per season, with the total.
+Nobody else's."""
 
 from decimal import Decimal
 
@@ -7,8 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from conserverie.territories.models import Membership, Role
-
-from .models import VolunteerHours
+from conserverie.workshops.models import VolunteerHours
 
 
 def hours_by_season(user) -> list[dict]:

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
-from conserverie.core.permissions import require_role, require_same_territory
+from conserverie.people.models import Participant
 from conserverie.territories.models import Membership, Territory
-
-from .models import Participant, VolunteerHours, Workshop
+from conserverie.territories.permissions import require_role, require_same_territory
+from conserverie.workshops.models import VolunteerHours, Workshop
 
 MAX_HOURS = Decimal("24")
 

@@ -4,7 +4,7 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from conserverie.sourcing.gleaning_services import outing_create, outing_register
+from conserverie.gleaning.services import outing_create, outing_register
 from conserverie.workshops.services import participant_create
 
 from ..matrix_base import OK, Row, everyone, post_staff, staff

@@ -1,6 +1,6 @@
 """Permission-matrix rows of the collection rounds (issue #3): coordinators plan, staff drive and read."""
 
-from conserverie.sourcing.round_services import round_confirm
+from conserverie.sourcing.rounds.services import round_confirm
 
 from ...sourcing.rounds_world import planned_round
 from ..matrix_base import ALLOWED, COORD, OK, Row, coordinators, post_staff, staff

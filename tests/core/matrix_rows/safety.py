@@ -15,7 +15,7 @@ def _tier(w):
 
 
 ROWS = {
-    "production:farm_trace": Row(staff()),
+    "trace:farm": Row(staff()),
     "production:lot_reading": Row(post_staff(), lambda w: {"code": w.lot.code}, method="post"),
     "distribution:reverse": Row({**post_staff(), ANIM: 403}, pk("distribution"), method="post"),
     "distribution:tier_withdraw": Row(post_staff(), lambda w: {"pk": _tier(w).pk}, method="post"),

@@ -12,9 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.impact.models.flower import Dimension, Indicator
 from conserverie.territories.models import Territory
-
-from .flower import Dimension, Indicator
 
 __all__ = ["Answer", "Audience", "Question", "Response", "Survey", "Testimony"]
 

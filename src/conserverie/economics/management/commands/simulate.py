@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from conserverie.core.management.commands.report import french_number
+from conserverie.core.formats import french_number
 from conserverie.economics.scenario_defaults import defaults_from_territory
 from conserverie.economics.scenario_schema import ScenarioInvalid, as_json, schema_help
 from conserverie.economics.simulator import COST_KEYS, REVENUE_KEYS, simulate

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from conserverie.core.management.commands.report import french_number
+from conserverie.core.formats import french_number
 from conserverie.impact.periods import Period
 from conserverie.impact.scores import Flower, territory_flower
 from conserverie.territories.models import Territory

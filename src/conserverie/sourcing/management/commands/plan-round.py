@@ -6,7 +6,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from conserverie.sourcing.planner import InfeasibleRound, minutes_to_clock, plan_round, plan_to_json, problem_from_json
+from conserverie.sourcing.rounds.planner import (
+    InfeasibleRound,
+    minutes_to_clock,
+    plan_round,
+    plan_to_json,
+    problem_from_json,
+)
 
 
 def _read_problem(path: str):

@@ -1,7 +1,0 @@
-from django.conf import settings
-
-from .staff import staff_menu
-
-
-def site_context(request):
-    return {"SITE_URL": settings.SITE_URL, **staff_menu(request)}

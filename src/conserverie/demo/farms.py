@@ -1,0 +1,124 @@
+"""Real seasonal produce and ~30 invented organic farms placed in real villages around Romans.
+
+The farm names are made up: no real farm, no real person.
+"""
+
+from datetime import date
+
+from conserverie.demo.geo import commune, km_between, offset
+from conserverie.producers.models import Producer, Product
+from conserverie.producers.services import producer_create
+
+V, F, H = Product.Category.VEGETABLE, Product.Category.FRUIT, Product.Category.HERB
+ALL_YEAR = "1,2,3,4,5,6,7,8,9,10,11,12"
+
+# (name, category, days it keeps raw before processing, months in season, stored produce included)
+PRODUCTS = [
+    ("Tomate", V, 5, "6,7,8,9,10"),
+    ("Courgette", V, 6, "6,7,8,9"),
+    ("Aubergine", V, 6, "7,8,9"),
+    ("Poivron", V, 7, "7,8,9,10"),
+    ("Concombre", V, 6, "6,7,8,9"),
+    ("Haricot vert", V, 4, "6,7,8,9"),
+    ("Oignon", V, 60, ALL_YEAR),
+    ("Ail", V, 90, ALL_YEAR),
+    ("Carotte", V, 21, ALL_YEAR),
+    ("Betterave", V, 21, ALL_YEAR),
+    ("Potiron", V, 60, "1,2,9,10,11,12"),
+    ("Courge butternut", V, 60, "1,2,9,10,11,12"),
+    ("Céleri-rave", V, 30, "1,2,3,9,10,11,12"),
+    ("Poireau", V, 10, "1,2,3,4,9,10,11,12"),
+    ("Rhubarbe", V, 5, "4,5,6"),
+    ("Fraise", F, 2, "4,5,6"),
+    ("Framboise", F, 2, "6,7,8,9"),
+    ("Cerise", F, 3, "5,6,7"),
+    ("Abricot", F, 4, "6,7,8"),
+    ("Pêche", F, 4, "6,7,8,9"),
+    ("Prune", F, 5, "7,8,9"),
+    ("Figue", F, 3, "8,9,10"),
+    ("Pomme", F, 30, "1,2,3,4,8,9,10,11,12"),
+    ("Poire", F, 14, "8,9,10,11,12"),
+    ("Coing", F, 21, "10,11"),
+    ("Noix", F, 180, "1,2,3,4,10,11,12"),
+    ("Basilic", H, 3, "6,7,8,9"),
+    ("Thym", H, 7, ALL_YEAR),
+]
+
+NETWORKS = ["CIVAM", "Agribiodrôme", "AMAP", "La Ruche qui dit oui", "Agricourt"]
+
+# (invented farm name, real commune of the CSV, what it grows)
+FARMS = [
+    ("Ferme du Grand Chêne", "Peyrins", ["Tomate", "Courgette", "Aubergine", "Poivron", "Basilic"]),
+    ("Les Jardins de la Savasse", "Génissieux", ["Tomate", "Concombre", "Haricot vert", "Courgette"]),
+    ("Vergers des Quatre Vents", "Saint-Paul-lès-Romans", ["Abricot", "Pêche", "Prune", "Cerise"]),
+    ("Ferme de la Tuilière", "Chatuzange-le-Goubet", ["Pomme", "Poire", "Coing"]),
+    ("Le Potager des Trois Sources", "Alixan", ["Carotte", "Betterave", "Poireau", "Oignon", "Céleri-rave"]),
+    ("Ferme des Collines", "Clérieux", ["Fraise", "Framboise", "Rhubarbe"]),
+    ("Domaine des Chênes Verts", "Mercurol", ["Abricot", "Pêche", "Cerise"]),
+    ("La Ferme aux Courges", "Châteauneuf-sur-Isère", ["Potiron", "Courge butternut", "Oignon"]),
+    ("Les Vergers de l'Herbasse", "Chanos-Curson", ["Pomme", "Poire", "Prune"]),
+    ("Ferme du Pré Fleuri", "Beaumont-Monteux", ["Tomate", "Poivron", "Aubergine"]),
+    ("Les Serres du Moulin", "Saint-Marcel-lès-Valence", ["Tomate", "Concombre", "Basilic", "Courgette"]),
+    ("Ferme de la Combe", "Montélier", ["Ail", "Oignon", "Carotte"]),
+    ("Le Verger Partagé", "Saint-Lattier", ["Noix", "Pomme"]),
+    ("Ferme des Noyeraies", "Saint-Hilaire-du-Rosier", ["Noix", "Pomme", "Poire"]),
+    ("Les Coteaux de la Galaure", "Châteauneuf-de-Galaure", ["Cerise", "Abricot"]),
+    ("Ferme du Bois Joli", "Chabeuil", ["Fraise", "Rhubarbe", "Framboise"]),
+    ("La Ferme des Trois Chemins", "Malissard", ["Courge butternut", "Potiron", "Betterave"]),
+    ("Mas des Figuiers", "Étoile-sur-Rhône", ["Figue", "Abricot", "Pêche"]),
+    ("Ferme de la Bâtie", "Montmeyran", ["Ail", "Oignon", "Haricot vert"]),
+    ("Les Jardins de la Joyeuse", "Mours-Saint-Eusèbe", ["Courgette", "Tomate", "Concombre", "Haricot vert"]),
+    ("Ferme de Beauregard", "Hauterives", ["Pomme", "Poire", "Coing"]),
+    ("Ferme des Granges", "Saint-Antoine-l'Abbaye", ["Carotte", "Poireau", "Céleri-rave"]),
+    ("Les Vergers de la Bourne", "Saint-Just-de-Claix", ["Noix", "Pomme"]),
+    ("Ferme de la Fontaine", "Anneyron", ["Abricot", "Pêche", "Prune"]),
+    ("La Ferme du Colombier", "Upie", ["Tomate", "Aubergine", "Poivron", "Thym"]),
+    ("Ferme des Aromates", "Beauvallon", ["Basilic", "Thym", "Ail"]),
+    ("Les Champs de la Véore", "Beaumont-lès-Valence", ["Betterave", "Carotte", "Courge butternut"]),
+    ("Ferme du Mont Rond", "Chatte", ["Fraise", "Framboise", "Rhubarbe"]),
+    ("Ferme de la Croix Blanche", "Saint-Vallier", ["Cerise", "Prune", "Figue"]),
+    ("Le Jardin des Bruyères", "Saint-Sorlin-en-Valloire", ["Potiron", "Oignon", "Poireau", "Figue"]),
+]
+
+# Farms still in conversion to organic farming: the platform also lists them, without the AB logo.
+IN_CONVERSION = {"Ferme de la Bâtie", "Le Jardin des Bruyères"}
+
+
+def ensure_products() -> dict[str, Product]:
+    """Products are shared by all territories: reuse the ones another territory already created."""
+    products = {}
+    for name, category, keeps, months in PRODUCTS:
+        products[name], _created = Product.objects.get_or_create(
+            name=name, defaults={"category": category, "shelf_life_days": keeps, "months": months}
+        )
+    return products
+
+
+def create_farm(*, actor, territory, name, village, rng, hub=None) -> Producer:
+    place = commune(village)
+    lat, lon = offset(place, rng)
+    distance = place.km_to_romans if hub is None else km_between(hub[0], hub[1], lat, lon)
+    certified = name not in IN_CONVERSION
+    return producer_create(
+        actor=actor,
+        territory=territory,
+        name=name,
+        commune=village,
+        lat=lat,
+        lon=lon,
+        distance_km=distance,
+        organic_certified=certified,
+        certification_expiry=date(2027, rng.randint(1, 12), 1) if certified else None,
+        networks=", ".join(sorted(rng.sample(NETWORKS, rng.randint(1, 2)))),
+    )
+
+
+def create_farms(*, actor, territory, products, rng) -> tuple[dict[str, Producer], dict[int, list[Producer]]]:
+    """The farms by name, and for each product the farms that grow it."""
+    farms, growers = {}, {}
+    for name, village, grown in FARMS:
+        farm = create_farm(actor=actor, territory=territory, name=name, village=village, rng=rng)
+        farms[name] = farm
+        for product_name in grown:
+            growers.setdefault(products[product_name].pk, []).append(farm)
+    return farms, growers

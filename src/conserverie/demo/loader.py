@@ -1,0 +1,33 @@
+"""The demo data of `conserverie demo`, as code: a living Romans season and a small second territory.
+
+Everything is written through the services, as a person would, so the demo obeys every rule the
+application enforces. A seeded random generator makes two loads identical (apart from dates relative
+to the day of loading: the upcoming workshops).
+"""
+
+from random import Random
+
+from django.db import transaction
+from django.utils import timezone
+
+from conserverie.demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from conserverie.demo.romans import build_romans
+from conserverie.demo.vercors import build_vercors
+from conserverie.territories.models import Territory
+
+__all__ = ["ACCOUNTS", "DEMO_PASSWORD", "load_demo"]
+
+SEED = 2026
+
+
+def load_demo(*, today=None) -> bool:
+    """Load the demo into an empty database; return False and write nothing when a territory exists."""
+    if Territory.objects.exists():
+        return False
+    rng = Random(SEED)
+    today = today or timezone.localdate()
+    # One transaction: all or nothing, and SQLite writes once instead of thousands of times.
+    with transaction.atomic():
+        romans = build_romans(rng, today)
+        build_vercors(rng, today, romans)
+    return True

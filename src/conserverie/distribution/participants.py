@@ -1,0 +1,215 @@
+"""The participants' registry for the territory's staff: search, one page per person, volunteer hours.
+
+Household size and priority area describe a household's social situation: each page that shows them logs the
+reading (`log_participant_read`), one row per participant shown. Producers, viewers and other territories get 404.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from conserverie.core.pages import DateInput, KgInput, add_service_errors, form_status, paginate, search_term
+from conserverie.distribution.models import DistributionLine
+from conserverie.distribution.queries import with_deposit_balance
+from conserverie.people.audit import SOCIAL_FIELDS, log_participant_read
+from conserverie.people.models import ConsentScope, ErasureRecord, Participant
+from conserverie.people.privacy import priority_source
+from conserverie.territories.staff import territory_view
+from conserverie.workshops.models import Registration, VolunteerHours, Workshop
+from conserverie.workshops.volunteers import (
+    hours_by_person_and_season,
+    season_totals,
+    smic_hourly,
+    volunteer_hours_record,
+)
+
+PURPOSE_LIST = "registre des participants"
+PURPOSE_DETAIL = "fiche participant"
+
+
+def _count(queryset, field="pk"):
+    total = (
+        queryset.filter(participant=OuterRef("pk"))
+        .order_by()
+        .values("participant")
+        .annotate(n=Count(field))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def registry_rows(territory):
+    """The territory's participants with their deposit balance and participation, in one query per page."""
+    live = Registration.objects.live()
+    at_priority_site = live.filter(participant=OuterRef("pk"), attended=True, workshop__site__priority_area=True)
+    last = (
+        live.filter(participant=OuterRef("pk"))
+        .order_by()
+        .values("participant")
+        .annotate(last=Max("workshop__starts_at"))
+        .values("last")[:1]
+    )
+    return with_deposit_balance(Participant.objects.filter(territory=territory)).annotate(
+        registrations_n=_count(live),
+        attended_n=_count(live.filter(attended=True)),
+        last_workshop=Subquery(last),
+        site_priority=Exists(at_priority_site),
+    )
+
+
+def _search(rows, q: str):
+    if not q:
+        return rows
+    match = Q(first_name__icontains=q) | Q(neighbourhood__icontains=q) | Q(phone__icontains=q) | Q(email__icontains=q)
+    if q.lstrip("#").isdigit():
+        match |= Q(pk=int(q.lstrip("#")))
+    return rows.filter(match)
+
+
+@territory_view()
+def participant_list(request, territory):
+    q = search_term(request)
+    which = request.GET.get("qui", "")
+    rows = _search(registry_rows(territory), q)
+    if which == "actifs":
+        rows = rows.filter(erased_at__isnull=True)
+    elif which == "effaces":
+        rows = rows.filter(erased_at__isnull=False)
+    page = paginate(request, rows.order_by("first_name", "pk"))
+    log_participant_read(
+        actor=request.user,
+        territory=territory,
+        participants=page.object_list,
+        fields=list(SOCIAL_FIELDS),
+        purpose=PURPOSE_LIST,
+    )
+    return render(
+        request,
+        "distribution/participants/list.html",
+        {
+            "territory": territory,
+            "page": page,
+            "q": q,
+            "which": which,
+            "filters": [("actifs", _("Non effacés")), ("effaces", _("Effacés"))],
+        },
+    )
+
+
+@territory_view()
+def participant_detail(request, territory, pk):
+    participant = get_object_or_404(registry_rows(territory), pk=pk)
+    registrations = list(
+        participant.registrations.select_related("workshop__site").order_by("-workshop__starts_at", "-pk")
+    )
+    lines = (
+        DistributionLine.objects.filter(distribution__participant=participant, distribution__territory=territory)
+        .select_related("distribution", "lot", "jar_format")
+        .order_by("-distribution__date", "-pk")
+    )
+    consents = {c.scope: c for c in participant.consents.all()}
+    attended_sites = [r.workshop.site for r in registrations if r.attended and r.status != "cancelled"]
+    log_participant_read(
+        actor=request.user,
+        territory=territory,
+        participants=[participant],
+        fields=list(SOCIAL_FIELDS),
+        purpose=PURPOSE_DETAIL,
+    )
+    return render(
+        request,
+        "distribution/participants/detail.html",
+        {
+            "territory": territory,
+            "p": participant,
+            "registrations": registrations,
+            "outings": participant.gleaning_registrations.select_related("outing__producer").order_by("-outing__date"),
+            "lines": lines,
+            "consents": [(scope, label, consents.get(scope)) for scope, label in ConsentScope.choices],
+            "priority_source": priority_source(participant, attended_sites),
+            "hours": VolunteerHours.objects.filter(participant=participant).select_related("workshop"),
+            "erasure": ErasureRecord.objects.filter(participant=participant).select_related("erased_by").first(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.first_name} #{obj.pk}"
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class VolunteerHoursForm(forms.Form):
+    participant = PersonChoiceField(
+        label=gettext_lazy("Participant"), queryset=Participant.objects.none(), required=False
+    )
+    user = AccountChoiceField(
+        label=gettext_lazy("ou personne avec un compte"), queryset=get_user_model().objects.none(), required=False
+    )
+    workshop = forms.ModelChoiceField(
+        label=gettext_lazy("Atelier (si besoin)"), queryset=Workshop.objects.none(), required=False
+    )
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DateInput)
+    hours = forms.DecimalField(
+        label=gettext_lazy("Heures"), max_digits=4, decimal_places=2, widget=KgInput(attrs={"step": "0.25"})
+    )
+    activity = forms.CharField(label=gettext_lazy("Activité"), max_length=120)
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = Participant.objects.filter(
+            territory=territory, erased_at__isnull=True
+        ).order_by("first_name", "pk")
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__territory=territory, is_active=True)
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["workshop"].queryset = Workshop.objects.filter(
+            territory=territory, starts_at__lte=timezone.now()
+        ).order_by("-starts_at")[:60]
+
+
+@territory_view()
+def volunteers(request, territory):
+    form = VolunteerHoursForm(request.POST or None, territory=territory, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = volunteer_hours_record(actor=request.user, territory=territory, **form.cleaned_data)
+        except ValidationError as exc:
+            for _field, message in add_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request, _("%(h)s h notées pour %(p)s.") % {"h": row.hours, "p": row.participant or row.user}
+            )
+            return redirect("participants:volunteers", territory.slug)
+    rows = hours_by_person_and_season(territory)
+    return render(
+        request,
+        "distribution/participants/volunteers.html",
+        {
+            "territory": territory,
+            "form": form,
+            "rows": rows,
+            "seasons": season_totals(rows),
+            "smic": smic_hourly(),
+            "recent": VolunteerHours.objects.filter(territory=territory).select_related(
+                "participant", "user", "workshop"
+            )[:20],
+        },
+        status=form_status(request),
+    )

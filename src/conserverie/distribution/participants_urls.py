@@ -1,0 +1,11 @@
+from django.urls import path
+
+from conserverie.distribution import participants as registry
+
+app_name = "participants"
+
+urlpatterns = [
+    path("", registry.participant_list, name="list"),
+    path("<int:pk>/", registry.participant_detail, name="detail"),
+    path("benevoles/", registry.volunteers, name="volunteers"),
+]

@@ -1,0 +1,68 @@
+"""What became of a farm's produce: kilos collected, lots and jars made with them, households reached.
+
+Aggregates only (a count under 5 households is printed "moins de 5"); the producer pages and the farmer's space
+show them through the `farm_figures` template tags, so the producers app never reads the layers above it.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
+
+from conserverie.people.models import Participant
+from conserverie.producers.queries import households_label
+from conserverie.production.models import ProductionLot
+from conserverie.sourcing.models import RawLot, RawLotMovement
+from conserverie.stock.models import MovementKind, StockMovement
+from conserverie.workshops.models import Registration
+
+
+def lots_of(producer, year: int | None = None):
+    """The production lots made with this farm's raw lots (of `year` when given), as a subquery of pks."""
+    used = Q(raw_inputs__kind=RawLotMovement.Kind.USED, raw_inputs__raw_lot__producer=producer)
+    if year is not None:
+        used &= Q(raw_inputs__raw_lot__collected_on__year=year)
+    return ProductionLot.objects.filter(used).values("pk")
+
+
+def households_reached(lots) -> int:
+    """Households that took part in a workshop where one of `lots` was made, or took one of its jars home."""
+    attended = Registration.objects.live().filter(attended=True, workshop__lots__in=lots).values("participant_id")
+    given = Participant.objects.filter(distributions__lines__lot__in=lots).values("pk")
+    return Participant.objects.filter(Q(pk__in=attended) | Q(pk__in=given)).count()
+
+
+def produce_outcome(producer, year: int | None = None) -> dict:
+    """Aggregates only: kg collected, production lots and jars made with them, households reached (4 queries)."""
+    raw = RawLot.objects.filter(producer=producer)
+    if year is not None:
+        raw = raw.filter(collected_on__year=year)
+    kg = raw.aggregate(kg=Sum("kg"))["kg"] or 0
+    lots = lots_of(producer, year)
+    lot_count = ProductionLot.objects.filter(pk__in=lots).aggregate(n=Count("pk"))["n"]
+    jars = StockMovement.objects.filter(kind=MovementKind.PRODUCED, lot__in=lots).aggregate(n=Sum("quantity"))["n"] or 0
+    households = households_reached(lots)
+    return {
+        "year": year,
+        "kg": kg,
+        "lots": lot_count,
+        "jars": jars,
+        "households": households_label(households),
+    }
+
+
+def kg_per_season(producer) -> list[dict]:
+    """Kilos collected per season (calendar year) and per product, newest season first (one query)."""
+    rows = (
+        RawLot.objects.filter(producer=producer)
+        .annotate(season=ExtractYear("collected_on"))
+        .values("season", "product__name")
+        .annotate(kg=Sum("kg"), lots=Count("pk"))
+        .order_by("-season", "product__name")
+    )
+    seasons: dict[int, dict] = {}
+    for row in rows:
+        season = seasons.setdefault(row["season"], {"season": row["season"], "kg": Decimal("0"), "products": []})
+        season["kg"] += row["kg"]
+        season["products"].append({"name": row["product__name"], "kg": row["kg"], "lots": row["lots"]})
+    return list(seasons.values())

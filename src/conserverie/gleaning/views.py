@@ -1,0 +1,315 @@
+"""Gleaning outings, staff side (/t/<slug>/glanages/) and public side (/randos/)."""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
+from conserverie.core.ratelimit import ratelimit
+from conserverie.gleaning.forms import (
+    HarvestHoursForm,
+    HarvestLineFormSet,
+    OutingForm,
+    OutingSignupForm,
+    harvest_initial,
+)
+from conserverie.gleaning.models import GleaningOuting, GleaningRegistration
+from conserverie.gleaning.services import (
+    FIELDS,
+    open_for_signup,
+    outing_cancel,
+    outing_checkin,
+    outing_create,
+    outing_harvest_record,
+    outing_public_signup,
+    outing_registration_cancel,
+    outing_totals,
+    outing_update,
+)
+from conserverie.territories.staff import territory_view
+from conserverie.workshops.forms import CancelForm
+from conserverie.workshops.public import signup_from_form
+from conserverie.workshops.views import checkin_and_say
+from conserverie.workshops.volunteers import smic_hourly
+
+log = logging.getLogger(__name__)
+
+
+def places_left(outing) -> int:
+    return max(outing.capacity - (outing.places_taken or 0), 0)
+
+
+# --- Staff ---------------------------------------------------------------------------------------------------------
+
+
+@territory_view()
+def outing_list(request, territory):
+    q = search_term(request)
+    when = request.GET.get("when", "upcoming")
+    rows = GleaningOuting.objects.filter(territory=territory).with_counts().select_related("producer")
+    today = timezone.localdate()
+    if when == "upcoming":
+        rows = rows.filter(date__gte=today).order_by("date", "start_time", "id")
+    elif when == "past":
+        rows = rows.filter(date__lt=today).order_by("-date", "-start_time", "-id")
+    else:
+        when = "all"
+        rows = rows.order_by("-date", "-start_time", "-id")
+    if q:
+        rows = rows.filter(
+            Q(producer__name__icontains=q)
+            | Q(producer__commune__icontains=q)
+            | Q(meeting_point__icontains=q)
+            | Q(products_expected__icontains=q)
+        )
+    return render(
+        request,
+        "gleaning/list.html",
+        {
+            "territory": territory,
+            "page": paginate(request, rows),
+            "q": q,
+            "when": when,
+            "when_choices": [("upcoming", _("À venir")), ("past", _("Passées")), ("all", _("Toutes"))],
+        },
+    )
+
+
+def _outing(territory, pk):
+    return get_object_or_404(
+        GleaningOuting.objects.with_counts().select_related("producer", "offer__product"), pk=pk, territory=territory
+    )
+
+
+@territory_view()
+def outing_new(request, territory):
+    form = OutingForm(request.POST or None, territory=territory, initial={"capacity": 12})
+    if request.method == "POST" and form.is_valid():
+        try:
+            outing = outing_create(actor=request.user, territory=territory, **form.service_kwargs())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Sortie de glanage prévue : %(o)s.") % {"o": outing})
+            return redirect("gleaning:detail", territory.slug, outing.pk)
+    return render(
+        request,
+        "gleaning/form.html",
+        {"territory": territory, "form": form},
+        status=form_status(request),
+    )
+
+
+@territory_view()
+def outing_edit(request, territory, pk):
+    outing = _outing(territory, pk)
+    initial = {key: getattr(outing, key) for key in FIELDS}
+    form = OutingForm(request.POST or None, territory=territory, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outing_update(actor=request.user, outing=outing, **form.service_kwargs())
+        except ValidationError as exc:
+            for _field, message in add_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Sortie modifiée."))
+            return redirect("gleaning:detail", territory.slug, outing.pk)
+    return render(
+        request,
+        "gleaning/form.html",
+        {"territory": territory, "form": form, "outing": outing},
+        status=form_status(request),
+    )
+
+
+@territory_view()
+def outing_detail(request, territory, pk):
+    outing = _outing(territory, pk)
+    registrations = outing.registrations.select_related("participant").order_by("created_at", "id")
+    return render(
+        request,
+        "gleaning/detail.html",
+        {
+            "territory": territory,
+            "outing": outing,
+            "left": places_left(outing),
+            "registrations": registrations,
+            "raw_lots": outing.raw_lots.select_related("product").order_by("id"),
+            "totals": outing_totals(outing),
+            "smic": smic_hourly(),
+        },
+    )
+
+
+@require_POST
+@territory_view()
+def outing_cancel_view(request, territory, pk):
+    outing = get_object_or_404(GleaningOuting, pk=pk, territory=territory)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            outing_cancel(actor=request.user, outing=outing, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("La sortie est annulée. Les personnes inscrites sont prévenues."))
+    else:
+        messages.error(request, _("Dites en quelques mots pourquoi la sortie est annulée."))
+    return redirect("gleaning:detail", territory.slug, pk)
+
+
+@require_POST
+@territory_view()
+def outing_checkin_view(request, territory, pk, registration_pk):
+    registration = get_object_or_404(
+        GleaningRegistration.objects.select_related("outing__territory", "participant"),
+        pk=registration_pk,
+        outing__pk=pk,
+        outing__territory=territory,
+    )
+    checkin_and_say(request, registration, outing_checkin)
+    return redirect(reverse("gleaning:detail", args=[territory.slug, pk]) + f"#r{registration.pk}")
+
+
+@territory_view()
+def outing_harvest(request, territory, pk):
+    outing = _outing(territory, pk)
+    data = request.POST or None
+    lines = HarvestLineFormSet(data, prefix="line", initial=harvest_initial(outing))
+    hours_form = HarvestHoursForm(data, initial={"hours": outing.duration_hours})
+    refusals = []
+    if request.method == "POST" and lines.is_valid() and hours_form.is_valid():
+        harvest = [line for line in (form.line() for form in lines) if line is not None]
+        try:
+            result = outing_harvest_record(
+                actor=request.user, outing=outing, lines=harvest, hours=hours_form.cleaned_data["hours"]
+            )
+        except ValidationError as exc:
+            refusals = [message for _field, message in add_service_errors(hours_form, exc)]
+        else:
+            kg = sum(lot.kg for lot in result.raw_lots)
+            messages.success(
+                request,
+                _("Récolte enregistrée : %(kg)s kg en %(n)s lot(s) brut(s), %(p)s personne(s) comptée(s) bénévoles.")
+                % {"kg": kg, "n": len(result.raw_lots), "p": len(result.hours)},
+            )
+            return redirect("gleaning:detail", territory.slug, outing.pk)
+    present = outing.registrations.filter(attended=True).exclude(status="cancelled").count()
+    return render(
+        request,
+        "gleaning/harvest.html",
+        {
+            "territory": territory,
+            "outing": outing,
+            "lines": lines,
+            "hours_form": hours_form,
+            "refusals": refusals,
+            "present": present,
+        },
+        status=form_status(request),
+    )
+
+
+# --- Public --------------------------------------------------------------------------------------------------------
+
+
+def public_outings():
+    """Upcoming outings of every territory, as the public workshops page lists every territory's workshops."""
+    return GleaningOuting.objects.upcoming().with_counts().select_related("producer", "territory")
+
+
+@require_GET
+def public_list(request):
+    outings = list(public_outings())
+    for outing in outings:
+        outing.left = places_left(outing)
+    return render(request, "gleaning/public_list.html", {"outings": outings})
+
+
+def cancel_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("gleaning_public:cancel", args=[token])
+
+
+def send_confirmation(request, registration) -> None:
+    """The confirmation and the personal cancel link by e-mail, when one was given; a failure keeps the sign-up."""
+    participant = registration.participant
+    if not participant.email:
+        return
+    context = {
+        "registration": registration,
+        "outing": registration.outing,
+        "cancel_url": cancel_url(registration.token),
+    }
+    subject = _("Votre inscription : glanage à %(farm)s") % {"farm": registration.outing.producer.name}
+    body = render_to_string("gleaning/confirmation_email.txt", context, request=request)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [participant.email])
+    except Exception:  # noqa: BLE001 - the person has the link on screen anyway
+        log.exception("confirmation e-mail not sent for gleaning registration %s", registration.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit("signup")
+def public_detail(request, pk):
+    outing = get_object_or_404(GleaningOuting.objects.with_counts().select_related("producer", "territory"), pk=pk)
+    is_open = open_for_signup(outing)
+    form = OutingSignupForm(request.POST or None)
+    if request.method == "POST" and is_open:
+        registration = signup_from_form(
+            form,
+            signup=partial(outing_public_signup, outing=outing),
+            robot_message=_("Votre inscription n'a pas pu être enregistrée. Réessayez, ou appelez-nous."),
+        )
+        if registration is not None:
+            send_confirmation(request, registration)
+            return redirect("gleaning_public:confirmation", registration.token)
+    return render(
+        request,
+        "gleaning/public_detail.html",
+        {"outing": outing, "left": places_left(outing), "is_open": is_open, "form": form},
+        status=form_status(request),
+    )
+
+
+def _by_token(token):
+    return get_object_or_404(
+        GleaningRegistration.objects.select_related("outing__producer", "participant"), token=token
+    )
+
+
+@require_GET
+def public_confirmation(request, token):
+    registration = _by_token(token)
+    return render(
+        request,
+        "gleaning/public_confirmation.html",
+        {"registration": registration, "outing": registration.outing, "cancel_url": cancel_url(token)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def public_cancel(request, token):
+    registration = _by_token(token)
+    outing = registration.outing
+    can_cancel = registration.status != GleaningRegistration.Status.CANCELLED and outing.starts_at > timezone.now()
+    if request.method == "POST" and can_cancel:
+        outing_registration_cancel(registration=registration)
+        messages.success(request, _("C'est noté : votre inscription est annulée. Merci de nous avoir prévenus."))
+        return redirect("gleaning_public:cancel", token)
+    return render(
+        request,
+        "gleaning/public_cancel.html",
+        {"registration": registration, "outing": outing, "can_cancel": can_cancel},
+    )

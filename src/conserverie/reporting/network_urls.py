@@ -1,0 +1,9 @@
+from django.urls import path
+
+from conserverie.reporting import network_views
+
+app_name = "federation"
+
+urlpatterns = [
+    path("", network_views.network, name="network"),
+]

@@ -1,0 +1,66 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from conserverie.figures.selectors import territory_figures
+from conserverie.reporting.audit_trail import audit_page
+from conserverie.reporting.forms import AuditFilterForm
+from conserverie.sourcing.selectors import expiring_raw_lots
+from conserverie.territories.models import REPORT_ROLES, STAFF_ROLES, Membership, Role, Territory
+from conserverie.territories.permissions import role_in
+from conserverie.territories.staff import territory_view
+from conserverie.workshops.models import Workshop
+
+
+@require_GET
+def home(request):
+    upcoming = Workshop.objects.upcoming().select_related("site", "structure", "territory")[:8]
+    return render(request, "reporting/home.html", {"upcoming": upcoming})
+
+
+@login_required
+def workspace(request):
+    territory = Territory.objects.for_user(request.user, REPORT_ROLES).first()
+    if territory is None:
+        roles = set(Membership.objects.filter(user=request.user).values_list("role", "producer_id"))
+        if any(role == Role.PRODUCER and farm for role, farm in roles):
+            return redirect("producer_space")
+        if any(role == Role.VOLUNTEER for role, _farm in roles):
+            return redirect("volunteer_space")
+        return render(request, "reporting/no_territory.html", status=403)
+    return redirect("reporting:dashboard", territory.slug)
+
+
+@territory_view(roles=REPORT_ROLES)
+def dashboard(request, territory):
+    figures = territory_figures(territory)
+    # Staff act on raw produce about to spoil; board members and funders only read the figures.
+    expiring = None
+    if role_in(request.user, territory) in STAFF_ROLES:
+        expiring = expiring_raw_lots(territory, timezone.localdate()).count()
+    return render(request, "reporting/dashboard.html", {"territory": territory, "f": figures, "expiring": expiring})
+
+
+@require_GET
+@territory_view(roles=(Role.COORDINATOR,))
+def audit(request, territory):
+    """Who did what and when on food-safety, stock, distribution and personal records (issue 9)."""
+    form = AuditFilterForm(request.GET or None, territory=territory)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    person = filters.get("person")
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    page = None
+    if not form.is_bound or form.is_valid():
+        page = audit_page(
+            territory,
+            user_id=person.pk if person else None,
+            kind=filters.get("kind", ""),
+            since=filters.get("since"),
+            until=filters.get("until"),
+            page=number,
+        )
+    return render(request, "reporting/audit.html", {"territory": territory, "form": form, "page": page})

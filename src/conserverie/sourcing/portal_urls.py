@@ -1,0 +1,9 @@
+"""The producer's certificates at /producteur/attestation/<year>/ (a global URL name, like the rest of the space)."""
+
+from django.urls import path
+
+from conserverie.sourcing import portal
+
+urlpatterns = [
+    path("attestation/<int:year>/", portal.producer_certificate, name="producer_certificate"),
+]

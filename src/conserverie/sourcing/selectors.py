@@ -1,0 +1,34 @@
+"""Reads of raw lots in the domain's words."""
+
+from datetime import date, timedelta
+
+from django.db.models.functions import ExtractYear
+
+from conserverie.sourcing.models import RawLot
+
+
+def expiring_raw_lots(territory, today: date, days: int = 2):
+    """Raw lots still holding kilos that must be processed between today and `days` days from now."""
+    return (
+        RawLot.objects.in_stock()
+        .filter(territory=territory, use_before__gte=today, use_before__lte=today + timedelta(days=days))
+        .select_related("producer", "product")
+        .order_by("use_before", "code")
+    )
+
+
+def overdue_raw_lots(territory, today: date):
+    """Raw lots past their date that still hold kilos in the books: to record as given or lost."""
+    return RawLot.objects.in_stock().filter(territory=territory, use_before__lt=today)
+
+
+def certificate_years(farm) -> list[int]:
+    """Calendar years with weighed collections at this farm, newest first (one query)."""
+    years = (
+        RawLot.objects.filter(producer=farm)
+        .annotate(year=ExtractYear("collected_on"))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+    return list(years)

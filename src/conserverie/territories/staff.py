@@ -1,0 +1,94 @@
+"""Staff pages live under /t/<territory slug>/: one decorator resolves and scopes the territory."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from conserverie.territories.models import STAFF_ROLES, Role, Territory
+from conserverie.territories.permissions import role_in
+
+# An entry is (URL name, label), or (group label, [entries]): a drop-down, so the bar fits a laptop on one line.
+MENU = [
+    ("reporting:dashboard", _("Tableau de bord")),
+    (
+        _("Fermes"),
+        [
+            ("producers:offers", _("Offres")),
+            ("network:list", _("Producteurs")),
+            ("sourcing:raw_lots", _("Collectes")),
+            ("rounds:list", _("Tournées")),
+            ("gleaning:list", _("Glanages")),
+        ],
+    ),
+    (_("Animation"), [("workshops:list", _("Ateliers")), ("participants:list", _("Participants"))]),
+    (
+        _("Fabrication"),
+        [("recipes:list", _("Recettes")), ("production:lots", _("Production")), ("stock:overview", _("Stock"))],
+    ),
+    ("distribution:list", _("Cessions et ventes")),
+    (
+        _("Utilité sociale"),
+        [
+            ("impact:flower", _("La fleur")),
+            ("surveys:list", _("Enquêtes")),
+            ("surveys:testimonies", _("Témoignages")),
+            ("surveys:reports", _("Rapports")),
+        ],
+    ),
+    ("economics:summary", _("Économie")),
+]
+# Only coordinators read the audit trail (who did what, who read whose social situation) and start territories.
+COORDINATOR_MENU = [
+    (_("Coordination"), [("reporting:audit", _("Journal d'audit")), ("replication:start", _("Nouveau territoire"))])
+]
+# Board members and funders read aggregated figures only (docs/architecture.md §2).
+VIEWER_MENU = [
+    ("reporting:dashboard", _("Tableau de bord")),
+    ("distribution_report:report", _("Bilan des cessions")),
+    ("impact:flower", _("Utilité sociale")),
+    ("surveys:reports", _("Rapports")),
+    ("economics:summary", _("Économie")),
+]
+
+
+def territory_view(roles=STAFF_ROLES):
+    """Login required; the territory must be one where the user holds one of `roles`, else 404.
+
+    A 404 rather than a 403: a person of territory A must not learn that a slug of B exists.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            territory = Territory.objects.for_user(request.user, roles).filter(slug=slug).first()
+            if territory is None:
+                raise Http404
+            request.territory = territory
+            return view(request, territory, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def staff_menu(request):
+    territory = getattr(request, "territory", None)
+    if territory is None:
+        return {}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    role = role_in(request.user, territory)
+    menu = VIEWER_MENU if role == Role.VIEWER else MENU + (COORDINATOR_MENU if role == Role.COORDINATOR else [])
+    return {"staff_territory": territory, "staff_menu": [_menu_item(entry, territory, current) for entry in menu]}
+
+
+def _menu_item(entry, territory, current) -> dict:
+    name, label = entry
+    if isinstance(label, list):  # a group: `name` is its label
+        children = [_menu_item(child, territory, current) for child in label]
+        return {"label": name, "children": children, "active": any(child["active"] for child in children)}
+    return {"url": reverse(name, args=[territory.slug]), "label": label, "active": name == current}
