@@ -1,8 +1,9 @@
 """Named personas built once per test (docs/architecture.md §7), and a small living chain to act on."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,6 +23,17 @@ DAY = date(2026, 6, 10)
 def fast_password_hashing(settings):
     """Argon2 costs ~0.2 s a user and tests only need users to exist; the real hasher is tested in test_settings."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clock(time_machine):
+    """`clock(day)` moves the clock to 10:00 in Paris on `day` for the rest of the test (time-machine, not a patched
+    module attribute: every `now()` and `localdate()` of the code under test sees the same day)."""
+
+    def move(day: date, hour: int = 10) -> None:
+        time_machine.move_to(datetime.combine(day, time(hour), tzinfo=ZoneInfo("Europe/Paris")), tick=False)
+
+    return move
 
 
 def make_user(username, territory=None, role=None, producer=None):

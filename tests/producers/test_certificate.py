@@ -7,7 +7,6 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from conserverie.producers import portal
 from conserverie.producers.models import Product
 from conserverie.sourcing.certificate import certificate_pdf, donation_certificate
 from conserverie.sourcing.services import collection_record
@@ -81,8 +80,8 @@ def test_each_year_has_its_own_figures(harvest):
 
 
 @pytest.fixture
-def farmer_client(client, harvest, monkeypatch):
-    monkeypatch.setattr(portal, "this_year", lambda: DAY.year)
+def farmer_client(client, harvest, clock):
+    clock(DAY)
     client.force_login(make_user("fermiere", harvest.territory, Role.PRODUCER, producer=harvest.farm))
     return client
 

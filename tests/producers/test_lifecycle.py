@@ -9,7 +9,6 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from conserverie.producers import views
 from conserverie.producers.models import SurplusOffer
 from conserverie.producers.queries import offer_timeline
 from conserverie.producers.services import offer_accept, offer_declare, offer_decline, offer_plan, offers_expire
@@ -130,8 +129,8 @@ def test_plan_is_for_staff_of_the_territory(request, chain, coordinator, persona
 
 
 @pytest.fixture
-def staff_client(client, animator, monkeypatch):
-    monkeypatch.setattr(views, "current_day", lambda: DAY)
+def staff_client(client, animator, clock):
+    clock(DAY)
     client.force_login(animator)
     return client
 

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from conserverie.producers import network_views
 from conserverie.producers.models import Producer, ProducerProduct, Product, SurplusOffer
 from conserverie.producers.queries import coming_weeks, households_label
 from conserverie.producers.services import offer_declare, producer_calendar_set, producer_create, producer_update
@@ -21,13 +20,8 @@ WEEKS = "/t/romans/producteurs/a-venir/"
 
 
 @pytest.fixture(autouse=True)
-def pinned_today(monkeypatch):
-    class FixedTimezone:
-        @staticmethod
-        def localdate():
-            return DAY
-
-    monkeypatch.setattr(network_views, "timezone", FixedTimezone)
+def pinned_today(clock):
+    clock(DAY)
 
 
 @pytest.fixture

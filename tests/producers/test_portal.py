@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from conserverie.figures.farms import produce_outcome
-from conserverie.producers import portal
 from conserverie.producers.models import SurplusOffer
 from conserverie.producers.services import offer_declare, producer_create
 from conserverie.territories.models import Role
@@ -33,8 +32,8 @@ def offer_post(chain, **extra):
 
 
 @pytest.fixture(autouse=True)
-def year_of_day(monkeypatch):
-    monkeypatch.setattr(portal, "this_year", lambda: DAY.year)
+def year_of_day(clock):
+    clock(DAY)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 import pytest
 
-from conserverie.producers import views
 from conserverie.producers.models import SurplusOffer
 
 from ..conftest import DAY
@@ -28,9 +27,9 @@ def offer_post(chain, **extra):
 
 
 @pytest.fixture(autouse=True)
-def day_of_tests(monkeypatch):
+def day_of_tests(clock):
     """The inbox expires offers past their window: the tests' offers are around DAY."""
-    monkeypatch.setattr(views, "current_day", lambda: DAY)
+    clock(DAY)
 
 
 @pytest.fixture

@@ -71,9 +71,9 @@ def test_confirmed_registrations_get_a_short_french_reminder_by_sms_and_email(ro
     assert both.reminded_at is not None
 
 
-def test_demain_when_run_the_day_before(romans, workshop, sms_outbox, monkeypatch):
+def test_demain_when_run_the_day_before(romans, workshop, sms_outbox, clock):
     registration_create(workshop=workshop, participant=person(romans, "Aïcha", phone="0601020304"))
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: DAY)
+    clock(DAY)
     run()
     assert sms_outbox[0].text.startswith("Demain 14h, atelier confitures, place du Chapitre, Romans.")
 

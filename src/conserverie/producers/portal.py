@@ -46,10 +46,6 @@ def producer_membership(user) -> Membership:
     return membership
 
 
-def this_year() -> int:
-    return timezone.localdate().year
-
-
 @login_required
 def producer_space(request):
     membership = producer_membership(request.user)
@@ -73,7 +69,7 @@ def producer_space(request):
             "farm": farm,
             "form": form,
             "page": paginate(request, offers, per_page=PER_PAGE),
-            "year": this_year(),
+            "year": timezone.localdate().year,
         },
         status=form_status(request),
     )

@@ -19,14 +19,9 @@ ALERT_DAYS = 2
 ALERT_ROWS = 10
 
 
-def current_day():
-    """Today, in the territory's time zone (tests pin it)."""
-    return timezone.localdate()
-
-
 @territory_view()
 def offers(request, territory):
-    today = current_day()
+    today = timezone.localdate()
     # Offers whose window has passed expire when someone looks (the `expire-offers` command does it nightly too).
     offers_expire(territory=territory, today=today)
     q = search_term(request)

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.utils import timezone
 
 from conserverie.producers import portal as producer_portal
 from conserverie.sourcing.certificate import certificate_pdf, donation_certificate
@@ -10,7 +11,7 @@ from conserverie.sourcing.certificate import certificate_pdf, donation_certifica
 @login_required
 def producer_certificate(request, year):
     farm = producer_portal.producer_membership(request.user).producer
-    if not 2000 <= year <= producer_portal.this_year():
+    if not 2000 <= year <= timezone.localdate().year:
         raise Http404
     certificate = donation_certificate(farm, year)
     if not certificate.lines:
