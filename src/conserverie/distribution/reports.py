@@ -52,11 +52,8 @@ class Table:
 
 
 def _period(rows, date_from: date | None, date_to: date | None):
-    if date_from:
-        rows = rows.filter(day__gte=date_from)
-    if date_to:
-        rows = rows.filter(day__lte=date_to)
-    return rows
+    """Ledger rows of the period (the report's tables all read the jar ledger)."""
+    return rows.between(date_from, date_to)
 
 
 def _eur(value) -> Decimal:

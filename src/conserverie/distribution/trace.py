@@ -128,11 +128,7 @@ class FarmForward(LotsForward):
 
 def producer_forward(producer, date_from=None, date_to=None) -> FarmForward:
     """Four queries: the farm's raw lots collected in the period, the lots made of them, their lines and stock."""
-    raw = RawLot.objects.filter(producer=producer)
-    if date_from:
-        raw = raw.filter(collected_on__gte=date_from)
-    if date_to:
-        raw = raw.filter(collected_on__lte=date_to)
+    raw = RawLot.objects.filter(producer=producer).collected_between(date_from, date_to)
     used = RawLotMovement.objects.filter(raw_lot__in=raw.values("pk"), kind=RawLotMovement.Kind.USED).values(
         "production_lot_id"
     )

@@ -123,9 +123,9 @@ class Sheet:
 
 
 def _rounds_km(territory, date_from, date_to) -> Decimal:
-    rounds = CollectionRound.objects.filter(territory=territory, date__gte=date_from, date__lte=date_to)
-    if any(f.name == "status" for f in CollectionRound._meta.get_fields()):
-        rounds = rounds.exclude(status="cancelled")
+    rounds = CollectionRound.objects.filter(territory=territory, date__gte=date_from, date__lte=date_to).exclude(
+        status=CollectionRound.Status.CANCELLED
+    )
     return rounds.aggregate(t=Sum("km"))["t"] or ZERO
 
 
@@ -142,8 +142,8 @@ def _pantry_kg(territory, date_from, date_to) -> Decimal:
 def animator_hours(territory, date_from, date_to) -> Decimal:
     """Hours of the workshops held in the period × the animators named on each (one query)."""
     rows = (
-        Workshop.objects.filter(territory=territory, starts_at__date__gte=date_from, starts_at__date__lte=date_to)
-        .exclude(status=Workshop.Status.CANCELLED)
+        Workshop.objects.filter(territory=territory)
+        .between(date_from, date_to)
         .annotate(n=Count("animators"))
         .values_list("starts_at", "ends_at", "n")
     )
@@ -353,7 +353,7 @@ def _value_field():
 
 def farmers_received(territory, date_from, date_to) -> dict:
     """What the farms gave, in kg and declared value (kg × the product's value per kg); no price is paid."""
-    lots = RawLot.objects.filter(territory=territory, collected_on__gte=date_from, collected_on__lte=date_to)
+    lots = RawLot.objects.filter(territory=territory).collected_between(date_from, date_to)
     value_field = _value_field()
     sums = {"total_kg": Sum("kg"), "farms": Count("producer", distinct=True)}
     if value_field:

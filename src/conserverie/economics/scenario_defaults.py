@@ -29,13 +29,7 @@ def _bounded(path, value, places="0.01"):
 
 def _held_workshops(territory, start, end) -> tuple[int, int]:
     """(workshops held, weeks that had one) in the period: planned workshops still to come are not a rhythm."""
-    moments = (
-        Workshop.objects.filter(
-            territory=territory, starts_at__date__gte=start, starts_at__date__lte=end, starts_at__lt=timezone.now()
-        )
-        .exclude(status=Workshop.Status.CANCELLED)
-        .values_list("starts_at", flat=True)
-    )
+    moments = Workshop.objects.filter(territory=territory).held_between(start, end).values_list("starts_at", flat=True)
     weeks = {timezone.localtime(moment).isocalendar()[:2] for moment in moments}
     return len(moments), len(weeks)
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
+from conserverie.core.periods import in_period
 from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.people.models import Participant
 from conserverie.sourcing.models import RawLot, RawLotMovement
@@ -57,15 +58,6 @@ class Figures:
         return data
 
 
-def _in_range(field: str, date_from, date_to) -> Q:
-    q = Q()
-    if date_from:
-        q &= Q(**{f"{field}__gte": date_from})
-    if date_to:
-        q &= Q(**{f"{field}__lte": date_to})
-    return q
-
-
 def mass_balance_problems(territory: Territory) -> list[str]:
     """Where invariants docs/architecture.md §4.1 and docs/architecture.md §4.2 fail: empty when the books hold."""
     problems = []
@@ -97,43 +89,37 @@ def mass_balance_problems(territory: Territory) -> list[str]:
 
 def territory_figures(territory: Territory, date_from: date | None = None, date_to: date | None = None) -> Figures:
     raw_lots = RawLot.objects.filter(territory=territory)
-    kg_collected = raw_lots.filter(_in_range("collected_on", date_from, date_to)).aggregate(t=Sum("kg"))["t"] or ZERO
+    kg_collected = raw_lots.collected_between(date_from, date_to).aggregate(t=Sum("kg"))["t"] or ZERO
     raw_moves = RawLotMovement.objects.filter(raw_lot__territory=territory)
     by_kind = dict(
-        raw_moves.filter(_in_range("day", date_from, date_to)).values_list("kind").annotate(t=Sum("kg")).order_by()
+        raw_moves.filter(in_period("day", date_from, date_to)).values_list("kind").annotate(t=Sum("kg")).order_by()
     )
     # Stock is a snapshot at the end of the period: everything collected and moved up to then.
-    kg_until = raw_lots.filter(_in_range("collected_on", None, date_to)).aggregate(t=Sum("kg"))["t"] or ZERO
-    kg_out_until = raw_moves.filter(_in_range("day", None, date_to)).aggregate(t=Sum("kg"))["t"] or ZERO
+    kg_until = raw_lots.collected_between(None, date_to).aggregate(t=Sum("kg"))["t"] or ZERO
+    kg_out_until = raw_moves.filter(in_period("day", None, date_to)).aggregate(t=Sum("kg"))["t"] or ZERO
 
     ledger = StockMovement.objects.filter(territory=territory)
-    jars = ledger.full().filter(_in_range("day", date_from, date_to)).totals_by_kind()
-    jars_in_stock = ledger.full().filter(_in_range("day", None, date_to)).aggregate(n=Sum("quantity"))["n"] or 0
+    jars = ledger.full().between(date_from, date_to).totals_by_kind()
+    jars_in_stock = ledger.full().between(None, date_to).aggregate(n=Sum("quantity"))["n"] or 0
     empties = (
-        ledger.filter(kind=MovementKind.EMPTY_RETURNED)
-        .filter(_in_range("day", date_from, date_to))
-        .aggregate(n=Sum("quantity"))["n"]
+        ledger.filter(kind=MovementKind.EMPTY_RETURNED).between(date_from, date_to).aggregate(n=Sum("quantity"))["n"]
         or 0
     )
     # Jars that left with a deposit, read from the ledger so that a reversed gift no longer counts.
     with_deposit = -(
         ledger.full()
         .filter(distribution_line__deposit_eur__gt=0)
-        .filter(_in_range("day", date_from, date_to))
+        .between(date_from, date_to)
         .aggregate(n=Sum("quantity"))["n"]
         or 0
     )
 
-    workshops = (
-        Workshop.objects.filter(territory=territory)
-        .exclude(status=Workshop.Status.CANCELLED)
-        .filter(_in_range("starts_at__date", date_from, date_to))
-    )
-    attended = Registration.objects.filter(workshop__in=workshops, attended=True).exclude(status="cancelled")
+    workshops = Workshop.objects.filter(territory=territory).between(date_from, date_to)
+    attended = Registration.objects.live().filter(workshop__in=workshops, attended=True)
     people = attended.aggregate(n=Sum("party_size"))["n"] or 0
     # A household is reached when it took part in a workshop or took jars home in the period.
     given_to = Distribution.objects.filter(territory=territory, participant__isnull=False).filter(
-        _in_range("date", date_from, date_to)
+        in_period("date", date_from, date_to)
     )
     households = Participant.objects.filter(territory=territory).filter(
         Q(pk__in=attended.values("participant_id")) | Q(pk__in=given_to.values("participant_id"))

@@ -64,21 +64,15 @@ class Context:
         return territory_figures(self.territory, self.period.start, self.period.end)
 
     def _workshops(self):
-        return Workshop.objects.filter(
-            territory=self.territory,
-            starts_at__date__gte=self.period.start,
-            starts_at__date__lte=self.period.end,
-        ).exclude(status=Workshop.Status.CANCELLED)
+        return Workshop.objects.filter(territory=self.territory).between(self.period.start, self.period.end)
 
     @cached_property
     def attendance(self) -> dict:
         """First-time and returning participants of the period (one query)."""
         start, end = self.period.start, self.period.end
         rows = (
-            Registration.objects.filter(
-                workshop__territory=self.territory, attended=True, workshop__starts_at__date__lte=end
-            )
-            .exclude(status="cancelled")
+            Registration.objects.live()
+            .filter(workshop__territory=self.territory, attended=True, workshop__starts_at__date__lte=end)
             .exclude(workshop__status=Workshop.Status.CANCELLED)
             .values("participant_id")
             .annotate(
@@ -153,7 +147,8 @@ def _returning(c: Context) -> Measure:
 
 def _farms(c: Context) -> Measure:
     farms = (
-        RawLot.objects.filter(territory=c.territory, collected_on__gte=c.period.start, collected_on__lte=c.period.end)
+        RawLot.objects.filter(territory=c.territory)
+        .collected_between(c.period.start, c.period.end)
         .values("producer_id")
         .distinct()
         .count()

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.status import StatusColours
 from conserverie.territories.models import Territory
 
 
@@ -128,7 +129,7 @@ class OfferQuerySet(models.QuerySet):
         )
 
 
-class SurplusOffer(models.Model):
+class SurplusOffer(StatusColours, models.Model):
     class Grade(models.TextChoices):
         SURPLUS = "surplus", _("Surplus")
         DOWNGRADED = "downgraded", _("Déclassé")
@@ -146,6 +147,15 @@ class SurplusOffer(models.Model):
         COLLECTED = "collected", _("Collectée")
         DECLINED = "declined", _("Refusée")
         EXPIRED = "expired", _("Expirée")
+
+    STATUS_COLOURS = {
+        Status.PROPOSED: "primary",
+        Status.ACCEPTED: "success",
+        Status.PLANNED: "success",
+        Status.COLLECTED: "success",
+    }
+    # Still to be collected (or answered): what the inbox lets staff act on.
+    OPEN_STATUSES = (Status.PROPOSED, Status.ACCEPTED, Status.PLANNED)
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="offers")
     producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="offers")
@@ -177,3 +187,16 @@ class SurplusOffer(models.Model):
 
     def __str__(self):
         return f"{self.product} — {self.producer.name} ({self.kg_estimated} kg)"
+
+    @property
+    def awaits_answer(self) -> bool:
+        return self.status == self.Status.PROPOSED
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_closed(self) -> bool:
+        """Declined or expired: nothing more will happen to it."""
+        return self.status in (self.Status.DECLINED, self.Status.EXPIRED)

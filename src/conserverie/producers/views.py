@@ -40,7 +40,6 @@ def offers(request, territory):
             "q": q,
             "status": status,
             "statuses": SurplusOffer.Status.choices,
-            "open_statuses": (SurplusOffer.Status.PROPOSED, SurplusOffer.Status.ACCEPTED, SurplusOffer.Status.PLANNED),
             "to_decide": SurplusOffer.objects.filter(territory=territory, status=SurplusOffer.Status.PROPOSED).count(),
             "alert_days": ALERT_DAYS,
             "alert_rows": ALERT_ROWS,

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.status import StatusColours
 from conserverie.recipes.models import HeatTreatment, PantryLot, Recipe
 from conserverie.territories.models import Territory
 from conserverie.workshops.models import Workshop
@@ -21,7 +22,15 @@ class ProductionLotQuerySet(models.QuerySet):
         return self.filter(status=LotStatus.RELEASED)
 
 
-class ProductionLot(models.Model):
+class ProductionLot(StatusColours, models.Model):
+    STATUS_COLOURS = {
+        LotStatus.RELEASED: "success",
+        LotStatus.OPEN: "primary",
+        LotStatus.NON_CONFORMING: "warning",
+        LotStatus.BLOCKED: "danger",
+        LotStatus.RECALLED: "danger",
+    }
+
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="production_lots")
     code = models.CharField(_("code du lot"), max_length=30, unique=True)
     recipe = models.ForeignKey(Recipe, on_delete=models.PROTECT, related_name="lots")
@@ -49,6 +58,10 @@ class ProductionLot(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def is_recalled(self) -> bool:
+        return self.status == LotStatus.RECALLED
 
     @property
     def is_released(self):

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.periods import in_period
 from conserverie.producers.models import Producer, Product, SurplusOffer
 from conserverie.sourcing.rounds.models import CollectionRound, RoundStop  # noqa: F401 - models of the sub-package
 from conserverie.territories.models import Territory
@@ -31,6 +32,10 @@ class RawLotQuerySet(models.QuerySet):
 
     def in_stock(self):
         return self.with_balance().filter(kg_left__gt=0)
+
+    def collected_between(self, start, end):
+        """Raw lots weighed between `start` and `end` (days included; None leaves that side open)."""
+        return self.filter(in_period("collected_on", start, end))
 
 
 class RawLot(models.Model):

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.periods import in_period
 from conserverie.territories.models import JarFormat, Location, Territory
 
 
@@ -43,6 +44,10 @@ OUTGOING_KINDS = (
 
 
 class MovementQuerySet(models.QuerySet):
+    def between(self, start, end):
+        """Movements of the days from `start` to `end` (included; None leaves that side open)."""
+        return self.filter(in_period("day", start, end))
+
     def full(self):
         return self.filter(lot__isnull=False)
 

@@ -5,11 +5,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.periods import in_period
 from conserverie.people.models import Participant, new_token
 from conserverie.territories.models import Site, Structure, Territory
 
 
 class WorkshopQuerySet(models.QuerySet):
+    def between(self, start, end):
+        """Workshops not cancelled whose day is from `start` to `end` (included; None leaves that side open)."""
+        return self.exclude(status=Workshop.Status.CANCELLED).filter(in_period("starts_at__date", start, end))
+
+    def held_between(self, start, end):
+        """The workshops of `between` that have already started: what was held, not what is planned."""
+        return self.between(start, end).filter(starts_at__lt=timezone.now())
+
     def upcoming(self):
         return self.filter(starts_at__gte=timezone.now(), status=Workshop.Status.PLANNED).order_by("starts_at")
 

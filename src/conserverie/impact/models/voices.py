@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.status import StatusColours
 from conserverie.impact.models.flower import Dimension, Indicator
 from conserverie.territories.models import Territory
 
@@ -42,11 +43,13 @@ class SurveyQuerySet(models.QuerySet):
         )
 
 
-class Survey(models.Model):
+class Survey(StatusColours, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")
         OPEN = "open", _("Ouverte")
         CLOSED = "closed", _("Fermée")
+
+    STATUS_COLOURS = {Status.OPEN: "success", Status.CLOSED: "secondary", Status.DRAFT: "warning"}
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="surveys")
     title = models.CharField(_("titre"), max_length=150)
@@ -75,8 +78,16 @@ class Survey(models.Model):
         return self.title
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
 
 
 class Question(models.Model):

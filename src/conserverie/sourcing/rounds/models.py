@@ -5,11 +5,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.status import StatusColours
 from conserverie.producers.models import SurplusOffer
 from conserverie.territories.models import Territory, Vehicle
 
 
-class CollectionRound(models.Model):
+class CollectionRound(StatusColours, models.Model):
     """A truck round through the farms: proposed by the planner, confirmed, then driven (docs/rounds-en.md)."""
 
     class Status(models.TextChoices):
@@ -17,6 +18,8 @@ class CollectionRound(models.Model):
         PLANNED = "planned", _("Planifiée")
         DONE = "done", _("Terminée")
         CANCELLED = "cancelled", _("Annulée")
+
+    STATUS_COLOURS = {Status.DONE: "success", Status.PLANNED: "primary", Status.DRAFT: "warning"}
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="rounds")
     vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, null=True, blank=True)
@@ -55,6 +58,10 @@ class CollectionRound(models.Model):
         if self.nearest_neighbour_km is None:
             return None
         return max(self.nearest_neighbour_km - self.planned_km, 0)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
 
 
 class RoundStop(models.Model):
