@@ -14,12 +14,14 @@ $(BIN)/conserverie: pyproject.toml requirements.lock
 
 install: $(BIN)/conserverie
 
+# DEBUG is off unless asked for (settings.py): the demo asks for it, and for the SITE_URL of its port (label QR codes,
+# cancel and calendar links), unless SITE_URL is already set in the environment.
 demo: install
-	$(BIN)/conserverie demo --port $(PORT)
+	DEBUG=1 SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/conserverie demo --port $(PORT)
 
 test: install
 	$(BIN)/ruff check src tests
-	$(BIN)/conserverie makemigrations --check --dry-run -v0
+	DEBUG=1 $(BIN)/conserverie makemigrations --check --dry-run -v0
 	$(BIN)/pytest -n 2 tests
 
 lint: install
@@ -33,8 +35,8 @@ format: install
 # Extract the French source strings into locale/en/LC_MESSAGES/django.po (new and changed entries come back
 # empty or fuzzy: translate them, tests/core/test_i18n.py fails until then), then compile django.mo (committed).
 messages: install
-	cd src/conserverie && ../../$(BIN)/conserverie makemessages -l en --ignore=static --ignore='*/migrations/*' --no-obsolete -v0
-	cd src/conserverie && ../../$(BIN)/conserverie compilemessages -v0
+	cd src/conserverie && DEBUG=1 ../../$(BIN)/conserverie makemessages -l en --ignore=static --ignore='*/migrations/*' --no-obsolete -v0
+	cd src/conserverie && DEBUG=1 ../../$(BIN)/conserverie compilemessages -v0
 
 # Benchmarks (not part of `make test`): a throwaway SQLite database with 1 million jars and 300,000 distributions,
 # then the forward trace, the recall list and 1,000 labels, timed; then the collection-round planner on a 30-farm
