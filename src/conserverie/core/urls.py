@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views, views_totp
+from . import health, views, views_totp
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("l/<str:code>/", views.lot_public, name="lot_public"),
     path("espace/", views.workspace, name="workspace"),
     path("compte/double-authentification/", views_totp.totp_setup, name="totp_setup"),
