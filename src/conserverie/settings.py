@@ -129,6 +129,10 @@ def database_from_env() -> dict:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{VAR_DIR / 'conserverie.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    # A URL without a password takes it from DATABASE_PASSWORD, or from the file DATABASE_PASSWORD_FILE names
+    # (a Docker secret: compose.yaml): the password is then written in no environment.
+    if not config.get("PASSWORD"):
+        config["PASSWORD"] = env_secret("DATABASE_PASSWORD", "")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN so that
         # two requests selling the last jar serialise instead of failing half-way.

@@ -44,6 +44,17 @@ def test_database_url_chooses_postgresql(monkeypatch):
     assert (config["NAME"], config["PORT"], config["USER"]) == ("cons", 5433, "cons")
 
 
+def test_database_password_may_come_from_a_secret_file(monkeypatch, tmp_path):
+    secret = tmp_path / "db_password"
+    secret.write_text("s3cret:/@\n")
+    monkeypatch.setenv("DATABASE_URL", "postgres://cons@db:5432/cons")
+    monkeypatch.setenv("DATABASE_PASSWORD_FILE", str(secret))
+    config = project_settings.database_from_env()
+    assert (config["USER"], config["PASSWORD"], config["HOST"]) == ("cons", "s3cret:/@", "db")
+    monkeypatch.setenv("DATABASE_URL", "postgres://cons:other@db:5432/rehearsal")  # a password in the URL wins
+    assert project_settings.database_from_env()["PASSWORD"] == "other"
+
+
 def test_database_url_chooses_another_sqlite_file(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/other.db")
     assert project_settings.database_from_env()["NAME"] == f"{tmp_path}/other.db"
