@@ -1,14 +1,22 @@
 # Conserverie — the project's commands. See README.md.
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# pip-tools for `make requirements`, in a virtual environment of its own (not in the project's).
+TOOLS := .venv-tools
+PIP_TOOLS := pip-tools==7.7.0
+PIP_COMPILE = env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	CUSTOM_COMPILE_COMMAND="make requirements" $(TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host --index-url https://pypi.org/simple
 
-.PHONY: install demo test lint format messages bench clean
+.PHONY: install demo test lint format messages bench requirements clean
 
-$(BIN)/conserverie: pyproject.toml requirements.lock
+# Development and tests: the exact versions and hashes of requirements/dev.txt (production's, plus the test tools),
+# then the project itself without dependencies. A server installs requirements/prod.txt only (docs/deploy-en.md).
+$(BIN)/conserverie: pyproject.toml requirements/prod.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
@@ -46,5 +54,14 @@ bench: install
 	$(BIN)/python benchmarks/trace_bench.py
 	$(BIN)/python benchmarks/round_bench.py
 
+# Recompile requirements/prod.txt and requirements/dev.txt (exact versions and hashes) after a change to
+# requirements/*.in (keep pyproject.toml's dependencies in step). Pins already in the .txt files stay unless asked:
+# make requirements ARGS="--upgrade-package django" (or ARGS=--upgrade for everything). From PyPI only, so that the
+# hashes are those every machine downloads.
+requirements:
+	test -x $(TOOLS)/bin/pip-compile || ($(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install --quiet "$(PIP_TOOLS)")
+	$(PIP_COMPILE) $(ARGS) --output-file requirements/prod.txt requirements/prod.in
+	$(PIP_COMPILE) $(ARGS) --output-file requirements/dev.txt requirements/dev.in
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .ruff_cache .hypothesis
