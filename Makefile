@@ -1,26 +1,36 @@
 # Conserverie — the project's commands. See README.md.
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# pip-tools for `make requirements`, in a virtual environment of its own (not in the project's).
+TOOLS := .venv-tools
+PIP_TOOLS := pip-tools==7.7.0
+PIP_COMPILE = env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	CUSTOM_COMPILE_COMMAND="make requirements" $(TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host --index-url https://pypi.org/simple
 
-.PHONY: install demo test lint format messages bench clean
+.PHONY: install demo test lint format messages bench requirements clean
 
-$(BIN)/conserverie: pyproject.toml requirements.lock
+# Development and tests: the exact versions and hashes of requirements/dev.txt (production's, plus the test tools),
+# then the project itself without dependencies. A server installs requirements/prod.txt only (docs/deploy-en.md).
+$(BIN)/conserverie: pyproject.toml requirements/prod.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 install: $(BIN)/conserverie
 
+# DEBUG is off unless asked for (settings.py): the demo asks for it, and for the SITE_URL of its port (label QR codes,
+# cancel and calendar links), unless SITE_URL is already set in the environment.
 demo: install
-	$(BIN)/conserverie demo --port $(PORT)
+	DEBUG=1 SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/conserverie demo --port $(PORT)
 
 test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports
-	$(BIN)/conserverie makemigrations --check --dry-run -v0
+	DEBUG=1 $(BIN)/conserverie makemigrations --check --dry-run -v0
 	$(BIN)/pytest -n 2 tests
 
 lint: install
@@ -35,8 +45,8 @@ format: install
 # Extract the French source strings into locale/en/LC_MESSAGES/django.po (new and changed entries come back
 # empty or fuzzy: translate them, tests/core/test_i18n.py fails until then), then compile django.mo (committed).
 messages: install
-	cd src/conserverie && ../../$(BIN)/conserverie makemessages -l en --ignore=static --ignore='*/migrations/*' --no-obsolete -v0
-	cd src/conserverie && ../../$(BIN)/conserverie compilemessages -v0
+	cd src/conserverie && DEBUG=1 ../../$(BIN)/conserverie makemessages -l en --ignore=static --ignore='*/migrations/*' --no-obsolete -v0
+	cd src/conserverie && DEBUG=1 ../../$(BIN)/conserverie compilemessages -v0
 
 # Benchmarks (not part of `make test`): a throwaway SQLite database with 1 million jars and 300,000 distributions,
 # then the forward trace, the recall list and 1,000 labels, timed; then the collection-round planner on a 30-farm
@@ -46,5 +56,14 @@ bench: install
 	$(BIN)/python benchmarks/trace_bench.py
 	$(BIN)/python benchmarks/round_bench.py
 
+# Recompile requirements/prod.txt and requirements/dev.txt (exact versions and hashes) after a change to
+# requirements/*.in (keep pyproject.toml's dependencies in step). Pins already in the .txt files stay unless asked:
+# make requirements ARGS="--upgrade-package django" (or ARGS=--upgrade for everything). From PyPI only, so that the
+# hashes are those every machine downloads.
+requirements:
+	test -x $(TOOLS)/bin/pip-compile || ($(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install --quiet "$(PIP_TOOLS)")
+	$(PIP_COMPILE) $(ARGS) --output-file requirements/prod.txt requirements/prod.in
+	$(PIP_COMPILE) $(ARGS) --output-file requirements/dev.txt requirements/dev.in
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .ruff_cache .hypothesis

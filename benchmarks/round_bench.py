@@ -14,6 +14,7 @@ Run with `make bench`. Pure computation, no database. Prints the measured figure
 import csv
 import os
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conserverie.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-" + secrets.token_urlsafe(40))  # DEBUG stays off
 
 import django  # noqa: E402
 

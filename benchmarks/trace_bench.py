@@ -8,6 +8,7 @@ Targets: forward trace and recall list ≤ 200 ms, 1,000 labels ≤ 3 s.
 """
 
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -20,6 +21,9 @@ TMP = tempfile.TemporaryDirectory(prefix="conserverie-bench-")
 os.environ["CONSERVERIE_VAR_DIR"] = TMP.name
 os.environ.pop("DATABASE_URL", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conserverie.settings")
+# Production settings (DEBUG off), with a throwaway secret and the address printed on the labels.
+os.environ.setdefault("SECRET_KEY", "benchmark-only-" + secrets.token_urlsafe(40))
+os.environ.setdefault("SITE_URL", "https://conserverie.example.org")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import django  # noqa: E402

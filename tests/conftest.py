@@ -1,7 +1,11 @@
 """Named personas built once per test (docs/architecture.md §7), and a small living chain to act on."""
 
+import contextlib
+import os
+import tempfile
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -17,6 +21,29 @@ from conserverie.sourcing.services import collection_record
 from conserverie.territories.models import JarFormat, Location, Membership, Role, Site, Structure, Territory
 
 DAY = date(2026, 6, 10)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A SQLite test database is a file too, one per process, removed at the end with its -wal and -shm companions.
+
+    Not Django's shared-cache in-memory database, whose table locks fail at once with "database table is locked"
+    instead of waiting: concurrency tests then see what production sees. One file per process, so that two test
+    runs (or two xdist workers) never share a database. PostgreSQL keeps pytest-django's names.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    name = Path(tempfile.gettempdir()) / f"conserverie-test-{os.getpid()}.sqlite3"
+    database.setdefault("TEST", {})["NAME"] = str(name)
+    yield
+    # Django removes the database file (after this fixture's dependents), not its companions.
+    for path in name.parent.glob(f"{name.name}*"):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,12 @@
-"""The one settings module, read from the environment with safe development defaults.
+"""The one settings module, read from the environment; it fails safe.
 
-Production (DEBUG=0) refuses to start without a real SECRET_KEY.
+DEBUG is off unless DEBUG=1 asks for it. With DEBUG off the platform refuses to start without a real SECRET_KEY,
+and a system check (core/checks.py) stops `check`, `migrate` and every command while SITE_URL is missing.
+`make demo` asks for DEBUG=1 and the SITE_URL of its port; the test suite sets its own (tests/environment.py).
 """
 
-import atexit
-import contextlib
-import glob
 import os
-import tempfile
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -41,11 +40,24 @@ def env_secret(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
-DEBUG = env_bool("DEBUG", True)
+def env_admins(name: str) -> list[tuple[str, str]]:
+    """`Name <address>, other@example.org` → [("Name", "address"), ("", "other@example.org")]."""
+    value = os.environ.get(name, "")
+    admins = [(label, address) for label, address in getaddresses([value]) if label or address]
+    for label, address in admins:
+        if "@" not in address:
+            raise ImproperlyConfigured(f"{name}: {label or address!r} has no e-mail address (Name <a@example.org>).")
+    return admins
+
+
+DEBUG = env_bool("DEBUG", False)
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me"
 SECRET_KEY = env_secret("SECRET_KEY", _DEV_SECRET)
 if not DEBUG and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40):
-    raise ImproperlyConfigured("SECRET_KEY must be set to a real secret of 40+ characters when DEBUG=0.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a real secret of 40+ characters (SECRET_KEY or SECRET_KEY_FILE): DEBUG is off."
+        " For development on this machine only, set DEBUG=1 (make demo does)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -59,7 +71,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_bootstrap5",
-    "django_htmx",
     "simple_history",
     "axes",
     "conserverie.core",
@@ -93,7 +104,6 @@ MIDDLEWARE = [
     "conserverie.core.totp.TOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -119,18 +129,16 @@ TEMPLATES = [
 ]
 
 
-def _remove_files(pattern: str) -> None:
-    for path in glob.glob(pattern):
-        with contextlib.suppress(OSError):
-            os.remove(path)
-
-
 def database_from_env() -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{VAR_DIR / 'conserverie.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    # A URL without a password takes it from DATABASE_PASSWORD, or from the file DATABASE_PASSWORD_FILE names
+    # (a Docker secret: compose.yaml): the password is then written in no environment.
+    if not config.get("PASSWORD"):
+        config["PASSWORD"] = env_secret("DATABASE_PASSWORD", "")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN so that
         # two requests selling the last jar serialise instead of failing half-way.
@@ -139,13 +147,6 @@ def database_from_env() -> dict:
             "timeout": 10,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
-        # Tests use a file too (not Django's shared-cache in-memory database, whose table locks fail at once
-        # with "database table is locked" instead of waiting): concurrency tests then see what production sees.
-        # One file per process, so that two test runs at the same time never share a database.
-        test_name = Path(tempfile.gettempdir()) / f"conserverie-test-{os.getpid()}.sqlite3"
-        config.setdefault("TEST", {}).setdefault("NAME", str(test_name))
-        # Django removes the test database file but not its -wal and -shm companions: remove them all at exit.
-        atexit.register(_remove_files, f"{test_name}*")
     return config
 
 
@@ -242,6 +243,11 @@ RATELIMITS = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "conserverie@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who hears about errors: `ADMINS="Camille Martin <camille@example.org>, tech@example.org"`. With DEBUG off, Django's
+# `django` logger mails them every server error (AdminEmailHandler) and `conserverie scheduler` every failed job.
+# Check with `conserverie sendtestemail --admins`.
+ADMINS = env_admins("ADMINS")
+EMAIL_SUBJECT_PREFIX = "[Conserverie] "
 # With EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (docs/deploy-fr.md).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -252,8 +258,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # prints them; a provider's backend is a small class of the deployment (docs/deploy-fr.md).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "conserverie.core.sms.ConsoleBackend")
 
-# The public address printed on labels and QR codes (the lot page lives at SITE_URL/l/<code>/).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The public address printed in label QR codes (the lot page lives at SITE_URL/l/<code>/), cancel links, calendar
+# feeds and messages. Required when DEBUG is off (the check conserverie.E001, core/checks.py); DEBUG=1: local server.
+SITE_URL = os.environ.get("SITE_URL", "").strip() or ("http://127.0.0.1:8000" if DEBUG else "")
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 
 # Participants without any participation for this many months are anonymised by `conserverie retention`.

@@ -136,6 +136,30 @@ def test_demo_command_says_it_loaded_nothing_the_second_time(db):
     assert all(username in text for username, *_rest in ACCOUNTS)
 
 
+def test_the_demo_links_follow_its_port(client, db, settings, monkeypatch):
+    from conserverie.production.labels import lot_url
+    from conserverie.workshops.public import cancel_url
+
+    settings.SITE_URL = "http://127.0.0.1:8000"  # restored after the test, whatever the command sets
+    monkeypatch.delenv("SITE_URL", raising=False)
+    out = StringIO()
+    call_command("demo", "--no-serve", "--port", "8001", stdout=out)
+    assert "http://127.0.0.1:8001/" in out.getvalue()
+    lot = ProductionLot.objects.filter(territory__slug="romans").first()
+    assert lot_url(lot) == f"http://127.0.0.1:8001/l/{lot.code}/"
+    assert cancel_url("jeton").startswith("http://127.0.0.1:8001/")
+    calendar = client.get("/ateliers.ics").content.decode().replace("\r\n ", "")
+    assert "URL:http://127.0.0.1:8001/ateliers/" in calendar
+
+
+def test_an_explicit_site_url_wins_over_the_demo_port(db, settings, monkeypatch):
+    from conserverie.demo.management.commands.demo import follow_port
+
+    settings.SITE_URL = "https://conserverie.example.org"
+    monkeypatch.setenv("SITE_URL", "https://conserverie.example.org")
+    assert follow_port(8001) == "https://conserverie.example.org"
+
+
 def test_no_real_person_of_the_seed_appears(db):
     texts = [
         *get_user_model().objects.values_list("username", "first_name", "last_name", "email"),

@@ -43,6 +43,7 @@ urlpatterns = [
 def production_env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SECRET_KEY", "SECURE_", "DJANGO_SETTINGS"))}
     env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="conserverie.example.org")
+    env.update(SITE_URL="https://conserverie.example.org")
     env.update(extra)
     return env
 
@@ -218,6 +219,15 @@ def assert_mute_french_page(response, status: int, words: str):
 @override_settings(DEBUG=False, ROOT_URLCONF=__name__)
 def test_server_error_page_is_french_and_mute(quiet_client, db):
     assert_mute_french_page(quiet_client.get("/__test__/boom/"), 500, "Une erreur est survenue")
+
+
+@override_settings(DEBUG=False, ROOT_URLCONF=__name__, ADMINS=[("Tech", "tech@example.org")])
+def test_a_server_error_is_mailed_to_the_admins_once(quiet_client, db, mailoutbox):
+    quiet_client.get("/__test__/boom/")
+    [message] = mailoutbox
+    assert message.to == ["tech@example.org"]
+    assert message.subject.startswith("[Conserverie] ERROR") and "/__test__/boom/" in message.subject
+    assert SECRET_DETAIL in message.body  # the traceback goes to the administrators, never to the page
 
 
 @override_settings(DEBUG=False, ROOT_URLCONF=__name__)

@@ -7,6 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Noyau")
 
     def ready(self):
+        from django.core import checks
+
+        from conserverie.core.checks import check_site_url
         from conserverie.core.totp import connect_signals
 
         connect_signals()
+        checks.register(check_site_url)

@@ -1,12 +1,22 @@
 """`conserverie demo`: migrate, load the demo territory once, list the demo accounts, serve on localhost."""
 
+import os
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from conserverie.demo.loader import ACCOUNTS, DEMO_PASSWORD, load_demo
+
+
+def follow_port(port: int) -> str:
+    """SITE_URL (label QR codes, cancel and calendar links) is the address the demo server listens on, unless the
+    environment sets it: `conserverie demo --port 8001` prints links to http://127.0.0.1:8001."""
+    if not os.environ.get("SITE_URL", "").strip():
+        settings.SITE_URL = f"http://127.0.0.1:{port}"
+    return settings.SITE_URL
 
 
 class Command(BaseCommand):
@@ -21,6 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, port, no_serve, **options):
         if not 1 <= port <= 65535:
             raise CommandError(_("Port invalide : %(port)s (entre 1 et 65535).") % {"port": port})
+        follow_port(port)
         call_command("migrate", interactive=False, verbosity=0)
         started = time.monotonic()
         if load_demo():
