@@ -186,7 +186,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-# The vendored assets (Bootstrap, htmx, Leaflet) and our CSS live in the package, outside any app.
+# The vendored assets (Bootstrap, Leaflet) and our CSS live in the package, outside any app.
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Uploaded files (photos of surplus offers): never served as public URLs, only through views that check who asks.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
