@@ -71,6 +71,7 @@ def test_raw_sql_delete_is_refused_by_the_database(movement):
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="TRUNCATE n'existe que sous PostgreSQL")
 def test_truncate_is_refused_on_postgresql(movement):
+    run_sql("SET CONSTRAINTS ALL IMMEDIATE")  # else PostgreSQL refuses first: the row's deferred key checks pend
     with refused_by_database("TRUNCATE refusé"):
         run_sql(f"TRUNCATE {TABLE}")
     assert StockMovement.objects.filter(pk=movement.pk).exists()
@@ -225,13 +226,14 @@ def test_an_interactive_flush_asks_first_and_a_no_keeps_everything(movement, mon
 
 
 @pytest.mark.django_db(transaction=True)
-def test_flush_empties_the_ledgers_where_djangos_own_flush_is_refused(chain):
-    """What the test runner does after each transactional test (transactional_db, live_server)."""
+def test_flush_empties_the_ledgers_where_djangos_own_flush_is_refused(chain, monkeypatch):
+    """What the test runner does after each transactional test (transactional_db, live_server), without asking."""
     _bought(chain)
     raw_lot_give(actor=chain.actor, raw_lot=chain.raw, kg=Decimal("2"), reason="Banque alimentaire")
     with pytest.raises(CommandError):
         call_command(DjangoFlush(), verbosity=0, interactive=False)
     assert StockMovement.objects.exists() and RawLotMovement.objects.exists()
-    call_command("flush", verbosity=0, interactive=False)
+    monkeypatch.setattr("builtins.input", lambda prompt: "oui")
+    call_command("flush", verbosity=0)
     assert not StockMovement.objects.exists() and not RawLotMovement.objects.exists()
     assert _maintenance_rows() == 0
