@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.production.services import TreatmentReading, lot_record, lot_release
@@ -62,6 +62,20 @@ def refused(field=None, match=None, exc=ValidationError):
 @contextmanager
 def forbidden():
     with refused(exc=PermissionDenied) as info:
+        yield info
+
+
+def run_sql(sql: str, params=()) -> int:
+    """Raw SQL through the test's connection, as any program could send it; the number of rows it touched."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+@contextmanager
+def refused_by_database(match: str):
+    """The block must fail in the database with an IntegrityError saying `match` (rolled back to a savepoint)."""
+    with pytest.raises(IntegrityError, match=match) as info, transaction.atomic():
         yield info
 
 

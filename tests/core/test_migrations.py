@@ -19,15 +19,15 @@ from conserverie.territories.models import JarFormat, Territory
 
 # Release 0.2.0 (wave 2): one initial set per app, replacing wave 1's migrations (CHANGELOG.md).
 RELEASED = {
-    "core": "0001_initial",
+    "core": "0002_ledger_maintenance",
     "territories": "0001_initial",
     "people": "0001_initial",
     "producers": "0002_initial",
-    "sourcing": "0001_initial",
+    "sourcing": "0002_rawlotmovement_append_only",
     "recipes": "0001_initial",
     "workshops": "0001_initial",
     "gleaning": "0001_initial",
-    "stock": "0001_initial",
+    "stock": "0002_stockmovement_append_only",
     "production": "0002_initial",
     "distribution": "0001_initial",
     "impact": "0001_initial",

@@ -116,6 +116,12 @@ class DistributionLine(models.Model):
     class Meta:
         verbose_name = _("ligne")
         verbose_name_plural = _("lignes")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price_eur__gte=0), name="line_price_not_negative"),
+            models.CheckConstraint(condition=Q(deposit_eur__gte=0), name="line_deposit_not_negative"),
+            models.CheckConstraint(condition=Q(credit_eur__gte=0), name="line_credit_not_negative"),
+        ]
 
     def __str__(self):
         return f"{self.quantity} × {self.lot.code}"

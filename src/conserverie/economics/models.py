@@ -87,6 +87,12 @@ class CostParameters(models.Model):
     class Meta:
         verbose_name = _("paramètres de coût")
         verbose_name_plural = _("paramètres de coût")
+        # Unit prices and consumptions are never below zero (0 is allowed: jars given to the cannery, say), as
+        # parameters_set already checks.
+        constraints = [
+            models.CheckConstraint(condition=Q(**{f"{name}__gte": 0}), name=f"cost_parameters_{name}_not_negative")
+            for name in PARAMETER_DEFAULTS
+        ]
 
     def __str__(self):
         return f"{self.territory}"

@@ -61,6 +61,11 @@ class Product(models.Model):
         verbose_name = _("produit")
         verbose_name_plural = _("produits")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(donation_value_eur_kg__gte=0), name="product_donation_not_negative"
+            )
+        ]
 
     def __str__(self):
         return self.name

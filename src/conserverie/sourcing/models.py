@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.append_only import AppendOnlyMixin, AppendOnlyQuerySet
 from conserverie.core.periods import in_period
 from conserverie.producers.models import Producer, Product, SurplusOffer
 from conserverie.sourcing.rounds.models import CollectionRound, RoundStop  # noqa: F401 - models of the sub-package
@@ -66,13 +67,18 @@ class RawLot(models.Model):
         verbose_name = _("lot brut")
         verbose_name_plural = _("lots bruts")
         ordering = ["-collected_on", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(kg__gt=0), name="rawlot_kg_positive")]
 
     def __str__(self):
         return f"{self.code} — {self.product} ({self.kg} kg)"
 
 
-class RawLotMovement(models.Model):
-    """Kilos leaving a raw lot. Append-only: a correction is a new movement of the opposite sign."""
+class RawLotMovement(AppendOnlyMixin, models.Model):
+    """Kilos leaving a raw lot. Append-only: a correction is a new movement of the opposite sign.
+
+    The database refuses UPDATE and DELETE on this table (triggers, core/append_only.py); every foreign key
+    PROTECTs, so no deletion elsewhere can cascade into it.
+    """
 
     class Kind(models.TextChoices):
         USED = "used", _("Transformé")
@@ -90,6 +96,8 @@ class RawLotMovement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("mouvement de lot brut")
         verbose_name_plural = _("mouvements de lots bruts")
@@ -99,6 +107,7 @@ class RawLotMovement(models.Model):
                 condition=~models.Q(kind="used") | models.Q(production_lot__isnull=False),
                 name="rawmove_used_has_lot",
             ),
+            models.CheckConstraint(condition=~models.Q(kg=0), name="rawmove_not_zero"),
         ]
 
     def __str__(self):

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.append_only import AppendOnlyMixin, AppendOnlyQuerySet
 from conserverie.core.periods import in_period
 from conserverie.territories.models import JarFormat, Location, Territory
 
@@ -43,7 +44,7 @@ OUTGOING_KINDS = (
 )
 
 
-class MovementQuerySet(models.QuerySet):
+class MovementQuerySet(AppendOnlyQuerySet):
     def between(self, start, end):
         """Movements of the days from `start` to `end` (included; None leaves that side open)."""
         return self.filter(in_period("day", start, end))
@@ -86,15 +87,16 @@ class MovementQuerySet(models.QuerySet):
         )
 
 
-class StockMovement(models.Model):
+class StockMovement(AppendOnlyMixin, models.Model):
     """One line of the append-only jar ledger.
 
     `quantity` is the signed change of jars at `location`: +12 produced, −2 given. A move writes two
     rows with the same `transfer`. A correction never edits a row: it adds a row that `reverses` it.
-    Rows without a lot count empty jars.
+    Rows without a lot count empty jars. The database refuses UPDATE and DELETE on this table (triggers,
+    core/append_only.py); every foreign key PROTECTs, so no deletion elsewhere can cascade into it.
     """
 
-    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="stock_movements")
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="stock_movements")
     kind = models.CharField(_("type"), max_length=16, choices=MovementKind.choices)
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="movements")
     lot = models.ForeignKey(

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -178,7 +179,10 @@ class JarFormat(models.Model):
         verbose_name = _("format de bocal")
         verbose_name_plural = _("formats de bocaux")
         ordering = ["volume_ml"]
-        constraints = [models.UniqueConstraint(fields=["territory", "name"], name="jarformat_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "name"], name="jarformat_unique_name"),
+            models.CheckConstraint(condition=Q(deposit_eur__gte=0), name="jarformat_deposit_not_negative"),
+        ]
 
     def __str__(self):
         return self.name
