@@ -49,7 +49,9 @@ def test_farmer_proposes_a_surplus_from_a_phone(live_server, chain, page):
     expect(page.locator(".list-group-item .badge").first).to_have_text("Proposée")
     assert time.monotonic() - started < 60
     offer = SurplusOffer.objects.get()
-    assert offer.producer == chain.farm and offer.created_by == user and offer.kg_estimated == 35
+    assert offer.producer == chain.farm
+    assert offer.created_by == user
+    assert offer.kg_estimated == 35
 
 
 def test_farmer_follows_an_offer_with_its_photo_and_downloads_the_certificate(live_server, chain, page, tmp_path):

@@ -84,7 +84,8 @@ def test_a_coordinator_plans_a_round_and_the_driver_weighs_on_a_phone(
     context.close()
 
     collection_round.refresh_from_db()
-    assert collection_round.status == CollectionRound.Status.DONE and collection_round.km == Decimal("27.5")
+    assert collection_round.status == CollectionRound.Status.DONE
+    assert collection_round.km == Decimal("27.5")
     assert sorted(RawLot.objects.filter(collection_round=collection_round).values_list("kg", flat=True)) == [
         Decimal("48.5"),
         Decimal("51"),

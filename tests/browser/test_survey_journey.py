@@ -28,7 +28,8 @@ def test_a_resident_answers_a_survey_on_a_phone(live_server, romans, coordinator
         # A score is a big button under the thumb, not a tiny radio.
         four = page.get_by_text("4 — Beaucoup")
         box = four.bounding_box()
-        assert box["height"] >= 44 and box["width"] >= 300, box
+        assert box["height"] >= 44, box
+        assert box["width"] >= 300, box
         four.click()
         page.get_by_text("Oui", exact=True).click()
         page.get_by_label("Combien d'ateliers ?").fill("beaucoup")

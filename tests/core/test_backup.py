@@ -124,8 +124,10 @@ def test_manifest_records_rows_and_checksums_per_table(live_sqlite, tmp_path):
     manifest = backup_database(Database("sqlite", str(live_sqlite)), backup)
     on_disk = json.loads(manifest_path(backup).read_text())
     assert on_disk == manifest
-    assert manifest["engine"] == "sqlite" and len(manifest["sha256"]) == 64
-    assert manifest["tables"]["jar"]["rows"] == 1 and manifest["tables"]["log"]["rows"] == 0
+    assert manifest["engine"] == "sqlite"
+    assert len(manifest["sha256"]) == 64
+    assert manifest["tables"]["jar"]["rows"] == 1
+    assert manifest["tables"]["log"]["rows"] == 0
     assert set(manifest["tables"]) == {"jar", "session", "log"}
     assert read_manifest(backup) == manifest
 
@@ -152,7 +154,9 @@ def test_commands_back_up_and_restore_the_project_database(tmp_path):
     restored = run_cli("restore", str(backup), "--json", database_url=target)
     assert restored.returncode == 0, restored.stderr
     report = json.loads(restored.stdout)
-    assert report["verified"] and report["created"] and report["tables"] > 40
+    assert report["verified"]
+    assert report["created"]
+    assert report["tables"] > 40
     assert report["rows"] == sum(t["rows"] for t in read_manifest(backup)["tables"].values())
 
     again = run_cli("restore", str(backup), database_url=target)
@@ -228,7 +232,8 @@ def test_restore_fails_when_the_restored_rows_differ_from_the_manifest(backup_fi
     manifest_path(backup_file).write_text(json.dumps(manifest))
     message = refused(backup_file, Database("sqlite", str(tmp_path / "t.db")))
     assert "ne correspond pas au manifeste" in message
-    assert "jar : 3 lignes au lieu de 4" in message and "log : contenu différent" in message
+    assert "jar : 3 lignes au lieu de 4" in message
+    assert "log : contenu différent" in message
 
 
 def test_restore_refuses_to_overwrite_without_the_flag(backup_file, live_sqlite):
@@ -254,7 +259,8 @@ def test_backup_refuses_a_file_that_is_not_a_database(tmp_path):
     garbage.write_text("ceci n'est pas une base")
     with pytest.raises(BackupError, match="Base SQLite illisible"):
         backup_database(Database("sqlite", str(garbage)), tmp_path / "b.sqlite3")
-    assert not (tmp_path / "b.sqlite3").exists() and list(tmp_path.glob(".*.tmp")) == []
+    assert not (tmp_path / "b.sqlite3").exists()
+    assert list(tmp_path.glob(".*.tmp")) == []
 
 
 def test_commands_give_a_one_line_french_reason(tmp_path):
@@ -357,7 +363,8 @@ def test_postgres_backup_while_another_connection_writes_restores_exactly(scratc
     assert after >= tables["jar"]["rows"]
 
     result = restore_database(backup, target)  # the target database does not exist yet: created
-    assert result.created and result.tables == 3
+    assert result.created
+    assert result.tables == 3
     with psycopg.connect(**target.pg_params()) as conn:
         assert conn.execute("SELECT count(*) FROM jar").fetchone()[0] == tables["jar"]["rows"]
 

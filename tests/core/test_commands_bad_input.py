@@ -163,7 +163,8 @@ def test_backup_and_restore_refuse_missing_and_junk_files(tmp_path):
         with pytest.raises(CommandError) as info:
             call_command(command, str(path), stdout=StringIO())
         message = str(info.value)
-        assert message and "\n" not in message.strip(), (command, path, message)
+        assert message, (command, path, message)
+        assert "\n" not in message.strip(), (command, path, message)
         french(message)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
@@ -249,7 +250,8 @@ def test_a_refused_command_exits_non_zero_with_one_french_line(tmp_path):
     result = run_cli("restore", str(tmp_path / "absent.sqlite3"))
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "introuvable" in lines[0], result.stderr
+    assert len(lines) == 1, result.stderr
+    assert "introuvable" in lines[0], result.stderr
     assert "Traceback" not in result.stderr
     result = run_cli("labels", "X", "--out", str(tmp_path / "x.pdf"), "--count", "abc")
     assert result.returncode == 2  # argparse: not a number

@@ -57,7 +57,8 @@ def test_every_figure_of_the_romans_report_is_non_zero_and_the_books_balance(db)
 
 def test_the_season_has_the_expected_size(db):
     romans = Territory.objects.get(slug="romans")
-    assert romans.code == "ROM" and romans.organisation == "La Coopération entre 3 lieux"
+    assert romans.code == "ROM"
+    assert romans.organisation == "La Coopération entre 3 lieux"
     assert Producer.objects.filter(territory=romans).count() >= 25
     assert Product.objects.count() >= 20
     assert Recipe.objects.filter(territory=romans).producible().count() >= 10
@@ -101,10 +102,12 @@ def test_every_demo_account_logs_in_with_the_demo_password(db, settings):
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
     for username, slug, role, _description in ACCOUNTS:
         user = get_user_model().objects.get(username=username)
-        assert user.check_password("demo") and user.is_active, username
+        assert user.check_password("demo"), username
+        assert user.is_active, username
         assert Membership.objects.filter(user=user, territory__slug=slug, role=role).exists()
     producer = Membership.objects.get(user__username="producteur")
-    assert producer.producer is not None and producer.producer.territory.slug == "romans"
+    assert producer.producer is not None
+    assert producer.producer.territory.slug == "romans"
 
 
 def test_second_territory_is_separate(client, db):
@@ -181,7 +184,8 @@ def test_no_real_person_of_the_seed_appears(db):
 
 def test_the_season_has_one_past_recall_with_its_sheet(client, db):
     recall = Recall.objects.get(territory__slug="romans")
-    assert recall.lot.status == LotStatus.RECALLED and list(recall.lots.all()) == [recall.lot]
+    assert recall.lot.status == LotStatus.RECALLED
+    assert list(recall.lots.all()) == [recall.lot]
     assert recall.recalled_at.date() < timezone.localdate()
     assert not StockMovement.objects.filter(lot=recall.lot, day__gt=recall.recalled_at.date()).exists()
     assert recall_recovered(recall) > 0

@@ -50,7 +50,8 @@ def test_the_whole_reset_journey(client, member):
     assert "Nouveau mot de passe" in text(form)
     set_url = form.redirect_chain[-1][0]
     done = client.post(set_url, {"new_password1": "Bocaux-de-coulis-2026", "new_password2": "Bocaux-de-coulis-2026"})
-    assert done.status_code == 302 and done["Location"] == "/mot-de-passe/nouveau/fait/"
+    assert done.status_code == 302
+    assert done["Location"] == "/mot-de-passe/nouveau/fait/"
     member.refresh_from_db()
     assert member.check_password("Bocaux-de-coulis-2026")
     assert "Mot de passe changé" in text(client.get("/mot-de-passe/nouveau/fait/"))
@@ -73,7 +74,8 @@ def test_weak_passwords_are_refused_in_french(client, member):
 
 def test_unknown_address_sends_nothing_and_says_the_same(client, member):
     response = client.post("/mot-de-passe/oublie/", {"email": "personne@example.org"})
-    assert response.status_code == 302 and response["Location"] == "/mot-de-passe/oublie/envoye/"
+    assert response.status_code == 302
+    assert response["Location"] == "/mot-de-passe/oublie/envoye/"
     assert mail.outbox == []
     assert "Si un compte correspond à cette adresse" in text(client.get(response["Location"]))
 

@@ -34,7 +34,7 @@ def signup(name="Nadia"):
 def test_parse_rate():
     assert parse_rate("20/600") == (20, 600)
     for bad in ("", "20", "0/60", "5/0", "x/60", "-1/60"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError):  # noqa: PT011 - each bad rate has its own message
             parse_rate(bad)
 
 
@@ -50,7 +50,8 @@ def test_fixed_window_counts_per_address_and_scope(settings):
     assert hit("signup", "5.6.7.8", now)[0]  # another address has its own counter
     assert hit("login", "1.2.3.4", now)[0]  # another scope too
     allowed, retry_after = hit("signup", "1.2.3.4", now + 10)
-    assert not allowed and retry_after == 50
+    assert not allowed
+    assert retry_after == 50
     assert hit("signup", "1.2.3.4", now + 60)[0]  # the next window starts afresh
 
 
@@ -73,7 +74,8 @@ def test_public_signup_is_refused_with_a_french_429_and_writes_nothing(client, c
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
     page = text(refused)
-    assert "Trop de demandes" in page and "Réessayez dans" in page
+    assert "Trop de demandes" in page
+    assert "Réessayez dans" in page
     assert row_counts() == before
     assert Registration.objects.filter(workshop=workshop).count() == 2
     # Reading the page is never limited; another address may still sign up.

@@ -254,7 +254,7 @@ def test_script_in_a_free_text_field_is_stored_as_text_and_shown_escaped(staff_c
             assert SCRIPT not in response.content.decode()
 
 
-@pytest.mark.parametrize("form, prefix", [(lot, "raw"), (sale, "lines")], ids=["lot-raw", "sale-lines"])
+@pytest.mark.parametrize(("form", "prefix"), [(lot, "raw"), (sale, "lines")], ids=["lot-raw", "sale-lines"])
 def test_forged_formset_counts_never_fail_nor_write(staff_client, chain, released, form, prefix):
     """A forged management form (hidden fields no person types) is refused without a 500 and writes nothing."""
     url, valid, _hostile = form(world(chain, released))

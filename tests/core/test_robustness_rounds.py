@@ -242,7 +242,8 @@ def test_hostile_farm_names_on_every_round_page(coord_client, romans, coordinato
     problems += problems_of(coord_client.get(ROUNDS), "list", strict=False)
     problems += problems_of(coord_client.get(NEW, {"day": round_day().isoformat()}), "new", strict=False)
     response = coord_client.get(url(collection_round, "feuille.pdf"))
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
     assert not problems, "\n".join(problems)
 
 
@@ -270,7 +271,8 @@ def test_the_driver_kg_never_fails_on_arbitrary_input(coord_client, coordinator,
         assert not any(english in text(response) for english in ENGLISH)
     else:
         stop.refresh_from_db()
-        assert stop.raw_lot is not None and Decimal("0") < stop.raw_lot.kg < Decimal("1000000")
+        assert stop.raw_lot is not None
+        assert Decimal("0") < stop.raw_lot.kg < Decimal("1000000")
 
 
 # --- The plan-round command: hostile bytes and huge files ---------------------------------------------------------
@@ -333,7 +335,8 @@ def test_plan_round_refuses_hostile_files_in_one_french_line(tmp_path, content, 
     with pytest.raises(CommandError) as caught:
         plan_round_command(tmp_path, content)
     message = str(caught.value)
-    assert reason in message and "\n" not in message, message
+    assert reason in message, message
+    assert "\n" not in message, message
     assert "Traceback" not in message
 
 

@@ -4,6 +4,7 @@ import sys
 from datetime import datetime, time
 from io import StringIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +14,9 @@ from conserverie.core.management.commands.scheduler import Command, Job, Schedul
 
 JOBS = default_jobs("deploy/backup.sh")
 CRON = Path(__file__).resolve().parents[2] / "deploy" / "conserverie.cron"
+
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def names(jobs) -> list[str]:
@@ -37,26 +41,26 @@ def test_the_jobs_and_times_of_the_cron_file():
 
 
 def test_a_start_in_the_morning_waits_for_the_next_times():
-    schedule = Schedule(JOBS, datetime(2026, 6, 10, 8, 0))  # a Wednesday
-    assert schedule.due(datetime(2026, 6, 10, 8, 30)) == []
-    assert names(schedule.due(datetime(2026, 6, 10, 9, 0))) == ["reminders"]
-    schedule.mark(JOBS[-1], datetime(2026, 6, 10, 9, 0))
-    assert schedule.due(datetime(2026, 6, 10, 23, 59)) == []
+    schedule = Schedule(JOBS, datetime(2026, 6, 10, 8, 0, tzinfo=PARIS))  # a Wednesday
+    assert schedule.due(datetime(2026, 6, 10, 8, 30, tzinfo=PARIS)) == []
+    assert names(schedule.due(datetime(2026, 6, 10, 9, 0, tzinfo=PARIS))) == ["reminders"]
+    schedule.mark(JOBS[-1], datetime(2026, 6, 10, 9, 0, tzinfo=PARIS))
+    assert schedule.due(datetime(2026, 6, 10, 23, 59, tzinfo=PARIS)) == []
 
 
 def test_a_job_whose_minute_went_by_runs_late_never_twice():
-    schedule = Schedule(JOBS, datetime(2026, 6, 10, 23, 0))
-    night = datetime(2026, 6, 11, 3, 50)  # the loop was busy from 00:05 to 03:50
+    schedule = Schedule(JOBS, datetime(2026, 6, 10, 23, 0, tzinfo=PARIS))
+    night = datetime(2026, 6, 11, 3, 50, tzinfo=PARIS)  # the loop was busy from 00:05 to 03:50
     assert names(schedule.due(night)) == ["expire-offers", "backup", "clearsessions"]
     for job in schedule.due(night):
         schedule.mark(job, night)
-    assert schedule.due(datetime(2026, 6, 11, 3, 55)) == []
+    assert schedule.due(datetime(2026, 6, 11, 3, 55, tzinfo=PARIS)) == []
 
 
 def test_the_weekly_job_runs_on_mondays_only():
-    schedule = Schedule(JOBS, datetime(2026, 6, 14, 23, 0))  # a Sunday
-    assert "axes_reset_logs" not in names(schedule.due(datetime(2026, 6, 14, 23, 30)))
-    assert "axes_reset_logs" in names(schedule.due(datetime(2026, 6, 15, 4, 0)))
+    schedule = Schedule(JOBS, datetime(2026, 6, 14, 23, 0, tzinfo=PARIS))  # a Sunday
+    assert "axes_reset_logs" not in names(schedule.due(datetime(2026, 6, 14, 23, 30, tzinfo=PARIS)))
+    assert "axes_reset_logs" in names(schedule.due(datetime(2026, 6, 15, 4, 0, tzinfo=PARIS)))
 
 
 def test_list_shows_the_times():
@@ -81,15 +85,19 @@ def run(job: Job) -> tuple[bool, str, str]:
 def test_a_job_that_succeeds_is_logged_and_mails_nobody(settings, mailoutbox):
     settings.ADMINS = [("Tech", "tech@example.org")]
     ok, out, err = run(Job("essai", time(0), (sys.executable, "-c", "print('3 rappels envoyés')")))
-    assert ok and "3 rappels envoyés" in out and "essai : terminée" in out
-    assert err == "" and mailoutbox == []
+    assert ok
+    assert "3 rappels envoyés" in out
+    assert "essai : terminée" in out
+    assert err == ""
+    assert mailoutbox == []
 
 
 def test_a_job_that_fails_is_mailed_to_the_admins(settings, mailoutbox):
     settings.ADMINS = [("Tech", "tech@example.org")]
     code = "import sys; print('début'); sys.exit('base de données injoignable')"
     ok, _out, err = run(Job("essai", time(0), (sys.executable, "-c", code)))
-    assert not ok and "essai : échec (code 1)" in err
+    assert not ok
+    assert "essai : échec (code 1)" in err
     [message] = mailoutbox
     assert message.to == ["tech@example.org"]
     assert message.subject == "[Conserverie] Tâche planifiée en échec : essai"
@@ -99,5 +107,6 @@ def test_a_job_that_fails_is_mailed_to_the_admins(settings, mailoutbox):
 def test_a_job_that_cannot_start_is_mailed_too(settings, mailoutbox):
     settings.ADMINS = [("Tech", "tech@example.org")]
     ok, _out, err = run(Job("essai", time(0), ("/nonexistent/command",)))
-    assert not ok and "échec" in err
+    assert not ok
+    assert "échec" in err
     assert len(mailoutbox) == 1

@@ -226,7 +226,8 @@ def test_a_server_error_is_mailed_to_the_admins_once(quiet_client, db, mailoutbo
     quiet_client.get("/__test__/boom/")
     [message] = mailoutbox
     assert message.to == ["tech@example.org"]
-    assert message.subject.startswith("[Conserverie] ERROR") and "/__test__/boom/" in message.subject
+    assert message.subject.startswith("[Conserverie] ERROR")
+    assert "/__test__/boom/" in message.subject
     assert SECRET_DETAIL in message.body  # the traceback goes to the administrators, never to the page
 
 

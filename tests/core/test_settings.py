@@ -102,7 +102,8 @@ def test_development_defaults_site_url_to_the_local_server():
 def test_site_url_check_refuses_a_missing_or_relative_address(settings, url):
     settings.SITE_URL = url
     [error] = check_site_url()
-    assert error.id == "conserverie.E001" and "SITE_URL" in error.msg
+    assert error.id == "conserverie.E001"
+    assert "SITE_URL" in error.msg
 
 
 def test_site_url_check_accepts_an_absolute_address(settings):

@@ -49,7 +49,8 @@ def test_setup_shows_a_qr_code_then_never_the_secret_again(client, coordinator):
     assert response.status_code == 200
     assert 'src="data:image/svg+xml' in page
     device = TOTPDevice.objects.get(user=coordinator)
-    assert device.confirmed_at is None and device.secret in page
+    assert device.confirmed_at is None
+    assert device.secret in page
     wrong = client.post(SETUP, {"code": "000000"})
     assert wrong.status_code == 422
     assert "Ce code ne correspond pas" in text(wrong)
@@ -57,7 +58,8 @@ def test_setup_shows_a_qr_code_then_never_the_secret_again(client, coordinator):
     device.refresh_from_db()
     assert device.confirmed_at is not None
     again = text(client.get(SETUP))
-    assert device.secret not in again and "data:image/svg+xml" not in again
+    assert device.secret not in again
+    assert "data:image/svg+xml" not in again
     assert "activée depuis le" in again
 
 
@@ -72,11 +74,13 @@ def test_login_then_code_before_any_staff_page(client, coordinator, chain):
     generator = enable(client, coordinator)
     fresh = login()
     blocked = fresh.get("/t/romans/")
-    assert blocked.status_code == 302 and blocked["Location"].startswith(CODE)
+    assert blocked.status_code == 302
+    assert blocked["Location"].startswith(CODE)
     assert fresh.get("/t/romans/audit/")["Location"].startswith(CODE)
     assert fresh.get(CODE).status_code == 200
     refused = fresh.post(CODE, {"code": "123456", "next": "/t/romans/"})
-    assert refused.status_code == 422 and "Ce code ne correspond pas" in text(refused)
+    assert refused.status_code == 422
+    assert "Ce code ne correspond pas" in text(refused)
     assert fresh.get("/t/romans/").status_code == 302
     # The step used at setup is spent: take the next one.
     future = timezone.now() + timedelta(seconds=30)
@@ -90,7 +94,9 @@ def test_a_code_serves_once(coordinator):
     code = pyotp.TOTP(device.secret).now()
     assert totp.verify(device, code)
     assert not totp.verify(device, code)
-    assert not totp.verify(device, "abcdef") and not totp.verify(device, "") and not totp.verify(device, "1" * 40)
+    assert not totp.verify(device, "abcdef")
+    assert not totp.verify(device, "")
+    assert not totp.verify(device, "1" * 40)
 
 
 def test_codes_of_the_neighbouring_30_seconds_are_accepted(coordinator):
@@ -114,4 +120,5 @@ def test_next_cannot_send_elsewhere(client, coordinator, chain):
     fresh = login()
     future = timezone.now() + timedelta(seconds=30)
     response = fresh.post(CODE, {"code": generator.at(future), "next": "https://evil.example.org/"})
-    assert response.status_code == 302 and response["Location"] == "/espace/"
+    assert response.status_code == 302
+    assert response["Location"] == "/espace/"

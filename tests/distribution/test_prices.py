@@ -40,8 +40,10 @@ def test_a_recipe_price_wins_over_the_format_price(chain):
 def test_setting_a_price_again_replaces_it_with_history(chain):
     first = set_price(chain, "3.00")
     again = set_price(chain, "3.50")
-    assert first.pk == again.pk and PriceListEntry.objects.get().price_eur == Decimal("3.50")
-    assert again.history.count() == 2 and again.history.first().history_user == chain.actor
+    assert first.pk == again.pk
+    assert PriceListEntry.objects.get().price_eur == Decimal("3.50")
+    assert again.history.count() == 2
+    assert again.history.first().history_user == chain.actor
     price_remove(actor=chain.actor, entry=again)
     assert not PriceListEntry.objects.exists()
 
@@ -73,7 +75,9 @@ def test_coordinator_sets_a_price_on_the_page(coordinator_client, chain):
     )
     assert response.status_code == 302
     page = text(coordinator_client.get(PRICES))
-    assert "CTOM — Coulis de tomate" in page and "4,50" in page and "3,00" in page
+    assert "CTOM — Coulis de tomate" in page
+    assert "4,50" in page
+    assert "3,00" in page
     refused_page = coordinator_client.post(PRICES, {"recipe_code": "", "jar_format": chain.jar.pk, "price_eur": "-2"})
     assert refused_page.status_code == 422
 
@@ -82,7 +86,8 @@ def test_animator_reads_but_cannot_set_prices(client, chain, animator):
     set_price(chain, "3.00")
     client.force_login(animator)
     page = text(client.get(PRICES))
-    assert "3,00" in page and "Fixer un tarif" not in page
+    assert "3,00" in page
+    assert "Fixer un tarif" not in page
     assert client.post(PRICES, {"jar_format": chain.jar.pk, "price_eur": "1"}).status_code == 403
     entry = PriceListEntry.objects.get()
     assert client.post(f"{PRICES}{entry.pk}/retirer/").status_code == 404
@@ -138,7 +143,9 @@ def test_the_form_carries_the_price_list_for_its_script(coordinator_client, chai
     lot = released_lot(chain)
     set_price(chain, "3.80", code="CTOM")
     page = coordinator_client.get(NEW).content.decode()
-    assert 'id="price-data"' in page and f'"{lot.pk}": "CTOM"' in page and f'"CTOM|{chain.jar.pk}": "3.80"' in page
+    assert 'id="price-data"' in page
+    assert f'"{lot.pk}": "CTOM"' in page
+    assert f'"CTOM|{chain.jar.pk}": "3.80"' in page
 
 
 def test_receipt_shows_price_deposit_credit_and_payment(coordinator_client, chain):

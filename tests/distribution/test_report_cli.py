@@ -48,7 +48,8 @@ def test_internal_use_is_valued_at_cost_and_at_the_list_price(season):
     price_set(actor=season.actor, territory=season.territory, jar_format=season.jar, price_eur=Decimal("3.20"))
     table = internal_use_value(season.territory, DAY, DAY)
     assert table.rows[0][3:] == [Decimal("12.80"), 0]
-    assert table.rows[-1][0] == "Total" and "coût d'un bocal" in table.note
+    assert table.rows[-1][0] == "Total"
+    assert "coût d'un bocal" in table.note
     # A hand-entered cost of the period raises the cost of each jar used.
     cost_item_add(
         actor=season.actor,

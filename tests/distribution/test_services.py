@@ -56,7 +56,8 @@ def test_a_participant_takes_jars_for_the_price_of_the_deposit(chain, lot, perso
     movement = StockMovement.objects.get(distribution_line=line)
     assert (movement.kind, movement.quantity, movement.amount_eur) == (MovementKind.GIVEN, -2, Decimal("2"))
     assert (movement.participant, movement.created_by) == (person, animator)
-    assert history_user(given) == animator and history_user(line) == animator
+    assert history_user(given) == animator
+    assert history_user(line) == animator
     assert _stock(chain, lot) == 8
 
 
@@ -200,4 +201,5 @@ def test_only_staff_of_the_territory_distribute(request, chain, lot, persona):
     actor = request.getfixturevalue(persona)
     with forbidden():
         _record(chain, [LineSpec(lot, chain.jar, 1)], actor=actor)
-    assert not Distribution.objects.exists() and not DistributionLine.objects.exists()
+    assert not Distribution.objects.exists()
+    assert not DistributionLine.objects.exists()

@@ -26,7 +26,8 @@ def test_a_structure_sets_and_withdraws_a_tier(chain, tier, animator, viewer, ot
     again = tier_set(
         actor=chain.actor, territory=chain.territory, structure=chain.structure, name="Tarif solidaire", percent=40
     )
-    assert again.pk == tier.pk and again.percent == 40
+    assert again.pk == tier.pk
+    assert again.percent == 40
     with refused("percent"):
         tier_set(actor=animator, territory=chain.territory, structure=chain.structure, name="Réduit", percent=120)
     with refused("name"):
@@ -82,15 +83,18 @@ def test_sale_form_prices_at_the_tier_and_the_receipt_says_so(client, chain, tie
     lot = released_lot(chain, jars=10)
     client.force_login(animator)
     page = text(client.get("/t/romans/cessions/nouvelle/"))
-    assert "Tarif social d'une structure" in page and "Tarif solidaire" in page
+    assert "Tarif social d'une structure" in page
+    assert "Tarif solidaire" in page
     both = client.post("/t/romans/cessions/nouvelle/", _sale_post(chain, lot, price_tier=tier.pk, social_price="on"))
-    assert both.status_code == 422 and "pas les deux" in text(both)
+    assert both.status_code == 422
+    assert "pas les deux" in text(both)
     response = client.post("/t/romans/cessions/nouvelle/", _sale_post(chain, lot, price_tier=tier.pk))
     assert response.status_code == 302
     sale = Distribution.objects.get()
     assert sale.lines.get().unit_price_eur == Decimal("1.75")  # half of 3.50; the deposit stays whole
     receipt = text(client.get(response["Location"]))
-    assert "Tarif solidaire" in receipt and "Maison de quartier Romans" in receipt
+    assert "Tarif solidaire" in receipt
+    assert "Maison de quartier Romans" in receipt
     report = text(client.get("/t/romans/cessions/bilan/"))
     assert "Maison de quartier Romans — Tarif solidaire" in report
 

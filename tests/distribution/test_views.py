@@ -59,7 +59,8 @@ def test_a_sale_writes_the_distribution_its_line_and_the_ledger(staff_client, ch
     assert response.status_code == 302
     distribution = Distribution.objects.get()
     line = distribution.lines.get()
-    assert distribution.created_by == animator and distribution.kind == "group_sale"
+    assert distribution.created_by == animator
+    assert distribution.kind == "group_sale"
     assert (line.quantity, line.unit_price_eur, line.deposit_eur) == (3, Decimal("3.50"), Decimal("1.00"))
     assert StockMovement.objects.get(distribution_line=line).quantity == -3
 

@@ -37,23 +37,28 @@ def test_defaults_as_json_have_every_output_key():
         "sensitivity",
     ):
         assert key in data, key
-    assert data["workshops"] == 60 and len(data["sensitivity"]) == 3
+    assert data["workshops"] == 60
+    assert len(data["sensitivity"]) == 3
 
 
 def test_a_scenario_file_overrides_the_defaults(tmp_path):
     path = scenario_file(tmp_path, {"workshops_per_week": 3, "weeks_per_year": 40, "vehicle": {"lease_eur": 9000}})
     data = json.loads(run("--scenario", path, "--json"))
-    assert data["workshops"] == 120 and data["costs"]["vehicle"] == 9000
+    assert data["workshops"] == 120
+    assert data["costs"]["vehicle"] == 9000
 
 
 def test_the_text_output_is_french():
     text = run()
-    assert "Saison simulée" in text and "Coût par bocal" in text and "€" in text
+    assert "Saison simulée" in text
+    assert "Coût par bocal" in text
+    assert "€" in text
 
 
 def test_a_territory_starts_from_its_own_figures(books, tmp_path):
     data = json.loads(run("--territory", "romans", "--json"))
-    assert data["workshops"] == 1 and data["costs"]["vehicle"] == 600  # one workshop held, the lease entered
+    assert data["workshops"] == 1
+    assert data["costs"]["vehicle"] == 600
     path = scenario_file(tmp_path, {"vehicle": {"insurance_eur": 300}, "farms": {"x": 1}})
     with pytest.raises(CommandError, match="farms"):
         run("--territory", "romans", "--scenario", path)
@@ -63,7 +68,7 @@ def test_a_territory_starts_from_its_own_figures(books, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "content, field",
+    ("content", "field"),
     [
         ({"farmz": 3}, "farmz"),
         ({"farms": "30"}, "farms"),
@@ -79,7 +84,8 @@ def test_bad_scenarios_are_refused_naming_the_field(tmp_path, content, field):
     with pytest.raises(CommandError) as info:
         run("--scenario", path, "--json")
     message = str(info.value)
-    assert field in message and "\n" not in message, message
+    assert field in message, message
+    assert "\n" not in message, message
 
 
 def test_unreadable_files_and_unknown_territories_are_refused(tmp_path, db):
@@ -100,9 +106,11 @@ def test_the_console_script_exits_non_zero_with_one_line(tmp_path):
         text=True,
         timeout=120,
     )
-    assert done.returncode != 0 and done.stdout == ""
+    assert done.returncode != 0
+    assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and "weeks_per_year" in lines[0], done.stderr
+    assert len(lines) == 1, done.stderr
+    assert "weeks_per_year" in lines[0], done.stderr
 
 
 def test_help_documents_the_schema():

@@ -37,7 +37,8 @@ def test_derived_lines_are_the_records_times_the_unit_costs(books):
     assert derived["internal_use"] == D("77.52")  # 2 jars × 775.20 / 20
     assert sheet.total_revenues == D("1097.52")  # 14 + 6 + 77.52 + 1 000 subsidy
     fuel = next(line for line in sheet.lines if line.category == "fuel")
-    assert "123,5 km" in fuel.formula and "2,00 €/L" in fuel.formula
+    assert "123,5 km" in fuel.formula
+    assert "2,00 €/L" in fuel.formula
 
 
 def test_sales_and_deposits_agree_with_the_distribution_report(books):
@@ -75,7 +76,8 @@ def test_unit_economics_and_break_even(books, coordinator):
     unit = unit_economics(cost_sheet(books.territory, *SEASON))
     assert unit.cost_per_jar == D("38.76")  # 775.20 / 20 jars
     assert unit.cost_per_kg == D("38.76")  # 775.20 / 20 kg processed
-    assert unit.variable_costs == D("55.20") and unit.fixed_costs == D("720.00")
+    assert unit.variable_costs == D("55.20")
+    assert unit.fixed_costs == D("720.00")
     assert unit.coverage == D("0.126")  # (14 + 6 + 77.52) / 775.20
     assert unit.break_even_jars is None  # 20 € brought in, 55.20 € of variable costs: no break-even
     # Nobody attended: fewer than 5 people are not shown (docs/architecture.md §4.7).
@@ -96,7 +98,8 @@ def test_unit_economics_and_break_even(books, coordinator):
 
 def test_what_farmers_received_is_the_declared_value_of_the_donation(books):
     farmers = farmers_received(books.territory, *SEASON)
-    assert farmers["kg"] == D("100") and farmers["farms"] == 1  # the chain's 40 kg and two lots of 30 kg
+    assert farmers["kg"] == D("100")
+    assert farmers["farms"] == 1
     if farmers["value"] is not None:
         assert farmers["value"] == D("100") * books.tomato.donation_value_eur_kg
     assert farmers["paid"] == 0
@@ -104,7 +107,8 @@ def test_what_farmers_received_is_the_declared_value_of_the_donation(books):
 
 def test_the_period_filters_items_and_records(books):
     sheet = cost_sheet(books.territory, DAY.replace(month=7, day=1), DAY.replace(month=7, day=31))
-    assert sheet.total_costs == 0 and sheet.total_revenues == 0
+    assert sheet.total_costs == 0
+    assert sheet.total_revenues == 0
 
 
 def test_cost_item_refusals_name_the_field_and_write_nothing(romans, coordinator):
@@ -128,7 +132,8 @@ def test_cost_item_refusals_name_the_field_and_write_nothing(romans, coordinator
         with pytest.raises(ValidationError) as info:
             cost_item_add(**{**base, **change})
         assert field in info.value.message_dict, (change, info.value)
-    assert CostItem.objects.count() == 0 and CostItem.history.count() == 0
+    assert CostItem.objects.count() == 0
+    assert CostItem.history.count() == 0
 
 
 def test_only_a_coordinator_of_the_territory_writes(romans, other, animator, other_coordinator, coordinator):
@@ -145,7 +150,8 @@ def test_only_a_coordinator_of_the_territory_writes(romans, other, animator, oth
     with pytest.raises(PermissionDenied):
         cost_item_remove(actor=other_coordinator, item=item)
     cost_item_remove(actor=coordinator, item=item)
-    assert not CostItem.objects.exists() and CostItem.history.count() == 2  # created, deleted: both kept
+    assert not CostItem.objects.exists()
+    assert CostItem.history.count() == 2
     assert not CostParameters.objects.exists()
 
 
@@ -161,4 +167,5 @@ def test_parameters_refuse_negative_and_unknown_values(romans, coordinator):
 
 def test_another_territory_never_counts_our_costs(books, other_chain):
     sheet = cost_sheet(other_chain.territory, *SEASON)
-    assert sheet.total_costs == 0 and not [line for line in sheet.lines if not line.derived]
+    assert sheet.total_costs == 0
+    assert not [line for line in sheet.lines if not line.derived]

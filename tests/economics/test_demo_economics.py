@@ -31,7 +31,8 @@ def test_romans_books_have_hand_entries_derived_lines_and_funders(db):
     funders = set(CostItem.objects.filter(territory=romans).exclude(funder="").values_list("funder", flat=True))
     assert {"CAF de la Drôme", "Région Auvergne-Rhône-Alpes"} <= funders
     unit = unit_economics(sheet)
-    assert unit.cost_per_jar > 0 and 0 < unit.coverage < 1
+    assert unit.cost_per_jar > 0
+    assert 0 < unit.coverage < 1
     assert unit.cost_per_participant is not None  # hundreds of people: shown
 
 
@@ -40,14 +41,17 @@ def test_two_scenarios_a_rural_territory_and_a_larger_town(db):
     assert len(scenarios) == 2
     rural = next(r for name, r in scenarios.items() if "rural" in name)
     town = next(r for name, r in scenarios.items() if "Ville" in name)
-    assert town["jars"] > rural["jars"] and town["cost_per_jar"] < rural["cost_per_jar"]
+    assert town["jars"] > rural["jars"]
+    assert town["cost_per_jar"] < rural["cost_per_jar"]
 
 
 def test_the_viewer_reads_the_summary_and_the_coordinator_the_simulator(db):
     client = Client()
     client.force_login(Territory.objects.get(slug="romans").memberships.get(user__username="lecture").user)
     page = client.get(reverse("economics:summary", kwargs={"slug": "romans"}) + "?from=2026-01-01&to=2026-12-31")
-    assert page.status_code == 200 and "CAF de la Drôme" not in page.content.decode()
+    assert page.status_code == 200
+    assert "CAF de la Drôme" not in page.content.decode()
     client.force_login(Territory.objects.get(slug="romans").memberships.get(user__username="coordination").user)
     page = client.get(reverse("economics:scenarios", kwargs={"slug": "romans"}))
-    assert page.status_code == 200 and page.context["result"].jars > 1000
+    assert page.status_code == 200
+    assert page.context["result"].jars > 1000

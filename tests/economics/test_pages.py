@@ -44,9 +44,11 @@ def test_a_viewer_reads_the_summary_but_not_the_books(books, client, viewer):
 
 def test_costs_page_shows_derived_and_hand_lines_with_their_formula(books, coord_client):
     page = text(coord_client.get(url("costs", books.territory) + PERIOD))
-    assert "Location du camion" in page and "Fondation des Tests" in page
+    assert "Location du camion" in page
+    assert "Fondation des Tests" in page
     assert "123,5 km × 10,0 L/100 km × 2,00 €/L" in page
-    assert "775,20" in page and "097,52" in page  # totals of costs and revenues (thousands grouped)
+    assert "775,20" in page
+    assert "097,52" in page
 
 
 def test_adding_a_cost_line_and_a_refusal_that_keeps_the_form(romans, coord_client):
@@ -55,7 +57,9 @@ def test_adding_a_cost_line_and_a_refusal_that_keeps_the_form(romans, coord_clie
     response = coord_client.post(page_url, bad)
     assert response.status_code == 422
     page = text(response)
-    assert "Indiquez le financeur" in page and 'value="Aide de la CAF"' in page and 'value="4000"' in page
+    assert "Indiquez le financeur" in page
+    assert 'value="Aide de la CAF"' in page
+    assert 'value="4000"' in page
     assert not CostItem.objects.exists()
     response = coord_client.post(page_url, {**bad, "funder": "CAF de la Drôme"})
     assert response.status_code == 302
@@ -96,7 +100,9 @@ def test_running_a_scenario_shows_the_result_and_the_chart(romans, coord_client)
     assert response.status_code == 200
     page = text(response)
     assert response.context["result"].workshops == 90
-    assert "<svg" in page and "<polyline" in page and "Saison simulée" in page
+    assert "<svg" in page
+    assert "<polyline" in page
+    assert "Saison simulée" in page
     coordinates = re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', page)
     assert len(coordinates) == 27  # 3 curves of 9 points, in SVG's own number format (never "12,5")
     assert all(float(x) >= 0 and float(y) >= 0 for x, y in coordinates)
@@ -109,7 +115,8 @@ def test_a_wrong_value_keeps_the_form_filled_with_a_french_message(romans, coord
     assert response.status_code == 422
     form = response.context["form"]
     assert form.errors["radius_km"] == ["Ne peut pas être négatif."]
-    assert form["farms"].value() == "17" and form["radius_km"].value() == "-4"
+    assert form["farms"].value() == "17"
+    assert form["radius_km"].value() == "-4"
     assert response.context["result"] is None
     shares = scenario_data(coord_client, romans.territory, destinations__participants="0.9")
     response = coord_client.post(url("scenarios", romans.territory), {**shares, "run": ""})
@@ -122,9 +129,11 @@ def test_saving_scenarios_to_compare(romans, coord_client):
     response = coord_client.post(url("scenarios", romans.territory), {**data, "name": "Village", "save": ""})
     assert response.status_code == 302
     scenario = Scenario.objects.get()
-    assert scenario.inputs["farms"] == 12 and scenario.result["workshops"] == 60
+    assert scenario.inputs["farms"] == 12
+    assert scenario.result["workshops"] == 60
     page = coord_client.get(response.headers["Location"])
-    assert page.context["form"]["farms"].value() == 12 and page.context["base"] == scenario
+    assert page.context["form"]["farms"].value() == 12
+    assert page.context["base"] == scenario
     assert "Village" in text(page)
     coord_client.post(url("scenarios", romans.territory), {**data, "farms": "20", "name": "Village", "save": ""})
     assert Scenario.objects.get().inputs["farms"] == 20  # the same name is replaced
@@ -140,8 +149,10 @@ def test_another_territory_gets_404_everywhere(books, client, other_coordinator,
     assert client.post(url("cost_delete", books.territory, pk=books.lease.pk)).status_code == 404
     assert client.post(url("scenario_delete", books.territory, pk=scenario.pk)).status_code == 404
     own = client.get(url("summary", books.territory).replace("romans", "vercors") + PERIOD)
-    assert own.status_code == 200 and "Location du camion" not in text(own)
-    assert CostItem.objects.filter(pk=books.lease.pk).exists() and Scenario.objects.filter(pk=scenario.pk).exists()
+    assert own.status_code == 200
+    assert "Location du camion" not in text(own)
+    assert CostItem.objects.filter(pk=books.lease.pk).exists()
+    assert Scenario.objects.filter(pk=scenario.pk).exists()
 
 
 def _grow(chain, coordinator):

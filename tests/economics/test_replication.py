@@ -81,9 +81,11 @@ def test_the_copy_keeps_the_know_how(template, coordinator):
     # The recipe range, copied unvalidated: a person of the new territory validates the schedules again.
     recipe = Recipe.objects.get(territory=new)
     assert (recipe.code, recipe.name, recipe.version) == (template.recipe.code, template.recipe.name, 1)
-    assert recipe.validated_at is None and recipe.validated_by is None
+    assert recipe.validated_at is None
+    assert recipe.validated_by is None
     fmt = recipe.formats.get()
-    assert fmt.jar_format.territory == new and (fmt.temperature_c, fmt.minutes) == (Decimal("110"), 45)
+    assert fmt.jar_format.territory == new
+    assert (fmt.temperature_c, fmt.minutes) == (Decimal("110"), 45)
     assert {i.product for i in recipe.ingredients.all() if i.product} == {template.tomato}
     assert all(i.pantry_item.territory == new for i in recipe.ingredients.all() if i.pantry_item)
     prices = {(e.recipe_code, e.price_eur, e.social_price_eur) for e in PriceListEntry.objects.filter(territory=new)}
@@ -93,7 +95,8 @@ def test_the_copy_keeps_the_know_how(template, coordinator):
     assert (indicator.name, indicator.computation, indicator.target) == ("Kilos sauvés", "kg_saved", 100)
     assert not indicator.values.exists()
     survey = Survey.objects.get(territory=new)
-    assert survey.status == Survey.Status.DRAFT and not survey.responses.exists()
+    assert survey.status == Survey.Status.DRAFT
+    assert not survey.responses.exists()
     assert survey.token != Survey.objects.get(territory=template.territory).token
     assert survey.questions.get().indicator == indicator
 
@@ -118,13 +121,14 @@ def test_the_copy_keeps_no_link_to_the_template_people_or_records(template, coor
 def test_choosing_what_to_copy(template, coordinator):
     new = territory_create_from_template(actor=coordinator, template=template.territory, spec=spec(copy=("prices",)))
     assert not Recipe.objects.filter(territory=new).exists()
-    assert not Dimension.objects.filter(territory=new).exists() and not Survey.objects.filter(territory=new).exists()
+    assert not Dimension.objects.filter(territory=new).exists()
+    assert not Survey.objects.filter(territory=new).exists()
     # Without the recipes, only the prices that hold for every recipe of a format make sense.
     assert list(PriceListEntry.objects.filter(territory=new).values_list("recipe_code", flat=True)) == [""]
 
 
 @pytest.mark.parametrize(
-    "changes, field",
+    ("changes", "field"),
     [
         ({"slug": "romans"}, "slug"),
         ({"slug": "Avec Espaces"}, "slug"),

@@ -57,14 +57,17 @@ def test_the_three_screens_create_the_territory(client, chain, coordinator):
         **formset("sites", [{"name": "Halle", "kind": "market", "city": "Die"}], 6),
     }
     response = client.post(f"{base}lieux/", empty)
-    assert response.status_code == 422 and "Indiquez au moins une structure" in text(response)
+    assert response.status_code == 422
+    assert "Indiquez au moins une structure" in text(response)
     assert 'value="Halle"' in text(response)
     assert client.post(f"{base}lieux/", STEP2).url == f"{base}confirmer/"
     page = text(client.get(f"{base}confirmer/"))
-    assert "Crest" in page and "1 structure" in page
+    assert "Crest" in page
+    assert "1 structure" in page
     before = table_counts()
     response = client.post(f"{base}confirmer/", {"vehicle_name": "", "vehicle_capacity_kg": "600", "copy": ["recipes"]})
-    assert response.status_code == 422 and table_counts() == before
+    assert response.status_code == 422
+    assert table_counts() == before
     response = client.post(
         f"{base}confirmer/", {"vehicle_name": "Camion", "vehicle_capacity_kg": "600", "copy": ["recipes", "prices"]}
     )
@@ -112,7 +115,8 @@ def crest(chain, coordinator):
 def test_the_launch_page_proposes_a_season_and_creates_it(client, crest, coordinator):
     client.force_login(coordinator)
     page = text(client.get("/t/crest/transfert/demarrage/"))
-    assert "mardi" in page and "jeudi" in page  # the simulator's two workshops a week
+    assert "mardi" in page
+    assert "jeudi" in page
     assert "1 recette attend la validation" in page
     response = client.get(
         "/t/crest/transfert/demarrage/",
@@ -142,10 +146,12 @@ def test_the_network_view_shows_only_the_territories_a_person_may_read(
 ):
     client.force_login(make_user_in_both)
     page = text(client.get("/reseau/"))
-    assert "Romans" in page and "Vercors" in page
+    assert "Romans" in page
+    assert "Vercors" in page
     client.force_login(viewer)
     page = text(client.get("/reseau/"))
-    assert "Romans" in page and "Vercors" not in page
+    assert "Romans" in page
+    assert "Vercors" not in page
 
 
 @pytest.fixture
@@ -163,9 +169,11 @@ def test_the_network_view_hides_small_groups_and_shows_flowers(client, chain, vi
     client.force_login(viewer)
     page = text(client.get("/reseau/"))
     assert "moins de 5" in page
-    assert "<svg" in page and "Liens sociaux" in page
+    assert "<svg" in page
+    assert "Liens sociaux" in page
     response = client.get("/reseau/", {"periode": "pas-une-periode"})
-    assert response.status_code == 200 and "is-invalid" in text(response)
+    assert response.status_code == 200
+    assert "is-invalid" in text(response)
 
 
 def test_a_person_with_no_territory_gets_404(client, db):

@@ -17,21 +17,25 @@ EXACT = {"jar_mix": {"500": 1}, "kg_per_workshop": 30}
 
 def test_workshops_are_the_rhythm_times_the_weeks():
     result = simulate({"workshops_per_week": 3, "weeks_per_year": 20})
-    assert result.workshops == 60 and result.rounds == 60
+    assert result.workshops == 60
+    assert result.rounds == 60
     assert result.kg_saved == 60 * D("25")
 
 
 def test_doubling_the_rhythm_doubles_jars_kilos_and_km():
     one, two = simulate({**EXACT, "workshops_per_week": 2}), simulate({**EXACT, "workshops_per_week": 4})
-    assert one.jars == 2 * 30 * 50 and two.jars == 2 * one.jars
-    assert two.kg_saved == 2 * one.kg_saved and two.km == 2 * one.km
+    assert one.jars == 2 * 30 * 50
+    assert two.jars == 2 * one.jars
+    assert two.kg_saved == 2 * one.kg_saved
+    assert two.km == 2 * one.km
     assert abs(two.costs["fuel"] - 2 * one.costs["fuel"]) <= D("0.01")  # each rounded to the cent
     assert two.costs["staff"] == one.costs["staff"]  # salaries do not move with the rhythm
 
 
 def test_fixed_costs_make_the_cost_per_jar_fall_as_volume_grows():
     costs = [simulate({"kg_per_workshop": kg}).cost_per_jar for kg in (10, 20, 40, 80)]
-    assert costs == sorted(costs, reverse=True) and len(set(costs)) == 4
+    assert costs == sorted(costs, reverse=True)
+    assert len(set(costs)) == 4
 
 
 def test_the_season_by_hand():
@@ -52,7 +56,8 @@ def test_the_season_by_hand():
     )
     assert result.jars == 3000
     assert result.costs["jars_lids"] == D("3000.00")  # 3 000 × 0.50 + 3 000 × 0.5 × 1.00
-    assert result.costs_total == D("9000.00") and result.cost_per_jar == D("3.00")
+    assert result.costs_total == D("9000.00")
+    assert result.cost_per_jar == D("3.00")
     assert result.revenues["deposits_kept"] == D("750.00")  # 1 500 jars × 1.00 × 0.5 not returned
     assert result.revenues["sales"] == D("6000.00")  # 1 500 × 4.00
     assert result.net_result == D("-1250.00")  # 750 + 6 000 + 1 000 − 9 000
@@ -93,7 +98,7 @@ def test_default_sensitivity_has_three_curves_of_nine_points():
 
 
 @pytest.mark.parametrize(
-    "data, field",
+    ("data", "field"),
     [
         ({"farmz": 3}, "farmz"),
         ({"farms": "trente"}, "farms"),
@@ -117,7 +122,8 @@ def test_bad_inputs_are_refused_naming_the_field(data, field):
     with pytest.raises(ScenarioInvalid) as info:
         simulate(data)
     assert field in info.value.errors, info.value.errors
-    assert str(info.value).startswith(field) and "\n" not in str(info.value)
+    assert str(info.value).startswith(field)
+    assert "\n" not in str(info.value)
 
 
 def test_every_default_passes_its_own_schema():
@@ -140,4 +146,6 @@ def test_defaults_from_a_territory_read_its_season(books):
 
 def test_defaults_without_records_are_romans_figures(other):
     values = defaults_from_territory(other.territory, SEASON)
-    assert values["farms"] == 30 and values["workshops_per_week"] == 2 and values["weeks_per_year"] == 30
+    assert values["farms"] == 30
+    assert values["workshops_per_week"] == 2
+    assert values["weeks_per_year"] == 30

@@ -52,7 +52,8 @@ def test_the_flower_beside_the_previous_period(coord_client, flower):
 
 def test_the_period_picker(coord_client, flower):
     page = text(coord_client.get(URL, {"year": "2026", "season": "ete"}))
-    assert "Fleur de l'utilité sociale — Été 2026" in page and "Printemps 2026" in page
+    assert "Fleur de l'utilité sociale — Été 2026" in page
+    assert "Printemps 2026" in page
     page = text(coord_client.get(URL, {"start": "2026-06-01", "end": "2026-06-30"}))
     assert "du 01/06/2026 au 30/06/2026" in page
     page = text(coord_client.get(URL, {"periode": "jamais"}))
@@ -66,8 +67,10 @@ def test_the_petal_page(coord_client, flower, chain):
     page = text(response)
     assert response.status_code == 200
     assert "Alimentation saine et accessible" in page
-    assert "Foyers touchés" in page and "Repas partagés" in page
-    assert "<strong>50/100</strong>" in page and "(2025 : 20/100)" in page
+    assert "Foyers touchés" in page
+    assert "Repas partagés" in page
+    assert "<strong>50/100</strong>" in page
+    assert "(2025 : 20/100)" in page
     assert "▲ +3" in page  # meals 2 → 5
     assert "Carnet" in page
     assert f"/t/romans/impact/indicateurs/{flower.manual.pk}/valeur/?periode=2026" in page
@@ -101,10 +104,12 @@ def test_quotes_on_the_petal_viewers_see_only_selected_ones(client, coordinator,
         )
     client.force_login(coordinator)
     page = text(client.get(petal_url(dimension)))
-    assert "On se parle enfin entre voisins." in page and "Brouillon pas relu." in page
+    assert "On se parle enfin entre voisins." in page
+    assert "Brouillon pas relu." in page
     client.force_login(viewer)
     page = text(client.get(petal_url(dimension)))
-    assert "On se parle enfin entre voisins." in page and "Brouillon pas relu." not in page
+    assert "On se parle enfin entre voisins." in page
+    assert "Brouillon pas relu." not in page
     page = text(client.get(petal_url(dimension, "2025")))
     assert "On se parle enfin" not in page
 
@@ -115,7 +120,8 @@ def test_viewers_read_the_flower_but_not_the_editing_pages(client, viewer, flowe
     assert client.get(URL).status_code == 200
     assert "Dimensions et indicateurs" not in page
     page = text(client.get(petal_url(flower.dimensions[0])))
-    assert "Saisir" not in page and "Modifier" not in page
+    assert "Saisir" not in page
+    assert "Modifier" not in page
     assert client.get(f"{URL}dimensions/").status_code == 404
     assert client.get(f"{URL}indicateurs/{flower.manual.pk}/valeur/").status_code == 404
 
@@ -158,9 +164,11 @@ def test_coordinator_edits_a_dimension(coord_client, flower):
     assert response.status_code == 422
     assert "Une dimension porte déjà ce nom" in text(response)
     response = coord_client.post(f"{URL}dimensions/nouvelle/", {"name": "Culture", "colour": "rouge", "order": 7})
-    assert response.status_code == 422 and not Dimension.objects.filter(name="Culture").exists()
+    assert response.status_code == 422
+    assert not Dimension.objects.filter(name="Culture").exists()
     response = coord_client.post(f"{URL}dimensions/nouvelle/", {"name": "Culture", "colour": "#123456", "order": 7})
-    assert response.status_code == 302 and Dimension.objects.filter(name="Culture").exists()
+    assert response.status_code == 302
+    assert Dimension.objects.filter(name="Culture").exists()
 
 
 def test_coordinator_adds_an_indicator_and_enters_a_value(coord_client, flower):
@@ -181,14 +189,17 @@ def test_coordinator_adds_an_indicator_and_enters_a_value(coord_client, flower):
     assert coord_client.post(f"{URL}indicateurs/nouveau/", data).status_code == 302
     indicator = Indicator.objects.get(name="Bénévoles au conseil")
     bad = coord_client.post(f"{URL}indicateurs/nouveau/", {**data, "name": "Calcul", "source": "computed"})
-    assert bad.status_code == 422 and "Choisissez le calcul" in text(bad)
+    assert bad.status_code == 422
+    assert "Choisissez le calcul" in text(bad)
     url = f"{URL}indicateurs/{indicator.pk}/valeur/"
     assert "Procès-verbaux" in text(coord_client.get(url, {"periode": "2026"}))
     response = coord_client.post(url, {"period": "2026", "value": "4", "source_note": "PV du 3 mai"})
-    assert response.status_code == 302 and response["Location"].endswith(f"petale/{dimension.pk}/?periode=2026")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"petale/{dimension.pk}/?periode=2026")
     assert IndicatorValue.objects.get(indicator=indicator).value == 4
     response = coord_client.post(url, {"period": "un jour", "value": "4", "source_note": "PV"})
-    assert response.status_code == 422 and "Période illisible" in text(response)
+    assert response.status_code == 422
+    assert "Période illisible" in text(response)
     assert IndicatorValue.objects.filter(indicator=indicator).count() == 1
     # A computed indicator takes no hand-entered value: the page does not exist for it.
     assert coord_client.get(f"{URL}indicateurs/{flower.kg.pk}/valeur/").status_code == 404

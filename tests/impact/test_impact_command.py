@@ -38,7 +38,8 @@ def test_json_has_exactly_the_documented_shape(chain):
         {"name": "Repas partagés", "value": 5, "target": 10, "unit": "", "source": "manual"},
     ]
     ecology = data["dimensions"][4]
-    assert ecology["indicators"][0]["value"] == 60 and ecology["score"] == 60
+    assert ecology["indicators"][0]["value"] == 60
+    assert ecology["score"] == 60
 
 
 def test_hidden_values_are_null(chain):

@@ -64,9 +64,13 @@ def first_names(territory) -> list[str]:
 
 def test_small_group_helpers():
     assert [people(n) for n in (0, 1, 4, 5, 120)] == ["0", "< 5", "< 5", "5", "120"]
-    assert share(0.5, 4) == "—" and share(0.3, 10) == "< 5" and share(0.5, 10) == "50 %"
+    assert share(0.5, 4) == "—"
+    assert share(0.3, 10) == "< 5"
+    assert share(0.5, 10) == "50 %"
     assert share(0.9, 10) == "< 5"  # 1 person outside the share is singled out too
-    assert fr_number(None) == "—" and fr_number(1234.5) == "1234,5" and fr_number(3) == "3"
+    assert fr_number(None) == "—"
+    assert fr_number(1234.5) == "1234,5"
+    assert fr_number(3) == "3"
 
 
 def test_the_yearly_report_pdf(season, chain):
@@ -74,12 +78,18 @@ def test_the_yearly_report_pdf(season, chain):
     content = report_pdf(data)
     assert content.startswith(b"%PDF")
     page = pdf_text(content)
-    assert "Rapport d'utilité sociale" in page and "Romans — 2026" in page
-    assert "Chiffres clés" in page and "Ateliers" in page and "Bocaux produits" in page
-    assert "je dis bonjour à mes voisins" in page and "habitante du quartier de la Monnaie" in page
+    assert "Rapport d'utilité sociale" in page
+    assert "Romans — 2026" in page
+    assert "Chiffres clés" in page
+    assert "Ateliers" in page
+    assert "Bocaux produits" in page
+    assert "je dis bonjour à mes voisins" in page
+    assert "habitante du quartier de la Monnaie" in page
     assert "Citation non retenue" not in page
-    assert "Lien social et convivialité" in page and "Liens créés (note moyenne)" in page
-    assert "Questionnaire habitants" in page and "6 réponses" in page
+    assert "Lien social et convivialité" in page
+    assert "Liens créés (note moyenne)" in page
+    assert "Questionnaire habitants" in page
+    assert "6 réponses" in page
     for name in first_names(chain.territory) + ["Gwendoline"]:
         assert name not in page, name
 
@@ -97,17 +107,20 @@ def test_a_small_survey_is_not_detailed(chain, coordinator):
         answer(world, likert=likert, yes=True)
     data = report_data(chain.territory, YEAR)
     (row,) = data.surveys
-    assert row.responses == "< 5" and row.lines == []
+    assert row.responses == "< 5"
+    assert row.lines == []
     page = pdf_text(report_pdf(data))
     assert "Moins de 5 réponses" in page
     sheet = xlsx_text(report_xlsx(data))
-    assert "< 5" in sheet and "moyenne 3" not in sheet
+    assert "< 5" in sheet
+    assert "moyenne 3" not in sheet
 
 
 def test_the_funders_report_and_its_spreadsheet(season, chain):
     data = report_data(chain.territory, YEAR, "activite", "caf")
     page = pdf_text(report_pdf(data))
-    assert "Rapport d'activité pour un financeur" in page and "Caisse d'allocations familiales (CAF)" in page
+    assert "Rapport d'activité pour un financeur" in page
+    assert "Caisse d'allocations familiales (CAF)" in page
     assert "Bocaux par destination et par structure" in page
     sheet = xlsx_text(report_xlsx(data))
     for expected in ("Bocaux produits", "je dis bonjour à mes voisins", "Questionnaire habitants"):
@@ -126,7 +139,8 @@ def test_report_pages_for_a_viewer(client, season, chain, viewer):
     client.force_login(viewer)
     slug = chain.territory.slug
     page = client.get(reverse("surveys:reports", args=[slug]), {"periode": "2026"})
-    assert page.status_code == 200 and "Rapports pour le conseil et les financeurs" in page.content.decode()
+    assert page.status_code == 200
+    assert "Rapports pour le conseil et les financeurs" in page.content.decode()
     results = reverse("surveys:results", args=[slug, season.survey.pk])
     assert results in page.content.decode()
     assert client.get(results).status_code == 200
@@ -134,11 +148,13 @@ def test_report_pages_for_a_viewer(client, season, chain, viewer):
     assert pdf["Content-Type"] == "application/pdf"
     assert 'filename="romans-utilite-sociale-2026.pdf"' in pdf["Content-Disposition"]
     xlsx = client.get(reverse("surveys:report_xlsx", args=[slug, "activite"]), {"periode": "2026", "pour": "cis"})
-    assert xlsx.status_code == 200 and "romans-activite-2026-cis.xlsx" in xlsx["Content-Disposition"]
+    assert xlsx.status_code == 200
+    assert "romans-activite-2026-cis.xlsx" in xlsx["Content-Disposition"]
     assert client.get(reverse("surveys:report_pdf", args=[slug, "inconnu"])).status_code == 404
     assert client.get(reverse("surveys:report_pdf", args=[slug, "activite"]), {"periode": "bof"}).status_code == 404
     bad = client.get(reverse("surveys:reports", args=[slug]), {"periode": "bof"})
-    assert bad.status_code == 422 and "Période illisible" in bad.content.decode()
+    assert bad.status_code == 422
+    assert "Période illisible" in bad.content.decode()
 
 
 def test_another_territory_gets_no_report(client, season, chain, other_coordinator, other):
@@ -146,7 +162,8 @@ def test_another_territory_gets_no_report(client, season, chain, other_coordinat
     assert client.get(reverse("surveys:report_pdf", args=["romans", "utilite-sociale"])).status_code == 404
     theirs = client.get(reverse("surveys:report_xlsx", args=["vercors", "utilite-sociale"]), {"periode": "2026"})
     sheet = xlsx_text(theirs.content)
-    assert "je dis bonjour" not in sheet and "Questionnaire habitants" not in sheet
+    assert "je dis bonjour" not in sheet
+    assert "Questionnaire habitants" not in sheet
 
 
 def test_report_generation_queries_do_not_grow(client, chain, coordinator, django_assert_num_queries):

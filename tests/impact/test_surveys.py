@@ -50,20 +50,23 @@ def world(romans, coordinator):
 
 def test_a_survey_is_built_opened_and_closed(romans, coordinator):
     survey = survey_create(actor=coordinator, territory=romans.territory, title="Producteurs", audience="farmers")
-    assert survey.status == Survey.Status.DRAFT and len(survey.token) >= 16
+    assert survey.status == Survey.Status.DRAFT
+    assert len(survey.token) >= 16
     with pytest.raises(ValidationError) as exc:
         survey_open(actor=coordinator, survey=survey)
     assert "au moins une question" in str(exc.value)
     question = question_add(actor=coordinator, survey=survey, text="Satisfait ?", kind=Question.Kind.YES_NO)
     assert question.order == 1
     survey_open(actor=coordinator, survey=survey)
-    assert survey.status == Survey.Status.OPEN and survey.opened_at
+    assert survey.status == Survey.Status.OPEN
+    assert survey.opened_at
     with pytest.raises(ValidationError):
         question_add(actor=coordinator, survey=survey, text="Encore ?", kind=Question.Kind.TEXT)
     with pytest.raises(ValidationError):
         question_delete(actor=coordinator, question=question)
     survey_close(actor=coordinator, survey=survey)
-    assert survey.status == Survey.Status.CLOSED and survey.history.count() == 3
+    assert survey.status == Survey.Status.CLOSED
+    assert survey.history.count() == 3
 
 
 def test_a_text_question_cannot_feed_an_indicator(world, coordinator, romans):
@@ -82,7 +85,8 @@ def test_only_the_staff_of_the_territory_builds_surveys(romans, viewer, other_co
 
 def test_an_anonymous_answer_is_recorded(world):
     response = answer(world, likert=4, yes=True, number="2,5", text="Super")
-    assert response.channel == Response.Channel.ONLINE and response.entered_by is None
+    assert response.channel == Response.Channel.ONLINE
+    assert response.entered_by is None
     values = {a.question_id: (a.value, a.text) for a in response.answers.all()}
     assert values == {
         world.likert.pk: (Decimal("4"), ""),
@@ -137,7 +141,8 @@ def test_a_closed_or_draft_survey_refuses_online_answers(world, coordinator):
 def test_paper_answers_are_typed_in_also_after_closing(world, coordinator, viewer):
     survey_close(actor=coordinator, survey=world.survey)
     response = answer(world, likert=5, actor=coordinator)
-    assert response.channel == Response.Channel.PAPER and response.entered_by == coordinator
+    assert response.channel == Response.Channel.PAPER
+    assert response.entered_by == coordinator
     with pytest.raises(PermissionDenied):
         answer(world, likert=5, actor=viewer)
 
@@ -148,10 +153,13 @@ def test_paper_answers_are_typed_in_also_after_closing(world, coordinator, viewe
 def test_the_public_link_shows_the_questions_and_records_an_answer(client, world):
     url = reverse("survey_public:answer", args=[world.survey.token])
     page = text(client.get(url))
-    assert "Avez-vous rencontré des voisins ?" in page and "anonymes" in page
-    assert "prénom" not in page.lower() and "e-mail" not in page.lower()
+    assert "Avez-vous rencontré des voisins ?" in page
+    assert "anonymes" in page
+    assert "prénom" not in page.lower()
+    assert "e-mail" not in page.lower()
     response = client.post(url, {f"q{world.likert.pk}": "4", f"q{world.yes_no.pk}": "oui"})
-    assert response.status_code == 302 and response["Location"].endswith("/merci/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/merci/")
     assert "Merci" in text(client.get(response["Location"]))
     assert Response.objects.get().answers.count() == 2
 
@@ -177,7 +185,8 @@ def test_the_honeypot_and_a_closed_survey_write_nothing(client, world, coordinat
     assert client.post(url, {f"q{world.likert.pk}": "4", "website": "http://spam"}).status_code == 422
     survey_close(actor=coordinator, survey=world.survey)
     response = client.post(url, {f"q{world.likert.pk}": "4"})
-    assert response.status_code == 422 and "fermé" in text(response)
+    assert response.status_code == 422
+    assert "fermé" in text(response)
     assert counts() == before
 
 
@@ -203,11 +212,13 @@ def test_staff_build_a_survey_through_the_pages(client, romans, coordinator):
     survey = Survey.objects.get()
     assert response["Location"] == reverse("surveys:detail", args=[slug, survey.pk])
     bad = client.post(reverse("surveys:question_add", args=[slug, survey.pk]), {"text": "", "kind": "likert"})
-    assert bad.status_code == 422 and "Écrivez la question." in text(bad)
+    assert bad.status_code == 422
+    assert "Écrivez la question." in text(bad)
     client.post(reverse("surveys:question_add", args=[slug, survey.pk]), {"text": "Utile ?", "kind": "yes_no"})
     client.post(reverse("surveys:status", args=[slug, survey.pk]), {"action": "open"})
     survey.refresh_from_db()
-    assert survey.status == "open" and survey.questions.count() == 1
+    assert survey.status == "open"
+    assert survey.questions.count() == 1
     page = text(client.get(reverse("surveys:detail", args=[slug, survey.pk])))
     assert f"/q/{survey.token}/" in page
     assert 'data-testid="answer-qr" ' in page or 'data-testid="answer-qr">' in page
@@ -219,14 +230,17 @@ def test_paper_entry_page(client, world, coordinator, romans):
     url = reverse("surveys:paper", args=[romans.territory.slug, world.survey.pk])
     assert "Date de la réponse sur papier" in text(client.get(url))
     bad = client.post(url, {"day": "2026-07-02", f"q{world.likert.pk}": "9"})
-    assert bad.status_code == 422 and "Choisissez une note de 1 à 5." in text(bad)
+    assert bad.status_code == 422
+    assert "Choisissez une note de 1 à 5." in text(bad)
     assert Response.objects.count() == 0
     future = client.post(url, {"day": "2999-01-01", f"q{world.likert.pk}": "3"})
-    assert future.status_code == 422 and Response.objects.count() == 0
+    assert future.status_code == 422
+    assert Response.objects.count() == 0
     ok = client.post(url, {"day": "2026-07-02", f"q{world.likert.pk}": "3", f"q{world.text.pk}": "Bien"})
     assert ok.status_code == 302
     response = Response.objects.get()
-    assert response.channel == "paper" and response.answered_on == SUMMER.replace(day=2)
+    assert response.channel == "paper"
+    assert response.answered_on == SUMMER.replace(day=2)
 
 
 def test_another_territory_never_sees_the_surveys(client, world, romans, other_coordinator):
@@ -240,7 +254,8 @@ def test_another_territory_never_sees_the_surveys(client, world, romans, other_c
     ]:
         assert client.get(reverse(name, args=args)).status_code == 404
     own = client.get(reverse("surveys:list", args=["vercors"]))
-    assert own.status_code == 200 and "Questionnaire habitants" not in text(own)
+    assert own.status_code == 200
+    assert "Questionnaire habitants" not in text(own)
     assert client.get(reverse("surveys:detail", args=["vercors", world.survey.pk])).status_code == 404
 
 

@@ -40,12 +40,16 @@ def seven_answers(world):
 def test_results_per_question_for_the_team(world):
     seven_answers(world)
     likert, yes_no, number, words = question_results(world.survey, mask_small=False, with_texts=True)
-    assert likert.answered == 7 and not likert.suppressed
+    assert likert.answered == 7
+    assert not likert.suppressed
     assert likert.distribution == [(1, 1), (2, 1), (3, 1), (4, 2), (5, 2)]
     assert likert.mean == Decimal("3.43")
-    assert yes_no.distribution == [("oui", 5), ("non", 1)] and yes_no.yes_share == Decimal("83.33")
-    assert number.answered == 4 and number.suppressed
-    assert number.mean == Decimal("4.00") and number.median == Decimal("2.50")
+    assert yes_no.distribution == [("oui", 5), ("non", 1)]
+    assert yes_no.yes_share == Decimal("83.33")
+    assert number.answered == 4
+    assert number.suppressed
+    assert number.mean == Decimal("4.00")
+    assert number.median == Decimal("2.50")
     assert sorted(words.texts) == ["On revient", "Très bien"]
 
 
@@ -54,8 +58,11 @@ def test_a_viewer_sees_no_cell_under_five_and_no_free_text(world):
     likert, yes_no, number, words = question_results(world.survey, mask_small=True, with_texts=False)
     assert likert.distribution == [(1, None), (2, None), (3, None), (4, None), (5, None)]
     assert likert.mean == Decimal("3.43")  # a mean over 7 people singles out nobody
-    assert yes_no.distribution == [("oui", None), ("non", None)] and yes_no.yes_share is None
-    assert number.suppressed and number.mean is None and number.median is None
+    assert yes_no.distribution == [("oui", None), ("non", None)]
+    assert yes_no.yes_share is None
+    assert number.suppressed
+    assert number.mean is None
+    assert number.median is None
     assert words.texts == []
 
 
@@ -90,7 +97,8 @@ def test_fewer_than_five_respondents_give_no_value(world):
     assert survey_indicator_values([world.link, world.power], YEAR) == {world.link.pk: None, world.power.pk: None}
     answer(world, likert=2)
     values = survey_indicator_values([world.link, world.power], YEAR)
-    assert values[world.link.pk] == Decimal("4.00") and values[world.power.pk] is None  # 4 yes/no answers
+    assert values[world.link.pk] == Decimal("4.00")
+    assert values[world.power.pk] is None
 
 
 def test_the_flower_reads_the_survey_values(world):
@@ -110,9 +118,11 @@ def test_surveys_in_period_hide_small_surveys(world, romans, coordinator):
     small.survey.save()
     answer(small, likert=3)
     summaries = {s.survey.title: s for s in surveys_in_period(romans.territory, YEAR)}
-    assert summaries["Petit"].suppressed and summaries["Petit"].questions == []
+    assert summaries["Petit"].suppressed
+    assert summaries["Petit"].questions == []
     big = summaries["Questionnaire habitants"]
-    assert big.responses == 7 and [r.question.kind for r in big.questions] == ["likert", "yes_no", "number"]
+    assert big.responses == 7
+    assert [r.question.kind for r in big.questions] == ["likert", "yes_no", "number"]
 
 
 def test_results_page_for_the_team_and_for_a_viewer(client, world, romans, coordinator, viewer):
@@ -120,10 +130,13 @@ def test_results_page_for_the_team_and_for_a_viewer(client, world, romans, coord
     url = reverse("surveys:results", args=[romans.territory.slug, world.survey.pk])
     client.force_login(coordinator)
     page = text(client.get(url))
-    assert "Très bien" in page and "3,43" in page and "7 réponses" in page
+    assert "Très bien" in page
+    assert "3,43" in page
+    assert "7 réponses" in page
     client.force_login(viewer)
     page = text(client.get(url))
-    assert "Très bien" not in page and "On revient" not in page
+    assert "Très bien" not in page
+    assert "On revient" not in page
     assert "&lt; 5" in client.get(url).content.decode() or "< 5" in page
     assert "résultat non diffusé" in page
 

@@ -63,7 +63,9 @@ def test_petal_length_is_proportional_to_the_score():
 def test_colours_labels_and_accessibility():
     text = flower_svg(fake_flower(SCORES), size=SIZE)
     root = ET.fromstring(text)
-    assert root.get("viewBox") and root.get("width") is None and root.get("height") is None
+    assert root.get("viewBox")
+    assert root.get("width") is None
+    assert root.get("height") is None
     assert root.get("role") == "img"
     title = root.find("svg:title", NS)
     desc = root.find("svg:desc", NS)
@@ -71,9 +73,12 @@ def test_colours_labels_and_accessibility():
     assert "Dimension 0 <&> : 100 sur 100" in desc.text
     assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
     labels = "".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
-    assert "Dimension 1" in labels and "75/100" in labels
+    assert "Dimension 1" in labels
+    assert "75/100" in labels
     assert all(p.get("fill") == "#2e7d32" for p in petals(text)[1])
-    assert "<script" not in text and "onclick" not in text.lower() and "style=" not in text
+    assert "<script" not in text
+    assert "onclick" not in text.lower()
+    assert "style=" not in text
 
 
 def test_previous_period_as_dashed_outlines_and_links():

@@ -95,8 +95,10 @@ def test_the_list_pages_and_the_report_flag(client, romans, coordinator, petals)
     client.force_login(coordinator)
     url = reverse("surveys:testimonies", args=[romans.territory.slug])
     first = text(client.get(url))
-    assert "23 témoignages" in first and "Page 1 sur 2" in first
-    assert "Parole numéro 22" in first and "Parole numéro 02" not in first
+    assert "23 témoignages" in first
+    assert "Page 1 sur 2" in first
+    assert "Parole numéro 22" in first
+    assert "Parole numéro 02" not in first
     assert "Parole numéro 02" in text(client.get(url, {"page": 2}))
     target = Testimony.objects.get(text="Parole numéro 05")
     toggle = reverse("surveys:testimony_toggle", args=[romans.territory.slug, target.pk])
@@ -111,7 +113,8 @@ def test_the_form_records_and_refuses(client, romans, coordinator, petals):
     client.force_login(coordinator)
     url = reverse("surveys:testimony_new", args=[romans.territory.slug])
     bad = client.post(url, {"text": "Super", "kind": "agora", "audience": "residents", "said_on": "2026-05-01"})
-    assert bad.status_code == 422 and "Choisissez au moins une dimension de la fleur." in text(bad)
+    assert bad.status_code == 422
+    assert "Choisissez au moins une dimension de la fleur." in text(bad)
     assert Testimony.objects.count() == 0
     ok = client.post(
         url,
@@ -140,7 +143,9 @@ def test_the_form_records_and_refuses(client, romans, coordinator, petals):
         },
     )
     saved.refresh_from_db()
-    assert saved.selected and saved.dimensions.count() == 2 and saved.text == "On se sent très utiles"
+    assert saved.selected
+    assert saved.dimensions.count() == 2
+    assert saved.text == "On se sent très utiles"
 
 
 def test_another_territory_never_sees_the_testimonies(client, romans, coordinator, other_coordinator, petals):

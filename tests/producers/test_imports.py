@@ -43,12 +43,17 @@ def test_a_good_csv_creates_every_farm_with_its_values(romans, coordinator):
     created = producers_import(actor=coordinator, territory=romans.territory, rows=read_file(upload([HEADER, *GOOD])))
     assert [p.name for p in created] == ["Ferme des Lilas", "Jardin du Ruisseau", "Vergers d'Octobre"]
     lilas, ruisseau, vergers = created
-    assert lilas.lat == Decimal("45.09") and lilas.distance_km == Decimal("6.2")
-    assert lilas.certification_expiry == date(2027, 12, 31) and lilas.networks == "CIVAM, AMAP"
-    assert not ruisseau.organic_certified and ruisseau.certification_expiry is None and ruisseau.is_active
+    assert lilas.lat == Decimal("45.09")
+    assert lilas.distance_km == Decimal("6.2")
+    assert lilas.certification_expiry == date(2027, 12, 31)
+    assert lilas.networks == "CIVAM, AMAP"
+    assert not ruisseau.organic_certified
+    assert ruisseau.certification_expiry is None
+    assert ruisseau.is_active
     # No distance in the file: computed from the hub (45.0431, 5.0511) by great circle.
     assert ruisseau.distance_km == Decimal("7.2")
-    assert vergers.certification_expiry == date(2027, 3, 1) and not vergers.is_active
+    assert vergers.certification_expiry == date(2027, 3, 1)
+    assert not vergers.is_active
 
 
 def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(romans, coordinator):
@@ -83,7 +88,8 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(romans, 
     assert problems[6] == "Date « 32/13/2027 » illisible (attendu JJ/MM/AAAA)."
     assert problems[7] == "Même nom qu'à la ligne 2."
     assert "existe déjà sur le territoire" in problems[8]
-    assert "distance ne peut pas être négative" in problems[9] and "« peut-être » : répondez oui ou non" in problems[9]
+    assert "distance ne peut pas être négative" in problems[9]
+    assert "« peut-être » : répondez oui ou non" in problems[9]
 
 
 def test_missing_required_columns_are_named(romans, coordinator):
@@ -103,7 +109,8 @@ def test_a_windows_spreadsheet_csv_with_commas_is_read(romans, coordinator):
     created = producers_import(
         actor=coordinator, territory=romans.territory, rows=read_file(upload(lines, encoding="cp1252"))
     )
-    assert created[0].name == "Ferme Énergie" and created[0].commune == "Génissieux"
+    assert created[0].name == "Ferme Énergie"
+    assert created[0].commune == "Génissieux"
 
 
 def test_xlsx_import_reports_bad_rows_by_spreadsheet_line(romans, coordinator):
@@ -119,7 +126,8 @@ def test_xlsx_import_reports_bad_rows_by_spreadsheet_line(romans, coordinator):
     assert table_counts() == before
     rows.pop()
     (farm,) = producers_import(actor=coordinator, territory=romans.territory, rows=read_file(xlsx_upload(rows)))
-    assert farm.certification_expiry == date(2027, 5, 1) and farm.lon == Decimal("5.04")
+    assert farm.certification_expiry == date(2027, 5, 1)
+    assert farm.lon == Decimal("5.04")
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(romans):
@@ -180,13 +188,16 @@ def test_the_page_lists_every_bad_row_and_writes_nothing(coord_client, romans):
     assert response.status_code == 422
     page = text(response)
     assert "2 lignes à corriger : rien n'a été importé." in page
-    assert "Ligne 3 :" in page and "Ligne 4 :" in page and "Ligne 2" not in page
+    assert "Ligne 3 :" in page
+    assert "Ligne 4 :" in page
+    assert "Ligne 2" not in page
     assert table_counts() == before
 
 
 def test_the_page_without_file_says_so(coord_client, romans):
     response = coord_client.post(URL, {})
-    assert response.status_code == 422 and "Ce champ est obligatoire" in text(response)
+    assert response.status_code == 422
+    assert "Ce champ est obligatoire" in text(response)
 
 
 def test_an_animator_cannot_open_the_import(client, animator, romans):

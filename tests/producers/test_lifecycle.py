@@ -61,7 +61,8 @@ def test_a_decline_message_is_kept_for_the_farmer_and_in_the_history(chain, coor
     offer = offer_decline(actor=coordinator, offer=declare(chain), message="  Camion complet, merci !  ")
     assert offer.status_message == "Camion complet, merci !"
     timeline = offer_timeline(offer)
-    assert timeline[-1]["status"] == "declined" and timeline[-1]["message"] == "Camion complet, merci !"
+    assert timeline[-1]["status"] == "declined"
+    assert timeline[-1]["message"] == "Camion complet, merci !"
 
 
 def test_a_planned_offer_can_still_be_declined(chain, coordinator):
@@ -81,7 +82,9 @@ def test_offers_past_their_window_expire_and_others_stay(chain, coordinator, oth
     assert offers_expire(territory=chain.territory, today=DAY) == 2
     status = dict(SurplusOffer.objects.values_list("pk", "status"))
     assert status[stale.pk] == status[stale_accepted.pk] == "expired"
-    assert status[planned.pk] == "planned" and status[last_day.pk] == "proposed" and status[declined.pk] == "declined"
+    assert status[planned.pk] == "planned"
+    assert status[last_day.pk] == "proposed"
+    assert status[declined.pk] == "declined"
     assert status[elsewhere.pk] == "proposed"
     assert offer_timeline(SurplusOffer.objects.get(pk=stale.pk))[-1]["status"] == "expired"
     assert offers_expire(today=DAY) == 1  # every territory: the other one's
@@ -139,14 +142,16 @@ def test_opening_the_inbox_expires_stale_offers(staff_client, chain):
     offer = declare(chain, start=DAY - timedelta(days=10))
     page = text(staff_client.get(INBOX))
     offer.refresh_from_db()
-    assert offer.status == "expired" and "Expirée" in page
+    assert offer.status == "expired"
+    assert "Expirée" in page
 
 
 def test_declining_from_the_inbox_sends_the_message(staff_client, chain):
     offer = declare(chain)
     response = staff_client.post(f"{INBOX}{offer.pk}/refuser/", {"message": "Plus de place cette semaine"}, follow=True)
     offer.refresh_from_db()
-    assert offer.status == "declined" and offer.status_message == "Plus de place cette semaine"
+    assert offer.status == "declined"
+    assert offer.status_message == "Plus de place cette semaine"
     assert "« Plus de place cette semaine »" in text(response)
 
 
@@ -185,8 +190,11 @@ def test_the_inbox_warns_about_raw_lots_near_the_end_of_their_shelf_life(staff_c
     )  # long past its date, kilos still in the books
     assert [r.code for r in expiring_raw_lots(chain.territory, DAY)] == [old.code]
     page = text(staff_client.get(INBOX))
-    assert "Lots bruts à transformer très vite" in page and old.code in page and gone.code not in page
-    assert "12 kg" in page and forgotten.code not in page
+    assert "Lots bruts à transformer très vite" in page
+    assert old.code in page
+    assert gone.code not in page
+    assert "12 kg" in page
+    assert forgotten.code not in page
     assert "1 lot brut a dépassé sa date et garde des kilos en stock : déclarez-le donné ou perdu." in page
 
 

@@ -149,7 +149,8 @@ def test_the_product_filter_reads_the_farms_calendar(staff_client, network, stra
 
 def test_the_list_shows_the_certification_state(staff_client, network):
     page = text(staff_client.get(LIST))
-    assert "expirée le 07/06/2026" in page and "à renouveler avant le 30/06/2026" in page
+    assert "expirée le 07/06/2026" in page
+    assert "à renouveler avant le 30/06/2026" in page
     assert "non certifiée" in page
 
 
@@ -157,10 +158,8 @@ def test_paging_keeps_the_filters(staff_client, chain, coordinator):
     for i in range(27):
         farm(coordinator, chain.territory, f"Ferme {i:02d}", networks="CIVAM")
     page = text(staff_client.get(LIST, {"network": "CIVAM"}))
-    assert (
-        "Page 1 sur 2" in page
-        and "network=CIVAM&amp;page=2" in staff_client.get(LIST, {"network": "CIVAM"}).content.decode()
-    )
+    assert "Page 1 sur 2" in page
+    assert "network=CIVAM&amp;page=2" in staff_client.get(LIST, {"network": "CIVAM"}).content.decode()
 
 
 def test_list_query_count_does_not_grow(staff_client, chain, coordinator, django_assert_num_queries):
@@ -177,14 +176,17 @@ def test_the_map_gives_markers_the_radius_and_a_list(staff_client, network, chai
     settings.MAP_TILE_URL = ""
     response = staff_client.get(MAP)
     data = response.context["map_data"]
-    assert data["tiles"] == "" and data["radius_m"] == 30_000
+    assert data["tiles"] == ""
+    assert data["radius_m"] == 30_000
     assert data["hub"] == {"lat": 45.0431, "lon": 5.0511, "name": "Romans"}
     assert len(data["points"]) == 5
     lilas = next(p for p in data["points"] if p["name"] == "Ferme des Lilas")
     assert lilas["url"] == f"/t/romans/producteurs/{network['lilas'].pk}/"
     page = text(response)
-    assert 'id="producer-map-data"' in page and "js/producer-map.js" in page
-    assert "Ferme Lointaine" in page and "rayon de collecte de 30 km" in page
+    assert 'id="producer-map-data"' in page
+    assert "js/producer-map.js" in page
+    assert "Ferme Lointaine" in page
+    assert "rayon de collecte de 30 km" in page
 
 
 def test_the_map_warns_about_farms_outside_the_radius(staff_client, chain, coordinator):
@@ -210,7 +212,9 @@ def test_the_farm_page_shows_details_offers_seasons_and_outcome(staff_client, ch
     response = staff_client.get(f"{LIST}{chain.farm.pk}/")
     assert response.status_code == 200
     page = text(response)
-    assert "Ferme des Tests ROM" in page and "2 offres" in page and "21 kg" in page
+    assert "Ferme des Tests ROM" in page
+    assert "2 offres" in page
+    assert "21 kg" in page
     assert response.context["seasons"] == [
         {
             "season": 2026,
@@ -277,7 +281,8 @@ def test_the_calendar_is_edited_on_the_farm_page(staff_client, chain, strawberry
 def test_a_new_product_needs_a_month(staff_client, chain, strawberry):
     before = row_counts()
     response = staff_client.post(f"{LIST}{chain.farm.pk}/calendrier/", {"new_product": strawberry.pk})
-    assert response.status_code == 422 and "Cochez au moins un mois" in text(response)
+    assert response.status_code == 422
+    assert "Cochez au moins un mois" in text(response)
     assert row_counts() == before
 
 
@@ -301,7 +306,8 @@ def test_the_coming_weeks_cross_calendars_and_open_offers(chain, network, strawb
         available_until=DAY + timedelta(days=16),
     )
     weeks = coming_weeks(chain.territory, DAY)  # DAY is Wednesday 10 June 2026
-    assert weeks["mondays"][0].isoformat() == "2026-06-08" and len(weeks["mondays"]) == 8
+    assert weeks["mondays"][0].isoformat() == "2026-06-08"
+    assert len(weeks["mondays"]) == 8
     by_name = {row["product"].name: row["cells"] for row in weeks["rows"]}
     assert [len(c["farms"]) for c in by_name["Fraise"]] == [1, 1, 1, 0, 0, 0, 0, 0]  # June only (Thursday rule)
     assert [len(c["farms"]) for c in by_name["Tomate"]] == [1, 1, 1, 2, 2, 2, 2, 2]
@@ -312,7 +318,9 @@ def test_the_coming_weeks_cross_calendars_and_open_offers(chain, network, strawb
 def test_the_coming_weeks_page(staff_client, network):
     response = staff_client.get(WEEKS)
     page = text(response)
-    assert response.status_code == 200 and "sem. du 08/06" in page and "Fraise" in page
+    assert response.status_code == 200
+    assert "sem. du 08/06" in page
+    assert "Fraise" in page
 
 
 def test_coming_weeks_query_count_does_not_grow(
@@ -343,14 +351,18 @@ def test_a_coordinator_adds_a_farm_and_its_distance_is_computed(coord_client, ro
     }
     response = coord_client.post(f"{LIST}nouveau/", data)
     producer = Producer.objects.get(name="Ferme Neuve")
-    assert response.status_code == 302 and response["Location"] == f"{LIST}{producer.pk}/"
-    assert producer.distance_km == Decimal("7.2") and producer.organic_certified and producer.is_active
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}{producer.pk}/"
+    assert producer.distance_km == Decimal("7.2")
+    assert producer.organic_certified
+    assert producer.is_active
 
 
 def test_a_duplicate_name_is_refused_on_the_form(coord_client, chain):
     before = row_counts()
     response = coord_client.post(f"{LIST}nouveau/", {"name": chain.farm.name, "commune": "X", "lat": "45", "lon": "5"})
-    assert response.status_code == 422 and "existe déjà" in text(response)
+    assert response.status_code == 422
+    assert "existe déjà" in text(response)
     assert row_counts() == before
 
 
@@ -367,8 +379,10 @@ def test_a_coordinator_edits_a_farm(coord_client, chain):
     }
     assert coord_client.post(url, data).status_code == 302
     chain.farm.refresh_from_db()
-    assert chain.farm.name == "Ferme Renommée" and chain.farm.distance_km == Decimal("6.5")
-    assert not chain.farm.organic_certified and not chain.farm.is_active
+    assert chain.farm.name == "Ferme Renommée"
+    assert chain.farm.distance_km == Decimal("6.5")
+    assert not chain.farm.organic_certified
+    assert not chain.farm.is_active
 
 
 def test_an_out_of_range_latitude_is_refused(coord_client, chain):
@@ -398,9 +412,12 @@ def test_the_export_follows_the_filters(staff_client, network):
     response = staff_client.get(f"{LIST}export.csv", {"network": "AMAP"})
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("nom;commune;latitude") and len(lines) == 2 and lines[1].startswith("Ferme des Lilas;")
+    assert lines[0].startswith("nom;commune;latitude")
+    assert len(lines) == 2
+    assert lines[1].startswith("Ferme des Lilas;")
     xlsx = staff_client.get(f"{LIST}export.xlsx")
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"
     assert staff_client.get(f"{LIST}export.pdf").status_code == 404
 
 

@@ -80,7 +80,8 @@ def test_the_page_lists_the_farm_offers_with_their_status(farmer_client, chain):
     page = text(response)
     assert chain.farm.name in page
     assert "Proposer un surplus" in page
-    assert "Proposée" in page and "Refusée" in page
+    assert "Proposée" in page
+    assert "Refusée" in page
     assert page.index("21 kg") < page.index("20 kg")  # newest first
 
 
@@ -106,9 +107,12 @@ def test_declaring_an_offer_lists_it_as_proposed(farmer_client, farmer, chain):
     response = farmer_client.post(URL, offer_post(chain), follow=True)
     assert response.status_code == 200
     offer = SurplusOffer.objects.get()
-    assert offer.producer == chain.farm and offer.created_by == farmer
-    assert offer.status == SurplusOffer.Status.PROPOSED and offer.kg_estimated == Decimal("45")
-    assert "Offre enregistrée" in text(response) and "Proposée" in text(response)
+    assert offer.producer == chain.farm
+    assert offer.created_by == farmer
+    assert offer.status == SurplusOffer.Status.PROPOSED
+    assert offer.kg_estimated == Decimal("45")
+    assert "Offre enregistrée" in text(response)
+    assert "Proposée" in text(response)
 
 
 def test_a_negative_weight_is_refused_at_its_field_and_nothing_is_written(farmer_client, chain):
@@ -139,7 +143,9 @@ def test_dates_in_the_wrong_order_are_refused_and_nothing_is_written(farmer_clie
 def test_another_farm_offers_are_invisible(farmer_client, chain, neighbour, other_chain):
     add_offers(other_chain, 1)
     page = text(farmer_client.get(URL))
-    assert "777" not in page and neighbour.name not in page and other_chain.farm.name not in page
+    assert "777" not in page
+    assert neighbour.name not in page
+    assert other_chain.farm.name not in page
     assert list(farmer_client.get(URL).context["page"]) == []
 
 
@@ -169,12 +175,14 @@ def test_a_person_without_a_farm_gets_404(client, chain, request, who):
 
 def test_anonymous_is_sent_to_login(client, chain):
     response = client.get(URL)
-    assert response.status_code == 302 and response["Location"].startswith("/connexion/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/")
 
 
 def test_workspace_sends_a_producer_to_the_producer_space(farmer_client):
     response = farmer_client.get("/espace/")
-    assert response.status_code == 302 and response["Location"] == URL
+    assert response.status_code == 302
+    assert response["Location"] == URL
 
 
 def test_the_navbar_links_to_the_person_space(farmer_client):
@@ -214,10 +222,13 @@ def test_an_offer_with_a_photo_keeps_it_under_a_random_name(farmer_client, chain
     photo = SimpleUploadedFile("mes tomates.png", png_bytes(), content_type="image/png")
     assert farmer_client.post(URL, offer_post(chain, photo=photo)).status_code == 302
     offer = SurplusOffer.objects.get()
-    assert offer.photo.name.startswith("offers/") and offer.photo.name.endswith(".png")
-    assert "mes tomates" not in offer.photo.name and (media / offer.photo.name).exists()
+    assert offer.photo.name.startswith("offers/")
+    assert offer.photo.name.endswith(".png")
+    assert "mes tomates" not in offer.photo.name
+    assert (media / offer.photo.name).exists()
     response = farmer_client.get(f"{URL}offres/{offer.pk}/photo/")
-    assert response["Content-Type"] == "image/png" and b"".join(response.streaming_content) == png_bytes()
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == png_bytes()
 
 
 @pytest.mark.parametrize(
@@ -245,7 +256,8 @@ def test_a_bad_photo_is_refused_at_its_field_and_nothing_is_written(farmer_clien
     response = farmer_client.post(URL, offer_post(chain, photo=photo))
     assert response.status_code == 422
     assert response.context["form"].errors["photo"] == [message]
-    assert row_counts() == before and not list(media.rglob("*.*"))
+    assert row_counts() == before
+    assert not list(media.rglob("*.*"))
 
 
 def test_the_offer_page_shows_the_status_steps_and_the_coordination_message(farmer_client, chain):
@@ -259,7 +271,9 @@ def test_the_offer_page_shows_the_status_steps_and_the_coordination_message(farm
     response = farmer_client.get(f"{URL}offres/{offer.pk}/")
     assert [e["status"] for e in response.context["timeline"]] == ["proposed", "accepted", "declined"]
     page = text(response)
-    assert "Refusée" in page and "Message de la coordination :" in page and "Le camion est en panne, désolés" in page
+    assert "Refusée" in page
+    assert "Message de la coordination :" in page
+    assert "Le camion est en panne, désolés" in page
     assert coordinator.username not in page
 
 
@@ -325,4 +339,5 @@ def test_an_offer_refused_by_the_model_leaves_no_photo_on_disk(chain, farmer, me
             available_until=DAY,
             photo=SimpleUploadedFile("t.png", png_bytes()),
         )
-    assert not list(media.rglob("*.*")) and not SurplusOffer.objects.exists()
+    assert not list(media.rglob("*.*"))
+    assert not SurplusOffer.objects.exists()

@@ -53,7 +53,8 @@ def offer(chain):
 def test_coordinator_creates_a_producer_with_a_trimmed_name(romans, coordinator):
     producer = producer_create(actor=coordinator, territory=romans.territory, **_producer_kwargs())
     assert producer.name == "Ferme du Chêne"
-    assert producer.territory == romans.territory and producer.organic_certified
+    assert producer.territory == romans.territory
+    assert producer.organic_certified
 
 
 @pytest.mark.parametrize("persona", ["animator", "viewer", "other_coordinator"])
@@ -84,12 +85,14 @@ def test_staff_declare_an_offer_for_any_farm_of_the_territory(request, chain, pe
     actor = request.getfixturevalue(persona)
     offer = offer_declare(actor=actor, **_offer_kwargs(chain, note="Sous serre"))
     assert offer.status == SurplusOffer.Status.PROPOSED
-    assert offer.created_by == actor and history_user(offer) == actor
+    assert offer.created_by == actor
+    assert history_user(offer) == actor
 
 
 def test_a_producer_declares_an_offer_for_its_own_farm(chain, farmer):
     offer = offer_declare(actor=farmer, **_offer_kwargs(chain, mode=SurplusOffer.Mode.GLEAN))
-    assert offer.producer == chain.farm and history_user(offer) == farmer
+    assert offer.producer == chain.farm
+    assert history_user(offer) == farmer
 
 
 def test_a_producer_cannot_declare_for_another_farm(chain, farmer, coordinator):
@@ -142,10 +145,12 @@ def test_open_on_lists_proposed_and_accepted_offers_of_the_day(chain, offer):
 
 def test_accept_then_decline_with_a_note(chain, offer, animator):
     offer = offer_accept(actor=animator, offer=offer)
-    assert offer.status == SurplusOffer.Status.ACCEPTED and history_user(offer) == animator
+    assert offer.status == SurplusOffer.Status.ACCEPTED
+    assert history_user(offer) == animator
     offer = offer_decline(actor=chain.actor, offer=offer, message="Camion en panne")
     assert offer.status == SurplusOffer.Status.DECLINED
-    assert offer.status_message == "Camion en panne" and offer.note == ""
+    assert offer.status_message == "Camion en panne"
+    assert offer.note == ""
     assert history_user(offer) == chain.actor
     assert offer.history.count() == 3
 

@@ -42,14 +42,16 @@ def test_offers_page_renders(staff_client, chain):
     add_offers(chain, 1)
     response = staff_client.get(URL)
     assert response.status_code == 200
-    assert "Offres de surplus" in text(response) and chain.farm.name in text(response)
+    assert "Offres de surplus" in text(response)
+    assert chain.farm.name in text(response)
 
 
 def test_declaring_an_offer_writes_through_the_service(staff_client, chain, animator):
     response = staff_client.post(NEW, offer_post(chain))
     assert response.status_code == 302
     offer = SurplusOffer.objects.get()
-    assert offer.created_by == animator and offer.grade == "downgraded"
+    assert offer.created_by == animator
+    assert offer.grade == "downgraded"
     assert offer.history.first().history_user == animator
 
 
@@ -87,7 +89,8 @@ def test_accept_then_decline(staff_client, chain):
     assert "action impossible" in text(response)
     assert staff_client.post(f"{URL}{offer.pk}/refuser/", {"message": "Camion plein"}).status_code == 302
     offer.refresh_from_db()
-    assert offer.status == SurplusOffer.Status.DECLINED and offer.status_message == "Camion plein"
+    assert offer.status == SurplusOffer.Status.DECLINED
+    assert offer.status_message == "Camion plein"
 
 
 def test_accept_needs_post(staff_client, chain):
@@ -113,7 +116,8 @@ def test_viewer_and_other_territory_get_404(client, chain, viewer, other_coordin
 
 def test_anonymous_is_sent_to_login(client, chain):
     response = client.get(URL)
-    assert response.status_code == 302 and response["Location"].startswith("/connexion/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/")
 
 
 def test_filter_and_search(staff_client, chain):
@@ -133,6 +137,8 @@ def test_list_query_count_does_not_grow(staff_client, chain, django_assert_num_q
 def test_paging_keeps_the_search(staff_client, chain):
     add_offers(chain, 26)
     page = text(staff_client.get(URL, {"q": "tomate"}))
-    assert "Page 1 sur 2" in page and "?q=tomate&page=2" in page
+    assert "Page 1 sur 2" in page
+    assert "?q=tomate&page=2" in page
     page = text(staff_client.get(URL, {"q": "tomate", "page": "2"}))
-    assert "Page 2 sur 2" in page and page.count("Accepter</button>") == 1
+    assert "Page 2 sur 2" in page
+    assert page.count("Accepter</button>") == 1

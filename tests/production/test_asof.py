@@ -40,23 +40,29 @@ def _later(chain):
 def test_as_of_production_ignores_what_came_later(chain):
     lot = _later(chain)
     then, now = then_and_now(lot)
-    assert then.status == "Libéré" and now.status == "Non conforme"
-    assert "mal fermé" in now.status_reason and "mal fermé" not in then.status_reason
+    assert then.status == "Libéré"
+    assert now.status == "Non conforme"
+    assert "mal fermé" in now.status_reason
+    assert "mal fermé" not in then.status_reason
     assert [t.temperature_c for t in then.treatments] == [t.temperature_c for t in now.treatments]
-    assert then.seal_checks == [] and len(now.seal_checks) == 1
-    assert then.corrective_actions == [] and len(now.corrective_actions) == 1
+    assert then.seal_checks == []
+    assert len(now.seal_checks) == 1
+    assert then.corrective_actions == []
+    assert len(now.corrective_actions) == 1
 
 
 def test_as_of_keeps_a_non_conformity_of_the_day(chain):
     lot = make_lot(chain, treatments=[cold_reading(chain)])
     state = records_as_of(lot, production_moment(lot))
-    assert state.status == "Non conforme" and not state.treatments[0].within_limits
+    assert state.status == "Non conforme"
+    assert not state.treatments[0].within_limits
 
 
 def test_before_the_lot_existed_there_is_nothing(chain):
     lot = make_lot(chain)
     state = records_as_of(lot, lot.created_at - timedelta(days=400))
-    assert state.treatments == [] and state.seal_checks == []
+    assert state.treatments == []
+    assert state.seal_checks == []
 
 
 def test_recall_sheet_shows_then_and_now(client, chain):
@@ -64,8 +70,11 @@ def test_recall_sheet_shows_then_and_now(client, chain):
     lot_recall(actor=chain.actor, lot=lot, reason="Bombement constaté")
     client.force_login(chain.actor)
     page = text(client.get(f"/t/romans/lots/{lot.code}/rappel/"))
-    assert "À la production" in page and "Aujourd'hui" in page
-    assert "Libéré" in page and "Rappelé" in page and "Capsules revérifiées" in page
+    assert "À la production" in page
+    assert "Aujourd'hui" in page
+    assert "Libéré" in page
+    assert "Rappelé" in page
+    assert "Capsules revérifiées" in page
 
 
 def test_recall_sheet_query_count_does_not_grow_with_history(client, chain, django_assert_num_queries):
@@ -87,10 +96,12 @@ def test_recall_command_prints_the_state_at_production(chain):
     lot = _later(chain)
     out = StringIO()
     call_command("recall", lot.code, "--reason", "Test", stdout=out)
-    assert "À la production" in out.getvalue() and "statut « Libéré »" in out.getvalue()
+    assert "À la production" in out.getvalue()
+    assert "statut « Libéré »" in out.getvalue()
     other = _made_days_ago(released_lot(chain))
     out = StringIO()
     call_command("recall", other.code, "--reason", "Test", "--json", stdout=out)
     data = json.loads(out.getvalue())["at_production"]
-    assert data["status"] == "Libéré" and data["treatments"][0]["within_limits"] is True
+    assert data["status"] == "Libéré"
+    assert data["treatments"][0]["within_limits"] is True
     assert other.__class__.objects.get(pk=other.pk).status == LotStatus.RECALLED

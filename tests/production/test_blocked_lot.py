@@ -137,7 +137,8 @@ def test_moving_a_blocked_lot_does_not_free_it(client, world, animator):
     assert lot.status == LotStatus.BLOCKED
     before = table_counts()
     response = client.post("/t/romans/cessions/nouvelle/", _post(chain, lot, person, "group_sale", chain.truck))
-    assert response.status_code == 422 and table_counts() == before
+    assert response.status_code == 422
+    assert table_counts() == before
 
 
 def test_labels_of_a_blocked_lot_print_but_not_of_a_recalled_one(client, world, tmp_path):
@@ -149,10 +150,12 @@ def test_labels_of_a_blocked_lot_print_but_not_of_a_recalled_one(client, world, 
     lot_recall(actor=chain.actor, lot=lot, reason="Analyse défavorable")
     before = table_counts()
     response = client.get(url)
-    assert response.status_code == 302 and response["Location"] == f"/t/romans/lots/{lot.code}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/t/romans/lots/{lot.code}/"
     with pytest.raises(CommandError, match="rappelé"):
         call_command("labels", lot.code, "--out", str(tmp_path / "recalled.pdf"), stdout=StringIO())
-    assert not (tmp_path / "recalled.pdf").exists() and table_counts() == before
+    assert not (tmp_path / "recalled.pdf").exists()
+    assert table_counts() == before
 
 
 def test_the_admin_cannot_release_or_distribute_a_blocked_lot(client, world):
@@ -162,7 +165,8 @@ def test_the_admin_cannot_release_or_distribute_a_blocked_lot(client, world):
     before = table_counts()
     change = reverse("admin:production_productionlot_change", args=[lot.pk])
     page = client.get(change)
-    assert page.status_code == 200 and b'name="status"' not in page.content  # read-only there
+    assert page.status_code == 200
+    assert b'name="status"' not in page.content
     client.post(change, {"status": "released", "status_reason": "", "workshop": ""})
     assert ProductionLot.objects.get(pk=lot.pk).status == LotStatus.BLOCKED
     for name in (

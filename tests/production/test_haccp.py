@@ -18,7 +18,8 @@ def test_a_good_seal_check_leaves_the_lot_as_it_was(chain, animator):
     lot = make_lot(chain)
     check = lot_seal_check(actor=animator, lot=lot, jars_checked=10, jars_failed=0, note="", at=NEXT_DAY)
     lot.refresh_from_db()
-    assert check.passed and lot.status == LotStatus.OPEN
+    assert check.passed
+    assert lot.status == LotStatus.OPEN
     assert history_user(check) == animator
 
 
@@ -76,7 +77,8 @@ def test_other_action_needs_a_description(chain):
 def test_retreat_then_release_without_typing_again(chain, animator):
     lot = make_lot(chain, status=LotStatus.NON_CONFORMING)
     action = lot_correct(actor=animator, lot=lot, action=CorrectiveActionKind.RETREAT, note="115 °C, 50 min")
-    assert history_user(action) == animator and action.done_by == animator
+    assert history_user(action) == animator
+    assert action.done_by == animator
     lot = lot_release(actor=chain.actor, lot=lot)
     assert lot.status == LotStatus.RELEASED
     assert "115 °C, 50 min" in lot.status_reason
@@ -130,7 +132,8 @@ def test_the_lot_page_records_a_failed_seal_check_then_a_corrective_action(staff
     lot.refresh_from_db()
     assert lot.status == LotStatus.NON_CONFORMING
     page = staff_client.get(url).content.decode()
-    assert 'data-testid="correct-form"' in page and "un couvercle" in page
+    assert 'data-testid="correct-form"' in page
+    assert "un couvercle" in page
     response = staff_client.post(url + "action-corrective/", {"action": "retreat", "note": "115 °C 50 min"})
     assert response.status_code == 302
     assert "Nouveau traitement thermique — 115 °C 50 min" in staff_client.get(url).content.decode()

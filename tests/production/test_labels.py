@@ -52,7 +52,8 @@ def decoded_qr_codes(content: bytes) -> list[str]:
 def test_one_label_per_jar_with_what_the_law_asks(lot, sheet):
     pdf = lot_labels_pdf(lot, sheet=sheet)
     layout = SHEETS[sheet]
-    assert pdf.labels == 17 and pdf.pages == -(-17 // layout.per_sheet)
+    assert pdf.labels == 17
+    assert pdf.pages == -(-17 // layout.per_sheet)
     assert not pdf.overflow
     reader = pypdf.PdfReader(BytesIO(pdf.content))
     assert len(reader.pages) == pdf.pages
@@ -60,9 +61,13 @@ def test_one_label_per_jar_with_what_the_law_asks(lot, sheet):
     flat = " ".join(text.split())
     assert flat.count(lot.code) >= 17
     assert "Coulis de tomate" in flat
-    assert f"{lot.best_before:%d/%m/%Y}" in flat and "À consommer de préférence avant le" in flat
-    assert "Moutarde" in flat and "Poids net : 350 g" in flat and "Consigne du bocal : 1,00 €" in flat
-    assert "La Coopération entre 3 lieux" in flat and "26100 Romans-sur-Isère" in flat
+    assert f"{lot.best_before:%d/%m/%Y}" in flat
+    assert "À consommer de préférence avant le" in flat
+    assert "Moutarde" in flat
+    assert "Poids net : 350 g" in flat
+    assert "Consigne du bocal : 1,00 €" in flat
+    assert "La Coopération entre 3 lieux" in flat
+    assert "26100 Romans-sur-Isère" in flat
     assert f"{lot.produced_on:%d/%m/%Y}" in flat
 
 
@@ -70,7 +75,9 @@ def test_allergens_are_bold_and_no_text_is_below_the_legal_x_height(lot):
     pdf = lot_labels_pdf(lot, sheet="L7160")
     reader = pypdf.PdfReader(BytesIO(pdf.content))
     sizes = font_sizes(reader)
-    assert sizes and min(sizes) >= MIN_FONT_PT and pdf.smallest_font_pt >= MIN_FONT_PT
+    assert sizes
+    assert min(sizes) >= MIN_FONT_PT
+    assert pdf.smallest_font_pt >= MIN_FONT_PT
     # 1.2 mm x-height (Regulation (EU) 1169/2011, Annex IV) with the smallest x-height of the printed font.
     assert float(MIN_FONT_PT) * 25.4 / 72 * float(X_HEIGHT_EM) >= 1.2
     bold = []
@@ -81,7 +88,9 @@ def test_allergens_are_bold_and_no_text_is_below_the_legal_x_height(lot):
 
     reader.pages[0].extract_text(visitor_text=visit)
     bold_text = "".join(bold)
-    assert "Graines de moutarde" in bold_text and "Moutarde" in bold_text and lot.code in bold_text
+    assert "Graines de moutarde" in bold_text
+    assert "Moutarde" in bold_text
+    assert lot.code in bold_text
 
 
 @pytest.mark.parametrize("sheet", ["L7163", "L7160"])
@@ -94,14 +103,16 @@ def test_the_qr_code_decodes_to_the_public_lot_page(lot, sheet):
 
 def test_count_overrides_the_number_of_labels(lot):
     pdf = lot_labels_pdf(lot, count=30)
-    assert pdf.labels == 30 and pdf.pages == 3
+    assert pdf.labels == 30
+    assert pdf.pages == 3
 
 
 def test_labels_command_writes_the_pdf(lot, tmp_path):
     out = tmp_path / "etiquettes.pdf"
     call_command("labels", lot.code, "--out", str(out), "--sheet", "L7160", "--count", "5")
     reader = pypdf.PdfReader(out)
-    assert len(reader.pages) == 1 and lot.code in reader.pages[0].extract_text()
+    assert len(reader.pages) == 1
+    assert lot.code in reader.pages[0].extract_text()
 
 
 @pytest.mark.parametrize(
@@ -125,7 +136,8 @@ def test_staff_download_the_labels_from_the_lot_page(client, lot, animator):
     client.force_login(animator)
     assert f'href="{url}"' in client.get(f"/t/romans/lots/{lot.code}/").content.decode()
     response = client.get(url + "?sheet=L7160")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     assert f'filename="etiquettes-{lot.code}-L7160.pdf"' in response["Content-Disposition"]
     assert len(pypdf.PdfReader(BytesIO(response.content)).pages) == 1
     assert client.get(url + "?sheet=A4").status_code == 404
@@ -136,5 +148,6 @@ def test_text_too_long_for_the_small_sheet_is_flagged_never_shrunk_below_the_min
     snapshot["ingredients"] += [{"name": f"Épice numéro {i}", "kg_per_batch": "0.01", "raw": False} for i in range(40)]
     lot.recipe_snapshot = snapshot
     pdf = lot_labels_pdf(lot, sheet="L7160", count=1)
-    assert pdf.overflow and pdf.smallest_font_pt == MIN_FONT_PT
+    assert pdf.overflow
+    assert pdf.smallest_font_pt == MIN_FONT_PT
     assert min(font_sizes(pypdf.PdfReader(BytesIO(pdf.content)))) >= MIN_FONT_PT

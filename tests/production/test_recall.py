@@ -31,9 +31,13 @@ def lot(chain):
 def test_a_coordinator_recalls_a_lot_with_history_and_a_recall_record(chain, lot, coordinator):
     recall = lot_recall(actor=coordinator, lot=lot, reason="Botulisme suspecté après analyse")
     lot.refresh_from_db()
-    assert lot.status == LotStatus.RECALLED and "Botulisme" in lot.status_reason
-    assert history_user(lot) == coordinator and lot.history.first().status == LotStatus.RECALLED
-    assert list(recall.lots.all()) == [lot] and recall.recalled_by == coordinator and recall.lot == lot
+    assert lot.status == LotStatus.RECALLED
+    assert "Botulisme" in lot.status_reason
+    assert history_user(lot) == coordinator
+    assert lot.history.first().status == LotStatus.RECALLED
+    assert list(recall.lots.all()) == [lot]
+    assert recall.recalled_by == coordinator
+    assert recall.lot == lot
     assert recall.history.first().history_user == coordinator
 
 
@@ -108,15 +112,21 @@ def test_coordinator_recalls_from_the_page_and_reads_the_recall_sheet(client, ch
     distribute(chain, lot, Distribution.Kind.INTERNAL, quantity=3)
     client.force_login(coordinator)
     form = text(client.get(recall_url(lot)))
-    assert "Rappeler le lot" in form and "Motif du rappel" in form
+    assert "Rappeler le lot" in form
+    assert "Motif du rappel" in form
     assert client.post(recall_url(lot), {"reason": ""}).status_code == 422
     response = client.post(recall_url(lot), {"reason": "Couvercles bombés signalés"})
-    assert response.status_code == 302 and response["Location"] == recall_url(lot)
+    assert response.status_code == 302
+    assert response["Location"] == recall_url(lot)
     page = text(client.get(recall_url(lot)))
-    assert "Fiche de rappel du lot" in page and "Couvercles bombés signalés" in page
-    assert "Nadia" in page and "06 12 34 56 78" in page and "nadia@example.org" in page
+    assert "Fiche de rappel du lot" in page
+    assert "Couvercles bombés signalés" in page
+    assert "Nadia" in page
+    assert "06 12 34 56 78" in page
+    assert "nadia@example.org" in page
     assert chain.structure.name in page
-    assert "Camion Romans" in page and "25" in page  # 30 filled, 5 out
+    assert "Camion Romans" in page
+    assert "25" in page
     assert Recall.objects.get().lot == lot
 
 
@@ -147,7 +157,8 @@ def test_a_viewer_or_another_territory_never_sees_the_contact_list(client, chain
     for user in (viewer, other_coordinator, make_user("benevole", chain.territory, Role.VOLUNTEER)):
         client.force_login(user)
         response = client.get(recall_url(lot))
-        assert response.status_code == 404 and "Nadia" not in text(response)
+        assert response.status_code == 404
+        assert "Nadia" not in text(response)
 
 
 def test_recall_sheet_queries_do_not_grow_with_the_data(client, chain, coordinator):
@@ -178,7 +189,8 @@ def test_recall_command_writes_the_contact_list(chain, lot, tmp_path):
     distribute(chain, lot, Distribution.Kind.PARTNER, quantity=1)
     out, path = StringIO(), tmp_path / "contacts.csv"
     call_command("recall", lot.code, "--reason", "Analyse défavorable", "--csv", str(path), "--as", "coord", stdout=out)
-    assert f"Lot {lot.code} rappelé" in out.getvalue() and "Camion Romans : 27" in out.getvalue()
+    assert f"Lot {lot.code} rappelé" in out.getvalue()
+    assert "Camion Romans : 27" in out.getvalue()
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     assert [(r["nom"], r["telephone"], r["bocaux"]) for r in rows] == [
         ("Nadia", "06 12 34 56 78", "2"),
@@ -192,7 +204,8 @@ def test_recall_command_json_and_shared_lots(chain, lot):
     out = StringIO()
     call_command("recall", lot.code, "--reason", "Lot brut contaminé", "--include-shared", "--json", stdout=out)
     data = json.loads(out.getvalue())
-    assert sorted(data["lots"]) == sorted([lot.code, sibling.code]) and data["jars_in_stock"] == 60
+    assert sorted(data["lots"]) == sorted([lot.code, sibling.code])
+    assert data["jars_in_stock"] == 60
     assert "Nadia" not in out.getvalue()  # no personal data on standard output
 
 
@@ -224,7 +237,8 @@ def test_public_page_of_a_recalled_lot_says_do_not_eat(client, chain, lot):
     assert "Rappel — ne pas consommer" not in text(client.get(f"/l/{lot.code}/"))
     lot_recall(actor=chain.actor, lot=lot, reason="Analyse défavorable (interne)")
     page = text(client.get(f"/l/{lot.code}/"))
-    assert "Rappel — ne pas consommer" in page and "Rapportez-le fermé" in page
+    assert "Rappel — ne pas consommer" in page
+    assert "Rapportez-le fermé" in page
     assert "interne" not in page  # the internal reason stays inside
 
 
@@ -235,7 +249,8 @@ def test_contact_list_downloads_as_csv_for_staff_only(client, chain, lot, animat
     assert client.get(url).status_code == 404  # no recall yet
     lot_recall(actor=chain.actor, lot=lot, reason="Analyse défavorable")
     response = client.get(url)
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(StringIO(response.content.decode())))
     assert [(r["nom"], r["telephone"], r["bocaux"]) for r in rows] == [("Nadia", "06 12 34 56 78", "2")]
     client.force_login(viewer)

@@ -27,16 +27,19 @@ def test_release_refuses_a_format_without_reading(chain):
 def test_a_reading_added_later_lets_the_lot_be_released(chain):
     lot = make_lot(chain, treatments=())
     lot = lot_add_reading(actor=chain.actor, lot=lot, reading=good_reading(chain))
-    assert lot.status == LotStatus.OPEN and missing_records(lot) == []
+    assert lot.status == LotStatus.OPEN
+    assert missing_records(lot) == []
     assert lot_release(actor=chain.actor, lot=lot).status == LotStatus.RELEASED
     record = HeatTreatmentRecord.objects.get(lot=lot)
-    assert record.within_limits and record.history.first().history_user == chain.actor
+    assert record.within_limits
+    assert record.history.first().history_user == chain.actor
 
 
 def test_a_cold_reading_added_later_makes_the_lot_non_conforming(chain):
     lot = make_lot(chain, treatments=())
     lot = lot_add_reading(actor=chain.actor, lot=lot, reading=cold_reading(chain))
-    assert lot.status == LotStatus.NON_CONFORMING and "hors barème" in lot.status_reason
+    assert lot.status == LotStatus.NON_CONFORMING
+    assert "hors barème" in lot.status_reason
 
 
 def test_reading_refusals_write_nothing(chain, other):
@@ -86,7 +89,8 @@ def test_a_pasteurised_lot_needs_its_ph(chain, pickles):
     with refused("reason", "pH mesuré"):
         lot_release(actor=chain.actor, lot=lot)
     lot = lot_add_reading(actor=chain.actor, lot=lot, ph_measured=Decimal("4.6"))
-    assert lot.status == LotStatus.NON_CONFORMING and "pH 4.6" in lot.status_reason
+    assert lot.status == LotStatus.NON_CONFORMING
+    assert "pH 4.6" in lot.status_reason
 
 
 def test_lot_page_lists_missing_records_and_takes_a_reading(client, chain, animator):
@@ -94,9 +98,11 @@ def test_lot_page_lists_missing_records_and_takes_a_reading(client, chain, anima
     client.force_login(animator)
     url = f"/t/romans/lots/{lot.code}/"
     page = text(client.get(url))
-    assert "Relevés manquants" in page and "Bocal 375 ml" in page
+    assert "Relevés manquants" in page
+    assert "Bocal 375 ml" in page
     bad = client.post(f"{url}releves/", {"jar_format": chain.jar.pk, "temperature_c": "110"})
-    assert bad.status_code == 422 and "format, la température et la durée" in text(bad)
+    assert bad.status_code == 422
+    assert "format, la température et la durée" in text(bad)
     assert not HeatTreatmentRecord.objects.filter(lot=lot).exists()
     done = client.post(f"{url}releves/", {"jar_format": chain.jar.pk, "temperature_c": "111", "minutes": "50"})
     assert done.status_code == 302

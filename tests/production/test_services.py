@@ -70,15 +70,20 @@ def test_a_production_lot_traces_its_inputs_and_fills_jars(chain, animator, suga
         ph_measured=Decimal("4.1"),
     )
     assert lot.code == "ROM-260610-CTOM1"
-    assert lot.status == LotStatus.OPEN and lot.status_reason == ""
+    assert lot.status == LotStatus.OPEN
+    assert lot.status_reason == ""
     assert lot.best_before == DAY + timedelta(days=365)
-    assert lot.recipe_snapshot["code"] == "CTOM" and lot.recipe_snapshot["ingredients"][0]["name"] == "Tomate"
-    assert lot.created_by == animator and history_user(lot) == animator
+    assert lot.recipe_snapshot["code"] == "CTOM"
+    assert lot.recipe_snapshot["ingredients"][0]["name"] == "Tomate"
+    assert lot.created_by == animator
+    assert history_user(lot) == animator
     used = RawLotMovement.objects.get(production_lot=lot)
     assert (used.raw_lot, used.kind, used.kg, used.day) == (chain.raw, "used", Decimal("30"), DAY)
     assert PantryUse.objects.get(lot=lot).kg == Decimal("0.5")
     record = HeatTreatmentRecord.objects.get(lot=lot)
-    assert record.within_limits and record.operator == animator and history_user(record) == animator
+    assert record.within_limits
+    assert record.operator == animator
+    assert history_user(record) == animator
     produced = StockMovement.objects.get(lot=lot)
     assert (produced.kind, produced.quantity, produced.location) == (MovementKind.PRODUCED, 20, chain.truck)
     assert jars_at(location=chain.truck, lot=lot, jar_format=chain.jar) == 20
@@ -136,7 +141,8 @@ def test_a_reading_for_a_format_without_schedule_is_non_conforming(chain):
 
 def test_ph_above_the_recipe_limit_makes_the_lot_non_conforming(chain):
     lot = _record(chain, ph_measured=Decimal("4.5"))
-    assert lot.status == LotStatus.NON_CONFORMING and "pH 4.5 au-dessus de la limite 4.4" in lot.status_reason
+    assert lot.status == LotStatus.NON_CONFORMING
+    assert "pH 4.5 au-dessus de la limite 4.4" in lot.status_reason
 
 
 def test_an_unvalidated_recipe_cannot_produce(chain):
@@ -267,7 +273,8 @@ def test_only_staff_of_the_territory_record_production(request, chain, persona):
 
 def test_a_coordinator_releases_an_open_lot(chain):
     lot = lot_release(actor=chain.actor, lot=make_lot(chain))
-    assert lot.status == LotStatus.RELEASED and lot.is_released
+    assert lot.status == LotStatus.RELEASED
+    assert lot.is_released
     assert list(ProductionLot.objects.released()) == [lot]
     assert history_user(lot) == chain.actor
 

@@ -45,7 +45,8 @@ def test_contacts_group_lines_by_recipient(chain):
     ]
     nadia = contacts[0]
     assert (nadia.name, nadia.phone, nadia.email) == ("Nadia", "06 12 34 56 78", "nadia@example.org")
-    assert contacts[2].name == chain.structure.name and contacts[3].name == "Restos du Cœur"
+    assert contacts[2].name == chain.structure.name
+    assert contacts[3].name == "Restos du Cœur"
 
 
 def test_backward_trace_names_farms_communes_dates_and_suppliers(chain):
@@ -53,7 +54,8 @@ def test_backward_trace_names_farms_communes_dates_and_suppliers(chain):
     trace = lot_backward(lot)
     assert trace.farms == [(chain.farm.name, "Peyrins")]
     (movement,) = trace.raw_inputs
-    assert movement.raw_lot == chain.raw and movement.kg == 10
+    assert movement.raw_lot == chain.raw
+    assert movement.kg == 10
 
 
 def test_each_trace_is_a_fixed_number_of_queries(chain, django_assert_num_queries):
@@ -76,7 +78,8 @@ def test_raw_lot_page_shows_the_forward_trace_with_flat_queries(client, chain, a
     assert counts[0] == counts[1], counts
     page = text(client.get(urls[1]))
     lines = DistributionLine.objects.filter(lot__raw_inputs__raw_lot=big.a).select_related("lot").distinct()
-    assert lines and all(line.lot.code in page for line in lines)
+    assert lines
+    assert all(line.lot.code in page for line in lines)
     assert "Traçabilité : où sont allés les bocaux" in page
 
 
@@ -88,8 +91,11 @@ def test_lot_page_shows_the_backward_trace_with_flat_queries(client, chain, coor
     counts = [queries_on(client, f"/t/romans/lots/{lot.code}/") for lot in (small, big)]
     assert counts[0] == counts[1], counts
     page = text(client.get(f"/t/romans/lots/{big.code}/"))
-    assert scene.a.code in page and scene.b.code in page and "10/06/2026" in page
-    assert "Étiquettes (PDF)" in page and "Rappeler ce lot" in page
+    assert scene.a.code in page
+    assert scene.b.code in page
+    assert "10/06/2026" in page
+    assert "Étiquettes (PDF)" in page
+    assert "Rappeler ce lot" in page
 
 
 def test_another_territory_gets_404_on_trace_pages(client, chain, other_coordinator):
@@ -113,7 +119,8 @@ def test_farm_trace_page_lists_raw_lots_lots_and_recipients(client, chain, anima
     url = f"/t/romans/lots/tracabilite/ferme/?producer={chain.farm.pk}&date_from=2026-06-01&date_to=2026-06-30"
     scene = web(chain, 21, lots=2, distributions=3)
     page = text(client.get(url))
-    assert scene.a.code in page and scene.b.code in page
+    assert scene.a.code in page
+    assert scene.b.code in page
     assert all(each.lot.code in page for each in scene.made)
     assert text(client.get(url.replace("2026-06-30", "2026-05-01"))).count("La fin de la période") == 1
     seed = iter(range(100, 200))

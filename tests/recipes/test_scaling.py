@@ -28,7 +28,8 @@ def test_pantry_items_follow_the_batches():
     ingredients = [Ingredient(tomato, Decimal("10"), True), Ingredient(onion, Decimal("2"), True)]
     ingredients.append(Ingredient(sugar, Decimal("0.25"), False))
     result = plan(ingredients, [("350 ml", 20)], {tomato: Decimal("43"), onion: Decimal("5")})
-    assert result.batches == 2 and result.limiting == onion
+    assert result.batches == 2
+    assert result.limiting == onion
     assert result.pantry == {sugar: Decimal("0.500")}
     assert result.jars == {"350 ml": 40}
 

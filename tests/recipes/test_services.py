@@ -65,7 +65,8 @@ def test_a_recipe_with_raw_and_pantry_ingredients_and_formats(romans, coordinato
     assert recipe.storage_advice == "Au frais."
     assert {(i.product, i.pantry_item) for i in recipe.ingredients.all()} == {(tomato, None), (None, sugar)}
     assert recipe.formats.get().jar_format == romans.jar
-    assert recipe.validated_at is None and not Recipe.objects.producible().exists()
+    assert recipe.validated_at is None
+    assert not Recipe.objects.producible().exists()
     assert history_user(recipe) == coordinator
 
 
@@ -74,7 +75,8 @@ def test_a_recipe_with_the_same_code_is_the_next_version(romans, coordinator, to
     second = _create(romans, coordinator, tomato, code="ctom", name="Coulis de tomate au basilic")
     first.refresh_from_db()
     assert (second.version, second.is_active) == (2, True)
-    assert not first.is_active and history_user(first) == coordinator
+    assert not first.is_active
+    assert history_user(first) == coordinator
     assert Recipe.objects.filter(territory=romans.territory, code="CTOM").count() == 2
 
 
@@ -150,7 +152,8 @@ def test_a_recipe_cannot_use_a_pantry_item_of_another_territory(romans, other, c
 
 def test_a_coordinator_validates_the_schedule(romans, coordinator, tomato):
     recipe = recipe_validate_schedule(actor=coordinator, recipe=_create(romans, coordinator, tomato))
-    assert recipe.validated_by == coordinator and recipe.validated_at is not None
+    assert recipe.validated_by == coordinator
+    assert recipe.validated_at is not None
     assert list(Recipe.objects.producible()) == [recipe]
     assert history_user(recipe) == coordinator
 

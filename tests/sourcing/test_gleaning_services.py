@@ -56,7 +56,8 @@ def test_an_outing_is_planned_and_its_glean_offer_becomes_planned(chain):
     offer = glean_offer(chain)
     assert offer.status == SurplusOffer.Status.PROPOSED
     outing = make_outing(chain, offer=offer, lat=Decimal("45.09"), lon=Decimal("5.04"), note="Prenez des gants.")
-    assert outing.status == GleaningOuting.Status.PLANNED and outing.has_point
+    assert outing.status == GleaningOuting.Status.PLANNED
+    assert outing.has_point
     assert outing.meeting_point == "Devant le hangar, route de Peyrins"
     assert outing.duration_hours == Decimal("3")
     assert history_user(outing) == chain.actor
@@ -123,7 +124,8 @@ def test_more_places_move_the_waiting_list_up_and_fewer_than_taken_are_refused(c
     waiting.refresh_from_db()
     assert waiting.status == Status.CONFIRMED
     outing.refresh_from_db()
-    assert outing.capacity == 3 and outing.note == "Bottes conseillées"
+    assert outing.capacity == 3
+    assert outing.note == "Bottes conseillées"
 
 
 def test_changing_the_offer_gives_the_old_one_back(chain):
@@ -132,7 +134,8 @@ def test_changing_the_offer_gives_the_old_one_back(chain):
     outing_update(actor=chain.actor, outing=outing, offer=second)
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.status == SurplusOffer.Status.ACCEPTED and second.status == SurplusOffer.Status.PLANNED
+    assert first.status == SurplusOffer.Status.ACCEPTED
+    assert second.status == SurplusOffer.Status.PLANNED
 
 
 # --- Sign-ups ------------------------------------------------------------------------------------------------------
@@ -149,7 +152,8 @@ def test_places_then_waiting_list_then_promotion_on_cancel(chain):
     # Three places free: the family of two first (first come), then the last single person.
     too_big.refresh_from_db()
     last.refresh_from_db()
-    assert too_big.status == Status.CONFIRMED and last.status == Status.CONFIRMED
+    assert too_big.status == Status.CONFIRMED
+    assert last.status == Status.CONFIRMED
     assert outing_registration_cancel(registration=single).status == Status.CANCELLED
     taken = sum(r.party_size for r in outing.registrations.filter(status=Status.CONFIRMED))
     assert taken <= outing.capacity
@@ -174,8 +178,10 @@ def test_public_sign_up_writes_the_person_and_the_registration_or_nothing(chain)
     registration = outing_public_signup(
         outing=outing, first_name=" Nadia ", phone="06 00 00 00 42", party_size=1, consent=True
     )
-    assert registration.status == Status.CONFIRMED and registration.participant.first_name == "Nadia"
-    assert registration.participant.territory == chain.territory and len(registration.token) == 32
+    assert registration.status == Status.CONFIRMED
+    assert registration.participant.first_name == "Nadia"
+    assert registration.participant.territory == chain.territory
+    assert len(registration.token) == 32
     with refused("consent"):
         outing_public_signup(outing=outing, first_name="Karim", consent=False)
     with refused("first_name"):
@@ -206,13 +212,17 @@ def test_cancelling_an_outing_tells_people_and_gives_the_offer_back(chain, mailo
     outing_cancel(actor=chain.actor, outing=outing, reason="Grêle sur les tomates")
     outing.refresh_from_db()
     offer.refresh_from_db()
-    assert outing.status == GleaningOuting.Status.CANCELLED and outing.cancel_reason == "Grêle sur les tomates"
+    assert outing.status == GleaningOuting.Status.CANCELLED
+    assert outing.cancel_reason == "Grêle sur les tomates"
     assert offer.status == SurplusOffer.Status.ACCEPTED
     (message,) = mailoutbox
-    assert "Sortie de glanage annulée" in message.subject and "Grêle sur les tomates" in message.body
-    assert message.to == ["amina@example.org"] and "/randos/" in message.body
+    assert "Sortie de glanage annulée" in message.subject
+    assert "Grêle sur les tomates" in message.body
+    assert message.to == ["amina@example.org"]
+    assert "/randos/" in message.body
     (text_message,) = sms_outbox
-    assert text_message.to == "06 00 00 00 07" and "glanage" in text_message.text
+    assert text_message.to == "06 00 00 00 07"
+    assert "glanage" in text_message.text
     with refused(match="ne peut plus être annulée"):
         outing_cancel(actor=chain.actor, outing=outing, reason="Encore")
 
@@ -246,18 +256,25 @@ def test_harvest_becomes_raw_lots_and_hours_are_valued_at_the_smic(chain, settin
         ],
     )
     tomato_lot, apple_lot = harvest.raw_lots
-    assert tomato_lot.gleaning_outing == outing and tomato_lot.offer == offer and apple_lot.offer is None
-    assert tomato_lot.producer == chain.farm and tomato_lot.collected_on == outing.date
-    assert tomato_lot.grade == "downgraded" and apple_lot.grade == "surplus"
+    assert tomato_lot.gleaning_outing == outing
+    assert tomato_lot.offer == offer
+    assert apple_lot.offer is None
+    assert tomato_lot.producer == chain.farm
+    assert tomato_lot.collected_on == outing.date
+    assert tomato_lot.grade == "downgraded"
+    assert apple_lot.grade == "surplus"
     offer.refresh_from_db()
     outing.refresh_from_db()
-    assert offer.status == SurplusOffer.Status.COLLECTED and outing.status == GleaningOuting.Status.DONE
+    assert offer.status == SurplusOffer.Status.COLLECTED
+    assert outing.status == GleaningOuting.Status.DONE
     rows = VolunteerHours.objects.filter(outing=outing)
     assert {row.participant_id for row in rows} == {r.participant_id for r in present}
     assert absent.participant_id not in {row.participant_id for row in rows}
     assert all(row.hours == Decimal("3") and row.date == outing.date for row in rows)
     totals = outing_totals(outing)
-    assert totals.kg == Decimal("60.5") and totals.hours == Decimal("6") and totals.people == 2
+    assert totals.kg == Decimal("60.5")
+    assert totals.hours == Decimal("6")
+    assert totals.people == 2
     assert totals.value_eur == Decimal("72.00")
 
 
@@ -344,7 +361,9 @@ def test_outings_appear_in_the_person_export_and_count_as_participation_for_rete
     (registration,) = attended(outing, chain, ("Amina",))
     amina = registration.participant
     (row,) = person_export(amina)["gleaning_outings"]
-    assert row["farm"] == chain.farm.name and row["date"] == outing.date.isoformat() and row["attended"] is True
+    assert row["farm"] == chain.farm.name
+    assert row["date"] == outing.date.isoformat()
+    assert row["attended"] is True
     later = timezone.now() + timedelta(days=200)
     assert amina not in participants_stale(months=12, now=later)
     Participant.objects.filter(pk=amina.pk).update(created_at=later - timedelta(days=400))
@@ -371,8 +390,10 @@ def test_the_day_before_people_who_want_it_get_one_reminder(chain, mailoutbox, s
     assert text.startswith("Demain 9h, glanage à Ferme des Tests ROM. RDV : Devant le hangar")
     assert text.endswith(f"/randos/annuler/{by_sms.token}/")
     (message,) = mailoutbox
-    assert message.to == ["bernard@example.org"] and "Rendez-vous : Devant le hangar" in message.body
+    assert message.to == ["bernard@example.org"]
+    assert "Rendez-vous : Devant le hangar" in message.body
     by_sms.refresh_from_db()
     assert by_sms.reminded_at is not None
     run_reminders()
-    assert len(sms_outbox) == 1 and len(mailoutbox) == 1  # never twice
+    assert len(sms_outbox) == 1
+    assert len(mailoutbox) == 1

@@ -39,10 +39,13 @@ def run(*args):
 
 def test_json_output_has_the_documented_keys_and_keeps_the_rules(tmp_path):
     data = json.loads(run("--input", write(tmp_path, ROUND), "--json", "--seconds", "0.3"))
-    assert data["route"] == ["mours", "peage"] and data["skipped"] == ["loin"]
+    assert data["route"] == ["mours", "peage"]
+    assert data["skipped"] == ["loin"]
     assert sorted(data) == ["arrivals", "distance_km", "duration_min", "load_kg", "route", "skipped"]
-    assert data["load_kg"] == 60 and data["arrivals"] == {"mours": "08:04", "peage": "08:21"}
-    assert 10 < data["distance_km"] < 15 and data["duration_min"] > 60  # waits for 09:00 at Bourg-de-Péage
+    assert data["load_kg"] == 60
+    assert data["arrivals"] == {"mours": "08:04", "peage": "08:21"}
+    assert 10 < data["distance_km"] < 15
+    assert data["duration_min"] > 60
 
     from conserverie.sourcing.rounds.planner import evaluate, problem_from_json
 
@@ -81,7 +84,8 @@ def bad_stop(**changes):
 def test_bad_input_is_a_one_line_french_reason(tmp_path, content, reason):
     with pytest.raises(CommandError) as error:
         run("--input", write(tmp_path, content), "--json", "--seconds", "0.2")
-    assert reason in str(error.value) and "\n" not in str(error.value)
+    assert reason in str(error.value)
+    assert "\n" not in str(error.value)
 
 
 def test_missing_file_and_bad_seconds_are_refused(tmp_path):
@@ -101,4 +105,5 @@ def test_the_console_script_exits_non_zero_with_the_reason(tmp_path):
         [*command, "--input", write(tmp_path, bad_stop(kg=-1), "bad.json")], capture_output=True, text=True, env=env
     )
     assert bad.returncode != 0
-    assert "stops[0].kg" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    assert "stops[0].kg" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1

@@ -1,5 +1,7 @@
 """The planner on hand-made rounds: distances, the rules of `evaluate`, the edge cases and the JSON face."""
 
+import re
+
 import pytest
 
 from conserverie.sourcing.rounds.planner import (
@@ -63,8 +65,10 @@ def test_evaluate_measures_the_route_with_waiting_and_service():
     assert plan.arrivals["p"] == round(8 * 60 + leg1 / 50 * 60)  # arrives early ...
     back = 9 * 60 + 15 + (leg2 + leg3) / 50 * 60 + 10  # ... waits for 9:00, serves 15 min, then Mours
     assert plan.duration_min == pytest.approx(back - 8 * 60)
-    assert plan.load_kg == 50 and plan.skipped == []
-    assert evaluate(problem_, []).distance_km == 0 and evaluate(problem_, []).skipped == ["p", "m"]
+    assert plan.load_kg == 50
+    assert plan.skipped == []
+    assert evaluate(problem_, []).distance_km == 0
+    assert evaluate(problem_, []).skipped == ["p", "m"]
 
 
 def test_evaluate_refuses_capacity_windows_and_the_end_of_the_day():
@@ -98,7 +102,8 @@ def test_one_stop_worth_the_detour_is_visited_and_one_not_worth_it_is_left_out()
     assert plan_round(near, seconds=0.2).route == ["near"]
     far_and_small = problem(stop("far", FAR, kg=5))
     plan = plan_round(far_and_small, seconds=0.2)
-    assert plan.route == [] and plan.skipped == ["far"]
+    assert plan.route == []
+    assert plan.skipped == ["far"]
     required = problem(stop("far", FAR, kg=5, required=True))
     assert plan_round(required, seconds=0.2).route == ["far"]
     precious = problem(stop("far", FAR, kg=5, prize=500.0))
@@ -115,7 +120,8 @@ def test_stops_at_the_depot_and_at_one_place_are_all_visited():
 def test_an_unreachable_window_skips_an_optional_stop_and_refuses_a_required_one():
     early = stop("early", FAR, kg=100, window=(8 * 60, 8 * 60 + 10))
     plan = plan_round(problem(early, stop("ok", PEAGE)), seconds=0.2)
-    assert plan.route == ["ok"] and plan.skipped == ["early"]
+    assert plan.route == ["ok"]
+    assert plan.skipped == ["early"]
     with pytest.raises(InfeasibleRound, match="early"):
         plan_round(problem(Stop(**{**early.__dict__, "required": True})), seconds=0.2)
 
@@ -133,7 +139,8 @@ def test_required_stops_that_only_fit_one_at_a_time_are_refused():
         stop("north", (45.25, 5.05), window=same_slot, required=True),
         stop("south", (44.85, 5.05), window=same_slot, required=True),
     )
-    assert evaluate(both, ["north"]) is not None and evaluate(both, ["south"]) is not None
+    assert evaluate(both, ["north"]) is not None
+    assert evaluate(both, ["south"]) is not None
     with pytest.raises(InfeasibleRound, match="obligatoires"):
         plan_round(both, seconds=0.2)
     with pytest.raises(InfeasibleRound):
@@ -144,7 +151,8 @@ def test_capacity_makes_the_planner_choose_the_most_valuable_offers():
     small = Vehicle(capacity_kg=100, start=8 * 60, end=17 * 60)
     offers = problem(stop("big", MOURS, kg=90), stop("mid", PEAGE, kg=30), stop("low", PEAGE, kg=30), vehicle=small)
     plan = plan_round(offers, seconds=0.2)
-    assert plan.route == ["big"] and plan.load_kg == 90
+    assert plan.route == ["big"]
+    assert plan.load_kg == 90
     assert plan_cost(offers, plan) == pytest.approx(plan.distance_km + 60 * KM_PER_KG)  # mid and low left out
 
 
@@ -158,7 +166,8 @@ def test_nearest_neighbour_drives_to_the_closest_stop_first():
     stops = problem(stop("far", FAR, kg=500), stop("mid", MOURS), stop("near", PEAGE))
     assert nearest_neighbour_order(stops, ["far", "mid", "near"]) == ["near", "mid", "far"]
     plan = nearest_neighbour(stops, ["far", "near"])
-    assert plan.route == ["near", "far"] and plan.skipped == ["mid"]
+    assert plan.route == ["near", "far"]
+    assert plan.skipped == ["mid"]
     assert plan.distance_km == pytest.approx(route_distance_km(stops, ["near", "far"]))
     assert nearest_neighbour(stops).route == nearest_neighbour_order(stops, plan_round(stops).route)
 
@@ -193,10 +202,13 @@ def document(**changes):
 
 def test_problem_from_json_reads_the_documented_schema_with_defaults():
     parsed = problem_from_json(document())
-    assert parsed.depot == HUB and parsed.road_factor == 1.3
+    assert parsed.depot == HUB
+    assert parsed.road_factor == 1.3
     assert parsed.vehicle == Vehicle(capacity_kg=600, start=480, end=1020, speed_kmh=50)
     assert parsed.stops[0] == Stop(id="a", lat=PEAGE[0], lon=PEAGE[1], kg=40, service_min=15, window=(540, 660))
-    assert parsed.stops[1].service_min == 10 and parsed.stops[1].required and parsed.stops[1].window is None
+    assert parsed.stops[1].service_min == 10
+    assert parsed.stops[1].required
+    assert parsed.stops[1].window is None
     minimal = document(vehicle={"capacity_kg": 100, "start": "7:30", "end": "24:00"}, road_factor=1)
     assert problem_from_json(minimal).vehicle == Vehicle(capacity_kg=100, start=450, end=1440, speed_kmh=50.0)
 
@@ -239,16 +251,17 @@ def with_stop(**changes):
     ],
 )
 def test_problem_from_json_names_the_faulty_field_in_french(data, field):
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(ValueError, match=re.escape(field)):
         problem_from_json(data)
-    assert field in str(error.value)
 
 
 def test_plan_to_json_rounds_and_formats_the_arrivals():
     parsed = problem_from_json(document())
     data = plan_to_json(plan_round(parsed, seconds=0.2))
     assert sorted(data) == ["arrivals", "distance_km", "duration_min", "load_kg", "route", "skipped"]
-    assert sorted(data["route"]) == ["a", "b"] and data["skipped"] == []
-    assert data["load_kg"] == 60 and data["distance_km"] == round(data["distance_km"], 2)
+    assert sorted(data["route"]) == ["a", "b"]
+    assert data["skipped"] == []
+    assert data["load_kg"] == 60
+    assert data["distance_km"] == round(data["distance_km"], 2)
     assert all(len(time) == 5 and time[2] == ":" for time in data["arrivals"].values())
     assert "09:00" <= data["arrivals"]["a"] <= "11:00" or data["arrivals"]["a"] < "09:00"

@@ -51,8 +51,11 @@ def test_a_round_visits_the_offers_in_order_within_the_hours(romans, coordinator
     assert sorted(s.offer_id for s in stops) == sorted(o.pk for o in offers)
     assert [s.sequence for s in stops] == [1, 2, 3, 4, 5]
     arrivals = [minutes(s.planned_arrival) for s in stops]
-    assert arrivals == sorted(arrivals) and arrivals[0] > 8 * 60 and arrivals[-1] < 17 * 60
-    assert collection_round.planned_km > 0 and 0 < collection_round.planned_minutes <= 9 * 60
+    assert arrivals == sorted(arrivals)
+    assert arrivals[0] > 8 * 60
+    assert arrivals[-1] < 17 * 60
+    assert collection_round.planned_km > 0
+    assert 0 < collection_round.planned_minutes <= 9 * 60
     assert collection_round.co2_kg == (collection_round.planned_km * Decimal("0.25")).quantize(Decimal("0.1"))
     assert collection_round.nearest_neighbour_km >= collection_round.planned_km
     assert collection_round.km_saved == collection_round.nearest_neighbour_km - collection_round.planned_km
@@ -68,7 +71,8 @@ def test_offers_that_do_not_fit_the_truck_are_left_out_with_the_reason(romans, c
     collection_round = plan(coordinator, romans.territory, small)
     route = collection_round.stops.filter(sequence__isnull=False)
     skipped = collection_round.stops.filter(sequence__isnull=True)
-    assert route.count() == 2 and skipped.count() == 3
+    assert route.count() == 2
+    assert skipped.count() == 3
     assert set(skipped.values_list("skip_reason", flat=True)) == {RoundStop.SkipReason.CAPACITY}
     assert set(skipped.values_list("status", flat=True)) == {RoundStop.Status.SKIPPED}
 
@@ -82,7 +86,8 @@ def test_a_small_far_offer_is_not_worth_the_detour_unless_required(romans, coord
 
     forced = plan(coordinator, romans.territory, truck, required=[far.pk])
     stop = forced.stops.get(offer=far)
-    assert stop.sequence is not None and stop.required
+    assert stop.sequence is not None
+    assert stop.required
     assert forced.planned_km > collection_round.planned_km
 
 
@@ -100,7 +105,7 @@ def test_hours_too_short_leave_every_offer_out(romans, coordinator, tomato, truc
 
 
 @pytest.mark.parametrize(
-    "extra, field, match",
+    ("extra", "field", "match"),
     [
         ({"day": timezone.localdate() - timedelta(days=1)}, "day", "aujourd'hui ou un jour à venir"),
         ({"departure": time(14), "back_by": time(9)}, "back_by", "doit suivre"),
@@ -209,14 +214,16 @@ def test_the_driver_weighs_each_stop_then_finishes(romans, coordinator, animator
     )
     assert raw.recorded_by == animator
     first.refresh_from_db()
-    assert first.raw_lot == raw and first.status == RoundStop.Status.COLLECTED
+    assert first.raw_lot == raw
+    assert first.status == RoundStop.Status.COLLECTED
     assert SurplusOffer.objects.get(pk=first.offer_id).status == SurplusOffer.Status.COLLECTED
     with refused(match="déjà enregistré"):
         round_stop_record(actor=animator, stop=first, kg=Decimal("3"))
 
     round_stop_record(actor=animator, stop=second, nothing=True)
     offer = SurplusOffer.objects.get(pk=second.offer_id)
-    assert offer.status == SurplusOffer.Status.EXPIRED and "Rien à prendre" in offer.note
+    assert offer.status == SurplusOffer.Status.EXPIRED
+    assert "Rien à prendre" in offer.note
     with refused("km", "chaque arrêt"):
         round_finish(actor=animator, collection_round=collection_round)
 

@@ -60,7 +60,8 @@ def test_the_form_lists_the_days_offers_with_their_urgency(coord_client, romans,
     response = coord_client.get(NEW, {"day": round_day().isoformat(), "vehicle": truck.pk})
     assert response.status_code == 200
     page = text(response)
-    assert "Ferme des Chênes" in page and "Jardin de Mours" in page
+    assert "Ferme des Chênes" in page
+    assert "Jardin de Mours" in page
     assert page.count('name="required"') == 3
 
 
@@ -74,7 +75,9 @@ def test_planning_from_the_form_shows_the_round(coord_client, romans, coordinato
 
     page = coord_client.get(detail(collection_round))
     body = text(page)
-    assert "Confirmer la tournée" in body and "km économisés" in body and "CO2 estimé" in body
+    assert "Confirmer la tournée" in body
+    assert "km économisés" in body
+    assert "CO2 estimé" in body
     data = json.loads(re.search(r'id="round-map-data"[^>]*>(.*?)</script>', body, re.S).group(1))
     assert [s["n"] for s in data["stops"]] == [1, 2, 3]
     assert data["depot"]["lat"] == pytest.approx(45.0431)
@@ -124,14 +127,18 @@ def test_the_driver_records_kg_on_the_phone_page(anim_client, romans, coordinato
     assert row_counts() == before
 
     response = anim_client.post(url, {"stop": first.pk, f"s{first.pk}-kg": "47.5"})
-    assert response.status_code == 302 and response["Location"].endswith("#arret-1")
+    assert response.status_code == 302
+    assert response["Location"].endswith("#arret-1")
     raw = RawLot.objects.get()
-    assert raw.kg == Decimal("47.5") and raw.collection_round == collection_round and raw.recorded_by == animator
+    assert raw.kg == Decimal("47.5")
+    assert raw.collection_round == collection_round
+    assert raw.recorded_by == animator
     anim_client.post(url, {"stop": second.pk, f"s{second.pk}-nothing": "on"})
     assert SurplusOffer.objects.get(pk=second.offer_id).status == SurplusOffer.Status.EXPIRED
 
     page = text(anim_client.get(url))
-    assert "Terminer la tournée" in page and raw.code in page
+    assert "Terminer la tournée" in page
+    assert raw.code in page
     response = anim_client.post(detail(collection_round, "terminer/"), {"km": "31.5"})
     assert response.status_code == 302
     collection_round.refresh_from_db()
@@ -143,12 +150,16 @@ def test_the_round_sheet_lists_the_stops_in_order(coord_client, romans, coordina
     round_confirm(actor=coordinator, collection_round=collection_round)
     round_stop_record(actor=coordinator, stop=collection_round.stops.first(), kg=Decimal("12.25"))
     response = coord_client.get(detail(collection_round, "feuille.pdf"))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     reader = pypdf.PdfReader(io.BytesIO(response.content))
     assert reader.pages[0].mediabox.width == pytest.approx(595.27, abs=1)  # A4 portrait
     content = " ".join(page.extract_text() for page in reader.pages)
-    assert "Feuille de tournée du" in content and "Camion-conserverie" in content
-    assert "kg pesés" in content and "12.25" in content and "Tomate" in content
+    assert "Feuille de tournée du" in content
+    assert "Camion-conserverie" in content
+    assert "kg pesés" in content
+    assert "12.25" in content
+    assert "Tomate" in content
     stops = list(collection_round.stops.select_related("offer__producer"))
     positions = [content.index(stop.offer.producer.name) for stop in stops]
     assert positions == sorted(positions)
@@ -159,7 +170,8 @@ def test_the_round_sheet_lists_the_stops_in_order(coord_client, romans, coordina
 def test_the_list_searches_and_filters(coord_client, romans, coordinator, tomato):
     collection_round = planned_round(coordinator, romans.territory, tomato, n=2)
     page = text(coord_client.get(LIST))
-    assert "Proposée" in page and collection_round.date.strftime("%d/%m/%Y") in page
+    assert "Proposée" in page
+    assert collection_round.date.strftime("%d/%m/%Y") in page
     assert collection_round.date.strftime("%d/%m/%Y") in text(coord_client.get(LIST, {"q": "Chênes"}))
     assert "Aucune tournée ne correspond." in text(coord_client.get(LIST, {"q": "Personne"}))
     assert "Aucune tournée ne correspond." in text(coord_client.get(LIST, {"status": "done"}))
@@ -223,5 +235,6 @@ def test_the_new_round_page_costs_the_same_with_more_offers(
 
 def test_default_times_fill_the_form(coord_client, truck):
     page = text(coord_client.get(NEW))
-    assert 'value="08:00"' in page and 'value="17:00"' in page
+    assert 'value="08:00"' in page
+    assert 'value="17:00"' in page
     assert time(8).strftime("%H:%M") == "08:00"

@@ -62,13 +62,15 @@ def test_a_collection_becomes_a_raw_lot_with_a_readable_unique_code(chain, other
     assert len(codes) == len(set(codes)) == 4
     assert all(re.fullmatch(r"[A-Z]{3}-B\d{6}-\d{2}", code) for code in codes)
     assert second.use_before == DAY + timedelta(days=chain.tomato.shelf_life_days)
-    assert second.recorded_by == animator and history_user(second) == animator
+    assert second.recorded_by == animator
+    assert history_user(second) == animator
 
 
 def test_collecting_an_offer_marks_it_collected(chain, offer, animator):
     raw = _collect(chain, actor=animator, offer=offer)
     offer.refresh_from_db()
-    assert raw.offer == offer and offer.status == SurplusOffer.Status.COLLECTED
+    assert raw.offer == offer
+    assert offer.status == SurplusOffer.Status.COLLECTED
     assert history_user(offer) == animator
     # A second pick-up of the same offer is another raw lot; the offer stays collected.
     _collect(chain, offer=offer)
@@ -128,9 +130,11 @@ def test_giving_and_losing_kilos_keeps_the_raw_lot_balance(chain, animator):
     given = raw_lot_give(actor=animator, raw_lot=chain.raw, kg=Decimal("5"), reason="Épicerie solidaire", day=DAY)
     lost = raw_lot_lose(actor=chain.actor, raw_lot=chain.raw, kg=Decimal("2.5"), reason="Moisissures")
     assert (given.kind, given.kg, given.created_by) == (RawLotMovement.Kind.GIVEN, Decimal("5"), animator)
-    assert lost.kind == RawLotMovement.Kind.LOST and lost.day == timezone.localdate()
+    assert lost.kind == RawLotMovement.Kind.LOST
+    assert lost.day == timezone.localdate()
     raw = RawLot.objects.with_balance().get(pk=chain.raw.pk)
-    assert raw.kg_out == Decimal("7.5") and raw.kg_left == Decimal("32.5")
+    assert raw.kg_out == Decimal("7.5")
+    assert raw.kg_left == Decimal("32.5")
     assert raw.kg == raw.kg_out + raw.kg_left
 
 

@@ -117,20 +117,24 @@ def staff_client(client, animator):
 def test_empties_page_and_forms(staff_client, chain, washer, coordinator):
     workshop_in(chain, 2, capacity=10)
     page = text(staff_client.get(URL))
-    assert "Bocaux vides" in page and "Il en manque 20." in page
+    assert "Bocaux vides" in page
+    assert "Il en manque 20." in page
     data = {"location": chain.truck.pk, "jar_format": chain.jar.pk, "quantity": "12", "day": "2026-06-11"}
     assert staff_client.post(f"{URL}achat/", data).status_code == 302
     bad = staff_client.post(f"{URL}casse/", data | {"quantity": "50", "reason": "Tombés"})
-    assert bad.status_code == 422 and "Pas assez de bocaux vides" in text(bad)
+    assert bad.status_code == 422
+    assert "Pas assez de bocaux vides" in text(bad)
     assert staff_client.get(f"{URL}inventaire/").status_code == 403  # counting is the coordination's
     assert staff_client.get(f"{URL}nope/").status_code == 404
     staff_client.force_login(coordinator)
     count = {"location": chain.truck.pk, "jar_format": chain.jar.pk, "counted": "10", "day": "2026-06-11"}
     refused_count = staff_client.post(f"{URL}inventaire/", count)
-    assert refused_count.status_code == 422 and "dit toujours pourquoi" in text(refused_count)
+    assert refused_count.status_code == 422
+    assert "dit toujours pourquoi" in text(refused_count)
     assert staff_client.post(f"{URL}inventaire/", count | {"reason": "Comptage du lundi"}).status_code == 302
     page = text(staff_client.get(URL))
-    assert "Comptage du lundi" in page and "Il en manque 10." in page
+    assert "Comptage du lundi" in page
+    assert "Il en manque 10." in page
 
 
 def test_other_territory_gets_404(client, chain, other_coordinator):

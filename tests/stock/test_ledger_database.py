@@ -210,9 +210,13 @@ def test_the_maintenance_allowance_works_only_inside_its_block(chain, movement):
 
 
 def test_an_error_inside_the_block_rolls_the_allowance_back_with_the_wipe(movement):
-    with pytest.raises(RuntimeError), ledger_maintenance():
-        run_sql(f"DELETE FROM {TABLE}")
-        raise RuntimeError("interrompu")
+    def wipe_then_fail():
+        with ledger_maintenance():
+            run_sql(f"DELETE FROM {TABLE}")
+            raise RuntimeError("interrompu")
+
+    with pytest.raises(RuntimeError, match="interrompu"):
+        wipe_then_fail()
     assert _maintenance_rows() == 0
     assert StockMovement.objects.filter(pk=movement.pk).exists()
     with refused_by_database("DELETE refusé"):
@@ -233,8 +237,10 @@ def test_flush_empties_the_ledgers_where_djangos_own_flush_is_refused(chain, mon
     raw_lot_give(actor=chain.actor, raw_lot=chain.raw, kg=Decimal("2"), reason="Banque alimentaire")
     with pytest.raises(CommandError):
         call_command(DjangoFlush(), verbosity=0, interactive=False)
-    assert StockMovement.objects.exists() and RawLotMovement.objects.exists()
+    assert StockMovement.objects.exists()
+    assert RawLotMovement.objects.exists()
     monkeypatch.setattr("builtins.input", lambda prompt: "oui")
     call_command("flush", verbosity=0)
-    assert not StockMovement.objects.exists() and not RawLotMovement.objects.exists()
+    assert not StockMovement.objects.exists()
+    assert not RawLotMovement.objects.exists()
     assert _maintenance_rows() == 0

@@ -172,7 +172,8 @@ def test_an_inventory_count_writes_the_difference(chain, lot):
     same = inventory_adjust(
         actor=chain.actor, lot=lot, jar_format=chain.jar, location=chain.truck, counted=9, reason="Juste"
     )
-    assert same is None and table_counts() == before
+    assert same is None
+    assert table_counts() == before
 
 
 def test_an_inventory_count_is_not_negative_and_says_why(chain, lot):
@@ -260,9 +261,11 @@ def test_empty_jars_come_back_and_the_deposit_is_refunded(chain, animator):
     )
     kept = deposit_return(actor=animator, location=chain.shop, jar_format=chain.jar, quantity=2, refunded_eur=0)
     assert (back.kind, back.lot, back.quantity, back.amount_eur) == (MovementKind.EMPTY_RETURNED, None, 3, Decimal("3"))
-    assert back.participant == person and back.created_by == animator
+    assert back.participant == person
+    assert back.created_by == animator
     assert kept.amount_eur == 0
-    assert StockMovement.objects.empty().count() == 2 and not StockMovement.objects.full().exists()
+    assert StockMovement.objects.empty().count() == 2
+    assert not StockMovement.objects.full().exists()
 
 
 def test_a_deposit_return_counts_jars_and_refunds_nothing_negative(chain):

@@ -25,8 +25,10 @@ def test_overview_shows_full_and_empty_jars_and_last_movements(staff_client, cha
     response = staff_client.get(URL)
     page = text(response)
     assert response.status_code == 200
-    assert "Camion Romans" in page and "Boutique Romans" in page
-    assert "Bocaux vides" in page and "Bocal vide rapporté" in page
+    assert "Camion Romans" in page
+    assert "Boutique Romans" in page
+    assert "Bocaux vides" in page
+    assert "Bocal vide rapporté" in page
 
 
 def test_moving_jars_writes_two_ledger_rows(staff_client, chain, lot, animator):
@@ -82,7 +84,9 @@ def test_empty_jars_returned(staff_client, chain):
     data = {"location": chain.shop.pk, "jar_format": chain.jar.pk, "quantity": "4", "refunded_eur": "", "day": DAY}
     assert staff_client.post(f"{URL}consignes/", data).status_code == 302
     movement = StockMovement.objects.get()
-    assert movement.kind == MovementKind.EMPTY_RETURNED and movement.quantity == 4 and movement.amount_eur == 4
+    assert movement.kind == MovementKind.EMPTY_RETURNED
+    assert movement.quantity == 4
+    assert movement.amount_eur == 4
 
 
 def test_forms_are_prefilled_from_the_overview_links(staff_client, chain, lot):
@@ -117,7 +121,8 @@ def test_viewer_and_other_territory_get_404(client, chain, viewer, other_coordin
 def test_ledger_filters_by_kind(staff_client, chain):
     add_stock_activity(chain, 1)
     page = text(staff_client.get(f"{URL}mouvements/", {"kind": "empty_returned"}))
-    assert "Bocal vide rapporté" in page and "Transféré" not in page.split("<tbody>")[1]
+    assert "Bocal vide rapporté" in page
+    assert "Transféré" not in page.split("<tbody>")[1]
 
 
 def test_non_released_lot_is_flagged(staff_client, chain, lot):

@@ -17,7 +17,8 @@ def events(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(response.content)
-    assert str(calendar["VERSION"]) == "2.0" and "Conserverie" in str(calendar["PRODID"])
+    assert str(calendar["VERSION"]) == "2.0"
+    assert "Conserverie" in str(calendar["PRODID"])
     return calendar, list(calendar.walk("VEVENT"))
 
 

@@ -77,9 +77,11 @@ def export(participant) -> dict:
 def test_export_holds_everything_about_the_person(person):
     data = export(person)
     assert set(data) == KEYS
-    assert data["identity"]["first_name"] == "Rania" and data["identity"]["email"] == "rania@example.org"
+    assert data["identity"]["first_name"] == "Rania"
+    assert data["identity"]["email"] == "rania@example.org"
     assert {c["scope"] for c in data["consents"]} == {"contact", "photos"}
-    assert len(data["registrations"]) == 1 and data["registrations"][0]["attended"] is True
+    assert len(data["registrations"]) == 1
+    assert data["registrations"][0]["attended"] is True
     assert data["distributions"][0]["jars"] == 2
     assert {m["kind"] for m in data["deposit_movements"]} == {"given", "empty_returned"}
     assert data["access_log"][0]["by"] == "coord"
@@ -106,11 +108,14 @@ def test_erase_removes_the_identity_everywhere_and_keeps_the_figures(person, cha
     assert len(rows) >= 3
     assert all(row == ("Anonyme", "", "", "") for row in rows)
     assert not Consent.objects.filter(participant=person).exists()
-    assert not AccessLog.objects.filter(participant=person).exists() and AccessLog.objects.exists()
-    assert record.erased_by == coordinator and record.reason == "Demande de la personne"
+    assert not AccessLog.objects.filter(participant=person).exists()
+    assert AccessLog.objects.exists()
+    assert record.erased_by == coordinator
+    assert record.reason == "Demande de la personne"
     assert territory_figures(chain.territory).as_json() == before
     data = export(person)
-    assert data["erasure"]["by"] == "coord" and "Rania" not in json.dumps(data)
+    assert data["erasure"]["by"] == "coord"
+    assert "Rania" not in json.dumps(data)
 
 
 def test_erase_refuses_another_territory_an_animator_and_a_second_time(
@@ -159,12 +164,15 @@ def test_retention_dry_run_writes_nothing_and_the_real_run_anonymises_only_stale
     call_command("retention", "--months", "24", "--dry-run", stdout=out)
     assert table_counts() == before
     expected = set(participants_stale(months=24).values_list("pk", flat=True))
-    assert stale.pk in expected and recent.pk not in expected and person.pk not in expected
+    assert stale.pk in expected
+    assert recent.pk not in expected
+    assert person.pk not in expected
     assert f"{len(expected)} participant(s)" in out.getvalue()
     call_command("retention", "--months", "24", stdout=StringIO())
     stale.refresh_from_db()
     recent.refresh_from_db()
-    assert stale.first_name == "Anonyme" and stale.phone == ""
+    assert stale.first_name == "Anonyme"
+    assert stale.phone == ""
     assert recent.first_name == "Nouvelle"
     assert ErasureRecord.objects.get(participant=stale).retention is True
     assert not participants_stale(months=24).exists()
@@ -193,7 +201,8 @@ def test_public_signup_records_consent_scopes_and_how_heard(client, chain):
         starts_at=timezone.now() + timedelta(days=3), ends_at=timezone.now() + timedelta(days=3, hours=3)
     )
     page = client.get(f"/ateliers/{workshop.pk}/").content.decode()
-    assert "photo" in page and "Comment avez-vous connu" in page
+    assert "photo" in page
+    assert "Comment avez-vous connu" in page
     response = client.post(
         f"/ateliers/{workshop.pk}/",
         {

@@ -52,22 +52,28 @@ def test_calendar_lists_upcoming_workshops_by_week_with_a_map(client, chain):
     response = client.get(CALENDAR)
     page = text(response)
     assert response.status_code == 200
-    assert "Confitures de prunes" in page and "Coulis de tomates" in page
-    assert "Atelier coulis 0" not in page and "Atelier annulé" not in page
+    assert "Confitures de prunes" in page
+    assert "Coulis de tomates" in page
+    assert "Atelier coulis 0" not in page
+    assert "Atelier annulé" not in page
     assert page.count("Semaine du") == 2
     assert f'href="{page_of(first)}"' in page
     assert "12 places libres" in page
     # The map's data travel in a json_script tag; every other script is a static file.
     assert 'id="workshop-map-data" type="application/json"' in page
-    assert "place Jules-Nadi" in page and "45.043512" in page
+    assert "place Jules-Nadi" in page
+    assert "45.043512" in page
     scripts = re.findall(r"<script([^>]*)>", page)
-    assert scripts and all("src=" in attrs or "application/json" in attrs for attrs in scripts), scripts
-    assert "/static/js/workshop-map.js" in page and "/static/vendor/leaflet/leaflet.js" in page
+    assert scripts, scripts
+    assert all("src=" in attrs or "application/json" in attrs for attrs in scripts), scripts
+    assert "/static/js/workshop-map.js" in page
+    assert "/static/vendor/leaflet/leaflet.js" in page
 
 
 def test_calendar_without_workshops_says_so(client, db):
     page = text(client.get(CALENDAR))
-    assert "Aucun atelier prévu" in page and "workshop-map" not in page
+    assert "Aucun atelier prévu" in page
+    assert "workshop-map" not in page
 
 
 def test_workshop_page_tells_where_when_who_and_places_left(client, chain):
@@ -76,9 +82,11 @@ def test_workshop_page_tells_where_when_who_and_places_left(client, chain):
     registration_create(workshop=workshop, participant=person(chain), party_size=2)
     page = text(client.get(page_of(workshop)))
     assert "Atelier confitures" in page
-    assert "place Jules-Nadi, Romans" in page and "Maison de quartier Romans" in page
+    assert "place Jules-Nadi, Romans" in page
+    assert "Maison de quartier Romans" in page
     assert "14h00–17h00" in page
-    assert "1 place libre" in page and "Je m'inscris" in page
+    assert "1 place libre" in page
+    assert "Je m'inscris" in page
     assert "votre consentement" in page  # purpose and legal basis, in plain words
 
 
@@ -86,14 +94,16 @@ def test_a_full_workshop_offers_the_waiting_list(client, chain):
     workshop = future_workshop(chain, capacity=2)
     registration_create(workshop=workshop, participant=person(chain), party_size=2)
     page = text(client.get(page_of(workshop)))
-    assert "Complet — liste d'attente" in page and "Je m'inscris sur la liste d'attente" in page
+    assert "Complet — liste d'attente" in page
+    assert "Je m'inscris sur la liste d'attente" in page
 
 
 def test_sign_up_writes_the_person_and_the_registration_and_mails_the_link(client, chain, mailoutbox):
     workshop = future_workshop(chain)
     response = client.post(page_of(workshop), signup())
     registration = Registration.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/ateliers/inscription/{registration.token}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/ateliers/inscription/{registration.token}/"
     assert len(registration.token) == 32
     participant = registration.participant
     assert (participant.first_name, participant.phone, participant.email) == (
@@ -106,13 +116,16 @@ def test_sign_up_writes_the_person_and_the_registration_and_mails_the_link(clien
         4,
         chain.territory,
     )
-    assert participant.consent_at is not None and participant.reminders is True
+    assert participant.consent_at is not None
+    assert participant.reminders is True
     assert (registration.party_size, registration.status, registration.walk_in) == (2, "confirmed", False)
 
     page = text(client.get(response["Location"]))
-    assert "vous êtes inscrit·e" in page and f"/ateliers/annuler/{registration.token}/" in page
+    assert "vous êtes inscrit·e" in page
+    assert f"/ateliers/annuler/{registration.token}/" in page
     (mail,) = mailoutbox
-    assert mail.to == ["nadia@example.org"] and "Atelier confitures" in mail.subject
+    assert mail.to == ["nadia@example.org"]
+    assert "Atelier confitures" in mail.subject
     assert f"/ateliers/annuler/{registration.token}/" in mail.body
 
 
@@ -126,7 +139,7 @@ def test_sign_up_with_a_first_name_only_is_enough(client, chain, mailoutbox):
 
 
 @pytest.mark.parametrize(
-    "change, message",
+    ("change", "message"),
     [
         ({"first_name": "  "}, "Indiquez un prénom."),
         ({"consent": ""}, "Cochez la case pour accepter que nous gardions ces informations."),
@@ -143,7 +156,8 @@ def test_a_bad_sign_up_is_refused_and_writes_nothing(client, chain, mailoutbox, 
     response = client.post(page_of(workshop), signup(**change))
     assert response.status_code == 422
     assert message in text(response)
-    assert row_counts() == before and mailoutbox == []
+    assert row_counts() == before
+    assert mailoutbox == []
 
 
 @pytest.mark.parametrize("when", ["cancelled", "past", "done"])
@@ -220,7 +234,8 @@ def test_public_pages_show_no_personal_data_of_participants(client, chain):
 def test_home_links_each_upcoming_workshop_to_its_public_page(client, chain):
     workshop = future_workshop(chain)
     page = text(client.get("/"))
-    assert f'href="{page_of(workshop)}"' in page and 'href="/ateliers/"' in page
+    assert f'href="{page_of(workshop)}"' in page
+    assert 'href="/ateliers/"' in page
 
 
 def test_calendar_queries_do_not_grow(client, chain, django_assert_num_queries):

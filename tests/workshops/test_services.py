@@ -43,7 +43,8 @@ def workshop(romans, animator):
 
 def test_staff_open_a_workshop_with_animators_and_planned_recipes(chain, animator):
     workshop = _open(chain, animator, animators=[animator], planned_recipes=[chain.recipe])
-    assert workshop.status == Workshop.Status.PLANNED and workshop.created_by == animator
+    assert workshop.status == Workshop.Status.PLANNED
+    assert workshop.created_by == animator
     assert list(workshop.animators.all()) == [animator]
     assert list(workshop.planned_recipes.all()) == [chain.recipe]
     assert history_user(workshop) == animator
@@ -123,7 +124,8 @@ def test_registrations_wait_once_the_workshop_is_full(romans, workshop):
 def test_a_walk_in_is_confirmed_and_present_even_when_full(romans, workshop):
     registration_create(workshop=workshop, participant=_person(romans, "Awa"), party_size=4)
     walk_in = registration_create(workshop=workshop, participant=_person(romans, "Dan"), walk_in=True)
-    assert walk_in.status == Registration.Status.CONFIRMED and walk_in.attended
+    assert walk_in.status == Registration.Status.CONFIRMED
+    assert walk_in.attended
 
 
 def test_a_registration_counts_at_least_one_person(romans, workshop):
@@ -199,7 +201,8 @@ def test_cancelling_a_waiting_registration_promotes_nobody(romans, workshop):
 def test_staff_check_participants_in(romans, workshop, animator):
     registration = registration_create(workshop=workshop, participant=_person(romans), party_size=2)
     registration = registration_checkin(actor=animator, registration=registration)
-    assert registration.attended and history_user(registration) == animator
+    assert registration.attended
+    assert history_user(registration) == animator
     assert Workshop.objects.with_counts().get(pk=workshop.pk).people_present == 2
     registration = registration_checkin(actor=animator, registration=registration, attended=False)
     assert not registration.attended

@@ -40,16 +40,19 @@ def test_list_shows_upcoming_by_default_and_past_on_demand(staff_client, chain):
     future = timezone.localdate() + timedelta(days=7)
     staff_client.post(NEW, workshop_post(chain, day=future, title="Confitures de la semaine prochaine"))
     page = text(staff_client.get(URL))
-    assert "Confitures de la semaine prochaine" in page and "Atelier coulis 0" not in page
+    assert "Confitures de la semaine prochaine" in page
+    assert "Atelier coulis 0" not in page
     page = text(staff_client.get(URL, {"when": "past"}))
-    assert "Atelier coulis 0" in page and "Confitures" not in page
+    assert "Atelier coulis 0" in page
+    assert "Confitures" not in page
     assert "Atelier coulis 0" in text(staff_client.get(URL, {"when": "all", "q": "coulis"}))
 
 
 def test_opening_a_workshop_writes_through_the_service(staff_client, chain, animator):
     response = staff_client.post(NEW, workshop_post(chain))
     workshop = Workshop.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"{URL}{workshop.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}{workshop.pk}/"
     assert timezone.localtime(workshop.starts_at).hour == 14
     assert list(workshop.animators.all()) == [chain.actor]
     assert list(workshop.planned_recipes.all()) == [chain.recipe]
@@ -86,7 +89,8 @@ def test_detail_and_checkin(staff_client, chain):
     workshop = Workshop.objects.get()
     registration = workshop.registrations.first()
     response = staff_client.get(f"{URL}{workshop.pk}/")
-    assert response.status_code == 200 and registration.participant.first_name in text(response)
+    assert response.status_code == 200
+    assert registration.participant.first_name in text(response)
     url = f"{URL}{workshop.pk}/presence/{registration.pk}/"
     assert staff_client.post(url, {"attended": "on"}).status_code == 302
     registration.refresh_from_db()

@@ -43,13 +43,15 @@ def test_hours_are_listed_per_season_with_their_total(volunteer_client, voluntee
     response = volunteer_client.get(URL)
     assert response.status_code == 200
     page = text(response)
-    assert "Saison 2026" in page and "Saison 2025" in page
+    assert "Saison 2026" in page
+    assert "Saison 2025" in page
     assert page.index("Saison 2026") < page.index("Saison 2025")
     assert [(s["season"], s["total"]) for s in response.context["seasons"]] == [
         (2026, Decimal("4.5")),
         (2025, Decimal("2.5")),
     ]
-    assert "Tri des tomates" in page and "Étiquetage" in page
+    assert "Tri des tomates" in page
+    assert "Étiquetage" in page
 
 
 def test_an_empty_space_says_so(volunteer_client):
@@ -71,12 +73,14 @@ def test_a_person_without_a_volunteer_membership_gets_404(client, request, who):
 
 def test_anonymous_is_sent_to_login(client, romans):
     response = client.get(URL)
-    assert response.status_code == 302 and response["Location"].startswith("/connexion/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/")
 
 
 def test_workspace_sends_a_volunteer_to_the_volunteer_space(volunteer_client):
     response = volunteer_client.get("/espace/")
-    assert response.status_code == 302 and response["Location"] == URL
+    assert response.status_code == 302
+    assert response["Location"] == URL
 
 
 def test_workspace_still_sends_staff_to_their_dashboard(client, coordinator):

@@ -157,7 +157,7 @@ def _date(value) -> date | None:
         return None
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text, pattern).date()
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a day, no time nor zone
         except ValueError:
             continue
     raise ValueError
