@@ -20,8 +20,8 @@ from conserverie.stock.services import (
     movement_reverse,
     movement_write,
 )
-from conserverie.territories.models import JarFormat, Location, Role, Territory
-from conserverie.territories.permissions import require_role, require_same_territory
+from conserverie.territories.models import JarFormat, Location, Territory
+from conserverie.territories.permissions import require, require_role, require_same_territory
 
 LEDGER_KIND = {
     Distribution.Kind.PARTICIPANT: MovementKind.GIVEN,
@@ -179,7 +179,7 @@ def price_set(
     social_price_eur: Decimal | None = None,
 ) -> PriceListEntry:
     """Set the price of a recipe (or of every recipe) in a format, deposit not included. Coordinators only."""
-    require_role(actor, territory, (Role.COORDINATOR,))
+    require(actor, territory, "price.set")
     require_same_territory(territory, jar_format)
     recipe_code = (recipe_code or "").strip().upper()
     errors = {}
@@ -215,7 +215,7 @@ def tier_set(*, actor, territory: Territory, structure, name: str, percent: Deci
     """A structure's social price tier: created, or its share changed (and offered again when it was withdrawn).
 
     Set by the staff of the territory (coordination or the structures' animators)."""
-    require_role(actor, territory, (Role.COORDINATOR, Role.ANIMATOR))
+    require(actor, territory, "tier.set")
     require_same_territory(territory, structure)
     name = " ".join((name or "").split())
     errors = {}
@@ -239,7 +239,7 @@ def tier_set(*, actor, territory: Territory, structure, name: str, percent: Deci
 
 def tier_withdraw(*, actor, tier: PriceTier) -> PriceTier:
     """No longer offered: past sales keep naming it."""
-    require_role(actor, tier.territory, (Role.COORDINATOR, Role.ANIMATOR))
+    require(actor, tier.territory, "tier.set")
     with transaction.atomic():
         tier.is_active = False
         tier.updated_by = actor
@@ -248,7 +248,7 @@ def tier_withdraw(*, actor, tier: PriceTier) -> PriceTier:
 
 def price_remove(*, actor, entry: PriceListEntry) -> None:
     """Take a price off the list (its history rows stay)."""
-    require_role(actor, entry.territory, (Role.COORDINATOR,))
+    require(actor, entry.territory, "price.set")
     with transaction.atomic():
         entry._history_user = actor
         entry.delete()
@@ -261,7 +261,7 @@ def distribution_reverse(*, actor, distribution: Distribution, reason: str) -> l
     The jars go back on the shelf they left, the money back out of the takings; the distribution and its lines
     stay, marked as reversed (receipt, list) by the reversing rows. Coordinators only.
     """
-    require_role(actor, distribution.territory, (Role.COORDINATOR,))
+    require(actor, distribution.territory, "distribution.reverse")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Une annulation dit toujours pourquoi.")})

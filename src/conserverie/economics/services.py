@@ -12,10 +12,9 @@ from conserverie.economics.models import CostItem, CostParameters, Scenario
 from conserverie.economics.scenario_schema import ScenarioInvalid, as_json, normalize
 from conserverie.economics.simulator import simulate
 from conserverie.economics.unit_costs import FUNDED_CATEGORIES, PARAMETERS, Category
-from conserverie.territories.models import Role, Territory
-from conserverie.territories.permissions import require_role
+from conserverie.territories.models import Territory
+from conserverie.territories.permissions import require
 
-COORDINATION = (Role.COORDINATOR,)
 MAX_AMOUNT = Decimal("10000000")
 
 
@@ -32,7 +31,7 @@ def cost_item_add(
     note: str = "",
 ) -> CostItem:
     """A cost or revenue entered by hand; it replaces the derived line of its category for the period."""
-    require_role(actor, territory, COORDINATION)
+    require(actor, territory, "economics.manage")
     label, funder = (label or "").strip(), (funder or "").strip()
     errors = {}
     if category not in Category.values:
@@ -67,7 +66,7 @@ def cost_item_add(
 
 
 def cost_item_remove(*, actor, item: CostItem) -> None:
-    require_role(actor, item.territory, COORDINATION)
+    require(actor, item.territory, "economics.manage")
     with transaction.atomic():
         item._history_user = actor
         item.delete()
@@ -75,7 +74,7 @@ def cost_item_remove(*, actor, item: CostItem) -> None:
 
 def parameters_set(*, actor, territory: Territory, **values) -> CostParameters:
     """The territory's unit costs (fuel, jars, energy, pantry, an hour of animation)."""
-    require_role(actor, territory, COORDINATION)
+    require(actor, territory, "economics.manage")
     names = [name for name, *_rest in PARAMETERS]
     unknown = set(values) - set(names)
     if unknown:
@@ -94,7 +93,7 @@ def parameters_set(*, actor, territory: Territory, **values) -> CostParameters:
 
 def scenario_save(*, actor, territory: Territory, name: str, inputs: dict) -> Scenario:
     """Simulate `inputs` and keep them with the result under `name` (the same name is replaced)."""
-    require_role(actor, territory, COORDINATION)
+    require(actor, territory, "economics.manage")
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Donnez un nom au scénario.")})
@@ -113,7 +112,7 @@ def scenario_save(*, actor, territory: Territory, name: str, inputs: dict) -> Sc
 
 
 def scenario_remove(*, actor, scenario: Scenario) -> None:
-    require_role(actor, scenario.territory, COORDINATION)
+    require(actor, scenario.territory, "economics.manage")
     with transaction.atomic():
         scenario._history_user = actor
         scenario.delete()

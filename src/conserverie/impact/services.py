@@ -11,10 +11,8 @@ from conserverie.core.history import save_as
 from conserverie.impact.models import Dimension, Indicator, IndicatorValue
 from conserverie.impact.periods import Period
 from conserverie.impact.registry import COMPUTATIONS
-from conserverie.territories.models import Role, Territory
-from conserverie.territories.permissions import require_role
-
-COORDINATORS = (Role.COORDINATOR,)
+from conserverie.territories.models import Territory
+from conserverie.territories.permissions import require
 
 # The six petals drawn from the project's aims (name, description, colour).
 DEFAULT_DIMENSIONS = [
@@ -63,7 +61,7 @@ def _check_dimension(territory: Territory, name: str, exclude_pk: int | None = N
 def dimensions_create_defaults(territory: Territory, *, actor=None) -> list[Dimension]:
     """The six default petals of a territory; those that already exist (same name) are kept as they are."""
     if actor is not None:
-        require_role(actor, territory, COORDINATORS)
+        require(actor, territory, "impact.configure")
     existing = {name.lower() for name in Dimension.objects.filter(territory=territory).values_list("name", flat=True)}
     created = []
     with transaction.atomic():
@@ -80,7 +78,7 @@ def dimensions_create_defaults(territory: Territory, *, actor=None) -> list[Dime
 def dimension_create(
     *, actor, territory: Territory, name: str, description: str = "", colour: str = "#2e7d32", order: int = 0
 ) -> Dimension:
-    require_role(actor, territory, COORDINATORS)
+    require(actor, territory, "impact.configure")
     name = (name or "").strip()
     errors = _check_dimension(territory, name)
     if errors:
@@ -95,7 +93,7 @@ def dimension_create(
 def dimension_update(
     *, actor, dimension: Dimension, name: str, description: str = "", colour: str, order: int
 ) -> Dimension:
-    require_role(actor, dimension.territory, COORDINATORS)
+    require(actor, dimension.territory, "impact.configure")
     name = (name or "").strip()
     errors = _check_dimension(dimension.territory, name, exclude_pk=dimension.pk)
     if errors:
@@ -150,7 +148,7 @@ def indicator_create(
     manual_source: str = "",
     order: int = 0,
 ) -> Indicator:
-    require_role(actor, dimension.territory, COORDINATORS)
+    require(actor, dimension.territory, "impact.configure")
     fields = _indicator_fields(
         name=name,
         source=source,
@@ -172,7 +170,7 @@ def indicator_create(
 def indicator_update(*, actor, indicator: Indicator, **changes) -> Indicator:
     """Change an indicator; `changes` are the fields of indicator_create (a moved dimension stays in the territory)."""
     territory = indicator.dimension.territory
-    require_role(actor, territory, COORDINATORS)
+    require(actor, territory, "impact.configure")
     dimension = changes.pop("dimension", indicator.dimension)
     if dimension.territory_id != territory.pk:
         raise ValidationError({"dimension": _("Cette dimension n'appartient pas à ce territoire.")})
@@ -206,7 +204,7 @@ def indicator_value_record(
     *, actor, indicator: Indicator, period: Period | str, value: Decimal, source_note: str
 ) -> IndicatorValue:
     """Enter (or correct) the value of a hand-entered indicator for a period, with where it comes from."""
-    require_role(actor, indicator.dimension.territory, COORDINATORS)
+    require(actor, indicator.dimension.territory, "impact.configure")
     errors = {}
     if isinstance(period, str):
         try:

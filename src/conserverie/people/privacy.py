@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
 from conserverie.people.models import AccessLog, Consent, ConsentScope, ErasureRecord, HowHeard, Participant
-from conserverie.territories.models import Role
-from conserverie.territories.permissions import require_role
+from conserverie.territories.permissions import require
 
 ANONYMOUS = "Anonyme"
 # The columns that identify a person, blanked on the participant and on each of its history rows.
@@ -105,7 +104,7 @@ def _erase(*, participant: Participant, actor, reason: str, retention: bool) -> 
 
 def participant_erase(*, actor, participant: Participant, reason: str = "") -> ErasureRecord:
     """Erase a person's identity at their request (a coordinator of the territory); the statistics stay."""
-    require_role(actor, participant.territory, roles=(Role.COORDINATOR,))
+    require(actor, participant.territory, "participant.erase")
     return _erase(participant=participant, actor=actor, reason=reason, retention=False)
 
 

@@ -19,8 +19,7 @@ from openpyxl.styles import Font
 from conserverie.producers.geo import distance_from_hub
 from conserverie.producers.models import Producer
 from conserverie.producers.services import producer_create
-from conserverie.territories.models import Role
-from conserverie.territories.permissions import require_role
+from conserverie.territories.permissions import require
 
 COLUMNS = [
     "nom",
@@ -253,7 +252,7 @@ def check_rows(rows: list[Row], territory) -> list[tuple[int, str]]:
 
 def producers_import(*, actor, territory, rows: list[Row]) -> list[Producer]:
     """Create one farm per row, all or nothing. Raises ImportRefused listing every bad row."""
-    require_role(actor, territory, (Role.COORDINATOR,))
+    require(actor, territory, "producer.manage")
     problems = check_rows(rows, territory)
     if problems:
         raise ImportRefused(problems)

@@ -10,7 +10,7 @@ from conserverie.producers.geo import distance_from_hub
 from conserverie.producers.models import Producer, ProducerProduct, Product, SurplusOffer
 from conserverie.producers.photos import check_photo, photo_name
 from conserverie.territories.models import Membership, Role, Territory
-from conserverie.territories.permissions import require_role, require_same_territory
+from conserverie.territories.permissions import require, require_same_territory
 
 
 def producer_create(
@@ -27,7 +27,7 @@ def producer_create(
     networks: str = "",
 ) -> Producer:
     """Add a farm to the network (coordinators). Without a distance, it is computed from the territory's hub."""
-    require_role(actor, territory, (Role.COORDINATOR,))
+    require(actor, territory, "producer.manage")
     errors = _check_producer_fields(distance_km=distance_km, lat=lat, lon=lon)
     if errors:
         raise ValidationError(errors)
@@ -52,7 +52,7 @@ def producer_create(
 
 
 def _may_declare_for(actor, territory, producer) -> None:
-    role = require_role(actor, territory, (Role.COORDINATOR, Role.ANIMATOR, Role.PRODUCER))
+    role = require(actor, territory, "offer.declare")
     if (
         role == Role.PRODUCER
         and not Membership.objects.filter(user=actor, territory=territory, producer=producer).exists()
@@ -110,7 +110,7 @@ def offer_declare(
 def _offer_set_status(
     *, actor, offer: SurplusOffer, status: str, allowed_from: tuple, message: str | None = None
 ) -> SurplusOffer:
-    require_role(actor, offer.territory, (Role.COORDINATOR, Role.ANIMATOR))
+    require(actor, offer.territory, "offer.decide")
     with transaction.atomic():
         offer = SurplusOffer.objects.select_for_update().get(pk=offer.pk)
         if offer.status not in allowed_from:
@@ -206,7 +206,7 @@ PRODUCER_FIELDS = (
 
 def producer_update(*, actor, producer: Producer, **changes) -> Producer:
     """Change a farm's details (coordinators). A missing distance is computed from the territory's hub."""
-    require_role(actor, producer.territory, (Role.COORDINATOR,))
+    require(actor, producer.territory, "producer.manage")
     unknown = set(changes) - set(PRODUCER_FIELDS)
     if unknown:
         raise TypeError(f"unknown producer fields: {sorted(unknown)}")
@@ -227,7 +227,7 @@ def producer_update(*, actor, producer: Producer, **changes) -> Producer:
 
 def producer_calendar_set(*, actor, producer: Producer, months: dict) -> list[ProducerProduct]:
     """Replace the farm's seasonal calendar: `months` maps a Product to its month numbers (empty = not grown)."""
-    require_role(actor, producer.territory, (Role.COORDINATOR, Role.ANIMATOR))
+    require(actor, producer.territory, "producer.calendar")
     rows = []
     for product, numbers in months.items():
         numbers = sorted(set(numbers))

@@ -25,8 +25,8 @@ from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import raw_lot_draw
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.stock.services import empties_fill, jars_discard, lock_locations, movement_write
-from conserverie.territories.models import JarFormat, Location, Role, Territory
-from conserverie.territories.permissions import require_role, require_same_territory
+from conserverie.territories.models import JarFormat, Location, Territory
+from conserverie.territories.permissions import require, require_role, require_same_territory
 
 
 def recipe_snapshot(recipe: Recipe) -> dict:
@@ -216,7 +216,7 @@ def lot_release(*, actor, lot: ProductionLot, reason: str = "") -> ProductionLot
     When none is recorded yet, the `reason` written at release is recorded as one (« autre action »). A lot whose
     jars were destroyed or cooked the same day is not released.
     """
-    require_role(actor, lot.territory, (Role.COORDINATOR,))
+    require(actor, lot.territory, "lot.release")
     reason = (reason or "").strip()
     with transaction.atomic():
         lot = ProductionLot.objects.select_for_update().get(pk=lot.pk)
@@ -386,7 +386,7 @@ def lot_recall(
     §4.4). The Recall
     keeps who, when, why and the list of lots, and each lot's history row says the same.
     """
-    require_role(actor, lot.territory, (Role.COORDINATOR,))
+    require(actor, lot.territory, "lot.recall")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Indiquez le motif du rappel.")})

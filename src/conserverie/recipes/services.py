@@ -18,8 +18,8 @@ from conserverie.recipes.models import (
     RecipeFormat,
     RecipeIngredient,
 )
-from conserverie.territories.models import Role, Territory
-from conserverie.territories.permissions import require_role, require_same_territory
+from conserverie.territories.models import Territory
+from conserverie.territories.permissions import require, require_role, require_same_territory
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def recipe_create(
     serving_ideas: str = "",
 ) -> Recipe:
     """Create a recipe, or its next version when `code` exists. `ingredients` holds (product or pantry item, kg)."""
-    require_role(actor, territory, (Role.COORDINATOR,))
+    require(actor, territory, "recipe.manage")
     # Pantry items and jar formats belong to a territory (products are shared by all).
     require_same_territory(
         territory,
@@ -133,7 +133,7 @@ def recipe_create(
 
 def recipe_validate_schedule(*, actor, recipe: Recipe) -> Recipe:
     """A person trained in HACCP (a coordinator) signs the heat-treatment schedule off."""
-    require_role(actor, recipe.territory, (Role.COORDINATOR,))
+    require(actor, recipe.territory, "recipe.validate_schedule")
     with transaction.atomic():
         recipe = Recipe.objects.select_for_update().get(pk=recipe.pk)
         recipe.validated_by = actor

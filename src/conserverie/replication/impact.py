@@ -7,8 +7,8 @@ indicators, and no response. Testimonies belong to the people of the template te
 
 from conserverie.core.history import save_as
 from conserverie.impact.models import Dimension, Indicator, Question, Survey
-from conserverie.territories.models import Role, Territory
-from conserverie.territories.permissions import require_role
+from conserverie.territories.models import Territory
+from conserverie.territories.permissions import require
 
 INDICATOR_FIELDS = (
     "name",
@@ -25,7 +25,7 @@ INDICATOR_FIELDS = (
 
 def copy_impact(*, actor, source: Territory, target: Territory) -> dict[int, Indicator]:
     """Copy the dimensions and indicators of `source`; returns the new indicators by the source's primary key."""
-    require_role(actor, target, (Role.COORDINATOR,))
+    require(actor, target, "territory.replicate")
     copied = {}
     for dimension in Dimension.objects.filter(territory=source).prefetch_related("indicators"):
         new = save_as(
@@ -46,7 +46,7 @@ def copy_impact(*, actor, source: Territory, target: Territory) -> dict[int, Ind
 
 def copy_surveys(*, actor, source: Territory, target: Territory) -> list[Survey]:
     """Copy the questionnaires of `source` as drafts; a question keeps its indicator when it was copied too."""
-    require_role(actor, target, (Role.COORDINATOR,))
+    require(actor, target, "territory.replicate")
     indicators = {
         (i.dimension.name, i.name): i
         for i in Indicator.objects.filter(dimension__territory=target).select_related("dimension")

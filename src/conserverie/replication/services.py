@@ -22,7 +22,7 @@ from conserverie.recipes.models import PantryItem, Recipe
 from conserverie.recipes.services import FormatSpec, recipe_create
 from conserverie.replication.impact import copy_impact, copy_surveys
 from conserverie.territories.models import JarFormat, Location, Membership, Role, Site, Structure, Territory, Vehicle
-from conserverie.territories.permissions import require_role
+from conserverie.territories.permissions import require
 
 # What a coordinator may choose to copy; the jar formats come with the recipes and the prices (they name them).
 COPY_CHOICES = ("recipes", "prices", "impact", "surveys")
@@ -113,7 +113,7 @@ def territory_create_from_template(*, actor, template: Territory, spec: NewTerri
     are recorded in that person's name: they answer for re-validating them. All or nothing: a refused recipe
     leaves no territory.
     """
-    require_role(actor, template, (Role.COORDINATOR,))
+    require(actor, template, "territory.replicate")
     coordinator = coordinator or actor
     errors = _errors(spec)
     if errors:

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.stock.models import MovementKind, StockMovement
-from conserverie.territories.models import JarFormat, Location, Role
-from conserverie.territories.permissions import require_role, require_same_territory
+from conserverie.territories.models import JarFormat, Location
+from conserverie.territories.permissions import require, require_role, require_same_territory
 
 # Jars of a lot that is not released may not reach anybody (docs/architecture.md §4.4).
 KINDS_NEEDING_RELEASE = (MovementKind.GIVEN, MovementKind.SOLD, MovementKind.INTERNAL)
@@ -168,7 +168,7 @@ def inventory_adjust(
     *, actor, lot, jar_format: JarFormat, location: Location, counted: int, reason: str, day: date | None = None
 ):
     """An inventory count: write the difference as an adjustment, never overwrite the ledger."""
-    require_role(actor, lot.territory, (Role.COORDINATOR,))
+    require(actor, lot.territory, "stock.correct")
     require_same_territory(lot.territory, location, jar_format)
     if counted is None or counted < 0:
         raise ValidationError({"counted": _("Le nombre compté ne peut pas être négatif.")})
@@ -193,7 +193,7 @@ def inventory_adjust(
 
 def movement_reverse(*, actor, movement: StockMovement, reason: str) -> StockMovement:
     """Correct a ledger line by adding its opposite (docs/architecture.md §4.5), with who and why."""
-    require_role(actor, movement.territory, (Role.COORDINATOR,))
+    require(actor, movement.territory, "stock.correct")
     if not reason.strip():
         raise ValidationError({"reason": _("Une correction dit toujours pourquoi.")})
     if movement.kind == MovementKind.MOVED or movement.transfer is not None:
@@ -397,7 +397,7 @@ def empties_count(
     *, actor, location: Location, jar_format: JarFormat, counted: int, reason: str, day: date | None = None
 ) -> StockMovement | None:
     """An inventory count of the empty jars of a place: the difference is written as an adjustment (who, why)."""
-    require_role(actor, location.territory, (Role.COORDINATOR,))
+    require(actor, location.territory, "stock.correct")
     require_same_territory(location.territory, jar_format)
     if counted is None or counted < 0:
         raise ValidationError({"counted": _("Le nombre compté ne peut pas être négatif.")})

@@ -3,7 +3,35 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from conserverie.territories.models import STAFF_ROLES, Membership, Role
+from conserverie.territories.models import REPORT_ROLES, STAFF_ROLES, Membership, Role
+
+COORDINATION = (Role.COORDINATOR,)
+
+# Named permissions: what an act needs, said once. Views ask `may()` to show a button or a page; services call
+# `require()` to refuse the act. A change of who may do something (e.g. a trained animator validating a heat
+# treatment) is one line here, and both the page and the service follow.
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "territory.work": STAFF_ROLES,  # the territory's day-to-day pages and acts
+    "territory.read_figures": REPORT_ROLES,  # dashboards and reports, no personal data
+    "territory.audit": COORDINATION,
+    "territory.replicate": COORDINATION,  # start a new territory from this one
+    "producer.manage": COORDINATION,  # create, edit, import farms
+    "producer.calendar": STAFF_ROLES,
+    "offer.declare": (*STAFF_ROLES, Role.PRODUCER),
+    "offer.decide": STAFF_ROLES,  # accept, decline
+    "round.plan": COORDINATION,
+    "recipe.manage": COORDINATION,
+    "recipe.validate_schedule": COORDINATION,
+    "lot.release": COORDINATION,
+    "lot.recall": COORDINATION,
+    "stock.correct": COORDINATION,  # inventory count, reversal of a movement, count of empty jars
+    "price.set": COORDINATION,
+    "tier.set": STAFF_ROLES,
+    "distribution.reverse": COORDINATION,
+    "participant.erase": COORDINATION,
+    "impact.configure": COORDINATION,  # the flower's dimensions, indicators and manual values
+    "economics.manage": COORDINATION,  # costs, parameters, scenarios
+}
 
 
 def role_in(user, territory) -> str | None:
@@ -30,3 +58,20 @@ def require_same_territory(territory, *objects) -> None:
     for obj in objects:
         if obj is not None and obj.territory_id != territory.pk:
             raise PermissionDenied(_("Cet élément n'appartient pas à ce territoire."))
+
+
+def roles_for(permission: str) -> tuple[str, ...]:
+    try:
+        return PERMISSIONS[permission]
+    except KeyError:
+        raise ValueError(f"Unknown permission {permission!r}: name it in PERMISSIONS.") from None
+
+
+def may(user, territory, permission: str) -> bool:
+    """Whether `user` may do `permission` in `territory` (for a page: show the button or not)."""
+    return role_in(user, territory) in roles_for(permission)
+
+
+def require(user, territory, permission: str) -> str:
+    """Refuse (PermissionDenied) unless `user` may do `permission` in `territory`; the user's role otherwise."""
+    return require_role(user, territory, roles_for(permission))

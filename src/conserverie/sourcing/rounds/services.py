@@ -21,8 +21,8 @@ from conserverie.producers.services import offer_plan
 from conserverie.sourcing.rounds import planner
 from conserverie.sourcing.rounds.models import CollectionRound, RoundStop
 from conserverie.sourcing.services import collection_record
-from conserverie.territories.models import Role, Territory, Vehicle
-from conserverie.territories.permissions import require_role, require_same_territory
+from conserverie.territories.models import Territory, Vehicle
+from conserverie.territories.permissions import require, require_role, require_same_territory
 
 # Minutes at a farm: greet, load, weigh.
 SERVICE_MIN = 10
@@ -30,7 +30,6 @@ SOLVER_SECONDS = 3.0
 # Rounds rebuilt from past collections with this many stops or fewer are solved exactly (5! orders).
 EXACT_UP_TO = 5
 TENTH = Decimal("0.1")
-COORDINATOR = (Role.COORDINATOR,)
 
 
 def _km(value) -> Decimal:
@@ -156,7 +155,7 @@ def round_plan(
     seconds: float | None = None,
 ) -> CollectionRound:
     """Ask the planner for a round through the day's accepted offers; store it as a proposal (nothing is booked)."""
-    require_role(actor, territory, COORDINATOR)
+    require(actor, territory, "round.plan")
     require_same_territory(territory, vehicle)
     offers = _validate_request(territory, vehicle, day, departure, back_by, required)
     outline = round_outline(territory, vehicle, day, departure, back_by, offers, required)
@@ -234,7 +233,7 @@ def _route_stops(collection_round):
 
 def round_confirm(*, actor, collection_round: CollectionRound) -> CollectionRound:
     """Book the proposed round: its offers become « planifiée » (the farms see it on their page)."""
-    require_role(actor, collection_round.territory, COORDINATOR)
+    require(actor, collection_round.territory, "round.plan")
     with transaction.atomic():
         locked = _lock_round(collection_round, (CollectionRound.Status.DRAFT,))
         stops = list(_route_stops(locked))
@@ -254,7 +253,7 @@ def round_confirm(*, actor, collection_round: CollectionRound) -> CollectionRoun
 
 def round_cancel(*, actor, collection_round: CollectionRound) -> CollectionRound:
     """Give up a proposed or planned round: its offers are back to « acceptée », to plan another day."""
-    require_role(actor, collection_round.territory, COORDINATOR)
+    require(actor, collection_round.territory, "round.plan")
     with transaction.atomic():
         locked = _lock_round(collection_round, (CollectionRound.Status.DRAFT, CollectionRound.Status.PLANNED))
         stops = list(_route_stops(locked))
@@ -332,7 +331,7 @@ def round_from_collections(
     *, actor, territory: Territory, vehicle: Vehicle, day: date, raw_lots, departure=time(8), back_by=time(17)
 ) -> CollectionRound:
     """A round already driven, rebuilt from its weighed raw lots (history import, demo): done, km = planned."""
-    require_role(actor, territory, COORDINATOR)
+    require(actor, territory, "round.plan")
     require_same_territory(territory, vehicle, *raw_lots)
     raw_lots = list(raw_lots)
     if not raw_lots or any(r.offer_id is None or r.collected_on != day or r.collection_round_id for r in raw_lots):
