@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from conserverie.core.scoping import scopes_disabled
 from conserverie.producers.models import Product
 from conserverie.producers.services import producer_create
 from conserverie.recipes.models import HeatTreatment
@@ -22,6 +23,15 @@ DAY = date(2026, 6, 10)
 def fast_password_hashing(settings):
     """Argon2 costs ~0.2 s a user and tests only need users to exist; the real hasher is tested in test_settings."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def every_row_for_the_test_body():
+    """The test's own code (factories, services called directly, assertions) reads and writes every territory;
+    each request of the test client runs through `ScopeMiddleware`, which turns scoping back on, so views are
+    exercised as in production (docs/architecture.md §8)."""
+    with scopes_disabled():
+        yield
 
 
 def make_user(username, territory=None, role=None, producer=None):

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.scoping import scoped_manager
 from conserverie.producers.models import Producer, Product, SurplusOffer
 from conserverie.sourcing.rounds.models import CollectionRound, RoundStop  # noqa: F401 - models of the sub-package
 from conserverie.territories.models import Territory
@@ -55,7 +56,7 @@ class RawLot(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = RawLotQuerySet.as_manager()
+    objects = scoped_manager("territory", RawLotQuerySet)
 
     class Meta:
         verbose_name = _("lot brut")
@@ -84,6 +85,8 @@ class RawLotMovement(models.Model):
     day = models.DateField(_("date"), db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = scoped_manager("raw_lot__territory")
 
     class Meta:
         verbose_name = _("mouvement de lot brut")
