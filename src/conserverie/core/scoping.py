@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from functools import cache, wraps
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django_scopes import ScopedManager, ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
@@ -128,8 +129,10 @@ def scoped_manager(path: str = DIMENSION, queryset_class: type[models.QuerySet] 
 
     A django-scopes `ScopedManager` (`with_scope()`, `with_scopes_disabled()` work), with two changes: outside a
     scope every method raises `ScopeError` (see `_refusing_queryset`), and a model owned through a parent is
-    filtered by a subquery on its first foreign key (`workshop_id IN (SELECT id … WHERE territory_id = …)`) rather
-    than a join, so that `select_for_update()` locks the rows asked for and not their parents (§5).
+    filtered by a correlated `EXISTS` on its first foreign key (`EXISTS (SELECT 1 FROM workshop U0 WHERE U0.id =
+    registration.workshop_id AND U0.territory_id = …)`) rather than django-scopes' join: `select_for_update()`
+    then locks the rows asked for and not their parents (§5), and SQLite keeps driving the query by its own most
+    selective index (an `IN (SELECT …)` list of the territory's parents made the forward trace read every line).
 
     Not used in migrations (`use_in_migrations` stays False): a migration's models have plain managers.
     """
@@ -154,8 +157,8 @@ def scoped_manager(path: str = DIMENSION, queryset_class: type[models.QuerySet] 
             lookup = "__in" if isinstance(territory, list | tuple) else ""
             if not rest:
                 return queryset.filter(**{first + lookup: territory})
-            parents = self.model._meta.get_field(first).related_model._base_manager.filter(**{rest + lookup: territory})
-            return queryset.filter(**{first + "__in": parents.values("pk")})
+            parents = self.model._meta.get_field(first).related_model._base_manager
+            return queryset.filter(Exists(parents.filter(pk=OuterRef(first), **{rest + lookup: territory})))
 
         def all(self):
             queryset = self.get_queryset()
