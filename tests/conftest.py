@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from conserverie.core.scoping import scopes_disabled
 from conserverie.producers.models import Product
 from conserverie.producers.services import producer_create
 from conserverie.recipes.models import HeatTreatment
@@ -61,6 +62,15 @@ def clock(time_machine):
         time_machine.move_to(datetime.combine(day, time(hour), tzinfo=ZoneInfo("Europe/Paris")), tick=False)
 
     return move
+
+
+@pytest.fixture(autouse=True)
+def every_row_for_the_test_body():
+    """The test's own code (factories, services called directly, assertions) reads and writes every territory;
+    each request of the test client runs through `ScopeMiddleware`, which turns scoping back on, so views are
+    exercised as in production (docs/architecture.md §8)."""
+    with scopes_disabled():
+        yield
 
 
 def make_user(username, territory=None, role=None, producer=None):

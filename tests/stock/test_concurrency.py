@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from conserverie.core.scoping import scopes_disabled
 from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.figures.selectors import mass_balance_problems
@@ -23,14 +24,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(n_threads, work):
-    """Start `work(i)` in `n_threads` threads at the same instant; return "ok" or the exception of each."""
+    """Start `work(i)` in `n_threads` threads at the same instant; return "ok" or the exception of each.
+
+    A new thread starts outside any scope (docs/architecture.md §8): each works in every territory, as the test."""
     barrier = threading.Barrier(n_threads)
     outcomes = [None] * n_threads
 
     def run(i):
         try:
             barrier.wait(timeout=10)
-            work(i)
+            with scopes_disabled():
+                work(i)
             outcomes[i] = "ok"
         except Exception as exc:  # reported by the caller's assertions
             outcomes[i] = exc

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Sum
 
+from conserverie.core.scoping import territory_scope
 from conserverie.people.models import Participant
 from conserverie.producers.models import Product
 from conserverie.territories.models import Role
@@ -269,7 +270,8 @@ def test_capacity_is_never_exceeded_under_concurrent_sign_ups():
     def run(i):
         try:
             barrier.wait(timeout=10)
-            public_signup(workshop=workshop, first_name=f"Personne {i}", consent=True, party_size=1)
+            with territory_scope(workshop.territory):  # a new thread starts outside any scope, as a request
+                public_signup(workshop=workshop, first_name=f"Personne {i}", consent=True, party_size=1)
             outcomes[i] = "ok"
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             outcomes[i] = exc

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.scoping import scoped_manager
 from conserverie.territories.models import JarFormat, Location, Structure, Territory
 
 
@@ -34,6 +35,8 @@ class PriceTier(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("tarif social")
@@ -88,6 +91,8 @@ class Distribution(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = scoped_manager("territory")
+
     class Meta:
         verbose_name = _("cession ou vente")
         verbose_name_plural = _("cessions et ventes")
@@ -112,6 +117,8 @@ class DistributionLine(models.Model):
         help_text=_("Part des consignes de la ligne payée avec l'avoir du participant (bocaux vides rendus)."),
     )
     history = HistoricalRecords()
+
+    objects = scoped_manager("distribution__territory")
 
     class Meta:
         verbose_name = _("ligne")
@@ -162,6 +169,8 @@ class PriceListEntry(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("tarif")

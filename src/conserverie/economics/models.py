@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.scoping import scoped_manager
 from conserverie.economics.unit_costs import PARAMETER_DEFAULTS, REVENUE_CATEGORIES, Category
 from conserverie.territories.models import Territory
 
@@ -26,6 +27,8 @@ class CostItem(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("coût ou recette")
@@ -84,6 +87,8 @@ class CostParameters(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     history = HistoricalRecords()
 
+    objects = scoped_manager("territory")
+
     class Meta:
         verbose_name = _("paramètres de coût")
         verbose_name_plural = _("paramètres de coût")
@@ -108,6 +113,8 @@ class Scenario(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("enregistré le"), auto_now=True)
     history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("scénario")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.scoping import scoped_manager
 from conserverie.people.models import Participant, new_token
 from conserverie.producers.models import Producer, SurplusOffer
 from conserverie.territories.models import Territory
@@ -70,7 +71,7 @@ class GleaningOuting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = GleaningOutingQuerySet.as_manager()
+    objects = scoped_manager("territory", GleaningOutingQuerySet)
 
     class Meta:
         verbose_name = _("sortie de glanage")
@@ -118,6 +119,8 @@ class GleaningRegistration(models.Model):
     reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = scoped_manager("outing__territory")
 
     class Meta:
         verbose_name = _("inscription à une sortie de glanage")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
 from conserverie.core.ratelimit import ratelimit
+from conserverie.core.scoping import every_territory, in_every_territory, territory_scope
 from conserverie.gleaning.forms import (
     HarvestHoursForm,
     HarvestLineFormSet,
@@ -231,6 +232,7 @@ def public_outings():
 
 
 @require_GET
+@in_every_territory  # every territory's outings
 def public_list(request):
     outings = list(public_outings())
     for outing in outings:
@@ -263,53 +265,60 @@ def send_confirmation(request, registration) -> None:
 @require_http_methods(["GET", "POST"])
 @ratelimit("signup")
 def public_detail(request, pk):
-    outing = get_object_or_404(GleaningOuting.objects.with_counts().select_related("producer", "territory"), pk=pk)
-    is_open = open_for_signup(outing)
-    form = OutingSignupForm(request.POST or None)
-    if request.method == "POST" and is_open:
-        registration = signup_from_form(
-            form,
-            signup=partial(outing_public_signup, outing=outing),
-            robot_message=_("Votre inscription n'a pas pu être enregistrée. Réessayez, ou appelez-nous."),
+    with every_territory():
+        outing = get_object_or_404(GleaningOuting.objects.with_counts().select_related("producer", "territory"), pk=pk)
+    with territory_scope(outing.territory):
+        is_open = open_for_signup(outing)
+        form = OutingSignupForm(request.POST or None)
+        if request.method == "POST" and is_open:
+            registration = signup_from_form(
+                form,
+                signup=partial(outing_public_signup, outing=outing),
+                robot_message=_("Votre inscription n'a pas pu être enregistrée. Réessayez, ou appelez-nous."),
+            )
+            if registration is not None:
+                send_confirmation(request, registration)
+                return redirect("gleaning_public:confirmation", registration.token)
+        return render(
+            request,
+            "gleaning/public_detail.html",
+            {"outing": outing, "left": places_left(outing), "is_open": is_open, "form": form},
+            status=form_status(request),
         )
-        if registration is not None:
-            send_confirmation(request, registration)
-            return redirect("gleaning_public:confirmation", registration.token)
-    return render(
-        request,
-        "gleaning/public_detail.html",
-        {"outing": outing, "left": places_left(outing), "is_open": is_open, "form": form},
-        status=form_status(request),
-    )
 
 
 def _by_token(token):
-    return get_object_or_404(
-        GleaningRegistration.objects.select_related("outing__producer", "participant"), token=token
-    )
+    """The sign-up of a personal link, whatever its territory; the page then runs in that territory's scope."""
+    with every_territory():
+        return get_object_or_404(
+            GleaningRegistration.objects.select_related("outing__producer", "outing__territory", "participant"),
+            token=token,
+        )
 
 
 @require_GET
 def public_confirmation(request, token):
     registration = _by_token(token)
-    return render(
-        request,
-        "gleaning/public_confirmation.html",
-        {"registration": registration, "outing": registration.outing, "cancel_url": cancel_url(token)},
-    )
+    with territory_scope(registration.outing.territory):
+        return render(
+            request,
+            "gleaning/public_confirmation.html",
+            {"registration": registration, "outing": registration.outing, "cancel_url": cancel_url(token)},
+        )
 
 
 @require_http_methods(["GET", "POST"])
 def public_cancel(request, token):
     registration = _by_token(token)
     outing = registration.outing
-    can_cancel = registration.status != GleaningRegistration.Status.CANCELLED and outing.starts_at > timezone.now()
-    if request.method == "POST" and can_cancel:
-        outing_registration_cancel(registration=registration)
-        messages.success(request, _("C'est noté : votre inscription est annulée. Merci de nous avoir prévenus."))
-        return redirect("gleaning_public:cancel", token)
-    return render(
-        request,
-        "gleaning/public_cancel.html",
-        {"registration": registration, "outing": outing, "can_cancel": can_cancel},
-    )
+    with territory_scope(outing.territory):
+        can_cancel = registration.status != GleaningRegistration.Status.CANCELLED and outing.starts_at > timezone.now()
+        if request.method == "POST" and can_cancel:
+            outing_registration_cancel(registration=registration)
+            messages.success(request, _("C'est noté : votre inscription est annulée. Merci de nous avoir prévenus."))
+            return redirect("gleaning_public:cancel", token)
+        return render(
+            request,
+            "gleaning/public_cancel.html",
+            {"registration": registration, "outing": outing, "can_cancel": can_cancel},
+        )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.core.ratelimit import ratelimit
+from conserverie.core.scoping import every_territory, territory_scope
 from conserverie.impact import survey_services as services
 from conserverie.impact.models import Question, Survey
 from conserverie.impact.survey_forms import AnswerForm, QuestionForm, SurveyForm
@@ -209,36 +210,44 @@ def survey_results(request, territory, pk):
 # The public side: no account, no personal data.
 
 
+def _public_survey(token) -> Survey:
+    """The survey of an answer link, whatever its territory; the page then runs in that territory's scope."""
+    with every_territory():
+        return get_object_or_404(Survey.objects.select_related("territory"), token=token)
+
+
 @require_http_methods(["GET", "POST"])
 @ratelimit("survey")
 def answer(request, token):
-    survey = get_object_or_404(Survey.objects.select_related("territory"), token=token)
-    if survey.status == Survey.Status.DRAFT:
-        return render(request, "impact/surveys/public/not_open.html", {"survey": survey}, status=404)
-    questions = list(survey.questions.all())
-    form = AnswerForm(request.POST or None, questions=questions)
-    if request.method == "POST":
-        if not survey.is_open:
-            form.add_error(None, _("Ce questionnaire est fermé : merci, mais il ne prend plus de réponses."))
-        elif form.is_robot():
-            form.add_error(None, _("Votre réponse n'a pas pu être enregistrée. Réessayez."))
-        elif form.is_valid():
-            try:
-                services.response_submit(survey=survey, answers=form.raw_answers())
-            except ValidationError as exc:
-                for _field, message in add_service_errors(form, exc):
-                    form.add_error(None, message)
-            else:
-                return redirect("survey_public:thanks", survey.token)
-    return render(
-        request,
-        "impact/surveys/public/answer.html",
-        {"survey": survey, "form": form},
-        status=form_status(request),
-    )
+    survey = _public_survey(token)
+    with territory_scope(survey.territory):
+        if survey.status == Survey.Status.DRAFT:
+            return render(request, "impact/surveys/public/not_open.html", {"survey": survey}, status=404)
+        questions = list(survey.questions.all())
+        form = AnswerForm(request.POST or None, questions=questions)
+        if request.method == "POST":
+            if not survey.is_open:
+                form.add_error(None, _("Ce questionnaire est fermé : merci, mais il ne prend plus de réponses."))
+            elif form.is_robot():
+                form.add_error(None, _("Votre réponse n'a pas pu être enregistrée. Réessayez."))
+            elif form.is_valid():
+                try:
+                    services.response_submit(survey=survey, answers=form.raw_answers())
+                except ValidationError as exc:
+                    for _field, message in add_service_errors(form, exc):
+                        form.add_error(None, message)
+                else:
+                    return redirect("survey_public:thanks", survey.token)
+        return render(
+            request,
+            "impact/surveys/public/answer.html",
+            {"survey": survey, "form": form},
+            status=form_status(request),
+        )
 
 
 @require_GET
 def thanks(request, token):
-    survey = get_object_or_404(Survey.objects.select_related("territory"), token=token)
-    return render(request, "impact/surveys/public/thanks.html", {"survey": survey})
+    survey = _public_survey(token)
+    with territory_scope(survey.territory):
+        return render(request, "impact/surveys/public/thanks.html", {"survey": survey})

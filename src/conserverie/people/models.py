@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.scoping import scoped_manager
 from conserverie.territories.models import Territory
 
 
@@ -36,6 +37,8 @@ class Participant(models.Model):
     erased_at = models.DateTimeField(_("effacé le"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("participant")
@@ -66,6 +69,8 @@ class Consent(models.Model):
     given_at = models.DateTimeField(_("donné le"))
     withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
 
+    objects = scoped_manager("participant__territory")
+
     class Meta:
         verbose_name = _("consentement")
         verbose_name_plural = _("consentements")
@@ -86,6 +91,8 @@ class ErasureRecord(models.Model):
     erased_at = models.DateTimeField(_("effacé le"))
     reason = models.CharField(_("motif"), max_length=250, blank=True)
     retention = models.BooleanField(_("durée de conservation dépassée"), default=False)
+
+    objects = scoped_manager("participant__territory")
 
     class Meta:
         verbose_name = _("effacement")
@@ -120,6 +127,8 @@ class AccessLog(models.Model):
     fields = models.CharField(_("champs lus"), max_length=200)
     purpose = models.CharField(_("finalité"), max_length=100)
     at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("lecture de données sociales")

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.scoping import scoped_manager
 from conserverie.core.status import StatusColours
 from conserverie.territories.models import Territory
 
@@ -22,6 +23,8 @@ class Producer(models.Model):
         _("réseaux"), max_length=200, blank=True, help_text=_("CIVAM, Agribiodrôme, AMAP… séparés par des virgules.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("producteur")
@@ -105,6 +108,8 @@ class ProducerProduct(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     months = models.CharField(_("mois de disponibilité"), max_length=40, help_text=_("Ex. : 6,7,8,9"))
 
+    objects = scoped_manager("producer__territory")
+
     class Meta:
         verbose_name = _("produit de la ferme")
         verbose_name_plural = _("calendrier des produits")
@@ -183,7 +188,7 @@ class SurplusOffer(StatusColours, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
-    objects = OfferQuerySet.as_manager()
+    objects = scoped_manager("territory", OfferQuerySet)
 
     class Meta:
         verbose_name = _("offre de surplus")

@@ -2,8 +2,11 @@
 its produce.
 
 Only the farm named on the person's producer membership; never another farm, never a resident. Every page looks
-the offer up among this farm's offers: another farm's offer id answers 404.
+the offer up among this farm's offers: another farm's offer id answers 404. Every page runs in the scope of the
+farm's territory (docs/architecture.md §8).
 """
+
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.pages import add_service_errors, form_status, paginate
+from conserverie.core.scoping import territory_scope
 from conserverie.producers.forms import OfferForm, PhotoField
 from conserverie.producers.models import SurplusOffer
 from conserverie.producers.queries import STEPS, offer_timeline
@@ -46,9 +50,23 @@ def producer_membership(user) -> Membership:
     return membership
 
 
-@login_required
+def farm_view(view):
+    """Login required, a producer membership with a farm (else 404); the view runs in the scope of the
+    membership's territory, with `request.membership` set."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.membership = producer_membership(request.user)
+        with territory_scope(request.membership.territory):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@farm_view
 def producer_space(request):
-    membership = producer_membership(request.user)
+    membership = request.membership
     farm = membership.producer
     form = PortalOfferForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -76,11 +94,11 @@ def producer_space(request):
 
 
 def _own_offer(request, pk) -> SurplusOffer:
-    farm = producer_membership(request.user).producer
+    farm = request.membership.producer
     return get_object_or_404(SurplusOffer.objects.select_related("product", "producer"), pk=pk, producer=farm)
 
 
-@login_required
+@farm_view
 def producer_offer(request, pk):
     offer = _own_offer(request, pk)
     timeline = offer_timeline(offer)
@@ -89,6 +107,6 @@ def producer_offer(request, pk):
     return render(request, "producers/portal_offer.html", {"offer": offer, "timeline": timeline, "steps": steps})
 
 
-@login_required
+@farm_view
 def producer_offer_photo(request, pk):
     return photo_response(_own_offer(request, pk))

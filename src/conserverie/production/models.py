@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.scoping import scoped_manager
 from conserverie.core.status import StatusColours
 from conserverie.recipes.models import HeatTreatment, PantryLot, Recipe
 from conserverie.territories.models import Territory
@@ -49,7 +50,7 @@ class ProductionLot(StatusColours, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = ProductionLotQuerySet.as_manager()
+    objects = scoped_manager("territory", ProductionLotQuerySet)
 
     class Meta:
         verbose_name = _("lot de production")
@@ -72,6 +73,8 @@ class PantryUse(models.Model):
     lot = models.ForeignKey(ProductionLot, on_delete=models.PROTECT, related_name="pantry_inputs")
     pantry_lot = models.ForeignKey(PantryLot, on_delete=models.PROTECT, related_name="uses")
     kg = models.DecimalField(_("kg"), max_digits=8, decimal_places=3)
+
+    objects = scoped_manager("lot__territory")
 
     class Meta:
         verbose_name = _("épicerie utilisée")
@@ -103,6 +106,8 @@ class HeatTreatmentRecord(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = scoped_manager("lot__territory")
+
     class Meta:
         verbose_name = _("relevé de traitement thermique")
         verbose_name_plural = _("relevés de traitement thermique")
@@ -119,6 +124,8 @@ class Recall(models.Model):
     recalled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recalled_at = models.DateTimeField(_("rappelé le"))
     history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("rappel")
@@ -139,6 +146,8 @@ class SealCheck(models.Model):
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     checked_at = models.DateTimeField(_("contrôlé le"))
     history = HistoricalRecords()
+
+    objects = scoped_manager("lot__territory")
 
     class Meta:
         verbose_name = _("contrôle des fermetures")
@@ -167,6 +176,8 @@ class CorrectiveAction(models.Model):
     done_at = models.DateTimeField(_("fait le"))
     recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = scoped_manager("lot__territory")
 
     class Meta:
         verbose_name = _("action corrective")

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.scoping import scoped_manager
 from conserverie.producers.models import Product
 from conserverie.territories.models import Territory
 
@@ -39,6 +40,8 @@ class PantryItem(models.Model):
     name = models.CharField(_("nom"), max_length=80)
     allergens = models.JSONField(_("allergènes"), default=list, blank=True)
 
+    objects = scoped_manager("territory")
+
     class Meta:
         verbose_name = _("article d'épicerie")
         verbose_name_plural = _("épicerie")
@@ -56,6 +59,8 @@ class PantryLot(models.Model):
     kg = models.DecimalField(_("quantité (kg)"), max_digits=8, decimal_places=3)
     received_on = models.DateField(_("reçu le"))
     best_before = models.DateField(_("DDM fournisseur"), null=True, blank=True)
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("lot d'épicerie")
@@ -108,7 +113,7 @@ class Recipe(models.Model):
     validated_at = models.DateTimeField(_("barème validé le"), null=True, blank=True)
     history = HistoricalRecords()
 
-    objects = RecipeQuerySet.as_manager()
+    objects = scoped_manager("territory", RecipeQuerySet)
 
     class Meta:
         verbose_name = _("recette")
@@ -130,6 +135,8 @@ class RecipeIngredient(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True)
     pantry_item = models.ForeignKey(PantryItem, on_delete=models.PROTECT, null=True, blank=True)
     kg_per_batch = models.DecimalField(_("kg par fournée"), max_digits=7, decimal_places=3)
+
+    objects = scoped_manager("recipe__territory")
 
     class Meta:
         verbose_name = _("ingrédient")
@@ -161,6 +168,8 @@ class RecipeFormat(models.Model):
     treatment = models.CharField(_("traitement thermique"), max_length=16, choices=HeatTreatment.choices)
     temperature_c = models.DecimalField(_("température (°C)"), max_digits=4, decimal_places=1)
     minutes = models.PositiveIntegerField(_("durée de maintien (min)"))
+
+    objects = scoped_manager("recipe__territory")
 
     class Meta:
         verbose_name = _("format et barème")

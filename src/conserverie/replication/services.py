@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from conserverie.core.scoping import territory_scope
 from conserverie.distribution.models import PriceListEntry
 from conserverie.distribution.services import price_set
 from conserverie.recipes.models import PantryItem, Recipe
@@ -111,7 +112,8 @@ def territory_create_from_template(*, actor, template: Territory, spec: NewTerri
 
     `coordinator` (by default the person who creates it) becomes the new territory's coordinator, and the copies
     are recorded in that person's name: they answer for re-validating them. All or nothing: a refused recipe
-    leaves no territory.
+    leaves no territory. The copies read and write both territories: they run in the scope of the two
+    (docs/architecture.md §8), whichever scope the caller was in.
     """
     require(actor, template, "territory.replicate")
     coordinator = coordinator or actor
@@ -133,16 +135,17 @@ def territory_create_from_template(*, actor, template: Territory, spec: NewTerri
             Membership.objects.create(user=coordinator, territory=territory, role=Role.COORDINATOR)
             if hasattr(coordinator, "_roles_cache"):
                 del coordinator._roles_cache  # role_in() caches the roles of the request's user
-        _create_places(territory, spec)
-        jars = _copy_jar_formats(template, territory)
-        if "recipes" in spec.copy:
-            _copy_recipes(coordinator, template, territory, jars)
-        if "prices" in spec.copy:
-            _copy_prices(coordinator, template, territory, jars, with_recipes="recipes" in spec.copy)
-        if "impact" in spec.copy:
-            copy_impact(actor=coordinator, source=template, target=territory)
-        if "surveys" in spec.copy:
-            copy_surveys(actor=coordinator, source=template, target=territory)
+        with territory_scope([template, territory]):
+            _create_places(territory, spec)
+            jars = _copy_jar_formats(template, territory)
+            if "recipes" in spec.copy:
+                _copy_recipes(coordinator, template, territory, jars)
+            if "prices" in spec.copy:
+                _copy_prices(coordinator, template, territory, jars, with_recipes="recipes" in spec.copy)
+            if "impact" in spec.copy:
+                copy_impact(actor=coordinator, source=template, target=territory)
+            if "surveys" in spec.copy:
+                copy_surveys(actor=coordinator, source=template, target=territory)
         return territory
 
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from conserverie.core.scoping import in_every_territory, territory_scope
 from conserverie.figures.selectors import territory_figures
 from conserverie.impact.periods import Period
 from conserverie.impact.scores import territory_flower
@@ -25,6 +26,7 @@ def _people(count: int):
 
 
 @login_required
+@in_every_territory  # the territories the person reads, side by side; each column in its own territory's scope
 def network(request):
     territories = list(Territory.objects.for_user(request.user, REPORT_ROLES).order_by("name"))
     if not territories:
@@ -37,15 +39,17 @@ def network(request):
         error = ""
     columns = []
     for territory in territories:
-        figures = territory_figures(territory, date_from=period.start, date_to=period.end)
-        flower = territory_flower(territory, period)
+        with territory_scope(territory):
+            figures = territory_figures(territory, date_from=period.start, date_to=period.end)
+            flower = territory_flower(territory, period)
+            svg = flower_svg(flower, previous=flower.previous, size=300, id_prefix=f"fleur-{territory.slug}")
         columns.append(
             {
                 "territory": territory,
                 "figures": figures,
                 "households": _people(figures.households),
                 "participants": _people(figures.participants),
-                "svg": flower_svg(flower, previous=flower.previous, size=300, id_prefix=f"fleur-{territory.slug}"),
+                "svg": svg,
                 "has_flower": bool(flower.dimensions),
             }
         )

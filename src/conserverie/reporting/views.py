@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from conserverie.core.scoping import in_every_territory
 from conserverie.figures.selectors import territory_figures
 from conserverie.reporting.audit_trail import audit_page
 from conserverie.reporting.forms import AuditFilterForm
@@ -14,6 +15,7 @@ from conserverie.workshops.models import Workshop
 
 
 @require_GET
+@in_every_territory  # the next workshops of every territory
 def home(request):
     upcoming = Workshop.objects.upcoming().select_related("site", "structure", "territory")[:8]
     return render(request, "reporting/home.html", {"upcoming": upcoming})

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from conserverie.core.append_only import AppendOnlyMixin, AppendOnlyQuerySet
 from conserverie.core.periods import in_period
+from conserverie.core.scoping import scoped_manager
 from conserverie.producers.models import Producer, Product, SurplusOffer
 from conserverie.sourcing.rounds.models import CollectionRound, RoundStop  # noqa: F401 - models of the sub-package
 from conserverie.territories.models import Territory
@@ -61,7 +62,7 @@ class RawLot(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = RawLotQuerySet.as_manager()
+    objects = scoped_manager("territory", RawLotQuerySet)
 
     class Meta:
         verbose_name = _("lot brut")
@@ -96,7 +97,7 @@ class RawLotMovement(AppendOnlyMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = scoped_manager("raw_lot__territory", AppendOnlyQuerySet)
 
     class Meta:
         verbose_name = _("mouvement de lot brut")

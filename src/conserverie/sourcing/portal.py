@@ -1,6 +1,5 @@
 """The farmer's donation certificates, in the producer's space (the rest of the space is producers.portal)."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
@@ -8,9 +7,9 @@ from conserverie.producers import portal as producer_portal
 from conserverie.sourcing.certificate import certificate_pdf, donation_certificate
 
 
-@login_required
+@producer_portal.farm_view
 def producer_certificate(request, year):
-    farm = producer_portal.producer_membership(request.user).producer
+    farm = request.membership.producer
     if not 2000 <= year <= timezone.localdate().year:
         raise Http404
     certificate = donation_certificate(farm, year)

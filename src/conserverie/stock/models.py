@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.append_only import AppendOnlyMixin, AppendOnlyQuerySet
 from conserverie.core.periods import in_period
+from conserverie.core.scoping import scoped_manager
 from conserverie.territories.models import JarFormat, Location, Territory
 
 
@@ -118,7 +119,7 @@ class StockMovement(AppendOnlyMixin, models.Model):
     created_at = models.DateTimeField(_("le"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    objects = MovementQuerySet.as_manager()
+    objects = scoped_manager("territory", MovementQuerySet)
 
     class Meta:
         verbose_name = _("mouvement de stock")

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.scoping import scoped_manager
+
 
 class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordination")
@@ -80,6 +82,8 @@ class Structure(models.Model):
     lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     priority_area = models.BooleanField(_("en quartier prioritaire (QPV)"), default=False)
 
+    objects = scoped_manager("territory")
+
     class Meta:
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
@@ -114,6 +118,8 @@ class Site(models.Model):
         verbose_name=_("structure de référence"),
     )
 
+    objects = scoped_manager("territory")
+
     class Meta:
         verbose_name = _("lieu")
         verbose_name_plural = _("lieux")
@@ -137,6 +143,8 @@ class Vehicle(models.Model):
         default=Decimal("0.250"),
         help_text=_("0,25 kg/km : ordre de grandeur d'un utilitaire léger diesel (Base Empreinte de l'ADEME)."),
     )
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("camion")
@@ -175,6 +183,8 @@ class JarFormat(models.Model):
     deposit_eur = models.DecimalField(_("consigne (€)"), max_digits=5, decimal_places=2)
     lid = models.CharField(_("couvercle"), max_length=60, blank=True, default="capsule twist-off")
 
+    objects = scoped_manager("territory")
+
     class Meta:
         verbose_name = _("format de bocal")
         verbose_name_plural = _("formats de bocaux")
@@ -199,6 +209,8 @@ class Location(models.Model):
     name = models.CharField(_("nom"), max_length=100)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     structure = models.ForeignKey(Structure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("emplacement de stock")

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.scoping import territory_scope
 from conserverie.territories.models import STAFF_ROLES, Role, Territory
 from conserverie.territories.permissions import role_in
 
@@ -57,7 +58,8 @@ VIEWER_MENU = [
 def territory_view(roles=STAFF_ROLES):
     """Login required; the territory must be one where the user holds one of `roles`, else 404.
 
-    A 404 rather than a 403: a person of territory A must not learn that a slug of B exists.
+    A 404 rather than a 403: a person of territory A must not learn that a slug of B exists. The view runs, and
+    renders its page, in the territory's scope (docs/architecture.md §8): its queries see this territory only.
     """
 
     def decorator(view):
@@ -69,7 +71,8 @@ def territory_view(roles=STAFF_ROLES):
             if territory is None:
                 raise Http404
             request.territory = territory
-            return view(request, territory, *args, **kwargs)
+            with territory_scope(territory):
+                return view(request, territory, *args, **kwargs)
 
         return wrapper
 

@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
+from conserverie.core.scoping import every_territory, in_every_territory, territory_scope
 from conserverie.territories.models import Site
 from conserverie.workshops.models import Workshop
 
@@ -71,6 +72,7 @@ def calendar_response(name: str, workshops, filename: str) -> HttpResponse:
 
 @require_GET
 @cache_control(public=True, max_age=600)
+@in_every_territory  # every territory's workshops
 def all_workshops(request):
     return calendar_response(_("Ateliers de la conserverie"), feed_workshops(), "ateliers.ics")
 
@@ -78,6 +80,8 @@ def all_workshops(request):
 @require_GET
 @cache_control(public=True, max_age=600)
 def site_workshops(request, pk):
-    site = get_object_or_404(Site, pk=pk)
-    name = _("Ateliers de la conserverie — %(site)s") % {"site": site}
-    return calendar_response(name, feed_workshops().filter(site=site), f"ateliers-lieu-{site.pk}.ics")
+    with every_territory():
+        site = get_object_or_404(Site, pk=pk)
+    with territory_scope(site.territory_id):
+        name = _("Ateliers de la conserverie — %(site)s") % {"site": site}
+        return calendar_response(name, feed_workshops().filter(site=site), f"ateliers-lieu-{site.pk}.ics")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from conserverie.core.periods import in_period
+from conserverie.core.scoping import scoped_manager
 from conserverie.people.models import Participant, new_token
 from conserverie.territories.models import Site, Structure, Territory
 
@@ -60,6 +61,8 @@ class WorkshopSeries(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[])
 
+    objects = scoped_manager("territory")
+
     class Meta:
         verbose_name = _("série d'ateliers")
         verbose_name_plural = _("séries d'ateliers")
@@ -99,7 +102,7 @@ class Workshop(models.Model):
     cancel_reason = models.CharField(_("raison de l'annulation"), max_length=300, blank=True)
     history = HistoricalRecords(m2m_fields=[])
 
-    objects = WorkshopQuerySet.as_manager()
+    objects = scoped_manager("territory", WorkshopQuerySet)
 
     class Meta:
         verbose_name = _("atelier")
@@ -148,7 +151,7 @@ class Registration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = RegistrationQuerySet.as_manager()
+    objects = scoped_manager("workshop__territory", RegistrationQuerySet)
 
     class Meta:
         verbose_name = _("inscription")
@@ -189,6 +192,8 @@ class VolunteerHours(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("heures de bénévolat")

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.core.ratelimit import ratelimit
+from conserverie.core.scoping import every_territory, in_every_territory, territory_scope
 from conserverie.people.privacy import participant_signup_complete
 from conserverie.workshops.forms import PublicSignupForm
 from conserverie.workshops.models import Registration, Workshop
@@ -71,6 +72,7 @@ def _local(moment, fmt):
 
 
 @require_GET
+@in_every_territory  # the calendar of every territory's workshops
 def calendar(request):
     workshops = list(public_workshops())
     for w in workshops:
@@ -119,24 +121,28 @@ def signup_from_form(form, *, signup, robot_message: str):
 @require_http_methods(["GET", "POST"])
 @ratelimit("signup")
 def detail(request, pk):
-    workshop = get_object_or_404(Workshop.objects.with_counts().select_related("site", "structure", "territory"), pk=pk)
-    is_open = open_for_signup(workshop)
-    form = PublicSignupForm(request.POST or None)
-    if request.method == "POST" and is_open:
-        registration = signup_from_form(
-            form,
-            signup=partial(public_signup, workshop=workshop),
-            robot_message=_("Votre inscription n'a pas pu être enregistrée. Réessayez, ou venez directement."),
+    with every_territory():
+        workshop = get_object_or_404(
+            Workshop.objects.with_counts().select_related("site", "structure", "territory"), pk=pk
         )
-        if registration is not None:
-            send_confirmation(request, registration)
-            return redirect("public:confirmation", registration.token)
-    return render(
-        request,
-        "workshops/public/detail.html",
-        {"workshop": workshop, "left": places_left(workshop), "is_open": is_open, "form": form},
-        status=form_status(request),
-    )
+    with territory_scope(workshop.territory):
+        is_open = open_for_signup(workshop)
+        form = PublicSignupForm(request.POST or None)
+        if request.method == "POST" and is_open:
+            registration = signup_from_form(
+                form,
+                signup=partial(public_signup, workshop=workshop),
+                robot_message=_("Votre inscription n'a pas pu être enregistrée. Réessayez, ou venez directement."),
+            )
+            if registration is not None:
+                send_confirmation(request, registration)
+                return redirect("public:confirmation", registration.token)
+        return render(
+            request,
+            "workshops/public/detail.html",
+            {"workshop": workshop, "left": places_left(workshop), "is_open": is_open, "form": form},
+            status=form_status(request),
+        )
 
 
 def cancel_url(token: str) -> str:
@@ -162,32 +168,39 @@ def send_confirmation(request, registration) -> None:
 
 
 def _by_token(token):
-    return get_object_or_404(
-        Registration.objects.select_related("workshop__site", "workshop__structure", "participant"), token=token
-    )
+    """The sign-up of a personal link, whatever its territory; the page then runs in that territory's scope."""
+    with every_territory():
+        return get_object_or_404(
+            Registration.objects.select_related(
+                "workshop__site", "workshop__structure", "workshop__territory", "participant"
+            ),
+            token=token,
+        )
 
 
 @require_GET
 def confirmation(request, token):
     registration = _by_token(token)
-    return render(
-        request,
-        "workshops/public/confirmation.html",
-        {"registration": registration, "workshop": registration.workshop, "cancel_url": cancel_url(token)},
-    )
+    with territory_scope(registration.workshop.territory):
+        return render(
+            request,
+            "workshops/public/confirmation.html",
+            {"registration": registration, "workshop": registration.workshop, "cancel_url": cancel_url(token)},
+        )
 
 
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     registration = _by_token(token)
     workshop = registration.workshop
-    can_cancel = registration.status != Registration.Status.CANCELLED and workshop.starts_at > timezone.now()
-    if request.method == "POST" and can_cancel:
-        registration_cancel(registration=registration)
-        messages.success(request, _("C'est noté : votre inscription est annulée. Merci de nous avoir prévenus."))
-        return redirect("public:cancel", token)
-    return render(
-        request,
-        "workshops/public/cancel.html",
-        {"registration": registration, "workshop": workshop, "can_cancel": can_cancel},
-    )
+    with territory_scope(workshop.territory):
+        can_cancel = registration.status != Registration.Status.CANCELLED and workshop.starts_at > timezone.now()
+        if request.method == "POST" and can_cancel:
+            registration_cancel(registration=registration)
+            messages.success(request, _("C'est noté : votre inscription est annulée. Merci de nous avoir prévenus."))
+            return redirect("public:cancel", token)
+        return render(
+            request,
+            "workshops/public/cancel.html",
+            {"registration": registration, "workshop": workshop, "can_cancel": can_cancel},
+        )

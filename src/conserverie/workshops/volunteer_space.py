@@ -1,5 +1,5 @@
 """The volunteer's own space (docs/architecture.md §2): the hours this person gave, per season, with the total.
-Nobody else's."""
+Nobody else's, and only in the territories where the person is a volunteer (their scope, §8)."""
 
 from decimal import Decimal
 
@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from conserverie.core.scoping import territory_scope
 from conserverie.territories.models import Membership, Role
 from conserverie.workshops.models import VolunteerHours
 
@@ -23,6 +24,10 @@ def hours_by_season(user) -> list[dict]:
 
 @login_required
 def volunteer_space(request):
-    if not Membership.objects.filter(user=request.user, role=Role.VOLUNTEER).exists():
+    territories = list(
+        Membership.objects.filter(user=request.user, role=Role.VOLUNTEER).values_list("territory_id", flat=True)
+    )
+    if not territories:
         raise Http404
-    return render(request, "workshops/volunteer_space.html", {"seasons": hours_by_season(request.user)})
+    with territory_scope(territories):
+        return render(request, "workshops/volunteer_space.html", {"seasons": hours_by_season(request.user)})

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.scoping import scoped_manager
 from conserverie.territories.models import Territory
 
 COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Une couleur au format #rrggbb, par exemple #2e7d32."))
@@ -23,6 +24,8 @@ class Dimension(models.Model):
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("dimension (pétale)")
@@ -64,6 +67,8 @@ class Indicator(models.Model):
 
     history = HistoricalRecords()
 
+    objects = scoped_manager("dimension__territory")
+
     class Meta:
         verbose_name = _("indicateur")
         verbose_name_plural = _("indicateurs")
@@ -85,6 +90,8 @@ class IndicatorValue(models.Model):
     entered_at = models.DateTimeField(_("saisi le"), auto_now=True)
 
     history = HistoricalRecords()
+
+    objects = scoped_manager("indicator__dimension__territory")
 
     class Meta:
         verbose_name = _("valeur d'indicateur")

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.scoping import scoped_manager
 from conserverie.core.status import StatusColours
 from conserverie.impact.models.flower import Dimension, Indicator
 from conserverie.territories.models import Territory
@@ -66,7 +67,7 @@ class Survey(StatusColours, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SurveyQuerySet.as_manager()
+    objects = scoped_manager("territory", SurveyQuerySet)
     history = HistoricalRecords()
 
     class Meta:
@@ -114,6 +115,8 @@ class Question(models.Model):
 
     history = HistoricalRecords()
 
+    objects = scoped_manager("survey__territory")
+
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
@@ -138,6 +141,8 @@ class Response(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = scoped_manager("survey__territory")
+
     class Meta:
         verbose_name = _("réponse à un questionnaire")
         verbose_name_plural = _("réponses aux questionnaires")
@@ -154,6 +159,8 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=2, null=True, blank=True)
     text = models.TextField(_("texte"), blank=True)
+
+    objects = scoped_manager("response__survey__territory")
 
     class Meta:
         verbose_name = _("réponse à une question")
@@ -221,7 +228,7 @@ class Testimony(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TestimonyQuerySet.as_manager()
+    objects = scoped_manager("territory", TestimonyQuerySet)
     history = HistoricalRecords(m2m_fields=[dimensions])
 
     class Meta:

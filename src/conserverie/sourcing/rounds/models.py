@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.scoping import scoped_manager
 from conserverie.core.status import StatusColours
 from conserverie.producers.models import SurplusOffer
 from conserverie.territories.models import Territory, Vehicle
@@ -38,6 +39,8 @@ class CollectionRound(StatusColours, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
 
     class Meta:
         verbose_name = _("tournée de collecte")
@@ -90,6 +93,8 @@ class RoundStop(models.Model):
         "sourcing.RawLot", on_delete=models.PROTECT, null=True, blank=True, related_name="round_stop"
     )
     history = HistoricalRecords()
+
+    objects = scoped_manager("collection_round__territory")
 
     class Meta:
         verbose_name = _("arrêt de tournée")

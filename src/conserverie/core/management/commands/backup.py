@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from conserverie.core.backup import BackupError, Database, backup_database, manifest_path
+from conserverie.core.scoping import scopes_disabled
 
 
 class Command(BaseCommand):
@@ -23,8 +24,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         try:
-            database = Database.from_settings(settings.DATABASES["default"])
-            manifest = backup_database(database, path)
+            # The whole database, every territory: nothing may be filtered (the copy reads SQL, not the ORM).
+            with scopes_disabled():
+                database = Database.from_settings(settings.DATABASES["default"])
+                manifest = backup_database(database, path)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from conserverie.core.backup import BackupError, Database, restore_database
+from conserverie.core.scoping import scopes_disabled
 
 
 class Command(BaseCommand):
@@ -34,8 +35,10 @@ class Command(BaseCommand):
         path = Path(options["file"])
         connections.close_all()  # nothing of ours holds the target open while it is replaced
         try:
-            database = Database.from_settings(settings.DATABASES["default"])
-            result = restore_database(path, database, replace=options["replace"])
+            # The whole database, every territory: nothing may be filtered (the restore writes SQL, not the ORM).
+            with scopes_disabled():
+                database = Database.from_settings(settings.DATABASES["default"])
+                result = restore_database(path, database, replace=options["replace"])
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:

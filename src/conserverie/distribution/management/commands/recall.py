@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from conserverie.core.scoping import every_territory, territory_scope
 from conserverie.distribution.trace import lots_forward, write_contacts_csv
 from conserverie.production.asof import production_moment, records_as_of
 from conserverie.production.models import ProductionLot
@@ -48,9 +49,14 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", help=_("Identifiant de la personne qui décide le rappel."))
 
     def handle(self, *args, lot, reason, include_shared, csv_file, json: bool, username, **options):
-        found = ProductionLot.objects.select_related("territory").filter(code=lot).first()
+        with every_territory():  # a lot code names its territory; the recall then works in that one
+            found = ProductionLot.objects.select_related("territory").filter(code=lot).first()
         if found is None:
             raise CommandError(_("Lot inconnu : « %(code)s ».") % {"code": lot})
+        with territory_scope(found.territory):
+            self._recall(found, reason, include_shared, csv_file, json, username)
+
+    def _recall(self, found, reason, include_shared, csv_file, json: bool, username):
         path = Path(csv_file) if csv_file else None
         if path is not None and not path.parent.is_dir():
             raise CommandError(_("Dossier introuvable : « %(dir)s ».") % {"dir": path.parent})

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from conserverie.core.formats import french_number
+from conserverie.core.scoping import territory_scope
 from conserverie.economics.scenario_defaults import defaults_from_territory
 from conserverie.economics.scenario_schema import ScenarioInvalid, as_json, schema_help
 from conserverie.economics.simulator import COST_KEYS, REVENUE_KEYS, simulate
@@ -57,7 +58,8 @@ class Command(BaseCommand):
             place = Territory.objects.by_slug(territory)
             if place is None:
                 raise CommandError(_("Territoire inconnu : « %(slug)s ».") % {"slug": territory})
-            base = as_json(defaults_from_territory(place))
+            with territory_scope(place):
+                base = as_json(defaults_from_territory(place))
             # A group given in the file (vehicle, prices…) changes only the keys it names.
             data = {
                 **base,

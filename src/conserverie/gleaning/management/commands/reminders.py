@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from conserverie.core.scoping import every_territory
 from conserverie.gleaning.services import outing_registration_remind, outing_reminders_due
 from conserverie.workshops.services import registration_remind, reminders_due
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help=_("Résultat en JSON."))
 
     def handle(self, *args, **options):
-        with translation.override("fr"):
+        with translation.override("fr"), every_territory():  # the sign-ups of every territory
             today = timezone.localdate()
             day = self._day(options["date"]) or today + timedelta(days=1)
             due = reminders_due(day=day)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from conserverie.core.formats import french_number
+from conserverie.core.scoping import territory_scope
 from conserverie.impact.periods import Period
 from conserverie.impact.scores import Flower, territory_flower
 from conserverie.territories.models import Territory
@@ -62,11 +63,12 @@ class Command(BaseCommand):
             chosen = Period.parse(period)
         except ValueError as error:
             raise CommandError(" ".join(str(error).split())) from None
-        flower = territory_flower(place, chosen)
-        if json:
-            self.stdout.write(_dumps(flower_json(flower)))
-        else:
-            self.stdout.write(self._text(place, flower))
+        with territory_scope(place):
+            flower = territory_flower(place, chosen)
+            if json:
+                self.stdout.write(_dumps(flower_json(flower)))
+            else:
+                self.stdout.write(self._text(place, flower))
 
     def _text(self, place, flower: Flower) -> str:
         lines = [_("Fleur de l'utilité sociale — %(place)s — %(period)s") % {"place": place, "period": flower.period}]

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from conserverie.core.scoping import territory_scope
 from conserverie.people.management.commands._people import participant_or_fail
 from conserverie.people.privacy import participant_erase
 
@@ -25,7 +26,8 @@ class Command(BaseCommand):
             raise CommandError(_("Compte inconnu : « %(u)s ».") % {"u": username})
         participant = participant_or_fail(id)
         try:
-            record = participant_erase(actor=actor, participant=participant, reason=reason)
+            with territory_scope(participant.territory):
+                record = participant_erase(actor=actor, participant=participant, reason=reason)
         except PermissionDenied:
             raise CommandError(_("%(u)s ne coordonne pas le territoire de ce participant.") % {"u": username}) from None
         except ValidationError as exc:

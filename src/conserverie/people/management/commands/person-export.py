@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conserverie.core.scoping import territory_scope
 from conserverie.people.management.commands._people import participant_or_fail
 from conserverie.people.privacy import person_export
 
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help=_("Sortie JSON, pour un script."))
 
     def handle(self, *args, id, json: bool, **options):
-        data = person_export(participant_or_fail(id))
+        participant = participant_or_fail(id)
+        with territory_scope(participant.territory):
+            data = person_export(participant)
         if json:
             self.stdout.write(_dumps(data))
             return

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from conserverie.core.scoping import every_territory
 from conserverie.people.privacy import participant_retention_erase, participants_stale
 
 MAX_MONTHS = 1200  # a century: beyond it the cut-off date would leave the calendar
@@ -23,6 +24,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help=_("Compter sans rien effacer."))
 
     def handle(self, *args, months, dry_run: bool, **options):
+        with every_territory():  # the participants of every territory
+            self._run(months, dry_run)
+
+    def _run(self, months, dry_run: bool):
         months = settings.PARTICIPANT_RETENTION_MONTHS if months is None else months
         if months < 1:
             raise CommandError(_("La durée de conservation est d'au moins un mois."))

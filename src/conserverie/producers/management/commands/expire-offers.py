@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conserverie.core.scoping import every_territory, territory_scope
 from conserverie.producers.services import offers_expire
 from conserverie.territories.models import Territory
 
@@ -36,7 +37,9 @@ class Command(BaseCommand):
             place = Territory.objects.by_slug(territory)
             if place is None:
                 raise CommandError(_("Territoire inconnu : « %(slug)s ».") % {"slug": territory})
-        count = offers_expire(territory=place, today=today)
+        # One territory, or the nightly run over every territory.
+        with territory_scope(place) if place is not None else every_territory():
+            count = offers_expire(territory=place, today=today)
         if json:
             self.stdout.write(jsonlib.dumps({"expired": count, "date": today.isoformat()}))
         else:

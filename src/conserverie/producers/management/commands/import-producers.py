@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from conserverie.core.scoping import territory_scope
 from conserverie.producers.imports import ImportRefused, producers_import, read_file
 from conserverie.territories.models import Membership, Role, Territory
 
@@ -48,7 +49,8 @@ class Command(BaseCommand):
         actor = _actor(username, place)
         try:
             rows = read_file(SimpleUploadedFile(path.name, path.read_bytes()))
-            created = producers_import(actor=actor, territory=place, rows=rows)
+            with territory_scope(place):
+                created = producers_import(actor=actor, territory=place, rows=rows)
         except ImportRefused as exc:
             if json:
                 problems = [{"line": line, "reason": reason} for line, reason in exc.problems]

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from conserverie.core.scoping import every_territory, territory_scope
 from conserverie.production.labels import DEFAULT_SHEET, SHEETS, lot_labels_pdf
 from conserverie.production.models import LotStatus, ProductionLot
 
@@ -28,7 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help=_("Sortie JSON, pour un script."))
 
     def handle(self, *args, lot, out, sheet, count, json: bool, **options):
-        found = ProductionLot.objects.select_related("territory").filter(code=lot).first()
+        with every_territory():  # a lot code names its territory
+            found = ProductionLot.objects.select_related("territory").filter(code=lot).first()
         if found is None:
             raise CommandError(_("Lot inconnu : « %(code)s ».") % {"code": lot})
         if found.status == LotStatus.RECALLED:
@@ -45,7 +47,8 @@ class Command(BaseCommand):
         path = Path(out)
         if not path.parent.is_dir():
             raise CommandError(_("Dossier introuvable : « %(dir)s ».") % {"dir": path.parent})
-        pdf = lot_labels_pdf(found, sheet=sheet, count=count)
+        with territory_scope(found.territory):
+            pdf = lot_labels_pdf(found, sheet=sheet, count=count)
         path.write_bytes(pdf.content)
         if json:
             data = {

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from conserverie.core.exports import table_json, write_csv
 from conserverie.core.formats import french_number
+from conserverie.core.scoping import territory_scope
 from conserverie.figures.selectors import territory_figures
 from conserverie.reporting.distribution_tables import all_tables
 from conserverie.territories.models import Territory
@@ -84,14 +85,15 @@ class Command(BaseCommand):
             raise CommandError(_("La date de début (--from) doit précéder la date de fin (--to)."))
         if csv_dir and not distribution:
             raise CommandError(_("--csv-dir va avec --distribution."))
-        if distribution:
-            self._distribution(place, start, end, json, csv_dir)
-            return
-        figures = territory_figures(place, start, end)
-        if json:
-            self.stdout.write(_dumps(figures.as_json()))
-        else:
-            self.stdout.write(self._text(place, figures))
+        with territory_scope(place):
+            if distribution:
+                self._distribution(place, start, end, json, csv_dir)
+                return
+            figures = territory_figures(place, start, end)
+            if json:
+                self.stdout.write(_dumps(figures.as_json()))
+            else:
+                self.stdout.write(self._text(place, figures))
 
     def _distribution(self, place, start, end, as_json: bool, csv_dir: str | None) -> None:
         folder = None
