@@ -55,7 +55,6 @@ class GleaningOuting(Bookable):
     products_expected = models.CharField(_("produits attendus"), max_length=200, blank=True)
     note = models.TextField(_("remarque"), blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PLANNED)
-    cancel_reason = models.CharField(_("raison de l'annulation"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -72,14 +71,6 @@ class GleaningOuting(Bookable):
 
     def __str__(self):
         return f"{_('Glanage')} {self.producer.name} — {self.date:%d/%m/%Y}"
-
-    @property
-    def is_planned(self) -> bool:
-        return self.status == self.Status.PLANNED
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == self.Status.CANCELLED
 
     @property
     def starts_at(self) -> datetime:

@@ -19,15 +19,8 @@ from django.utils.translation import gettext as _
 from conserverie.core.history import save_as
 from conserverie.gleaning.models import GleaningOuting, GleaningRegistration
 from conserverie.gleaning.notify import outing_cancelled_texts, outing_reminder_texts
+from conserverie.people import signup
 from conserverie.people.models import Participant
-from conserverie.people.signup import (
-    person_signup,
-    signup_cancel,
-    signup_checkin,
-    signup_register,
-    signup_remind,
-    wants_reminders,
-)
 from conserverie.producers.models import Producer, Product, SurplusOffer
 from conserverie.producers.services import offer_accept, offer_plan
 from conserverie.sourcing.models import RawLot
@@ -172,22 +165,15 @@ def outing_update(*, actor, outing: GleaningOuting, **changes) -> GleaningOuting
 def outing_cancel(*, actor, outing: GleaningOuting, reason: str) -> GleaningOuting:
     """Cancel a planned outing, give its offer back, then tell everyone registered or waiting (e-mail and/or SMS)."""
     require_role(actor, outing.territory)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Dites en quelques mots pourquoi la sortie est annulée.")})
-    if len(reason) > 300:
-        raise ValidationError({"reason": _("Une raison courte, s'il vous plaît (300 caractères au plus).")})
+    reason = signup.cancel_reason(reason, missing=_("Dites en quelques mots pourquoi la sortie est annulée."))
     with transaction.atomic():
         outing = GleaningOuting.objects.select_for_update(of=("self",)).select_related("producer").get(pk=outing.pk)
         if outing.status != GleaningOuting.Status.PLANNED:
             raise ValidationError(
                 _("Cette sortie est « %(s)s » : elle ne peut plus être annulée.") % {"s": outing.get_status_display()}
             )
-        outing.status = GleaningOuting.Status.CANCELLED
-        outing.cancel_reason = reason
-        save_as(outing, actor)
+        to_tell = signup.mark_cancelled(actor=actor, bookable=outing, reason=reason)
         _release_offer(actor=actor, offer=outing.offer)
-        to_tell = list(outing.registrations.to_tell())
     tell_cancelled(outing, to_tell, texts=outing_cancelled_texts)
     return outing
 
@@ -207,7 +193,7 @@ def outing_register(*, outing: GleaningOuting, participant: Participant, party_s
 
     Like the workshops' `registration_create`, the date is the public sign-up's business, not this one's.
     """
-    return signup_register(
+    return signup.register(
         bookable=outing,
         participant=participant,
         party_size=party_size,
@@ -220,12 +206,12 @@ def outing_public_signup(*, outing: GleaningOuting, **person) -> GleaningRegistr
     """A resident signs up on the public page: the person (as at the workshops) and the registration, or nothing."""
     if not outing.accepts_signups:
         raise ValidationError(_("Les inscriptions à cette sortie sont fermées."))
-    return person_signup(territory=outing.territory, register=partial(outing_register, outing=outing), **person)
+    return signup.person_signup(territory=outing.territory, register=partial(outing_register, outing=outing), **person)
 
 
 # An outing has no rule of its own for these two.
-outing_registration_cancel = signup_cancel
-outing_checkin = signup_checkin
+outing_registration_cancel = signup.cancel
+outing_checkin = signup.checkin
 
 
 # --- Reminders, the day before (sent by `conserverie reminders` with the workshops' ones) ------------------------
@@ -239,12 +225,12 @@ def outing_reminders_due(*, day: date) -> list[GleaningRegistration]:
         .select_related("participant", "outing__producer")
         .order_by("outing__start_time", "id")
     )
-    return [r for r in rows if wants_reminders(r.participant)]
+    return signup.reminders_wanted(rows)
 
 
 def outing_registration_remind(*, registration: GleaningRegistration, today: date | None = None) -> list[str]:
-    """Send one reminder, never twice (see `people.signup.signup_remind`)."""
-    return signup_remind(
+    """Send one reminder, never twice (see `people.signup.remind`)."""
+    return signup.remind(
         registration=registration,
         send=partial(send_reminder, today=today, texts=outing_reminder_texts),
         related=("outing__producer",),

@@ -1,5 +1,7 @@
 """Gleaning outings, staff side (/t/<slug>/glanages/) and public side (/randos/)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -33,7 +35,7 @@ from conserverie.gleaning.services import (
 )
 from conserverie.people.signup_views import SignupPages
 from conserverie.territories.staff import territory_view
-from conserverie.workshops.forms import CancelForm
+from conserverie.workshops.planning import cancel_and_say
 from conserverie.workshops.views import checkin_and_say
 from conserverie.workshops.volunteers import smic_hourly
 
@@ -160,17 +162,12 @@ def outing_detail(request, territory, pk):
 @territory_view()
 def outing_cancel_view(request, territory, pk):
     outing = get_object_or_404(GleaningOuting, pk=pk, territory=territory)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            outing_cancel(actor=request.user, outing=outing, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("La sortie est annulée. Les personnes inscrites sont prévenues."))
-    else:
-        messages.error(request, _("Dites en quelques mots pourquoi la sortie est annulée."))
+    cancel_and_say(
+        request,
+        partial(outing_cancel, actor=request.user, outing=outing),
+        done=_("La sortie est annulée. Les personnes inscrites sont prévenues."),
+        invalid=_("Dites en quelques mots pourquoi la sortie est annulée."),
+    )
     return redirect("gleaning:detail", territory.slug, pk)
 
 

@@ -160,23 +160,25 @@ class Bookable(models.Model):
     """Something people sign up for, with a number of places: a workshop, a gleaning outing.
 
     A concrete model says what its sign-ups are (a `RegistrationBase` whose key to it has
-    `related_name="registrations"`), when it starts (`starts_at`) and whether it is planned or cancelled
-    (`is_planned`, `is_cancelled`). The waiting-list rules (`seat_status`, `promote_waiting`) count the rows of the
-    database: call them inside a transaction, after locking the row (`people.signup.lock`).
+    `related_name="registrations"`), when it starts (`starts_at`) and what planned and cancelled are: a `status`
+    field whose `Status` choices have `PLANNED` and `CANCELLED` (or its own `is_planned`, `is_cancelled`). The
+    waiting-list rules (`seat_status`, `promote_waiting`) count the rows of the database: call them inside a
+    transaction, after locking the row (`people.signup.lock`).
     """
 
     capacity = models.PositiveIntegerField(_("places"), default=12)
+    cancel_reason = models.CharField(_("raison de l'annulation"), max_length=300, blank=True)
 
     class Meta:
         abstract = True
 
     @property
     def is_planned(self) -> bool:
-        raise NotImplementedError
+        return self.status == self.Status.PLANNED
 
     @property
     def is_cancelled(self) -> bool:
-        raise NotImplementedError
+        return self.status == self.Status.CANCELLED
 
     def count_places_taken(self) -> int:
         """Places of the confirmed sign-ups, counted in the database now."""

@@ -99,7 +99,7 @@ def _lock_bookable_of(registration: RegistrationBase) -> Bookable:
     return key.related_model._default_manager.select_for_update().get(pk=getattr(registration, key.attname))
 
 
-def signup_register(
+def register(
     *,
     bookable: Bookable,
     participant: Participant,
@@ -127,7 +127,7 @@ def signup_register(
         return bookable.registrations.create(participant=participant, party_size=party_size, status=status, **extra)
 
 
-def signup_cancel(*, registration: RegistrationBase) -> RegistrationBase:
+def cancel(*, registration: RegistrationBase) -> RegistrationBase:
     """Cancel (or leave the waiting list), then move people up from the waiting list while places allow.
 
     A registration cancelled already stays as it is (a second click on the personal link changes nothing).
@@ -143,7 +143,7 @@ def signup_cancel(*, registration: RegistrationBase) -> RegistrationBase:
         return registration
 
 
-def signup_checkin(*, actor, registration: RegistrationBase, attended: bool = True) -> RegistrationBase:
+def checkin(*, actor, registration: RegistrationBase, attended: bool = True) -> RegistrationBase:
     """Staff mark a person present (or absent again); a cancelled registration is refused."""
     require_role(actor, registration.bookable.territory)
     with transaction.atomic():
@@ -154,12 +154,39 @@ def signup_checkin(*, actor, registration: RegistrationBase, attended: bool = Tr
         return save_as(registration, actor)
 
 
+# --- A bookable cancelled: the reason, and the people to tell ---------------------------------------------------
+
+
+def cancel_reason(reason: str, *, missing: str) -> str:
+    """The reason sent to the people signed up, trimmed; `missing` is said when there is none."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": missing})
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("Une raison courte, s'il vous plaît (300 caractères au plus).")})
+    return reason
+
+
+def mark_cancelled(*, actor, bookable: Bookable, reason: str) -> list[RegistrationBase]:
+    """Inside the caller's transaction, on the bookable the caller locked and checked: cancelled with `reason`.
+    The registrations to tell (registered or waiting), whom the caller tells once the transaction is over."""
+    bookable.status = type(bookable).Status.CANCELLED
+    bookable.cancel_reason = reason
+    save_as(bookable, actor)
+    return list(bookable.registrations.to_tell())
+
+
 def wants_reminders(participant: Participant) -> bool:
     """The participant agreed to reminders and left a way to reach them."""
     return bool(getattr(participant, "reminders", True)) and bool(participant.email or participant.phone)
 
 
-def signup_remind(*, registration: RegistrationBase, send, related=()) -> list[str]:
+def reminders_wanted(rows) -> list[RegistrationBase]:
+    """The rows of people who want reminders and can be reached."""
+    return [registration for registration in rows if wants_reminders(registration.participant)]
+
+
+def remind(*, registration: RegistrationBase, send, related=()) -> list[str]:
     """Send one reminder with `send(registration)`, never twice: the row is locked, re-read (with `related`) and
     marked in the same transaction. The channels that went out ("email", "sms")."""
     with transaction.atomic():

@@ -79,7 +79,6 @@ class Workshop(Bookable):
         related_name="workshops",
         verbose_name=_("série"),
     )
-    cancel_reason = models.CharField(_("raison de l'annulation"), max_length=300, blank=True)
     history = HistoricalRecords(m2m_fields=[])
 
     objects = WorkshopQuerySet.as_manager()
@@ -94,14 +93,6 @@ class Workshop(Bookable):
 
     def __str__(self):
         return f"{self.title} — {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
-
-    @property
-    def is_planned(self) -> bool:
-        return self.status == self.Status.PLANNED
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == self.Status.CANCELLED
 
     def expected_products(self) -> list[str]:
         """The produce the planned recipes call for: what the round must bring to this workshop.

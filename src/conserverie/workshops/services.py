@@ -8,16 +8,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
+from conserverie.people import signup
 from conserverie.people.models import Participant
-from conserverie.people.signup import (
-    participant_create,
-    person_signup,
-    signup_cancel,
-    signup_checkin,
-    signup_register,
-    signup_remind,
-    wants_reminders,
-)
+from conserverie.people.signup import participant_create
 from conserverie.territories.models import STAFF_ROLES, Membership, Site, Structure, Territory
 from conserverie.territories.permissions import require_role, require_same_territory
 from conserverie.workshops.models import Registration, Workshop, WorkshopSeries
@@ -126,7 +119,7 @@ def registration_create(
 ) -> Registration:
     """Sign a participant up; when the workshop is full the registration waits (pretix-style locking). A walk-in
     is confirmed and present whatever the places."""
-    return signup_register(
+    return signup.register(
         bookable=workshop,
         participant=participant,
         party_size=party_size,
@@ -139,15 +132,15 @@ def registration_create(
 
 
 # A workshop has no rule of its own for these two.
-registration_cancel = signup_cancel
-registration_checkin = signup_checkin
+registration_cancel = signup.cancel
+registration_checkin = signup.checkin
 
 
 def public_signup(*, workshop: Workshop, **person) -> Registration:
     """A resident signs up for a workshop on its public page (see `person_signup` for the fields)."""
     if not workshop.accepts_signups:
         raise ValidationError(_("Les inscriptions à cet atelier sont fermées."))
-    return person_signup(
+    return signup.person_signup(
         territory=workshop.territory, register=partial(registration_create, workshop=workshop), **person
     )
 
@@ -178,10 +171,7 @@ def _cancel_rows(*, actor, workshop: Workshop, reason: str) -> tuple[Workshop, l
         raise ValidationError(_("Cet atelier est déjà annulé."))
     if workshop.status == Workshop.Status.DONE:
         raise ValidationError(_("Cet atelier a déjà eu lieu : il ne peut plus être annulé."))
-    workshop.status = Workshop.Status.CANCELLED
-    workshop.cancel_reason = reason
-    save_as(workshop, actor)
-    return workshop, list(workshop.registrations.to_tell())
+    return workshop, signup.mark_cancelled(actor=actor, bookable=workshop, reason=reason)
 
 
 def workshop_cancel(*, actor, workshop: Workshop, reason: str) -> Workshop:
@@ -189,11 +179,7 @@ def workshop_cancel(*, actor, workshop: Workshop, reason: str) -> Workshop:
     from conserverie.workshops.notify import tell_cancelled
 
     require_role(actor, workshop.territory)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Dites en quelques mots pourquoi l'atelier est annulé.")})
-    if len(reason) > 300:
-        raise ValidationError({"reason": _("Une raison courte, s'il vous plaît (300 caractères au plus).")})
+    reason = signup.cancel_reason(reason, missing=_("Dites en quelques mots pourquoi l'atelier est annulé."))
     with transaction.atomic():
         workshop, to_tell = _cancel_rows(actor=actor, workshop=workshop, reason=reason)
     tell_cancelled(workshop, to_tell)
@@ -362,13 +348,13 @@ def reminders_due(*, day: date):
         .select_related("participant", "workshop__site")
         .order_by("workshop__starts_at", "id")
     )
-    return [r for r in rows if wants_reminders(r.participant)]
+    return signup.reminders_wanted(rows)
 
 
 def registration_remind(*, registration: Registration, today: date | None = None) -> list[str]:
-    """Send one reminder, never twice (see `people.signup.signup_remind`)."""
+    """Send one reminder, never twice (see `people.signup.remind`)."""
     from conserverie.workshops.notify import send_reminder
 
-    return signup_remind(
+    return signup.remind(
         registration=registration, send=partial(send_reminder, today=today), related=("workshop__site",)
     )
