@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from conserverie.people.models import Bookable, BookableQuerySet, Participant, RegistrationBase
+from conserverie.people.models import Bookable, BookableQuerySet, Participant, RegistrationBase, bookable_statuses
 from conserverie.producers.models import Producer, SurplusOffer
 from conserverie.territories.models import Territory
 
@@ -29,10 +29,7 @@ class GleaningOutingQuerySet(BookableQuerySet):
 
 
 class GleaningOuting(Bookable):
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("Prévue")
-        DONE = "done", _("Réalisée")
-        CANCELLED = "cancelled", _("Annulée")
+    Status = bookable_statuses(planned=_("Prévue"), done=_("Réalisée"), cancelled=_("Annulée"))
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="gleaning_outings")
     producer = models.ForeignKey(

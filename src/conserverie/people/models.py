@@ -143,6 +143,13 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annulé")
 
 
+def bookable_statuses(*, planned, done, cancelled) -> type[models.TextChoices]:
+    """A bookable's `Status`: the same stored values for every bookable (the shared rules read them), each in its own
+    words (« Prévu » for a workshop, « Prévue » for an outing)."""
+    members = [("PLANNED", ("planned", planned)), ("DONE", ("done", done)), ("CANCELLED", ("cancelled", cancelled))]
+    return models.TextChoices("Status", members)
+
+
 class BookableQuerySet(models.QuerySet):
     def with_counts(self):
         """Each row with `places_taken` (confirmed), `people_waiting` and `people_present` (live and attended):
@@ -161,7 +168,7 @@ class Bookable(models.Model):
 
     A concrete model says what its sign-ups are (a `RegistrationBase` whose key to it has
     `related_name="registrations"`), when it starts (`starts_at`) and what planned and cancelled are: a `status`
-    field whose `Status` choices have `PLANNED` and `CANCELLED` (or its own `is_planned`, `is_cancelled`). The
+    field with `Status = bookable_statuses(…)` as its choices (or its own `is_planned`, `is_cancelled`). The
     waiting-list rules (`seat_status`, `promote_waiting`) count the rows of the database: call them inside a
     transaction, after locking the row (`people.signup.lock`).
     """

@@ -5,7 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from conserverie.people.models import Bookable, BookableQuerySet, Participant, RegistrationBase, RegistrationQuerySet
+from conserverie.people.models import (
+    Bookable,
+    BookableQuerySet,
+    Participant,
+    RegistrationBase,
+    RegistrationQuerySet,
+    bookable_statuses,
+)
 from conserverie.territories.models import Site, Structure, Territory
 
 
@@ -54,10 +61,7 @@ class WorkshopSeries(models.Model):
 
 
 class Workshop(Bookable):
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("Prévu")
-        DONE = "done", _("Réalisé")
-        CANCELLED = "cancelled", _("Annulé")
+    Status = bookable_statuses(planned=_("Prévu"), done=_("Réalisé"), cancelled=_("Annulé"))
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="workshops")
     title = models.CharField(_("titre"), max_length=150)
