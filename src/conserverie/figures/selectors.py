@@ -129,7 +129,7 @@ def territory_figures(territory: Territory, date_from: date | None = None, date_
         .exclude(status=Workshop.Status.CANCELLED)
         .filter(_in_range("starts_at__date", date_from, date_to))
     )
-    attended = Registration.objects.filter(workshop__in=workshops, attended=True).live()
+    attended = Registration.objects.filter(workshop__in=workshops, attended=True).exclude(status="cancelled")
     people = attended.aggregate(n=Sum("party_size"))["n"] or 0
     # A household is reached when it took part in a workshop or took jars home in the period.
     given_to = Distribution.objects.filter(territory=territory, participant__isnull=False).filter(

@@ -78,7 +78,7 @@ class Context:
             Registration.objects.filter(
                 workshop__territory=self.territory, attended=True, workshop__starts_at__date__lte=end
             )
-            .live()
+            .exclude(status="cancelled")
             .exclude(workshop__status=Workshop.Status.CANCELLED)
             .values("participant_id")
             .annotate(
