@@ -63,7 +63,7 @@ def outing_reminder_texts(registration: GleaningRegistration, today: date | None
             "farm": outing.producer.name,
             "place": outing.meeting_point,
             "bring": str(WHAT_TO_BRING),
-            "url": settings.SITE_URL.rstrip("/") + reverse("gleaning_public:cancel", args=[registration.token]),
+            "url": registration.cancel_url(),
         }
         sms = _("%(when)s %(hour)s, glanage à %(farm)s. RDV : %(place)s. %(bring)s Pour annuler : %(url)s") % values
         subject = _("Rappel : %(when)s %(hour)s, glanage à %(farm)s") % values

@@ -42,10 +42,6 @@ def _site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def cancel_link(registration: Registration) -> str:
-    return _site_url(reverse("public:cancel", args=[registration.token]))
-
-
 def _send(registration: Registration, subject: str, email_body: str, sms_text: str) -> list[str]:
     """Send by every known channel; the channels that went out ("email", "sms")."""
     participant = registration.participant
@@ -125,7 +121,7 @@ def reminder_texts(registration: Registration, today: date | None = None) -> tup
             "title": _title(workshop),
             "place": _place(workshop),
             "bring": str(WHAT_TO_BRING),
-            "url": cancel_link(registration),
+            "url": registration.cancel_url(),
         }
         sms = _("%(when)s %(hour)s, %(title)s, %(place)s. %(bring)s Pour annuler : %(url)s") % values
         subject = _("Rappel : %(when)s %(hour)s, %(title)s") % values
