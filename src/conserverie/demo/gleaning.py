@@ -120,7 +120,7 @@ def _past_outing(ctx, rng: Random, day: date, skip=()):
     outing, product, second = _outing(ctx, rng, day, capacity=10, skip=skip)
     registrations = _sign_up(ctx, rng, outing, people=11)
     outing_registration_cancel(registration=registrations[0])
-    for registration in outing.registrations.filter(status="confirmed").order_by("id"):
+    for registration in outing.registrations.confirmed().order_by("id"):
         if rng.random() < 0.85:
             outing_checkin(actor=ctx.animator, registration=registration)
     lines = [HarvestLine(product, Decimal(rng.randint(90, 160)), SurplusOffer.Grade.DOWNGRADED)]

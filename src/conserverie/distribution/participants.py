@@ -115,7 +115,7 @@ def participant_detail(request, territory, pk):
         .order_by("-distribution__date", "-pk")
     )
     consents = {c.scope: c for c in participant.consents.all()}
-    attended_sites = [r.workshop.site for r in registrations if r.attended and r.status != "cancelled"]
+    attended_sites = [r.workshop.site for r in registrations if r.attended and not r.is_cancelled]
     log_participant_read(
         actor=request.user,
         territory=territory,

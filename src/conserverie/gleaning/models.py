@@ -1,8 +1,8 @@
 """Gleaning outings (randos'cueillettes): residents pick at a farm what it cannot sell, the kilos become raw lots.
 
 Sign-ups follow the workshops' rules: a Participant (the same person as at the workshops), a party size, a waiting
-list when full and a personal cancel link. The registration statuses are the workshops' (`Registration.Status`), so
-the waiting-list helpers of `workshops.services` serve both.
+list when full and a personal cancel link. Both are the shared sign-up of `people` (`Bookable`, `RegistrationBase`,
+`people.signup`), so the statuses and the waiting-list rules are written once.
 """
 
 from datetime import datetime, timedelta
@@ -10,39 +10,34 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from conserverie.core.scoping import scoped_manager
-from conserverie.people.models import Participant, new_token
+from conserverie.people.models import (
+    Bookable,
+    BookableQuerySet,
+    Participant,
+    RegistrationBase,
+    RegistrationQuerySet,
+    bookable_statuses,
+)
 from conserverie.producers.models import Producer, SurplusOffer
 from conserverie.territories.models import Territory
-from conserverie.workshops.models import Registration
 
 
-class GleaningOutingQuerySet(models.QuerySet):
+class GleaningOutingQuerySet(BookableQuerySet):
     def upcoming(self):
         """Planned outings from today on (an outing of today stays listed until its day is over)."""
         return self.filter(date__gte=timezone.localdate(), status=GleaningOuting.Status.PLANNED).order_by(
             "date", "start_time", "id"
         )
 
-    def with_counts(self):
-        live = ~Q(registrations__status=Registration.Status.CANCELLED)
-        return self.annotate(
-            places_taken=Sum("registrations__party_size", filter=Q(registrations__status="confirmed")),
-            people_waiting=Sum("registrations__party_size", filter=Q(registrations__status="waiting")),
-            people_present=Sum("registrations__party_size", filter=live & Q(registrations__attended=True)),
-        )
 
-
-class GleaningOuting(models.Model):
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("Prévue")
-        DONE = "done", _("Réalisée")
-        CANCELLED = "cancelled", _("Annulée")
+class GleaningOuting(Bookable):
+    Status = bookable_statuses(planned=_("Prévue"), done=_("Réalisée"), cancelled=_("Annulée"))
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="gleaning_outings")
     producer = models.ForeignKey(
@@ -62,11 +57,9 @@ class GleaningOuting(models.Model):
     meeting_point = models.CharField(_("point de rendez-vous"), max_length=200)
     lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    capacity = models.PositiveIntegerField(_("places"), default=12)
     products_expected = models.CharField(_("produits attendus"), max_length=200, blank=True)
     note = models.TextField(_("remarque"), blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PLANNED)
-    cancel_reason = models.CharField(_("raison de l'annulation"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -105,30 +98,22 @@ class GleaningOuting(models.Model):
         return self.lat is not None and self.lon is not None
 
 
-class GleaningRegistration(models.Model):
-    """A resident (and the people with them) signed up for an outing; statuses are the workshops' ones."""
+class GleaningRegistration(RegistrationBase):
+    """A resident (and the people with them) signed up for an outing: the shared sign-up of `people`."""
 
-    Status = Registration.Status
+    bookable_field = "outing"
+    cancel_url_name = "gleaning_public:cancel"
 
     outing = models.ForeignKey(GleaningOuting, on_delete=models.CASCADE, related_name="registrations")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="gleaning_registrations")
-    party_size = models.PositiveSmallIntegerField(_("nombre de personnes"), default=1)
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
-    attended = models.BooleanField(_("présent"), default=False)
-    token = models.CharField(_("lien personnel"), max_length=32, unique=True, default=new_token, editable=False)
-    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = scoped_manager("outing__territory")
+    objects = scoped_manager("outing__territory", RegistrationQuerySet)
 
-    class Meta:
+    class Meta(RegistrationBase.Meta):
         verbose_name = _("inscription à une sortie de glanage")
         verbose_name_plural = _("inscriptions aux sorties de glanage")
-        ordering = ["created_at", "id"]
         constraints = [
+            *RegistrationBase.Meta.constraints,
             models.UniqueConstraint(fields=["outing", "participant"], name="gleaning_registration_once"),
         ]
-
-    def __str__(self):
-        return f"{self.participant} → {self.outing}"

@@ -7,13 +7,13 @@ from datetime import date
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conserverie.gleaning.models import GleaningOuting, GleaningRegistration
-from conserverie.workshops.notify import hour
+from conserverie.workshops.notify import hour, reminder_values
 
 WHAT_TO_BRING = gettext_lazy("Prenez des gants et de bonnes chaussures.")
 
@@ -53,18 +53,9 @@ def outing_cancelled_texts(outing: GleaningOuting, registration: GleaningRegistr
 
 def outing_reminder_texts(registration: GleaningRegistration, today: date | None = None) -> tuple[str, str, str]:
     outing = registration.outing
-    today = today or timezone.localdate()
     with translation.override("fr"):
-        when = _("Demain") if (outing.date - today).days == 1 else date_format(outing.date, "l j F").capitalize()
-        values = {
-            "name": registration.participant.first_name,
-            "when": when,
-            "hour": hour(outing.starts_at),
-            "farm": outing.producer.name,
-            "place": outing.meeting_point,
-            "bring": str(WHAT_TO_BRING),
-            "url": settings.SITE_URL.rstrip("/") + reverse("gleaning_public:cancel", args=[registration.token]),
-        }
+        values = reminder_values(registration, today, WHAT_TO_BRING)
+        values.update(farm=outing.producer.name, place=outing.meeting_point)
         sms = _("%(when)s %(hour)s, glanage à %(farm)s. RDV : %(place)s. %(bring)s Pour annuler : %(url)s") % values
         subject = _("Rappel : %(when)s %(hour)s, glanage à %(farm)s") % values
         body = (

@@ -1,4 +1,4 @@
-"""Gleaning outings: plan, sign up (the workshops' waiting-list rules), check in, record the harvest and the hours.
+"""Gleaning outings: plan, sign up (the shared sign-up of people.signup), check in, record the harvest and the hours.
 
 Writes follow docs/architecture.md §7: keyword-only, validated first, atomic, history rows attributed. Staff services
 check the role and
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from conserverie.core.history import save_as
 from conserverie.gleaning.models import GleaningOuting, GleaningRegistration
 from conserverie.gleaning.notify import outing_cancelled_texts, outing_reminder_texts
+from conserverie.people import signup
 from conserverie.people.models import Participant
 from conserverie.producers.models import Producer, Product, SurplusOffer
 from conserverie.producers.services import offer_accept, offer_plan
@@ -28,10 +29,8 @@ from conserverie.territories.models import Territory
 from conserverie.territories.permissions import require_role, require_same_territory
 from conserverie.workshops.models import VolunteerHours
 from conserverie.workshops.notify import send_reminder, tell_cancelled
-from conserverie.workshops.services import person_signup, promote_waiting, seat_status, wants_reminders
 from conserverie.workshops.volunteers import MAX_HOURS, smic_hourly, volunteer_hours_record
 
-Status = GleaningRegistration.Status
 # What a staff member may change on an outing (the service's keyword arguments).
 FIELDS = (
     "producer",
@@ -146,7 +145,7 @@ def outing_update(*, actor, outing: GleaningOuting, **changes) -> GleaningOuting
         data = {key: getattr(outing, key) for key in FIELDS} | changes
         errors = {}
         _check_outing(data, errors)
-        taken = places_taken(outing)
+        taken = outing.count_places_taken()
         if not errors.get("capacity") and data["capacity"] < taken:
             errors["capacity"] = _("%(n)s personnes sont déjà inscrites : gardez au moins %(n)s places.") % {"n": taken}
         if errors:
@@ -159,33 +158,22 @@ def outing_update(*, actor, outing: GleaningOuting, **changes) -> GleaningOuting
             _release_offer(actor=actor, offer=old_offer)
             if outing.offer is not None:
                 _plan_offer(actor=actor, offer=outing.offer)
-        promote_waiting(outing)
+        outing.promote_waiting()
         return outing
 
 
 def outing_cancel(*, actor, outing: GleaningOuting, reason: str) -> GleaningOuting:
     """Cancel a planned outing, give its offer back, then tell everyone registered or waiting (e-mail and/or SMS)."""
     require_role(actor, outing.territory)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Dites en quelques mots pourquoi la sortie est annulée.")})
-    if len(reason) > 300:
-        raise ValidationError({"reason": _("Une raison courte, s'il vous plaît (300 caractères au plus).")})
+    reason = signup.cancel_reason(reason, missing=_("Dites en quelques mots pourquoi la sortie est annulée."))
     with transaction.atomic():
         outing = GleaningOuting.objects.select_for_update(of=("self",)).select_related("producer").get(pk=outing.pk)
         if outing.status != GleaningOuting.Status.PLANNED:
             raise ValidationError(
                 _("Cette sortie est « %(s)s » : elle ne peut plus être annulée.") % {"s": outing.get_status_display()}
             )
-        outing.status = GleaningOuting.Status.CANCELLED
-        outing.cancel_reason = reason
-        save_as(outing, actor)
+        to_tell = signup.mark_cancelled(actor=actor, bookable=outing, reason=reason)
         _release_offer(actor=actor, offer=outing.offer)
-        to_tell = list(
-            outing.registrations.filter(status__in=[Status.CONFIRMED, Status.WAITING])
-            .select_related("participant")
-            .order_by("created_at", "id")
-        )
     tell_cancelled(outing, to_tell, texts=outing_cancelled_texts)
     return outing
 
@@ -193,13 +181,11 @@ def outing_cancel(*, actor, outing: GleaningOuting, reason: str) -> GleaningOuti
 # --- Sign-ups ------------------------------------------------------------------------------------------------------
 
 
-def places_taken(outing: GleaningOuting) -> int:
-    rows = outing.registrations.filter(status=Status.CONFIRMED)
-    return rows.aggregate(n=Sum("party_size"))["n"] or 0
-
-
-def open_for_signup(outing: GleaningOuting) -> bool:
-    return outing.status == GleaningOuting.Status.PLANNED and outing.starts_at > timezone.now()
+def _refuse(outing: GleaningOuting, participant: Participant) -> None:
+    if not outing.is_planned:
+        raise ValidationError(_("Les inscriptions à cette sortie sont fermées."))
+    if participant.erased_at is not None:
+        raise ValidationError(_("Ce participant a été effacé."))
 
 
 def outing_register(*, outing: GleaningOuting, participant: Participant, party_size: int = 1) -> GleaningRegistration:
@@ -207,52 +193,25 @@ def outing_register(*, outing: GleaningOuting, participant: Participant, party_s
 
     Like the workshops' `registration_create`, the date is the public sign-up's business, not this one's.
     """
-    require_same_territory(outing.territory, participant)
-    if party_size < 1:
-        raise ValidationError({"party_size": _("Au moins une personne.")})
-    with transaction.atomic():
-        outing = GleaningOuting.objects.select_for_update().get(pk=outing.pk)
-        if outing.status != GleaningOuting.Status.PLANNED:
-            raise ValidationError(_("Les inscriptions à cette sortie sont fermées."))
-        if participant.erased_at is not None:
-            raise ValidationError(_("Ce participant a été effacé."))
-        if GleaningRegistration.objects.filter(outing=outing, participant=participant).exists():
-            raise ValidationError(_("Cette personne est déjà inscrite à cette sortie."))
-        registration = GleaningRegistration(
-            outing=outing, participant=participant, party_size=party_size, status=seat_status(outing, party_size)
-        )
-        registration.save()
-        return registration
+    return signup.register(
+        bookable=outing,
+        participant=participant,
+        party_size=party_size,
+        refuse=_refuse,
+        already=_("Cette personne est déjà inscrite à cette sortie."),
+    )
 
 
 def outing_public_signup(*, outing: GleaningOuting, **person) -> GleaningRegistration:
     """A resident signs up on the public page: the person (as at the workshops) and the registration, or nothing."""
-    if not open_for_signup(outing):
+    if not outing.accepts_signups:
         raise ValidationError(_("Les inscriptions à cette sortie sont fermées."))
-    return person_signup(territory=outing.territory, register=partial(outing_register, outing=outing), **person)
+    return signup.person_signup(territory=outing.territory, register=partial(outing_register, outing=outing), **person)
 
 
-def outing_registration_cancel(*, registration: GleaningRegistration) -> GleaningRegistration:
-    """Cancel (or leave the waiting list), then move people up from the waiting list while places allow."""
-    with transaction.atomic():
-        outing = GleaningOuting.objects.select_for_update().get(pk=registration.outing_id)
-        registration = GleaningRegistration.objects.get(pk=registration.pk)
-        if registration.status == Status.CANCELLED:
-            return registration
-        registration.status = Status.CANCELLED
-        registration.save()
-        promote_waiting(outing)
-        return registration
-
-
-def outing_checkin(*, actor, registration: GleaningRegistration, attended: bool = True) -> GleaningRegistration:
-    require_role(actor, registration.outing.territory)
-    with transaction.atomic():
-        registration = GleaningRegistration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status == Status.CANCELLED:
-            raise ValidationError(_("Cette inscription est annulée."))
-        registration.attended = attended
-        return save_as(registration, actor)
+# An outing has no rule of its own for these two.
+outing_registration_cancel = signup.cancel
+outing_checkin = signup.checkin
 
 
 # --- Reminders, the day before (sent by `conserverie reminders` with the workshops' ones) ------------------------
@@ -261,33 +220,21 @@ def outing_checkin(*, actor, registration: GleaningRegistration, attended: bool 
 def outing_reminders_due(*, day: date) -> list[GleaningRegistration]:
     """Confirmed sign-ups to the planned outings of `day`, not reminded yet, of people who want reminders."""
     rows = (
-        GleaningRegistration.objects.filter(
-            status=Status.CONFIRMED,
-            reminded_at__isnull=True,
-            outing__status=GleaningOuting.Status.PLANNED,
-            outing__date=day,
-        )
+        GleaningRegistration.objects.to_remind()
+        .filter(outing__status=GleaningOuting.Status.PLANNED, outing__date=day)
         .select_related("participant", "outing__producer")
         .order_by("outing__start_time", "id")
     )
-    return [r for r in rows if wants_reminders(r.participant)]
+    return signup.reminders_wanted(rows)
 
 
 def outing_registration_remind(*, registration: GleaningRegistration, today: date | None = None) -> list[str]:
-    """Send one reminder, never twice: the row is locked, re-read and marked in the same transaction."""
-    with transaction.atomic():
-        registration = (
-            GleaningRegistration.objects.select_for_update()
-            .select_related("participant", "outing__producer")
-            .get(pk=registration.pk)
-        )
-        if registration.reminded_at is not None or registration.status != Status.CONFIRMED:
-            return []
-        sent = send_reminder(registration, today, texts=outing_reminder_texts)
-        if sent:
-            registration.reminded_at = timezone.now()
-            save_as(registration, None)
-        return sent
+    """Send one reminder, never twice (see `people.signup.remind`)."""
+    return signup.remind(
+        registration=registration,
+        send=partial(send_reminder, today=today, texts=outing_reminder_texts),
+        related=("outing__producer",),
+    )
 
 
 # --- After the outing: the harvest and the hours -------------------------------------------------------------------
@@ -366,7 +313,7 @@ def outing_harvest_record(
         ]
         present = (
             outing.registrations.filter(attended=True, participant__erased_at__isnull=True)
-            .exclude(status=Status.CANCELLED)
+            .live()
             .select_related("participant")
             .order_by("id")
         )

@@ -1,23 +1,20 @@
 """Gleaning outings, staff side (/t/<slug>/glanages/) and public side (/randos/)."""
 
-import logging
 from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
 from conserverie.core.ratelimit import ratelimit
-from conserverie.core.scoping import every_territory, in_every_territory, territory_scope
+from conserverie.core.scoping import every_territory, in_every_territory
 from conserverie.gleaning.forms import (
     HarvestHoursForm,
     HarvestLineFormSet,
@@ -28,7 +25,6 @@ from conserverie.gleaning.forms import (
 from conserverie.gleaning.models import GleaningOuting, GleaningRegistration
 from conserverie.gleaning.services import (
     FIELDS,
-    open_for_signup,
     outing_cancel,
     outing_checkin,
     outing_create,
@@ -38,17 +34,25 @@ from conserverie.gleaning.services import (
     outing_totals,
     outing_update,
 )
+from conserverie.people.signup_views import SignupPages
 from conserverie.territories.staff import territory_view
-from conserverie.workshops.forms import CancelForm
-from conserverie.workshops.public import signup_from_form
+from conserverie.workshops.planning import cancel_and_say
 from conserverie.workshops.views import checkin_and_say
 from conserverie.workshops.volunteers import smic_hourly
 
-log = logging.getLogger(__name__)
-
-
-def places_left(outing) -> int:
-    return max(outing.capacity - (outing.places_taken or 0), 0)
+PAGES = SignupPages(
+    model=GleaningRegistration,
+    related=("outing__producer", "participant"),
+    namespace="gleaning_public",
+    templates="gleaning/public/",
+    form=OutingSignupForm,
+    signup=outing_public_signup,
+    cancel=outing_registration_cancel,
+    subject=lambda registration: (
+        _("Votre inscription : glanage à %(farm)s") % {"farm": registration.outing.producer.name}
+    ),
+    robot_message=gettext_lazy("Votre inscription n'a pas pu être enregistrée. Réessayez, ou appelez-nous."),
+)
 
 
 # --- Staff ---------------------------------------------------------------------------------------------------------
@@ -144,8 +148,10 @@ def outing_detail(request, territory, pk):
         {
             "territory": territory,
             "outing": outing,
-            "left": places_left(outing),
             "registrations": registrations,
+            # Presence is marked while the outing is planned; a cancelled outing shows none.
+            "checkin_closed": not outing.is_planned,
+            "presence_hidden": outing.is_cancelled,
             "raw_lots": outing.raw_lots.select_related("product").order_by("id"),
             "totals": outing_totals(outing),
             "smic": smic_hourly(),
@@ -157,17 +163,12 @@ def outing_detail(request, territory, pk):
 @territory_view()
 def outing_cancel_view(request, territory, pk):
     outing = get_object_or_404(GleaningOuting, pk=pk, territory=territory)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            outing_cancel(actor=request.user, outing=outing, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("La sortie est annulée. Les personnes inscrites sont prévenues."))
-    else:
-        messages.error(request, _("Dites en quelques mots pourquoi la sortie est annulée."))
+    cancel_and_say(
+        request,
+        partial(outing_cancel, actor=request.user, outing=outing),
+        done=_("La sortie est annulée. Les personnes inscrites sont prévenues."),
+        invalid=_("Dites en quelques mots pourquoi la sortie est annulée."),
+    )
     return redirect("gleaning:detail", territory.slug, pk)
 
 
@@ -207,7 +208,7 @@ def outing_harvest(request, territory, pk):
                 % {"kg": kg, "n": len(result.raw_lots), "p": len(result.hours)},
             )
             return redirect("gleaning:detail", territory.slug, outing.pk)
-    present = outing.registrations.filter(attended=True).exclude(status="cancelled").count()
+    present = outing.registrations.live().filter(attended=True).count()
     return render(
         request,
         "gleaning/harvest.html",
@@ -234,32 +235,7 @@ def public_outings():
 @require_GET
 @in_every_territory  # every territory's outings
 def public_list(request):
-    outings = list(public_outings())
-    for outing in outings:
-        outing.left = places_left(outing)
-    return render(request, "gleaning/public_list.html", {"outings": outings})
-
-
-def cancel_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("gleaning_public:cancel", args=[token])
-
-
-def send_confirmation(request, registration) -> None:
-    """The confirmation and the personal cancel link by e-mail, when one was given; a failure keeps the sign-up."""
-    participant = registration.participant
-    if not participant.email:
-        return
-    context = {
-        "registration": registration,
-        "outing": registration.outing,
-        "cancel_url": cancel_url(registration.token),
-    }
-    subject = _("Votre inscription : glanage à %(farm)s") % {"farm": registration.outing.producer.name}
-    body = render_to_string("gleaning/confirmation_email.txt", context, request=request)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [participant.email])
-    except Exception:  # noqa: BLE001 - the person has the link on screen anyway
-        log.exception("confirmation e-mail not sent for gleaning registration %s", registration.pk)
+    return render(request, "gleaning/public/list.html", {"outings": public_outings()})
 
 
 @require_http_methods(["GET", "POST"])
@@ -267,58 +243,8 @@ def send_confirmation(request, registration) -> None:
 def public_detail(request, pk):
     with every_territory():
         outing = get_object_or_404(GleaningOuting.objects.with_counts().select_related("producer", "territory"), pk=pk)
-    with territory_scope(outing.territory):
-        is_open = open_for_signup(outing)
-        form = OutingSignupForm(request.POST or None)
-        if request.method == "POST" and is_open:
-            registration = signup_from_form(
-                form,
-                signup=partial(outing_public_signup, outing=outing),
-                robot_message=_("Votre inscription n'a pas pu être enregistrée. Réessayez, ou appelez-nous."),
-            )
-            if registration is not None:
-                send_confirmation(request, registration)
-                return redirect("gleaning_public:confirmation", registration.token)
-        return render(
-            request,
-            "gleaning/public_detail.html",
-            {"outing": outing, "left": places_left(outing), "is_open": is_open, "form": form},
-            status=form_status(request),
-        )
+    return PAGES.detail(request, outing)
 
 
-def _by_token(token):
-    """The sign-up of a personal link, whatever its territory; the page then runs in that territory's scope."""
-    with every_territory():
-        return get_object_or_404(
-            GleaningRegistration.objects.select_related("outing__producer", "outing__territory", "participant"),
-            token=token,
-        )
-
-
-@require_GET
-def public_confirmation(request, token):
-    registration = _by_token(token)
-    with territory_scope(registration.outing.territory):
-        return render(
-            request,
-            "gleaning/public_confirmation.html",
-            {"registration": registration, "outing": registration.outing, "cancel_url": cancel_url(token)},
-        )
-
-
-@require_http_methods(["GET", "POST"])
-def public_cancel(request, token):
-    registration = _by_token(token)
-    outing = registration.outing
-    with territory_scope(outing.territory):
-        can_cancel = registration.status != GleaningRegistration.Status.CANCELLED and outing.starts_at > timezone.now()
-        if request.method == "POST" and can_cancel:
-            outing_registration_cancel(registration=registration)
-            messages.success(request, _("C'est noté : votre inscription est annulée. Merci de nous avoir prévenus."))
-            return redirect("gleaning_public:cancel", token)
-        return render(
-            request,
-            "gleaning/public_cancel.html",
-            {"registration": registration, "outing": outing, "can_cancel": can_cancel},
-        )
+public_confirmation = require_GET(PAGES.confirmation)
+public_cancel = require_http_methods(["GET", "POST"])(PAGES.cancel_page)

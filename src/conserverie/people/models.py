@@ -5,6 +5,9 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -138,3 +141,168 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.fields} · {self.at:%d/%m/%Y %H:%M}"
+
+
+# --- One sign-up: what a workshop and a gleaning outing share (docs/architecture.md §3, "One sign-up") -----------
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Inscrit")
+    WAITING = "waiting", _("Liste d'attente")
+    CANCELLED = "cancelled", _("Annulé")
+
+
+def bookable_statuses(*, planned, done, cancelled) -> type[models.TextChoices]:
+    """A bookable's `Status`: the same stored values for every bookable (the shared rules read them), each in its own
+    words (« Prévu » for a workshop, « Prévue » for an outing)."""
+    members = [("PLANNED", ("planned", planned)), ("DONE", ("done", done)), ("CANCELLED", ("cancelled", cancelled))]
+    return models.TextChoices("Status", members)
+
+
+class BookableQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Each row with `places_taken` (confirmed), `people_waiting` and `people_present` (live and attended):
+        sums of party sizes, None when there is nobody."""
+        status = "registrations__status"
+        live = ~Q(**{status: RegistrationStatus.CANCELLED})
+        return self.annotate(
+            places_taken=Sum("registrations__party_size", filter=Q(**{status: RegistrationStatus.CONFIRMED})),
+            people_waiting=Sum("registrations__party_size", filter=Q(**{status: RegistrationStatus.WAITING})),
+            people_present=Sum("registrations__party_size", filter=live & Q(registrations__attended=True)),
+        )
+
+
+class Bookable(models.Model):
+    """Something people sign up for, with a number of places: a workshop, a gleaning outing.
+
+    A concrete model says what its sign-ups are (a `RegistrationBase` whose key to it has
+    `related_name="registrations"`), when it starts (`starts_at`) and what planned and cancelled are: a `status`
+    field with `Status = bookable_statuses(…)` as its choices (or its own `is_planned`, `is_cancelled`). The
+    waiting-list rules (`seat_status`, `promote_waiting`) count the rows of the database: call them inside a
+    transaction, after locking the row (`people.signup.lock`).
+    """
+
+    capacity = models.PositiveIntegerField(_("places"), default=12)
+    cancel_reason = models.CharField(_("raison de l'annulation"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    def count_places_taken(self) -> int:
+        """Places of the confirmed sign-ups, counted in the database now."""
+        return self.registrations.confirmed().places()
+
+    @property
+    def places_left(self) -> int:
+        """Free places: from `with_counts()` when the row was read with it (no query), else counted."""
+        annotated = "places_taken" in self.__dict__
+        taken = (self.places_taken or 0) if annotated else self.count_places_taken()
+        return max(self.capacity - taken, 0)
+
+    @property
+    def accepts_signups(self) -> bool:
+        """Planned, not cancelled and not started yet."""
+        return self.is_planned and not self.is_cancelled and self.starts_at > timezone.now()
+
+    def seat_status(self, party_size: int) -> str:
+        """Confirmed while the places allow, else on the waiting list. Call after locking this row."""
+        full = self.count_places_taken() + party_size > self.capacity
+        return RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED
+
+    def promote_waiting(self) -> None:
+        """Move people up from the waiting list, first come first served, while places allow. Call after locking."""
+        free = self.capacity - self.count_places_taken()
+        for waiting in self.registrations.waiting():
+            if waiting.party_size <= free:
+                waiting.status = RegistrationStatus.CONFIRMED
+                waiting.save()
+                free -= waiting.party_size
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def live(self):
+        """Not cancelled: confirmed or waiting."""
+        return self.exclude(status=RegistrationStatus.CANCELLED)
+
+    def confirmed(self):
+        return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def waiting(self):
+        """The waiting list, first come first served."""
+        return self.filter(status=RegistrationStatus.WAITING).order_by("created_at", "id")
+
+    def to_tell(self):
+        """The people to tell when the event is cancelled: everyone registered or waiting, in sign-up order."""
+        return self.live().select_related("participant").order_by("created_at", "id")
+
+    def to_remind(self):
+        """Confirmed and not reminded yet (whether the person wants reminders is `people.signup.wants_reminders`)."""
+        return self.confirmed().filter(reminded_at__isnull=True)
+
+    def places(self) -> int:
+        """The people these rows count (their party sizes)."""
+        return self.aggregate(n=Sum("party_size"))["n"] or 0
+
+
+class RegistrationBase(models.Model):
+    """A resident (and the people with them) signed up for a `Bookable`.
+
+    A concrete model adds its key to the bookable (`related_name="registrations"`, named by `bookable_field`), its
+    key to the participant, the name of its public cancel URL (`cancel_url_name`) and its own extras.
+    """
+
+    Status = RegistrationStatus
+    bookable_field = ""  # the concrete model's key to its Bookable: "workshop", "outing"
+    cancel_url_name = ""  # the public cancel page, by URL name, taking the token
+
+    party_size = models.PositiveSmallIntegerField(_("nombre de personnes"), default=1)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    attended = models.BooleanField(_("présent"), default=False)
+    token = models.CharField(_("lien personnel"), max_length=32, unique=True, default=new_token, editable=False)
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(party_size__gte=1), name="%(app_label)s_%(class)s_party_size_min"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} → {self.bookable}"
+
+    @property
+    def bookable(self) -> Bookable:
+        return getattr(self, self.bookable_field)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == RegistrationStatus.CONFIRMED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == RegistrationStatus.WAITING
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == RegistrationStatus.CANCELLED
+
+    @property
+    def can_cancel_online(self) -> bool:
+        """The personal link cancels until the event starts."""
+        return not self.is_cancelled and self.bookable.starts_at > timezone.now()
+
+    def cancel_url(self) -> str:
+        """The personal link to cancel, in full (e-mails, text messages, the confirmation page)."""
+        return settings.SITE_URL.rstrip("/") + reverse(self.cancel_url_name, args=[self.token])

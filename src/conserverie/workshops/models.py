@@ -1,17 +1,24 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from conserverie.core.periods import in_period
 from conserverie.core.scoping import scoped_manager
-from conserverie.people.models import Participant, new_token
+from conserverie.people.models import (
+    Bookable,
+    BookableQuerySet,
+    Participant,
+    RegistrationBase,
+    RegistrationQuerySet,
+    bookable_statuses,
+)
 from conserverie.territories.models import Site, Structure, Territory
 
 
-class WorkshopQuerySet(models.QuerySet):
+class WorkshopQuerySet(BookableQuerySet):
     def between(self, start, end):
         """Workshops not cancelled whose day is from `start` to `end` (included; None leaves that side open)."""
         return self.exclude(status=Workshop.Status.CANCELLED).filter(in_period("starts_at__date", start, end))
@@ -22,13 +29,6 @@ class WorkshopQuerySet(models.QuerySet):
 
     def upcoming(self):
         return self.filter(starts_at__gte=timezone.now(), status=Workshop.Status.PLANNED).order_by("starts_at")
-
-    def with_counts(self):
-        live = ~Q(registrations__status="cancelled")
-        return self.annotate(
-            places_taken=Sum("registrations__party_size", filter=Q(registrations__status="confirmed")),
-            people_present=Sum("registrations__party_size", filter=live & Q(registrations__attended=True)),
-        )
 
 
 class WorkshopSeries(models.Model):
@@ -72,11 +72,8 @@ class WorkshopSeries(models.Model):
         return f"{self.title} — {self.get_weekday_display()}"
 
 
-class Workshop(models.Model):
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("Prévu")
-        DONE = "done", _("Réalisé")
-        CANCELLED = "cancelled", _("Annulé")
+class Workshop(Bookable):
+    Status = bookable_statuses(planned=_("Prévu"), done=_("Réalisé"), cancelled=_("Annulé"))
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="workshops")
     title = models.CharField(_("titre"), max_length=150)
@@ -86,7 +83,6 @@ class Workshop(models.Model):
     )
     starts_at = models.DateTimeField(_("début"))
     ends_at = models.DateTimeField(_("fin"))
-    capacity = models.PositiveIntegerField(_("places"), default=12)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     animators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     planned_recipes = models.ManyToManyField("recipes.Recipe", blank=True, related_name="+")
@@ -99,7 +95,6 @@ class Workshop(models.Model):
         related_name="workshops",
         verbose_name=_("série"),
     )
-    cancel_reason = models.CharField(_("raison de l'annulation"), max_length=300, blank=True)
     history = HistoricalRecords(m2m_fields=[])
 
     objects = scoped_manager("territory", WorkshopQuerySet)
@@ -129,40 +124,24 @@ class Workshop(models.Model):
         return sorted(names)
 
 
-class RegistrationQuerySet(models.QuerySet):
-    def live(self):
-        return self.exclude(status=Registration.Status.CANCELLED)
-
-
-class Registration(models.Model):
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("Inscrit")
-        WAITING = "waiting", _("Liste d'attente")
-        CANCELLED = "cancelled", _("Annulé")
+class Registration(RegistrationBase):
+    bookable_field = "workshop"
+    cancel_url_name = "public:cancel"
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="registrations")
-    party_size = models.PositiveSmallIntegerField(_("nombre de personnes"), default=1)
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
-    attended = models.BooleanField(_("présent"), default=False)
     walk_in = models.BooleanField(_("venu sans inscription"), default=False)
-    token = models.CharField(_("lien personnel"), max_length=32, unique=True, default=new_token, editable=False)
-    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     objects = scoped_manager("workshop__territory", RegistrationQuerySet)
 
-    class Meta:
+    class Meta(RegistrationBase.Meta):
         verbose_name = _("inscription")
         verbose_name_plural = _("inscriptions")
-        ordering = ["created_at", "id"]
         constraints = [
+            *RegistrationBase.Meta.constraints,
             models.UniqueConstraint(fields=["workshop", "participant"], name="registration_once_per_workshop"),
         ]
-
-    def __str__(self):
-        return f"{self.participant} → {self.workshop}"
 
 
 class VolunteerHours(models.Model):

@@ -42,10 +42,6 @@ def _site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def cancel_link(registration: Registration) -> str:
-    return _site_url(reverse("public:cancel", args=[registration.token]))
-
-
 def _send(registration: Registration, subject: str, email_body: str, sms_text: str) -> list[str]:
     """Send by every known channel; the channels that went out ("email", "sms")."""
     participant = registration.participant
@@ -112,21 +108,26 @@ def tell_cancelled(workshop: Workshop, registrations, texts=cancelled_texts) -> 
     return reached
 
 
+def reminder_values(registration, today: date | None, bring) -> dict:
+    """What every reminder says (a workshop's, an outing's), in the active language: to whom, the day (« Demain »
+    the day before), the hour, what to bring and the personal cancel link."""
+    starts_at = registration.bookable.starts_at
+    day = timezone.localtime(starts_at).date()
+    today = today or timezone.localdate()
+    return {
+        "name": registration.participant.first_name,
+        "when": _("Demain") if (day - today).days == 1 else date_format(day, "l j F").capitalize(),
+        "hour": hour(starts_at),
+        "bring": str(bring),
+        "url": registration.cancel_url(),
+    }
+
+
 def reminder_texts(registration: Registration, today: date | None = None) -> tuple[str, str, str]:
     workshop = registration.workshop
-    today = today or timezone.localdate()
     with translation.override("fr"):
-        day = timezone.localtime(workshop.starts_at).date()
-        when = _("Demain") if (day - today).days == 1 else date_format(day, "l j F").capitalize()
-        values = {
-            "name": registration.participant.first_name,
-            "when": when,
-            "hour": hour(workshop.starts_at),
-            "title": _title(workshop),
-            "place": _place(workshop),
-            "bring": str(WHAT_TO_BRING),
-            "url": cancel_link(registration),
-        }
+        values = reminder_values(registration, today, WHAT_TO_BRING)
+        values.update(title=_title(workshop), place=_place(workshop))
         sms = _("%(when)s %(hour)s, %(title)s, %(place)s. %(bring)s Pour annuler : %(url)s") % values
         subject = _("Rappel : %(when)s %(hour)s, %(title)s") % values
         body = (

@@ -3,6 +3,7 @@
 import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -146,21 +147,31 @@ def _calendar_url(territory) -> str:
     return reverse("workshops:calendar", args=[territory.slug])
 
 
+def cancel_and_say(request, cancel, *, done: str, invalid: str | None = None) -> None:
+    """Call `cancel(reason=…)` (a workshop's or an outing's) with the form's reason, and say the result in a message;
+    a reason the form refuses is said by `invalid`, or else by the form's own errors."""
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        refusals = [invalid] if invalid else [message for errors in form.errors.values() for message in errors]
+        for message in refusals:
+            messages.error(request, message)
+        return
+    try:
+        cancel(reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+
+
 @require_POST
 @territory_view()
 def workshop_cancel_view(request, territory, pk):
     workshop = get_object_or_404(Workshop, pk=pk, territory=territory)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            workshop_cancel(actor=request.user, workshop=workshop, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("L'atelier est annulé. Les personnes inscrites sont prévenues."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    cancel_and_say(
+        request,
+        partial(workshop_cancel, actor=request.user, workshop=workshop),
+        done=_("L'atelier est annulé. Les personnes inscrites sont prévenues."),
+    )
     return redirect("workshops:detail", territory.slug, pk)

@@ -3,13 +3,14 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
+from conserverie.people import signup
 from conserverie.people.models import Participant
+from conserverie.people.signup import participant_create
 from conserverie.territories.models import STAFF_ROLES, Membership, Site, Structure, Territory
 from conserverie.territories.permissions import require_role, require_same_territory
 from conserverie.workshops.models import Registration, Workshop, WorkshopSeries
@@ -105,150 +106,41 @@ def workshop_open(
         return workshop
 
 
-def participant_create(
-    *,
-    territory: Territory,
-    first_name: str,
-    phone: str = "",
-    email: str = "",
-    neighbourhood: str = "",
-    household_size: int = 1,
-    priority_area: bool = False,
-    consent: bool,
-    reminders: bool = False,
-) -> Participant:
-    errors = {}
-    if not first_name.strip():
-        errors["first_name"] = _("Indiquez un prénom.")
-    if not consent:
-        errors["consent"] = _("Cochez la case pour accepter que nous gardions ces informations.")
-    if household_size < 1:
-        errors["household_size"] = _("Un foyer compte au moins une personne.")
-    if errors:
-        raise ValidationError(errors)
-    participant = Participant(
-        territory=territory,
-        first_name=first_name.strip(),
-        phone=phone.strip(),
-        email=email.strip(),
-        neighbourhood=neighbourhood.strip(),
-        household_size=household_size,
-        priority_area=priority_area,
-        consent_at=timezone.now(),
-        reminders=reminders,
-    )
-    participant.full_clean()
-    participant.save()
-    return participant
+# --- Sign-ups: the shared sign-up of people.signup, with a workshop's own rules -------------------------------------
 
 
-def _places_taken(workshop: Workshop) -> int:
-    return workshop.registrations.filter(status=Registration.Status.CONFIRMED).aggregate(n=Sum("party_size"))["n"] or 0
-
-
-# The two waiting-list rules below take any locked row with `capacity` and `registrations` of the workshops'
-# statuses: a workshop, or a gleaning outing (sourcing.gleaning_services).
-
-
-def seat_status(parent, party_size: int) -> str:
-    """Confirmed while the places allow, else on the waiting list. Call after locking `parent`."""
-    full = _places_taken(parent) + party_size > parent.capacity
-    return Registration.Status.WAITING if full else Registration.Status.CONFIRMED
-
-
-def promote_waiting(parent) -> None:
-    """Move people up from the waiting list, first come first served, while places allow. Call after locking."""
-    free = parent.capacity - _places_taken(parent)
-    for waiting in parent.registrations.filter(status=Registration.Status.WAITING).order_by("created_at", "id"):
-        if waiting.party_size <= free:
-            waiting.status = Registration.Status.CONFIRMED
-            waiting.save()
-            free -= waiting.party_size
+def _refuse(workshop: Workshop, participant: Participant) -> None:
+    if workshop.is_cancelled:
+        raise ValidationError(_("Cet atelier est annulé."))
 
 
 def registration_create(
     *, workshop: Workshop, participant: Participant, party_size: int = 1, walk_in: bool = False
 ) -> Registration:
-    """Sign a participant up; when the workshop is full the registration waits (pretix-style locking)."""
-    require_same_territory(workshop.territory, participant)
-    if party_size < 1:
-        raise ValidationError({"party_size": _("Au moins une personne.")})
-    with transaction.atomic():
-        workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
-        if workshop.status == Workshop.Status.CANCELLED:
-            raise ValidationError(_("Cet atelier est annulé."))
-        if Registration.objects.filter(workshop=workshop, participant=participant).exists():
-            raise ValidationError(_("Cette personne est déjà inscrite à cet atelier."))
-        status = Registration.Status.CONFIRMED if walk_in else seat_status(workshop, party_size)
-        registration = Registration(
-            workshop=workshop,
-            participant=participant,
-            party_size=party_size,
-            status=status,
-            walk_in=walk_in,
-            attended=walk_in,
-        )
-        registration.save()
-        return registration
+    """Sign a participant up; when the workshop is full the registration waits (pretix-style locking). A walk-in
+    is confirmed and present whatever the places."""
+    return signup.register(
+        bookable=workshop,
+        participant=participant,
+        party_size=party_size,
+        refuse=_refuse,
+        already=_("Cette personne est déjà inscrite à cet atelier."),
+        confirmed=walk_in,
+        walk_in=walk_in,
+        attended=walk_in,
+    )
 
 
-def registration_cancel(*, registration: Registration) -> Registration:
-    """Cancel, then promote from the waiting list, first come first served, while places allow."""
-    with transaction.atomic():
-        workshop = Workshop.objects.select_for_update().get(pk=registration.workshop_id)
-        registration = Registration.objects.get(pk=registration.pk)
-        registration.status = Registration.Status.CANCELLED
-        registration.save()
-        promote_waiting(workshop)
-        return registration
-
-
-def registration_checkin(*, actor, registration: Registration, attended: bool = True) -> Registration:
-    require_role(actor, registration.workshop.territory)
-    with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status == Registration.Status.CANCELLED:
-            raise ValidationError(_("Cette inscription est annulée."))
-        registration.attended = attended
-        return save_as(registration, actor)
-
-
-def person_signup(
-    *,
-    territory: Territory,
-    register,
-    first_name: str,
-    phone: str = "",
-    email: str = "",
-    neighbourhood: str = "",
-    household_size: int = 1,
-    party_size: int = 1,
-    consent: bool,
-    reminders: bool = False,
-):
-    """A resident signs up on a public page (a workshop, a gleaning outing): the person with as little data as
-    needed, then `register(participant=…, party_size=…)`, both or nothing."""
-    if party_size < 1:
-        raise ValidationError({"party_size": _("Au moins une personne.")})
-    with transaction.atomic():
-        participant = participant_create(
-            territory=territory,
-            first_name=first_name,
-            phone=phone,
-            email=email,
-            neighbourhood=neighbourhood,
-            household_size=household_size,
-            consent=consent,
-            reminders=reminders,
-        )
-        return register(participant=participant, party_size=party_size)
+# A workshop has no rule of its own for these two.
+registration_cancel = signup.cancel
+registration_checkin = signup.checkin
 
 
 def public_signup(*, workshop: Workshop, **person) -> Registration:
     """A resident signs up for a workshop on its public page (see `person_signup` for the fields)."""
-    if workshop.status != Workshop.Status.PLANNED or workshop.starts_at <= timezone.now():
+    if not workshop.accepts_signups:
         raise ValidationError(_("Les inscriptions à cet atelier sont fermées."))
-    return person_signup(
+    return signup.person_signup(
         territory=workshop.territory, register=partial(registration_create, workshop=workshop), **person
     )
 
@@ -279,15 +171,7 @@ def _cancel_rows(*, actor, workshop: Workshop, reason: str) -> tuple[Workshop, l
         raise ValidationError(_("Cet atelier est déjà annulé."))
     if workshop.status == Workshop.Status.DONE:
         raise ValidationError(_("Cet atelier a déjà eu lieu : il ne peut plus être annulé."))
-    workshop.status = Workshop.Status.CANCELLED
-    workshop.cancel_reason = reason
-    save_as(workshop, actor)
-    to_tell = list(
-        workshop.registrations.filter(status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING])
-        .select_related("participant")
-        .order_by("created_at", "id")
-    )
-    return workshop, to_tell
+    return workshop, signup.mark_cancelled(actor=actor, bookable=workshop, reason=reason)
 
 
 def workshop_cancel(*, actor, workshop: Workshop, reason: str) -> Workshop:
@@ -295,11 +179,7 @@ def workshop_cancel(*, actor, workshop: Workshop, reason: str) -> Workshop:
     from conserverie.workshops.notify import tell_cancelled
 
     require_role(actor, workshop.territory)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Dites en quelques mots pourquoi l'atelier est annulé.")})
-    if len(reason) > 300:
-        raise ValidationError({"reason": _("Une raison courte, s'il vous plaît (300 caractères au plus).")})
+    reason = signup.cancel_reason(reason, missing=_("Dites en quelques mots pourquoi l'atelier est annulé."))
     with transaction.atomic():
         workshop, to_tell = _cancel_rows(actor=actor, workshop=workshop, reason=reason)
     tell_cancelled(workshop, to_tell)
@@ -455,18 +335,12 @@ def series_cancel_from(*, actor, series: WorkshopSeries, day: date, reason: str)
 # --- Reminders, the day before -----------------------------------------------------------------------------------
 
 
-def wants_reminders(participant: Participant) -> bool:
-    """The participant agreed to reminders and left a way to reach them."""
-    return bool(getattr(participant, "reminders", True)) and bool(participant.email or participant.phone)
-
-
 def reminders_due(*, day: date):
     """Confirmed registrations of the planned workshops of `day`, not reminded yet, of people who want reminders."""
     start = _at(day, time.min)
     rows = (
-        Registration.objects.filter(
-            status=Registration.Status.CONFIRMED,
-            reminded_at__isnull=True,
+        Registration.objects.to_remind()
+        .filter(
             workshop__status=Workshop.Status.PLANNED,
             workshop__starts_at__gte=start,
             workshop__starts_at__lt=start + timedelta(days=1),
@@ -474,23 +348,13 @@ def reminders_due(*, day: date):
         .select_related("participant", "workshop__site")
         .order_by("workshop__starts_at", "id")
     )
-    return [r for r in rows if wants_reminders(r.participant)]
+    return signup.reminders_wanted(rows)
 
 
 def registration_remind(*, registration: Registration, today: date | None = None) -> list[str]:
-    """Send one reminder, never twice: the row is locked and re-read, and marked in the same transaction."""
+    """Send one reminder, never twice (see `people.signup.remind`)."""
     from conserverie.workshops.notify import send_reminder
 
-    with transaction.atomic():
-        registration = (
-            Registration.objects.select_for_update()
-            .select_related("participant", "workshop__site")
-            .get(pk=registration.pk)
-        )
-        if registration.reminded_at is not None or registration.status != Registration.Status.CONFIRMED:
-            return []
-        sent = send_reminder(registration, today)
-        if sent:
-            registration.reminded_at = timezone.now()
-            save_as(registration, None)
-        return sent
+    return signup.remind(
+        registration=registration, send=partial(send_reminder, today=today), related=("workshop__site",)
+    )
