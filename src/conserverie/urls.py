@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from conserverie.core.forms import LoginForm
 from conserverie.core.ratelimit import ratelimit
-from conserverie.workshops.volunteer_space import volunteer_space
+from conserverie.workshops.views.volunteer import volunteer_space
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -33,12 +33,12 @@ urlpatterns = [
     path("t/<slug:slug>/cessions/bilan/", include("conserverie.reporting.distribution_urls")),
     path("t/<slug:slug>/cessions/", include("conserverie.distribution.urls")),
     path("t/<slug:slug>/impact/", include("conserverie.impact.urls")),
-    path("t/<slug:slug>/enquetes/", include("conserverie.impact.survey_urls")),
+    path("t/<slug:slug>/enquetes/", include("conserverie.impact.surveys.urls")),
     path("t/<slug:slug>/economie/", include("conserverie.economics.urls")),
     path("t/<slug:slug>/transfert/", include("conserverie.replication.urls")),
     path("reseau/", include("conserverie.reporting.network_urls")),
     path("randos/", include("conserverie.gleaning.public_urls")),
-    path("q/", include("conserverie.impact.public_urls")),
+    path("q/", include("conserverie.impact.surveys.public_urls")),
     path("", include("conserverie.workshops.public_urls")),
     path("", include("conserverie.production.public_urls")),
     path("", include("conserverie.territories.urls")),

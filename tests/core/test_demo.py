@@ -141,7 +141,7 @@ def test_demo_command_says_it_loaded_nothing_the_second_time(db):
 
 def test_the_demo_links_follow_its_port(client, db, settings, monkeypatch):
     from conserverie.production.labels import lot_url
-    from conserverie.workshops.public import cancel_url
+    from conserverie.workshops.views.public import cancel_url
 
     settings.SITE_URL = "http://127.0.0.1:8000"  # restored after the test, whatever the command sets
     monkeypatch.delenv("SITE_URL", raising=False)

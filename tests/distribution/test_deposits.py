@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from conserverie.distribution.models import Distribution, PaymentMode
-from conserverie.distribution.queries import credit_of, participant_balance, with_deposit_balance
+from conserverie.distribution.selectors import credit_of, participant_balance, with_deposit_balance
 from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.people.models import Participant
 from conserverie.stock.models import StockMovement

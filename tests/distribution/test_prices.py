@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from conserverie.distribution.models import Distribution, PriceListEntry
-from conserverie.distribution.queries import price_for, price_map
+from conserverie.distribution.selectors import price_for, price_map
 from conserverie.distribution.services import LineSpec, distribution_record, price_remove, price_set
 
 from ..conftest import DAY

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record, price_set
-from conserverie.economics.queries import cost_sheet, unit_economics
+from conserverie.economics.selectors import cost_sheet, unit_economics
 from conserverie.economics.services import cost_item_add
 from conserverie.economics.unit_costs import Category
 from conserverie.reporting.distribution_tables import internal_use_value

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from conserverie.distribution.reports import by_destination
 from conserverie.economics.models import CostItem, CostParameters
-from conserverie.economics.queries import cost_sheet, farmers_received, unit_economics
+from conserverie.economics.selectors import cost_sheet, farmers_received, unit_economics
 from conserverie.economics.services import cost_item_add, cost_item_remove, parameters_set
 
 from ..conftest import DAY

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from conserverie.demo.loader import load_demo
 from conserverie.economics.models import CostItem, Scenario
-from conserverie.economics.queries import cost_sheet, unit_economics
+from conserverie.economics.selectors import cost_sheet, unit_economics
 from conserverie.territories.models import Territory
 
 from .conftest import SEASON

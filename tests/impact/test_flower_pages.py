@@ -86,7 +86,7 @@ def test_petal_hides_small_groups(coord_client, chain):
 
 
 def test_quotes_on_the_petal_viewers_see_only_selected_ones(client, coordinator, viewer, flower):
-    from conserverie.impact.survey_services import TestimonyData, testimony_save
+    from conserverie.impact.surveys.services import TestimonyData, testimony_save
 
     dimension = flower.dimensions[1]
     for said, selected in (("On se parle enfin entre voisins.", True), ("Brouillon pas relu.", False)):

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from conserverie.impact.periods import Period
-from conserverie.impact.report_xlsx import report_xlsx
-from conserverie.impact.reports import fr_number, people, report_data, report_pdf, share
+from conserverie.impact.reports.content import fr_number, people, report_data, report_pdf, share
+from conserverie.impact.reports.xlsx import report_xlsx
 from conserverie.people.models import Participant
 
 from ..pages import add_distributions, add_workshops, assert_flat_queries

@@ -124,7 +124,7 @@ def test_fewer_than_five_people_are_hidden(chain):
 
 def test_survey_indicator_reads_the_answers(chain):
     """A survey-based indicator takes the mean of the questions tied to it (E2's survey_stats)."""
-    from conserverie.impact.survey_services import question_add, response_enter, survey_create, survey_open
+    from conserverie.impact.surveys.services import question_add, response_enter, survey_create, survey_open
 
     dims = dimensions_create_defaults(chain.territory)
     indicator = indicator_create(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from conserverie.impact.models import Answer, Question, Response, Survey
-from conserverie.impact.survey_services import (
+from conserverie.impact.surveys.services import (
     question_add,
     question_delete,
     response_submit,

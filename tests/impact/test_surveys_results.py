@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from conserverie.impact.periods import Period
 from conserverie.impact.scores import territory_flower
-from conserverie.impact.survey_stats import masked_cells, question_results, survey_indicator_values, surveys_in_period
+from conserverie.impact.surveys.stats import masked_cells, question_results, survey_indicator_values, surveys_in_period
 
 from ..pages import assert_flat_queries, text
 from .voices_data import SUMMER, answer, survey_world

@@ -10,8 +10,8 @@ from django.utils import timezone
 from conserverie.impact.models import Dimension, Testimony
 from conserverie.impact.periods import Period
 from conserverie.impact.services import dimensions_create_defaults
-from conserverie.impact.survey_services import TestimonyData
-from conserverie.impact.survey_services import testimony_save as save_testimony
+from conserverie.impact.surveys.services import TestimonyData
+from conserverie.impact.surveys.services import testimony_save as save_testimony
 
 from ..pages import assert_flat_queries, text
 from .voices_data import add_testimony

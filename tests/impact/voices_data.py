@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from conserverie.impact.models import Audience, Dimension, Indicator, Question, Testimony
 from conserverie.impact.services import dimensions_create_defaults, indicator_create
-from conserverie.impact.survey_services import (
+from conserverie.impact.surveys.services import (
     TestimonyData,
     question_add,
     response_enter,
@@ -14,7 +14,7 @@ from conserverie.impact.survey_services import (
     survey_create,
     survey_open,
 )
-from conserverie.impact.survey_services import testimony_save as save_testimony
+from conserverie.impact.surveys.services import testimony_save as save_testimony
 
 SUMMER = date(2026, 7, 1)
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from conserverie.producers.models import SurplusOffer
-from conserverie.producers.queries import offer_timeline
+from conserverie.producers.selectors import offer_timeline
 from conserverie.producers.services import offer_accept, offer_declare, offer_decline, offer_plan, offers_expire
 from conserverie.sourcing.selectors import expiring_raw_lots
 from conserverie.sourcing.services import collection_record, raw_lot_lose

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from conserverie.producers.models import Producer, ProducerProduct, Product, SurplusOffer
-from conserverie.producers.queries import coming_weeks, households_label
+from conserverie.producers.selectors import coming_weeks, households_label
 from conserverie.producers.services import offer_declare, producer_calendar_set, producer_create, producer_update
 from conserverie.workshops.services import participant_create
 

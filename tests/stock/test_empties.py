@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from conserverie.stock.queries import empties_by_location_and_format, empty_jar_alert
+from conserverie.stock.selectors import empties_by_location_and_format, empty_jar_alert
 from conserverie.stock.services import deposit_return, movement_reverse
 from conserverie.territories.models import JarFormat
 from conserverie.workshops.models import Workshop

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from conserverie.stock.models import MovementKind, StockMovement
-from conserverie.stock.queries import empty_flows, empty_jar_alert
+from conserverie.stock.selectors import empty_flows, empty_jar_alert
 from conserverie.stock.services import (
     deposit_return,
     empties_at,

@@ -11,7 +11,7 @@ from django.db.models import Sum
 
 from conserverie.demo.handout import SHOP_PRICES
 from conserverie.distribution.models import Distribution, PaymentMode
-from conserverie.distribution.queries import with_deposit_balance
+from conserverie.distribution.selectors import with_deposit_balance
 from conserverie.distribution.services import LineSpec, distribution_record, price_set
 from conserverie.people.models import Participant
 from conserverie.production.models import LotStatus

@@ -6,7 +6,7 @@ Agora contributions for every petal, some chosen for the reports. All fictional;
 from datetime import date, timedelta
 
 from conserverie.impact.models import Dimension, Indicator, Question, Testimony
-from conserverie.impact.survey_services import (
+from conserverie.impact.surveys.services import (
     TestimonyData,
     question_add,
     response_enter,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conserverie.distribution import participants as registry
+from conserverie.distribution.views import participants as registry
 
 app_name = "participants"
 

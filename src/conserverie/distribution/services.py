@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
 from conserverie.distribution.models import Distribution, DistributionLine, PaymentMode, PriceListEntry, PriceTier
-from conserverie.distribution.queries import credit_of
+from conserverie.distribution.selectors import credit_of
 from conserverie.people.models import Participant
 from conserverie.recipes.models import Recipe
 from conserverie.stock.models import MovementKind, StockMovement

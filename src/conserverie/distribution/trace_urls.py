@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conserverie.distribution import views_trace
+from conserverie.distribution.views import trace as views_trace
 
 app_name = "trace"
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from conserverie.distribution import views, views_deposits, views_prices
+from conserverie.distribution.views import deposits as views_deposits
+from conserverie.distribution.views import prices as views_prices
+from conserverie.distribution.views import staff as views
 
 app_name = "distribution"
 

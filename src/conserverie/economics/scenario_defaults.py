@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from conserverie.economics.queries import cost_sheet, season_of
 from conserverie.economics.scenario_schema import defaults, normalize, spec_of
+from conserverie.economics.selectors import cost_sheet, season_of
 from conserverie.economics.unit_costs import Category
 from conserverie.producers.models import Producer
 from conserverie.stock.models import MovementKind, StockMovement

@@ -11,7 +11,9 @@ from conserverie.core.pages import add_service_errors, form_status
 from conserverie.economics.charts import sensitivity_chart
 from conserverie.economics.forms import CostItemForm, ParametersForm, ScenarioForm
 from conserverie.economics.models import CostItem, Scenario
-from conserverie.economics.queries import (
+from conserverie.economics.scenario_defaults import defaults_from_territory
+from conserverie.economics.scenario_schema import ScenarioInvalid, normalize
+from conserverie.economics.selectors import (
     cost_sheet,
     farmers_received,
     parameters_of,
@@ -19,8 +21,6 @@ from conserverie.economics.queries import (
     season_of,
     unit_economics,
 )
-from conserverie.economics.scenario_defaults import defaults_from_territory
-from conserverie.economics.scenario_schema import ScenarioInvalid, normalize
 from conserverie.economics.services import (
     cost_item_add,
     cost_item_remove,

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 
 from conserverie.people.models import Participant
-from conserverie.producers.queries import households_label
+from conserverie.producers.selectors import households_label
 from conserverie.production.models import ProductionLot
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.stock.models import MovementKind, StockMovement

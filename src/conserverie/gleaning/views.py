@@ -37,7 +37,7 @@ from conserverie.gleaning.services import (
 from conserverie.people.signup_views import SignupPages
 from conserverie.territories.staff import territory_view
 from conserverie.workshops.planning import cancel_and_say
-from conserverie.workshops.views import checkin_and_say
+from conserverie.workshops.views.staff import checkin_and_say
 from conserverie.workshops.volunteers import smic_hourly
 
 PAGES = SignupPages(

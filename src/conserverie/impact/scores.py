@@ -8,7 +8,7 @@
   missing one does not count); a petal with no value at all scores 0 and is marked as not measured.
 
 Values come from the registry (computed), the manual entries (IndicatorValue) or the surveys
-(`impact.survey_stats`, when present); each with the previous period's value for the trend. Reading a
+(`impact.surveys.stats`); each with the previous period's value for the trend. Reading a
 flower costs a fixed number of queries whatever the number of indicators.
 """
 
@@ -132,15 +132,11 @@ class _Value:
 
 
 def _survey_values(indicators: list[Indicator], period: Period) -> dict[int, Decimal | None]:
-    """Survey-based values from impact.survey_stats when that module exists, else no value."""
+    """Survey-based values from the surveys (impact.surveys.stats)."""
     if not indicators:
         return {}
-    try:
-        from conserverie.impact.survey_stats import survey_indicator_values
-    except ModuleNotFoundError as error:  # the surveys module is not there: no survey value
-        if error.name != f"{__package__}.survey_stats":
-            raise
-        return {}
+    from conserverie.impact.surveys.stats import survey_indicator_values  # stats reads this module's types
+
     return survey_indicator_values(indicators, period)
 
 

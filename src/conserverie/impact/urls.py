@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conserverie.impact import views
+from conserverie.impact.views import flower as views
 
 app_name = "impact"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conserverie.producers import network_views as views
+from conserverie.producers.views import network as views
 
 app_name = "network"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from conserverie.producers import portal
+from conserverie.producers.views import portal
 
 urlpatterns = [
     path("", portal.producer_space, name="producer_space"),

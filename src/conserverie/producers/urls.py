@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conserverie.producers import views
+from conserverie.producers.views import offers as views
 
 app_name = "producers"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conserverie.production import public
+from conserverie.production.views import public
 
 app_name = "lot_public"
 

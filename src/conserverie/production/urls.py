@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conserverie.production import views
+from conserverie.production.views import staff as views
 
 app_name = "production"
 

@@ -8,9 +8,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from conserverie.distribution import reports
-from conserverie.distribution.queries import price_for, price_map
 from conserverie.distribution.reports import ZERO, Table, _eur, _period
-from conserverie.economics.queries import cost_sheet, unit_economics
+from conserverie.distribution.selectors import price_for, price_map
+from conserverie.economics.selectors import cost_sheet, unit_economics
 from conserverie.stock.models import MovementKind, StockMovement
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conserverie.reporting import views_distribution
+from conserverie.reporting.views import distribution as views_distribution
 
 app_name = "distribution_report"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conserverie.reporting import network_views
+from conserverie.reporting.views import network as network_views
 
 app_name = "federation"
 

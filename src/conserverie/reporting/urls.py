@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conserverie.reporting import views
+from conserverie.reporting.views import staff as views
 
 app_name = "reporting"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from conserverie.sourcing import portal
+from conserverie.sourcing.views import portal
 
 urlpatterns = [
     path("attestation/<int:year>/", portal.producer_certificate, name="producer_certificate"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conserverie.sourcing import views
+from conserverie.sourcing.views import staff as views
 
 app_name = "sourcing"
 

@@ -18,7 +18,7 @@ from conserverie.stock.forms import (
     MoveForm,
 )
 from conserverie.stock.models import MovementKind, StockMovement
-from conserverie.stock.queries import (
+from conserverie.stock.selectors import (
     ALERT_DAYS,
     JARS_PER_PLACE,
     empties_by_location_and_format,

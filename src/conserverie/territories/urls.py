@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conserverie.territories import views_totp
+from conserverie.territories.views import account as views_totp
 
 app_name = "territories"
 

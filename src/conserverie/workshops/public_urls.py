@@ -1,6 +1,7 @@
 from django.urls import path
 
-from conserverie.workshops import feeds, public
+from conserverie.workshops import feeds
+from conserverie.workshops.views import public
 
 app_name = "public"
 

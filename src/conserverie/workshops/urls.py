@@ -1,6 +1,8 @@
 from django.urls import path
 
-from conserverie.workshops import planning, truck, views
+from conserverie.workshops import planning
+from conserverie.workshops.views import staff as views
+from conserverie.workshops.views import truck
 
 app_name = "workshops"
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from conserverie.impact.models import Dimension, Question, Survey, Testimony
 from conserverie.impact.services import dimensions_create_defaults
-from conserverie.impact.survey_services import (
+from conserverie.impact.surveys.services import (
     TestimonyData,
     question_add,
     survey_create,

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import paginate, search_term
-from conserverie.distribution.queries import balance_filter, with_deposit_balance
+from conserverie.distribution.selectors import balance_filter, with_deposit_balance
 from conserverie.people.models import Participant
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.territories.staff import territory_view

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from conserverie.impact import report_views, survey_views, testimony_views
+from conserverie.impact.reports import views as report_views
+from conserverie.impact.surveys import views as survey_views
+from conserverie.impact.views import testimonies as testimony_views
 
 app_name = "surveys"
 

@@ -14,7 +14,7 @@ from conserverie.core.pages import add_service_errors, form_status, paginate
 from conserverie.producers import imports
 from conserverie.producers.forms import CalendarForm, ImportForm, ProducerForm
 from conserverie.producers.models import Producer, ProducerProduct, Product, SurplusOffer
-from conserverie.producers.queries import (
+from conserverie.producers.selectors import (
     CERT_CHOICES,
     NETWORKS,
     NetworkFilters,

@@ -22,7 +22,7 @@ from conserverie.distribution.reports import by_destination
 from conserverie.figures.selectors import territory_figures
 from conserverie.impact.models import Testimony
 from conserverie.impact.scores import Flower, territory_flower
-from conserverie.impact.survey_stats import MIN_GROUP, too_small
+from conserverie.impact.surveys.stats import MIN_GROUP, too_small
 
 SMALL = "< 5"
 KINDS = {
@@ -211,7 +211,7 @@ def _result_text(result) -> str:
 
 
 def survey_rows(territory, period) -> list[SurveyRow]:
-    from conserverie.impact.survey_stats import surveys_in_period
+    from conserverie.impact.surveys.stats import surveys_in_period
 
     rows = []
     for summary in surveys_in_period(territory, period):
@@ -267,7 +267,7 @@ def report_filename(data: ReportData, ext: str) -> str:
 
 
 def report_pdf(data: ReportData) -> bytes:
-    from conserverie.impact.report_pdf import build_pdf
+    from conserverie.impact.reports.pdf import build_pdf
 
     buffer = BytesIO()
     build_pdf(data, buffer)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from conserverie.impact import survey_views
+from conserverie.impact.surveys import views as survey_views
 
 app_name = "survey_public"
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from conserverie.core.pages import add_row_error, add_service_errors, form_status, paginate, search_term
 from conserverie.distribution.forms import DistributionForm, LineFormSet, ReverseForm
 from conserverie.distribution.models import Distribution, DistributionLine
-from conserverie.distribution.queries import price_for, price_map, reversal_of
+from conserverie.distribution.selectors import price_for, price_map, reversal_of
 from conserverie.distribution.services import LineSpec, distribution_record, distribution_reverse, tier_price
 from conserverie.production.models import ProductionLot
 from conserverie.stock.models import StockMovement

@@ -20,9 +20,9 @@ from conserverie.core.pages import add_service_errors, form_status, paginate
 from conserverie.core.scoping import territory_scope
 from conserverie.producers.forms import OfferForm, PhotoField
 from conserverie.producers.models import SurplusOffer
-from conserverie.producers.queries import STEPS, offer_timeline
+from conserverie.producers.selectors import STEPS, offer_timeline
 from conserverie.producers.services import offer_declare
-from conserverie.producers.views import photo_response
+from conserverie.producers.views.offers import photo_response
 from conserverie.territories.models import Membership, Role
 
 PER_PAGE = 10

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import DateInput
 from conserverie.impact.models import Audience, Dimension, Indicator, Question, Survey, Testimony
-from conserverie.impact.survey_services import TestimonyData
+from conserverie.impact.surveys.services import TestimonyData
 from conserverie.workshops.models import Workshop
 
 

@@ -13,7 +13,7 @@ from conserverie.territories.staff import territory_view
 from conserverie.workshops.forms import WalkInForm
 from conserverie.workshops.models import Registration, Workshop
 from conserverie.workshops.services import walk_in_record
-from conserverie.workshops.views import checkin_step
+from conserverie.workshops.views.staff import checkin_step
 
 
 def _workshop(territory, pk):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from conserverie.core.pages import DateInput, KgInput, add_service_errors, form_status, paginate, search_term
 from conserverie.distribution.models import DistributionLine
-from conserverie.distribution.queries import with_deposit_balance
+from conserverie.distribution.selectors import with_deposit_balance
 from conserverie.people.audit import SOCIAL_FIELDS, log_participant_read
 from conserverie.people.models import ConsentScope, ErasureRecord, Participant
 from conserverie.people.privacy import priority_source
@@ -92,7 +92,7 @@ def participant_list(request, territory):
     )
     return render(
         request,
-        "distribution/participants/list.html",
+        "distribution/views/participants/list.html",
         {
             "territory": territory,
             "page": page,
@@ -125,7 +125,7 @@ def participant_detail(request, territory, pk):
     )
     return render(
         request,
-        "distribution/participants/detail.html",
+        "distribution/views/participants/detail.html",
         {
             "territory": territory,
             "p": participant,
@@ -200,7 +200,7 @@ def volunteers(request, territory):
     rows = hours_by_person_and_season(territory)
     return render(
         request,
-        "distribution/participants/volunteers.html",
+        "distribution/views/participants/volunteers.html",
         {
             "territory": territory,
             "form": form,

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.core.ratelimit import ratelimit
 from conserverie.core.scoping import every_territory, territory_scope
-from conserverie.impact import survey_services as services
 from conserverie.impact.models import Question, Survey
-from conserverie.impact.survey_forms import AnswerForm, QuestionForm, SurveyForm
-from conserverie.impact.survey_paper import survey_paper_pdf
-from conserverie.impact.survey_stats import MIN_GROUP, question_results
+from conserverie.impact.surveys import services
+from conserverie.impact.surveys.forms import AnswerForm, QuestionForm, SurveyForm
+from conserverie.impact.surveys.paper import survey_paper_pdf
+from conserverie.impact.surveys.stats import MIN_GROUP, question_results
 from conserverie.territories.models import REPORT_ROLES, Role
 from conserverie.territories.permissions import role_in
 from conserverie.territories.staff import territory_view

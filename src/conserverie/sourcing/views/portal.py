@@ -3,7 +3,7 @@
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
-from conserverie.producers import portal as producer_portal
+from conserverie.producers.views import portal as producer_portal
 from conserverie.sourcing.certificate import certificate_pdf, donation_certificate
 
 

@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from conserverie.impact.models import Question
-from conserverie.impact.survey_forms import LIKERT_LABELS
+from conserverie.impact.surveys.forms import LIKERT_LABELS
 
 BOX = '<font name="ZapfDingbats">o</font>'  # an empty square to tick
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from conserverie.impact.reports import ReportData
+from conserverie.impact.reports.content import ReportData
 
 
 def _sheet(book, title: str, header: list, rows: list, first: bool = False):

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
 from conserverie.impact.models import Audience, Dimension, Testimony
-from conserverie.impact.survey_forms import TestimonyForm
-from conserverie.impact.survey_services import testimony_save, testimony_select
+from conserverie.impact.surveys.forms import TestimonyForm
+from conserverie.impact.surveys.services import testimony_save, testimony_select
 from conserverie.territories.staff import territory_view
 
 

@@ -9,9 +9,9 @@ from django.shortcuts import render
 
 from conserverie.core.exports import XLSX
 from conserverie.impact.periods import Period
-from conserverie.impact.report_xlsx import report_xlsx as build_xlsx
-from conserverie.impact.reports import FUNDERS, KINDS, report_data, report_filename
-from conserverie.impact.reports import report_pdf as build_pdf
+from conserverie.impact.reports.content import FUNDERS, KINDS, report_data, report_filename
+from conserverie.impact.reports.content import report_pdf as build_pdf
+from conserverie.impact.reports.xlsx import report_xlsx as build_xlsx
 from conserverie.territories.models import REPORT_ROLES
 from conserverie.territories.staff import territory_view
 
@@ -40,7 +40,7 @@ def reports(request, territory):
     before = {d.dimension.pk: d.score for d in (data.flower.previous.dimensions if data.flower.previous else [])}
     return render(
         request,
-        "impact/reports/index.html",
+        "impact/reports/content/index.html",
         {
             "territory": territory,
             "period": period,

@@ -16,7 +16,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from conserverie.impact.reports import ReportData, para
+from conserverie.impact.reports.content import ReportData, para
 
 GRID = [
     ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
