@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from conserverie.core.scoping import scoped_manager
+from conserverie.core.status import StatusColours
 from conserverie.territories.models import Territory
 
 
@@ -172,7 +173,7 @@ class BookableQuerySet(models.QuerySet):
         )
 
 
-class Bookable(models.Model):
+class Bookable(StatusColours, models.Model):
     """Something people sign up for, with a number of places: a workshop, a gleaning outing.
 
     A concrete model says what its sign-ups are (a `RegistrationBase` whose key to it has
@@ -181,6 +182,9 @@ class Bookable(models.Model):
     waiting-list rules (`seat_status`, `promote_waiting`) count the rows of the database: call them inside a
     transaction, after locking the row (`people.signup.lock`).
     """
+
+    # The stored values of `bookable_statuses`: planned, done, cancelled (core.status draws the badge).
+    STATUS_COLOURS = {"planned": "primary", "done": "success"}
 
     capacity = models.PositiveIntegerField(_("places"), default=12)
     cancel_reason = models.CharField(_("raison de l'annulation"), max_length=300, blank=True)

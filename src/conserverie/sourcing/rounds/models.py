@@ -66,6 +66,14 @@ class CollectionRound(StatusColours, models.Model):
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
 
+    @property
+    def is_planned(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
 
 class RoundStop(models.Model):
     """One accepted offer in a round: visited in `sequence` order, or left out with the reason why."""
@@ -110,3 +118,11 @@ class RoundStop(models.Model):
     @property
     def done(self) -> bool:
         return self.status in (self.Status.COLLECTED, self.Status.NOTHING)
+
+    @property
+    def is_collected(self) -> bool:
+        return self.status == self.Status.COLLECTED
+
+    @property
+    def found_nothing(self) -> bool:
+        return self.status == self.Status.NOTHING
