@@ -92,7 +92,7 @@ def participant_list(request, territory):
     )
     return render(
         request,
-        "distribution/views/participants/list.html",
+        "distribution/participants/list.html",
         {
             "territory": territory,
             "page": page,
@@ -125,7 +125,7 @@ def participant_detail(request, territory, pk):
     )
     return render(
         request,
-        "distribution/views/participants/detail.html",
+        "distribution/participants/detail.html",
         {
             "territory": territory,
             "p": participant,
@@ -200,7 +200,7 @@ def volunteers(request, territory):
     rows = hours_by_person_and_season(territory)
     return render(
         request,
-        "distribution/views/participants/volunteers.html",
+        "distribution/participants/volunteers.html",
         {
             "territory": territory,
             "form": form,

@@ -40,7 +40,7 @@ def reports(request, territory):
     before = {d.dimension.pk: d.score for d in (data.flower.previous.dimensions if data.flower.previous else [])}
     return render(
         request,
-        "impact/reports/content/index.html",
+        "impact/reports/index.html",
         {
             "territory": territory,
             "period": period,

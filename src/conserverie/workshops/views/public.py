@@ -26,7 +26,7 @@ PAGES = SignupPages(
     model=Registration,
     related=("workshop__site", "workshop__structure", "participant"),
     namespace="public",
-    templates="workshops/views/public/",
+    templates="workshops/public/",
     form=PublicSignupForm,
     signup=public_signup,
     cancel=registration_cancel,
@@ -74,7 +74,7 @@ def calendar(request):
     sites = {w.site_id: w.site for w in workshops}
     return render(
         request,
-        "workshops/views/public/calendar.html",
+        "workshops/public/calendar.html",
         {
             "weeks": weeks,
             "sites": sorted(sites.values(), key=lambda s: (s.city, s.name)),
