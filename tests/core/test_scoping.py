@@ -4,6 +4,8 @@ raises, and inside a territory's scope a query sees that territory's rows only, 
 The test bodies of this project run with scoping off (tests/conftest.py); the tests below turn it on themselves.
 """
 
+import io
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -297,3 +299,37 @@ def test_public_pages_look_an_object_up_in_every_territory_then_work_in_its_own(
 def test_a_product_is_shared_by_every_territory(tomato, romans):
     with territory_scope(romans.territory):
         assert Product.objects.filter(pk=tomato.pk).exists()
+
+
+# --- Commands: each opens its own scope ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_command_opens_its_scope(two_seasons, romans, tmp_path):
+    """The test bodies run with scoping off: here the commands run as from a shell, scoping on and no territory."""
+    from django.core.management import call_command
+
+    from ..producers.test_imports import GOOD, HEADER
+
+    lot = ProductionLot.objects.filter(territory=romans.territory).first()
+    participant = Participant.objects.filter(territory=romans.territory).first()
+    farms = tmp_path / "fermes.csv"
+    farms.write_text("\n".join([HEADER, *GOOD]), encoding="utf-8")
+    commands = [
+        ("report", "--territory", "romans", "--json"),
+        ("report", "--territory", "romans", "--distribution", "--json"),
+        ("impact", "--territory", "romans", "--period", "2026", "--json"),
+        ("simulate", "--territory", "romans", "--json"),
+        ("expire-offers", "--json"),
+        ("expire-offers", "--territory", "romans", "--json"),
+        ("reminders", "--dry-run", "--json"),
+        ("retention", "--dry-run"),
+        ("person-export", str(participant.pk), "--json"),
+        ("labels", lot.code, "--out", str(tmp_path / "etiquettes.pdf"), "--json"),
+        ("import-producers", str(farms), "--territory", "romans", "--json"),
+        ("recall", lot.code, "--reason", "Essai de rappel", "--json"),
+        ("person-erase", str(participant.pk), "--as", "coord", "--reason", "Essai"),
+    ]
+    for command in commands:
+        with no_territory():
+            call_command(*command, stdout=io.StringIO())

@@ -3,7 +3,7 @@ its produce.
 
 Only the farm named on the person's producer membership; never another farm, never a resident. Every page looks
 the offer up among this farm's offers: another farm's offer id answers 404. Every page runs in the scope of the
-farm's territory (docs/architecture.md §8).
+producer membership's territory, the farm's own (docs/architecture.md §8).
 """
 
 from functools import wraps
