@@ -141,7 +141,7 @@ def test_demo_command_says_it_loaded_nothing_the_second_time(db):
 
 def test_the_demo_links_follow_its_port(client, db, settings, monkeypatch):
     from conserverie.production.labels import lot_url
-    from conserverie.workshops.views.public import cancel_url
+    from conserverie.workshops.models import Registration
 
     settings.SITE_URL = "http://127.0.0.1:8000"  # restored after the test, whatever the command sets
     monkeypatch.delenv("SITE_URL", raising=False)
@@ -150,7 +150,8 @@ def test_the_demo_links_follow_its_port(client, db, settings, monkeypatch):
     assert "http://127.0.0.1:8001/" in out.getvalue()
     lot = ProductionLot.objects.filter(territory__slug="romans").first()
     assert lot_url(lot) == f"http://127.0.0.1:8001/l/{lot.code}/"
-    assert cancel_url("jeton").startswith("http://127.0.0.1:8001/")
+    registration = Registration.objects.filter(workshop__territory__slug="romans").first()
+    assert registration.cancel_url() == f"http://127.0.0.1:8001/ateliers/annuler/{registration.token}/"
     calendar = client.get("/ateliers.ics").content.decode().replace("\r\n ", "")
     assert "URL:http://127.0.0.1:8001/ateliers/" in calendar
 
