@@ -56,7 +56,7 @@ def territory_scope(territory):
 
 
 def every_territory():
-    """Queries of territory-owned models see every territory's rows (django-scopes filters nothing for None)."""
+    """Queries of territory-owned models see every territory's rows (a None territory filters nothing)."""
     return scope(**{DIMENSION: None})
 
 
