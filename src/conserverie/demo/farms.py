@@ -44,6 +44,42 @@ PRODUCTS = [
     ("Thym", H, 7, ALL_YEAR),
 ]
 
+# Allergens of Annex II of Regulation (EU) 1169/2011 that raw produce carries: celery in celeriac, nuts in walnuts.
+PRODUCT_ALLERGENS = {"Céleri-rave": ["celery"], "Noix": ["nuts"]}
+# Grams per 100 g of raw produce (fat, saturates, carbohydrate, sugars, protein, salt): rounded values in the spirit
+# of the ANSES Ciqual table, so that the demo's labels carry a nutrition declaration; not measured.
+PRODUCT_NUTRITION = {
+    "Tomate": (0.2, 0.03, 2.5, 2.5, 0.9, 0.01),
+    "Courgette": (0.3, 0.06, 1.4, 1.4, 1.2, 0.01),
+    "Aubergine": (0.2, 0.04, 2.9, 2.6, 1.0, 0.01),
+    "Poivron": (0.3, 0.05, 4.6, 4.2, 0.9, 0.01),
+    "Concombre": (0.1, 0.02, 1.6, 1.6, 0.6, 0.01),
+    "Haricot vert": (0.2, 0.05, 3.6, 1.7, 1.8, 0.01),
+    "Oignon": (0.1, 0.02, 6.8, 4.7, 1.2, 0.01),
+    "Ail": (0.5, 0.09, 28, 1.0, 6.4, 0.04),
+    "Carotte": (0.3, 0.05, 7.6, 5.3, 0.6, 0.1),
+    "Betterave": (0.1, 0.02, 7.0, 6.8, 1.6, 0.2),
+    "Potiron": (0.1, 0.05, 4.6, 2.8, 1.0, 0.01),
+    "Courge butternut": (0.1, 0.02, 8.7, 2.2, 1.0, 0.01),
+    "Céleri-rave": (0.3, 0.08, 2.3, 1.6, 1.2, 0.2),
+    "Poireau": (0.3, 0.04, 4.0, 2.7, 1.3, 0.05),
+    "Rhubarbe": (0.1, 0.03, 1.5, 1.1, 0.9, 0.01),
+    "Fraise": (0.3, 0.02, 6.0, 4.9, 0.7, 0.01),
+    "Framboise": (0.7, 0.02, 5.5, 4.4, 1.2, 0.01),
+    "Cerise": (0.3, 0.07, 13.3, 12.2, 1.1, 0.01),
+    "Abricot": (0.1, 0.03, 9.0, 9.0, 0.9, 0.01),
+    "Pêche": (0.3, 0.02, 9.3, 8.4, 0.9, 0.01),
+    "Prune": (0.3, 0.02, 10.1, 9.9, 0.7, 0.01),
+    "Figue": (0.3, 0.06, 16.3, 16.3, 0.8, 0.01),
+    "Pomme": (0.3, 0.05, 11.6, 10.4, 0.3, 0.01),
+    "Poire": (0.3, 0.02, 11.0, 9.8, 0.4, 0.01),
+    "Coing": (0.1, 0.01, 13.0, 8.0, 0.4, 0.01),
+    "Noix": (64, 6.0, 10.0, 2.6, 15.0, 0.01),
+    "Basilic": (0.6, 0.04, 2.6, 0.3, 3.2, 0.01),
+    "Thym": (1.7, 0.47, 24, 1.7, 5.6, 0.02),
+}
+NUTRIENT_KEYS = ("fat", "saturates", "carbohydrate", "sugars", "protein", "salt")
+
 NETWORKS = ["CIVAM", "Agribiodrôme", "AMAP", "La Ruche qui dit oui", "Agricourt"]
 
 # (invented farm name, real commune of the CSV, what it grows)
@@ -89,7 +125,14 @@ def ensure_products() -> dict[str, Product]:
     products = {}
     for name, category, keeps, months in PRODUCTS:
         products[name], _created = Product.objects.get_or_create(
-            name=name, defaults={"category": category, "shelf_life_days": keeps, "months": months}
+            name=name,
+            defaults={
+                "category": category,
+                "shelf_life_days": keeps,
+                "months": months,
+                "allergens": PRODUCT_ALLERGENS.get(name, []),
+                "nutrition": dict(zip(NUTRIENT_KEYS, PRODUCT_NUTRITION[name], strict=True)),
+            },
         )
     return products
 

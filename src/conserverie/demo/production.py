@@ -44,7 +44,9 @@ def make_lot(ctx, pool, shelves, *, recipe, workshop, day, batches: int):
             # Raw movements are weighed to the 10 g: the recipe's 3 decimals would fail validation.
             raw_inputs += pool.draw(ingredient.product, kg.quantize(HUNDREDTH), day)
         else:
-            pantry_inputs.append(ctx.pantry.take(ingredient.pantry_item.name, kg, day))
+            taken = ctx.pantry.take(ingredient.pantry_item.name, kg, day)
+            if taken is not None:  # tap water has no supplier lot
+                pantry_inputs.append(taken)
     formats = list(recipe.formats.select_related("jar_format").order_by("id"))
     outputs = _outputs(recipe, formats, batches, rng)
     ph = None

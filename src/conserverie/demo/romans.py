@@ -15,7 +15,7 @@ from conserverie.demo.people import ROMANS_NEIGHBOURHOODS, create_participants, 
 from conserverie.demo.places import create_places
 from conserverie.demo.prices import add_prices_and_credits
 from conserverie.demo.recall import record_past_recall
-from conserverie.demo.recipes import RECIPES, Pantry, create_pantry, create_recipes
+from conserverie.demo.recipes import RECIPES, Pantry, create_labelling, create_pantry, create_recipes
 from conserverie.demo.rounds import add_rounds
 from conserverie.demo.season import SEASON_START, Season, season_slots, upcoming_slots
 from conserverie.demo.series import create_series
@@ -71,6 +71,7 @@ def build_romans(rng, today) -> DemoContext:
     create_account("benevole", territory, Role.VOLUNTEER)
     create_account("lecture", territory, Role.VIEWER)
     pantry = create_pantry(territory=territory)
+    create_labelling(territory=territory)  # no organic certification: "bio" is removed from its labels
     ctx.recipes = create_recipes(
         actor=coordinator, territory=territory, products=ctx.products, pantry=pantry, jars=places.jars
     )

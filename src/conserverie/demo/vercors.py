@@ -9,7 +9,7 @@ from conserverie.demo.farms import create_farm, ensure_products
 from conserverie.demo.geo import commune, offset
 from conserverie.demo.people import create_participants
 from conserverie.demo.places import Places
-from conserverie.demo.recipes import Pantry, RecipeSpec, create_recipes
+from conserverie.demo.recipes import Pantry, RecipeSpec, create_labelling, create_recipes
 from conserverie.demo.season import Season, Slot, aware
 from conserverie.recipes.models import PantryItem
 from conserverie.replication.services import NewTerritory, SiteSpec, StructureSpec, territory_create_from_template
@@ -27,10 +27,10 @@ RECIPE = RecipeSpec(
     "PNOI",
     "Confiture de pomme aux noix",
     [("Pomme", Decimal("6")), ("Noix", Decimal("0.6")), ("Sucre de canne bio", Decimal("3"))],
-    [(250, 26, 310, "pasteurisation", Decimal("90"), 10)],
+    [(250, 21, 310, "pasteurisation", Decimal("90"), 10)],
     (9, 10, 11),
     ph_limit=Decimal("3.8"),
-    allergens=("nuts",),
+    jam_kind="jam",
 )
 STRUCTURE = "Espace de vie sociale du Royans"
 NEIGHBOURHOODS = [("Saint-Jean-en-Royans", False), ("Pont-en-Royans", False), ("Saint-Laurent-en-Royans", False)]
@@ -55,6 +55,7 @@ def _places(rng, romans: DemoContext, coordinator) -> Places:
             slug="vercors",
             code="VER",
             organisation="Coopérative du Royans (fictive)",
+            address="Place du marché, 26190 Saint-Jean-en-Royans",
             hub_lat=HUB.lat,
             hub_lon=HUB.lon,
             radius_km=25,
@@ -96,6 +97,8 @@ def build_vercors(rng, today, romans: DemoContext) -> DemoContext:
         farm = create_farm(actor=coordinator, territory=territory, name=name, village=village, rng=rng, hub=hub)
         for product_name in grown:
             ctx.growers.setdefault(ctx.products[product_name].pk, []).append(farm)
+    # Vercors holds an (invented) organic certification: its labels keep "bio" (Romans' do not).
+    create_labelling(territory=territory, organic=True)
     # The pantry items came with Romans' recipes.
     pantry = {item.name: item for item in PantryItem.objects.filter(territory=territory, name="Sucre de canne bio")}
     ctx.recipes = create_recipes(

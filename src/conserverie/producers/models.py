@@ -59,6 +59,12 @@ class Product(models.Model):
         default=Decimal("1.00"),
         help_text=_("Valeur d'un kilo donné, reprise sur l'attestation de don annuelle des producteurs."),
     )
+    # Codes of the 14 allergens of Regulation (EU) 1169/2011, Annex II (recipes.models.ALLERGENS): celery in a
+    # celeriac, nuts in walnuts… A recipe's allergens are derived from its ingredients (docs/labels-en.md).
+    allergens = models.JSONField(_("allergènes (annexe II du règlement 1169/2011)"), default=list, blank=True)
+    # Grams per 100 g of the raw product: fat, saturates, carbohydrate, sugars, protein, salt (Annex XV order);
+    # empty when unknown. A label declares nutrition only when every ingredient's values are known.
+    nutrition = models.JSONField(_("valeurs nutritionnelles pour 100 g"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("produit")

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -183,3 +185,68 @@ class CorrectiveAction(models.Model):
         verbose_name = _("action corrective")
         verbose_name_plural = _("actions correctives")
         ordering = ["done_at", "id"]
+
+
+class NutritionExemption(models.TextChoices):
+    """Why a label may carry no nutrition declaration (Regulation (EU) 1169/2011, Annex V)."""
+
+    SMALL_QUANTITIES = (
+        "annex_v_19",
+        _(
+            "Annexe V, point 19 : denrées fabriquées de manière artisanale, fournies directement par le fabricant en "
+            "faibles quantités au consommateur final ou à des établissements de détail locaux"
+        ),
+    )
+
+
+class LabellingProfile(models.Model):
+    """What a territory's labels need to know about the food business operator beyond its name and address:
+    its organic certification (Regulation (EU) 2018/848, art. 30 and 32) and its nutrition exemption."""
+
+    territory = models.OneToOneField(Territory, on_delete=models.CASCADE, related_name="labelling")
+    nutrition_exemption = models.CharField(
+        _("exemption de déclaration nutritionnelle"),
+        max_length=12,
+        choices=NutritionExemption.choices,
+        blank=True,
+        help_text=_("S'applique aux recettes dont les valeurs nutritionnelles des ingrédients ne sont pas connues."),
+    )
+    organic_certifier = models.CharField(_("organisme certificateur bio"), max_length=120, blank=True)
+    organic_certifier_code = models.CharField(
+        _("code de l'organisme certificateur"), max_length=20, blank=True, help_text=_("Par ex. FR-BIO-01.")
+    )
+    organic_certificate_number = models.CharField(_("numéro du certificat bio"), max_length=60, blank=True)
+    organic_valid_until = models.DateField(_("certificat bio valable jusqu'au"), null=True, blank=True)
+
+    objects = scoped_manager("territory")
+
+    class Meta:
+        verbose_name = _("réglages d'étiquetage")
+        verbose_name_plural = _("réglages d'étiquetage")
+
+    def __str__(self):
+        return str(self.territory)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        code = self.organic_certifier_code
+        if code and not re.fullmatch(r"[A-Z]{2}-BIO-[0-9]{2,3}", code):
+            raise ValidationError(
+                {"organic_certifier_code": _("Code d'organisme certificateur attendu sous la forme FR-BIO-01.")}
+            )
+        organic = [self.organic_certifier, code, self.organic_certificate_number, self.organic_valid_until]
+        if any(organic) and not all(organic):
+            raise ValidationError(
+                _("Certification bio : indiquez l'organisme, son code, le numéro du certificat et sa fin de validité.")
+            )
+
+    def organic_certified_on(self, day) -> bool:
+        """The operator may use organic wording on `day`: certifier, code, number and a certificate still valid."""
+        return bool(
+            self.organic_certifier
+            and self.organic_certifier_code
+            and self.organic_certificate_number
+            and self.organic_valid_until
+            and self.organic_valid_until >= day
+        )

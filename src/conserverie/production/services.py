@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
+from conserverie.producers.models import Product
 from conserverie.production.haccp import TreatmentReading, append_status_reason, missing_records, reading_within_limits
 from conserverie.production.models import (
     CorrectiveAction,
@@ -20,7 +21,8 @@ from conserverie.production.models import (
 )
 from conserverie.production.selectors import pantry_lots_with_balance
 from conserverie.production.trace import lots_sharing_raw_lots
-from conserverie.recipes.models import HeatTreatment, PantryLot, Recipe
+from conserverie.recipes.models import ALLERGEN_CODES, HeatTreatment, PantryLot, Recipe
+from conserverie.recipes.services import JAM_FRUITS, derived_allergens
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import raw_lot_draw
 from conserverie.stock.models import MovementKind, StockMovement
@@ -30,20 +32,20 @@ from conserverie.territories.permissions import require, require_role, require_s
 
 
 def recipe_snapshot(recipe: Recipe) -> dict:
-    """What a label and a trace need of the recipe, frozen at production time."""
+    """What a label and a trace need of the recipe, frozen at production time (docs/labels-en.md).
+
+    The allergens are those of the ingredients as recorded now, so a product's allergen recorded after the
+    recipe was written still reaches the label."""
+    ingredients = list(recipe.ingredients.select_related("product", "pantry_item").order_by("pk"))
     return {
         "code": recipe.code,
         "version": recipe.version,
         "name": recipe.name,
-        "ingredients": [
-            {
-                "name": str(i.product or i.pantry_item),
-                "kg_per_batch": str(i.kg_per_batch),
-                "raw": i.product_id is not None,
-            }
-            for i in recipe.ingredients.select_related("product", "pantry_item")
-        ],
-        "allergens": list(recipe.allergens),
+        "ingredients": [ingredient_snapshot(i) for i in ingredients],
+        "allergens": derived_allergens(i.product or i.pantry_item for i in ingredients),
+        "may_contain": list(recipe.may_contain),
+        "jam_kind": recipe.jam_kind,
+        "liquid_medium": recipe.liquid_medium,
         "ph_limit": None if recipe.ph_limit is None else str(recipe.ph_limit),
         "shelf_life_days": recipe.shelf_life_days,
         "storage_advice": str(recipe.storage_advice),
@@ -52,12 +54,31 @@ def recipe_snapshot(recipe: Recipe) -> dict:
             str(f.jar_format_id): {
                 "name": f.jar_format.name,
                 "net_weight_g": f.net_weight_g,
+                "drained_weight_g": f.drained_weight_g,
+                "jars_per_batch": f.jars_per_batch,
                 "treatment": f.treatment,
                 "temperature_c": str(f.temperature_c),
                 "minutes": f.minutes,
             }
             for f in recipe.formats.select_related("jar_format")
         },
+    }
+
+
+def ingredient_snapshot(ingredient) -> dict:
+    item = ingredient.product or ingredient.pantry_item
+    is_product = ingredient.product_id is not None
+    return {
+        "name": str(item),
+        "kg_per_batch": str(ingredient.kg_per_batch),
+        "raw": is_product,
+        "allergens": [code for code in (item.allergens or []) if code in ALLERGEN_CODES],
+        "components": "" if is_product else item.components,
+        "nutrition": dict(item.nutrition or {}),
+        # Fruit in the sense of Directive 2001/113/EC: nuts are not, some vegetables are (Annex I).
+        "fruit": is_product
+        and "nuts" not in (item.allergens or [])
+        and (item.category == Product.Category.FRUIT or item.name in JAM_FRUITS),
     }
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import CountInput, KgInput
 from conserverie.producers.models import Product
-from conserverie.recipes.models import ALLERGENS, HeatTreatment, PantryItem, Recipe, RecipeIngredient
+from conserverie.recipes.models import ALLERGENS, HeatTreatment, JamKind, PantryItem, Recipe, RecipeIngredient
 from conserverie.recipes.services import FormatSpec
 from conserverie.territories.models import JarFormat
 
@@ -25,8 +25,27 @@ class RecipeForm(forms.Form):
     serving_ideas = forms.CharField(
         label=_("Idées pour le cuisiner"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    allergens = forms.MultipleChoiceField(
-        label=_("Allergènes"), choices=ALLERGENS, required=False, widget=forms.CheckboxSelectMultiple
+    # The allergens are derived from the ingredients (never ticked by hand): only cross-contact is chosen here.
+    may_contain = forms.MultipleChoiceField(
+        label=_("Peut contenir (contamination croisée)"),
+        choices=ALLERGENS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Les allergènes des ingrédients sont repris d'office sur l'étiquette. Cochez ici seulement ceux qui "
+            "peuvent se trouver dans le bocal sans être un ingrédient (même atelier, mêmes ustensiles)."
+        ),
+    )
+    jam_kind = forms.ChoiceField(
+        label=_("Confiture, gelée ou marmelade"),
+        choices=[("", _("Non"))] + list(JamKind.choices),
+        required=False,
+        help_text=_("L'étiquette indique alors la teneur en fruits et en sucres (directive 2001/113/CE)."),
+    )
+    liquid_medium = forms.BooleanField(
+        label=_("Solides dans un liquide de couverture (eau, saumure, vinaigre, sirop)"),
+        required=False,
+        help_text=_("Chaque format indique alors son poids net égoutté."),
     )
 
     @classmethod
@@ -40,7 +59,9 @@ class RecipeForm(forms.Form):
             "shelf_life_days": recipe.shelf_life_days,
             "storage_advice": recipe.storage_advice,
             "serving_ideas": recipe.serving_ideas,
-            "allergens": recipe.allergens,
+            "may_contain": recipe.may_contain,
+            "jam_kind": recipe.jam_kind,
+            "liquid_medium": recipe.liquid_medium,
         }
 
 
@@ -65,6 +86,9 @@ class FormatForm(forms.Form):
     jar_format = forms.ModelChoiceField(label=_("Format de bocal"), queryset=JarFormat.objects.none())
     jars_per_batch = forms.IntegerField(label=_("Bocaux par fournée"), min_value=1, max_value=10_000, widget=CountInput)
     net_weight_g = forms.IntegerField(label=_("Poids net (g)"), min_value=1, max_value=100_000, widget=CountInput)
+    drained_weight_g = forms.IntegerField(
+        label=_("Poids égoutté (g)"), min_value=1, max_value=100_000, required=False, widget=CountInput
+    )
     treatment = forms.ChoiceField(label=_("Traitement"), choices=HeatTreatment.choices)
     temperature_c = forms.DecimalField(
         label=_("Température (°C)"), max_digits=4, decimal_places=1, widget=KgInput(attrs={"step": "0.1"})
@@ -78,7 +102,13 @@ class FormatForm(forms.Form):
     def spec(self) -> FormatSpec:
         d = self.cleaned_data
         return FormatSpec(
-            d["jar_format"], d["jars_per_batch"], d["net_weight_g"], d["treatment"], d["temperature_c"], d["minutes"]
+            d["jar_format"],
+            d["jars_per_batch"],
+            d["net_weight_g"],
+            d["treatment"],
+            d["temperature_c"],
+            d["minutes"],
+            d.get("drained_weight_g"),
         )
 
 
@@ -103,6 +133,7 @@ def format_initial(formats) -> list[dict]:
             "jar_format": f.jar_format_id,
             "jars_per_batch": f.jars_per_batch,
             "net_weight_g": f.net_weight_g,
+            "drained_weight_g": f.drained_weight_g,
             "treatment": f.treatment,
             "temperature_c": f.temperature_c,
             "minutes": f.minutes,

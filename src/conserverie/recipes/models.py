@@ -39,6 +39,18 @@ class PantryItem(models.Model):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="pantry_items")
     name = models.CharField(_("nom"), max_length=80)
     allergens = models.JSONField(_("allergènes"), default=list, blank=True)
+    components = models.CharField(
+        _("ingrédients de l'ingrédient composé"),
+        max_length=250,
+        blank=True,
+        help_text=_("Pour un ingrédient composé (une moutarde, un bouillon) : sa propre liste, par poids décroissant."),
+    )
+    nutrition = models.JSONField(_("valeurs nutritionnelles pour 100 g"), default=dict, blank=True)
+    lot_tracked = models.BooleanField(
+        _("suivi par lot fournisseur"),
+        default=True,
+        help_text=_("Décochez pour l'eau du réseau : elle entre dans la recette sans lot fournisseur."),
+    )
 
     objects = scoped_manager("territory")
 
@@ -71,6 +83,15 @@ class PantryLot(models.Model):
         return f"{self.item} — {self.supplier} {self.supplier_lot}"
 
 
+class JamKind(models.TextChoices):
+    """Products of Directive 2001/113/EC (décret n° 85-872): fruit and total sugar contents on the label."""
+
+    JAM = "jam", _("Confiture")
+    EXTRA_JAM = "extra_jam", _("Confiture extra")
+    JELLY = "jelly", _("Gelée")
+    MARMALADE = "marmalade", _("Marmelade")
+
+
 class RecipeQuerySet(models.QuerySet):
     def producible(self):
         return self.filter(is_active=True, validated_at__isnull=False)
@@ -92,7 +113,22 @@ class Recipe(models.Model):
         help_text=_("Obligatoire pour une pasteurisation : pH ≤ 4,6."),
     )
     shelf_life_days = models.PositiveIntegerField(_("durée de conservation (jours)"), default=365)
+    # Derived from the ingredients by the service (never chosen by hand): see recipes.services.derived_allergens.
     allergens = models.JSONField(_("allergènes"), default=list, blank=True)
+    may_contain = models.JSONField(
+        _("peut contenir (contamination croisée)"),
+        default=list,
+        blank=True,
+        help_text=_("Allergènes qui peuvent se trouver dans le bocal sans être un ingrédient (même atelier)."),
+    )
+    jam_kind = models.CharField(
+        _("confiture, gelée ou marmelade"), max_length=12, choices=JamKind.choices, blank=True, default=""
+    )
+    liquid_medium = models.BooleanField(
+        _("solides dans un liquide de couverture"),
+        default=False,
+        help_text=_("Eau, saumure, vinaigre, sirop : l'étiquette indique aussi le poids net égoutté."),
+    )
     serving_ideas = models.TextField(
         _("idées pour le cuisiner"), blank=True, help_text=_("Montrées sur la page publique du lot (le QR code).")
     )
@@ -126,8 +162,16 @@ class Recipe(models.Model):
     def __str__(self):
         return f"{self.name} (v{self.version})"
 
+    def ingredient_allergens(self) -> list[str]:
+        """The allergens of the ingredients as recorded now (prefetch `ingredients` with product and pantry item)."""
+        items = [i.product or i.pantry_item for i in self.ingredients.all()]
+        return sorted({code for item in items for code in (item.allergens or []) if code in ALLERGEN_CODES})
+
     def allergen_labels(self):
-        return [str(ALLERGEN_LABELS[c]) for c in self.allergens if c in ALLERGEN_LABELS]
+        return [str(ALLERGEN_LABELS[c]) for c in self.ingredient_allergens()]
+
+    def may_contain_labels(self):
+        return [str(ALLERGEN_LABELS[c]) for c in self.may_contain if c in ALLERGEN_LABELS]
 
 
 class RecipeIngredient(models.Model):
@@ -165,6 +209,7 @@ class RecipeFormat(models.Model):
     jar_format = models.ForeignKey("territories.JarFormat", on_delete=models.PROTECT, related_name="+")
     jars_per_batch = models.PositiveIntegerField(_("bocaux par fournée"))
     net_weight_g = models.PositiveIntegerField(_("poids net (g)"))
+    drained_weight_g = models.PositiveIntegerField(_("poids net égoutté (g)"), null=True, blank=True)
     treatment = models.CharField(_("traitement thermique"), max_length=16, choices=HeatTreatment.choices)
     temperature_c = models.DecimalField(_("température (°C)"), max_digits=4, decimal_places=1)
     minutes = models.PositiveIntegerField(_("durée de maintien (min)"))

@@ -12,6 +12,7 @@ from conserverie.recipes.models import (
     ACID_PH_LIMIT,
     ALLERGEN_CODES,
     HeatTreatment,
+    JamKind,
     PantryItem,
     PantryLot,
     Recipe,
@@ -30,6 +31,7 @@ class FormatSpec:
     treatment: str
     temperature_c: Decimal
     minutes: int
+    drained_weight_g: int | None = None  # solids in a liquid medium (Regulation (EU) 1169/2011, Annex IX point 5)
 
 
 def schedule_errors(*, ph_limit: Decimal | None, spec: FormatSpec) -> list[str]:
@@ -48,6 +50,56 @@ def schedule_errors(*, ph_limit: Decimal | None, spec: FormatSpec) -> list[str]:
     return errors
 
 
+def derived_allergens(items) -> list[str]:
+    """The Annex II allergens a recipe carries: every allergen of every ingredient (product or pantry item).
+
+    Derived, never chosen: staff can add a "may contain" statement, never remove an ingredient's allergen."""
+    return sorted({code for item in items for code in (item.allergens or []) if code in ALLERGEN_CODES})
+
+
+def _label_errors(*, ingredients, formats, may_contain, jam_kind, liquid_medium) -> dict:
+    errors = {}
+    unknown = set(may_contain) - ALLERGEN_CODES
+    if unknown:
+        errors["may_contain"] = _("Allergènes inconnus : %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+    if jam_kind and jam_kind not in JamKind.values:
+        errors["jam_kind"] = _("Type de confiture inconnu : %(kind)s.") % {"kind": jam_kind}
+    elif jam_kind and not any(
+        getattr(item, "category", None) == "fruit" or getattr(item, "name", "") in JAM_FRUITS
+        for item, _kg in ingredients
+    ):
+        errors["jam_kind"] = _("Une confiture, une gelée ou une marmelade est faite d'au moins un fruit.")
+    for spec in formats:
+        drained = spec.drained_weight_g
+        if liquid_medium and not drained:
+            errors["formats"] = _(
+                "%(format)s : indiquez le poids net égoutté (solides dans un liquide de couverture)."
+            ) % {"format": spec.jar_format}
+        elif drained and not liquid_medium:
+            errors["formats"] = _(
+                "%(format)s : un poids égoutté n'a de sens que pour des solides dans un liquide de couverture."
+            ) % {"format": spec.jar_format}
+        elif drained and drained >= spec.net_weight_g:
+            errors["formats"] = _("%(format)s : le poids égoutté est inférieur au poids net.") % {
+                "format": spec.jar_format
+            }
+    return errors
+
+
+# Vegetables that Directive 2001/113/EC (Annex I, and décret n° 85-872) treats as fruit in jams.
+JAM_FRUITS = {
+    "Tomate",
+    "Rhubarbe",
+    "Carotte",
+    "Patate douce",
+    "Concombre",
+    "Potiron",
+    "Citrouille",
+    "Melon",
+    "Pastèque",
+}
+
+
 def recipe_create(
     *,
     actor,
@@ -58,13 +110,17 @@ def recipe_create(
     formats: list[FormatSpec],
     shelf_life_days: int = 365,
     ph_limit: Decimal | None = None,
-    allergens: list[str] | None = None,
+    may_contain: list[str] | None = None,
+    jam_kind: str = "",
+    liquid_medium: bool = False,
     description: str = "",
     method: str = "",
     storage_advice: str | None = None,
     serving_ideas: str = "",
 ) -> Recipe:
-    """Create a recipe, or its next version when `code` exists. `ingredients` holds (product or pantry item, kg)."""
+    """Create a recipe, or its next version when `code` exists. `ingredients` holds (product or pantry item, kg).
+
+    Its allergens are derived from the ingredients; `may_contain` only adds cross-contact statements."""
     require(actor, territory, "recipe.manage")
     # Pantry items and jar formats belong to a territory (products are shared by all).
     require_same_territory(
@@ -73,11 +129,15 @@ def recipe_create(
         *[s.jar_format for s in formats],
     )
     code = code.strip().upper()
-    allergens = allergens or []
-    errors = {}
-    unknown = set(allergens) - ALLERGEN_CODES
-    if unknown:
-        errors["allergens"] = _("Allergènes inconnus : %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+    may_contain = list(may_contain or [])
+    errors = _label_errors(
+        ingredients=ingredients,
+        formats=formats,
+        may_contain=may_contain,
+        jam_kind=jam_kind,
+        liquid_medium=liquid_medium,
+    )
+    allergens = derived_allergens(item for item, _kg in ingredients)
     if not ingredients:
         errors["ingredients"] = _("Une recette a au moins un ingrédient.")
     if any(kg is None or kg <= 0 for _item, kg in ingredients):
@@ -102,7 +162,11 @@ def recipe_create(
             serving_ideas=serving_ideas.strip(),
             ph_limit=ph_limit,
             shelf_life_days=shelf_life_days,
-            allergens=sorted(set(allergens)),
+            allergens=allergens,
+            # A derived allergen is already declared: "may contain" only adds the others.
+            may_contain=sorted(set(may_contain) - set(allergens)),
+            jam_kind=jam_kind or "",
+            liquid_medium=liquid_medium,
         )
         if storage_advice:
             recipe.storage_advice = storage_advice
@@ -124,6 +188,7 @@ def recipe_create(
                 jar_format=spec.jar_format,
                 jars_per_batch=spec.jars_per_batch,
                 net_weight_g=spec.net_weight_g,
+                drained_weight_g=spec.drained_weight_g,
                 treatment=spec.treatment,
                 temperature_c=spec.temperature_c,
                 minutes=spec.minutes,

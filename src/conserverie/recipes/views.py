@@ -139,7 +139,9 @@ def _edit(request, territory, base=None):
                 shelf_life_days=d["shelf_life_days"],
                 storage_advice=d["storage_advice"] or None,
                 serving_ideas=d["serving_ideas"],
-                allergens=d["allergens"],
+                may_contain=d["may_contain"],
+                jam_kind=d["jam_kind"],
+                liquid_medium=d["liquid_medium"],
                 ingredients=[f.ingredient() for f in _filled(ingredients)],
                 formats=[f.spec() for f in _filled(formats)],
             )

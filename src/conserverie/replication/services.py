@@ -192,7 +192,14 @@ def _copy_jar_formats(template: Territory, territory: Territory) -> dict[int, Ja
 
 def _copy_recipes(actor, template: Territory, territory: Territory, jars: dict) -> None:
     pantry = {
-        item.pk: PantryItem.objects.create(territory=territory, name=item.name, allergens=item.allergens)
+        item.pk: PantryItem.objects.create(
+            territory=territory,
+            name=item.name,
+            allergens=item.allergens,
+            components=item.components,
+            nutrition=item.nutrition,
+            lot_tracked=item.lot_tracked,
+        )
         for item in PantryItem.objects.filter(territory=template)
     }
     recipes = (
@@ -218,12 +225,15 @@ def _copy_recipes(actor, template: Territory, territory: Territory, jars: dict) 
                     treatment=f.treatment,
                     temperature_c=f.temperature_c,
                     minutes=f.minutes,
+                    drained_weight_g=f.drained_weight_g,
                 )
                 for f in recipe.formats.all()
             ],
             shelf_life_days=recipe.shelf_life_days,
             ph_limit=recipe.ph_limit,
-            allergens=recipe.allergens,
+            may_contain=recipe.may_contain,
+            jam_kind=recipe.jam_kind,
+            liquid_medium=recipe.liquid_medium,
             description=recipe.description,
             method=recipe.method,
             storage_advice=recipe.storage_advice,

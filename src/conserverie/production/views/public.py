@@ -1,9 +1,18 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from conserverie.core.scoping import every_territory, territory_scope
+from conserverie.production.labelling import (
+    ingredients_markup,
+    jam_texts,
+    lot_label,
+    may_contain_text,
+    nutrition_text,
+    organic_text,
+)
 from conserverie.production.models import LotStatus, ProductionLot
-from conserverie.recipes.models import ALLERGEN_LABELS
 from conserverie.sourcing.models import RawLotMovement
 
 
@@ -20,7 +29,8 @@ def lot_public(request, code):
             .order_by("raw_lot__producer__commune", "raw_lot__producer__name")
         )
         snapshot = lot.recipe_snapshot
-        allergens = [ALLERGEN_LABELS.get(code, code) for code in snapshot.get("allergens", [])]
+        # The same label model as the printed labels and `label-data`: the page never says something else.
+        label = lot_label(lot)
         return render(
             request,
             "production/lot_public.html",
@@ -28,7 +38,13 @@ def lot_public(request, code):
                 "lot": lot,
                 "recipe": snapshot,
                 "farms": farms,
-                "allergens": allergens,
+                "label": label,
+                "ingredients": mark_safe(ingredients_markup(label, escape).removeprefix("Ingrédients : ")),
+                "label_notes": [
+                    t
+                    for t in (organic_text(label), may_contain_text(label), *jam_texts(label), nutrition_text(label))
+                    if t
+                ],
                 "recalled": lot.status == LotStatus.RECALLED,
             },
         )

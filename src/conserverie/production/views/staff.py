@@ -23,7 +23,7 @@ from conserverie.production.forms import (
     SealCheckForm,
 )
 from conserverie.production.haccp import lot_add_reading, missing_records
-from conserverie.production.labels import DEFAULT_SHEET, SHEETS, lot_labels_pdf
+from conserverie.production.labels import DEFAULT_LAYOUT, DEFAULT_SHEET, LAYOUTS, SHEETS, LabelProblem, lot_labels_pdf
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.production.register import Period, register_lots, register_pdf, register_rows, register_xlsx
 from conserverie.production.selectors import recall_of
@@ -291,15 +291,22 @@ def lot_labels_view(request, territory, code):
     """The A4 sheet of jar labels of a lot, as a PDF download."""
     lot = _lot_or_404(territory, code)
     sheet = request.GET.get("sheet", DEFAULT_SHEET)
-    if sheet not in SHEETS:
+    layout = request.GET.get("layout", DEFAULT_LAYOUT)
+    if sheet not in SHEETS or layout not in LAYOUTS:
         raise Http404
     if lot.status == LotStatus.RECALLED:
         # A recalled lot's jars are destroyed: new labels would only put them back on a shelf.
         messages.error(request, _("Le lot %(code)s est rappelé : pas de nouvelles étiquettes.") % {"code": lot.code})
         return redirect("production:lot_detail", territory.slug, lot.code)
-    pdf = lot_labels_pdf(lot, sheet=sheet)
+    try:
+        pdf = lot_labels_pdf(lot, sheet=sheet, layout=layout)
+    except LabelProblem as exc:
+        # Never a label with a mandatory particular cut off: say why, and which sheet or layout fits instead.
+        messages.error(request, str(exc))
+        return redirect("production:lot_detail", territory.slug, lot.code)
     response = HttpResponse(pdf.content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="etiquettes-{lot.code}-{sheet}.pdf"'
+    suffix = "" if layout == DEFAULT_LAYOUT else "-recto-verso"
+    response["Content-Disposition"] = f'attachment; filename="etiquettes-{lot.code}-{sheet}{suffix}.pdf"'
     return response
 
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from conserverie.core.scoping import every_territory, territory_scope
-from conserverie.production.labels import DEFAULT_SHEET, SHEETS, lot_labels_pdf
+from conserverie.production.labels import DEFAULT_LAYOUT, DEFAULT_SHEET, LAYOUTS, SHEETS, LabelProblem, lot_labels_pdf
 from conserverie.production.models import LotStatus, ProductionLot
 
 MAX_COUNT = 10_000  # labels per format: more would take minutes and megabytes for no real lot
@@ -25,10 +25,16 @@ class Command(BaseCommand):
             help=_("Format de planche : %(sheets)s (défaut %(default)s).")
             % {"sheets": ", ".join(SHEETS), "default": DEFAULT_SHEET},
         )
+        parser.add_argument(
+            "--layout",
+            default=DEFAULT_LAYOUT,
+            choices=list(LAYOUTS),
+            help=_("single : une étiquette par bocal ; front_back : deux (devant et dos)."),
+        )
         parser.add_argument("--count", type=int, help=_("Nombre d'étiquettes par format (défaut : un par bocal)."))
         parser.add_argument("--json", action="store_true", help=_("Sortie JSON, pour un script."))
 
-    def handle(self, *args, lot, out, sheet, count, json: bool, **options):
+    def handle(self, *args, lot, out, sheet, layout, count, json: bool, **options):
         with every_territory():  # a lot code names its territory
             found = ProductionLot.objects.select_related("territory").filter(code=lot).first()
         if found is None:
@@ -48,7 +54,10 @@ class Command(BaseCommand):
         if not path.parent.is_dir():
             raise CommandError(_("Dossier introuvable : « %(dir)s ».") % {"dir": path.parent})
         with territory_scope(found.territory):
-            pdf = lot_labels_pdf(found, sheet=sheet, count=count)
+            try:
+                pdf = lot_labels_pdf(found, sheet=sheet, count=count, layout=layout)
+            except LabelProblem as exc:  # nothing is written: a label never leaves out a mandatory particular
+                raise CommandError(str(exc)) from exc
         path.write_bytes(pdf.content)
         if json:
             data = {
@@ -57,8 +66,8 @@ class Command(BaseCommand):
                 "sheet": sheet,
                 "labels": pdf.labels,
                 "pages": pdf.pages,
+                "layout": pdf.layout,
                 "smallest_font_pt": pdf.smallest_font_pt,
-                "overflow": pdf.overflow,
             }
             self.stdout.write(_dumps(data))
             return
@@ -66,8 +75,6 @@ class Command(BaseCommand):
             _("%(n)s étiquette(s) du lot %(lot)s sur %(pages)s planche(s) %(sheet)s : %(file)s")
             % {"n": pdf.labels, "lot": found.code, "pages": pdf.pages, "sheet": sheet, "file": path}
         )
-        if pdf.overflow:
-            self.stderr.write(_("Attention : le texte ne tient pas entièrement sur ce format ; utilisez L7163."))
 
 
 def _dumps(data: dict) -> str:
