@@ -178,7 +178,7 @@ def recipe_data(chain):
         "name": "Coulis de tomate au basilic",
         "shelf_life_days": "300",
         "ph_limit": "4.3",
-        "allergens": ["celery"],
+        "may_contain": ["celery"],
         "method": "Laver\nCuire",
         "ing-TOTAL_FORMS": "3",
         "ing-INITIAL_FORMS": "0",
@@ -209,7 +209,7 @@ RECIPE_HOSTILE = {
     "fmt-0-minutes": [BIG_INT, "-5", "0"],
     "fmt-0-treatment": FEW_CHOICES,
     "fmt-0-jar_format": FEW_CHOICES,
-    "allergens": FEW_CHOICES,
+    "may_contain": FEW_CHOICES,
     "name": [LONG, ""],
 }
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from conserverie.producers.models import Product
 from conserverie.production.selectors import pantry_lots_with_balance
 from conserverie.recipes.models import HeatTreatment, PantryItem, Recipe
 from conserverie.recipes.services import (
@@ -56,12 +57,10 @@ def test_a_recipe_with_raw_and_pantry_ingredients_and_formats(romans, coordinato
         tomato,
         code="ctom",
         ingredients=[(tomato, Decimal("10")), (sugar, Decimal("0.5"))],
-        allergens=["sulphites", "celery", "sulphites"],
         storage_advice="Au frais.",
     )
     assert (recipe.code, recipe.version, recipe.is_active) == ("CTOM", 1, True)
-    assert recipe.allergens == ["celery", "sulphites"]
-    assert recipe.allergen_labels() == ["Céleri", "Anhydride sulfureux et sulfites"]
+    assert recipe.allergens == []
     assert recipe.storage_advice == "Au frais."
     assert {(i.product, i.pantry_item) for i in recipe.ingredients.all()} == {(tomato, None), (None, sugar)}
     assert recipe.formats.get().jar_format == romans.jar
@@ -87,9 +86,49 @@ def test_only_a_coordinator_of_the_territory_writes_recipes(request, romans, tom
         _create(romans, actor, tomato)
 
 
-def test_allergens_are_among_the_fourteen(romans, coordinator, tomato):
-    with refused("allergens", "Allergènes inconnus : chocolate."):
-        _create(romans, coordinator, tomato, allergens=["chocolate", "milk"])
+def test_may_contain_allergens_are_among_the_fourteen(romans, coordinator, tomato):
+    with refused("may_contain", "Allergènes inconnus : chocolate."):
+        _create(romans, coordinator, tomato, may_contain=["chocolate", "milk"])
+
+
+def test_allergens_are_derived_from_the_ingredients_and_may_contain_only_adds(romans, coordinator, tomato):
+    """Annex II of Regulation (EU) 1169/2011: celery in a celeriac, sulphites in a wine vinegar; never chosen."""
+    celeriac = Product.objects.create(name="Céleri-rave", category="vegetable", allergens=["celery"])
+    vinegar = PantryItem.objects.create(territory=romans.territory, name="Vinaigre de vin", allergens=["sulphites"])
+    recipe = _create(
+        romans,
+        coordinator,
+        tomato,
+        ingredients=[(tomato, Decimal("5")), (celeriac, Decimal("1")), (vinegar, Decimal("0.2"))],
+        may_contain=["nuts", "celery"],
+    )
+    assert recipe.allergens == ["celery", "sulphites"]
+    assert recipe.allergen_labels() == ["Céleri", "Anhydride sulfureux et sulfites"]
+    # "may contain" adds cross-contact; a derived allergen is already declared, it is not repeated there.
+    assert recipe.may_contain == ["nuts"]
+    with pytest.raises(TypeError):
+        _create(romans, coordinator, tomato, allergens=[])  # no way to choose (or remove) allergens by hand
+    # A product's allergen recorded later reaches the recipe's page and the next lots.
+    Product.objects.filter(pk=tomato.pk).update(allergens=["mustard"])
+    recipe = Recipe.objects.prefetch_related("ingredients__product", "ingredients__pantry_item").get(pk=recipe.pk)
+    assert recipe.ingredient_allergens() == ["celery", "mustard", "sulphites"]
+
+
+def test_jam_and_liquid_medium_checks(romans, coordinator, tomato):
+    apple = Product.objects.create(name="Pomme", category="fruit")
+    leek = Product.objects.create(name="Poireau", category="vegetable")
+    with refused("jam_kind", "au moins un fruit"):
+        _create(romans, coordinator, tomato, ingredients=[(leek, Decimal("5"))], jam_kind="jam")
+    with refused("formats", "poids net égoutté"):
+        _create(romans, coordinator, tomato, liquid_medium=True)
+    with refused("formats", "liquide de couverture"):
+        _create(romans, coordinator, tomato, formats=[_spec(romans.jar, drained_weight_g=200)])
+    with refused("formats", "inférieur au poids net"):
+        _create(romans, coordinator, tomato, liquid_medium=True, formats=[_spec(romans.jar, drained_weight_g=9000)])
+    recipe = _create(romans, coordinator, tomato, ingredients=[(apple, Decimal("5"))], jam_kind="jam")
+    assert recipe.jam_kind == "jam"
+    recipe = _create(romans, coordinator, tomato, liquid_medium=True, formats=[_spec(romans.jar, drained_weight_g=200)])
+    assert recipe.formats.get().drained_weight_g == 200
 
 
 def test_a_recipe_has_ingredients_with_positive_quantities(romans, coordinator, tomato):

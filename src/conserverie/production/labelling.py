@@ -418,8 +418,8 @@ def lot_label(lot: ProductionLot, *, profile: LabellingProfile | None = ...) -> 
 
 def french_number(value, decimals: int | None = None) -> str:
     value = Decimal(value)
-    if decimals is not None:
-        value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if decimals is not None:  # exactly `decimals` decimals: "2,0 g" as the rounding guidance prints it
+        return format(value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), "f").replace(".", ",")
     text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
     return text.replace(".", ",")
 

@@ -73,7 +73,7 @@ class Sheet:
 
 SHEETS = {
     # Avery L7163 (J8163): 14 labels of 99.1 × 38.1 mm, 2 columns × 7 rows, 2.5 mm between columns.
-    "L7163": Sheet("L7163", 2, 7, 99.1, 38.1, left=4.65, top=15.15, pitch_x=101.6, pitch_y=38.1, qr=20),
+    "L7163": Sheet("L7163", 2, 7, 99.1, 38.1, left=4.65, top=15.15, pitch_x=101.6, pitch_y=38.1, qr=17),
     # Avery L7160 (J8160): 21 labels of 63.5 × 38.1 mm, 3 columns × 7 rows, 2.5 mm between columns.
     "L7160": Sheet("L7160", 3, 7, 63.5, 38.1, left=7.2, top=15.15, pitch_x=66.0, pitch_y=38.1, qr=15),
 }
@@ -171,7 +171,7 @@ def _blocks(label: LotLabel, fmt: LabelFormat, part: str) -> list[tuple[str, str
             back.append((escape(text), "body"))
     back += [
         (escape(label.storage), "body"),
-        (escape(f"Fabriqué le {label.produced_on:%d/%m/%Y} par {operator_text(label)}"), "body"),
+        (escape(operator_text(label)), "body"),
         (escape(f"Consigne du bocal : {french_money(fmt.deposit_eur)}"), "body"),
     ]
     if part == "front":
@@ -198,7 +198,9 @@ def _paragraphs(blocks, size: float) -> list[Paragraph]:
     for text, style in blocks:
         if style == "net":
             big = max(float(m) for m in re.findall(r'size="([0-9.]+)"', text))
-            paragraphs.append(Paragraph(text, ParagraphStyle("net", parent=body, leading=big * 1.08)))
+            paragraphs.append(
+                Paragraph(text, ParagraphStyle("net", parent=body, leading=big * 1.08, spaceAfter=size * 0.3))
+            )
         else:
             paragraphs.append(Paragraph(text, title if style == "title" else body))
     return paragraphs
