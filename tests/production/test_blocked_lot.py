@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
-from conserverie.production.models import LotStatus, ProductionLot
+from conserverie.production.models import LabellingProfile, LotStatus, ProductionLot
 from conserverie.production.services import lot_block, lot_recall
 from conserverie.stock.models import MovementKind
 from conserverie.stock.services import jars_at, jars_move, jars_take
@@ -143,6 +143,10 @@ def test_moving_a_blocked_lot_does_not_free_it(client, world, animator):
 
 def test_labels_of_a_blocked_lot_print_but_not_of_a_recalled_one(client, world, tmp_path):
     chain, lot, _person = world
+    # A label needs the operator's address and a nutrition declaration or its exemption (docs/labels-en.md).
+    chain.territory.address = "14 place du Chapitre, 26100 Romans-sur-Isère"
+    chain.territory.save()
+    LabellingProfile.objects.create(territory=chain.territory, nutrition_exemption="annex_v_19")
     client.force_login(chain.actor)
     url = f"/t/romans/lots/{lot.code}/etiquettes.pdf"
     assert client.get(url)["Content-Type"] == "application/pdf"

@@ -1,9 +1,13 @@
 """Every demo recipe on every label sheet: a PDF only when every mandatory particular is in it (read back by pypdf)."""
 
+import contextlib
+import os
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 
 import pypdf
+import pypdfium2
 import pytest
 
 from conserverie.demo.farms import ensure_products
@@ -106,3 +110,24 @@ def test_demo_recipes_carry_their_real_weights(demo_lots):
     # Romans holds no organic certification: no "bio" on its labels.
     for label in labels.values():
         assert not any("bio" in i.name.lower().split() for i in label.ingredients)
+
+
+@pytest.mark.skipif(not os.environ.get("CONSERVERIE_LABEL_IMAGES"), reason="writes the labels guide's pictures")
+def test_write_the_pictures_of_the_labels_guide(demo_lots):
+    """CONSERVERIE_LABEL_IMAGES=docs/img pytest -k pictures: one label of each kind, as printed (200 dpi PNG)."""
+    folder = Path(os.environ["CONSERVERIE_LABEL_IMAGES"])
+    by_code = {lot.recipe.code: lot for lot in demo_lots}
+    for code, name in (("CFIG", "confiture"), ("CPEC", "liquide"), ("SOUP", "soupe"), ("CAUB", "simple")):
+        lot = by_code[code]
+        layout = "front_back"
+        with contextlib.suppress(LabelDoesNotFit):
+            lot_labels_pdf(lot, sheet="L7163", layout="single", count=1)
+            layout = "single"
+        pdf = lot_labels_pdf(lot, sheet="L7163", layout=layout, count=1)
+        scale = 200 / 72
+        image = pypdfium2.PdfDocument(pdf.content)[0].render(scale=scale).to_pil()
+        sheet = SHEETS["L7163"]
+        px = scale * 72 / 25.4  # pixels per mm
+        right = sheet.left + (sheet.pitch_x + sheet.width if layout == "front_back" else sheet.width)
+        box = (sheet.left - 1, sheet.top - 1, right + 1, sheet.top + sheet.height + 1)
+        image.crop(tuple(round(v * px) for v in box)).save(folder / f"label-{name}.png", optimize=True)
