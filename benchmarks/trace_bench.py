@@ -40,7 +40,7 @@ from conserverie.core.scoping import scopes_disabled, territory_scope  # noqa: E
 from conserverie.distribution.models import Distribution, DistributionLine  # noqa: E402
 from conserverie.producers.models import Producer, Product  # noqa: E402
 from conserverie.production.labels import lot_labels_pdf  # noqa: E402
-from conserverie.production.models import LotStatus, ProductionLot  # noqa: E402
+from conserverie.production.models import LabellingProfile, LotStatus, ProductionLot  # noqa: E402
 from conserverie.production.services import recipe_snapshot  # noqa: E402
 from conserverie.production.trace import lots_sharing_raw_lots  # noqa: E402
 from conserverie.distribution.trace import lots_forward, raw_lot_forward  # noqa: E402
@@ -78,8 +78,16 @@ def generate():
         cursor.execute("PRAGMA synchronous=OFF")
     user = get_user_model().objects.create_user(username="bench", password=None)
     territory = Territory.objects.create(
-        slug="bench", code="BEN", name="Bench", hub_lat=Decimal("45.04"), hub_lon=Decimal("5.05"), radius_km=30
+        slug="bench",
+        code="BEN",
+        name="Bench",
+        address="1 place du Banc, 26100 Romans-sur-Isère",
+        hub_lat=Decimal("45.04"),
+        hub_lon=Decimal("5.05"),
+        radius_km=30,
     )
+    # A label needs a nutrition declaration or the exemption that applies (docs/labels-en.md).
+    LabellingProfile.objects.create(territory=territory, nutrition_exemption="annex_v_19")
     truck = Location.objects.create(territory=territory, name="Camion", kind=Location.Kind.TRUCK)
     jar = JarFormat.objects.create(territory=territory, name="Bocal 375 ml", volume_ml=375, deposit_eur=Decimal("1"))
     product = Product.objects.create(name="Tomate", category=Product.Category.VEGETABLE, shelf_life_days=5)

@@ -47,7 +47,9 @@ def demo_lots(chain):
                 collected_on=DAY,
             )
             raw_inputs.append((raw, ingredient.kg_per_batch.quantize(Decimal("0.01"))))
-        outputs = {f.jar_format: f.jars_per_batch for f in recipe.formats.select_related("jar_format")}
+        # One batch goes into the recipe's first format, as at the workshop.
+        first = recipe.formats.select_related("jar_format").order_by("pk").first()
+        outputs = {first.jar_format: first.jars_per_batch}
         lots.append(
             lot_record(
                 actor=chain.actor,
@@ -117,7 +119,7 @@ def test_write_the_pictures_of_the_labels_guide(demo_lots):
     """CONSERVERIE_LABEL_IMAGES=docs/img pytest -k pictures: one label of each kind, as printed (200 dpi PNG)."""
     folder = Path(os.environ["CONSERVERIE_LABEL_IMAGES"])
     by_code = {lot.recipe.code: lot for lot in demo_lots}
-    for code, name in (("CFIG", "confiture"), ("CPEC", "liquide"), ("SOUP", "soupe"), ("CAUB", "simple")):
+    for code, name in (("CFIG", "confiture"), ("CPEC", "liquide"), ("SOUP", "soupe"), ("CTOM", "simple")):
         lot = by_code[code]
         layout = "front_back"
         with contextlib.suppress(LabelDoesNotFit):

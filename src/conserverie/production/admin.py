@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from conserverie.production.models import (
     CorrectiveAction,
     HeatTreatmentRecord,
+    LabellingProfile,
     PantryUse,
     ProductionLot,
     Recall,
@@ -63,6 +64,13 @@ class FoodSafetyRecordAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LabellingProfile)
+class LabellingProfileAdmin(admin.ModelAdmin):
+    """The territory's organic certification and nutrition exemption, read by every label (docs/labels-en.md)."""
+
+    list_display = ["territory", "nutrition_exemption", "organic_certifier_code", "organic_valid_until"]
 
 
 @admin.register(ProductionLot)

@@ -448,9 +448,10 @@ def _emphasise(text: str, codes, escape) -> tuple[str, set]:
 def _quantity(i: LabelIngredient) -> str:
     if i.percent is None:
         return ""
+    # No-break spaces: "0,9 %" never splits at the end of a line.
     if i.per_100g:
-        return f" ({french_number(i.percent)} g pour 100 g)"
-    return f" ({french_number(i.percent)} %)"
+        return f" ({french_number(i.percent)}\u00a0g pour 100\u00a0g)"
+    return f" ({french_number(i.percent)}\u00a0%)"
 
 
 def ingredient_markup(i: LabelIngredient, escape) -> str:

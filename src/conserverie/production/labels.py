@@ -18,7 +18,6 @@ from xml.sax.saxutils import escape
 
 import segno
 from django.conf import settings
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -41,7 +40,6 @@ from conserverie.production.labelling import (
     organic_text,
 )
 from conserverie.production.models import ProductionLot
-from conserverie.stock.models import MovementKind, StockMovement
 
 
 @dataclass(frozen=True)
@@ -179,16 +177,6 @@ def _blocks(label: LotLabel, fmt: LabelFormat, part: str) -> list[tuple[str, str
     if part == "back":
         return [*back[:-1], (f"Lot <b>{escape(label.lot)}</b> · " + back[-1][0], "body")]
     return [title, *back[:-3], (net, "net"), date_lot, *back[-3:]]
-
-
-def jars_filled(lot: ProductionLot) -> list[dict]:
-    """One row per jar format: its id, deposit and the number of jars filled (one query)."""
-    return list(
-        StockMovement.objects.filter(lot=lot, kind=MovementKind.PRODUCED)
-        .values("jar_format_id", "jar_format__name", "jar_format__deposit_eur")
-        .annotate(jars=Sum("quantity"))
-        .order_by("jar_format__volume_ml")
-    )
 
 
 def _paragraphs(blocks, size: float) -> list[Paragraph]:

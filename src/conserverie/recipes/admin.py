@@ -20,13 +20,14 @@ class RecipeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "version", "is_active", "ph_limit", "shelf_life_days", "validated_at", "territory"]
     list_filter = ["territory", "is_active"]
     search_fields = ["name", "code", "description"]
-    readonly_fields = ["validated_by", "validated_at"]
+    # Allergens are derived from the ingredients (recipes.services.derived_allergens): never edited by hand.
+    readonly_fields = ["validated_by", "validated_at", "allergens"]
     inlines = [RecipeIngredientInline, RecipeFormatInline]
 
 
 @admin.register(PantryItem)
 class PantryItemAdmin(admin.ModelAdmin):
-    list_display = ["name", "territory"]
+    list_display = ["name", "territory", "allergens", "lot_tracked"]
     list_filter = ["territory"]
     search_fields = ["name"]
 
