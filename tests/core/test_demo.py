@@ -198,3 +198,22 @@ def test_the_season_has_one_past_recall_with_its_sheet(client, db):
     contacts = lots_forward([recall.lot.pk]).contacts()
     assert contacts
     assert [c.name for c in contacts if escape(c.name) not in html] == []
+
+
+def test_every_demo_lot_has_a_complete_label_and_only_the_certified_territory_says_bio(db):
+    """Labels (docs/labels-en.md): every particular known for every lot; Romans holds no organic certification,
+    so "bio" leaves its ingredient names; Vercors holds one (invented) and keeps it with the certifier's code."""
+    from conserverie.production.labelling import lot_label
+
+    lots = list(ProductionLot.objects.select_related("territory"))
+    assert lots
+    for lot in lots:
+        label = lot_label(lot)
+        assert label.missing == [], (lot.code, label.missing)
+        assert label.nutrition is not None, lot.code  # every demo ingredient has its values
+        says_bio = any("bio" in i.name.split() for i in label.ingredients)
+        assert says_bio == (lot.territory.slug == "vercors"), lot.code
+        assert (label.organic_code == "FR-BIO-99") == says_bio
+    celery_soups = [lot for lot in lots if lot.recipe_snapshot["code"] == "SOUP"]
+    assert celery_soups
+    assert all(lot_label(lot).allergens == ["celery"] for lot in celery_soups)

@@ -27,7 +27,7 @@ from conserverie.core.scoping import (
 )
 from conserverie.people.models import Participant
 from conserverie.producers.models import Product
-from conserverie.production.models import ProductionLot
+from conserverie.production.models import LabellingProfile, ProductionLot
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.territories.models import Membership, Territory
 from conserverie.territories.staff import territory_view
@@ -315,6 +315,10 @@ def test_every_command_opens_its_scope(two_seasons, romans, tmp_path):
     participant = Participant.objects.filter(territory=romans.territory).first()
     farms = tmp_path / "fermes.csv"
     farms.write_text("\n".join([HEADER, *GOOD]), encoding="utf-8")
+    # A label needs the operator's address and a nutrition declaration or its exemption (docs/labels-en.md).
+    romans.territory.address = "14 place du Chapitre, 26100 Romans-sur-Isère"
+    romans.territory.save()
+    LabellingProfile.objects.create(territory=romans.territory, nutrition_exemption="annex_v_19")
     commands = [
         ("report", "--territory", "romans", "--json"),
         ("report", "--territory", "romans", "--distribution", "--json"),
@@ -326,6 +330,7 @@ def test_every_command_opens_its_scope(two_seasons, romans, tmp_path):
         ("retention", "--dry-run"),
         ("person-export", str(participant.pk), "--json"),
         ("labels", lot.code, "--out", str(tmp_path / "etiquettes.pdf"), "--json"),
+        ("label-data", lot.code, "--json"),
         ("import-producers", str(farms), "--territory", "romans", "--json"),
         ("recall", lot.code, "--reason", "Essai de rappel", "--json"),
         ("person-erase", str(participant.pk), "--as", "coord", "--reason", "Essai"),
