@@ -518,3 +518,42 @@ def test_the_public_page_shows_the_same_label(place, exempt, client, django_asse
     assert "Céleri</b>-rave (" in page
     assert "La Coopération entre 3 lieux" in page
     assert "Allergènes</dt>" not in page
+
+
+def test_label_data_picks_the_jar_format_of_a_lot_filling_several(place, exempt):
+    from conserverie.territories.models import JarFormat
+
+    big = JarFormat.objects.create(territory=place.territory, name="Bocal 750 ml", volume_ml=750, deposit_eur=1)
+    specs = [
+        FormatSpec(place.jar, 20, 350, HeatTreatment.STERILISATION, Decimal("110"), 45),
+        FormatSpec(big, 10, 720, HeatTreatment.STERILISATION, Decimal("110"), 60),
+    ]
+    recipe = recipe_create(
+        actor=place.actor,
+        territory=place.territory,
+        code="CTOM",
+        name="Coulis de tomate",
+        ingredients=[(place.tomato, Decimal("10"))],
+        formats=specs,
+        ph_limit=Decimal("4.2"),
+    )
+    recipe = recipe_validate_schedule(actor=place.actor, recipe=recipe)
+    lot = lot_record(
+        actor=place.actor,
+        territory=place.territory,
+        recipe=recipe,
+        produced_on=DAY,
+        location=place.truck,
+        raw_inputs=[(place.raw, Decimal("10"))],
+        outputs={place.jar: 8, big: 6},
+    )
+    out = StringIO()
+    call_command("label-data", lot.code, "--json", stdout=out)
+    assert json.loads(out.getvalue())["net_g"] == 350  # the smallest jar by default
+    out = StringIO()
+    call_command("label-data", lot.code, "--json", "--format", "750", stdout=out)
+    assert json.loads(out.getvalue())["net_g"] == 720
+    with pytest.raises(CommandError, match="n'a pas de bocal de 500 ml"):
+        call_command("label-data", lot.code, "--json", "--format", "500")
+    # 8 × 350 g + 6 × 720 g = 7.12 kg from 10 kg of tomato: 140 g per 100 g of coulis.
+    assert lot_label(lot).ingredients[0].percent == Decimal(140)
