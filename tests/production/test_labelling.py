@@ -450,6 +450,7 @@ def test_net_quantity_figures_are_tall_enough_measured_in_the_pdf(place, exempt,
     heights = net_figure_heights_mm(pdf.content, f"{net} g")
     assert len(heights) == len(str(net))
     assert min(heights) >= minimum, heights
+    print(f"{net} g: figures {min(heights):.2f}–{max(heights):.2f} mm (minimum {minimum} mm)")  # pytest -s
     # …and no text anywhere below the 1.2 mm x-height.
     assert pdf.smallest_font_pt >= MIN_FONT_PT
 
