@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -164,3 +165,26 @@ def test_an_animator_reads_but_does_not_validate(client, chain, animator):
     assert "Nouvelle version" not in page
     assert "Valider" not in page
     assert client.post(f"{URL}{chain.recipe.pk}/valider/").status_code == 403
+
+
+def test_the_detail_shows_the_allergens_of_the_ingredients_and_may_contain(coord_client, chain):
+    vinegar = PantryItem.objects.create(territory=chain.territory, name="Vinaigre de vin", allergens=["sulphites"])
+    recipe = recipe_create(
+        actor=chain.actor,
+        territory=chain.territory,
+        code="BETT",
+        name="Betteraves au vinaigre",
+        ingredients=[(chain.tomato, Decimal("5")), (vinegar, Decimal("1"))],
+        formats=[FormatSpec(chain.jar, 10, 340, "sterilisation", Decimal("110"), 40, 200)],
+        may_contain=["nuts"],
+        liquid_medium=True,
+    )
+    page = text(coord_client.get(f"{URL}{recipe.pk}/"))
+    assert 'data-testid="allergens">Anhydride sulfureux et sulfites<' in page
+    assert 'data-testid="may-contain">Fruits à coque<' in page
+    assert "égoutté 200 g" in page
+    # The new-version form offers only "may contain", prefilled; no allergen of an ingredient can be unticked.
+    form = coord_client.get(f"{URL}{recipe.pk}/nouvelle-version/").content.decode()
+    assert 'name="allergens"' not in form
+    nuts = re.search(r'<input[^>]*name="may_contain"[^>]*value="nuts"[^>]*>', form).group(0)
+    assert "checked" in nuts
