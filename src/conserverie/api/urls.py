@@ -36,7 +36,8 @@ def _answer(request, token, view, args, kwargs):
     if getattr(settings, "RATELIMIT_ENABLED", True):
         allowed, retry_after = hit("api", f"token:{token.pk}")
         if not allowed:
-            return problem(429, _("Trop d'appels : réessayez dans %(s)d s.") % {"s": retry_after}, Retry_After=str(retry_after))
+            message = _("Trop d'appels : réessayez dans %(s)d s.") % {"s": retry_after}
+            return problem(429, message, Retry_After=str(retry_after))
     with territory_scope(token.territory):
         return view(request, *args, **kwargs)
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from conserverie.api.core import ListParams, SyncParams, changed_since, need, page_of, paginate, territory_of
 from conserverie.producers import services
@@ -87,7 +87,8 @@ def _product(p) -> dict:
 @router.get("/products", response=page_of(ProductOut), tags=["producers"])
 def products_list(request, params: Query[ListParams]):
     """Raw produce (a tomato is a tomato everywhere): the names offers and calendars refer to."""
-    return paginate(Product.objects.all(), cursor=params.cursor, limit=params.limit, render=lambda r: [_product(p) for p in r])
+    rows = Product.objects.all()
+    return paginate(rows, cursor=params.cursor, limit=params.limit, render=lambda r: [_product(p) for p in r])
 
 
 # Producers ---------------------------------------------------------------------------------------------------------
@@ -168,7 +169,8 @@ class ProducerPatch(Schema):
 
 @router.get("/producers", response=page_of(ProducerOut), tags=["producers"])
 def producers_list(request, params: Query[ListParams]):
-    return paginate(_producers(request), cursor=params.cursor, limit=params.limit, render=lambda r: [_producer(p) for p in r])
+    rows = _producers(request)
+    return paginate(rows, cursor=params.cursor, limit=params.limit, render=lambda r: [_producer(p) for p in r])
 
 
 @router.get("/producers/{producer_id}", response=ProducerOut, tags=["producers"])
@@ -180,7 +182,7 @@ def producer_detail(request, producer_id: int):
 def producer_create(request, payload: ProducerIn):
     """Add a farm (coordinators): `producers.services.producer_create`."""
     farm = services.producer_create(actor=request.auth.user, territory=territory_of(request), **payload.dict())
-    return 201, _producer(farm)
+    return Status(201, _producer(farm))
 
 
 @router.patch("/producers/{producer_id}", response=ProducerOut, tags=["producers"])
@@ -317,7 +319,7 @@ def offer_declare(request, payload: OfferIn):
     product = get_object_or_404(Product.objects.all(), pk=payload.product_id)
     data = payload.dict(exclude={"producer_id", "product_id"})
     offer = services.offer_declare(actor=request.auth.user, territory=t, producer=farm, product=product, **data)
-    return 201, _offer(offer)
+    return Status(201, _offer(offer))
 
 
 @router.post("/offers/{offer_id}/accept", response=OfferOut, tags=["offers"])

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help=_("Identifiant de connexion de la personne."))
         parser.add_argument("--territory", help=_("Territoire (identifiant), si la personne en a plusieurs."))
         parser.add_argument("--scope", default=TokenScope.READ, help=_("read (lecture seule, par défaut) ou write."))
-        parser.add_argument("--expires", help=_("Validité en jours (1 à %(max)d) ; sans limite sinon.") % {"max": MAX_DAYS})
+        parser.add_argument(
+            "--expires", help=_("Validité en jours (1 à %(max)d) ; sans limite sinon.") % {"max": MAX_DAYS}
+        )
         parser.add_argument("--name", default="", help=_("À quoi sert le jeton (ex. : « boutique en ligne »)."))
 
     def handle(self, *args, user, territory, scope, expires, name, **options):
