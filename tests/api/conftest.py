@@ -101,7 +101,7 @@ def build_world(place, actor, tomato):
         date=timezone.localdate() + timedelta(days=8),
         start_time=time(9),
         end_time=time(12),
-        meeting_point="Cour de la ferme",
+        meeting_point=f"Cour de la ferme {t.code}",
     )
     return chain
 
