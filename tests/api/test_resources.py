@@ -97,7 +97,8 @@ def test_read_only_tokens_never_see_who_took_the_jars(api, world, coordinator):
         assert api.get("/api/v1/distributions", token).json()["items"][0]["participant"] == expected
     for url in LISTS + [f"/api/v1/workshops/{world.workshop.pk}"]:
         body = api.get(url, reader).content.decode()
-        assert world.person.first_name not in body and "Inscrite" not in body and "0600000000" not in body, url
+        leaked = [value for value in (world.person.first_name, "Inscrite", "0600000000") if value in body]
+        assert not leaked, url
 
 
 def test_a_gift_goes_through_the_distribution_service_and_its_refusals(api, world, coordinator):
