@@ -12,7 +12,7 @@ from ninja.openapi.docs import Swagger
 
 from conserverie.api import errors
 from conserverie.api.auth import TokenAuth
-from conserverie.api.resources import activity, catalogue, distribution, figures, production
+from conserverie.api.resources import activity, catalogue, catalogue_dfc, distribution, figures, production
 
 ERROR_CODES = {
     "400": _("Requête illisible"),
@@ -74,5 +74,5 @@ api = ConserverieAPI(
     openapi_url="/openapi.json",
 )
 errors.install(api)
-for module in (catalogue, activity, production, distribution, figures):
+for module in (catalogue, activity, production, distribution, figures, catalogue_dfc):
     api.add_router("", module.router)

@@ -53,3 +53,4 @@ ROWS = {
     "api_tokens": Row(signed_in(OK)),
     "api_token_revoke": Row({**everyone(404), ANON: LOGIN}, lambda w: {"pk": 999999}, method="post"),
 }
+ROWS["api:dfc_catalog"] = Row(everyone(401))

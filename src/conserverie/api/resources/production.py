@@ -197,5 +197,3 @@ def stock(request, lot_id: int | None = None, jar_format_id: int | None = None):
         }
         for r in rows.stock_by_location_and_lot()
     ]
-
-
