@@ -123,9 +123,10 @@ def test_a_gift_goes_through_the_distribution_service_and_its_refusals(api, worl
     missing = api.post("/api/v1/distributions", token, {**gift(world), "participant_id": None})
     assert missing.status_code == 422
     assert "participant" in missing.json()["errors"]
-    unreadable = api.post("/api/v1/distributions", token, {**gift(world), "date": "demain"})
+    unreadable = api.post("/api/v1/distributions", token, {**gift(world), "date": "demain", "note": "x" * 251})
     assert unreadable.status_code == 422
-    assert "date" in unreadable.json()["errors"]
+    assert unreadable.json()["errors"]["date"] == ["Une date AAAA-MM-JJ est attendue."]
+    assert unreadable.json()["errors"]["note"] == ["Au plus 250 caractères."]
     reversed_ = api.post(f"/api/v1/distributions/{body['id']}/reverse", token, {"reason": "Saisie en double"})
     assert reversed_.status_code == 200
     again = api.post(f"/api/v1/distributions/{body['id']}/reverse", token, {"reason": "Encore"})

@@ -70,10 +70,45 @@ def _field_of(loc) -> str:
     return ".".join(parts) or "_"
 
 
+def _message(error: dict) -> str:
+    """A French sentence for pydantic's most frequent refusals (its own English text otherwise)."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    messages = {
+        "missing": lambda: _("Champ obligatoire."),
+        "string_too_short": lambda: _("Au moins %(n)s caractère(s).") % {"n": ctx.get("min_length")},
+        "string_too_long": lambda: _("Au plus %(n)s caractères.") % {"n": ctx.get("max_length")},
+        "string_pattern_mismatch": lambda: _("Format invalide."),
+        "greater_than": lambda: _("Doit être supérieur à %(n)s.") % {"n": ctx.get("gt")},
+        "greater_than_equal": lambda: _("Doit être au moins %(n)s.") % {"n": ctx.get("ge")},
+        "less_than": lambda: _("Doit être inférieur à %(n)s.") % {"n": ctx.get("lt")},
+        "less_than_equal": lambda: _("Doit être au plus %(n)s.") % {"n": ctx.get("le")},
+        "too_short": lambda: _("Au moins %(n)s élément(s).") % {"n": ctx.get("min_length")},
+        "too_long": lambda: _("Au plus %(n)s éléments.") % {"n": ctx.get("max_length")},
+        "int_parsing": lambda: _("Un nombre entier est attendu."),
+        "int_type": lambda: _("Un nombre entier est attendu."),
+        "decimal_parsing": lambda: _("Un nombre est attendu (ex. : 12.50)."),
+        "decimal_type": lambda: _("Un nombre est attendu (ex. : 12.50)."),
+        "decimal_max_digits": lambda: _("Trop de chiffres."),
+        "decimal_max_places": lambda: _("Trop de décimales."),
+        "date_from_datetime_parsing": lambda: _("Une date AAAA-MM-JJ est attendue."),
+        "date_parsing": lambda: _("Une date AAAA-MM-JJ est attendue."),
+        "date_type": lambda: _("Une date AAAA-MM-JJ est attendue."),
+        "datetime_from_date_parsing": lambda: _("Une date et heure ISO 8601 est attendue."),
+        "datetime_parsing": lambda: _("Une date et heure ISO 8601 est attendue."),
+        "datetime_type": lambda: _("Une date et heure ISO 8601 est attendue."),
+        "bool_parsing": lambda: _("true ou false est attendu."),
+        "bool_type": lambda: _("true ou false est attendu."),
+        "string_type": lambda: _("Un texte est attendu."),
+        "enum": lambda: _("Valeur non prévue : %(expected)s.") % {"expected": ctx.get("expected", "")},
+    }
+    found = messages.get(kind)
+    return found() if found else error.get("msg") or _("Valeur invalide.")
+
+
 def _ninja_validation(request, exc: NinjaValidationError):
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        errors.setdefault(_field_of(error.get("loc", ())), []).append(error.get("msg", _("Valeur invalide.")))
+        errors.setdefault(_field_of(error.get("loc", ())), []).append(_message(error))
     return problem(422, _("Certains champs sont invalides."), errors)
 
 
