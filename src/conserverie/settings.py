@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "conserverie.economics",
     "conserverie.reporting",
     "conserverie.replication",
+    "conserverie.api",
     "conserverie.demo",
 ]
 
@@ -239,6 +240,8 @@ RATELIMITS = {
     "password_reset": os.environ.get("RATELIMIT_PASSWORD_RESET", "5/3600"),
     # A whole Agora may answer a questionnaire from one Wi-Fi address.
     "survey": os.environ.get("RATELIMIT_SURVEY", "60/600"),
+    # Calls of the REST API per token (docs/api-en.md): any method, not only POSTs.
+    "api": os.environ.get("RATELIMIT_API", "600/60"),
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -8,6 +8,8 @@ from conserverie.workshops.views.volunteer import volunteer_space
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("conserverie.api.urls")),
+    path("compte/jetons-api/", include("conserverie.api.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "connexion/",

@@ -35,10 +35,14 @@ RELEASED = {
 }
 
 
+def our_apps_with_migrations():
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    return {app for app, _name in graph.nodes if apps.get_app_config(app).name.startswith("conserverie.")}
+
+
 def test_released_names_every_app_with_migrations():
     graph = MigrationLoader(None, ignore_no_migrations=True).graph
-    ours = {app for app, _name in graph.nodes if apps.get_app_config(app).name.startswith("conserverie.")}
-    assert ours == set(RELEASED), "a new app's first migration is new: add the app to RELEASED at the next release"
+    assert set(RELEASED) <= our_apps_with_migrations(), "an app of the last release lost its migrations"
     for app, name in RELEASED.items():
         assert (app, name) in graph.nodes, f"{app}.{name} is gone: a released migration is never deleted"
 
@@ -46,8 +50,10 @@ def test_released_names_every_app_with_migrations():
 @pytest.mark.django_db(transaction=True)
 def test_a_database_of_the_last_release_migrates_to_this_version():
     executor = MigrationExecutor(connection)
+    # An app born since the release (not in RELEASED) did not exist in a database of the release: it starts empty.
+    born_since = [(app, None) for app in sorted(our_apps_with_migrations() - set(RELEASED))]
     released = list(RELEASED.items())
-    executor.migrate(released)
+    executor.migrate(born_since + released)
     old = executor.loader.project_state(released).apps
     territory = old.get_model("territories", "Territory").objects.create(
         slug="ancienne", code="ANC", name="Ancienne", hub_lat=Decimal("45.0"), hub_lon=Decimal("5.0"), radius_km=30

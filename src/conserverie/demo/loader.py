@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from conserverie.core.scoping import scopes_disabled
 from conserverie.demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from conserverie.demo.api_tokens import DEMO_API_TOKEN, build_api_token
 from conserverie.demo.romans import build_romans
 from conserverie.demo.vercors import build_vercors
 from conserverie.territories.models import Territory
 
-__all__ = ["ACCOUNTS", "DEMO_PASSWORD", "load_demo"]
+__all__ = ["ACCOUNTS", "DEMO_API_TOKEN", "DEMO_PASSWORD", "load_demo"]
 
 SEED = 2026
 
@@ -32,4 +33,5 @@ def load_demo(*, today=None) -> bool:
     with transaction.atomic(), scopes_disabled():
         romans = build_romans(rng, today)
         build_vercors(rng, today, romans)
+        build_api_token(romans.territory)
     return True

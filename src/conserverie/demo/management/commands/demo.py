@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from conserverie.demo.loader import ACCOUNTS, DEMO_PASSWORD, load_demo
+from conserverie.demo.loader import ACCOUNTS, DEMO_API_TOKEN, DEMO_PASSWORD, load_demo
 
 
 def follow_port(port: int) -> str:
@@ -43,6 +43,10 @@ class Command(BaseCommand):
         self.stdout.write(_("Comptes de démonstration (mot de passe « %(password)s ») :") % {"password": DEMO_PASSWORD})
         for username, _slug, _role, description in ACCOUNTS:
             self.stdout.write(f"  {username:<22} {description}")
+        self.stdout.write(
+            _("API (lecture seule, coordination de Romans) : http://127.0.0.1:%(port)s/api/v1/docs, jeton %(token)s")
+            % {"port": port, "token": DEMO_API_TOKEN}
+        )
         if not no_serve:
             self.stdout.write("")
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
