@@ -125,6 +125,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "conserverie.territories.context.site_context",
             ],
+            # `human_date` in every template: "1er janvier", "7 déc." (core/formats.py).
+            "builtins": ["conserverie.core.templatetags.dates"],
         },
     },
 ]

@@ -32,7 +32,8 @@ def test_a_wrong_signup_shows_a_summary_linked_to_each_field_and_keeps_what_was_
     assert response.status_code == 422
     page = text(response)
     summary = summary_of(page)
-    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    assert 'role="alert"' in summary
+    assert 'tabindex="-1"' in summary
     assert "à corriger" in summary
     assert 'href="#id_household_size"' in summary
     # Each link points to an input that exists on the page.

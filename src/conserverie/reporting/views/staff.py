@@ -17,7 +17,8 @@ from conserverie.workshops.models import Workshop
 @require_GET
 @in_every_territory  # the next workshops of every territory
 def home(request):
-    upcoming = Workshop.objects.upcoming().select_related("site", "structure", "territory")[:8]
+    # With the places taken (one query): each workshop says its places left, or "Complet" (issue 19, item 7).
+    upcoming = Workshop.objects.upcoming().with_counts().select_related("site", "structure", "territory")[:8]
     return render(request, "reporting/home.html", {"upcoming": upcoming})
 
 
