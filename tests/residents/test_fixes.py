@@ -1,10 +1,10 @@
 """The residents' fixes of issue 19 (item 7): French dates, the home page's places, the workshop's own calendar
 file, the short cancel code, the favicon."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 from icalendar import Calendar
 
 from conserverie.core.formats import human_date
@@ -44,7 +44,7 @@ def test_english_dates_keep_their_own_form():
 def test_a_template_prints_the_local_day_of_an_aware_time():
     from django.template import Context, Template
 
-    moment = timezone.make_aware(datetime(2027, 1, 1, 0, 30))  # local midnight and a half: still the 1st
+    moment = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # in Paris, half past midnight on 1 January
     with translation.override("fr"):
         out = Template('{{ m|human_date:"l j F Y, H\\hi" }}').render(Context({"m": moment}))
     assert out == "vendredi 1er janvier 2027, 00h30"
