@@ -37,8 +37,19 @@ class Findings:
     def __init__(self):
         self.violations: list[str] = []
         self.audited: list[str] = []
+        self.running = False
 
     def check(self, page) -> None:
+        if self.running:  # a load event came while axe ran (events are dispatched during any wait)
+            page._axe_audited = False  # audited again before its context closes
+            return
+        self.running = True
+        try:
+            self._check(page)
+        finally:
+            self.running = False
+
+    def _check(self, page) -> None:
         try:
             url = page.url
             found = audit(page)

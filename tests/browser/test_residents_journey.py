@@ -23,7 +23,7 @@ def test_a_wrong_signup_shows_the_summary_with_focus_and_keeps_typed_values(live
         page.goto(f"{live_server.url}/ateliers/{workshop.pk}/")
         page.get_by_label("Votre prénom").fill("Nadia")
         page.get_by_label("Votre quartier ou votre commune").fill("La Monnaie")
-        page.get_by_label("Combien de personnes vivent chez vous ?").fill("beaucoup")
+        page.get_by_label("Combien de personnes vivent chez vous ?").fill("0")
         page.get_by_label("Combien de personnes viennent à l'atelier, vous compris ?").fill("2")
         # The consent box is left unticked.
         page.get_by_role("button", name="Je m'inscris").click()
