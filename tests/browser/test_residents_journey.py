@@ -2,6 +2,9 @@
 focus and is announced; its links put the cursor in the field; what was typed is kept (issue 19, items 4 and 8).
 axe-core runs on every page (tests/browser/axe.py)."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 from conserverie.people.cancel_code import cancel_code
@@ -34,6 +37,7 @@ def test_a_wrong_signup_shows_the_summary_with_focus_and_keeps_typed_values(live
         expect(summary).to_be_in_viewport()
         box = summary.bounding_box()
         assert box["y"] < height, box  # on the first screen, not below the form
+        shot(page, f"signup-error-summary-{'phone' if width < 400 else 'tablet'}.png")
         # Typed values are kept.
         expect(page.get_by_label("Votre prénom")).to_have_value("Nadia")
         expect(page.get_by_label("Votre quartier ou votre commune")).to_have_value("La Monnaie")
@@ -87,5 +91,49 @@ def test_a_resident_without_email_cancels_with_the_code_and_the_phone(live_serve
         page.get_by_role("button", name="annuler", exact=False).first.click()
         expect(page.get_by_text("votre inscription est annulée")).to_be_visible()
         assert Registration.objects.get().is_cancelled
+    finally:
+        context.close()
+
+
+def shot(page, name: str) -> None:
+    """With DOCS_SCREENSHOTS=<folder>, keep the screen for the guides (docs/img)."""
+    folder = os.environ.get("DOCS_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / name))
+
+
+@pytest.mark.parametrize(("width", "height"), [(375, 740), (820, 1180)], ids=["phone", "tablet"])
+def test_a_resident_signs_up_in_arabic_right_to_left(live_server, chain, browser, width, height):
+    from playwright.sync_api import expect
+
+    workshop = future_workshop(chain, capacity=8, title="Confitures de prunes")
+    context, page = new_page(browser, width, height)
+    problems = watch(page)
+    try:
+        page.goto(f"{live_server.url}/ateliers/{workshop.pk}/")
+        # The switch at the top of every public page; the language is kept for the next pages.
+        page.get_by_test_id("language-switch-top").get_by_role("button", name="العربية").click()
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        expect(page.locator("html")).to_have_attribute("lang", "ar")
+        # Right to left: the form's labels start at the right edge.
+        label = page.get_by_text("اسمك الأول", exact=True)
+        box = label.bounding_box()
+        assert box["x"] + box["width"] > width * 0.6, box
+        page.get_by_label("اسمك الأول").fill("ليلى")
+        page.get_by_label("حيّك أو بلديتك").fill("La Monnaie")
+        page.get_by_label("كم شخصًا يعيش في بيتك؟").fill("3")
+        page.get_by_role("button", name="أسجّل نفسي").click()
+        summary = page.get_by_role("alert").filter(has_text="لم يُرسَل النموذج")
+        expect(summary).to_be_focused()
+        expect(page.get_by_label("اسمك الأول")).to_have_value("ليلى")
+        if width < 400:
+            shot(page, "signup-ar-error-phone.png")
+        page.get_by_label("أوافق على أن يحتفظ مصنع التعليب", exact=False).check()
+        page.get_by_role("button", name="أسجّل نفسي").click()
+        expect(page.get_by_test_id("signup-status")).to_contain_text("ليلى")
+        expect(page.get_by_test_id("cancel-code")).to_have_text(cancel_code(Registration.objects.get().token))
+        if width < 400:
+            shot(page, "signup-ar-confirmation-phone.png")
+        assert problems == []
     finally:
         context.close()
