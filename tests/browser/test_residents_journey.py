@@ -57,7 +57,7 @@ def test_a_wrong_signup_shows_the_summary_with_focus_and_keeps_typed_values(live
         registration = Registration.objects.get()
         expect(page.get_by_test_id("cancel-code")).to_have_text(cancel_code(registration.token))
         expect(page.get_by_test_id("workshop-ics")).to_be_visible()
-        assert problems == []
+        assert [p for p in problems if not p.startswith("422 ")] == []  # 422: the refused form, on purpose
     finally:
         context.close()
 
@@ -88,7 +88,7 @@ def test_a_resident_without_email_cancels_with_the_code_and_the_phone(live_serve
         page.get_by_label("Votre code d'annulation", exact=False).fill(code.lower())
         page.get_by_role("button", name="Trouver mon inscription").click()
         expect(page.get_by_text("Confitures de prunes").first).to_be_visible()
-        page.get_by_role("button", name="annuler", exact=False).first.click()
+        page.get_by_role("button", name="J'annule mon inscription").click()
         expect(page.get_by_text("votre inscription est annulée")).to_be_visible()
         assert Registration.objects.get().is_cancelled
     finally:
@@ -112,7 +112,7 @@ def test_a_resident_signs_up_in_arabic_right_to_left(live_server, chain, browser
     try:
         page.goto(f"{live_server.url}/ateliers/{workshop.pk}/")
         # The switch at the top of every public page; the language is kept for the next pages.
-        page.get_by_test_id("language-switch-top").get_by_role("button", name="العربية").click()
+        page.get_by_test_id("language-switch-top").locator('button[value="ar"]').click()
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
         expect(page.locator("html")).to_have_attribute("lang", "ar")
         # Right to left: the form's labels start at the right edge.
@@ -134,6 +134,6 @@ def test_a_resident_signs_up_in_arabic_right_to_left(live_server, chain, browser
         expect(page.get_by_test_id("cancel-code")).to_have_text(cancel_code(Registration.objects.get().token))
         if width < 400:
             shot(page, "signup-ar-confirmation-phone.png")
-        assert problems == []
+        assert [p for p in problems if not p.startswith("422 ")] == []  # 422: the refused form, on purpose
     finally:
         context.close()
