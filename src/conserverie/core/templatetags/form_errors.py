@@ -45,7 +45,7 @@ def form_errors(form, row: int | None = None) -> list[dict]:
         if name not in form.errors:
             continue
         field = form[name]
-        label = str(field.label or name)
+        label = str(field.label or name).rstrip(" .:")  # "… cet atelier." — then the message
         target = _field_target(form, name)
         for message in form.errors[name]:
             items.append({"label": prefix + label, "message": message, "target": target})
