@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "conserverie.core.languages.StaffLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,7 +126,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "conserverie.territories.context.site_context",
+                "conserverie.core.languages.page_languages",
             ],
+            # `human_date` in every template: "1er janvier", "7 déc." (core/formats.py).
+            "builtins": ["conserverie.core.templatetags.dates"],
         },
     },
 ]
@@ -180,7 +184,9 @@ LOGIN_REDIRECT_URL = "reporting:workspace"
 LOGOUT_REDIRECT_URL = "reporting:home"
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+# The residents' public pages speak four languages, staff pages French and English (core/languages.py).
+LANGUAGES = [("fr", _("Français")), ("en", _("English")), ("ar", _("العربية")), ("tr", _("Türkçe"))]
+STAFF_LANGUAGES = ("fr", "en")
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 USE_I18N = True

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from .axe import Findings, watch_accessibility
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -36,14 +38,37 @@ def browser(monkeypatch):
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        FINDINGS[browser] = Findings()
         yield browser
+        findings = FINDINGS.pop(browser)
         browser.close()
+    # axe-core ran at every page load of the test (tests/browser/axe.py): no serious or critical violation.
+    assert not findings.violations, "accessibility violations (axe-core):\n" + findings.report()
+
+
+# The axe-core findings of each test's browser (tests/browser/axe.py).
+FINDINGS: dict = {}
+
+
+def findings_of(browser) -> Findings:
+    return FINDINGS[browser]
 
 
 def new_page(browser, width, height, **options):
     """A French-speaking browser context of that size, with a patient default timeout."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR", **options)
+    options.setdefault("locale", "fr-FR")
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
     page = context.new_page()
+    if browser in FINDINGS:
+        findings = FINDINGS[browser]
+        watch_accessibility(page, findings)
+        close = context.close
+
+        def audit_then_close(*args, **kwargs):
+            findings.check_unaudited(context)
+            return close(*args, **kwargs)
+
+        context.close = audit_then_close
     page.set_default_timeout(15_000)
     return context, page
 

@@ -49,7 +49,8 @@ def test_coordinator_counts_the_empty_jars_of_the_truck(live_server, chain, brow
     page.get_by_test_id("empties").get_by_role("link", name="Compter").click()
     page.get_by_label("Bocaux vides comptés").fill("18")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Un ajustement d'inventaire dit toujours pourquoi.")).to_be_visible()
+    # The message is in the summary of errors at the top and at its field: the field is the last.
+    expect(page.get_by_text("Un ajustement d'inventaire dit toujours pourquoi.").last).to_be_visible()
     page.get_by_label("Pourquoi l'écart ?").fill("Deux caisses laissées au lavage")
     page.get_by_role("button", name="Enregistrer").click()
 

@@ -36,7 +36,8 @@ def test_coordinator_starts_a_territory_from_the_template(live_server, chain, co
     page.get_by_label("Nom du camion").fill("Camion de la vallée")
     page.get_by_role("button", name="Créer le territoire").click()
     # The typo of the first screen is caught at the end, and said with the screen to go back to.
-    expect(page.get_by_text("Étape 1 — Le code court est fait de trois lettres majuscules")).to_be_visible()
+    # In the summary of errors at the top and in the form: the form's is the last.
+    expect(page.get_by_text("Étape 1 — Le code court est fait de trois lettres majuscules").last).to_be_visible()
     page.get_by_role("link", name="Revenir à l'étape 1").click()
     expect(page.get_by_label("Nom du territoire")).to_have_value("Crest – Vallée de la Drôme")
     page.get_by_label("Code court").fill("CRE")

@@ -95,7 +95,8 @@ def test_coordinator_reverses_a_sale_and_the_receipt_says_so(live_server, chain,
     page.goto(f"{live_server.url}/t/romans/cessions/{sale.pk}/")
     page.get_by_text("Annuler cette cession (saisie par erreur)").click()
     page.get_by_role("button", name="Annuler et remettre les bocaux en stock").click()
-    expect(page.get_by_text("Une annulation dit toujours pourquoi.")).to_be_visible()
+    # The message is in the summary of errors at the top and at its field: the field is the last.
+    expect(page.get_by_text("Une annulation dit toujours pourquoi.").last).to_be_visible()
     page.get_by_label("Pourquoi annuler ?").fill("Vente saisie deux fois")
     page.get_by_role("button", name="Annuler et remettre les bocaux en stock").click()
     expect(page.get_by_test_id("reversed")).to_contain_text("ANNULÉE")

@@ -92,7 +92,7 @@ def untranslated_or_fuzzy(entries: list[dict]) -> list[str]:
 
 def test_home_page_in_english_for_an_english_browser(client, db):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<html lang="en">' in page
+    assert '<html lang="en" dir="ltr">' in page
     assert "Upcoming workshops" in page
     assert "The mobile community cannery" in page
     assert "Prochains ateliers" not in page
@@ -102,7 +102,7 @@ def test_home_page_in_english_for_an_english_browser(client, db):
 def test_french_stays_the_default(client, db):
     for headers in ({}, {"HTTP_ACCEPT_LANGUAGE": "de"}, {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9,en;q=0.5"}):
         page = client.get("/", **headers).content.decode()
-        assert '<html lang="fr">' in page
+        assert '<html lang="fr" dir="ltr">' in page
         assert "Prochains ateliers" in page
         assert "Upcoming workshops" not in page
 

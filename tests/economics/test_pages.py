@@ -118,9 +118,28 @@ def test_a_wrong_value_keeps_the_form_filled_with_a_french_message(romans, coord
     assert form["farms"].value() == "17"
     assert form["radius_km"].value() == "-4"
     assert response.context["result"] is None
-    shares = scenario_data(coord_client, romans.territory, destinations__participants="0.9")
+    shares = scenario_data(coord_client, romans.territory, destinations__participants="90")
     response = coord_client.post(url("scenarios", romans.territory), {**shares, "run": ""})
-    assert "les parts doivent faire 1" in response.context["form"].errors["destinations__participants"][0].lower()
+    message = response.context["form"].errors["destinations__participants"][0]
+    assert message == "Les parts doivent faire 100 % au total (ici 140 %)."
+
+
+def test_shares_and_rates_are_asked_in_percent_and_simulated_as_fractions(romans, coord_client):
+    """Issue 19, item 7: "60" for a 60 % return rate, the simulator still reads 0.6."""
+    form = coord_client.get(url("scenarios", romans.territory)).context["form"]
+    assert form["return_rate"].value() == 60
+    assert form["destinations__participants"].value() == 50
+    assert form["jar_mix__375"].value() == 50
+    assert form.fields["return_rate"].label.endswith("(%)")
+    data = scenario_data(coord_client, romans.territory, return_rate="30", name="Retour 30", save="")
+    assert coord_client.post(url("scenarios", romans.territory), data).status_code == 302
+    assert Scenario.objects.get().inputs["return_rate"] in (0.3, "0.3", "0.30")
+    too_much = scenario_data(coord_client, romans.territory, return_rate="130")
+    response = coord_client.post(url("scenarios", romans.territory), {**too_much, "run": ""})
+    assert response.status_code == 422
+    assert response.context["form"].errors["return_rate"]
+    page = text(coord_client.get(url("scenarios", romans.territory)))
+    assert "le total fait 100 %" in page
 
 
 def test_saving_scenarios_to_compare(romans, coord_client):

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,8 +49,36 @@ def field_name(path: str) -> str:
     return path.replace(".", SEP)
 
 
+HUNDRED = Decimal("100")
+
+
+def is_share(spec) -> bool:
+    """A number that is a fraction of a whole (a share, a rate): asked in percent on the page."""
+    return isinstance(spec, Number) and spec.maximum == 1 and not spec.unit
+
+
+def _percent_field(label, help_text="") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=f"{label} (%)",
+        min_value=0,
+        max_value=100,
+        widget=KgInput(attrs={"step": "any"}),
+        help_text=help_text,
+    )
+
+
+def _percent(fraction) -> Decimal:
+    """0.28 → 28: the initial value of a percent field, without trailing zeros."""
+    value = Decimal(str(fraction)) * HUNDRED
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 class ScenarioForm(forms.Form):
-    """One field per number of the schema; initial values are the territory's figures (or Romans')."""
+    """One field per number of the schema; initial values are the territory's figures (or Romans').
+
+    Shares and rates (the destinations of the jars, the jar formats, the return rate) are asked in percent, as
+    people think of them (issue 19, item 7): "28" for 0.28. `inputs()` gives the simulator its fractions back.
+    """
 
     name = forms.CharField(
         label=gettext_lazy("Nom du scénario"),
@@ -60,32 +90,48 @@ class ScenarioForm(forms.Form):
     def __init__(self, *args, initial_values: dict, volumes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.sections = []  # (title, help, [field names]) for the template
+        self.percent_fields: set[str] = set()  # asked in percent, given to the simulator as fractions
+        self.share_groups: list[list[str]] = []  # fields whose percents add up to 100
         main = []
         for spec in SCHEMA:
             if isinstance(spec, Number):
-                self.fields[spec.name] = _number_field(spec, spec.label)
-                self.fields[spec.name].initial = initial_values[spec.name]
+                if is_share(spec):
+                    self.fields[spec.name] = _percent_field(spec.label, spec.help)
+                    self.fields[spec.name].initial = _percent(initial_values[spec.name])
+                    self.percent_fields.add(spec.name)
+                else:
+                    self.fields[spec.name] = _number_field(spec, spec.label)
+                    self.fields[spec.name].initial = initial_values[spec.name]
                 main.append(spec.name)
             elif isinstance(spec, Group):
                 names = []
                 for child in spec.fields:
                     name = f"{spec.name}{SEP}{child.name}"
-                    self.fields[name] = _number_field(child, child.label)
-                    self.fields[name].initial = initial_values[spec.name][child.name]
+                    if spec.shares or is_share(child):
+                        self.fields[name] = _percent_field(child.label, child.help)
+                        self.fields[name].initial = _percent(initial_values[spec.name][child.name])
+                        self.percent_fields.add(name)
+                    else:
+                        self.fields[name] = _number_field(child, child.label)
+                        self.fields[name].initial = initial_values[spec.name][child.name]
                     names.append(name)
-                self.sections.append((spec.label, spec.help, names))
+                help_text = _("En pourcentage ; le total fait 100 %.") if spec.shares else spec.help
+                self.sections.append((spec.label, help_text, names))
+                if spec.shares:
+                    self.share_groups.append(names)
             elif isinstance(spec, JarMix):
                 mix = initial_values[spec.name]
                 names = []
                 for volume in sorted({*mix, *(str(v) for v in volumes)}, key=int):
                     name = f"{spec.name}{SEP}{volume}"
-                    self.fields[name] = forms.DecimalField(
-                        label=_("Part des bocaux de %(volume)s ml") % {"volume": volume},
-                        widget=KgInput(attrs={"step": "any"}),
-                    )
-                    self.fields[name].initial = mix.get(volume, 0)
+                    self.fields[name] = _percent_field(_("Part des bocaux de %(volume)s ml") % {"volume": volume})
+                    self.fields[name].initial = _percent(mix.get(volume, 0))
+                    self.percent_fields.add(name)
                     names.append(name)
-                self.sections.append((spec.label, spec.help, names))
+                self.sections.append(
+                    (spec.label, _("Part de chaque format en pourcentage ; le total fait 100 %."), names)
+                )
+                self.share_groups.append(names)
         self.sections.insert(0, (_("Activité, personnel et financement"), "", main))
 
     def bound_sections(self):
@@ -97,6 +143,8 @@ class ScenarioForm(forms.Form):
         for name, value in self.cleaned_data.items():
             if name == "name" or value is None:
                 continue
+            if name in self.percent_fields:
+                value = value / HUNDRED
             if SEP in name:
                 group, key = name.split(SEP, 1)
                 if group == "jar_mix" and not value:
@@ -108,6 +156,16 @@ class ScenarioForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        for names in self.share_groups:
+            total = sum((cleaned.get(name) or 0) for name in names)
+            if abs(total - HUNDRED) > 1:
+                self.add_error(
+                    names[0],
+                    _("Les parts doivent faire 100 %% au total (ici %(total)s %%).")
+                    % {"total": _percent(total / HUNDRED)},
+                )
         if self.errors:
             return cleaned
         try:

@@ -8,10 +8,10 @@ from datetime import date
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conserverie.core.formats import human_date
 from conserverie.gleaning.models import GleaningOuting, GleaningRegistration
 from conserverie.workshops.notify import hour, reminder_values
 
@@ -24,7 +24,7 @@ def outing_cancelled_texts(outing: GleaningOuting, registration: GleaningRegistr
         values = {
             "name": registration.participant.first_name,
             "farm": outing.producer.name,
-            "when": date_format(outing.date, "l j F"),
+            "when": human_date(outing.date, "l j F"),
             "hour": hour(outing.starts_at),
             "reason": outing.cancel_reason,
             "url": settings.SITE_URL.rstrip("/") + reverse("gleaning_public:list"),

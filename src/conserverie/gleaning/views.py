@@ -248,3 +248,4 @@ def public_detail(request, pk):
 
 public_confirmation = require_GET(PAGES.confirmation)
 public_cancel = require_http_methods(["GET", "POST"])(PAGES.cancel_page)
+public_cancel_by_code = require_http_methods(["GET", "POST"])(ratelimit("signup")(PAGES.cancel_by_code))

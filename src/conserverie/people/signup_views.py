@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,9 +20,11 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.core.scoping import every_territory, territory_scope
+from conserverie.people.cancel_code import LENGTH, cancel_code, find_registration
 from conserverie.people.models import Bookable, RegistrationBase
 from conserverie.people.privacy import participant_signup_complete
 
@@ -50,6 +53,22 @@ def signup_from_form(form, *, signup, robot_message: str):
             form.add_error(None, message)
         return None
     return registration
+
+
+class CancelCodeForm(forms.Form):
+    """The phone number and the short code printed on the confirmation page (people/cancel_code.py)."""
+
+    phone = forms.CharField(label=gettext_lazy("Votre numéro de téléphone"), max_length=30)
+    code = forms.CharField(
+        label=gettext_lazy("Votre code d'annulation (6 signes)"),
+        max_length=12,
+        help_text=gettext_lazy("Il est sur la page de confirmation de votre inscription, par exemple K7M3QX."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
+        self.fields["code"].widget.attrs.update(autocomplete="off", autocapitalize="characters", spellcheck="false")
 
 
 @dataclass(frozen=True)
@@ -120,8 +139,31 @@ class SignupPages:
     def confirmation(self, request, token: str):
         registration = self._by_token(token)
         with territory_scope(registration.bookable.territory):
-            context = self._context(registration, cancel_url=registration.cancel_url())
+            context = self._context(
+                registration, cancel_url=registration.cancel_url(), cancel_code=cancel_code(registration.token)
+            )
             return render(request, self.templates + "confirmation.html", context)
+
+    def cancel_by_code(self, request):
+        """The phone number and the short code lead to the personal cancel page (which asks to confirm)."""
+        form = CancelCodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with every_territory():
+                registration = find_registration(
+                    self.model, phone=form.cleaned_data["phone"], code=form.cleaned_data["code"]
+                )
+            if registration is not None:
+                return redirect(f"{self.namespace}:cancel", registration.token)
+            form.add_error(
+                None,
+                _(
+                    "Ce numéro et ce code ne correspondent à aucune inscription en cours. Vérifiez les %(n)s signes "
+                    "du code, ou appelez la structure qui organise."
+                )
+                % {"n": LENGTH},
+            )
+        context = {"form": form, "namespace": self.namespace}
+        return render(request, "people/signup/cancel_code.html", context, status=form_status(request))
 
     def cancel_page(self, request, token: str):
         """The personal link: a GET shows what would be cancelled (a link preview must not cancel), a POST

@@ -12,7 +12,6 @@ from xml.sax.saxutils import escape
 
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -20,6 +19,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from conserverie.core.formats import human_date
 from conserverie.sourcing.models import RawLot
 
 CENT = Decimal("0.01")
@@ -166,7 +166,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
         Paragraph(
             escape(
                 _("Fait le %(day)s, pour %(organisation)s.")
-                % {"day": date_format(timezone.localdate(), "j F Y"), "organisation": organisation}
+                % {"day": human_date(timezone.localdate(), "j F Y"), "organisation": organisation}
             ),
             body,
         ),

@@ -31,6 +31,11 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "participant.erase": COORDINATION,
     "impact.configure": COORDINATION,  # the flower's dimensions, indicators and manual values
     "economics.manage": COORDINATION,  # costs, parameters, scenarios
+    # Menu entries a role does not use (territories/staff.py): hidden from the menu, the pages stay reachable.
+    "menu.farms": COORDINATION,  # the farms' register (animators see offers, collections, gleaning)
+    "menu.rounds": COORDINATION,  # planning the collection rounds
+    "menu.reports": (*COORDINATION, Role.VIEWER),  # the flower and the funders' reports
+    "menu.economics": (*COORDINATION, Role.VIEWER),
 }
 
 

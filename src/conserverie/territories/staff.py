@@ -9,18 +9,21 @@ from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.scoping import territory_scope
 from conserverie.territories.models import STAFF_ROLES, Role, Territory
-from conserverie.territories.permissions import role_in
+from conserverie.territories.permissions import may, role_in
 
-# An entry is (URL name, label), or (group label, [entries]): a drop-down, so the bar fits a laptop on one line.
+# An entry is (URL name, label) or (URL name, label, named permission), or (group label, [entries]): a drop-down,
+# so the bar fits a laptop on one line. An entry with a permission shows only to the roles that have it
+# (territories/permissions.py): each role sees what it uses (issue 19, item 7) — an animator runs workshops,
+# surveys and the truck, not the rounds' planning, the farms' register, the funders' reports or the economics.
 MENU = [
     ("reporting:dashboard", _("Tableau de bord")),
     (
         _("Fermes"),
         [
             ("producers:offers", _("Offres")),
-            ("network:list", _("Producteurs")),
+            ("network:list", _("Producteurs"), "menu.farms"),
             ("sourcing:raw_lots", _("Collectes")),
-            ("rounds:list", _("Tournées")),
+            ("rounds:list", _("Tournées"), "menu.rounds"),
             ("gleaning:list", _("Glanages")),
         ],
     ),
@@ -33,13 +36,13 @@ MENU = [
     (
         _("Utilité sociale"),
         [
-            ("impact:flower", _("La fleur")),
+            ("impact:flower", _("La fleur"), "menu.reports"),
             ("surveys:list", _("Enquêtes")),
             ("surveys:testimonies", _("Témoignages")),
-            ("surveys:reports", _("Rapports")),
+            ("surveys:reports", _("Rapports"), "menu.reports"),
         ],
     ),
-    ("economics:summary", _("Économie")),
+    ("economics:summary", _("Économie"), "menu.economics"),
 ]
 # Only coordinators read the audit trail (who did what, who read whose social situation) and start territories.
 COORDINATOR_MENU = [
@@ -86,12 +89,18 @@ def staff_menu(request):
     current = request.resolver_match.view_name if request.resolver_match else ""
     role = role_in(request.user, territory)
     menu = VIEWER_MENU if role == Role.VIEWER else MENU + (COORDINATOR_MENU if role == Role.COORDINATOR else [])
-    return {"staff_territory": territory, "staff_menu": [_menu_item(entry, territory, current) for entry in menu]}
+    items = [_menu_item(entry, territory, current, request.user) for entry in menu]
+    return {"staff_territory": territory, "staff_menu": [item for item in items if item]}
 
 
-def _menu_item(entry, territory, current) -> dict:
-    name, label = entry
+def _menu_item(entry, territory, current, user) -> dict | None:
+    """The entry as the template draws it, or None when the user's role does not use it (an empty group too)."""
+    name, label, *permission = entry
+    if permission and not may(user, territory, permission[0]):
+        return None
     if isinstance(label, list):  # a group: `name` is its label
-        children = [_menu_item(child, territory, current) for child in label]
+        children = [item for child in label if (item := _menu_item(child, territory, current, user))]
+        if not children:
+            return None
         return {"label": name, "children": children, "active": any(child["active"] for child in children)}
     return {"url": reverse(name, args=[territory.slug]), "label": label, "active": name == current}

@@ -85,3 +85,12 @@ def site_workshops(request, pk):
     with territory_scope(site.territory_id):
         name = _("Ateliers de la conserverie — %(site)s") % {"site": site}
         return calendar_response(name, feed_workshops().filter(site=site), f"ateliers-lieu-{site.pk}.ics")
+
+
+@require_GET
+def one_workshop(request, pk):
+    """One workshop, for "ajouter à mon agenda" on the confirmation page (issue 19, item 7)."""
+    with every_territory():
+        workshop = get_object_or_404(Workshop.objects.select_related("site", "structure"), pk=pk)
+    with territory_scope(workshop.territory_id):
+        return calendar_response(workshop.title, [workshop], f"atelier-{workshop.pk}.ics")

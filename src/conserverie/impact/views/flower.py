@@ -76,10 +76,9 @@ def flower(request, territory):
     current = territory_flower(territory, period)
     query = f"?periode={period.key}"
 
-    def link(dimension):
-        return reverse("impact:petal", args=[territory.slug, dimension.pk]) + query
-
-    svg = flower_svg(current, previous=current.previous, link=link, id_prefix="fleur")
+    # The image is not interactive: each petal is a link of the list beside it (issue 19, item 5), big enough for
+    # a finger and read in order by a screen reader, which links nested in an SVG drawing are not.
+    svg = flower_svg(current, previous=current.previous, id_prefix="fleur")
     previous_svg = flower_svg(current.previous, id_prefix="fleur-precedente")
     return render(
         request,

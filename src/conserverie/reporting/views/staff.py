@@ -1,12 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_GET
 
 from conserverie.core.scoping import in_every_territory
 from conserverie.figures.selectors import territory_figures
+from conserverie.producers.models import SurplusOffer
+from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.reporting.audit_trail import audit_page
 from conserverie.reporting.forms import AuditFilterForm
+from conserverie.sourcing.models import RawLot
 from conserverie.sourcing.selectors import expiring_raw_lots
 from conserverie.territories.models import REPORT_ROLES, STAFF_ROLES, Membership, Role, Territory
 from conserverie.territories.permissions import role_in
@@ -17,7 +22,8 @@ from conserverie.workshops.models import Workshop
 @require_GET
 @in_every_territory  # the next workshops of every territory
 def home(request):
-    upcoming = Workshop.objects.upcoming().select_related("site", "structure", "territory")[:8]
+    # With the places taken (one query): each workshop says its places left, or "Complet" (issue 19, item 7).
+    upcoming = Workshop.objects.upcoming().with_counts().select_related("site", "structure", "territory")[:8]
     return render(request, "reporting/home.html", {"upcoming": upcoming})
 
 
@@ -36,12 +42,53 @@ def workspace(request):
 
 @territory_view(roles=REPORT_ROLES)
 def dashboard(request, territory):
-    figures = territory_figures(territory)
+    figures = territory_figures(territory)  # no dates: since the territory's first record (the page says so)
     # Staff act on raw produce about to spoil; board members and funders only read the figures.
-    expiring = None
+    expiring, todo = None, []
     if role_in(request.user, territory) in STAFF_ROLES:
         expiring = expiring_raw_lots(territory, timezone.localdate()).count()
-    return render(request, "reporting/dashboard.html", {"territory": territory, "f": figures, "expiring": expiring})
+        todo = things_to_do(territory)
+    context = {"territory": territory, "f": figures, "expiring": expiring, "todo": todo, "today": timezone.localdate()}
+    return render(request, "reporting/dashboard.html", context)
+
+
+def things_to_do(territory) -> list[dict]:
+    """What staff have to act on now, each with its count and the page where it is done (issue 19, item 7):
+    farm offers waiting for an answer, raw lots still holding kilos, production lots waiting for their result.
+    One count query each, whatever the data."""
+    items = [
+        {
+            "key": "offers",
+            "count": SurplusOffer.objects.filter(territory=territory, status=SurplusOffer.Status.PROPOSED).count(),
+            "label": ngettext_lazy(
+                "%(n)s offre de ferme attend une réponse", "%(n)s offres de fermes attendent une réponse", "n"
+            ),
+            "url": reverse("producers:offers", args=[territory.slug]),
+        },
+        {
+            "key": "raw_lots",
+            "count": RawLot.objects.in_stock().filter(territory=territory).count(),
+            "label": ngettext_lazy(
+                "%(n)s lot brut encore en stock : le cuisiner, le donner ou noter la perte",
+                "%(n)s lots bruts encore en stock : les cuisiner, les donner ou noter la perte",
+                "n",
+            ),
+            "url": reverse("sourcing:raw_lots", args=[territory.slug]),
+        },
+        {
+            "key": "lots",
+            "count": ProductionLot.objects.filter(territory=territory, status=LotStatus.OPEN).count(),
+            "label": ngettext_lazy(
+                "%(n)s lot de bocaux attend son résultat (libération)",
+                "%(n)s lots de bocaux attendent leur résultat (libération)",
+                "n",
+            ),
+            "url": reverse("production:lots", args=[territory.slug]),
+        },
+    ]
+    # HOOK(i14): trainings expiring — append {"key": "trainings", "count": …, "label": …, "url": …} here when the
+    # trainings of food-safety sign-off land (issue 14); the template lists every item the same way.
+    return [{**item, "text": item["label"] % {"n": item["count"]}} for item in items if item["count"]]
 
 
 @require_GET

@@ -3,13 +3,14 @@
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from conserverie.core.formats import human_date
 
 
 def _farm_lines(producer) -> list[str]:
@@ -37,7 +38,7 @@ def round_sheet_pdf(collection_round) -> bytes:
         return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
     vehicle = collection_round.vehicle
-    title = _("Feuille de tournée du %(day)s") % {"day": date_format(collection_round.date, "l j F Y")}
+    title = _("Feuille de tournée du %(day)s") % {"day": human_date(collection_round.date, "l j F Y")}
     facts = [
         _("Camion : %(vehicle)s") % {"vehicle": f"{vehicle.name} {vehicle.plate}".strip() if vehicle else "—"},
         _("Départ du dépôt : %(time)s") % {"time": collection_round.departure.strftime("%H:%M")}

@@ -99,3 +99,4 @@ def detail(request, pk):
 
 confirmation = require_GET(PAGES.confirmation)
 cancel = require_http_methods(["GET", "POST"])(PAGES.cancel_page)
+cancel_by_code = require_http_methods(["GET", "POST"])(ratelimit("signup")(PAGES.cancel_by_code))
