@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from conserverie.api.core import SyncParams, changed_since, money, need, page_of, paginate, territory_of
-from conserverie.production.labels import jars_filled, lot_url
+from conserverie.production.labelling import lot_label
+from conserverie.production.labels import lot_url
 from conserverie.production.models import ProductionLot
 from conserverie.production.trace import lot_backward
 from conserverie.stock.models import OUTGOING_KINDS, StockMovement
@@ -58,6 +59,7 @@ class Label(Schema):
     name: str
     ingredients: list[str]
     allergens: list[str]
+    may_contain: list[str]
     storage_advice: str
     lot_code: str
     produced_on: date
@@ -111,26 +113,28 @@ def lots_list(request, params: Query[SyncParams], status: str | None = None):
 def lot_detail(request, lot_id: int):
     """The lot, what its label says (from the recipe frozen at production time) and where it comes from."""
     lot = get_object_or_404(_lots(request).select_related("territory"), pk=lot_id)
-    snapshot = lot.recipe_snapshot or {}
-    schedules = snapshot.get("formats", {})
+    # The one label model (docs/architecture.md, invariant 4.11): the same text as the printed labels.
+    made = lot_label(lot)
+    data = made.as_json()
     formats = [
         {
-            "jar_format_id": row["jar_format_id"],
-            "jar_format": row["jar_format__name"],
-            "net_weight_g": schedules.get(str(row["jar_format_id"]), {}).get("net_weight_g"),
-            "deposit_eur": money(row["jar_format__deposit_eur"]),
-            "jars_filled": row["jars"] or 0,
+            "jar_format_id": f.jar_format_id,
+            "jar_format": f.name,
+            "net_weight_g": f.net_g,
+            "deposit_eur": money(f.deposit_eur),
+            "jars_filled": f.jars,
         }
-        for row in jars_filled(lot)
+        for f in made.formats
     ]
     label = {
-        "name": snapshot.get("name", ""),
-        "ingredients": [i["name"] for i in snapshot.get("ingredients", [])],
-        "allergens": list(snapshot.get("allergens", [])),
-        "storage_advice": snapshot.get("storage_advice", ""),
+        "name": made.name,
+        "ingredients": [i["name"] for i in data["ingredients"]],
+        "allergens": data["allergens"],
+        "may_contain": data["may_contain"],
+        "storage_advice": made.storage,
         "lot_code": lot.code,
         "produced_on": lot.produced_on,
-        "best_before": lot.best_before,
+        "best_before": made.ddm,
         "public_url": lot_url(lot),
         "formats": formats,
     }
