@@ -171,3 +171,32 @@ class WalkInForm(forms.Form):
         label=_("Personnes au foyer"), min_value=1, max_value=20, initial=1, widget=CountInput
     )
     neighbourhood = forms.CharField(label=_("Quartier ou commune"), max_length=100, required=False)
+
+
+class PaperWalkInForm(forms.Form):
+    """One blank line of the day sheet typed back: empty, or a first name with the household and neighbourhood."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=60, required=False)
+    household_size = forms.IntegerField(
+        label=_("Personnes au foyer"), min_value=1, max_value=20, required=False, widget=CountInput
+    )
+    neighbourhood = forms.CharField(label=_("Quartier ou commune"), max_length=100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("first_name") or "").strip() and (data.get("household_size") or data.get("neighbourhood")):
+            self.add_error("first_name", _("Indiquez le prénom écrit sur la ligne, ou videz la ligne."))
+        return data
+
+    def person(self) -> dict | None:
+        data = self.cleaned_data
+        if not (data.get("first_name") or "").strip():
+            return None
+        return {
+            "first_name": data["first_name"].strip(),
+            "household_size": data.get("household_size") or 1,
+            "neighbourhood": (data.get("neighbourhood") or "").strip(),
+        }
+
+
+PaperWalkInFormSet = forms.formset_factory(PaperWalkInForm, extra=8, max_num=40)

@@ -161,6 +161,25 @@ def walk_in_record(
         return registration_create(workshop=workshop, participant=participant, walk_in=True)
 
 
+def paper_sheet_enter(*, actor, workshop: Workshop, present: set[int], walk_ins: list[dict]) -> dict:
+    """The day sheet typed back: who was present among the registered, and the walk-ins written on the blank
+    lines (`first_name`, `household_size`, `neighbourhood`). All or nothing; returns what changed."""
+    require_role(actor, workshop.territory)
+    rows = list(workshop.registrations.live().order_by("id"))
+    unknown = set(present) - {r.pk for r in rows}
+    if unknown:
+        raise ValidationError(_("Une présence cochée ne correspond à aucune inscription de cet atelier."))
+    changed = 0
+    with transaction.atomic():
+        for registration in rows:
+            attended = registration.pk in present
+            if registration.attended != attended:
+                registration_checkin(actor=actor, registration=registration, attended=attended)
+                changed += 1
+        added = [walk_in_record(actor=actor, workshop=workshop, **person) for person in walk_ins]
+    return {"changed": changed, "walk_ins": len(added)}
+
+
 # --- Cancelling a workshop ---------------------------------------------------------------------------------------
 
 
