@@ -133,6 +133,7 @@
       // Acts queued while this sending was on the way stay for the next one.
       write(KEY, read(KEY).filter((act) => !settled.has(act.id)));
       if (read(KEY).length === 0) {
+        localStorage.removeItem(REFUSED_KEY); // the server's page lists the refused acts from now on
         window.location.reload(); // the server's page: what was kept, what was refused, the new stock
       } else {
         render();
