@@ -10,7 +10,7 @@ import pytest
 from conserverie.distribution.models import Distribution, TruckAction
 from conserverie.people.models import Participant
 from conserverie.production.models import HeatTreatmentRecord
-from conserverie.production.services import TreatmentReading, lot_record, lot_release
+from conserverie.production.services import TreatmentReading, lot_record
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.workshops.models import Registration
 from conserverie.workshops.services import registration_create
@@ -109,7 +109,8 @@ def test_the_last_jar_given_by_two_tablets_one_kept_one_refused_both_shown(staff
     page = text(staff_client.get(f"/t/romans/ateliers/{workshop.pk}/camion/"))
     assert 'data-testid="truck-refused"' in page
     assert page.count('data-testid="truck-act"') == 2
-    assert 'data-status="refused"' in page and 'data-status="done"' in page
+    assert 'data-status="refused"' in page
+    assert 'data-status="done"' in page
     assert refused["message"] in page
     # Sent again, the refused act stays refused: it is not tried a second time behind the animator's back.
     assert send(staff_client, workshop, [second]).json()["results"][0] == {**refused, "replayed": True}
@@ -196,7 +197,9 @@ def test_territories_stay_apart(client, chain, workshop, other_chain, other_coor
     assert results[0]["status"] == "refused"
     client.force_login(chain.actor)
     results = send(
-        client, workshop, [act("give", who=f"p:{ours.participant_id}", lot=their_lot.pk, jar_format=chain.jar.pk, quantity=1)]
+        client,
+        workshop,
+        [act("give", who=f"p:{ours.participant_id}", lot=their_lot.pk, jar_format=chain.jar.pk, quantity=1)],
     ).json()["results"]
     assert (results[0]["status"], results[0]["message"]) == ("refused", "Lot introuvable.")
     # An act id already used on another workshop is not replayed here.
@@ -231,7 +234,7 @@ def test_the_forms_work_without_javascript(staff_client, chain, workshop):
     staff_client.post(sync_url(workshop), form)  # the button pressed twice: the page's id makes it one gift
     assert Distribution.objects.get().lines.get().quantity == 2
     follow = text(staff_client.get(f"/t/romans/ateliers/{workshop.pk}/camion/"))
-    assert 'data-stock="{}-{}">2<'.format(lot.pk, chain.jar.pk) in follow
+    assert f'data-stock="{lot.pk}-{chain.jar.pk}">2<' in follow
 
 
 def test_the_worker_and_the_manifest(staff_client, workshop):

@@ -19,7 +19,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-BLANK_LINES = 8  # walk-ins on a busy day (the demo's busiest workshop had 6)
+BLANK_LINES = 8  # lines for the people who come without signing up
+READING_LINES = 3  # batches per recipe and format on one afternoon: one line each for the thermometer's reading
 GRID = [
     ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
     ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
@@ -104,7 +105,8 @@ def day_sheet_pdf(workshop, registrations, recipes) -> bytes:
     story.append(Paragraph(escape(_("2. Recettes et quantités à apporter")), styles["Heading2"]))
     if not recipes:
         story.append(para(_("Aucune recette prévue pour cet atelier."), body))
-    readings = [[para(h) for h in (_("Recette"), _("Format"), _("Barème"), _("°C lus"), _("min"), _("Heure"))]]
+    headings = (_("Recette et format"), _("Barème"), _("Fournée"), _("°C lus"), _("min"), _("Heure"))
+    readings = [[para(h) for h in headings]]
     for recipe in recipes:
         lines = [[para(_("Ingrédient")), para(_("Par fournée"))]]
         for ingredient in recipe.ingredients.all():
@@ -117,23 +119,23 @@ def day_sheet_pdf(workshop, registrations, recipes) -> bytes:
                     para(_("%(n)s bocaux") % {"n": recipe_format.jars_per_batch}),
                 ]
             )
-            readings.append(
-                [
-                    para(f"{recipe.code} · {recipe.name}"),
-                    para(recipe_format.jar_format.name),
-                    para(
-                        _("%(treatment)s : %(t)s °C pendant %(m)s min au moins")
-                        % {
-                            "treatment": recipe_format.get_treatment_display(),
-                            "t": _kg(recipe_format.temperature_c),
-                            "m": recipe_format.minutes,
-                        }
-                    ),
-                    "",
-                    "",
-                    "",
-                ]
-            )
+            target = _("%(treatment)s : %(t)s °C pendant %(m)s min au moins") % {
+                "treatment": recipe_format.get_treatment_display(),
+                "t": _kg(recipe_format.temperature_c),
+                "m": recipe_format.minutes,
+            }
+            for batch in range(1, READING_LINES + 1):
+                what = f"{recipe.code} · {recipe_format.jar_format.name}" if batch == 1 else ""
+                readings.append(
+                    [
+                        para(what),
+                        para(target if batch == 1 else ""),
+                        para(_("Fournée %(n)s") % {"n": batch}),
+                        "",
+                        "",
+                        "",
+                    ]
+                )
         part = Table(lines, colWidths=[110 * mm, 40 * mm])
         part.setStyle(TableStyle(GRID))
         story.append(
@@ -156,7 +158,7 @@ def day_sheet_pdf(workshop, registrations, recipes) -> bytes:
         )
     )
     if len(readings) > 1:
-        table = Table(readings, colWidths=[w * mm for w in (48, 28, 58, 18, 14, 20)], repeatRows=1)
+        table = Table(readings, colWidths=[w * mm for w in (44, 60, 22, 20, 16, 24)], repeatRows=1)
         table.setStyle(TableStyle(GRID))
         story.append(table)
     limits = [r for r in recipes if r.ph_limit is not None]
@@ -167,8 +169,6 @@ def day_sheet_pdf(workshop, registrations, recipes) -> bytes:
                 body,
             )
         )
-    story.append(
-        para(_("Contrôle des fermetures le lendemain : bocaux contrôlés ______   mal fermés ______"), body)
-    )
+    story.append(para(_("Contrôle des fermetures le lendemain : bocaux contrôlés ______   mal fermés ______"), body))
     doc.build(story)
     return buffer.getvalue()

@@ -1,8 +1,8 @@
 from django.urls import path
 
 from conserverie.workshops import planning
-from conserverie.workshops.views import staff as views
 from conserverie.workshops.views import day_sheet, truck
+from conserverie.workshops.views import staff as views
 
 app_name = "workshops"
 

@@ -23,7 +23,9 @@ def truck_stock(territory, locations) -> list[dict]:
         StockMovement.objects.filter(
             territory=territory, location__in=locations, lot__isnull=False, lot__status=LotStatus.RELEASED
         )
-        .values("lot_id", "lot__code", "lot__recipe__name", "jar_format_id", "jar_format__name", "jar_format__deposit_eur")
+        .values(
+            "lot_id", "lot__code", "lot__recipe__name", "jar_format_id", "jar_format__name", "jar_format__deposit_eur"
+        )
         .annotate(jars=Sum("quantity"))
         .filter(jars__gt=0)
         .order_by("lot__code", "jar_format__volume_ml")
