@@ -115,7 +115,7 @@ def day_sheet_pdf(workshop, registrations, recipes) -> bytes:
         for recipe_format in recipe.formats.all():
             lines.append(
                 [
-                    para(_("Bocaux %(f)s") % {"f": recipe_format.jar_format.name}),
+                    para(_("Bocaux vides : %(f)s") % {"f": recipe_format.jar_format.name}),
                     para(_("%(n)s bocaux") % {"n": recipe_format.jars_per_batch}),
                 ]
             )

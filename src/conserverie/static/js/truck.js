@@ -155,6 +155,8 @@
     if (kind === "checkin") {
       data.registration = Number(form.dataset.registration);
       data.attended = submitter ? submitter.value === "on" : true;
+      const name = form.closest("li") && form.closest("li").querySelector(".fw-semibold");
+      if (name) act.who = name.textContent.trim().split(/\s+/)[0];
     }
     if (kind === "walk_in" || kind === "give" || kind === "empties") {
       const select = form.querySelector("select[data-who]");
