@@ -67,10 +67,20 @@ class SeriesForm(PlanningFields):
     weekday = forms.TypedChoiceField(label=_("Chaque"), coerce=int, choices=WorkshopSeries.Weekday.choices)
     first_date = forms.DateField(label=_("À partir du"), widget=DateInput)
     last_date = forms.DateField(label=_("Jusqu'au"), widget=DateInput)
+    keep_public_holidays = forms.BooleanField(
+        label=_("Garder les jours fériés"),
+        required=False,
+        help_text=_("Sans cette case, un jour férié (25 décembre, 1er mai…) est sauté."),
+    )
+    skip_school_holidays = forms.BooleanField(
+        label=_("Sauter aussi les vacances scolaires de la zone du territoire"), required=False
+    )
     field_order = ["title", "site", "structure", "weekday", "start_time", "end_time", "first_date", "last_date"]
 
     def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
+        data = dict(self.cleaned_data)
+        data["skip_public_holidays"] = not data.pop("keep_public_holidays")
+        return data
 
 
 class CancelForm(forms.Form):

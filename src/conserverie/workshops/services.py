@@ -11,6 +11,7 @@ from conserverie.core.history import save_as
 from conserverie.people import signup
 from conserverie.people.models import Participant
 from conserverie.people.signup import participant_create
+from conserverie.territories.calendar import public_holidays, school_holidays
 from conserverie.territories.models import STAFF_ROLES, Membership, Site, Structure, Territory
 from conserverie.territories.permissions import require_role, require_same_territory
 from conserverie.workshops.models import Registration, Workshop, WorkshopSeries
@@ -243,8 +244,14 @@ def series_create(
     capacity: int = 12,
     animators=(),
     planned_recipes=(),
+    skip_public_holidays: bool = True,
+    skip_school_holidays: bool = False,
 ) -> WorkshopSeries:
-    """Every workshop of the series in one transaction, or none: a conflicting date refuses the whole series."""
+    """Every workshop of the series in one transaction, or none: a conflicting date refuses the whole series.
+
+    Public holidays are skipped unless `skip_public_holidays` is False, and the school holidays of the territory's
+    zone when `skip_school_holidays` is True; the days left out are on the returned series' `skipped`
+    (day, what the day is)."""
     require_role(actor, territory)
     require_same_territory(territory, site, structure, *planned_recipes)
     animators, planned_recipes = list(animators), list(planned_recipes)
@@ -269,6 +276,16 @@ def series_create(
         raise ValidationError(
             {"last_date": _("Une série compte au plus %(n)s ateliers.") % {"n": SERIES_MAX_OCCURRENCES}}
         )
+    off = {}
+    if skip_public_holidays:
+        off.update(public_holidays(dates[0], dates[-1]))
+    if skip_school_holidays:
+        for day, name in school_holidays(territory.school_zone, dates[0], dates[-1]).items():
+            off.setdefault(day, name)
+    skipped = [(day, off[day]) for day in dates if day in off]
+    dates = [day for day in dates if day not in off]
+    if not dates:
+        raise ValidationError({"first_date": _("Toutes ces dates tombent un jour férié ou pendant les vacances.")})
     with transaction.atomic():
         clashes = []
         for day in dates:
@@ -312,6 +329,7 @@ def series_create(
                 planned_recipes=planned_recipes,
                 series=series,
             )
+        series.skipped = skipped
         return series
 
 
