@@ -118,9 +118,7 @@ def test_the_series_form_says_which_dates_were_skipped(client, chain, coordinato
     assert "Série créée : 2 ateliers" in page
     assert "Dates sautées : 25 décembre (Noël), 1 janvier (Jour de l'an)." in page
     Workshop.objects.all().delete()
-    response = client.post(
-        "/t/romans/ateliers/serie/", {**data, "keep_public_holidays": "on"}, follow=True
-    )
+    response = client.post("/t/romans/ateliers/serie/", {**data, "keep_public_holidays": "on"}, follow=True)
     assert "Série créée : 4 ateliers" in text(response)
 
 

@@ -52,4 +52,3 @@ def holidays_between(territory, first: date, last: date) -> dict[date, list[str]
     for day, name in school_holidays(zone, first, last).items():
         days.setdefault(day, []).append(_("%(name)s (zone %(zone)s)") % {"name": name, "zone": zone})
     return days
-
