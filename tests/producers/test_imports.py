@@ -180,7 +180,7 @@ def test_a_reimported_export_updates_the_farms_it_names(coord_client, romans, co
     first = dict(zip(header, rows[1], strict=True))
     assert first["identifiant"] == lilas.pk
     rows[1][header.index("nom")] = "Ferme des Lilas (GAEC)"  # renamed: the id still names it
-    rows[1][header.index("telephone")] = "04 75 00 00 02"
+    rows[1][header.index("telephone")] = "04 65 71 00 02"
     rows[1][header.index("acces")] = "Portail vert"
     rows.append(["Nouvelle ferme", "Triors", "45.08", "5.11", None, "oui", None, None, "oui", None, None, None, None])
     before = Producer.objects.count()
@@ -188,7 +188,7 @@ def test_a_reimported_export_updates_the_farms_it_names(coord_client, romans, co
     assert "4 fermes importées (1 ajoutées, 3 mises à jour)." in text(response)
     assert Producer.objects.count() == before + 1
     lilas.refresh_from_db()
-    assert (lilas.name, lilas.phone, lilas.access_notes) == ("Ferme des Lilas (GAEC)", "04 75 00 00 02", "Portail vert")
+    assert (lilas.name, lilas.phone, lilas.access_notes) == ("Ferme des Lilas (GAEC)", "04 65 71 00 02", "Portail vert")
 
 
 def test_an_import_refuses_two_rows_for_one_farm_and_a_name_of_another(romans, coordinator):

@@ -19,7 +19,7 @@ from .rounds_world import FARMS, planned_round
 def give_access(producer, actor, **changes):
     values = {
         "address": "120 chemin des Vergers",
-        "phone": "04 75 00 00 01",
+        "phone": "04 65 71 00 01",
         "access_notes": "Hangar bleu après le lavoir, klaxonner",
         "pickup_from": time(9),
         "pickup_until": time(11, 30),
@@ -36,14 +36,14 @@ def test_the_driver_page_and_the_sheet_show_how_to_reach_each_farm(client, roman
     base = f"/t/romans/tournees/{collection_round.pk}/"
     page = text(client.get(base + "chauffeur/"))
     assert "120 chemin des Vergers, Peyrins" in page
-    assert 'href="tel:0475000001"' in page
-    assert "Appeler 04 75 00 00 01" in page
+    assert 'href="tel:0465710001"' in page
+    assert "Appeler 04 65 71 00 01" in page
     assert "Collecte de 09h00 à 11h30" in page
     assert "Hangar bleu après le lavoir, klaxonner" in page
     assert page.count('data-testid="farm-call"') == 1  # the other farm gave no phone: no button
     sheet = client.get(base + "feuille.pdf")
     content = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(sheet.content)).pages).split())
-    assert "Tél. 04 75 00 00 01" in content
+    assert "Tél. 04 65 71 00 01" in content
     assert "Collecte de 09:00 à 11:30" in content
     assert "Accès : Hangar bleu après le lavoir, klaxonner" in content
 
