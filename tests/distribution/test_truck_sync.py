@@ -234,7 +234,7 @@ def test_the_forms_work_without_javascript(staff_client, chain, workshop):
     staff_client.post(sync_url(workshop), form)  # the button pressed twice: the page's id makes it one gift
     assert Distribution.objects.get().lines.get().quantity == 2
     follow = text(staff_client.get(f"/t/romans/ateliers/{workshop.pk}/camion/"))
-    assert f'data-stock="{lot.pk}-{chain.jar.pk}">2<' in follow
+    assert f'data-stock="{lot.pk}-{chain.jar.pk}" data-jars="2">2<' in follow
 
 
 def test_the_worker_and_the_manifest(staff_client, workshop):

@@ -71,6 +71,12 @@
 
   // What waits to be sent shows on the page as if done: a check-in ticked, a walk-in in the list.
   function applyQueued(queue) {
+    // The truck's stock less the jars given and not sent yet (also after the page came back from the cache).
+    document.querySelectorAll("[data-stock]").forEach((cell) => {
+      const given = queue.filter((act) => act.kind === "give" && act.data.line === cell.dataset.stock)
+        .reduce((sum, act) => sum + Number(act.data.quantity || 0), 0);
+      cell.textContent = String(Number(cell.dataset.jars) - given);
+    });
     queue.forEach((act) => {
       if (act.kind === "checkin") {
         const form = document.querySelector(`form[data-truck=checkin][data-registration="${act.data.registration}"]`);
@@ -165,8 +171,6 @@
     if (kind === "give") {
       const [lot, format] = String(data.line || "").split("-");
       data.lot = lot; data.jar_format = format;
-      const cell = document.querySelector(`[data-stock="${data.line}"]`);
-      if (cell) cell.textContent = String(Number(cell.textContent) - Number(data.quantity || 0));
     }
     if (kind === "empties") data.keep_as_credit = form.querySelector("[name=keep_as_credit]")?.checked || false;
     return act;
