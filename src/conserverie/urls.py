@@ -27,6 +27,7 @@ urlpatterns = [
     path("t/<slug:slug>/tournees/", include("conserverie.sourcing.rounds.urls")),
     path("t/<slug:slug>/glanages/", include("conserverie.gleaning.urls")),
     path("t/<slug:slug>/ateliers/", include("conserverie.workshops.urls")),
+    path("t/<slug:slug>/ateliers/", include("conserverie.distribution.truck_urls")),
     path("t/<slug:slug>/participants/", include("conserverie.distribution.participants_urls")),
     path("t/<slug:slug>/recettes/", include("conserverie.recipes.urls")),
     path("t/<slug:slug>/lots/", include("conserverie.distribution.trace_urls")),

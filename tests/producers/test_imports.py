@@ -162,9 +162,61 @@ def test_an_export_reimports_into_another_territory_identically(romans, other, c
 def test_the_export_has_the_import_columns(romans, coordinator):
     producers_import(actor=coordinator, territory=romans.territory, rows=read_file(upload([HEADER, *GOOD])))
     book = load_workbook(io.BytesIO(imports.export_xlsx(Producer.objects.all())))
-    assert [c.value for c in book.active[1]] == HEADER.split(";")
+    assert [c.value for c in book.active[1]] == [*HEADER.split(";"), "adresse", "telephone", "acces", "identifiant"]
     csv_text = imports.export_csv(Producer.objects.order_by("name")).decode("utf-8-sig")
-    assert csv_text.splitlines()[1] == "Ferme des Lilas;Peyrins;45,090000;5,040000;6,2;oui;31/12/2027;CIVAM, AMAP;oui"
+    lilas = Producer.objects.get(name="Ferme des Lilas")
+    assert (
+        csv_text.splitlines()[1]
+        == f"Ferme des Lilas;Peyrins;45,090000;5,040000;6,2;oui;31/12/2027;CIVAM, AMAP;oui;;;;{lilas.pk}"
+    )
+
+
+def test_a_reimported_export_updates_the_farms_it_names(coord_client, romans, coordinator):
+    producers_import(actor=coordinator, territory=romans.territory, rows=read_file(upload([HEADER, *GOOD])))
+    lilas = Producer.objects.get(name="Ferme des Lilas")
+    book = load_workbook(io.BytesIO(imports.export_xlsx(Producer.objects.order_by("name"))))
+    rows = [[cell.value for cell in row] for row in book.active.iter_rows()]
+    header = rows[0]
+    first = dict(zip(header, rows[1], strict=True))
+    assert first["identifiant"] == lilas.pk
+    rows[1][header.index("nom")] = "Ferme des Lilas (GAEC)"  # renamed: the id still names it
+    rows[1][header.index("telephone")] = "04 65 71 00 02"
+    rows[1][header.index("acces")] = "Portail vert"
+    rows.append(["Nouvelle ferme", "Triors", "45.08", "5.11", None, "oui", None, None, "oui", None, None, None, None])
+    before = Producer.objects.count()
+    response = coord_client.post(URL, {"file": xlsx_upload(rows)}, follow=True)
+    assert "4 fermes importées (1 ajoutées, 3 mises à jour)." in text(response)
+    assert Producer.objects.count() == before + 1
+    lilas.refresh_from_db()
+    assert (lilas.name, lilas.phone, lilas.access_notes) == ("Ferme des Lilas (GAEC)", "04 65 71 00 02", "Portail vert")
+
+
+def test_an_import_refuses_two_rows_for_one_farm_and_a_name_of_another(romans, coordinator):
+    producers_import(actor=coordinator, territory=romans.territory, rows=read_file(upload([HEADER, *GOOD])))
+    lilas, ruisseau = Producer.objects.get(name="Ferme des Lilas"), Producer.objects.get(name="Jardin du Ruisseau")
+    head = HEADER + ";identifiant"
+    lines = [head, f"Ferme A;Peyrins;45;5;;;;;;{lilas.pk}", f"Ferme B;Peyrins;45;5;;;;;;{lilas.pk}"]
+    lines.append(f"Jardin du Ruisseau;Alixan;45;5;;;;;;{lilas.pk + ruisseau.pk + 1000}")  # unknown id: a new farm
+    before = table_counts()
+    with pytest.raises(ImportRefused) as refused:
+        producers_import(actor=coordinator, territory=romans.territory, rows=read_file(upload(lines)))
+    assert refused.value.problems == [
+        (3, "Même ferme qu'à la ligne 2."),
+        (4, "Une ferme de ce nom existe déjà sur le territoire."),
+    ]
+    assert table_counts() == before
+
+
+def test_the_blank_template_has_the_columns_and_no_row(coord_client, romans):
+    page = text(coord_client.get(URL))
+    assert 'href="/t/romans/producteurs/modele.xlsx"' in page
+    response = coord_client.get("/t/romans/producteurs/modele.xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in book.active[1]] == imports.COLUMNS
+    assert book.active.max_row == 1
+    csv_text = coord_client.get("/t/romans/producteurs/modele.csv").content.decode("utf-8-sig")
+    assert csv_text.splitlines() == [";".join(imports.COLUMNS)]
+    assert coord_client.get("/t/romans/producteurs/modele.pdf").status_code == 404
 
 
 # The page

@@ -29,6 +29,8 @@ def test_overview_shows_full_and_empty_jars_and_last_movements(staff_client, cha
     assert "Boutique Romans" in page
     assert "Bocaux vides" in page
     assert "Bocal vide rapporté" in page
+    # Each lot code has its recipe beside it: two rows (truck and shop), two names.
+    assert page.count('data-testid="lot-recipe">Coulis de tomate<') == 2
 
 
 def test_moving_jars_writes_two_ledger_rows(staff_client, chain, lot, animator):

@@ -29,7 +29,7 @@ def test_feed_holds_each_upcoming_workshop_with_its_place(client, chain, setting
     workshop = future_workshop(chain, days=5, title="Confitures de prunes")
     calendar, (event,) = events(client.get(FEED))
     assert str(calendar["X-WR-CALNAME"]) == "Ateliers de la conserverie"
-    assert str(event["UID"]) == f"workshop-{workshop.pk}@conserverie.example.org"
+    assert str(event["UID"]) == f"workshop-{workshop.pk}-rom@conserverie"
     assert str(event["SUMMARY"]) == "Confitures de prunes"
     assert event.decoded("DTSTART") == workshop.starts_at
     assert event.decoded("DTEND") == workshop.ends_at
@@ -68,7 +68,7 @@ def test_site_feed_holds_only_that_site(client, chain):
     future_workshop(chain, days=3, title="Ailleurs", site=other_site)
     calendar, events_here = events(client.get(f"/ateliers/lieu/{chain.site.pk}.ics"))
     assert [str(e["SUMMARY"]) for e in events_here] == ["Ici"]
-    assert str(events_here[0]["UID"]).startswith(f"workshop-{here.pk}@")
+    assert str(events_here[0]["UID"]) == f"workshop-{here.pk}-rom@conserverie"
     assert "Place du marché Romans" in str(calendar["X-WR-CALNAME"])
     _, all_events = events(client.get(FEED))
     assert sorted(str(e["SUMMARY"]) for e in all_events) == ["Ailleurs", "Ici"]
@@ -78,9 +78,32 @@ def test_an_unknown_site_feed_is_not_found(client, db):
     assert client.get("/ateliers/lieu/999.ics").status_code == 404
 
 
-def test_feed_is_valid_with_no_workshop(client, db):
-    _, found = events(client.get(FEED))
+def test_feed_is_valid_with_no_workshop(client, chain):
+    calendar, found = events(client.get(FEED))
     assert found == []
+    # RFC 5545 §3.4: a calendar holds at least one component; an empty feed carries the workshops' time zone.
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Europe/Paris"
+    calendar, found = events(client.get(f"/ateliers/lieu/{chain.site.pk}.ics"))
+    assert (found, len(calendar.walk("VTIMEZONE"))) == ([], 1)
+
+
+def test_uid_survives_a_new_address_and_sequence_counts_the_changes(client, chain, settings):
+    settings.SITE_URL = "https://ancienne.example.org"
+    workshop = future_workshop(chain)
+    _, (first,) = events(client.get(FEED))
+    assert first["SEQUENCE"] == 0
+    created = first.decoded("LAST-MODIFIED")
+    settings.SITE_URL = "https://nouvelle.example.org"
+    workshop.starts_at += timedelta(hours=1)
+    workshop.ends_at += timedelta(hours=1)
+    workshop.save()
+    _, (moved,) = events(client.get(FEED))
+    assert moved["UID"] == first["UID"]
+    assert moved["SEQUENCE"] == 1
+    assert moved.decoded("LAST-MODIFIED") >= created
+    assert moved.decoded("LAST-MODIFIED").utcoffset() == timedelta(0)
+    assert str(moved["URL"]).startswith("https://nouvelle.example.org/")
 
 
 def test_feed_queries_do_not_grow(client, chain, django_assert_num_queries):

@@ -153,7 +153,27 @@ def create_farm(*, actor, territory, name, village, rng, hub=None) -> Producer:
         organic_certified=certified,
         certification_expiry=date(2027, rng.randint(1, 12), 1) if certified else None,
         networks=", ".join(sorted(rng.sample(NETWORKS, rng.randint(1, 2)))),
+        **_access(name),
     )
+
+
+# What the driver needs at the gate. Phone numbers in the range ARCEP keeps for fiction (04 65 71 xx xx); no
+# random draw here, so the rest of the demo is drawn as before.
+ACCESS = [
+    "Cour de la ferme, klaxonner en arrivant",
+    "Chemin de terre après le lavoir, hangar bleu",
+    "Portail vert, se garer devant la serre",
+    "Entrée par la route du haut, le bas est étroit pour le camion",
+]
+
+
+def _access(name: str) -> dict:
+    key = sum(map(ord, name))
+    return {
+        "address": f"{10 + key % 80} chemin des {['Vergers', 'Prés', 'Serres', 'Chênes'][key % 4]}",
+        "phone": f"04 65 71 {key % 100:02d} {(key // 100) % 100:02d}",
+        "access_notes": ACCESS[key % len(ACCESS)],
+    }
 
 
 def create_farms(*, actor, territory, products, rng) -> tuple[dict[str, Producer], dict[int, list[Producer]]]:

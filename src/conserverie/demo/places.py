@@ -66,6 +66,7 @@ def create_territory() -> Territory:
         hub_lat=Decimal("45.043100"),
         hub_lon=Decimal("5.051100"),
         radius_km=30,
+        school_zone="A",  # académie de Grenoble
     )
 
 

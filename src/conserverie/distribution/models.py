@@ -187,3 +187,49 @@ class PriceListEntry(models.Model):
 
     def __str__(self):
         return f"{self.recipe_code or '*'} {self.jar_format}: {self.price_eur} €"
+
+
+class TruckAction(models.Model):
+    """One act recorded on the truck's tablet, perhaps without a network, and sent later (docs/architecture.md §7,
+    "The truck offline"). The tablet names each act with an id it made itself: a second sending of the same act
+    finds this row and does nothing again. A refused act stays here with its reason, for the animator to see."""
+
+    class Kind(models.TextChoices):
+        CHECKIN = "checkin", _("Présence")
+        WALK_IN = "walk_in", _("Venue sans inscription")
+        GIVE = "give", _("Bocaux cédés")
+        EMPTIES = "empties", _("Bocaux vides rapportés")
+        READING = "reading", _("Relevé du lot")
+
+    class Status(models.TextChoices):
+        DONE = "done", _("Enregistré")
+        REFUSED = "refused", _("Refusé")
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="truck_actions")
+    workshop = models.ForeignKey("workshops.Workshop", on_delete=models.CASCADE, related_name="truck_actions")
+    client_id = models.UUIDField(_("identifiant donné par la tablette"), unique=True)
+    kind = models.CharField(_("acte"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("résultat"), max_length=10, choices=Status.choices)
+    message = models.CharField(_("motif"), max_length=300, blank=True)
+    # What was asked, without names: ids, quantities, readings (a walk-in's first name lives on its participant).
+    payload = models.JSONField(_("demande"), default=dict)
+    participant = models.ForeignKey(
+        "people.Participant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    registration = models.ForeignKey(
+        "workshops.Registration", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    distribution = models.ForeignKey(Distribution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(_("noté sur la tablette le"))
+    synced_at = models.DateTimeField(_("reçu le"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = scoped_manager("territory")
+
+    class Meta:
+        verbose_name = _("acte noté dans le camion")
+        verbose_name_plural = _("actes notés dans le camion")
+        ordering = ["synced_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.client_id}"

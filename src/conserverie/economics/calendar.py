@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conserverie.producers.models import MONTHS_SHORT, ProducerProduct, Product, parse_months
+from conserverie.recipes.models import RecipeIngredient
 from conserverie.territories.models import Site, Territory
 from conserverie.workshops.services import series_create
 
@@ -25,6 +27,61 @@ SLOTS = [
 ]
 # How far ahead a first season may start (a date typed in year 9999 would overflow, one in 9000 means nothing).
 HORIZON_DAYS = 2 * 365
+
+
+def produce_months(territory: Territory) -> list[int]:
+    """The months there is produce to can: the farms' seasonal calendar of the territory; before any farm is
+    imported, the season of the products its recipes use; empty when nothing says."""
+    months = set()
+    for text in ProducerProduct.objects.filter(producer__territory=territory).values_list("months", flat=True):
+        months.update(parse_months(text))
+    if not months:
+        used = RecipeIngredient.objects.filter(recipe__territory=territory, product__isnull=False)
+        for text in Product.objects.filter(pk__in=used.values("product_id")).values_list("months", flat=True):
+            months.update(parse_months(text))
+    return sorted(months)
+
+
+@dataclass(frozen=True)
+class FirstSeason:
+    first_date: date
+    weeks: int
+    months: list
+
+    @property
+    def months_label(self) -> str:
+        names = dict(MONTHS_SHORT)
+        return ", ".join(str(names[m]) for m in self.months)
+
+
+def _monday_on_or_after(day: date) -> date:
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
+def first_season(territory: Territory, *, today: date, weeks: int) -> FirstSeason:
+    """A first season inside the produce months: from the next Monday if this month has produce, else from the
+    first Monday of the next produce month; as many weeks as the rhythm asks, but not past the end of that run
+    of produce months (no workshops through the winter for want of tomatoes)."""
+    start = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+    months = produce_months(territory)
+    if not months:
+        return FirstSeason(start, weeks, [])
+    day = start
+    for _step in range(13):
+        if day.month in months:
+            break
+        day = _monday_on_or_after(date(day.year + day.month // 12, day.month % 12 + 1, 1))
+    start = day
+    # The end of the run of produce months that holds `start`.
+    end_year, end_month = start.year, start.month
+    for _step in range(12):
+        following = (end_year + end_month // 12, end_month % 12 + 1)
+        if following[1] not in months or following[1] == start.month:
+            break
+        end_year, end_month = following
+    last = date(end_year + end_month // 12, end_month % 12 + 1, 1) - timedelta(days=1)
+    fits = max(1, ((last - start).days + 1) // 7)
+    return FirstSeason(start, min(weeks, fits), months)
 
 
 @dataclass(frozen=True)

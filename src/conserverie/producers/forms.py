@@ -61,6 +61,22 @@ class ProducerForm(forms.Form):
         help_text=_("CIVAM, Agribiodrôme, AMAP… séparés par des virgules."),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    address = forms.CharField(label=_("Adresse"), max_length=250, required=False)
+    phone = forms.CharField(
+        label=_("Téléphone"), max_length=30, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    access_notes = forms.CharField(
+        label=_("Accès pour le camion"),
+        max_length=300,
+        required=False,
+        help_text=_("Ex. : chemin après le lavoir, hangar bleu, klaxonner."),
+    )
+    pickup_from = forms.TimeField(
+        label=_("Collecte à partir de"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    pickup_until = forms.TimeField(
+        label=_("Collecte jusqu'à"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
 
     @classmethod
     def for_producer(cls, producer, data=None):

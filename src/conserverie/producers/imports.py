@@ -1,7 +1,9 @@
 """Producers in and out of a spreadsheet: CSV (semicolons, decimal commas) or XLSX, the same columns both ways.
 
 An import checks every row first and reports every bad one (line number and reason, in French); it writes
-nothing unless all rows are good, and then writes them all in one transaction.
+nothing unless all rows are good, and then writes them all in one transaction. A row whose `identifiant` is a farm
+of the territory (as the export writes it) updates that farm; any other row adds a farm. A blank template (the
+columns, no row) is offered on the import page.
 """
 
 import csv
@@ -18,7 +20,7 @@ from openpyxl.styles import Font
 
 from conserverie.producers.geo import distance_from_hub
 from conserverie.producers.models import Producer
-from conserverie.producers.services import producer_create
+from conserverie.producers.services import producer_create, producer_update
 from conserverie.territories.permissions import require
 
 COLUMNS = [
@@ -31,6 +33,10 @@ COLUMNS = [
     "fin_certification",
     "reseaux",
     "active",
+    "adresse",
+    "telephone",
+    "acces",
+    "identifiant",
 ]
 REQUIRED = ["nom", "commune", "latitude", "longitude"]
 MAX_ROWS = 2000
@@ -226,23 +232,43 @@ def _clean(row: Row, territory) -> list[str]:
     c["networks"] = ", ".join(part.strip() for part in _text(v.get("reseaux")).split(",") if part.strip())
     if len(c["networks"]) > 200:
         reasons.append(_("la liste des réseaux dépasse 200 caractères"))
+    for column, key, limit in (("adresse", "address", 250), ("telephone", "phone", 30), ("acces", "access_notes", 300)):
+        c[key] = _text(v.get(column))
+        if len(c[key]) > limit:
+            reasons.append(_("%(column)s : %(limit)s caractères au plus") % {"column": column, "limit": limit})
+    identifier = _text(v.get("identifiant"))
+    c["id"] = int(identifier) if identifier.isdigit() else None
+    if identifier and c["id"] is None:
+        reasons.append(
+            _("identifiant « %(value)s » illisible (un nombre, tel que l'export l'écrit)") % {"value": identifier}
+        )
     return reasons
 
 
 def check_rows(rows: list[Row], territory) -> list[tuple[int, str]]:
     """Every problem of every row: (line, reason). Duplicates are looked for in the file and in the territory."""
     problems = []
-    existing = {name.casefold() for name in Producer.objects.filter(territory=territory).values_list("name", flat=True)}
+    farms = dict(Producer.objects.filter(territory=territory).values_list("pk", "name"))
+    existing = {name.casefold(): pk for pk, name in farms.items()}
     seen: dict[str, int] = {}
+    seen_ids: dict[int, int] = {}
     for row in rows:
         reasons = _clean(row, territory)
         key = row.cleaned["name"].casefold()
+        # An id of this territory's farm: this row updates it. Any other id (another territory's export): a new farm.
+        if row.cleaned.get("id") not in farms:
+            row.cleaned["id"] = None
+        farm_id = row.cleaned["id"]
+        if farm_id is not None:
+            if farm_id in seen_ids:
+                reasons.append(_("même ferme qu'à la ligne %(line)s") % {"line": seen_ids[farm_id]})
+            seen_ids[farm_id] = row.line
         if key:
             if key in seen:
                 reasons.append(_("même nom qu'à la ligne %(line)s") % {"line": seen[key]})
             else:
                 seen[key] = row.line
-            if key in existing:
+            if key in existing and existing[key] != farm_id:
                 reasons.append(_("une ferme de ce nom existe déjà sur le territoire"))
         if reasons:
             message = "; ".join(reasons)
@@ -251,35 +277,44 @@ def check_rows(rows: list[Row], territory) -> list[tuple[int, str]]:
 
 
 def producers_import(*, actor, territory, rows: list[Row]) -> list[Producer]:
-    """Create one farm per row, all or nothing. Raises ImportRefused listing every bad row."""
+    """One farm per row, created or (its `identifiant` given) updated, all or nothing; each farm returned says which
+    in `import_action`. Raises ImportRefused listing every bad row."""
     require(actor, territory, "producer.manage")
     problems = check_rows(rows, territory)
     if problems:
         raise ImportRefused(problems)
-    created = []
+    done = []
     with transaction.atomic():
         for row in rows:
             c = row.cleaned
+            fields = {
+                "name": c["name"],
+                "commune": c["commune"],
+                "lat": c["lat"],
+                "lon": c["lon"],
+                "distance_km": c["distance_km"],
+                "organic_certified": c["organic_certified"],
+                "certification_expiry": c["certification_expiry"],
+                "networks": c["networks"],
+                "address": c["address"],
+                "phone": c["phone"],
+                "access_notes": c["access_notes"],
+            }
             try:
-                producer = producer_create(
-                    actor=actor,
-                    territory=territory,
-                    name=c["name"],
-                    commune=c["commune"],
-                    lat=c["lat"],
-                    lon=c["lon"],
-                    distance_km=c["distance_km"],
-                    organic_certified=c["organic_certified"],
-                    certification_expiry=c["certification_expiry"],
-                    networks=c["networks"],
-                )
+                if c["id"] is not None:
+                    farm = Producer.objects.get(pk=c["id"], territory=territory)
+                    producer = producer_update(actor=actor, producer=farm, is_active=c["is_active"], **fields)
+                    producer.import_action = "updated"
+                else:
+                    producer = producer_create(actor=actor, territory=territory, **fields)
+                    if not c["is_active"]:
+                        producer.is_active = False
+                        producer.save(update_fields=["is_active"])
+                    producer.import_action = "created"
             except ValidationError as exc:
                 raise ImportRefused([(row.line, " ".join(exc.messages))]) from None
-            if not c["is_active"]:
-                producer.is_active = False
-                producer.save(update_fields=["is_active"])
-            created.append(producer)
-    return created
+            done.append(producer)
+    return done
 
 
 # Writing
@@ -297,6 +332,10 @@ def export_rows(producers) -> list[list]:
             p.certification_expiry,
             p.networks,
             "oui" if p.is_active else "non",
+            p.address,
+            p.phone,
+            p.access_notes,
+            p.pk,
         ]
         for p in producers
     ]

@@ -23,6 +23,14 @@ class Producer(models.Model):
         _("réseaux"), max_length=200, blank=True, help_text=_("CIVAM, Agribiodrôme, AMAP… séparés par des virgules.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # What the driver needs at the gate (docs/architecture.md §1): shown on the round sheet and the driver's page.
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    access_notes = models.CharField(
+        _("accès"), max_length=300, blank=True, help_text=_("Ex. : chemin après le lavoir, hangar bleu, klaxonner.")
+    )
+    pickup_from = models.TimeField(_("collecte possible à partir de"), null=True, blank=True)
+    pickup_until = models.TimeField(_("collecte possible jusqu'à"), null=True, blank=True)
 
     objects = scoped_manager("territory")
 

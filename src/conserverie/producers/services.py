@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -25,10 +26,16 @@ def producer_create(
     organic_certified: bool = True,
     certification_expiry: date | None = None,
     networks: str = "",
+    address: str = "",
+    phone: str = "",
+    access_notes: str = "",
+    pickup_from=None,
+    pickup_until=None,
 ) -> Producer:
     """Add a farm to the network (coordinators). Without a distance, it is computed from the territory's hub."""
     require(actor, territory, "producer.manage")
     errors = _check_producer_fields(distance_km=distance_km, lat=lat, lon=lon)
+    errors.update(_check_access(phone=phone, pickup_from=pickup_from, pickup_until=pickup_until))
     if errors:
         raise ValidationError(errors)
     if distance_km is None:
@@ -45,6 +52,11 @@ def producer_create(
             organic_certified=organic_certified,
             certification_expiry=certification_expiry,
             networks=networks,
+            address=(address or "").strip(),
+            phone=(phone or "").strip(),
+            access_notes=(access_notes or "").strip(),
+            pickup_from=pickup_from,
+            pickup_until=pickup_until,
         )
         producer.full_clean()
         producer.save()
@@ -201,7 +213,23 @@ PRODUCER_FIELDS = (
     "certification_expiry",
     "networks",
     "is_active",
+    "address",
+    "phone",
+    "access_notes",
+    "pickup_from",
+    "pickup_until",
 )
+
+PHONE_RE = re.compile(r"^\+?[0-9 .()-]{6,30}$")
+
+
+def _check_access(*, phone, pickup_from, pickup_until) -> dict:
+    errors = {}
+    if phone and not PHONE_RE.match(phone.strip()):
+        errors["phone"] = _("Un numéro de téléphone s'écrit avec des chiffres (ex. : 04 75 00 00 00).")
+    if pickup_from and pickup_until and pickup_until <= pickup_from:
+        errors["pickup_until"] = _("La fin du créneau de collecte vient après son début.")
+    return errors
 
 
 def producer_update(*, actor, producer: Producer, **changes) -> Producer:
@@ -217,6 +245,9 @@ def producer_update(*, actor, producer: Producer, **changes) -> Producer:
         if changes.get("distance_km") is None and ("lat" in changes or "lon" in changes):
             producer.distance_km = distance_from_hub(producer.territory, producer.lat, producer.lon)
         errors = _check_producer_fields(distance_km=producer.distance_km, lat=producer.lat, lon=producer.lon)
+        errors.update(
+            _check_access(phone=producer.phone, pickup_from=producer.pickup_from, pickup_until=producer.pickup_until)
+        )
         if errors:
             raise ValidationError(errors)
         _check_unique_name(producer.territory, producer.name, exclude=producer.pk)

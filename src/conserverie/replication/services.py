@@ -60,6 +60,7 @@ class NewTerritory:
     hub_lat: Decimal
     hub_lon: Decimal
     radius_km: int = 30
+    school_zone: str | None = None  # None: the template's zone (a neighbouring territory is mostly in the same)
     organisation: str = ""
     address: str = ""
     structures: tuple[StructureSpec, ...] = ()
@@ -73,6 +74,8 @@ def _errors(spec: NewTerritory) -> dict:
     errors = {}
     if not spec.name.strip():
         errors["name"] = _("Donnez un nom au territoire.")
+    if spec.school_zone not in (None, "", "A", "B", "C"):
+        errors["school_zone"] = _("La zone de vacances scolaires est A, B ou C.")
     if not SLUG_RE.match(spec.slug or ""):
         errors["slug"] = _("L'identifiant ne contient que des minuscules, des chiffres et des tirets.")
     elif Territory.objects.filter(slug=spec.slug).exists():
@@ -130,6 +133,7 @@ def territory_create_from_template(*, actor, template: Territory, spec: NewTerri
             hub_lat=spec.hub_lat,
             hub_lon=spec.hub_lon,
             radius_km=spec.radius_km,
+            school_zone=template.school_zone if spec.school_zone is None else spec.school_zone,
         )
         if not coordinator.is_superuser:
             Membership.objects.create(user=coordinator, territory=territory, role=Role.COORDINATOR)

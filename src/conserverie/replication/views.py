@@ -4,7 +4,6 @@ Each screen keeps what was typed in the session, so going back and forth loses n
 created only on the last screen, in one service call.
 """
 
-from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib import messages
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.pages import add_service_errors, form_status
-from conserverie.economics.calendar import calendar_create, calendar_propose
+from conserverie.economics.calendar import calendar_create, calendar_propose, first_season
 from conserverie.economics.rhythm import season_rhythm
 from conserverie.recipes.models import Recipe
 from conserverie.replication.forms import (
@@ -144,18 +143,15 @@ def confirm(request, template):
     )
 
 
-def _next_monday(today: date) -> date:
-    return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
-
-
 @territory_view(roles=COORDINATORS)
 def launch(request, territory: Territory):
     """The new territory's first steps: recipes to re-validate, producers to import, a first season."""
     rhythm = season_rhythm(territory)
+    season = first_season(territory, today=timezone.localdate(), weeks=rhythm.weeks)
     defaults = {
-        "first_date": _next_monday(timezone.localdate()),
+        "first_date": season.first_date,
         "workshops_per_week": rhythm.workshops_per_week,
-        "weeks": rhythm.weeks,
+        "weeks": season.weeks,
     }
     # Always bound: the page opens with the calendar the simulator's rhythm proposes.
     form = CalendarForm(request.POST or (request.GET if "first_date" in request.GET else defaults))
@@ -179,6 +175,7 @@ def launch(request, territory: Territory):
             "form": form,
             "proposals": proposals,
             "rhythm": rhythm,
+            "season": season,
             "recipes_to_validate": to_validate,
             "producers": territory.producers.count(),
             "sites": territory.sites.count(),

@@ -65,6 +65,7 @@ class MovementQuerySet(AppendOnlyQuerySet):
                 "location__name",
                 "lot_id",
                 "lot__code",
+                "lot__recipe__name",  # the recipe beside the lot's code (one join, no query more)
                 "lot__status",
                 "jar_format_id",
                 "jar_format__name",

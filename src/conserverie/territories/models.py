@@ -55,6 +55,13 @@ class Territory(models.Model):
     hub_lat = models.DecimalField(_("latitude du point central"), max_digits=9, decimal_places=6)
     hub_lon = models.DecimalField(_("longitude du point central"), max_digits=9, decimal_places=6)
     radius_km = models.PositiveIntegerField(_("rayon de collecte (km)"), default=30)
+    school_zone = models.CharField(
+        _("zone de vacances scolaires"),
+        max_length=1,
+        choices=[("A", _("Zone A")), ("B", _("Zone B")), ("C", _("Zone C"))],
+        blank=True,
+        help_text=_("Celle de l'académie du territoire (Grenoble, donc la Drôme : zone A)."),
+    )
 
     objects = TerritoryQuerySet.as_manager()
 

@@ -67,10 +67,20 @@ class SeriesForm(PlanningFields):
     weekday = forms.TypedChoiceField(label=_("Chaque"), coerce=int, choices=WorkshopSeries.Weekday.choices)
     first_date = forms.DateField(label=_("À partir du"), widget=DateInput)
     last_date = forms.DateField(label=_("Jusqu'au"), widget=DateInput)
+    keep_public_holidays = forms.BooleanField(
+        label=_("Garder les jours fériés"),
+        required=False,
+        help_text=_("Sans cette case, un jour férié (25 décembre, 1er mai…) est sauté."),
+    )
+    skip_school_holidays = forms.BooleanField(
+        label=_("Sauter aussi les vacances scolaires de la zone du territoire"), required=False
+    )
     field_order = ["title", "site", "structure", "weekday", "start_time", "end_time", "first_date", "last_date"]
 
     def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
+        data = dict(self.cleaned_data)
+        data["skip_public_holidays"] = not data.pop("keep_public_holidays")
+        return data
 
 
 class CancelForm(forms.Form):
@@ -171,3 +181,32 @@ class WalkInForm(forms.Form):
         label=_("Personnes au foyer"), min_value=1, max_value=20, initial=1, widget=CountInput
     )
     neighbourhood = forms.CharField(label=_("Quartier ou commune"), max_length=100, required=False)
+
+
+class PaperWalkInForm(forms.Form):
+    """One blank line of the day sheet typed back: empty, or a first name with the household and neighbourhood."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=60, required=False)
+    household_size = forms.IntegerField(
+        label=_("Personnes au foyer"), min_value=1, max_value=20, required=False, widget=CountInput
+    )
+    neighbourhood = forms.CharField(label=_("Quartier ou commune"), max_length=100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("first_name") or "").strip() and (data.get("household_size") or data.get("neighbourhood")):
+            self.add_error("first_name", _("Indiquez le prénom écrit sur la ligne, ou videz la ligne."))
+        return data
+
+    def person(self) -> dict | None:
+        data = self.cleaned_data
+        if not (data.get("first_name") or "").strip():
+            return None
+        return {
+            "first_name": data["first_name"].strip(),
+            "household_size": data.get("household_size") or 1,
+            "neighbourhood": (data.get("neighbourhood") or "").strip(),
+        }
+
+
+PaperWalkInFormSet = forms.formset_factory(PaperWalkInForm, extra=8, max_num=40)

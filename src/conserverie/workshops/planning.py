@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.recipes.models import Recipe, RecipeIngredient
+from conserverie.territories.calendar import holidays_between
 from conserverie.territories.staff import territory_view
 from conserverie.workshops.forms import CancelForm, SeriesForm
 from conserverie.workshops.models import Workshop
@@ -29,6 +30,7 @@ class Day:
     in_range: bool
     today: bool
     workshops: list = field(default_factory=list)
+    holidays: list = field(default_factory=list)  # a public holiday's name, the school holidays of the zone
 
 
 # The calendar shows these years (a junk year in the address gives this month, never an error).
@@ -89,6 +91,8 @@ def _days(territory, first: date, last: date, in_range) -> list[Day]:
         day += timedelta(days=1)
     for workshop in _workshops(territory, first, last):
         days[timezone.localtime(workshop.starts_at).date()].workshops.append(workshop)
+    for day, names in holidays_between(territory, first, last).items():
+        days[day].holidays = names
     return list(days.values())
 
 
@@ -137,6 +141,9 @@ def series_new(request, territory):
         else:
             count = series.workshops.count()
             messages.success(request, _("Série créée : %(n)s ateliers « %(t)s ».") % {"n": count, "t": series.title})
+            if series.skipped:
+                days = ", ".join(f"{date_format(day, 'j F')} ({name})" for day, name in series.skipped)
+                messages.info(request, _("Dates sautées : %(days)s.") % {"days": days})
             return redirect(f"{_calendar_url(territory)}?mois={series.first_date:%Y-%m}")
     return render(
         request, "workshops/series_form.html", {"territory": territory, "form": form}, status=form_status(request)

@@ -11,6 +11,7 @@ from conserverie.core.history import save_as
 from conserverie.people import signup
 from conserverie.people.models import Participant
 from conserverie.people.signup import participant_create
+from conserverie.territories.calendar import public_holidays, school_holidays
 from conserverie.territories.models import STAFF_ROLES, Membership, Site, Structure, Territory
 from conserverie.territories.permissions import require_role, require_same_territory
 from conserverie.workshops.models import Registration, Workshop, WorkshopSeries
@@ -161,6 +162,25 @@ def walk_in_record(
         return registration_create(workshop=workshop, participant=participant, walk_in=True)
 
 
+def paper_sheet_enter(*, actor, workshop: Workshop, present: set[int], walk_ins: list[dict]) -> dict:
+    """The day sheet typed back: who was present among the registered, and the walk-ins written on the blank
+    lines (`first_name`, `household_size`, `neighbourhood`). All or nothing; returns what changed."""
+    require_role(actor, workshop.territory)
+    rows = list(workshop.registrations.live().order_by("id"))
+    unknown = set(present) - {r.pk for r in rows}
+    if unknown:
+        raise ValidationError(_("Une présence cochée ne correspond à aucune inscription de cet atelier."))
+    changed = 0
+    with transaction.atomic():
+        for registration in rows:
+            attended = registration.pk in present
+            if registration.attended != attended:
+                registration_checkin(actor=actor, registration=registration, attended=attended)
+                changed += 1
+        added = [walk_in_record(actor=actor, workshop=workshop, **person) for person in walk_ins]
+    return {"changed": changed, "walk_ins": len(added)}
+
+
 # --- Cancelling a workshop ---------------------------------------------------------------------------------------
 
 
@@ -224,8 +244,14 @@ def series_create(
     capacity: int = 12,
     animators=(),
     planned_recipes=(),
+    skip_public_holidays: bool = True,
+    skip_school_holidays: bool = False,
 ) -> WorkshopSeries:
-    """Every workshop of the series in one transaction, or none: a conflicting date refuses the whole series."""
+    """Every workshop of the series in one transaction, or none: a conflicting date refuses the whole series.
+
+    Public holidays are skipped unless `skip_public_holidays` is False, and the school holidays of the territory's
+    zone when `skip_school_holidays` is True; the days left out are on the returned series' `skipped`
+    (day, what the day is)."""
     require_role(actor, territory)
     require_same_territory(territory, site, structure, *planned_recipes)
     animators, planned_recipes = list(animators), list(planned_recipes)
@@ -250,6 +276,16 @@ def series_create(
         raise ValidationError(
             {"last_date": _("Une série compte au plus %(n)s ateliers.") % {"n": SERIES_MAX_OCCURRENCES}}
         )
+    off = {}
+    if skip_public_holidays:
+        off.update(public_holidays(dates[0], dates[-1]))
+    if skip_school_holidays:
+        for day, name in school_holidays(territory.school_zone, dates[0], dates[-1]).items():
+            off.setdefault(day, name)
+    skipped = [(day, off[day]) for day in dates if day in off]
+    dates = [day for day in dates if day not in off]
+    if not dates:
+        raise ValidationError({"first_date": _("Toutes ces dates tombent un jour férié ou pendant les vacances.")})
     with transaction.atomic():
         clashes = []
         for day in dates:
@@ -293,6 +329,7 @@ def series_create(
                 planned_recipes=planned_recipes,
                 series=series,
             )
+        series.skipped = skipped
         return series
 
 

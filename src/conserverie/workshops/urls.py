@@ -1,8 +1,8 @@
 from django.urls import path
 
 from conserverie.workshops import planning
+from conserverie.workshops.views import day_sheet, truck
 from conserverie.workshops.views import staff as views
-from conserverie.workshops.views import truck
 
 app_name = "workshops"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("<int:pk>/camion/", truck.truck, name="truck"),
     path("<int:pk>/camion/presence/<int:registration_pk>/", truck.truck_checkin, name="truck_checkin"),
     path("<int:pk>/camion/sur-place/", truck.truck_walk_in, name="truck_walk_in"),
+    path("<int:pk>/camion/manifest.webmanifest", truck.truck_manifest, name="truck_manifest"),
+    path("<int:pk>/feuille-du-jour.pdf", day_sheet.day_sheet, name="day_sheet"),
+    path("<int:pk>/feuille-du-jour/saisie/", day_sheet.paper_entry, name="paper_entry"),
 ]

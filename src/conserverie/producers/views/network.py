@@ -187,11 +187,16 @@ def producer_import(request, territory):
     if request.method == "POST" and form.is_valid():
         try:
             rows = imports.read_file(form.cleaned_data["file"])
-            created = imports.producers_import(actor=request.user, territory=territory, rows=rows)
+            done = imports.producers_import(actor=request.user, territory=territory, rows=rows)
         except imports.ImportRefused as exc:
             problems = exc.problems
         else:
-            messages.success(request, _("%(n)s fermes importées.") % {"n": len(created)})
+            updated = sum(1 for farm in done if farm.import_action == "updated")
+            messages.success(
+                request,
+                _("%(n)s fermes importées (%(created)s ajoutées, %(updated)s mises à jour).")
+                % {"n": len(done), "created": len(done) - updated, "updated": updated},
+            )
             return redirect("network:list", territory.slug)
     return render(
         request,
@@ -199,6 +204,19 @@ def producer_import(request, territory):
         {"territory": territory, "form": form, "problems": problems, "columns": imports.COLUMNS},
         status=form_status(request),
     )
+
+
+@territory_view(roles=COORDINATORS)
+def producer_template(request, territory, ext):
+    """The import's blank template: the columns, no row (a spreadsheet to fill in)."""
+    if ext == "csv":
+        response = HttpResponse(imports.export_csv([]), content_type="text/csv; charset=utf-8")
+    elif ext == "xlsx":
+        response = HttpResponse(imports.export_xlsx([]), content_type=imports.XLSX_TYPE)
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="modele-producteurs.{ext}"'
+    return response
 
 
 @territory_view()

@@ -82,6 +82,14 @@ class Outline:
     offers: dict  # stop id -> offer
 
 
+def pickup_window(producer) -> tuple[int, int] | None:
+    """The farm's pickup hours in minutes since midnight (the planner's window), when it gave both ends."""
+    if producer.pickup_from is None or producer.pickup_until is None:
+        return None
+    start, end = producer.pickup_from, producer.pickup_until
+    return (start.hour * 60 + start.minute, end.hour * 60 + end.minute)
+
+
 def _stop(offer, day, required: bool):
     return planner.Stop(
         id=str(offer.pk),
@@ -89,7 +97,7 @@ def _stop(offer, day, required: bool):
         lon=float(offer.producer.lon),
         kg=float(offer.kg_estimated),
         service_min=SERVICE_MIN,
-        window=None,
+        window=pickup_window(offer.producer),
         required=required,
         prize=None if required else offer_prize(offer, day),
     )

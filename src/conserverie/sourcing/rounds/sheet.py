@@ -14,13 +14,19 @@ from conserverie.core.formats import human_date
 
 
 def _farm_lines(producer) -> list[str]:
-    """Name, place and, when the farm's record has them, its address and phone."""
+    """Name, place and, when the farm's record has them, its address, phone, pickup hours and access notes."""
     lines = [producer.name]
-    address = getattr(producer, "address", "")
+    address = producer.address
     lines.append(f"{address}, {producer.commune}" if address else producer.commune)
-    phone = getattr(producer, "phone", "")
-    if phone:
-        lines.append(_("Tél. %(phone)s") % {"phone": phone})
+    if producer.phone:
+        lines.append(_("Tél. %(phone)s") % {"phone": producer.phone})
+    if producer.pickup_from and producer.pickup_until:
+        lines.append(
+            _("Collecte de %(start)s à %(end)s")
+            % {"start": producer.pickup_from.strftime("%H:%M"), "end": producer.pickup_until.strftime("%H:%M")}
+        )
+    if producer.access_notes:
+        lines.append(_("Accès : %(notes)s") % {"notes": producer.access_notes})
     return lines
 
 

@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,12 +42,46 @@ def truck_rows(workshop):
 
 def _page(request, territory, workshop, form, status=200):
     confirmed, waiting = truck_rows(workshop)
+    config = {
+        "sync": reverse("truck:sync", args=[territory.slug, workshop.pk]),
+        "worker": reverse("core:service_worker"),
+        "key": f"conserverie-truck:{territory.slug}:{workshop.pk}",
+    }
     return render(
         request,
         "workshops/truck.html",
-        {"territory": territory, "workshop": workshop, "confirmed": confirmed, "waiting": waiting, "form": form},
+        {
+            "territory": territory,
+            "workshop": workshop,
+            "confirmed": confirmed,
+            "waiting": waiting,
+            "form": form,
+            "truck_config": config,
+        },
         status=status,
     )
+
+
+@territory_view()
+def truck_manifest(request, territory, pk):
+    """The web app manifest of one workshop's truck page: installed on the tablet, it opens that page."""
+    workshop = _workshop(territory, pk)
+    start = reverse("workshops:truck", args=[territory.slug, workshop.pk])
+    manifest = {
+        "name": _("Camion — %(w)s") % {"w": workshop.title},
+        "short_name": _("Camion"),
+        "lang": "fr",
+        "start_url": start,
+        "scope": start,
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#198754",
+        "icons": [
+            {"src": static("img/truck-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("img/truck-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
 
 
 @territory_view()

@@ -1,0 +1,56 @@
+"""The truck page's jars panel (jars given with their deposit, empty jars returned, the lot's readings, what the
+tablet sent and what was refused) for the workshops' truck page, which may not import distribution
+(docs/architecture.md, "Pages that show a higher layer")."""
+
+import uuid
+
+from django import template
+from django.db.models import Sum
+
+from conserverie.distribution.models import TruckAction
+from conserverie.production.models import LotStatus, ProductionLot
+from conserverie.stock.models import StockMovement
+from conserverie.territories.models import JarFormat, Location
+
+register = template.Library()
+
+SHOWN_ACTS = 30
+
+
+def truck_stock(territory, locations) -> list[dict]:
+    """Released jars on the truck's shelves, one row per lot and format, with the recipe's name (one query)."""
+    return list(
+        StockMovement.objects.filter(
+            territory=territory, location__in=locations, lot__isnull=False, lot__status=LotStatus.RELEASED
+        )
+        .values(
+            "lot_id", "lot__code", "lot__recipe__name", "jar_format_id", "jar_format__name", "jar_format__deposit_eur"
+        )
+        .annotate(jars=Sum("quantity"))
+        .filter(jars__gt=0)
+        .order_by("lot__code", "jar_format__volume_ml")
+    )
+
+
+@register.inclusion_tag("distribution/truck/panel.html")
+def truck_panel(workshop, registrations):
+    """{% truck_panel workshop registrations %}: five queries whatever the number of lots and acts."""
+    territory = workshop.territory
+    trucks = list(Location.objects.filter(territory=territory, kind=Location.Kind.TRUCK).order_by("name", "id"))
+    acts = list(
+        TruckAction.objects.filter(workshop=workshop)
+        .select_related("participant")
+        .order_by("-synced_at", "-id")[:SHOWN_ACTS]
+    )
+    return {
+        "workshop": workshop,
+        "territory": territory,
+        "registrations": registrations,
+        "trucks": trucks,
+        "stock": truck_stock(territory, trucks[:1]) if trucks else [],
+        "formats": list(JarFormat.objects.filter(territory=territory).order_by("volume_ml")),
+        "lots": list(ProductionLot.objects.filter(workshop=workshop).select_related("recipe").order_by("code")),
+        "acts": acts,
+        "refused": [act for act in acts if act.status == TruckAction.Status.REFUSED],
+        "new_id": uuid.uuid4,
+    }
