@@ -35,6 +35,7 @@ def new_version_post(chain, **extra):
     data = {
         "name": "Coulis de tomate au basilic",
         "shelf_life_days": "300",
+        "category": "acid",
         "ph_limit": "4.3",
         "allergens": ["celery"],
         "method": "Laver\nCuire\nMettre en bocaux",

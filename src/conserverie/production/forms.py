@@ -7,6 +7,7 @@ from conserverie.core.pages import CountInput, DateInput, KgInput
 from conserverie.production.models import CorrectiveActionKind, Equipment
 from conserverie.production.selectors import pantry_lots_with_balance
 from conserverie.production.services import TreatmentReading
+from conserverie.recipes.lethality import parse_readings
 from conserverie.recipes.models import PantryLot, Recipe
 from conserverie.sourcing.models import RawLot
 from conserverie.territories.models import JarFormat, Location
@@ -35,6 +36,29 @@ class PantryLotChoiceField(forms.ModelChoiceField):
 
 # More jars than a season of the truck fills: a typing slip, refused at the field.
 MAX_JARS = 100_000
+
+
+class CoreReadingsField(forms.CharField):
+    """The probe's curve at the core of the jar, one line « minute température » (docs/safety-fr.md)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Relevés à cœur (minute, °C)"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Une ligne par relevé, une minute au plus entre deux : « 0 65 », « 1 72,5 »… La valeur stérilisatrice "
+                "est calculée."
+            ),
+        )
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}))
+        super().__init__(required=False, max_length=40_000, strip=True, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        try:
+            return tuple(parse_readings(text))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class LotForm(forms.Form):
@@ -83,10 +107,17 @@ class LotForm(forms.Form):
             self.fields[f"minutes_{fmt.pk}"] = forms.IntegerField(
                 label=_("Durée de maintien (min)"), required=False, min_value=0, widget=CountInput
             )
+            self.fields[f"core_{fmt.pk}"] = CoreReadingsField()
 
     def format_rows(self):
         for fmt in self.jar_formats:
-            yield fmt, self[f"jars_{fmt.pk}"], self[f"temp_{fmt.pk}"], self[f"minutes_{fmt.pk}"]
+            yield (
+                fmt,
+                self[f"jars_{fmt.pk}"],
+                self[f"temp_{fmt.pk}"],
+                self[f"minutes_{fmt.pk}"],
+                self[f"core_{fmt.pk}"],
+            )
 
     def clean(self):
         data = super().clean()
@@ -112,6 +143,7 @@ class LotForm(forms.Form):
                 self.cleaned_data[f"temp_{fmt.pk}"],
                 self.cleaned_data[f"minutes_{fmt.pk}"],
                 self.cleaned_data.get("equipment") or "",
+                core_readings=self.cleaned_data.get(f"core_{fmt.pk}") or (),
             )
             for fmt in self.jar_formats
             if self.cleaned_data.get(f"temp_{fmt.pk}") is not None
@@ -223,6 +255,7 @@ class ReadingForm(forms.Form):
     ph_measured = forms.DecimalField(
         label=_("pH mesuré"), max_digits=3, decimal_places=1, required=False, min_value=0, max_value=14, widget=KgInput
     )
+    core_readings = CoreReadingsField()
 
     def __init__(self, *args, lot, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,6 +268,8 @@ class ReadingForm(forms.Form):
         parts = [data.get("jar_format"), data.get("temperature_c"), data.get("minutes")]
         if any(p is not None for p in parts) and any(p is None for p in parts):
             raise forms.ValidationError(_("Un relevé dit le format, la température et la durée."))
+        if data.get("core_readings") and data.get("jar_format") is None:
+            self.add_error("core_readings", _("Des relevés à cœur vont avec le format, la température et la durée."))
         if all(p is None for p in parts) and data.get("ph_measured") is None:
             raise forms.ValidationError(_("Indiquez un relevé de traitement thermique ou un pH."))
         return data
@@ -244,5 +279,10 @@ class ReadingForm(forms.Form):
         if d.get("jar_format") is None:
             return None
         return TreatmentReading(
-            d["jar_format"], d["temperature_c"], d["minutes"], d.get("equipment") or "", d.get("batch")
+            d["jar_format"],
+            d["temperature_c"],
+            d["minutes"],
+            d.get("equipment") or "",
+            d.get("batch"),
+            core_readings=d.get("core_readings") or (),
         )

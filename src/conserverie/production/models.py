@@ -102,6 +102,19 @@ class HeatTreatmentRecord(models.Model):
     minutes = models.PositiveIntegerField(_("durée de maintien (min)"))
     equipment = models.CharField(_("équipement"), max_length=12, choices=Equipment.choices, blank=True)
     within_limits = models.BooleanField(_("dans les limites du barème"))
+    # The time–temperature curve at the core of the jar, [[minute, °C], …] (strings, exact), and the lethality it
+    # gives against the schedule's target, copied here so that the register reads one row (docs/safety-en.md).
+    core_readings = models.JSONField(_("relevés à cœur"), default=list, blank=True)
+    lethality_min = models.DecimalField(
+        _("valeur stérilisatrice (min)"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    target_tref_c = models.DecimalField(
+        _("température de référence (°C)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    target_z_c = models.DecimalField(_("valeur z (°C)"), max_digits=4, decimal_places=1, null=True, blank=True)
+    target_minimum_min = models.DecimalField(
+        _("valeur minimale (min)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -111,6 +124,15 @@ class HeatTreatmentRecord(models.Model):
     class Meta:
         verbose_name = _("relevé de traitement thermique")
         verbose_name_plural = _("relevés de traitement thermique")
+
+    @property
+    def lethality_short(self) -> bool:
+        """A core curve was read and its lethality stays below the target."""
+        return (
+            self.lethality_min is not None
+            and self.target_minimum_min is not None
+            and self.lethality_min < self.target_minimum_min
+        )
 
 
 class Recall(models.Model):
