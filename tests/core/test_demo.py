@@ -198,3 +198,26 @@ def test_the_season_has_one_past_recall_with_its_sheet(client, db):
     contacts = lots_forward([recall.lot.pk]).contacts()
     assert contacts
     assert [c.name for c in contacts if escape(c.name) not in html] == []
+
+
+def test_no_demo_schedule_is_unsafe_and_every_treatment_was_read_at_the_core(db):
+    from conserverie.production.models import HeatTreatmentRecord
+    from conserverie.recipes.lethality import F0_TARGET, LOW_ACID
+    from conserverie.recipes.services import FormatSpec, schedule_errors
+
+    recipes = Recipe.objects.prefetch_related("formats__jar_format")
+    assert recipes.filter(category=LOW_ACID).count() >= 3
+    for recipe in recipes:
+        for f in recipe.formats.all():
+            spec = FormatSpec(
+                f.jar_format, f.jars_per_batch, f.net_weight_g, f.treatment, f.temperature_c, f.minutes, f.target
+            )
+            assert schedule_errors(ph_limit=recipe.ph_limit, spec=spec, category=recipe.category) == [], recipe
+            if recipe.category == LOW_ACID:
+                assert f.target == F0_TARGET
+    records = HeatTreatmentRecord.objects.all()
+    assert records.exists()
+    assert not records.filter(lethality_min=None).exists()
+    released = records.filter(lot__status=LotStatus.RELEASED)
+    assert released.filter(lot__recipe__category=LOW_ACID).exists()
+    assert not [r for r in released if r.lethality_min < r.target_minimum_min]

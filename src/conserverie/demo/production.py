@@ -21,6 +21,22 @@ def _outputs(recipe, formats, batches: int, rng) -> dict:
     return {main.jar_format: main.jars_per_batch * batches - rng.randint(0, 2)}
 
 
+def core_curve(spec, bath: Decimal, minutes: int, rng) -> tuple:
+    """The probe at the core of the slowest jar, one reading a minute: hot fill, come-up, hold, cooling.
+
+    The core lags the bath by half a degree during the hold; the come-up takes a quarter of an hour in the
+    autoclave, ten minutes in the pot. Lethality then follows from the curve (recipes.lethality).
+    """
+    sterilised = spec.treatment == "sterilisation"
+    start = Decimal(rng.randint(45, 55) if sterilised else rng.randint(68, 75))
+    come_up = 15 if sterilised else 10
+    hold = bath - Decimal("0.5")
+    points = [start + (hold - start) * step / come_up for step in range(come_up)]
+    points += [hold] * (minutes + 1)
+    points += [hold - (hold - 40) * step / 10 for step in range(1, 11)]
+    return tuple((Decimal(minute), value.quantize(Decimal("0.1"))) for minute, value in enumerate(points))
+
+
 def _readings(formats, outputs, rng, *, below: bool) -> list[TreatmentReading]:
     readings = []
     for spec in formats:
@@ -30,7 +46,17 @@ def _readings(formats, outputs, rng, *, below: bool) -> list[TreatmentReading]:
         if below:
             # The thermometer showed the bath never reached the schedule: the lot cannot be released as is.
             temperature = spec.temperature_c - Decimal("6")
-        readings.append(TreatmentReading(spec.jar_format, temperature, spec.minutes + rng.randint(0, 5)))
+        minutes = spec.minutes + rng.randint(0, 5)
+        equipment = "autoclave" if spec.treatment == "sterilisation" else "pot"
+        readings.append(
+            TreatmentReading(
+                spec.jar_format,
+                temperature,
+                minutes,
+                equipment,
+                core_readings=core_curve(spec, temperature, minutes, rng),
+            )
+        )
     return readings
 
 

@@ -1,13 +1,17 @@
 """The recipe range and the pantry (bought sugar, salt, vinegar, oil…) with suppliers' lots.
 
-Schedules follow the rule the service enforces: pasteurisation (≤ 100 °C) only for acid products
-(pH limit ≤ 4.6), sterilisation above 100 °C for the others (ratatouille, soup, aubergine caviar).
+Schedules follow the rules the service enforces: pasteurisation (≤ 100 °C) only for acid products (pH limit
+≤ 4.5), sterilisation above 100 °C for the low-acid ones (ratatouille, soup, aubergine caviar), and every
+schedule reaches its lethality target (docs/safety-en.md): F0 ≥ 3 min for the low-acid products, the default
+pasteurisation target for the acid ones (15 min at 100 °C, z 10, from pH 3.7 to 4.5; 5 min at 80 °C at pH 3.7
+or less). `tests/core/test_demo*.py` checks that no demo schedule is unsafe.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from conserverie.recipes.lethality import ACID, LOW_ACID
 from conserverie.recipes.models import HeatTreatment, PantryItem, PantryLot, Recipe
 from conserverie.recipes.services import FormatSpec, pantry_lot_receive, recipe_create, recipe_validate_schedule
 
@@ -32,7 +36,7 @@ class RecipeSpec:
     ingredients: list  # (product or pantry name, kg per batch)
     formats: list  # (jar ml, jars per batch, net weight g, treatment, °C, minutes)
     months: tuple
-    ph_limit: Decimal | None = None
+    ph_limit: Decimal | None = None  # None: a low-acid product
     allergens: tuple = ()
     shelf_life_days: int = 540
     description: str = ""
@@ -122,7 +126,7 @@ RECIPES = [
         "CPEC",
         "Pêches au sirop léger",
         [("Pêche", D("7")), ("Sucre de canne bio", D("1.2"))],
-        [(750, 10, 700, PASTEURISATION, D("95"), 25)],
+        [(750, 10, 700, PASTEURISATION, D("100"), 35)],
         (7, 8),
         ph_limit=D("4.0"),
     ),
@@ -130,7 +134,7 @@ RECIPES = [
         "CPOM",
         "Compote pomme-poire",
         [("Pomme", D("7")), ("Poire", D("3")), ("Sucre de canne bio", D("0.5"))],
-        [(375, 24, 360, PASTEURISATION, D("95"), 20), (750, 12, 720, PASTEURISATION, D("95"), 30)],
+        [(375, 24, 360, PASTEURISATION, D("100"), 30), (750, 12, 720, PASTEURISATION, D("100"), 40)],
         (9, 10, 11, 12),
         ph_limit=D("3.8"),
     ),
@@ -183,7 +187,7 @@ RECIPES = [
         ],
         [(375, 22, 330, PASTEURISATION, D("85"), 15)],
         (6, 7, 8),
-        ph_limit=D("3.8"),
+        ph_limit=D("3.6"),
         allergens=("mustard",),
     ),
     RecipeSpec(
@@ -204,7 +208,7 @@ RECIPES = [
         "CFIG",
         "Confiture de figue aux noix",
         [("Figue", D("5")), ("Noix", D("0.5")), ("Sucre de canne bio", D("2.5")), ("Jus de citron bio", D("0.1"))],
-        [(250, 22, 310, PASTEURISATION, D("90"), 10)],
+        [(250, 22, 310, PASTEURISATION, D("100"), 30)],
         (9, 10),
         ph_limit=D("4.0"),
         allergens=("nuts",),
@@ -259,6 +263,7 @@ def create_recipes(*, actor, territory, products, pantry, jars, specs=RECIPES) -
             formats=formats,
             shelf_life_days=spec.shelf_life_days,
             ph_limit=spec.ph_limit,
+            category=ACID if spec.ph_limit is not None else LOW_ACID,
             allergens=list(spec.allergens),
             description=spec.description,
             serving_ideas=SERVING_IDEAS.get(spec.code, ""),

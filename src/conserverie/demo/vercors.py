@@ -27,7 +27,7 @@ RECIPE = RecipeSpec(
     "PNOI",
     "Confiture de pomme aux noix",
     [("Pomme", Decimal("6")), ("Noix", Decimal("0.6")), ("Sucre de canne bio", Decimal("3"))],
-    [(250, 26, 310, "pasteurisation", Decimal("90"), 10)],
+    [(250, 26, 310, "pasteurisation", Decimal("100"), 25)],
     (9, 10, 11),
     ph_limit=Decimal("3.8"),
     allergens=("nuts",),
