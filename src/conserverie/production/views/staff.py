@@ -278,8 +278,15 @@ def lot_reading_view(request, territory, code):
             for _field, message in add_service_errors(form, exc):
                 form.add_error(None, message)
         else:
-            if lot.status == LotStatus.NON_CONFORMING:
+            record = lot.treatments.order_by("-pk").first() if form.reading() else None
+            if record is not None and not record.within_limits:
                 messages.warning(request, _("Relevé hors limites : le lot est non conforme."))
+            elif lot.status == LotStatus.NON_CONFORMING:
+                messages.warning(
+                    request,
+                    _("Relevé enregistré pour le lot %(code)s, qui reste non conforme : voir le motif.")
+                    % {"code": lot.code},
+                )
             else:
                 messages.success(request, _("Relevé enregistré pour le lot %(code)s.") % {"code": lot.code})
             return redirect("production:lot_detail", territory.slug, lot.code)
