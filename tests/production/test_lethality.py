@@ -150,7 +150,7 @@ def test_a_short_lethality_blocks_the_release_even_after_a_corrective_action(cha
 
 
 def test_a_bad_core_curve_is_refused_at_its_field(chain, soup):
-    with refused("core_%s" % chain.jar.pk, "au moins deux relevés"):
+    with refused(f"core_{chain.jar.pk}", "au moins deux relevés"):
         _lot(chain, soup, core=((D(0), D(121)),))
     lot = _lot(chain, soup, core=GOOD)
     with refused("core_readings", "Les minutes doivent croître"):

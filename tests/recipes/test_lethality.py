@@ -184,7 +184,9 @@ def test_process_check_refusals(tmp_path, data, reason):
     assert result["verdict"] == "refused"
     assert result["lethality_min"] is None
     assert any(reason in r for r in result["reasons"]), result["reasons"]
-    assert error and "\n" not in error and reason in error
+    assert error
+    assert "\n" not in error
+    assert reason in error
 
 
 def test_process_check_exits_non_zero_on_a_refusal(tmp_path):
