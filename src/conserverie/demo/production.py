@@ -94,7 +94,7 @@ def make_lot(ctx, pool, shelves, *, recipe, workshop, day, batches: int):
         if ctx.lots_made == ctx.blocked_at:
             lot = lot_block(actor=ctx.coordinator, lot=lot, reason=BLOCK_REASON)
         else:
-            lot = lot_release(actor=ctx.coordinator, lot=lot)
+            lot = lot_release(actor=ctx.animator, lot=lot)  # the trained animator signs
     # The shelves keep this instance: it must carry the final status.
     for jar_format, jars in outputs.items():
         shelves.add(ctx.places.truck, lot, jar_format, jars)

@@ -246,8 +246,8 @@ def create_pantry(*, territory, names=None) -> dict[str, PantryItem]:
     }
 
 
-def create_recipes(*, actor, territory, products, pantry, jars, specs=RECIPES) -> dict[str, Recipe]:
-    """Create each recipe through the service, then sign its schedule off as the coordinator would."""
+def create_recipes(*, actor, territory, products, pantry, jars, specs=RECIPES, signer=None) -> dict[str, Recipe]:
+    """Create each recipe through the service, then sign its schedule off as the trained person (`signer`)."""
     recipes = {}
     for spec in specs:
         ingredients = [(pantry.get(name) or products[name], kg) for name, kg in spec.ingredients]
@@ -268,7 +268,7 @@ def create_recipes(*, actor, territory, products, pantry, jars, specs=RECIPES) -
             description=spec.description,
             serving_ideas=SERVING_IDEAS.get(spec.code, ""),
         )
-        recipes[spec.code] = recipe_validate_schedule(actor=actor, recipe=recipe)
+        recipes[spec.code] = recipe_validate_schedule(actor=signer or actor, recipe=recipe)
     return recipes
 
 

@@ -11,6 +11,7 @@ from conserverie.demo.people import create_participants
 from conserverie.demo.places import Places
 from conserverie.demo.recipes import Pantry, RecipeSpec, create_recipes
 from conserverie.demo.season import Season, Slot, aware
+from conserverie.demo.trainings import train
 from conserverie.recipes.models import PantryItem
 from conserverie.replication.services import NewTerritory, SiteSpec, StructureSpec, territory_create_from_template
 from conserverie.stock.services import empties_buy
@@ -90,6 +91,7 @@ def build_vercors(rng, today, romans: DemoContext) -> DemoContext:
     )
     # One person does everything in a small territory: the coordinator also runs the workshops.
     ctx = DemoContext(places=places, coordinator=coordinator, animator=coordinator, rng=rng, today=today)
+    train(actor=coordinator, territory=places.territory, people=[coordinator], today=today)
     ctx.products = ensure_products()
     hub = (HUB.lat, HUB.lon)
     for name, village, grown in FARMS:

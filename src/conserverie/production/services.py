@@ -33,7 +33,7 @@ from conserverie.sourcing.services import raw_lot_draw
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.stock.services import empties_fill, jars_discard, lock_locations, movement_write
 from conserverie.territories.models import JarFormat, Location, Territory
-from conserverie.territories.permissions import require, require_role, require_same_territory
+from conserverie.territories.permissions import require, require_role, require_same_territory, require_trained
 
 
 def recipe_snapshot(recipe: Recipe) -> dict:
@@ -216,12 +216,12 @@ def lot_record(
 
 
 def lot_release(*, actor, lot: ProductionLot, reason: str = "") -> ProductionLot:
-    """A coordinator releases a lot; a non-conforming or blocked lot needs a recorded corrective action.
+    """A person trained in HACCP releases a lot; a non-conforming or blocked lot needs a recorded corrective action.
 
     When none is recorded yet, the `reason` written at release is recorded as one (« autre action »). A lot whose
     jars were destroyed or cooked the same day is not released.
     """
-    require(actor, lot.territory, "lot.release")
+    require_trained(actor, lot.territory, "lot.release")
     reason = (reason or "").strip()
     with transaction.atomic():
         lot = ProductionLot.objects.select_for_update().get(pk=lot.pk)

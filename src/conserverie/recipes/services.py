@@ -29,7 +29,7 @@ from conserverie.recipes.models import (
     RecipeIngredient,
 )
 from conserverie.territories.models import Territory
-from conserverie.territories.permissions import require, require_role, require_same_territory
+from conserverie.territories.permissions import require, require_role, require_same_territory, require_trained
 
 
 @dataclass(frozen=True)
@@ -207,8 +207,8 @@ def recipe_create(
 
 
 def recipe_validate_schedule(*, actor, recipe: Recipe) -> Recipe:
-    """A person trained in HACCP (a coordinator) signs the heat-treatment schedule off."""
-    require(actor, recipe.territory, "recipe.validate_schedule")
+    """A person trained in HACCP (any staff role with a valid training) signs the heat-treatment schedule off."""
+    require_trained(actor, recipe.territory, "recipe.validate_schedule")
     with transaction.atomic():
         recipe = Recipe.objects.select_for_update().get(pk=recipe.pk)
         # A schedule is signed only if it is safe by today's rules (a recipe made before them may not be).

@@ -39,7 +39,7 @@ from conserverie.production.services import (
 from conserverie.production.trace import lot_backward, lots_sharing_raw_lots, recall_recovered
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.territories.models import STAFF_ROLES, JarFormat, Location, Role
-from conserverie.territories.permissions import role_in
+from conserverie.territories.permissions import may_sign, role_in
 from conserverie.territories.staff import territory_view
 
 # Service error keys that belong to a row of a section of the lot form, not to one of its fields.
@@ -180,7 +180,8 @@ def _render_detail(
             "outputs": outputs,
             "stock": ledger.stock_by_location_and_lot(),
             "totals": ledger.totals_by_kind(),
-            "may_release": role == Role.COORDINATOR and lot.status not in (LotStatus.RELEASED, LotStatus.RECALLED),
+            "may_release": may_sign(request.user, territory, "lot.release")
+            and lot.status not in (LotStatus.RELEASED, LotStatus.RECALLED),
             "may_block": lot.status not in (LotStatus.BLOCKED, LotStatus.RECALLED),
             "may_recall": role == Role.COORDINATOR and lot.status != LotStatus.RECALLED,
             "release_form": release_form or ReleaseForm(),
