@@ -1,9 +1,8 @@
 """Who may do what where (docs/architecture.md §2): one place that services and views both ask."""
 
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
-
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conserverie.territories.models import REPORT_ROLES, STAFF_ROLES, Membership, Role, Training, TrainingKind
 
