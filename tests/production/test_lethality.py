@@ -65,6 +65,22 @@ def _lot(chain, soup, core=()):
     )
 
 
+def _stable(chain, lot):
+    """A passing stability test (7 days at 37 °C), which a low-acid lot needs before release."""
+    from conserverie.production.stability import stability_record, stability_start
+
+    test = stability_start(actor=chain.actor, lot=lot, jars=2, started_on=DAY)
+    stability_record(
+        actor=chain.actor,
+        test=test,
+        swelling=False,
+        leak=False,
+        ph_after=D("5.9"),
+        appearance_ok=True,
+        examined_on=test.ends_on,
+    )
+
+
 def test_the_101_degree_one_minute_sterilisation_of_a_low_acid_soup_is_refused(chain):
     with refused("formats", "F = 0,010 min") as info:
         recipe_create(
@@ -117,7 +133,10 @@ def test_the_schedule_carries_the_f0_target(soup):
 
 def test_a_low_acid_lot_needs_its_core_curve(chain, soup):
     lot = _lot(chain, soup)
-    assert missing_records(lot) == ["courbe de température à cœur du format Bocal 375 ml (F0)"]
+    assert missing_records(lot) == [
+        "courbe de température à cœur du format Bocal 375 ml (F0)",
+        "test de stabilité (7 jours à 37 °C) favorable",
+    ]
     with refused("reason", "courbe de température à cœur"):
         lot_release(actor=chain.actor, lot=lot)
 
@@ -130,6 +149,7 @@ def test_the_lethality_is_stored_beside_its_target_and_a_good_lot_is_released(ch
     assert record.core_readings[0] == ["0", "100"]
     assert record.within_limits
     assert lot.status == LotStatus.OPEN
+    _stable(chain, lot)
     assert lot_release(actor=chain.actor, lot=lot).status == LotStatus.RELEASED
 
 
@@ -146,6 +166,7 @@ def test_a_short_lethality_blocks_the_release_even_after_a_corrective_action(cha
     lot = lot_add_reading(
         actor=chain.actor, lot=lot, reading=TreatmentReading(chain.jar, D("121.5"), 32, "autoclave", core_readings=GOOD)
     )
+    _stable(chain, lot)
     assert lot_release(actor=chain.actor, lot=lot).status == LotStatus.RELEASED
 
 

@@ -1,12 +1,43 @@
 """Production lots at each workshop: raw and pantry inputs, jars filled into the truck, readings, release."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from conserverie.production.models import LotStatus
 from conserverie.production.services import TreatmentReading, lot_block, lot_record, lot_release
+from conserverie.production.stability import stability_record, stability_start
+from conserverie.recipes.lethality import LOW_ACID
 
 HUNDREDTH = Decimal("0.01")
 BLOCK_REASON = "Capsules mal serties sur plusieurs bocaux au contrôle du lendemain : lot bloqué pour vérification."
+UNSTABLE_NOTE = "Un bocal bombé à 37 °C, odeur aigre à l'ouverture : lot bloqué, bocaux gardés pour le laboratoire."
+
+
+def _stability(ctx, lot, day):
+    """A low-acid lot waits for its stability test (2 jars, 7 days at 37 °C) before its release; the demo's
+    `stability_failed_at`-th low-acid lot fails it and is blocked. Lots too recent stay waiting."""
+    ctx.low_acid_made += 1
+    start = day + timedelta(days=1)
+    if start > ctx.today:
+        return lot
+    test = stability_start(actor=ctx.animator, lot=lot, jars=2, started_on=start)
+    if test.ends_on > ctx.today:
+        return lot
+    fail = ctx.low_acid_made == ctx.stability_failed_at
+    stability_record(
+        actor=ctx.animator,
+        test=test,
+        swelling=fail,
+        leak=False,
+        ph_after=Decimal("5.1") if fail else Decimal("5.8"),
+        appearance_ok=not fail,
+        note=UNSTABLE_NOTE if fail else "",
+        examined_on=test.ends_on,
+    )
+    lot.refresh_from_db()
+    if fail:
+        return lot
+    return lot_release(actor=ctx.animator, lot=lot)  # the trained animator signs
 
 
 def _outputs(recipe, formats, batches: int, rng) -> dict:
@@ -93,6 +124,8 @@ def make_lot(ctx, pool, shelves, *, recipe, workshop, day, batches: int):
     if lot.status != LotStatus.NON_CONFORMING:
         if ctx.lots_made == ctx.blocked_at:
             lot = lot_block(actor=ctx.coordinator, lot=lot, reason=BLOCK_REASON)
+        elif recipe.category == LOW_ACID:
+            lot = _stability(ctx, lot, day)
         else:
             lot = lot_release(actor=ctx.animator, lot=lot)  # the trained animator signs
     # The shelves keep this instance: it must carry the final status.

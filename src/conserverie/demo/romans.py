@@ -83,7 +83,7 @@ def build_romans(rng, today) -> DemoContext:
     ctx.participants = create_participants(
         territory=territory, rng=rng, count=140, neighbourhoods=ROMANS_NEIGHBOURHOODS
     )
-    ctx.non_conforming_at, ctx.blocked_at = 17, 41
+    ctx.non_conforming_at, ctx.blocked_at, ctx.stability_failed_at = 17, 41, 3
     _buy_empty_jars(ctx)
     season = Season(ctx)
     season.play_all(season_slots(places))

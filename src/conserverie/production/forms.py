@@ -286,3 +286,29 @@ class ReadingForm(forms.Form):
             d.get("batch"),
             core_readings=d.get("core_readings") or (),
         )
+
+
+class StabilityStartForm(forms.Form):
+    jars = forms.IntegerField(
+        label=_("Bocaux mis en incubation"), min_value=1, max_value=MAX_JARS, initial=2, widget=CountInput
+    )
+    started_on = forms.DateField(label=_("Mis en incubation le"), widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started_on"].initial = timezone.localdate()
+
+
+class StabilityResultForm(forms.Form):
+    swelling = forms.BooleanField(label=_("Un bocal est bombé"), required=False)
+    leak = forms.BooleanField(label=_("Un bocal fuit"), required=False)
+    appearance_ok = forms.BooleanField(label=_("Aspect et odeur normaux"), required=False, initial=True)
+    ph_after = forms.DecimalField(
+        label=_("pH après incubation"), max_digits=3, decimal_places=1, min_value=0, max_value=14, widget=KgInput
+    )
+    examined_on = forms.DateField(label=_("Examiné le"), widget=DateInput)
+    note = forms.CharField(label=_("Remarque"), required=False, max_length=250)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["examined_on"].initial = timezone.localdate()

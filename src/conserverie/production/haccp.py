@@ -165,6 +165,10 @@ def missing_records(lot: ProductionLot) -> list[str]:
     pasteurised = any(formats.get(str(pk), {}).get("treatment") == HeatTreatment.PASTEURISATION for pk, _n in filled)
     if pasteurised and lot.ph_measured is None:
         missing.append(_("pH mesuré (pasteurisation)"))
+    if low_acid:
+        from conserverie.production.stability import stability_missing  # stability builds on this module
+
+        missing += stability_missing(lot, list(lot.stability_tests.all()))
     return missing
 
 

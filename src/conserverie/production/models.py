@@ -205,3 +205,50 @@ class CorrectiveAction(models.Model):
         verbose_name = _("action corrective")
         verbose_name_plural = _("actions correctives")
         ordering = ["done_at", "id"]
+
+
+class StabilityResult(models.TextChoices):
+    PENDING = "pending", _("En incubation")
+    PASSED = "passed", _("Stable")
+    FAILED = "failed", _("Instable")
+
+
+class StabilityTest(models.Model):
+    """Stability test of a low-acid lot (NF V08-408 practice): sample jars incubated 7 days at 37 °C (and at 55 °C
+    where the recipe says so), then examined: no swelling, no leak, pH drift ≤ 0.5, normal appearance."""
+
+    lot = models.ForeignKey(ProductionLot, on_delete=models.CASCADE, related_name="stability_tests")
+    jars = models.PositiveIntegerField(_("bocaux mis en incubation"))
+    at_55 = models.BooleanField(_("aussi 7 jours à 55 °C"), default=False)
+    started_on = models.DateField(_("mis en incubation le"))
+    ends_on = models.DateField(_("fin d'incubation"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(
+        _("résultat"), max_length=10, choices=StabilityResult.choices, default=StabilityResult.PENDING
+    )
+    swelling = models.BooleanField(_("bocal bombé"), default=False)
+    leak = models.BooleanField(_("fuite"), default=False)
+    ph_before = models.DecimalField(_("pH avant"), max_digits=3, decimal_places=1, null=True, blank=True)
+    ph_after = models.DecimalField(_("pH après"), max_digits=3, decimal_places=1, null=True, blank=True)
+    appearance_ok = models.BooleanField(_("aspect, odeur normaux"), default=True)
+    note = models.CharField(_("remarque"), max_length=250, blank=True)
+    examined_on = models.DateField(_("examiné le"), null=True, blank=True)
+    examined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = scoped_manager("lot__territory")
+
+    class Meta:
+        verbose_name = _("test de stabilité")
+        verbose_name_plural = _("tests de stabilité")
+        ordering = ["started_on", "id"]
+
+    @property
+    def passed(self) -> bool:
+        return self.result == StabilityResult.PASSED
+
+    @property
+    def failed(self) -> bool:
+        return self.result == StabilityResult.FAILED

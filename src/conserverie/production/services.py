@@ -54,6 +54,7 @@ def recipe_snapshot(recipe: Recipe) -> dict:
         "ph_limit": None if recipe.ph_limit is None else str(recipe.ph_limit),
         "category": recipe.category,
         "water_activity": None if recipe.water_activity is None else str(recipe.water_activity),
+        "stability_at_55": recipe.stability_at_55,
         "shelf_life_days": recipe.shelf_life_days,
         "storage_advice": str(recipe.storage_advice),
         "serving_ideas": recipe.serving_ideas,

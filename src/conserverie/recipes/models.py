@@ -113,6 +113,11 @@ class Recipe(models.Model):
         max_length=250,
         default=_("À conserver au frais et à l'abri de la lumière. Après ouverture, au réfrigérateur, 5 jours."),
     )
+    stability_at_55 = models.BooleanField(
+        _("test de stabilité aussi à 55 °C"),
+        default=False,
+        help_text=_("Produit peu acide : 7 jours à 37 °C toujours ; 7 jours à 55 °C en plus si coché (thermophiles)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
