@@ -117,7 +117,7 @@ def test_the_page_records_the_result_and_proposes_a_recall_when_jars_left(client
         day=DAY,
     )
     assert jars_left(lot)
-    bad = client.post(url + "stabilite/resultat/", {"ph_after": "5,9", "examined_on": "2026-06-12"})
+    bad = client.post(url + "stabilite/resultat/", {"ph_after": "5.9", "examined_on": "2026-06-12"})
     assert bad.status_code == 422
     assert "L'incubation dure jusqu'au 17/06/2026" in text(bad)
     response = client.post(
