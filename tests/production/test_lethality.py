@@ -202,3 +202,35 @@ def test_the_cook_types_the_curve_and_sees_the_lethality_beside_the_target(clien
     )
     assert bad.status_code == 422
     assert "Ligne 2 illisible" in text(bad)
+
+
+def test_the_lot_form_lists_todays_workshops_first_and_each_raw_lot_with_its_deadline(client, chain):
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from conserverie.territories.models import Site, Structure
+    from conserverie.workshops.models import Workshop
+
+    today = timezone.localdate()
+    site = Site.objects.filter(territory=chain.territory).first()
+    structure = Structure.objects.filter(territory=chain.territory).first()
+    for title, day in (
+        ("Atelier d'hier", today - timedelta(days=1)),
+        ("Atelier du jour", today),
+        ("Atelier de demain", today + timedelta(days=1)),
+    ):
+        Workshop.objects.create(
+            territory=chain.territory,
+            title=title,
+            site=site,
+            structure=structure,
+            starts_at=timezone.make_aware(datetime.combine(day, time(14))),
+            ends_at=timezone.make_aware(datetime.combine(day, time(17))),
+            capacity=10,
+            created_by=chain.actor,
+        )
+    client.force_login(chain.actor)
+    page = text(client.get(f"/t/{chain.territory.slug}/lots/nouveau/"))
+    assert page.index("Atelier du jour") < page.index("Atelier de demain") < page.index("Atelier d'hier")
+    assert f"à transformer avant le {chain.raw.use_before:%d/%m/%Y}" in page

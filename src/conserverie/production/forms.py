@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +17,12 @@ from conserverie.workshops.models import Workshop
 
 class RawLotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return _("%(code)s — %(product)s, %(farm)s — reste %(kg)s kg") % {
+        return _("%(code)s — %(product)s, %(farm)s — reste %(kg)s kg, à transformer avant le %(day)s") % {
             "code": obj.code,
             "product": obj.product.name,
             "farm": obj.producer.name,
             "kg": number_format(obj.kg_left, decimal_pos=2),
+            "day": f"{obj.use_before:%d/%m/%Y}",
         }
 
 
@@ -81,10 +83,13 @@ class LotForm(forms.Form):
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipe"].queryset = Recipe.objects.filter(territory=territory).producible()
+        # Today's workshops first (the lot is usually recorded on the day), then the others, latest first.
+        today = timezone.localdate()
         self.fields["workshop"].queryset = (
             Workshop.objects.filter(territory=territory)
             .exclude(status=Workshop.Status.CANCELLED)
-            .order_by("-starts_at")
+            .annotate(today_first=Case(When(starts_at__date=today, then=Value(0)), default=Value(1)))
+            .order_by("today_first", "-starts_at")
         )
         self.fields["location"].queryset = Location.objects.filter(territory=territory)
         self.fields["produced_on"].initial = timezone.localdate()
