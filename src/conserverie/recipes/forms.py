@@ -34,6 +34,11 @@ class RecipeForm(forms.Form):
         widget=KgInput(attrs={"step": "0.001"}),
         help_text=_("Si elle est connue."),
     )
+    stability_at_55 = forms.BooleanField(
+        label=_("Test de stabilité aussi 7 jours à 55 °C"),
+        required=False,
+        help_text=_("Produit peu acide : 7 jours à 37 °C toujours ; à 55 °C en plus si coché (thermophiles)."),
+    )
     shelf_life_days = forms.IntegerField(
         label=_("Durée de conservation (jours)"), min_value=1, max_value=3650, widget=CountInput
     )
@@ -55,6 +60,7 @@ class RecipeForm(forms.Form):
             "category": recipe.category,
             "ph_limit": recipe.ph_limit,
             "water_activity": recipe.water_activity,
+            "stability_at_55": recipe.stability_at_55,
             "shelf_life_days": recipe.shelf_life_days,
             "storage_advice": recipe.storage_advice,
             "serving_ideas": recipe.serving_ideas,

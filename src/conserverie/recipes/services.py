@@ -120,6 +120,7 @@ def recipe_create(
     ph_limit: Decimal | None = None,
     category: str | None = None,
     water_activity: Decimal | None = None,
+    stability_at_55: bool = False,
     allergens: list[str] | None = None,
     description: str = "",
     method: str = "",
@@ -172,6 +173,7 @@ def recipe_create(
             ph_limit=ph_limit,
             category=category,
             water_activity=water_activity,
+            stability_at_55=stability_at_55,
             shelf_life_days=shelf_life_days,
             allergens=sorted(set(allergens)),
         )

@@ -138,6 +138,7 @@ def _edit(request, territory, base=None):
                 ph_limit=d["ph_limit"],
                 category=d["category"],
                 water_activity=d["water_activity"],
+                stability_at_55=d["stability_at_55"],
                 shelf_life_days=d["shelf_life_days"],
                 storage_advice=d["storage_advice"] or None,
                 serving_ideas=d["serving_ideas"],

@@ -218,11 +218,15 @@ def _copy_recipes(actor, template: Territory, territory: Territory, jars: dict) 
                     treatment=f.treatment,
                     temperature_c=f.temperature_c,
                     minutes=f.minutes,
+                    target=f.target,
                 )
                 for f in recipe.formats.all()
             ],
             shelf_life_days=recipe.shelf_life_days,
             ph_limit=recipe.ph_limit,
+            category=recipe.category,
+            water_activity=recipe.water_activity,
+            stability_at_55=recipe.stability_at_55,
             allergens=recipe.allergens,
             description=recipe.description,
             method=recipe.method,
