@@ -73,10 +73,23 @@ def every_row_for_the_test_body():
         yield
 
 
-def make_user(username, territory=None, role=None, producer=None):
+def make_user(username, territory=None, role=None, producer=None, trained=None):
+    """A user with a membership; a coordinator is HACCP-trained unless `trained=False` (sign-off needs a training,
+    docs/safety-en.md), anyone else only with `trained=True`."""
     user = get_user_model().objects.create_user(username=username, password="pass-for-tests-only")
     if territory is not None:
         Membership.objects.create(user=user, territory=territory, role=role, producer=producer)
+        if trained or (trained is None and role == Role.COORDINATOR):
+            from conserverie.territories.models import Training, TrainingKind
+
+            Training.objects.create(
+                territory=territory,
+                user=user,
+                kind=TrainingKind.HACCP,
+                obtained_on=date(2025, 3, 1),
+                organisation="Organisme de formation (tests)",
+                recorded_by=user,
+            )
     return user
 
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("t/<slug:slug>/ateliers/", include("conserverie.distribution.truck_urls")),
     path("t/<slug:slug>/participants/", include("conserverie.distribution.participants_urls")),
     path("t/<slug:slug>/recettes/", include("conserverie.recipes.urls")),
+    path("t/<slug:slug>/formations/", include("conserverie.territories.training_urls")),
     path("t/<slug:slug>/lots/", include("conserverie.distribution.trace_urls")),
     path("t/<slug:slug>/lots/", include("conserverie.production.urls")),
     path("t/<slug:slug>/stock/", include("conserverie.stock.urls")),

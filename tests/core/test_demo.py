@@ -74,7 +74,9 @@ def test_the_season_has_the_expected_size(db):
 def test_the_season_shows_every_case(db):
     lots = ProductionLot.objects.filter(territory__slug="romans")
     assert lots.filter(status=LotStatus.NON_CONFORMING).count() == 1
-    assert lots.filter(status=LotStatus.BLOCKED).count() == 1
+    # One blocked at its seal check, one by its failed stability test.
+    assert lots.filter(status=LotStatus.BLOCKED).count() == 2
+    assert lots.filter(status=LotStatus.BLOCKED, stability_tests__result="failed").count() == 1
     assert lots.filter(status=LotStatus.RELEASED).count() > 50
     registrations = Registration.objects.filter(workshop__territory__slug="romans")
     assert registrations.filter(status=Registration.Status.WAITING).exists()
@@ -217,3 +219,26 @@ def test_every_demo_lot_has_a_complete_label_and_only_the_certified_territory_sa
     celery_soups = [lot for lot in lots if lot.recipe_snapshot["code"] == "SOUP"]
     assert celery_soups
     assert all(lot_label(lot).allergens == ["celery"] for lot in celery_soups)
+
+
+def test_no_demo_schedule_is_unsafe_and_every_treatment_was_read_at_the_core(db):
+    from conserverie.production.models import HeatTreatmentRecord
+    from conserverie.recipes.lethality import F0_TARGET, LOW_ACID
+    from conserverie.recipes.services import FormatSpec, schedule_errors
+
+    recipes = Recipe.objects.prefetch_related("formats__jar_format")
+    assert recipes.filter(category=LOW_ACID).count() >= 3
+    for recipe in recipes:
+        for f in recipe.formats.all():
+            spec = FormatSpec(
+                f.jar_format, f.jars_per_batch, f.net_weight_g, f.treatment, f.temperature_c, f.minutes, f.target
+            )
+            assert schedule_errors(ph_limit=recipe.ph_limit, spec=spec, category=recipe.category) == [], recipe
+            if recipe.category == LOW_ACID:
+                assert f.target == F0_TARGET
+    records = HeatTreatmentRecord.objects.all()
+    assert records.exists()
+    assert not records.filter(lethality_min=None).exists()
+    released = records.filter(lot__status=LotStatus.RELEASED)
+    assert released.filter(lot__recipe__category=LOW_ACID).exists()
+    assert not [r for r in released if r.lethality_min < r.target_minimum_min]

@@ -63,7 +63,7 @@ def pickles(chain):
         code="PICK",
         name="Pickles",
         ingredients=[(chain.tomato, Decimal("10"))],
-        formats=[FormatSpec(chain.jar, 20, 350, HeatTreatment.PASTEURISATION, Decimal("90"), 20)],
+        formats=[FormatSpec(chain.jar, 20, 350, HeatTreatment.PASTEURISATION, Decimal("95"), 50)],
         ph_limit=Decimal("4.2"),
         shelf_life_days=365,
     )
@@ -83,7 +83,7 @@ def test_a_pasteurised_lot_needs_its_ph(chain, pickles):
         location=chain.truck,
         raw_inputs=[(chain.raw, Decimal("10"))],
         outputs={chain.jar: 12},
-        treatments=[TreatmentReading(chain.jar, Decimal("92"), 25)],
+        treatments=[TreatmentReading(chain.jar, Decimal("96"), 55)],
     )
     assert missing_records(lot) == ["pH mesuré (pasteurisation)"]
     with refused("reason", "pH mesuré"):

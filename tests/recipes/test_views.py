@@ -36,6 +36,7 @@ def new_version_post(chain, **extra):
     data = {
         "name": "Coulis de tomate au basilic",
         "shelf_life_days": "300",
+        "category": "acid",
         "ph_limit": "4.3",
         "may_contain": ["celery"],
         "method": "Laver\nCuire\nMettre en bocaux",
@@ -188,3 +189,30 @@ def test_the_detail_shows_the_allergens_of_the_ingredients_and_may_contain(coord
     assert 'name="allergens"' not in form
     nuts = re.search(r'<input[^>]*name="may_contain"[^>]*value="nuts"[^>]*>', form).group(0)
     assert "checked" in nuts
+
+
+def test_the_101_degree_one_minute_sterilisation_is_refused_at_the_form(coord_client, chain):
+    url = f"{URL}{chain.recipe.pk}/nouvelle-version/"
+    data = new_version_post(
+        chain, category="low_acid", ph_limit="", **{"fmt-0-temperature_c": "101", "fmt-0-minutes": "1"}
+    )
+    response = coord_client.post(url, data)
+    assert response.status_code == 422
+    page = text(response)
+    assert "F = 0,010 min" in page
+    assert "ce barème n'est pas sûr" in page
+    assert not Recipe.objects.filter(version=2).exists()
+    # A low-acid target below the F0 floor is refused at the form too.
+    data = new_version_post(
+        chain,
+        category="low_acid",
+        ph_limit="",
+        **{"fmt-0-target_tref_c": "121.1", "fmt-0-target_z_c": "10", "fmt-0-target_minimum_min": "2"},
+    )
+    assert "ne peut pas être abaissé" in text(coord_client.post(url, data))
+    # The category and the targets are kept with the new version.
+    data = new_version_post(chain, category="low_acid", ph_limit="", stability_at_55="on")
+    assert coord_client.post(url, data).status_code == 302
+    new = Recipe.objects.get(version=2)
+    assert (new.category, new.stability_at_55) == ("low_acid", True)
+    assert new.formats.get().target_minimum_min == Decimal("3")

@@ -9,8 +9,14 @@ DEMO_PASSWORD = "demo"
 
 # (username, territory slug, role, what the account shows): printed by `conserverie demo`.
 ACCOUNTS = [
-    ("coordination", "romans", Role.COORDINATOR, _("coordination de Romans : tout le territoire")),
-    ("animation", "romans", Role.ANIMATOR, _("animation : ateliers, production, stock, cessions")),
+    (
+        "coordination",
+        "romans",
+        Role.COORDINATOR,
+        _("coordination de Romans : tout, sauf signer (pas de formation HACCP)"),
+    ),
+    ("animation", "romans", Role.ANIMATOR, _("animation, formée HACCP : ateliers, production, libération des lots")),
+    ("animation-2", "romans", Role.ANIMATOR, _("seconde animatrice formée HACCP (hygiène à renouveler)")),
     ("producteur", "romans", Role.PRODUCER, _("une ferme : ses offres de surplus")),
     ("benevole", "romans", Role.VOLUNTEER, _("bénévole : ses inscriptions")),
     ("lecture", "romans", Role.VIEWER, _("conseil, financeurs : bilans agrégés")),

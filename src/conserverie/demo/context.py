@@ -26,6 +26,9 @@ class DemoContext:
     non_conforming_at: int | None = None
     blocked_at: int | None = None
     lots_made: int = 0
+    # The low-acid lot (in order of recording) whose stability test fails (docs/safety-en.md).
+    stability_failed_at: int | None = None
+    low_acid_made: int = 0
 
     @property
     def territory(self):

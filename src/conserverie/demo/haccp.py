@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from conserverie.production.models import CorrectiveActionKind, LotStatus, ProductionLot
+from conserverie.production.models import CorrectiveActionKind, LotStatus, ProductionLot, StabilityResult
 from conserverie.production.services import lot_correct, lot_seal_check
 from conserverie.stock.models import MovementKind
 
@@ -34,7 +34,9 @@ def record_haccp_follow_up(ctx) -> None:
                 note=RETREAT_NOTE,
                 at=_at(lot.produced_on, 16, 30),
             )
-        failed = min(3, lot.jars or 0) if lot.status == LotStatus.BLOCKED else 0
+        # The lot blocked at its seal check (not the one blocked by its stability test).
+        unstable = lot.stability_tests.filter(result=StabilityResult.FAILED).exists()
+        failed = min(3, lot.jars or 0) if lot.status == LotStatus.BLOCKED and not unstable else 0
         lot_seal_check(
             actor=ctx.animator,
             lot=lot,

@@ -1,12 +1,43 @@
 """Production lots at each workshop: raw and pantry inputs, jars filled into the truck, readings, release."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from conserverie.production.models import LotStatus
 from conserverie.production.services import TreatmentReading, lot_block, lot_record, lot_release
+from conserverie.production.stability import stability_record, stability_start
+from conserverie.recipes.lethality import LOW_ACID
 
 HUNDREDTH = Decimal("0.01")
 BLOCK_REASON = "Capsules mal serties sur plusieurs bocaux au contrôle du lendemain : lot bloqué pour vérification."
+UNSTABLE_NOTE = "Un bocal bombé à 37 °C, odeur aigre à l'ouverture : lot bloqué, bocaux gardés pour le laboratoire."
+
+
+def _stability(ctx, lot, day):
+    """A low-acid lot waits for its stability test (2 jars, 7 days at 37 °C) before its release; the demo's
+    `stability_failed_at`-th low-acid lot fails it and is blocked. Lots too recent stay waiting."""
+    ctx.low_acid_made += 1
+    start = day + timedelta(days=1)
+    if start > ctx.today:
+        return lot
+    test = stability_start(actor=ctx.animator, lot=lot, jars=2, started_on=start)
+    if test.ends_on > ctx.today:
+        return lot
+    fail = ctx.low_acid_made == ctx.stability_failed_at
+    stability_record(
+        actor=ctx.animator,
+        test=test,
+        swelling=fail,
+        leak=False,
+        ph_after=Decimal("5.1") if fail else Decimal("5.8"),
+        appearance_ok=not fail,
+        note=UNSTABLE_NOTE if fail else "",
+        examined_on=test.ends_on,
+    )
+    lot.refresh_from_db()
+    if fail:
+        return lot
+    return lot_release(actor=ctx.animator, lot=lot)  # the trained animator signs
 
 
 def _outputs(recipe, formats, batches: int, rng) -> dict:
@@ -21,6 +52,22 @@ def _outputs(recipe, formats, batches: int, rng) -> dict:
     return {main.jar_format: main.jars_per_batch * batches - rng.randint(0, 2)}
 
 
+def core_curve(spec, bath: Decimal, minutes: int, rng) -> tuple:
+    """The probe at the core of the slowest jar, one reading a minute: hot fill, come-up, hold, cooling.
+
+    The core lags the bath by half a degree during the hold; the come-up takes a quarter of an hour in the
+    autoclave, ten minutes in the pot. Lethality then follows from the curve (recipes.lethality).
+    """
+    sterilised = spec.treatment == "sterilisation"
+    start = Decimal(rng.randint(45, 55) if sterilised else rng.randint(68, 75))
+    come_up = 15 if sterilised else 10
+    hold = bath - Decimal("0.5")
+    points = [start + (hold - start) * step / come_up for step in range(come_up)]
+    points += [hold] * (minutes + 1)
+    points += [hold - (hold - 40) * step / 10 for step in range(1, 11)]
+    return tuple((Decimal(minute), value.quantize(Decimal("0.1"))) for minute, value in enumerate(points))
+
+
 def _readings(formats, outputs, rng, *, below: bool) -> list[TreatmentReading]:
     readings = []
     for spec in formats:
@@ -30,7 +77,17 @@ def _readings(formats, outputs, rng, *, below: bool) -> list[TreatmentReading]:
         if below:
             # The thermometer showed the bath never reached the schedule: the lot cannot be released as is.
             temperature = spec.temperature_c - Decimal("6")
-        readings.append(TreatmentReading(spec.jar_format, temperature, spec.minutes + rng.randint(0, 5)))
+        minutes = spec.minutes + rng.randint(0, 5)
+        equipment = "autoclave" if spec.treatment == "sterilisation" else "pot"
+        readings.append(
+            TreatmentReading(
+                spec.jar_format,
+                temperature,
+                minutes,
+                equipment,
+                core_readings=core_curve(spec, temperature, minutes, rng),
+            )
+        )
     return readings
 
 
@@ -69,8 +126,10 @@ def make_lot(ctx, pool, shelves, *, recipe, workshop, day, batches: int):
     if lot.status != LotStatus.NON_CONFORMING:
         if ctx.lots_made == ctx.blocked_at:
             lot = lot_block(actor=ctx.coordinator, lot=lot, reason=BLOCK_REASON)
+        elif recipe.category == LOW_ACID:
+            lot = _stability(ctx, lot, day)
         else:
-            lot = lot_release(actor=ctx.coordinator, lot=lot)
+            lot = lot_release(actor=ctx.animator, lot=lot)  # the trained animator signs
     # The shelves keep this instance: it must carry the final status.
     for jar_format, jars in outputs.items():
         shelves.add(ctx.places.truck, lot, jar_format, jars)

@@ -1,7 +1,10 @@
 """The recipe range and the pantry (bought sugar, salt, vinegar, oil…) with suppliers' lots.
 
-Schedules follow the rule the service enforces: pasteurisation (≤ 100 °C) only for acid products
-(pH limit ≤ 4.6), sterilisation above 100 °C for the others (ratatouille, soup, aubergine caviar).
+Schedules follow the rules the service enforces: pasteurisation (≤ 100 °C) only for acid products (pH limit
+≤ 4.5), sterilisation above 100 °C for the low-acid ones (ratatouille, soup, aubergine caviar), and every
+schedule reaches its lethality target (docs/safety-en.md): F0 ≥ 3 min for the low-acid products, the default
+pasteurisation target for the acid ones (15 min at 100 °C, z 10, from pH 3.7 to 4.5; 5 min at 80 °C at pH 3.7
+or less). `tests/core/test_demo*.py` checks that no demo schedule is unsafe.
 """
 
 from dataclasses import dataclass
@@ -9,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from conserverie.production.models import LabellingProfile, NutritionExemption
+from conserverie.recipes.lethality import ACID, LOW_ACID
 from conserverie.recipes.models import HeatTreatment, PantryItem, PantryLot, Recipe
 from conserverie.recipes.services import FormatSpec, pantry_lot_receive, recipe_create, recipe_validate_schedule
 
@@ -56,7 +60,7 @@ class RecipeSpec:
     ingredients: list  # (product or pantry name, kg per batch)
     formats: list  # (jar ml, jars per batch, net weight g, treatment, °C, minutes[, drained weight g])
     months: tuple
-    ph_limit: Decimal | None = None
+    ph_limit: Decimal | None = None  # None: a low-acid product
     may_contain: tuple = ()  # cross-contact only: the ingredients' allergens are derived
     shelf_life_days: int = 540
     description: str = ""
@@ -155,7 +159,7 @@ RECIPES = [
         "Pêches au sirop léger",
         # Halved peaches covered with a light syrup (4 kg of water, 1.2 kg of sugar): 700 g, 450 g drained.
         [("Pêche", D("7")), ("Eau", D("4")), ("Sucre de canne bio", D("1.2"))],
-        [(750, 17, 700, PASTEURISATION, D("95"), 25, 450)],
+        [(750, 17, 700, PASTEURISATION, D("100"), 35, 450)],
         (7, 8),
         ph_limit=D("4.0"),
         liquid_medium=True,
@@ -164,7 +168,7 @@ RECIPES = [
         "CPOM",
         "Compote pomme-poire",
         [("Pomme", D("7")), ("Poire", D("3")), ("Sucre de canne bio", D("0.5"))],
-        [(375, 24, 360, PASTEURISATION, D("95"), 20), (750, 12, 720, PASTEURISATION, D("95"), 30)],
+        [(375, 24, 360, PASTEURISATION, D("100"), 30), (750, 12, 720, PASTEURISATION, D("100"), 40)],
         (9, 10, 11, 12),
         ph_limit=D("3.8"),
     ),
@@ -219,7 +223,7 @@ RECIPES = [
         # Vegetables under a vinegar brine: 330 g, 200 g drained.
         [(375, 36, 330, PASTEURISATION, D("85"), 15, 200)],
         (6, 7, 8),
-        ph_limit=D("3.8"),
+        ph_limit=D("3.6"),
         liquid_medium=True,
     ),
     RecipeSpec(
@@ -240,7 +244,7 @@ RECIPES = [
         "CFIG",
         "Confiture de figue aux noix",
         [("Figue", D("5")), ("Noix", D("0.5")), ("Sucre de canne bio", D("2.5")), ("Jus de citron bio", D("0.1"))],
-        [(250, 19, 310, PASTEURISATION, D("90"), 10)],
+        [(250, 19, 310, PASTEURISATION, D("100"), 30)],
         (9, 10),
         ph_limit=D("4.0"),
         jam_kind="jam",
@@ -301,8 +305,8 @@ def create_labelling(*, territory, organic: bool = False) -> LabellingProfile:
     return profile
 
 
-def create_recipes(*, actor, territory, products, pantry, jars, specs=RECIPES) -> dict[str, Recipe]:
-    """Create each recipe through the service, then sign its schedule off as the coordinator would."""
+def create_recipes(*, actor, territory, products, pantry, jars, specs=RECIPES, signer=None) -> dict[str, Recipe]:
+    """Create each recipe through the service, then sign its schedule off as the trained person (`signer`)."""
     recipes = {}
     for spec in specs:
         ingredients = [(pantry.get(name) or products[name], kg) for name, kg in spec.ingredients]
@@ -319,10 +323,11 @@ def create_recipes(*, actor, territory, products, pantry, jars, specs=RECIPES) -
             may_contain=list(spec.may_contain),
             jam_kind=spec.jam_kind,
             liquid_medium=spec.liquid_medium,
+            category=ACID if spec.ph_limit is not None else LOW_ACID,
             description=spec.description,
             serving_ideas=SERVING_IDEAS.get(spec.code, ""),
         )
-        recipes[spec.code] = recipe_validate_schedule(actor=actor, recipe=recipe)
+        recipes[spec.code] = recipe_validate_schedule(actor=signer or actor, recipe=recipe)
     return recipes
 
 

@@ -19,6 +19,7 @@ from conserverie.demo.recipes import RECIPES, Pantry, create_labelling, create_p
 from conserverie.demo.rounds import add_rounds
 from conserverie.demo.season import SEASON_START, Season, season_slots, upcoming_slots
 from conserverie.demo.series import create_series
+from conserverie.demo.trainings import train
 from conserverie.demo.voices import add_voices
 from conserverie.demo.volunteers import add_volunteers_and_consents
 from conserverie.producers.services import offer_accept
@@ -63,6 +64,9 @@ def build_romans(rng, today) -> DemoContext:
     territory = places.territory
     coordinator = create_account("coordination", territory, Role.COORDINATOR)
     animator = create_account("animation", territory, Role.ANIMATOR)
+    second_animator = create_account("animation-2", territory, Role.ANIMATOR)
+    # Trained animators sign the schedules and the releases; the coordinator holds no training (docs/safety-en.md).
+    train(actor=coordinator, territory=territory, people=[animator, second_animator], today=today)
     ctx = DemoContext(places=places, coordinator=coordinator, animator=animator, rng=rng, today=today)
     ctx.products = ensure_products()
     farms, ctx.growers = create_farms(actor=coordinator, territory=territory, products=ctx.products, rng=rng)
@@ -73,14 +77,14 @@ def build_romans(rng, today) -> DemoContext:
     pantry = create_pantry(territory=territory)
     create_labelling(territory=territory)  # no organic certification: "bio" is removed from its labels
     ctx.recipes = create_recipes(
-        actor=coordinator, territory=territory, products=ctx.products, pantry=pantry, jars=places.jars
+        actor=coordinator, territory=territory, products=ctx.products, pantry=pantry, jars=places.jars, signer=animator
     )
     ctx.recipe_months = {spec.code: spec.months for spec in RECIPES}
     ctx.pantry = Pantry(actor=coordinator, territory=territory, items=pantry, rng=rng)
     ctx.participants = create_participants(
         territory=territory, rng=rng, count=140, neighbourhoods=ROMANS_NEIGHBOURHOODS
     )
-    ctx.non_conforming_at, ctx.blocked_at = 17, 41
+    ctx.non_conforming_at, ctx.blocked_at, ctx.stability_failed_at = 17, 41, 3
     _buy_empty_jars(ctx)
     season = Season(ctx)
     season.play_all(season_slots(places))

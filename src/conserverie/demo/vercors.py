@@ -11,6 +11,7 @@ from conserverie.demo.people import create_participants
 from conserverie.demo.places import Places
 from conserverie.demo.recipes import Pantry, RecipeSpec, create_labelling, create_recipes
 from conserverie.demo.season import Season, Slot, aware
+from conserverie.demo.trainings import train
 from conserverie.recipes.models import PantryItem
 from conserverie.replication.services import NewTerritory, SiteSpec, StructureSpec, territory_create_from_template
 from conserverie.stock.services import empties_buy
@@ -27,7 +28,7 @@ RECIPE = RecipeSpec(
     "PNOI",
     "Confiture de pomme aux noix",
     [("Pomme", Decimal("6")), ("Noix", Decimal("0.6")), ("Sucre de canne bio", Decimal("3"))],
-    [(250, 21, 310, "pasteurisation", Decimal("90"), 10)],
+    [(250, 21, 310, "pasteurisation", Decimal("100"), 25)],
     (9, 10, 11),
     ph_limit=Decimal("3.8"),
     jam_kind="jam",
@@ -91,6 +92,7 @@ def build_vercors(rng, today, romans: DemoContext) -> DemoContext:
     )
     # One person does everything in a small territory: the coordinator also runs the workshops.
     ctx = DemoContext(places=places, coordinator=coordinator, animator=coordinator, rng=rng, today=today)
+    train(actor=coordinator, territory=places.territory, people=[coordinator], today=today)
     ctx.products = ensure_products()
     hub = (HUB.lat, HUB.lon)
     for name, village, grown in FARMS:

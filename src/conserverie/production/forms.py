@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from conserverie.core.pages import CountInput, DateInput, KgInput
 from conserverie.production.models import CorrectiveActionKind, Equipment
 from conserverie.production.selectors import pantry_lots_with_balance
 from conserverie.production.services import TreatmentReading
+from conserverie.recipes.lethality import parse_readings
 from conserverie.recipes.models import PantryLot, Recipe
 from conserverie.sourcing.models import RawLot
 from conserverie.territories.models import JarFormat, Location
@@ -15,11 +17,12 @@ from conserverie.workshops.models import Workshop
 
 class RawLotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return _("%(code)s — %(product)s, %(farm)s — reste %(kg)s kg") % {
+        return _("%(code)s — %(product)s, %(farm)s — reste %(kg)s kg, à transformer avant le %(day)s") % {
             "code": obj.code,
             "product": obj.product.name,
             "farm": obj.producer.name,
             "kg": number_format(obj.kg_left, decimal_pos=2),
+            "day": f"{obj.use_before:%d/%m/%Y}",
         }
 
 
@@ -35,6 +38,29 @@ class PantryLotChoiceField(forms.ModelChoiceField):
 
 # More jars than a season of the truck fills: a typing slip, refused at the field.
 MAX_JARS = 100_000
+
+
+class CoreReadingsField(forms.CharField):
+    """The probe's curve at the core of the jar, one line « minute température » (docs/safety-fr.md)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Relevés à cœur (minute, °C)"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Une ligne par relevé, une minute au plus entre deux : « 0 65 », « 1 72,5 »… La valeur stérilisatrice "
+                "est calculée."
+            ),
+        )
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}))
+        super().__init__(required=False, max_length=40_000, strip=True, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        try:
+            return tuple(parse_readings(text))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class LotForm(forms.Form):
@@ -57,10 +83,13 @@ class LotForm(forms.Form):
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipe"].queryset = Recipe.objects.filter(territory=territory).producible()
+        # Today's workshops first (the lot is usually recorded on the day), then the others, latest first.
+        today = timezone.localdate()
         self.fields["workshop"].queryset = (
             Workshop.objects.filter(territory=territory)
             .exclude(status=Workshop.Status.CANCELLED)
-            .order_by("-starts_at")
+            .annotate(today_first=Case(When(starts_at__date=today, then=Value(0)), default=Value(1)))
+            .order_by("today_first", "-starts_at")
         )
         self.fields["location"].queryset = Location.objects.filter(territory=territory)
         self.fields["produced_on"].initial = timezone.localdate()
@@ -83,10 +112,17 @@ class LotForm(forms.Form):
             self.fields[f"minutes_{fmt.pk}"] = forms.IntegerField(
                 label=_("Durée de maintien (min)"), required=False, min_value=0, widget=CountInput
             )
+            self.fields[f"core_{fmt.pk}"] = CoreReadingsField()
 
     def format_rows(self):
         for fmt in self.jar_formats:
-            yield fmt, self[f"jars_{fmt.pk}"], self[f"temp_{fmt.pk}"], self[f"minutes_{fmt.pk}"]
+            yield (
+                fmt,
+                self[f"jars_{fmt.pk}"],
+                self[f"temp_{fmt.pk}"],
+                self[f"minutes_{fmt.pk}"],
+                self[f"core_{fmt.pk}"],
+            )
 
     def clean(self):
         data = super().clean()
@@ -112,6 +148,7 @@ class LotForm(forms.Form):
                 self.cleaned_data[f"temp_{fmt.pk}"],
                 self.cleaned_data[f"minutes_{fmt.pk}"],
                 self.cleaned_data.get("equipment") or "",
+                core_readings=self.cleaned_data.get(f"core_{fmt.pk}") or (),
             )
             for fmt in self.jar_formats
             if self.cleaned_data.get(f"temp_{fmt.pk}") is not None
@@ -223,6 +260,7 @@ class ReadingForm(forms.Form):
     ph_measured = forms.DecimalField(
         label=_("pH mesuré"), max_digits=3, decimal_places=1, required=False, min_value=0, max_value=14, widget=KgInput
     )
+    core_readings = CoreReadingsField()
 
     def __init__(self, *args, lot, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,6 +273,8 @@ class ReadingForm(forms.Form):
         parts = [data.get("jar_format"), data.get("temperature_c"), data.get("minutes")]
         if any(p is not None for p in parts) and any(p is None for p in parts):
             raise forms.ValidationError(_("Un relevé dit le format, la température et la durée."))
+        if data.get("core_readings") and data.get("jar_format") is None:
+            self.add_error("core_readings", _("Des relevés à cœur vont avec le format, la température et la durée."))
         if all(p is None for p in parts) and data.get("ph_measured") is None:
             raise forms.ValidationError(_("Indiquez un relevé de traitement thermique ou un pH."))
         return data
@@ -244,5 +284,36 @@ class ReadingForm(forms.Form):
         if d.get("jar_format") is None:
             return None
         return TreatmentReading(
-            d["jar_format"], d["temperature_c"], d["minutes"], d.get("equipment") or "", d.get("batch")
+            d["jar_format"],
+            d["temperature_c"],
+            d["minutes"],
+            d.get("equipment") or "",
+            d.get("batch"),
+            core_readings=d.get("core_readings") or (),
         )
+
+
+class StabilityStartForm(forms.Form):
+    jars = forms.IntegerField(
+        label=_("Bocaux mis en incubation"), min_value=1, max_value=MAX_JARS, initial=2, widget=CountInput
+    )
+    started_on = forms.DateField(label=_("Mis en incubation le"), widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started_on"].initial = timezone.localdate()
+
+
+class StabilityResultForm(forms.Form):
+    swelling = forms.BooleanField(label=_("Un bocal est bombé"), required=False)
+    leak = forms.BooleanField(label=_("Un bocal fuit"), required=False)
+    appearance_ok = forms.BooleanField(label=_("Aspect et odeur normaux"), required=False, initial=True)
+    ph_after = forms.DecimalField(
+        label=_("pH après incubation"), max_digits=3, decimal_places=1, min_value=0, max_value=14, widget=KgInput
+    )
+    examined_on = forms.DateField(label=_("Examiné le"), widget=DateInput)
+    note = forms.CharField(label=_("Remarque"), required=False, max_length=250)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["examined_on"].initial = timezone.localdate()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
 from conserverie.production.models import HeatTreatmentRecord, LotStatus, ProductionLot
+from conserverie.recipes.lethality import LOW_ACID, Target, fmt, lethality, reading_errors
 from conserverie.recipes.models import HeatTreatment
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.territories.permissions import require_role, require_same_territory
@@ -23,11 +24,100 @@ class TreatmentReading:
     minutes: int
     equipment: str = ""
     batch: int | None = None  # None: one pass for every batch of the lot
+    # The probe at the core of the slowest-heating jar: ((minute, °C), …), one reading a minute or closer.
+    core_readings: tuple = ()
+
+
+def schedule_target(schedule: dict | None) -> Target | None:
+    """The lethality target frozen with the lot's recipe (None in a snapshot made before targets existed)."""
+    if not schedule or schedule.get("target_tref_c") is None:
+        return None
+    return Target(
+        Decimal(schedule["target_tref_c"]), Decimal(schedule["target_z_c"]), Decimal(schedule["target_minimum_min"])
+    )
+
+
+def core_curve_errors(reading: TreatmentReading) -> list[str]:
+    return reading_errors(list(reading.core_readings)) if reading.core_readings else []
+
+
+def reading_lethality(schedule: dict | None, reading: TreatmentReading) -> Decimal | None:
+    """F of the reading's core curve against the schedule's target; None without a curve or a target."""
+    target = schedule_target(schedule)
+    if target is None or not reading.core_readings:
+        return None
+    return lethality(list(reading.core_readings), tref_c=target.tref_c, z_c=target.z_c)
 
 
 def reading_within_limits(schedule: dict, reading: TreatmentReading) -> bool:
-    """A reading is conforming when it reaches the schedule's temperature and holding time."""
-    return reading.temperature_c >= Decimal(schedule["temperature_c"]) and reading.minutes >= schedule["minutes"]
+    """A reading is conforming when it reaches the schedule's temperature and holding time and, when the core
+    curve was read, the lethality target."""
+    if reading.temperature_c < Decimal(schedule["temperature_c"]) or reading.minutes < schedule["minutes"]:
+        return False
+    value, target = reading_lethality(schedule, reading), schedule_target(schedule)
+    return value is None or value >= target.minimum_min
+
+
+def treatment_record(*, lot, schedule: dict | None, reading: TreatmentReading, actor) -> HeatTreatmentRecord:
+    """The record of one reading, with its core curve, its lethality and the target beside it (not saved)."""
+    target = schedule_target(schedule)
+    return HeatTreatmentRecord(
+        lot=lot,
+        jar_format=reading.jar_format,
+        treatment=schedule["treatment"] if schedule else HeatTreatment.STERILISATION,
+        temperature_c=reading.temperature_c,
+        minutes=reading.minutes,
+        equipment=reading.equipment or "",
+        batch=reading.batch,
+        within_limits=bool(schedule) and reading_within_limits(schedule, reading),
+        core_readings=[[str(m), str(t)] for m, t in reading.core_readings],
+        lethality_min=reading_lethality(schedule, reading),
+        target_tref_c=target.tref_c if target else None,
+        target_z_c=target.z_c if target else None,
+        target_minimum_min=target.minimum_min if target else None,
+        operator=actor,
+    )
+
+
+def reading_problem(schedule: dict | None, reading: TreatmentReading) -> str | None:
+    """Why a reading makes the lot non-conforming, in plain French; None when it conforms."""
+    if schedule is None:
+        return _("traitement thermique hors barème (%(f)s)") % {"f": reading.jar_format}
+    value, target = reading_lethality(schedule, reading), schedule_target(schedule)
+    if value is not None and value < target.minimum_min:
+        return lethality_shortfall(reading.jar_format, value, target)
+    if not reading_within_limits(schedule, reading):
+        return _("traitement thermique hors barème (%(f)s)") % {"f": reading.jar_format}
+    return None
+
+
+def lethality_shortfall(jar_format, value: Decimal, target: Target) -> str:
+    return _(
+        "valeur stérilisatrice à cœur insuffisante (%(f)s) : F = %(v)s min pour un minimum de %(m)s min "
+        "(référence %(tref)s °C, z %(z)s °C)"
+    ) % {
+        "f": jar_format,
+        "v": fmt(value),
+        "m": fmt(target.minimum_min, 1),
+        "tref": fmt(target.tref_c, 1),
+        "z": fmt(target.z_c, 1),
+    }
+
+
+def lethality_blocks(lot: ProductionLot) -> list[str]:
+    """Why the lot's lethality forbids its release (one query): for each format and batch read with a core
+    curve, no curve reached the target. A corrective action does not answer it: only a new treatment whose
+    core curve reaches the target does."""
+    best: dict = {}
+    for record in lot.treatments.select_related("jar_format").exclude(lethality_min=None):
+        key = (record.jar_format_id, record.batch)
+        if key not in best or record.lethality_min > best[key].lethality_min:
+            best[key] = record
+    return [
+        lethality_shortfall(r.jar_format, r.lethality_min, Target(r.target_tref_c, r.target_z_c, r.target_minimum_min))
+        for r in best.values()
+        if r.lethality_short
+    ]
 
 
 def append_status_reason(lot: ProductionLot, text: str) -> str:
@@ -39,7 +129,8 @@ def missing_records(lot: ProductionLot) -> list[str]:
     """What the lot's HACCP file still lacks before it may be released (two queries).
 
     Every jar format filled needs a heat-treatment reading; a format treated by pasteurisation relies on the
-    product's acidity, so the lot then needs its measured pH too.
+    product's acidity, so the lot then needs its measured pH too. A low-acid product needs, for every format, the
+    core curve that proves its F0 (docs/safety-en.md).
     """
     filled = list(
         StockMovement.objects.filter(lot=lot, kind=MovementKind.PRODUCED)
@@ -48,11 +139,17 @@ def missing_records(lot: ProductionLot) -> list[str]:
         .order_by("jar_format__volume_ml")
     )
     read = defaultdict(set)  # format id -> batches read (None: one pass for all)
-    for format_id, batch in lot.treatments.values_list("jar_format_id", "batch"):
+    curves = set()  # format ids with a core curve
+    for format_id, batch, value in lot.treatments.values_list("jar_format_id", "batch", "lethality_min"):
         read[format_id].add(batch)
+        if value is not None:
+            curves.add(format_id)
     formats = lot.recipe_snapshot.get("formats", {})
+    low_acid = lot.recipe_snapshot.get("category") == LOW_ACID
     missing = []
     for pk, name in filled:
+        if low_acid and pk not in curves:
+            missing.append(_("courbe de température à cœur du format %(f)s (F0)") % {"f": name})
         batches = read.get(pk, set())
         if None in batches:
             continue
@@ -68,6 +165,10 @@ def missing_records(lot: ProductionLot) -> list[str]:
     pasteurised = any(formats.get(str(pk), {}).get("treatment") == HeatTreatment.PASTEURISATION for pk, _n in filled)
     if pasteurised and lot.ph_measured is None:
         missing.append(_("pH mesuré (pasteurisation)"))
+    if low_acid:
+        from conserverie.production.stability import stability_missing  # stability builds on this module
+
+        missing += stability_missing(lot, list(lot.stability_tests.all()))
     return missing
 
 
@@ -100,6 +201,9 @@ def lot_add_reading(
                 errors["temperature_c"] = _("Indiquez la température et la durée, ou aucune des deux.")
             if reading.batch is not None and not 1 <= reading.batch <= lot.batches:
                 errors["batch"] = _("Ce lot compte %(n)s fournée(s).") % {"n": lot.batches}
+            curve = core_curve_errors(reading)
+            if curve:
+                errors["core_readings"] = " ".join(curve)
         if ph_measured is not None:
             if lot.ph_measured is not None:
                 errors["ph_measured"] = _("Le pH de ce lot est déjà enregistré (%(ph)s).") % {"ph": lot.ph_measured}
@@ -109,23 +213,10 @@ def lot_add_reading(
             raise ValidationError(errors)
         problems = []
         if reading is not None:
-            ok = reading_within_limits(schedule, reading)
-            save_as(
-                HeatTreatmentRecord(
-                    lot=lot,
-                    jar_format=reading.jar_format,
-                    treatment=schedule["treatment"],
-                    temperature_c=reading.temperature_c,
-                    minutes=reading.minutes,
-                    equipment=reading.equipment or "",
-                    batch=reading.batch,
-                    within_limits=ok,
-                    operator=actor,
-                ),
-                actor,
-            )
-            if not ok:
-                problems.append(_("traitement thermique hors barème (%(f)s)") % {"f": reading.jar_format})
+            save_as(treatment_record(lot=lot, schedule=schedule, reading=reading, actor=actor), actor)
+            problem = reading_problem(schedule, reading)
+            if problem:
+                problems.append(problem)
         if ph_measured is not None:
             lot.ph_measured = ph_measured
             limit = lot.recipe_snapshot.get("ph_limit")

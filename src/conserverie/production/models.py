@@ -104,6 +104,19 @@ class HeatTreatmentRecord(models.Model):
     minutes = models.PositiveIntegerField(_("durée de maintien (min)"))
     equipment = models.CharField(_("équipement"), max_length=12, choices=Equipment.choices, blank=True)
     within_limits = models.BooleanField(_("dans les limites du barème"))
+    # The time–temperature curve at the core of the jar, [[minute, °C], …] (strings, exact), and the lethality it
+    # gives against the schedule's target, copied here so that the register reads one row (docs/safety-en.md).
+    core_readings = models.JSONField(_("relevés à cœur"), default=list, blank=True)
+    lethality_min = models.DecimalField(
+        _("valeur stérilisatrice (min)"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    target_tref_c = models.DecimalField(
+        _("température de référence (°C)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    target_z_c = models.DecimalField(_("valeur z (°C)"), max_digits=4, decimal_places=1, null=True, blank=True)
+    target_minimum_min = models.DecimalField(
+        _("valeur minimale (min)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -113,6 +126,15 @@ class HeatTreatmentRecord(models.Model):
     class Meta:
         verbose_name = _("relevé de traitement thermique")
         verbose_name_plural = _("relevés de traitement thermique")
+
+    @property
+    def lethality_short(self) -> bool:
+        """A core curve was read and its lethality stays below the target."""
+        return (
+            self.lethality_min is not None
+            and self.target_minimum_min is not None
+            and self.lethality_min < self.target_minimum_min
+        )
 
 
 class Recall(models.Model):
@@ -250,3 +272,50 @@ class LabellingProfile(models.Model):
             and self.organic_valid_until
             and self.organic_valid_until >= day
         )
+
+
+class StabilityResult(models.TextChoices):
+    PENDING = "pending", _("En incubation")
+    PASSED = "passed", _("Stable")
+    FAILED = "failed", _("Instable")
+
+
+class StabilityTest(models.Model):
+    """Stability test of a low-acid lot (NF V08-408 practice): sample jars incubated 7 days at 37 °C (and at 55 °C
+    where the recipe says so), then examined: no swelling, no leak, pH drift ≤ 0.5, normal appearance."""
+
+    lot = models.ForeignKey(ProductionLot, on_delete=models.CASCADE, related_name="stability_tests")
+    jars = models.PositiveIntegerField(_("bocaux mis en incubation"))
+    at_55 = models.BooleanField(_("aussi 7 jours à 55 °C"), default=False)
+    started_on = models.DateField(_("mis en incubation le"))
+    ends_on = models.DateField(_("fin d'incubation"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(
+        _("résultat"), max_length=10, choices=StabilityResult.choices, default=StabilityResult.PENDING
+    )
+    swelling = models.BooleanField(_("bocal bombé"), default=False)
+    leak = models.BooleanField(_("fuite"), default=False)
+    ph_before = models.DecimalField(_("pH avant"), max_digits=3, decimal_places=1, null=True, blank=True)
+    ph_after = models.DecimalField(_("pH après"), max_digits=3, decimal_places=1, null=True, blank=True)
+    appearance_ok = models.BooleanField(_("aspect, odeur normaux"), default=True)
+    note = models.CharField(_("remarque"), max_length=250, blank=True)
+    examined_on = models.DateField(_("examiné le"), null=True, blank=True)
+    examined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = scoped_manager("lot__territory")
+
+    class Meta:
+        verbose_name = _("test de stabilité")
+        verbose_name_plural = _("tests de stabilité")
+        ordering = ["started_on", "id"]
+
+    @property
+    def passed(self) -> bool:
+        return self.result == StabilityResult.PASSED
+
+    @property
+    def failed(self) -> bool:
+        return self.result == StabilityResult.FAILED

@@ -10,6 +10,7 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from django.db.models import Prefetch, Q, Sum
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -20,7 +21,14 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from conserverie.production.models import CorrectiveAction, HeatTreatmentRecord, ProductionLot, Recall, SealCheck
+from conserverie.production.models import (
+    CorrectiveAction,
+    HeatTreatmentRecord,
+    LotStatus,
+    ProductionLot,
+    Recall,
+    SealCheck,
+)
 from conserverie.stock.models import MovementKind
 
 
@@ -36,7 +44,7 @@ def register_lots(territory, period: Period):
         .select_related("created_by")
         .annotate(jars_made=Sum("movements__quantity", filter=Q(movements__kind=MovementKind.PRODUCED)))
         .prefetch_related(
-            Prefetch("treatments", HeatTreatmentRecord.objects.select_related("jar_format").order_by("pk")),
+            Prefetch("treatments", HeatTreatmentRecord.objects.select_related("jar_format", "operator").order_by("pk")),
             Prefetch("seal_checks", SealCheck.objects.select_related("checked_by")),
             Prefetch("corrective_actions", CorrectiveAction.objects.select_related("done_by")),
             Prefetch("recalled_in", Recall.objects.select_related("lot").order_by("recalled_at")),
@@ -49,9 +57,48 @@ def _d(day) -> str:
     return date_format(day, "d/m/Y") if day else ""
 
 
+def _signers(lots) -> dict:
+    """Who released each lot and when (its last history row with the status « released »): one query."""
+    ids = [lot.pk for lot in lots]
+    signed = {}
+    rows = (
+        ProductionLot.history.filter(id__in=ids, status=LotStatus.RELEASED)
+        .order_by("id", "history_date")
+        .values_list("id", "history_user__username", "history_date")
+    )
+    for pk, username, when in rows:
+        signed[pk] = f"{username or '—'}, {_d(timezone.localdate(when))}"
+    return signed
+
+
+def _treatment(t) -> str:
+    text = f"{t.jar_format.name}" + (" " + _("fournée %(n)s") % {"n": t.batch} if t.batch else "")
+    text += f" {t.get_treatment_display()} {t.temperature_c} °C {t.minutes} min"
+    if t.lethality_min is not None:
+        text += " · " + _("F à cœur %(v)s min (objectif ≥ %(m)s min, %(tref)s °C, z %(z)s)") % {
+            "v": t.lethality_min,
+            "m": t.target_minimum_min,
+            "tref": t.target_tref_c,
+            "z": t.target_z_c,
+        }
+    if t.equipment:
+        text += f" ({t.get_equipment_display()})"
+    text += " · " + _("%(who)s, %(when)s") % {
+        "who": t.operator.get_username(),
+        "when": date_format(timezone.localtime(t.recorded_at), "d/m/Y H:i"),
+    }
+    if t.lethality_short:
+        text += " — " + _("valeur insuffisante")
+    elif not t.within_limits:
+        text += " — " + _("hors barème")
+    return text
+
+
 def register_rows(lots) -> list[dict]:
     """One row of plain text per lot: what the page, the PDF and the spreadsheet all show."""
     rows = []
+    lots = list(lots)
+    signers = _signers(lots)
     for lot in lots:
         snapshot = lot.recipe_snapshot
         rows.append(
@@ -62,14 +109,7 @@ def register_rows(lots) -> list[dict]:
                 "produced_on": _d(lot.produced_on),
                 "best_before": _d(lot.best_before),
                 "jars": lot.jars_made or 0,
-                "treatments": "; ".join(
-                    f"{t.jar_format.name}"
-                    + (" " + _("fournée %(n)s") % {"n": t.batch} if t.batch else "")
-                    + f" {t.get_treatment_display()} {t.temperature_c} °C {t.minutes} min"
-                    + (f" ({t.get_equipment_display()})" if t.equipment else "")
-                    + ("" if t.within_limits else " — " + _("hors barème"))
-                    for t in lot.treatments.all()
-                ),
+                "treatments": "; ".join(_treatment(t) for t in lot.treatments.all()),
                 "ph": "" if lot.ph_measured is None else f"{lot.ph_measured} / {snapshot.get('ph_limit') or '—'}",
                 "seal_checks": "; ".join(
                     _("%(day)s : %(failed)s/%(checked)s mal fermé(s)")
@@ -82,6 +122,7 @@ def register_rows(lots) -> list[dict]:
                 ),
                 "status": str(lot.get_status_display()),
                 "status_reason": lot.status_reason,
+                "released_by": signers.get(lot.pk, ""),
                 "recall": "; ".join(
                     _("rappel du %(day)s (lot %(code)s)") % {"day": _d(r.recalled_at.date()), "code": r.lot.code}
                     for r in lot.recalled_in.all()
@@ -104,6 +145,7 @@ def columns() -> list[tuple[str, str]]:
         ("corrective_actions", _("Actions correctives")),
         ("status", _("Statut")),
         ("status_reason", _("Motif")),
+        ("released_by", _("Libéré par (formé HACCP)")),
         ("recall", _("Rappel")),
     ]
 
@@ -143,7 +185,7 @@ def register_pdf(territory, period: Period, rows: list[dict]) -> bytes:
     cols = columns()
     data = [[Paragraph(escape(str(label)), cell) for _key, label in cols]]
     data += [[Paragraph(escape(str(row[key])), cell) for key, _label in cols] for row in rows]
-    widths = [32, 26, 15, 15, 10, 40, 14, 26, 34, 15, 24, 26]  # 277 mm: A4 landscape less the margins
+    widths = [28, 22, 15, 15, 10, 50, 13, 22, 28, 14, 20, 18, 22]  # 277 mm: A4 landscape less the margins
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(

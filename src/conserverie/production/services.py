@@ -8,11 +8,18 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
 from conserverie.producers.models import Product
-from conserverie.production.haccp import TreatmentReading, append_status_reason, missing_records, reading_within_limits
+from conserverie.production.haccp import (
+    TreatmentReading,
+    append_status_reason,
+    core_curve_errors,
+    lethality_blocks,
+    missing_records,
+    reading_problem,
+    treatment_record,
+)
 from conserverie.production.models import (
     CorrectiveAction,
     CorrectiveActionKind,
-    HeatTreatmentRecord,
     LotStatus,
     PantryUse,
     ProductionLot,
@@ -21,14 +28,14 @@ from conserverie.production.models import (
 )
 from conserverie.production.selectors import pantry_lots_with_balance
 from conserverie.production.trace import lots_sharing_raw_lots
-from conserverie.recipes.models import ALLERGEN_CODES, HeatTreatment, PantryLot, Recipe
+from conserverie.recipes.models import ALLERGEN_CODES, PantryLot, Recipe
 from conserverie.recipes.services import JAM_FRUITS, derived_allergens
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import raw_lot_draw
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.stock.services import empties_fill, jars_discard, lock_locations, movement_write
 from conserverie.territories.models import JarFormat, Location, Territory
-from conserverie.territories.permissions import require, require_role, require_same_territory
+from conserverie.territories.permissions import require, require_role, require_same_territory, require_trained
 
 
 def recipe_snapshot(recipe: Recipe) -> dict:
@@ -47,6 +54,9 @@ def recipe_snapshot(recipe: Recipe) -> dict:
         "jam_kind": recipe.jam_kind,
         "liquid_medium": recipe.liquid_medium,
         "ph_limit": None if recipe.ph_limit is None else str(recipe.ph_limit),
+        "category": recipe.category,
+        "water_activity": None if recipe.water_activity is None else str(recipe.water_activity),
+        "stability_at_55": recipe.stability_at_55,
         "shelf_life_days": recipe.shelf_life_days,
         "storage_advice": str(recipe.storage_advice),
         "serving_ideas": recipe.serving_ideas,
@@ -59,6 +69,9 @@ def recipe_snapshot(recipe: Recipe) -> dict:
                 "treatment": f.treatment,
                 "temperature_c": str(f.temperature_c),
                 "minutes": f.minutes,
+                "target_tref_c": str(f.target_tref_c),
+                "target_z_c": str(f.target_z_c),
+                "target_minimum_min": str(f.target_minimum_min),
             }
             for f in recipe.formats.select_related("jar_format")
         },
@@ -161,14 +174,18 @@ def lot_record(
         errors["batches"] = _("Indiquez au moins une fournée.")
     elif any(r.batch is not None and not 1 <= r.batch <= batches for r in treatments):
         errors["batches"] = _("Un relevé nomme une fournée que ce lot n'a pas.")
+    for reading in treatments:
+        curve = core_curve_errors(reading)
+        if curve:
+            errors[f"core_{reading.jar_format.pk}"] = " ".join(curve)
     if errors:
         raise ValidationError(errors)
     snapshot = recipe_snapshot(recipe)
     problems = []
     for reading in treatments:
-        schedule = snapshot["formats"].get(str(reading.jar_format.pk))
-        if schedule is None or not reading_within_limits(schedule, reading):
-            problems.append(_("traitement thermique hors barème (%(f)s)") % {"f": reading.jar_format})
+        problem = reading_problem(snapshot["formats"].get(str(reading.jar_format.pk)), reading)
+        if problem:
+            problems.append(problem)
     if ph_measured is not None and recipe.ph_limit is not None and ph_measured > recipe.ph_limit:
         problems.append(_("pH %(ph)s au-dessus de la limite %(limit)s") % {"ph": ph_measured, "limit": recipe.ph_limit})
     with transaction.atomic():
@@ -205,18 +222,7 @@ def lot_record(
             PantryUse.objects.create(lot=lot, pantry_lot=pantry_lot, kg=kg)
         for reading in treatments:
             schedule = snapshot["formats"].get(str(reading.jar_format.pk))
-            record = HeatTreatmentRecord(
-                lot=lot,
-                jar_format=reading.jar_format,
-                treatment=schedule["treatment"] if schedule else HeatTreatment.STERILISATION,
-                temperature_c=reading.temperature_c,
-                minutes=reading.minutes,
-                equipment=reading.equipment or "",
-                batch=reading.batch,
-                within_limits=bool(schedule) and reading_within_limits(schedule, reading),
-                operator=actor,
-            )
-            save_as(record, actor)
+            save_as(treatment_record(lot=lot, schedule=schedule, reading=reading, actor=actor), actor)
         for jar_format, jars in outputs.items():
             empties_fill(actor=actor, location=location, jar_format=jar_format, quantity=jars, lot=lot, day=produced_on)
             movement_write(
@@ -232,12 +238,12 @@ def lot_record(
 
 
 def lot_release(*, actor, lot: ProductionLot, reason: str = "") -> ProductionLot:
-    """A coordinator releases a lot; a non-conforming or blocked lot needs a recorded corrective action.
+    """A person trained in HACCP releases a lot; a non-conforming or blocked lot needs a recorded corrective action.
 
     When none is recorded yet, the `reason` written at release is recorded as one (« autre action »). A lot whose
     jars were destroyed or cooked the same day is not released.
     """
-    require(actor, lot.territory, "lot.release")
+    require_trained(actor, lot.territory, "lot.release")
     reason = (reason or "").strip()
     with transaction.atomic():
         lot = ProductionLot.objects.select_for_update().get(pk=lot.pk)
@@ -245,6 +251,17 @@ def lot_release(*, actor, lot: ProductionLot, reason: str = "") -> ProductionLot
             raise ValidationError(
                 _("Le lot %(lot)s est « %(s)s » : il ne peut pas être libéré.")
                 % {"lot": lot.code, "s": lot.get_status_display()}
+            )
+        short = lethality_blocks(lot)
+        if short:
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "Le traitement thermique n'a pas atteint sa valeur stérilisatrice : le lot ne peut pas être "
+                        "libéré. %(why)s. Refaites le traitement et enregistrez sa courbe à cœur."
+                    )
+                    % {"why": "; ".join(short)}
+                }
             )
         missing = missing_records(lot)
         if missing:

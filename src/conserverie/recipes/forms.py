@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import CountInput, KgInput
 from conserverie.producers.models import Product
-from conserverie.recipes.models import ALLERGENS, HeatTreatment, JamKind, PantryItem, Recipe, RecipeIngredient
+from conserverie.recipes.lethality import Target
+from conserverie.recipes.models import ALLERGENS, Category, HeatTreatment, JamKind, PantryItem, Recipe, RecipeIngredient
 from conserverie.recipes.services import FormatSpec
 from conserverie.territories.models import JarFormat
 
@@ -15,8 +16,28 @@ class RecipeForm(forms.Form):
     method = forms.CharField(
         label=_("Étapes"), required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text=_("Une étape par ligne.")
     )
+    category = forms.ChoiceField(
+        label=_("Catégorie"),
+        choices=[("", "—"), *Category.choices],
+        help_text=_("Acide : pH ≤ 4,5 mesuré à chaque lot. Peu acide : stérilisation, F0 ≥ 3 min à cœur."),
+    )
     ph_limit = forms.DecimalField(
         label=_("pH maximal"), max_digits=3, decimal_places=1, required=False, min_value=0, max_value=14, widget=KgInput
+    )
+    water_activity = forms.DecimalField(
+        label=_("Activité de l'eau (aw)"),
+        max_digits=4,
+        decimal_places=3,
+        required=False,
+        min_value=0,
+        max_value=1,
+        widget=KgInput(attrs={"step": "0.001"}),
+        help_text=_("Si elle est connue."),
+    )
+    stability_at_55 = forms.BooleanField(
+        label=_("Test de stabilité aussi 7 jours à 55 °C"),
+        required=False,
+        help_text=_("Produit peu acide : 7 jours à 37 °C toujours ; à 55 °C en plus si coché (thermophiles)."),
     )
     shelf_life_days = forms.IntegerField(
         label=_("Durée de conservation (jours)"), min_value=1, max_value=3650, widget=CountInput
@@ -55,7 +76,10 @@ class RecipeForm(forms.Form):
             "name": recipe.name,
             "description": recipe.description,
             "method": recipe.method,
+            "category": recipe.category,
             "ph_limit": recipe.ph_limit,
+            "water_activity": recipe.water_activity,
+            "stability_at_55": recipe.stability_at_55,
             "shelf_life_days": recipe.shelf_life_days,
             "storage_advice": recipe.storage_advice,
             "serving_ideas": recipe.serving_ideas,
@@ -94,13 +118,43 @@ class FormatForm(forms.Form):
         label=_("Température (°C)"), max_digits=4, decimal_places=1, widget=KgInput(attrs={"step": "0.1"})
     )
     minutes = forms.IntegerField(label=_("Durée de maintien (min)"), min_value=1, max_value=1440, widget=CountInput)
+    target_tref_c = forms.DecimalField(
+        label=_("Référence (°C)"),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        widget=KgInput(attrs={"step": "0.1"}),
+        help_text=_("Vide : la valeur par défaut de la catégorie."),
+    )
+    target_z_c = forms.DecimalField(
+        label=_("z (°C)"), required=False, max_digits=4, decimal_places=1, widget=KgInput(attrs={"step": "0.1"})
+    )
+    target_minimum_min = forms.DecimalField(
+        label=_("Valeur minimale à cœur (min)"),
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        widget=KgInput(attrs={"step": "0.1"}),
+    )
 
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jar_format"].queryset = JarFormat.objects.filter(territory=territory)
 
+    def clean(self):
+        data = super().clean()
+        parts = [data.get("target_tref_c"), data.get("target_z_c"), data.get("target_minimum_min")]
+        if any(p is not None for p in parts) and any(p is None for p in parts):
+            raise forms.ValidationError(
+                _("L'objectif dit la référence, z et la valeur minimale, ou rien (valeur par défaut).")
+            )
+        return data
+
     def spec(self) -> FormatSpec:
         d = self.cleaned_data
+        target = None
+        if d.get("target_tref_c") is not None:
+            target = Target(d["target_tref_c"], d["target_z_c"], d["target_minimum_min"])
         return FormatSpec(
             d["jar_format"],
             d["jars_per_batch"],
@@ -109,6 +163,7 @@ class FormatForm(forms.Form):
             d["temperature_c"],
             d["minutes"],
             d.get("drained_weight_g"),
+            target,
         )
 
 
@@ -137,6 +192,9 @@ def format_initial(formats) -> list[dict]:
             "treatment": f.treatment,
             "temperature_c": f.temperature_c,
             "minutes": f.minutes,
+            "target_tref_c": f.target_tref_c,
+            "target_z_c": f.target_z_c,
+            "target_minimum_min": f.target_minimum_min,
         }
         for f in formats
     ]

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from conserverie.core.scoping import scoped_manager
 from conserverie.producers.models import Product
+from conserverie.recipes.lethality import ACID, LOW_ACID, Target
 from conserverie.territories.models import Territory
 
 # The 14 allergens of Regulation (EU) 1169/2011, Annex II.
@@ -29,8 +28,12 @@ ALLERGENS = [
 ALLERGEN_CODES = {code for code, _label in ALLERGENS}
 ALLERGEN_LABELS = dict(ALLERGENS)
 
-# Above this pH, a product is not acid enough for pasteurisation: it must be sterilised (> 100 °C).
-ACID_PH_LIMIT = Decimal("4.6")
+
+class Category(models.TextChoices):
+    """Acid (pH ≤ 4.5, measured per batch) or low-acid (pH > 4.5): what the heat treatment must reach."""
+
+    ACID = ACID, _("Acide (pH ≤ 4,5)")
+    LOW_ACID = LOW_ACID, _("Peu acide (pH > 4,5)")
 
 
 class PantryItem(models.Model):
@@ -104,13 +107,22 @@ class Recipe(models.Model):
     name = models.CharField(_("nom"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     method = models.TextField(_("étapes"), blank=True)
+    category = models.CharField(_("catégorie"), max_length=10, choices=Category.choices, default=Category.LOW_ACID)
     ph_limit = models.DecimalField(
         _("pH maximal"),
         max_digits=3,
         decimal_places=1,
         null=True,
         blank=True,
-        help_text=_("Obligatoire pour une pasteurisation : pH ≤ 4,6."),
+        help_text=_("Obligatoire pour un produit acide : pH ≤ 4,5, mesuré à chaque lot."),
+    )
+    water_activity = models.DecimalField(
+        _("activité de l'eau (aw)"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Si elle est connue (entre 0 et 1)."),
     )
     shelf_life_days = models.PositiveIntegerField(_("durée de conservation (jours)"), default=365)
     # Derived from the ingredients by the service (never chosen by hand): see recipes.services.derived_allergens.
@@ -136,6 +148,11 @@ class Recipe(models.Model):
         _("conseil de conservation"),
         max_length=250,
         default=_("À conserver au frais et à l'abri de la lumière. Après ouverture, au réfrigérateur, 5 jours."),
+    )
+    stability_at_55 = models.BooleanField(
+        _("test de stabilité aussi à 55 °C"),
+        default=False,
+        help_text=_("Produit peu acide : 7 jours à 37 °C toujours ; 7 jours à 55 °C en plus si coché (thermophiles)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     validated_by = models.ForeignKey(
@@ -213,6 +230,10 @@ class RecipeFormat(models.Model):
     treatment = models.CharField(_("traitement thermique"), max_length=16, choices=HeatTreatment.choices)
     temperature_c = models.DecimalField(_("température (°C)"), max_digits=4, decimal_places=1)
     minutes = models.PositiveIntegerField(_("durée de maintien (min)"))
+    # The lethality the treatment must reach at the core of the jar (docs/safety-en.md).
+    target_tref_c = models.DecimalField(_("température de référence (°C)"), max_digits=4, decimal_places=1)
+    target_z_c = models.DecimalField(_("valeur z (°C)"), max_digits=4, decimal_places=1)
+    target_minimum_min = models.DecimalField(_("valeur minimale (min)"), max_digits=6, decimal_places=2)
 
     objects = scoped_manager("recipe__territory")
 
@@ -223,3 +244,7 @@ class RecipeFormat(models.Model):
 
     def __str__(self):
         return f"{self.recipe} — {self.jar_format}"
+
+    @property
+    def target(self) -> Target:
+        return Target(self.target_tref_c, self.target_z_c, self.target_minimum_min)

@@ -8,8 +8,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
-from conserverie.recipes.models import (
+from conserverie.recipes.lethality import (
+    ACID,
     ACID_PH_LIMIT,
+    LOW_ACID,
+    Target,
+    category_for_ph,
+    constant_lethality,
+    default_target,
+    fmt,
+    target_errors,
+)
+from conserverie.recipes.models import (
     ALLERGEN_CODES,
     HeatTreatment,
     JamKind,
@@ -20,7 +30,7 @@ from conserverie.recipes.models import (
     RecipeIngredient,
 )
 from conserverie.territories.models import Territory
-from conserverie.territories.permissions import require, require_role, require_same_territory
+from conserverie.territories.permissions import require, require_role, require_same_territory, require_trained
 
 
 @dataclass(frozen=True)
@@ -32,21 +42,71 @@ class FormatSpec:
     temperature_c: Decimal
     minutes: int
     drained_weight_g: int | None = None  # solids in a liquid medium (Regulation (EU) 1169/2011, Annex IX point 5)
+    # The lethality to reach at the core; None: the category's default (`lethality.default_target`).
+    target: Target | None = None
 
 
-def schedule_errors(*, ph_limit: Decimal | None, spec: FormatSpec) -> list[str]:
-    """Why a heat-treatment schedule is unsafe; empty when it is acceptable."""
+def spec_target(*, category: str, ph_limit: Decimal | None, spec: FormatSpec) -> Target:
+    return spec.target or default_target(category, ph_limit)
+
+
+def schedule_errors(*, ph_limit: Decimal | None, spec: FormatSpec, category: str | None = None) -> list[str]:
+    """Why a heat-treatment schedule is unsafe; empty when it is acceptable.
+
+    Besides the treatment's own rules, the schedule's hold (temperature × minutes, heating and cooling left out)
+    must at least reach its lethality target: a schedule that cannot reach it even at the jar's wall cannot reach
+    it at the core (a « stérilisation » of 101 °C for 1 minute gives F0 = 0.010 min).
+    """
+    category = category or category_for_ph(ph_limit)
     errors = []
     if spec.treatment == HeatTreatment.PASTEURISATION:
         if spec.temperature_c > 100:
             errors.append(_("Une pasteurisation se fait à 100 °C au plus."))
-        if ph_limit is None or ph_limit > ACID_PH_LIMIT:
-            errors.append(_("La pasteurisation n'est permise que pour un produit acide (pH ≤ 4,6)."))
+        if category != ACID or ph_limit is None or ph_limit > ACID_PH_LIMIT:
+            errors.append(_("La pasteurisation n'est permise que pour un produit acide (pH ≤ 4,5)."))
     elif spec.treatment == HeatTreatment.STERILISATION:
         if spec.temperature_c <= 100:
             errors.append(_("Une stérilisation se fait au-dessus de 100 °C."))
-    if spec.minutes <= 0:
+    if spec.minutes is None or spec.minutes <= 0:
         errors.append(_("La durée de maintien doit être positive."))
+        return errors
+    target = spec_target(category=category, ph_limit=ph_limit, spec=spec)
+    problems = target_errors(category, target)
+    if problems:
+        return errors + problems
+    best = constant_lethality(celsius=spec.temperature_c, minutes=spec.minutes, target=target)
+    if best < target.minimum_min:
+        errors.append(
+            _(
+                "%(t)s °C pendant %(m)s min donnent au mieux F = %(f)s min (référence %(tref)s °C, z %(z)s °C), "
+                "sous le minimum de %(min)s min : ce barème n'est pas sûr."
+            )
+            % {
+                "t": fmt(spec.temperature_c, 1),
+                "m": spec.minutes,
+                "f": fmt(best),
+                "tref": fmt(target.tref_c, 1),
+                "z": fmt(target.z_c, 1),
+                "min": fmt(target.minimum_min, 1),
+            }
+        )
+    return errors
+
+
+def category_errors(*, category: str, ph_limit: Decimal | None, water_activity: Decimal | None) -> dict:
+    errors = {}
+    if category not in (ACID, LOW_ACID):
+        errors["category"] = _("Choisissez la catégorie : acide ou peu acide.")
+    elif category == ACID and (ph_limit is None or ph_limit > ACID_PH_LIMIT):
+        errors["ph_limit"] = _("Un produit acide a un pH maximal de 4,5 au plus, mesuré à chaque lot.")
+    elif category == LOW_ACID and ph_limit is not None and ph_limit <= ACID_PH_LIMIT:
+        errors["ph_limit"] = _(
+            "Un pH maximal de 4,5 ou moins est celui d'un produit acide : changez la catégorie ou le pH."
+        )
+    if ph_limit is not None and not Decimal("0") <= ph_limit <= Decimal("14"):
+        errors["ph_limit"] = _("Un pH est compris entre 0 et 14.")
+    if water_activity is not None and not Decimal("0") <= water_activity <= Decimal("1"):
+        errors["water_activity"] = _("L'activité de l'eau est comprise entre 0 et 1.")
     return errors
 
 
@@ -113,6 +173,9 @@ def recipe_create(
     may_contain: list[str] | None = None,
     jam_kind: str = "",
     liquid_medium: bool = False,
+    category: str | None = None,
+    water_activity: Decimal | None = None,
+    stability_at_55: bool = False,
     description: str = "",
     method: str = "",
     storage_advice: str | None = None,
@@ -120,7 +183,10 @@ def recipe_create(
 ) -> Recipe:
     """Create a recipe, or its next version when `code` exists. `ingredients` holds (product or pantry item, kg).
 
-    Its allergens are derived from the ingredients; `may_contain` only adds cross-contact statements."""
+    Its allergens are derived from the ingredients; `may_contain` only adds cross-contact statements.
+    `category` acid or low-acid (None: from the pH limit, acid at 4.5 or less); each format's schedule carries
+    its lethality target, checked against the category (docs/safety-en.md).
+    """
     require(actor, territory, "recipe.manage")
     # Pantry items and jar formats belong to a territory (products are shared by all).
     require_same_territory(
@@ -138,6 +204,8 @@ def recipe_create(
         liquid_medium=liquid_medium,
     )
     allergens = derived_allergens(item for item, _kg in ingredients)
+    category = category or category_for_ph(ph_limit)
+    errors.update(category_errors(category=category, ph_limit=ph_limit, water_activity=water_activity))
     if not ingredients:
         errors["ingredients"] = _("Une recette a au moins un ingrédient.")
     if any(kg is None or kg <= 0 for _item, kg in ingredients):
@@ -145,7 +213,9 @@ def recipe_create(
     if not formats:
         errors["formats"] = _("Indiquez au moins un format de bocal avec son barème.")
     for spec in formats:
-        problems = schedule_errors(ph_limit=ph_limit, spec=spec)
+        if "category" in errors or "ph_limit" in errors:
+            break
+        problems = schedule_errors(ph_limit=ph_limit, spec=spec, category=category)
         if problems:
             errors["formats"] = f"{spec.jar_format} : " + " ".join(problems)
     if errors:
@@ -161,6 +231,9 @@ def recipe_create(
             method=method,
             serving_ideas=serving_ideas.strip(),
             ph_limit=ph_limit,
+            category=category,
+            water_activity=water_activity,
+            stability_at_55=stability_at_55,
             shelf_life_days=shelf_life_days,
             allergens=allergens,
             # A derived allergen is already declared: "may contain" only adds the others.
@@ -183,6 +256,7 @@ def recipe_create(
                 kg_per_batch=kg,
             )
         for spec in formats:
+            target = spec_target(category=category, ph_limit=ph_limit, spec=spec)
             RecipeFormat.objects.create(
                 recipe=recipe,
                 jar_format=spec.jar_format,
@@ -192,15 +266,26 @@ def recipe_create(
                 treatment=spec.treatment,
                 temperature_c=spec.temperature_c,
                 minutes=spec.minutes,
+                target_tref_c=target.tref_c,
+                target_z_c=target.z_c,
+                target_minimum_min=target.minimum_min,
             )
         return recipe
 
 
 def recipe_validate_schedule(*, actor, recipe: Recipe) -> Recipe:
-    """A person trained in HACCP (a coordinator) signs the heat-treatment schedule off."""
-    require(actor, recipe.territory, "recipe.validate_schedule")
+    """A person trained in HACCP (any staff role with a valid training) signs the heat-treatment schedule off."""
+    require_trained(actor, recipe.territory, "recipe.validate_schedule")
     with transaction.atomic():
         recipe = Recipe.objects.select_for_update().get(pk=recipe.pk)
+        # A schedule is signed only if it is safe by today's rules (a recipe made before them may not be).
+        for f in recipe.formats.select_related("jar_format"):
+            spec = FormatSpec(
+                f.jar_format, f.jars_per_batch, f.net_weight_g, f.treatment, f.temperature_c, f.minutes, f.target
+            )
+            problems = schedule_errors(ph_limit=recipe.ph_limit, spec=spec, category=recipe.category)
+            if problems:
+                raise ValidationError({"formats": f"{f.jar_format} : " + " ".join(problems)})
         recipe.validated_by = actor
         recipe.validated_at = timezone.now()
         return save_as(recipe, actor)

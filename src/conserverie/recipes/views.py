@@ -19,7 +19,7 @@ from conserverie.recipes.models import Recipe, RecipeFormat, RecipeIngredient
 from conserverie.recipes.scaling import scale
 from conserverie.recipes.services import recipe_create, recipe_validate_schedule
 from conserverie.territories.models import Role
-from conserverie.territories.permissions import role_in
+from conserverie.territories.permissions import may_sign, role_in
 from conserverie.territories.staff import territory_view
 
 STATES = [
@@ -94,7 +94,7 @@ def recipe_detail(request, territory, pk):
             "scale_form": scale_form,
             "plan": plan,
             "may_edit": role == Role.COORDINATOR,
-            "may_validate": role == Role.COORDINATOR and recipe.is_active,
+            "may_validate": may_sign(request.user, territory, "recipe.validate_schedule") and recipe.is_active,
         },
     )
 
@@ -103,7 +103,7 @@ def recipe_detail(request, territory, pk):
 @territory_view()
 def recipe_validate_view(request, territory, pk):
     recipe = get_object_or_404(Recipe, territory=territory, pk=pk)
-    recipe_validate_schedule(actor=request.user, recipe=recipe)  # refuses an animator (403)
+    recipe_validate_schedule(actor=request.user, recipe=recipe)  # refuses a person without training (403)
     messages.success(request, _("Barème de « %(name)s » validé.") % {"name": recipe})
     return redirect("recipes:detail", territory.slug, recipe.pk)
 
@@ -136,6 +136,9 @@ def _edit(request, territory, base=None):
                 description=d["description"],
                 method=d["method"],
                 ph_limit=d["ph_limit"],
+                category=d["category"],
+                water_activity=d["water_activity"],
+                stability_at_55=d["stability_at_55"],
                 shelf_life_days=d["shelf_life_days"],
                 storage_advice=d["storage_advice"] or None,
                 serving_ideas=d["serving_ideas"],

@@ -230,6 +230,7 @@ def _copy_recipes(actor, template: Territory, territory: Territory, jars: dict) 
                     temperature_c=f.temperature_c,
                     minutes=f.minutes,
                     drained_weight_g=f.drained_weight_g,
+                    target=f.target,
                 )
                 for f in recipe.formats.all()
             ],
@@ -238,6 +239,9 @@ def _copy_recipes(actor, template: Territory, territory: Territory, jars: dict) 
             may_contain=recipe.may_contain,
             jam_kind=recipe.jam_kind,
             liquid_medium=recipe.liquid_medium,
+            category=recipe.category,
+            water_activity=recipe.water_activity,
+            stability_at_55=recipe.stability_at_55,
             description=recipe.description,
             method=recipe.method,
             storage_advice=recipe.storage_advice,

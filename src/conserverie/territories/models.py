@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from conserverie.core.scoping import scoped_manager
 
@@ -226,3 +227,47 @@ class Location(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class TrainingKind(models.TextChoices):
+    HACCP = "haccp", _("HACCP")
+    HYGIENE = "hygiene", _("Hygiène alimentaire")
+
+
+class TrainingQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        """Trainings in force on `day`: obtained on or before it, not yet expired."""
+        return self.filter(obtained_on__lte=day).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+
+    def expiring(self, day, days=60):
+        """Valid today, expiring within `days` days: the warning of the trainings page."""
+        from datetime import timedelta
+
+        return self.valid_on(day).filter(expires_on__lte=day + timedelta(days=days))
+
+
+class Training(models.Model):
+    """A person's food-safety training (docs/safety-en.md): what signs a schedule, a HACCP plan or a release."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="trainings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainings", verbose_name=_("personne")
+    )
+    kind = models.CharField(_("formation"), max_length=10, choices=TrainingKind.choices)
+    obtained_on = models.DateField(_("suivie le"))
+    organisation = models.CharField(_("organisme"), max_length=120)
+    certificate = models.FileField(_("attestation"), upload_to="trainings/%Y/", blank=True)
+    expires_on = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = scoped_manager("territory", TrainingQuerySet)
+
+    class Meta:
+        verbose_name = _("formation")
+        verbose_name_plural = _("formations")
+        ordering = ["user__username", "-obtained_on"]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_kind_display()} ({self.obtained_on:%d/%m/%Y})"

@@ -1,9 +1,10 @@
 """Who may do what where (docs/architecture.md §2): one place that services and views both ask."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conserverie.territories.models import REPORT_ROLES, STAFF_ROLES, Membership, Role
+from conserverie.territories.models import REPORT_ROLES, STAFF_ROLES, Membership, Role, Training, TrainingKind
 
 COORDINATION = (Role.COORDINATOR,)
 
@@ -21,8 +22,10 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "offer.decide": STAFF_ROLES,  # accept, decline
     "round.plan": COORDINATION,
     "recipe.manage": COORDINATION,
-    "recipe.validate_schedule": COORDINATION,
-    "lot.release": COORDINATION,
+    # Signed off by a trained person, whatever the staff role (`require_trained`, docs/safety-en.md).
+    "recipe.validate_schedule": STAFF_ROLES,
+    "lot.release": STAFF_ROLES,
+    "training.manage": COORDINATION,  # record the staff's trainings
     "lot.recall": COORDINATION,
     "stock.correct": COORDINATION,  # inventory count, reversal of a movement, count of empty jars
     "price.set": COORDINATION,
@@ -63,6 +66,42 @@ def require_same_territory(territory, *objects) -> None:
     for obj in objects:
         if obj is not None and obj.territory_id != territory.pk:
             raise PermissionDenied(_("Cet élément n'appartient pas à ce territoire."))
+
+
+# Acts that a person signs as trained in HACCP (Regulation 852/2004 art. 5 and Annex II ch. XII), not as a role.
+SIGN_OFF = frozenset({"recipe.validate_schedule", "lot.release"})
+
+
+def valid_training(user, territory, day=None):
+    """The user's HACCP training in force on `day` (today) in `territory`, or None (one query)."""
+    if not user.is_authenticated:
+        return None
+    day = day or timezone.localdate()
+    return (
+        Training.objects.filter(territory=territory, user=user, kind=TrainingKind.HACCP)
+        .valid_on(day)
+        .order_by("-expires_on")
+        .first()
+    )
+
+
+def may_sign(user, territory, permission: str) -> bool:
+    """Whether `user` may sign `permission` off: a staff role that holds it and a valid HACCP training."""
+    return may(user, territory, permission) and valid_training(user, territory) is not None
+
+
+def require_trained(user, territory, permission: str) -> Training:
+    """Refuse unless `user` holds the permission's role and a HACCP training valid today; the training."""
+    require(user, territory, permission)
+    training = valid_training(user, territory)
+    if training is None:
+        raise PermissionDenied(
+            _(
+                "Signer demande une formation HACCP en cours de validité, enregistrée dans Formations : "
+                "demandez à une personne formée."
+            )
+        )
+    return training
 
 
 def roles_for(permission: str) -> tuple[str, ...]:

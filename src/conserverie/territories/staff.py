@@ -30,7 +30,12 @@ MENU = [
     (_("Animation"), [("workshops:list", _("Ateliers")), ("participants:list", _("Participants"))]),
     (
         _("Fabrication"),
-        [("recipes:list", _("Recettes")), ("production:lots", _("Production")), ("stock:overview", _("Stock"))],
+        [
+            ("recipes:list", _("Recettes")),
+            ("production:lots", _("Production")),
+            ("stock:overview", _("Stock")),
+            ("trainings:list", _("Formations")),
+        ],
     ),
     ("distribution:list", _("Cessions et ventes")),
     (

@@ -16,7 +16,10 @@ def _tier(w):
 
 ROWS = {
     "trace:farm": Row(staff()),
+    "trainings:list": Row(staff()),
     "production:lot_reading": Row(post_staff(), lambda w: {"code": w.lot.code}, method="post"),
+    "production:lot_stability_start": Row(post_staff(), lambda w: {"code": w.lot.code}, method="post"),
+    "production:lot_stability_result": Row(post_staff(), lambda w: {"code": w.lot.code}, method="post"),
     "distribution:reverse": Row({**post_staff(), ANIM: 403}, pk("distribution"), method="post"),
     "distribution:tier_withdraw": Row(post_staff(), lambda w: {"pk": _tier(w).pk}, method="post"),
     "stock:empties": Row(staff()),

@@ -21,10 +21,12 @@ from conserverie.production.forms import (
     RecallForm,
     ReleaseForm,
     SealCheckForm,
+    StabilityResultForm,
+    StabilityStartForm,
 )
 from conserverie.production.haccp import lot_add_reading, missing_records
 from conserverie.production.labels import DEFAULT_LAYOUT, DEFAULT_SHEET, LAYOUTS, SHEETS, LabelProblem, lot_labels_pdf
-from conserverie.production.models import LotStatus, ProductionLot
+from conserverie.production.models import LotStatus, ProductionLot, StabilityResult
 from conserverie.production.register import Period, register_lots, register_pdf, register_rows, register_xlsx
 from conserverie.production.selectors import recall_of
 from conserverie.production.services import (
@@ -36,10 +38,12 @@ from conserverie.production.services import (
     lot_seal_check,
     recall_withdraw,
 )
+from conserverie.production.stability import jars_left, stability_record, stability_start, waiting_tests
 from conserverie.production.trace import lot_backward, lots_sharing_raw_lots, recall_recovered
+from conserverie.recipes.lethality import LOW_ACID
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.territories.models import STAFF_ROLES, JarFormat, Location, Role
-from conserverie.territories.permissions import role_in
+from conserverie.territories.permissions import may_sign, role_in
 from conserverie.territories.staff import territory_view
 
 # Service error keys that belong to a row of a section of the lot form, not to one of its fields.
@@ -73,6 +77,7 @@ def lot_list(request, territory):
             "q": q,
             "status": status,
             "statuses": LotStatus.choices,
+            "waiting": waiting_tests(territory),
         },
     )
 
@@ -151,9 +156,12 @@ def _render_detail(
     seal_form=None,
     correct_form=None,
     reading_form=None,
+    stability_start_form=None,
+    stability_result_form=None,
     status=200,
 ):
     ledger = StockMovement.objects.filter(lot=lot)
+    stability_tests = list(lot.stability_tests.select_related("started_by", "examined_by"))
     outputs = (
         ledger.filter(kind=MovementKind.PRODUCED)
         .values("jar_format__name")
@@ -177,10 +185,19 @@ def _render_detail(
             "correct_form": correct_form or CorrectiveActionForm(),
             "missing": missing_records(lot),
             "reading_form": reading_form or ReadingForm(lot=lot),
+            "stability_tests": stability_tests,
+            "stability_pending": next((t for t in stability_tests if t.result == StabilityResult.PENDING), None),
+            "stability_start_form": stability_start_form or StabilityStartForm(),
+            "stability_result_form": stability_result_form or StabilityResultForm(),
+            "low_acid": lot.recipe_snapshot.get("category") == LOW_ACID,
+            "recall_proposed": any(t.result == StabilityResult.FAILED for t in stability_tests)
+            and lot.status != LotStatus.RECALLED
+            and jars_left(lot),
             "outputs": outputs,
             "stock": ledger.stock_by_location_and_lot(),
             "totals": ledger.totals_by_kind(),
-            "may_release": role == Role.COORDINATOR and lot.status not in (LotStatus.RELEASED, LotStatus.RECALLED),
+            "may_release": may_sign(request.user, territory, "lot.release")
+            and lot.status not in (LotStatus.RELEASED, LotStatus.RECALLED),
             "may_block": lot.status not in (LotStatus.BLOCKED, LotStatus.RECALLED),
             "may_recall": role == Role.COORDINATOR and lot.status != LotStatus.RECALLED,
             "release_form": release_form or ReleaseForm(),
@@ -265,6 +282,52 @@ def lot_correct_view(request, territory, code):
 
 @require_POST
 @territory_view()
+def lot_stability_start_view(request, territory, code):
+    """Sample jars of a low-acid lot go into the incubator (NF V08-408 practice)."""
+    lot = _lot_or_404(territory, code)
+    form = StabilityStartForm(request.POST)
+    if form.is_valid():
+        try:
+            test = stability_start(actor=request.user, lot=lot, **form.cleaned_data)
+        except ValidationError as exc:
+            for _field, message in add_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Bocaux en incubation jusqu'au %(d)s.") % {"d": f"{test.ends_on:%d/%m/%Y}"},
+            )
+            return redirect("production:lot_detail", territory.slug, lot.code)
+    return _render_detail(request, territory, lot, stability_start_form=form, status=422)
+
+
+@require_POST
+@territory_view()
+def lot_stability_result_view(request, territory, code):
+    """The jars out of the incubator: stable, or the lot is blocked."""
+    lot = _lot_or_404(territory, code)
+    test = lot.stability_tests.filter(result=StabilityResult.PENDING).first()
+    form = StabilityResultForm(request.POST)
+    if test is None:
+        form.is_valid()
+        form.add_error(None, _("Aucun test de stabilité en incubation pour ce lot."))
+    elif form.is_valid():
+        try:
+            test = stability_record(actor=request.user, test=test, **form.cleaned_data)
+        except ValidationError as exc:
+            for _field, message in add_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            if test.result == StabilityResult.PASSED:
+                messages.success(request, _("Test de stabilité favorable."))
+            else:
+                messages.error(request, _("Test de stabilité défavorable : le lot est bloqué."))
+            return redirect("production:lot_detail", territory.slug, lot.code)
+    return _render_detail(request, territory, lot, stability_result_form=form, status=422)
+
+
+@require_POST
+@territory_view()
 def lot_reading_view(request, territory, code):
     """A heat-treatment reading or a pH typed in after the lot (the release needs them)."""
     lot = _lot_or_404(territory, code)
@@ -278,8 +341,15 @@ def lot_reading_view(request, territory, code):
             for _field, message in add_service_errors(form, exc):
                 form.add_error(None, message)
         else:
-            if lot.status == LotStatus.NON_CONFORMING:
+            record = lot.treatments.order_by("-pk").first() if form.reading() else None
+            if record is not None and not record.within_limits:
                 messages.warning(request, _("Relevé hors limites : le lot est non conforme."))
+            elif lot.status == LotStatus.NON_CONFORMING:
+                messages.warning(
+                    request,
+                    _("Relevé enregistré pour le lot %(code)s, qui reste non conforme : voir le motif.")
+                    % {"code": lot.code},
+                )
             else:
                 messages.success(request, _("Relevé enregistré pour le lot %(code)s.") % {"code": lot.code})
             return redirect("production:lot_detail", territory.slug, lot.code)

@@ -1,0 +1,65 @@
+"""The cook records a sterilisation of a low-acid soup with the probe's core curve and sees its lethality F0
+beside the target; a short curve shows why the lot cannot be released (docs/safety-en.md)."""
+
+from conserverie.production.models import ProductionLot
+from conserverie.territories.models import Role
+
+from ..conftest import DAY, make_user
+from ..production.test_lethality import GOOD, SHORT, soup  # noqa: F401 (fixture)
+
+PASSWORD = "Autoclave-a-121-degres"
+
+
+def _curve(points):
+    return "\n".join(f"{m} {str(t).replace('.', ',')}" for m, t in points)
+
+
+def test_the_cook_records_a_sterilisation_and_sees_its_lethality(live_server, chain, soup, page):  # noqa: F811
+    from playwright.sync_api import expect
+
+    user = make_user("cuisiniere", chain.territory, Role.ANIMATOR)
+    user.set_password(PASSWORD)
+    user.save()
+    page.goto(f"{live_server.url}/connexion/")
+    page.fill("#id_username", "cuisiniere")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Entrer").click()
+
+    page.goto(f"{live_server.url}/t/romans/lots/nouveau/")
+    page.get_by_label("Recette").select_option(label="Soupe céleri-poireau (v1)")
+    page.get_by_label("Fabriqué le").fill(DAY.isoformat())
+    page.locator("select[name='raw-0-raw_lot']").select_option(value=str(chain.raw.pk))
+    page.locator("input[name='raw-0-kg']").fill("10")
+    page.get_by_label("Bocaux Bocal 375 ml remplis").fill("12")
+    page.locator(f"input[name='temp_{chain.jar.pk}']").fill("121.5")
+    page.locator(f"input[name='minutes_{chain.jar.pk}']").fill("32")
+    # A typing slip in the curve is shown at its field, nothing is lost.
+    page.locator(f"textarea[name='core_{chain.jar.pk}']").fill("0 100\n1 chaud")
+    page.get_by_role("button", name="Enregistrer le lot").click()
+    expect(page.get_by_text("Ligne 2 illisible")).to_be_visible()
+    assert not ProductionLot.objects.exists()
+    page.locator(f"textarea[name='core_{chain.jar.pk}']").fill(_curve(SHORT))
+    page.get_by_role("button", name="Enregistrer le lot").click()
+
+    expect(page.get_by_test_id("lot-code")).to_be_visible()
+    expect(page.get_by_test_id("lethality")).to_have_text("F = 2,208 min")
+    expect(page.get_by_test_id("treatment-row")).to_contain_text("≥ 3,0 min")
+    expect(page.get_by_text("valeur insuffisante")).to_be_visible()
+    lot = ProductionLot.objects.get()
+    assert lot.status == "non_conforming"
+
+    # The jars go back to the autoclave: the new curve reaches F0.
+    form = page.get_by_test_id("reading-form")
+    if not form.is_visible():
+        page.get_by_text("Ajouter un relevé (traitement thermique ou pH)").click()
+    form.get_by_label("Format").select_option(label="Bocal 375 ml")
+    form.get_by_label("Température relevée (°C)").fill("121.5")
+    form.get_by_label("Durée de maintien (min)").fill("32")
+    form.get_by_label("Relevés à cœur (minute, °C)").fill(_curve(GOOD))
+    form.get_by_role("button", name="Enregistrer le relevé").click()
+    expect(page.get_by_text("qui reste non conforme")).to_be_visible()
+    expect(page.get_by_test_id("lethality").nth(1)).to_have_text("F = 6,208 min")
+    # Its release is now the coordinator's decision (with a corrective action): the lethality no longer blocks it.
+    from conserverie.production.haccp import lethality_blocks
+
+    assert lethality_blocks(lot) == []
