@@ -231,7 +231,14 @@ def test_no_demo_schedule_is_unsafe_and_every_treatment_was_read_at_the_core(db)
     for recipe in recipes:
         for f in recipe.formats.all():
             spec = FormatSpec(
-                f.jar_format, f.jars_per_batch, f.net_weight_g, f.treatment, f.temperature_c, f.minutes, f.target
+                f.jar_format,
+                f.jars_per_batch,
+                f.net_weight_g,
+                f.treatment,
+                f.temperature_c,
+                f.minutes,
+                f.drained_weight_g,
+                f.target,
             )
             assert schedule_errors(ph_limit=recipe.ph_limit, spec=spec, category=recipe.category) == [], recipe
             if recipe.category == LOW_ACID:

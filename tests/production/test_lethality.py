@@ -108,7 +108,13 @@ def test_a_low_acid_target_below_the_f0_floor_is_refused(chain):
             ingredients=[(chain.tomato, D("10"))],
             formats=[
                 FormatSpec(
-                    chain.jar, 20, 350, HeatTreatment.STERILISATION, D("121"), 30, Target(D("121.1"), D("10"), D("1"))
+                    chain.jar,
+                    20,
+                    350,
+                    HeatTreatment.STERILISATION,
+                    D("121"),
+                    30,
+                    target=Target(D("121.1"), D("10"), D("1")),
                 )
             ],
         )

@@ -281,7 +281,14 @@ def recipe_validate_schedule(*, actor, recipe: Recipe) -> Recipe:
         # A schedule is signed only if it is safe by today's rules (a recipe made before them may not be).
         for f in recipe.formats.select_related("jar_format"):
             spec = FormatSpec(
-                f.jar_format, f.jars_per_batch, f.net_weight_g, f.treatment, f.temperature_c, f.minutes, f.target
+                f.jar_format,
+                f.jars_per_batch,
+                f.net_weight_g,
+                f.treatment,
+                f.temperature_c,
+                f.minutes,
+                f.drained_weight_g,
+                f.target,
             )
             problems = schedule_errors(ph_limit=recipe.ph_limit, spec=spec, category=recipe.category)
             if problems:
