@@ -153,10 +153,14 @@ def _read(response) -> int:
 
 
 def _measure_child(territories: int, seasons: int, repeat: int, out: str) -> None:
+    import logging
+
     import django
 
     django.setup()
     import tracemalloc
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the 404s of roles that may not see a page
 
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
