@@ -372,8 +372,23 @@ def main() -> int:
     return 1 if failures else 0
 
 
+def markdown(path: str) -> str:
+    """The table of a var/bench-pages.json as Markdown (for docs/performance.md)."""
+    rows = json.loads(Path(path).read_text(encoding="utf-8"))
+    lines = [
+        "| page | rôle | requêtes P | requêtes G | ms P | ms G | CPU ms G |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in sorted(rows, key=lambda r: (r["page"], r["role"])):
+        cells = [r["queries_small"], r["queries_large"], r["ms_small"], r["ms_large"], r.get("cpu_ms_large")]
+        lines.append(f"| {r['page']} | {r['role']} | " + " | ".join("—" if c is None else str(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+    if len(sys.argv) > 2 and sys.argv[1] == "--markdown":
+        print(markdown(sys.argv[2]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--child":
         _measure_child(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
     else:
         sys.exit(main())
