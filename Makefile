@@ -10,7 +10,7 @@ PIP_COMPILE = env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL PIP_
 	CUSTOM_COMPILE_COMMAND="make requirements" $(TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
 	--strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host --index-url https://pypi.org/simple
 
-.PHONY: install demo test lint format messages bench requirements clean
+.PHONY: install demo test lint format messages bench bench-pages requirements clean
 
 # Development and tests: the exact versions and hashes of requirements/dev.txt (production's, plus the test tools),
 # then the project itself without dependencies. A server installs requirements/prod.txt only (docs/deploy-en.md).
@@ -55,6 +55,15 @@ messages: install
 bench: install
 	$(BIN)/python benchmarks/trace_bench.py
 	$(BIN)/python benchmarks/round_bench.py
+
+# Every page and export by URL name, as each role that may see it, on a throwaway database at two sizes (1 territory
+# × 1 season, then BENCH_TERRITORIES × BENCH_SEASONS, 100 × 10 by default): queries and median time, printed and
+# written to var/bench-pages.json; fails when a budget of docs/performance.md is broken. BENCH_CLOCK=cpu checks the
+# time budget on CPU time (a machine shared with other jobs); DATABASE_URL=… runs it on an EMPTY throwaway database.
+BENCH_TERRITORIES ?= 100
+BENCH_SEASONS ?= 10
+bench-pages: install
+	BENCH_TERRITORIES=$(BENCH_TERRITORIES) BENCH_SEASONS=$(BENCH_SEASONS) $(BIN)/python benchmarks/bench_pages.py
 
 # Recompile requirements/prod.txt and requirements/dev.txt (exact versions and hashes) after a change to
 # requirements/*.in (keep pyproject.toml's dependencies in step). Pins already in the .txt files stay unless asked:

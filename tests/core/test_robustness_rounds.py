@@ -7,7 +7,6 @@ files: one French line and a non-zero exit (tests/sourcing/test_plan_round_comma
 """
 
 import json
-import time
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
@@ -346,11 +345,13 @@ def test_plan_round_reads_a_file_with_a_byte_order_mark(tmp_path):
     assert data["route"] == ["mours"]
 
 
-def test_plan_round_keeps_to_its_time_on_the_largest_file_it_takes(tmp_path):
-    started = time.monotonic()
+def test_plan_round_answers_on_the_largest_file_it_takes(tmp_path):
+    """500 stops of 1 kg: a round that keeps the rules (its time is measured in benchmarks/round_bench.py)."""
     data = json.loads(plan_round_command(tmp_path, many_stops(500)))
-    assert time.monotonic() - started < 15
     assert data["load_kg"] <= 600
+    assert data["route"]
+    assert set(data["starts"]) == set(data["route"])
+    assert len(data["route"]) + len(data["skipped"]) == 500
 
 
 def test_plan_round_on_a_directory_or_junk_seconds(tmp_path):

@@ -41,9 +41,11 @@ def test_json_output_has_the_documented_keys_and_keeps_the_rules(tmp_path):
     data = json.loads(run("--input", write(tmp_path, ROUND), "--json", "--seconds", "0.3"))
     assert data["route"] == ["mours", "peage"]
     assert data["skipped"] == ["loin"]
-    assert sorted(data) == ["arrivals", "distance_km", "duration_min", "load_kg", "route", "skipped"]
+    assert sorted(data) == ["arrivals", "distance_km", "duration_min", "load_kg", "route", "skipped", "starts"]
     assert data["load_kg"] == 60
     assert data["arrivals"] == {"mours": "08:04", "peage": "08:21"}
+    # Péage's window opens at 09:00: the truck waits, its service starts then; Mours has no window.
+    assert data["starts"] == {"mours": "08:04", "peage": "09:00"}
     assert 10 < data["distance_km"] < 15
     assert data["duration_min"] > 60
 

@@ -63,6 +63,8 @@ def test_evaluate_measures_the_route_with_waiting_and_service():
     leg1, leg2, leg3 = (distance_km(a, b, 1.3) for a, b in [(HUB, PEAGE), (PEAGE, MOURS), (MOURS, HUB)])
     assert plan.distance_km == pytest.approx(leg1 + leg2 + leg3)
     assert plan.arrivals["p"] == round(8 * 60 + leg1 / 50 * 60)  # arrives early ...
+    assert plan.starts["p"] == 9 * 60  # ... and starts at the opening
+    assert plan.starts["m"] == plan.arrivals["m"] == round(9 * 60 + 15 + leg2 / 50 * 60)
     back = 9 * 60 + 15 + (leg2 + leg3) / 50 * 60 + 10  # ... waits for 9:00, serves 15 min, then Mours
     assert plan.duration_min == pytest.approx(back - 8 * 60)
     assert plan.load_kg == 50
@@ -94,6 +96,7 @@ def test_no_stop_gives_an_empty_round():
         "duration_min": 0,
         "load_kg": 0,
         "arrivals": {},
+        "starts": {},
     }
 
 
@@ -258,8 +261,9 @@ def test_problem_from_json_names_the_faulty_field_in_french(data, field):
 def test_plan_to_json_rounds_and_formats_the_arrivals():
     parsed = problem_from_json(document())
     data = plan_to_json(plan_round(parsed, seconds=0.2))
-    assert sorted(data) == ["arrivals", "distance_km", "duration_min", "load_kg", "route", "skipped"]
+    assert sorted(data) == ["arrivals", "distance_km", "duration_min", "load_kg", "route", "skipped", "starts"]
     assert sorted(data["route"]) == ["a", "b"]
+    assert all(data["arrivals"][stop] <= data["starts"][stop] for stop in data["route"])
     assert data["skipped"] == []
     assert data["load_kg"] == 60
     assert data["distance_km"] == round(data["distance_km"], 2)

@@ -97,6 +97,8 @@ class Distribution(models.Model):
         verbose_name = _("cession ou vente")
         verbose_name_plural = _("cessions et ventes")
         ordering = ["-date", "-id"]
+        # The distributions of a period, grouped by territory (issue 20, docs/performance.md).
+        indexes = [models.Index(fields=["territory", "date"], name="distribution_territory_date")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"

@@ -60,93 +60,209 @@ class Figures:
 
 def mass_balance_problems(territory: Territory) -> list[str]:
     """Where invariants docs/architecture.md §4.1 and docs/architecture.md §4.2 fail: empty when the books hold."""
-    problems = []
+    return mass_balance_by_territory([territory.pk]).get(territory.pk, [])
+
+
+def mass_balance_by_territory(ids: list[int]) -> dict[int, list[str]]:
+    """{territory id: problems} for the territories whose books do not hold (absent: they hold), in 4 queries."""
+    problems: dict[int, list[str]] = {}
     overdrawn = (
-        RawLot.objects.filter(territory=territory).with_balance().filter(kg_left__lt=0).values_list("code", flat=True)
+        RawLot.objects.filter(territory__in=ids)
+        .with_balance()
+        .filter(kg_left__lt=0)
+        .values_list("territory_id", "code")
+        .order_by("territory_id", "code")
     )
-    for code in overdrawn[:20]:
-        problems.append(_("Lot brut %(code)s : plus de kilos sortis que collectés.") % {"code": code})
-    negative = StockMovement.objects.filter(territory=territory).negative_balances()
-    if negative.exists():
-        problems.append(_("Stock négatif à un emplacement : %(n)s ligne(s).") % {"n": negative.count()})
+    for tid, code in overdrawn[:200]:
+        if len(problems.setdefault(tid, [])) < 20:
+            problems[tid].append(_("Lot brut %(code)s : plus de kilos sortis que collectés.") % {"code": code})
+    negative: dict[int, int] = {}
+    for row in (
+        StockMovement.objects.filter(territory__in=ids)
+        .values("territory_id", "location_id", "lot_id", "jar_format_id")
+        .annotate(jars=Sum("quantity"))
+        .filter(jars__lt=0)
+        .order_by()
+    ):
+        negative[row["territory_id"]] = negative.get(row["territory_id"], 0) + 1
+    for tid, count in negative.items():
+        problems.setdefault(tid, []).append(_("Stock négatif à un emplacement : %(n)s ligne(s).") % {"n": count})
     unbalanced = (
-        StockMovement.objects.filter(territory=territory, transfer__isnull=False)
-        .values("transfer")
+        StockMovement.objects.filter(territory__in=ids, transfer__isnull=False)
+        .values("territory_id", "transfer")
         .annotate(net=Sum("quantity"))
         .exclude(net=0)
+        .values_list("territory_id", flat=True)
+        .order_by()
     )
-    if unbalanced.exists():
-        problems.append(_("Transfert déséquilibré entre emplacements."))
+    for tid in sorted(set(unbalanced)):
+        problems.setdefault(tid, []).append(_("Transfert déséquilibré entre emplacements."))
     mismatched = (
-        DistributionLine.objects.filter(distribution__territory=territory)
+        DistributionLine.objects.filter(distribution__territory__in=ids)
         .annotate(moved=Sum("movements__quantity", filter=Q(movements__reverses__isnull=True)))
         .exclude(moved=F("quantity") * -1)
+        .values_list("distribution__territory_id", flat=True)
     )
-    if mismatched.exists():
-        problems.append(_("Une ligne de cession ne correspond pas au registre des bocaux."))
+    for tid in sorted(set(mismatched)):
+        problems.setdefault(tid, []).append(_("Une ligne de cession ne correspond pas au registre des bocaux."))
     return problems
 
 
-def territory_figures(territory: Territory, date_from: date | None = None, date_to: date | None = None) -> Figures:
-    raw_lots = RawLot.objects.filter(territory=territory)
-    kg_collected = raw_lots.collected_between(date_from, date_to).aggregate(t=Sum("kg"))["t"] or ZERO
-    raw_moves = RawLotMovement.objects.filter(raw_lot__territory=territory)
-    by_kind = dict(
-        raw_moves.filter(in_period("day", date_from, date_to)).values_list("kind").annotate(t=Sum("kg")).order_by()
-    )
-    # Stock is a snapshot at the end of the period: everything collected and moved up to then.
-    kg_until = raw_lots.collected_between(None, date_to).aggregate(t=Sum("kg"))["t"] or ZERO
-    kg_out_until = raw_moves.filter(in_period("day", None, date_to)).aggregate(t=Sum("kg"))["t"] or ZERO
+def territory_figures(
+    territory: Territory, date_from: date | None = None, date_to: date | None = None, *, mass_balance: bool = True
+) -> Figures:
+    """The figures of one territory (`territories_figures` of a list of one)."""
+    return territories_figures([territory], date_from, date_to, mass_balance=mass_balance)[territory.pk]
 
-    ledger = StockMovement.objects.filter(territory=territory)
-    jars = ledger.full().between(date_from, date_to).totals_by_kind()
-    jars_in_stock = ledger.full().between(None, date_to).aggregate(n=Sum("quantity"))["n"] or 0
-    empties = (
-        ledger.filter(kind=MovementKind.EMPTY_RETURNED).between(date_from, date_to).aggregate(n=Sum("quantity"))["n"]
-        or 0
+
+def territories_figures(
+    territories, date_from: date | None = None, date_to: date | None = None, *, mass_balance: bool = True
+) -> dict[int, Figures]:
+    """{territory id: Figures} for every territory of `territories`, in a fixed number of queries (each grouped by
+    territory): the network view costs the same for 2 territories as for 100 (issue 20). `mass_balance=False`
+    skips the mass balance (docs/architecture.md §4.1-4.2), a check of the whole books that the flower and the
+    network view do not show: `mass_balance_ok` is then True and `mass_balance_problems` empty."""
+    by_period = figures_by_period(territories, [(date_from, date_to)], mass_balance=mass_balance)
+    return {tid: figures[0] for tid, figures in by_period.items()}
+
+
+def _grouped(queryset, field: str, periods, key: str | None = None, **aggregates) -> dict:
+    """{name: {(territory id[, key value], period index): value}} of ONE query grouped by territory (and `key`),
+    with one filtered aggregate per name and period: `aggregates[name](start, end)` gives it."""
+    names = {f"{name}_{i}": make(*period) for name, make in aggregates.items() for i, period in enumerate(periods)}
+    fields = {"tid": F(field)}
+    if key:
+        fields["key"] = F(key)
+    result = {name: {} for name in aggregates}
+    for row in queryset.values(**fields).annotate(**names).order_by():
+        for name in aggregates:
+            for i in range(len(periods)):
+                result[name][(row["tid"], row["key"], i) if key else (row["tid"], i)] = row[f"{name}_{i}"]
+    return result
+
+
+def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dict[int, list[Figures]]:
+    """{territory id: [Figures of each period]} for several territories and periods ((start, end), None leaves a
+    side open) in 8 queries whatever their number (4 more for the mass balance): each query is grouped by territory
+    and has one filtered sum per period (issue 20: the flower reads a period and the previous one, the network
+    view every territory)."""
+    territories = list(territories)
+    ids = [t.pk for t in territories]
+    periods = list(periods)
+
+    raw = _grouped(
+        RawLot.objects.filter(territory__in=ids),
+        "territory_id",
+        periods,
+        collected=lambda start, end: Sum("kg", filter=in_period("collected_on", start, end)),
+        # Stock is a snapshot at the end of the period: everything collected and moved up to then.
+        until=lambda start, end: Sum("kg", filter=in_period("collected_on", None, end)),
     )
+    moves = _grouped(
+        RawLotMovement.objects.filter(raw_lot__territory__in=ids),
+        "raw_lot__territory_id",
+        periods,
+        "kind",
+        during=lambda start, end: Sum("kg", filter=in_period("day", start, end)),
+        until=lambda start, end: Sum("kg", filter=in_period("day", None, end)),
+    )
+    ledger = StockMovement.objects.filter(territory__in=ids)
+    jars = _grouped(
+        ledger.full(),
+        "territory_id",
+        periods,
+        "kind",
+        during=lambda start, end: Sum("quantity", filter=in_period("day", start, end)),
+        until=lambda start, end: Sum("quantity", filter=in_period("day", None, end)),
+    )
+    empties = _grouped(
+        ledger.filter(kind=MovementKind.EMPTY_RETURNED),
+        "territory_id",
+        periods,
+        n=lambda start, end: Sum("quantity", filter=in_period("day", start, end)),
+    )["n"]
     # Jars that left with a deposit, read from the ledger so that a reversed gift no longer counts.
-    with_deposit = -(
-        ledger.full()
-        .filter(distribution_line__deposit_eur__gt=0)
-        .between(date_from, date_to)
-        .aggregate(n=Sum("quantity"))["n"]
-        or 0
-    )
+    with_deposit = _grouped(
+        ledger.full().filter(distribution_line__deposit_eur__gt=0),
+        "territory_id",
+        periods,
+        n=lambda start, end: Sum("quantity", filter=in_period("day", start, end)),
+    )["n"]
 
-    workshops = Workshop.objects.filter(territory=territory).between(date_from, date_to)
+    workshops = Workshop.objects.filter(territory__in=ids).between(None, None)  # not cancelled
+    workshop_counts = _grouped(
+        workshops,
+        "territory_id",
+        periods,
+        n=lambda start, end: Count("pk", filter=in_period("starts_at__date", start, end)),
+    )["n"]
     attended = Registration.objects.live().filter(workshop__in=workshops, attended=True)
-    people = attended.aggregate(n=Sum("party_size"))["n"] or 0
+    people = _grouped(
+        attended,
+        "workshop__territory_id",
+        periods,
+        n=lambda start, end: Sum("party_size", filter=in_period("workshop__starts_at__date", start, end)),
+    )["n"]
+
     # A household is reached when it took part in a workshop or took jars home in the period.
-    given_to = Distribution.objects.filter(territory=territory, participant__isnull=False).filter(
-        in_period("date", date_from, date_to)
+    def reached(start, end):
+        came = attended.filter(in_period("workshop__starts_at__date", start, end)).values("participant_id")
+        given_to = Distribution.objects.filter(territory__in=ids, participant__isnull=False).filter(
+            in_period("date", start, end)
+        )
+        return Q(pk__in=came) | Q(pk__in=given_to.values("participant_id"))
+
+    households = _grouped(
+        Participant.objects.filter(territory__in=ids),
+        "territory_id",
+        periods,
+        n=lambda start, end: Count("pk", filter=reached(start, end)),
+        priority=lambda start, end: Count("pk", filter=reached(start, end) & Q(priority_area=True)),
     )
-    households = Participant.objects.filter(territory=territory).filter(
-        Q(pk__in=attended.values("participant_id")) | Q(pk__in=given_to.values("participant_id"))
-    )
-    counts = households.aggregate(n=Count("pk"), priority=Count("pk", filter=Q(priority_area=True)))
-    problems = mass_balance_problems(territory)
-    return Figures(
-        territory=territory.slug,
-        date_from=date_from,
-        date_to=date_to,
-        kg_collected=kg_collected,
-        kg_processed=by_kind.get(RawLotMovement.Kind.USED, ZERO),
-        kg_given_raw=by_kind.get(RawLotMovement.Kind.GIVEN, ZERO),
-        kg_lost=by_kind.get(RawLotMovement.Kind.LOST, ZERO),
-        kg_in_stock=kg_until - kg_out_until,
-        jars_produced=jars.get(MovementKind.PRODUCED, 0),
-        jars_given=-jars.get(MovementKind.GIVEN, 0),
-        jars_sold=-jars.get(MovementKind.SOLD, 0),
-        jars_internal=-jars.get(MovementKind.INTERNAL, 0),
-        jars_discarded=-(jars.get(MovementKind.DISCARDED, 0) + jars.get(MovementKind.BROKEN, 0)),
-        jars_in_stock=jars_in_stock,
-        empty_jars_returned=empties,
-        workshops=workshops.count(),
-        participants=people,
-        households=counts["n"],
-        priority_area_share=round(counts["priority"] / counts["n"], 3) if counts["n"] else 0.0,
-        deposit_return_rate=round(empties / with_deposit, 3) if with_deposit else 0.0,
-        mass_balance_ok=not problems,
-        mass_balance_problems=problems,
-    )
+    problems = mass_balance_by_territory(ids) if mass_balance else {}
+
+    def total(table, tid, i, names=None):
+        """Sum over the kinds (`names`, or every kind) of a table keyed (territory, kind, period)."""
+        return sum(
+            (v or 0 for (t, kind, j), v in table.items() if t == tid and j == i and (names is None or kind in names)),
+            0,
+        )
+
+    result = {}
+    for territory in territories:
+        tid = territory.pk
+        trouble = problems.get(tid, [])
+        result[tid] = []
+        for i, (date_from, date_to) in enumerate(periods):
+            counted = households["n"].get((tid, i)) or 0
+            returned = empties.get((tid, i)) or 0
+            deposited = -(with_deposit.get((tid, i)) or 0)
+            result[tid].append(
+                Figures(
+                    territory=territory.slug,
+                    date_from=date_from,
+                    date_to=date_to,
+                    kg_collected=raw["collected"].get((tid, i)) or ZERO,
+                    kg_processed=total(moves["during"], tid, i, [RawLotMovement.Kind.USED]) or ZERO,
+                    kg_given_raw=total(moves["during"], tid, i, [RawLotMovement.Kind.GIVEN]) or ZERO,
+                    kg_lost=total(moves["during"], tid, i, [RawLotMovement.Kind.LOST]) or ZERO,
+                    kg_in_stock=(raw["until"].get((tid, i)) or ZERO) - (total(moves["until"], tid, i) or ZERO),
+                    jars_produced=total(jars["during"], tid, i, [MovementKind.PRODUCED]),
+                    jars_given=-total(jars["during"], tid, i, [MovementKind.GIVEN]),
+                    jars_sold=-total(jars["during"], tid, i, [MovementKind.SOLD]),
+                    jars_internal=-total(jars["during"], tid, i, [MovementKind.INTERNAL]),
+                    jars_discarded=-total(jars["during"], tid, i, [MovementKind.DISCARDED, MovementKind.BROKEN]),
+                    jars_in_stock=total(jars["until"], tid, i),
+                    empty_jars_returned=returned,
+                    workshops=workshop_counts.get((tid, i)) or 0,
+                    participants=people.get((tid, i)) or 0,
+                    households=counted,
+                    priority_area_share=round((households["priority"].get((tid, i)) or 0) / counted, 3)
+                    if counted
+                    else 0.0,
+                    deposit_return_rate=round(returned / deposited, 3) if deposited else 0.0,
+                    mass_balance_ok=not trouble,
+                    mass_balance_problems=trouble,
+                )
+            )
+    return result

@@ -4,7 +4,7 @@ Each computation takes the territory and a period and returns a value and, for f
 number of people it was computed on (so that docs/architecture.md §4.7 can hide it below MIN_GROUP). The figures that
 the
 dashboard and `conserverie report` also show (kg, jars, workshops, households, priority share, deposit
-return rate) are read from `core.figures.territory_figures`, so the flower and the report always agree.
+return rate) are read from `figures.selectors.figures_by_period`, so the flower and the report always agree.
 
 Definitions (a period includes its first and last day):
 
@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from conserverie.figures.selectors import Figures, territory_figures
+from conserverie.figures.selectors import Figures, figures_by_period
 from conserverie.impact.periods import Period
 from conserverie.sourcing.models import RawLot
 from conserverie.sourcing.rounds.models import CollectionRound
@@ -52,61 +52,144 @@ class Measure:
     people: int | None = None  # how many people the value is computed on, when it is about people
 
 
-class Context:
-    """The records of one territory and one period, each group read once whatever the computations asked."""
+class Batch:
+    """The records of several territories for several periods, each group read once (grouped by territory, one
+    filtered aggregate per period) whatever the computations, the territories and the periods asked: a flower and
+    its previous period, or the network view's flowers, cost a fixed number of queries (issue 20). A single flower
+    is a batch of one territory."""
 
-    def __init__(self, territory: Territory, period: Period):
-        self.territory = territory
-        self.period = period
+    def __init__(self, territories, periods: list[Period]):
+        self.territories = list(territories)
+        self.ids = [t.pk for t in self.territories]
+        self.periods = list(periods)
+
+    def index(self, period: Period) -> int:
+        return next(i for i, p in enumerate(self.periods) if p.key == period.key)
 
     @cached_property
-    def figures(self) -> Figures:
-        return territory_figures(self.territory, self.period.start, self.period.end)
+    def figures(self) -> dict[int, list[Figures]]:
+        # The mass balance is a check of the whole books, not a figure of the period: the flower does not show it.
+        spans = [(p.start, p.end) for p in self.periods]
+        return figures_by_period(self.territories, spans, mass_balance=False)
 
-    def _workshops(self):
-        return Workshop.objects.filter(territory=self.territory).between(self.period.start, self.period.end)
+    def _grouped(self, queryset, field: str, default, **aggregates) -> dict[int, list[dict]]:
+        """{territory id: [{name: value} for each period]} of one query grouped by territory."""
+        names = {
+            f"{name}_{i}": make(p.start, p.end) for name, make in aggregates.items() for i, p in enumerate(self.periods)
+        }
+        result = {tid: [dict(default) for _ in self.periods] for tid in self.ids}
+        for row in queryset.values(tid=F(field)).annotate(**names).order_by():
+            for i in range(len(self.periods)):
+                result[row["tid"]][i] = {name: row[f"{name}_{i}"] for name in aggregates}
+        return result
 
     @cached_property
-    def attendance(self) -> dict:
-        """First-time and returning participants of the period (one query)."""
-        start, end = self.period.start, self.period.end
+    def attendance(self) -> dict[int, list[dict]]:
+        """First-time and returning participants of each period, per territory (one query)."""
+        names = {}
+        for i, p in enumerate(self.periods):
+            names[f"before_{i}"] = Count("pk", filter=Q(workshop__starts_at__date__lt=p.start))
+            names[f"during_{i}"] = Count(
+                "pk", filter=Q(workshop__starts_at__date__gte=p.start, workshop__starts_at__date__lte=p.end)
+            )
         rows = (
             Registration.objects.live()
-            .filter(workshop__territory=self.territory, attended=True, workshop__starts_at__date__lte=end)
-            .exclude(workshop__status=Workshop.Status.CANCELLED)
-            .values("participant_id")
-            .annotate(
-                before=Count("pk", filter=Q(workshop__starts_at__date__lt=start)),
-                during=Count("pk", filter=Q(workshop__starts_at__date__gte=start)),
+            .filter(
+                workshop__territory__in=self.ids,
+                attended=True,
+                workshop__starts_at__date__lte=max(p.end for p in self.periods),
             )
-            .filter(during__gt=0)
+            .exclude(workshop__status=Workshop.Status.CANCELLED)
+            .values("workshop__territory_id", "participant_id")
+            .annotate(**names)
             .order_by()
         )
-        first = returning = present = 0
+        result = {tid: [{"present": 0, "first": 0, "returning": 0} for _ in self.periods] for tid in self.ids}
         for row in rows:
-            present += 1
-            if row["before"] == 0:
-                first += 1
-            if row["before"] > 0 or row["during"] > 1:
-                returning += 1
-        return {"present": present, "first": first, "returning": returning}
+            for i, counts in enumerate(result[row["workshop__territory_id"]]):
+                before, during = row[f"before_{i}"], row[f"during_{i}"]
+                if not during:
+                    continue
+                counts["present"] += 1
+                if before == 0:
+                    counts["first"] += 1
+                if before > 0 or during > 1:
+                    counts["returning"] += 1
+        return result
 
     @cached_property
+    def sites(self) -> dict[int, list[dict]]:
+        def on(start, end, village: bool):
+            kind = Q(site__kind=Site.Kind.VILLAGE) if village else ~Q(site__kind=Site.Kind.VILLAGE)
+            return Count("pk", filter=kind & Q(starts_at__date__gte=start, starts_at__date__lte=end))
+
+        return self._grouped(
+            Workshop.objects.filter(territory__in=self.ids).between(None, None),
+            "territory_id",
+            {"village": 0, "town": 0},
+            village=lambda start, end: on(start, end, True),
+            town=lambda start, end: on(start, end, False),
+        )
+
+    @cached_property
+    def volunteers(self) -> dict[int, list[dict]]:
+        def period(start, end):
+            return Q(date__gte=start, date__lte=end)
+
+        return self._grouped(
+            VolunteerHours.objects.filter(territory__in=self.ids),
+            "territory_id",
+            {"hours": None, "participants": 0, "users": 0},
+            hours=lambda start, end: Sum("hours", filter=period(start, end)),
+            participants=lambda start, end: Count("participant", distinct=True, filter=period(start, end)),
+            users=lambda start, end: Count("user", distinct=True, filter=period(start, end)),
+        )
+
+    @cached_property
+    def farms(self) -> dict[int, list[dict]]:
+        return self._grouped(
+            RawLot.objects.filter(territory__in=self.ids),
+            "territory_id",
+            {"n": 0},
+            n=lambda start, end: Count(
+                "producer_id", distinct=True, filter=Q(collected_on__gte=start, collected_on__lte=end)
+            ),
+        )
+
+    @cached_property
+    def round_km(self) -> dict[int, list[dict]]:
+        return self._grouped(
+            CollectionRound.objects.filter(territory__in=self.ids, status=CollectionRound.Status.DONE),
+            "territory_id",
+            {"km": None},
+            km=lambda start, end: Sum("km", filter=Q(date__gte=start, date__lte=end)),
+        )
+
+
+class Context:
+    """The records of one territory and one period, read through a `Batch` (of this territory alone by default)."""
+
+    def __init__(self, territory: Territory, period: Period, batch: Batch | None = None):
+        self.territory = territory
+        self.period = period
+        self.batch = batch if batch is not None else Batch([territory], [period])
+        self.i = self.batch.index(period)
+
+    @property
+    def figures(self) -> Figures:
+        return self.batch.figures[self.territory.pk][self.i]
+
+    @property
+    def attendance(self) -> dict:
+        return self.batch.attendance[self.territory.pk][self.i]
+
+    @property
     def sites(self) -> dict:
-        return self._workshops().aggregate(
-            village=Count("pk", filter=Q(site__kind=Site.Kind.VILLAGE)),
-            town=Count("pk", filter=~Q(site__kind=Site.Kind.VILLAGE)),
-        )
+        return self.batch.sites[self.territory.pk][self.i]
 
-    @cached_property
+    @property
     def volunteers(self) -> dict:
-        return VolunteerHours.objects.filter(
-            territory=self.territory, date__gte=self.period.start, date__lte=self.period.end
-        ).aggregate(
-            hours=Sum("hours"),
-            participants=Count("participant", distinct=True),
-            users=Count("user", distinct=True),
-        )
+        return self.batch.volunteers[self.territory.pk][self.i]
 
 
 def _dec(value) -> Decimal:
@@ -146,24 +229,11 @@ def _returning(c: Context) -> Measure:
 
 
 def _farms(c: Context) -> Measure:
-    farms = (
-        RawLot.objects.filter(territory=c.territory)
-        .collected_between(c.period.start, c.period.end)
-        .values("producer_id")
-        .distinct()
-        .count()
-    )
-    return Measure(Decimal(farms))
+    return Measure(Decimal(c.batch.farms[c.territory.pk][c.i]["n"]))
 
 
 def _round_km(c: Context) -> Measure:
-    km = CollectionRound.objects.filter(
-        territory=c.territory,
-        status=CollectionRound.Status.DONE,
-        date__gte=c.period.start,
-        date__lte=c.period.end,
-    ).aggregate(km=Sum("km"))["km"]
-    return Measure(_dec(km))
+    return Measure(_dec(c.batch.round_km[c.territory.pk][c.i]["km"]))
 
 
 def _volunteer_people(c: Context) -> int:
@@ -249,7 +319,8 @@ def computation_choices() -> list[tuple[str, str]]:
     return [(c.key, c.label) for c in COMPUTATIONS.values()]
 
 
-def compute(territory: Territory, period: Period, keys) -> dict[str, Measure]:
-    """The measures of `keys` for one territory and period: each group of records read at most once."""
-    context = Context(territory, period)
+def compute(territory: Territory, period: Period, keys, batch: Batch | None = None) -> dict[str, Measure]:
+    """The measures of `keys` for one territory and period: each group of records read at most once (once for
+    every territory of `batch` when given)."""
+    context = Context(territory, period, batch)
     return {key: COMPUTATIONS[key].compute(context) for key in keys if key in COMPUTATIONS}

@@ -142,15 +142,30 @@ def _survey_values(indicators: list[Indicator], period: Period) -> dict[int, Dec
 
 def period_values(territory: Territory, indicators: list[Indicator], periods: list[Period]) -> dict:
     """{(indicator id, period key): _Value} for every indicator and period, in a fixed number of queries."""
+    return territories_period_values({territory.pk: territory}, {territory.pk: indicators}, periods)
+
+
+def territories_period_values(
+    territories: dict, indicators_of: dict, periods: list[Period], batch: "registry.Batch | None" = None
+) -> dict:
+    """`period_values` of several territories at once ({id: territory}, {id: its indicators}), in a fixed number
+    of queries whatever the number of territories (each group of records read once, grouped by territory)."""
     values: dict[tuple[int, str], _Value] = {}
+    territory_of = {i.pk: tid for tid, own in indicators_of.items() for i in own}
+    indicators = [i for own in indicators_of.values() for i in own]
     computed = [i for i in indicators if i.source == Indicator.Source.COMPUTED]
     surveyed = [i for i in indicators if i.source == Indicator.Source.SURVEY]
     manual = [i for i in indicators if i.source == Indicator.Source.MANUAL]
-    keys = {i.computation for i in computed}
+    if batch is None:
+        batch = registry.Batch(list(territories.values()), periods)
     for period in periods:
-        measures = registry.compute(territory, period, keys) if keys else {}
+        measures_of = {}
         for indicator in computed:
-            measure = measures.get(indicator.computation)
+            tid = territory_of[indicator.pk]
+            if tid not in measures_of:
+                keys = {i.computation for i in computed if territory_of[i.pk] == tid}
+                measures_of[tid] = registry.compute(territories[tid], period, keys, batch)
+            measure = measures_of[tid].get(indicator.computation)
             if measure is None:
                 values[indicator.pk, period.key] = _Value(None)
             elif measure.people is not None and measure.people < MIN_GROUP:
@@ -204,10 +219,35 @@ def _flower(territory, period, dimensions, values, previous_period) -> Flower:
 
 def territory_flower(territory: Territory, period: Period) -> Flower:
     """The flower of `period` with each indicator's previous value; `.previous` holds the previous flower."""
-    dimensions = list(Dimension.objects.filter(territory=territory).prefetch_related("indicators"))
-    indicators = [i for d in dimensions for i in d.indicators.all()]
+    return territories_flowers([territory], period)[territory.pk]
+
+
+def flower_batch(territories, period: Period) -> "registry.Batch":
+    """The records `territories_flowers` reads for `period` and the previous one: pass it to read the same figures
+    without reading them twice (`batch.figures[territory id][0]` are the figures of `period`)."""
+    return registry.Batch(territories, [period, period.previous()])
+
+
+def territories_flowers(territories, period: Period, batch: "registry.Batch | None" = None) -> dict[int, Flower]:
+    """{territory id: flower} for several territories side by side, in a fixed number of queries whatever their
+    number (the network view, issue 20)."""
+    by_id = {t.pk: t for t in territories}
+    dimensions = list(
+        Dimension.objects.filter(territory__in=list(by_id))
+        .prefetch_related("indicators")
+        .order_by("territory_id", "order", "pk")
+    )
+    indicators_of = {tid: [] for tid in by_id}
+    for dimension in dimensions:
+        indicators_of[dimension.territory_id].extend(dimension.indicators.all())
     previous_period = period.previous()
-    values = period_values(territory, indicators, [period, previous_period])
-    flower = _flower(territory, period, dimensions, values, previous_period)
-    flower.previous = _flower(territory, previous_period, dimensions, values, None)
-    return flower
+    values = territories_period_values(
+        by_id, indicators_of, [period, previous_period], batch or flower_batch(list(by_id.values()), period)
+    )
+    flowers = {}
+    for tid, territory in by_id.items():
+        own = [d for d in dimensions if d.territory_id == tid]
+        flower = _flower(territory, period, own, values, previous_period)
+        flower.previous = _flower(territory, previous_period, own, values, None)
+        flowers[tid] = flower
+    return flowers

@@ -68,6 +68,8 @@ class RawLot(models.Model):
         verbose_name = _("lot brut")
         verbose_name_plural = _("lots bruts")
         ordering = ["-collected_on", "-id"]
+        # The figures of a period, grouped by territory (issue 20, docs/performance.md).
+        indexes = [models.Index(fields=["territory", "collected_on"], name="rawlot_territory_collected")]
         constraints = [models.CheckConstraint(condition=models.Q(kg__gt=0), name="rawlot_kg_positive")]
 
     def __str__(self):

@@ -126,7 +126,12 @@ class StockMovement(AppendOnlyMixin, models.Model):
         verbose_name = _("mouvement de stock")
         verbose_name_plural = _("mouvements de stock")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["territory", "kind"]), models.Index(fields=["location", "lot"])]
+        indexes = [
+            models.Index(fields=["territory", "kind"]),
+            models.Index(fields=["location", "lot"]),
+            # The ledger of a period, grouped by territory and kind (issue 20, docs/performance.md).
+            models.Index(fields=["territory", "kind", "day"], name="stockmove_territory_kind_day"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(quantity=0), name="movement_not_zero"),
             models.CheckConstraint(

@@ -103,6 +103,8 @@ class Workshop(Bookable):
         verbose_name = _("atelier")
         verbose_name_plural = _("ateliers")
         ordering = ["starts_at"]
+        # The workshops of a period, grouped by territory (issue 20, docs/performance.md).
+        indexes = [models.Index(fields=["territory", "starts_at"], name="workshop_territory_starts")]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="workshop_ends_after")
         ]

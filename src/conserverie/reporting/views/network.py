@@ -2,7 +2,8 @@
 
 Only aggregated figures and flowers (docs/architecture.md §2 viewers): no personal data, and a count of people under
 5 is not shown
-(docs/architecture.md §4.7). The work grows with the number of territories shown, never with the size of their seasons.
+(docs/architecture.md §4.7). A fixed number of queries whatever the number of territories shown and the size of their
+seasons (issue 20): every figure and every flower is read for all the territories at once, grouped by territory.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -11,9 +12,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from conserverie.core.scoping import in_every_territory, territory_scope
-from conserverie.figures.selectors import territory_figures
 from conserverie.impact.periods import Period
-from conserverie.impact.scores import territory_flower
+from conserverie.impact.scores import flower_batch, territories_flowers
 from conserverie.impact.svg import flower_svg
 from conserverie.territories.models import REPORT_ROLES, Territory
 
@@ -37,12 +37,14 @@ def network(request):
         period, error = Period.current_year(), str(exc)
     else:
         error = ""
+    with territory_scope(territories):
+        batch = flower_batch(territories, period)  # the figures are read once, for the columns and the flowers
+        flowers = territories_flowers(territories, period, batch)
+        all_figures = {tid: figures[0] for tid, figures in batch.figures.items()}
     columns = []
     for territory in territories:
-        with territory_scope(territory):
-            figures = territory_figures(territory, date_from=period.start, date_to=period.end)
-            flower = territory_flower(territory, period)
-            svg = flower_svg(flower, previous=flower.previous, size=300, id_prefix=f"fleur-{territory.slug}")
+        figures, flower = all_figures[territory.pk], flowers[territory.pk]
+        svg = flower_svg(flower, previous=flower.previous, size=300, id_prefix=f"fleur-{territory.slug}")
         columns.append(
             {
                 "territory": territory,

@@ -28,7 +28,7 @@ from conserverie.territories.permissions import require, require_role, require_s
 SERVICE_MIN = 10
 SOLVER_SECONDS = 3.0
 # Rounds rebuilt from past collections with this many stops or fewer are solved exactly (5! orders).
-EXACT_UP_TO = 5
+EXACT_UP_TO = planner.MAX_EXACT_STOPS
 TENTH = Decimal("0.1")
 
 

@@ -16,10 +16,13 @@ kg × KM_PER_KG (0.5 km per kg: an offer of 20 kg is worth a 10 km detour); the 
 prize = kg × KM_PER_KG × `urgency_weight` (see `prize_for`), so an offer about to be lost is worth more.
 An optional stop is therefore left out exactly when the detour to fetch it costs more km than it is worth.
 
-How. `plan_round` asks PyVRP (iterated local search, fixed seed, at most `seconds`) on an integer copy of
-the problem, then re-measures and polishes the route with `evaluate`, the single source of truth for the
-figures shown (km, minutes, kg, arrival times). `nearest_neighbour` is the order a person would drive, to
-show the km saved; `solve_exact` is the brute-force optimum of a small round, for tests and benchmarks.
+How. `plan_round` solves a round of at most MAX_EXACT_STOPS (9) reachable stops exactly (`solve_exact`, dynamic
+programming over subsets with a Pareto front of (km, clock) per state, ≤ 50 ms); a larger one goes to PyVRP
+(iterated local search, fixed seed, stopped after a fixed number of iterations without improvement, or at most
+`seconds`) on an integer copy of the problem, then is re-measured and polished with `evaluate`, the single source
+of truth for the figures shown (km, minutes, kg, arrival and service-start times: a truck that arrives before a
+window opens waits, and its service starts at the opening). `nearest_neighbour` is the order a person would
+drive, to show the km saved.
 """
 
 from __future__ import annotations

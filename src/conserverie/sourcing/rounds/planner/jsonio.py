@@ -145,7 +145,8 @@ def problem_from_json(data: Any) -> Problem:
 
 
 def plan_to_json(plan: Plan) -> dict:
-    """route, skipped, distance_km (2 decimals), duration_min (1 decimal), load_kg (2 decimals), arrivals HH:MM."""
+    """route, skipped, distance_km (2 decimals), duration_min (1 decimal), load_kg (2 decimals), arrivals HH:MM
+    and starts HH:MM (each stop's service start: later than its arrival when the truck waits for the window)."""
     return {
         "route": list(plan.route),
         "skipped": list(plan.skipped),
@@ -153,4 +154,5 @@ def plan_to_json(plan: Plan) -> dict:
         "duration_min": round(plan.duration_min, 1),
         "load_kg": round(plan.load_kg, 2),
         "arrivals": {stop_id: minutes_to_clock(plan.arrivals[stop_id]) for stop_id in plan.route},
+        "starts": {stop_id: minutes_to_clock(plan.starts[stop_id]) for stop_id in plan.route},
     }

@@ -6,6 +6,7 @@ arithmetic only proposes an order, which is always re-measured here with floats.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -61,10 +62,14 @@ class Plan:
     duration_min: float
     load_kg: float
     arrivals: dict[str, int] = field(default_factory=dict)  # arrival at the stop, minutes since midnight
+    starts: dict[str, int] = field(default_factory=dict)  # service start (after waiting for the window to open)
 
 
+@functools.lru_cache(maxsize=65536)
 def distance_km(a: tuple[float, float], b: tuple[float, float], road_factor: float) -> float:
-    """Great-circle distance (haversine, R = 6371 km) between two (lat, lon) points, times the road factor."""
+    """Great-circle distance (haversine, R = 6371 km) between two (lat, lon) points, times the road factor.
+
+    Memoised: the polish and the insertion heuristics measure the same legs thousands of times."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h))) * road_factor
@@ -150,6 +155,7 @@ def evaluate(problem: Problem, route: list[str]) -> Plan | None:
         return None
     clock, km, here = float(vehicle.start), 0.0, problem.depot
     arrivals: dict[str, int] = {}
+    starts: dict[str, int] = {}
     for stop in stops:
         leg = distance_km(here, (stop.lat, stop.lon), problem.road_factor)
         km += leg
@@ -159,6 +165,7 @@ def evaluate(problem: Problem, route: list[str]) -> Plan | None:
             if clock > stop.window[1] + EPS:
                 return None
             clock = max(clock, float(stop.window[0]))
+        starts[stop.id] = math.floor(clock + 0.5)
         clock += stop.service_min
         here = (stop.lat, stop.lon)
     leg = distance_km(here, problem.depot, problem.road_factor)
@@ -174,6 +181,7 @@ def evaluate(problem: Problem, route: list[str]) -> Plan | None:
         duration_min=clock - vehicle.start if stops else 0.0,
         load_kg=load,
         arrivals=arrivals,
+        starts=starts,
     )
 
 

@@ -1,0 +1,395 @@
+"""Page benchmark (issue 20, `make bench-pages`): every page and export by URL name, as each role that may see it.
+
+For each size (small: 1 territory × 1 season; large: BENCH_TERRITORIES × BENCH_SEASONS, 100 × 10 by default), a child
+process builds a throwaway database with benchmarks/national_data.py (SQLite in a temporary directory, or the EMPTY
+throwaway database DATABASE_URL names: the benchmark writes into it), then asks every URL of the project (the admin's
+excepted) with the parameters of the first territory's objects, as its coordinator, animator and viewer, the
+federation viewer of every territory, and an anonymous visitor. A role "may see" a page when it answers 200. For each
+(page, role): the number of queries of one request and the median server time of BENCH_REPEAT requests (in-process
+Django test client, DEBUG off, no HTTPS redirect: middleware, view, template; no network); the median CPU time of
+the process is kept beside it (`--clock cpu` checks the budget on it: on a machine shared with other jobs the wall
+clock measures the neighbours). `bare_ms` is /healthz measured in the same run. Streamed exports are read to the
+end; the largest export is read again under tracemalloc (peak Python memory) and the process's peak RSS is printed.
+
+Writes var/bench-pages.json: [{"page", "role", "queries_small", "queries_large", "ms_small", "ms_large", "bare_ms"}]
+(plus "status" and the sizes measured), prints a table, then checks the budgets (docs/performance.md): counts
+identical at both sizes, ≤ 25 queries and a median ≤ 150 ms at the large size. Exits 1 when one is broken.
+
+    python benchmarks/bench_pages.py [--territories N] [--seasons S] [--repeat R] [--out var/bench-pages.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERY_BUDGET = 25
+MS_BUDGET = 150.0
+ROLES = ("coordinator", "animator", "viewer", "federation", "anonymous")
+
+
+def _environment(var_dir: str) -> dict:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "conserverie.settings")
+    env.setdefault("SECRET_KEY", "benchmark-only-" + secrets.token_urlsafe(40))
+    env.setdefault("SITE_URL", "https://conserverie.example.org")
+    env["ALLOWED_HOSTS"] = "testserver"
+    env["DEBUG"] = "0"
+    env["RATELIMIT_ENABLED"] = "0"
+    env["SECURE_SSL_REDIRECT"] = "0"  # the test client speaks HTTP; the rest of the production settings stay
+    env["CONSERVERIE_VAR_DIR"] = var_dir
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + str(ROOT / "benchmarks")
+    return env
+
+
+# --- the child: build one size, measure every page --------------------------------------------------------------
+
+
+def _pages(territory):
+    """[(url name, url)] for every URL of the project with the first territory's objects; [(name, reason)] skipped."""
+    from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+    from conserverie.distribution.models import Distribution
+    from conserverie.economics.models import CostItem
+    from conserverie.impact.models import Dimension, Indicator, Survey
+    from conserverie.people.models import Participant
+    from conserverie.producers.models import Producer
+    from conserverie.production.models import ProductionLot
+    from conserverie.recipes.models import Recipe
+    from conserverie.reporting.distribution_tables import REPORTS
+    from conserverie.sourcing.models import RawLot
+    from conserverie.sourcing.rounds.models import CollectionRound
+    from conserverie.territories.models import Site
+    from conserverie.workshops.models import Workshop
+
+    mine = {"territory": territory}
+    first = {
+        "network": Producer.objects.filter(**mine).order_by("pk").first(),
+        "rounds": CollectionRound.objects.filter(**mine).order_by("pk").first(),
+        "workshops": Workshop.objects.filter(**mine).order_by("-starts_at").first(),
+        "public": Workshop.objects.filter(**mine).order_by("-starts_at").first(),
+        "participants": Participant.objects.filter(**mine).order_by("pk").first(),
+        "recipes": Recipe.objects.filter(**mine).order_by("pk").first(),
+        "distribution": Distribution.objects.filter(**mine).order_by("pk").first(),
+        "surveys": Survey.objects.filter(**mine).order_by("pk").first(),
+        "economics": CostItem.objects.filter(**mine).order_by("pk").first(),
+    }
+    by_name = {
+        "impact:petal": Dimension.objects.filter(**mine).order_by("pk").first(),
+        "impact:dimension_edit": Dimension.objects.filter(**mine).order_by("pk").first(),
+        "impact:indicator_edit": Indicator.objects.filter(dimension__territory=territory).order_by("pk").first(),
+        "impact:indicator_value": Indicator.objects.filter(dimension__territory=territory, source="manual").first(),
+        "public:site_feed": Site.objects.filter(**mine).order_by("pk").first(),
+    }
+    lot = ProductionLot.objects.filter(**mine).order_by("-produced_on", "pk").first()
+    raw = RawLot.objects.filter(**mine).order_by("-collected_on", "pk").first()
+
+    def walk(patterns, prefix="", namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                name = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), name)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), prefix + str(pattern.pattern)
+
+    pages, skipped = [], []
+    for name, route in walk(get_resolver().url_patterns):
+        if route.startswith("admin/") or name in ("logout", "set_language"):
+            continue
+        params = set(pattern_params(route))
+        variants = [{}]
+        if "slug" in params:
+            variants = [{"slug": territory.slug}]
+        if "pk" in params:
+            target = by_name.get(name) or first.get(name.split(":")[0])
+            if target is None:
+                skipped.append((name, "pas d'objet généré pour <pk>"))
+                continue
+            variants = [{**v, "pk": target.pk} for v in variants]
+        if "code" in params:
+            code = raw.code if name.startswith("sourcing:") else lot.code
+            variants = [{**v, "code": code} for v in variants]
+        if "key" in params:
+            variants = [{**v, "key": key} for v in variants for key in REPORTS]
+        if "ext" in params:
+            variants = [{**v, "ext": ext} for v in variants for ext in ("csv", "xlsx")]
+        if "kind" in params:
+            variants = [{**v, "kind": kind} for v in variants for kind in ("funders", "board")]
+        unknown = params - {"slug", "pk", "code", "key", "ext", "kind"}
+        if unknown:
+            skipped.append((name, "paramètre " + ", ".join(sorted(unknown))))
+            continue
+        for kwargs in variants:
+            try:
+                url = reverse(name, kwargs=kwargs)
+            except Exception as error:  # noqa: BLE001 - reported, not hidden
+                skipped.append((name, f"reverse : {error}"))
+                continue
+            label = name + "".join(f"[{kwargs[k]}]" for k in ("key", "ext", "kind") if k in kwargs)
+            pages.append((label, url))
+    return pages, skipped
+
+
+def pattern_params(route: str):
+    import re
+
+    return re.findall(r"<(?:\w+:)?(\w+)>", route)
+
+
+def _read(response) -> int:
+    if getattr(response, "streaming", False):
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def _measure_child(territories: int, seasons: int, repeat: int, out: str) -> None:
+    import logging
+
+    import django
+
+    django.setup()
+    import tracemalloc
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the 404s of roles that may not see a page
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from national_data import build
+
+    from conserverie.core.scoping import every_territory
+    from conserverie.territories.models import Territory
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # a throwaway file
+            cursor.execute("PRAGMA synchronous=OFF")
+    summary = build(territories, seasons)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    built = time.perf_counter() - started
+    print(f"  {territories} × {seasons} : {summary['rows']:,} lignes en {built:.0f} s", file=sys.stderr, flush=True)
+
+    with every_territory():
+        territory = Territory.objects.get(slug=summary["territories"][0])
+        pages, skipped = _pages(territory)
+        users = {
+            "coordinator": f"coordinator-{territory.slug}",
+            "animator": f"animator-{territory.slug}",
+            "viewer": f"viewer-{territory.slug}",
+            "federation": "federation",
+        }
+        users = {role: get_user_model().objects.get(username=name) for role, name in users.items()}
+
+    def timed(client, url):
+        """(median wall ms, median CPU ms) of `repeat` requests."""
+        walls, cpus = [], []
+        for _ in range(repeat):
+            start, cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            _read(response)
+            walls.append((time.perf_counter() - start) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+        return statistics.median(walls), statistics.median(cpus)
+
+    clients = {}
+    for role in ROLES:
+        client = Client(raise_request_exception=False)  # a server error is reported, not fatal
+        if role != "anonymous":
+            client.force_login(users[role])
+        clients[role] = client
+    bare = clients["anonymous"]
+    bare.get("/healthz")
+    bare_ms, bare_cpu = timed(bare, "/healthz")
+    rows, errors, largest = [], [], (0, None, None)
+    for label, url in pages:
+        for role, client in clients.items():
+            response = client.get(url)  # warms the caches; a role that may not see the page is skipped
+            size = _read(response) if response.status_code == 200 else 0
+            if response.status_code >= 500:
+                errors.append((label, role, response.status_code))
+            if response.status_code != 200:
+                if os.environ.get("BENCH_DEBUG"):
+                    print(label, role, response.status_code, response.get("Location", ""), file=sys.stderr)
+                continue
+            connection.queries_log.clear()  # a full log (9,000 entries) would count nothing
+            with CaptureQueriesContext(connection) as captured:
+                _read(client.get(url))
+            queries = len(captured.captured_queries)  # now: the next request empties the log it slices
+            ms, cpu = timed(client, url)
+            rows.append(
+                {
+                    "page": label,
+                    "role": role,
+                    "url": url,
+                    "queries": queries,
+                    "ms": round(ms, 1),
+                    "cpu_ms": round(cpu, 1),
+                }
+            )
+            if label.split("[")[0].endswith(("export", "csv", "xlsx", "pdf")) or "[" in label:
+                if size > largest[0]:
+                    largest = (size, label, (role, url))
+    memory = None
+    if largest[1]:
+        role, url = largest[2]
+        tracemalloc.start()
+        _read(clients[role].get(url))
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        import resource
+
+        memory = {
+            "page": largest[1],
+            "bytes": largest[0],
+            "tracemalloc_peak_mb": round(peak / 2**20, 1),
+            "ru_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+    Path(out).write_text(
+        json.dumps(
+            {
+                "territories": territories,
+                "seasons": seasons,
+                "rows_built": summary["rows"],
+                "build_s": round(built, 1),
+                "database": connection.vendor,
+                "bare_ms": round(bare_ms, 2),
+                "bare_cpu_ms": round(bare_cpu, 2),
+                "pages": rows,
+                "skipped": skipped,
+                "errors": errors,
+                "largest_export": memory,
+            }
+        ),
+        encoding="utf-8",
+    )
+
+
+# --- the parent: two sizes, the table, the budgets ---------------------------------------------------------------
+
+
+def _run_size(territories: int, seasons: int, repeat: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="conserverie-bench-pages-") as var_dir:
+        out = Path(var_dir) / "result.json"
+        command = [sys.executable, __file__, "--child", str(territories), str(seasons), str(repeat), str(out)]
+        subprocess.run(command, check=True, env=_environment(var_dir), cwd=ROOT)
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--territories", type=int, default=int(os.environ.get("BENCH_TERRITORIES", 100)))
+    parser.add_argument("--seasons", type=int, default=int(os.environ.get("BENCH_SEASONS", 10)))
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", 5)))
+    parser.add_argument("--out", default=str(ROOT / "var" / "bench-pages.json"))
+    parser.add_argument("--clock", choices=("wall", "cpu"), default=os.environ.get("BENCH_CLOCK", "wall"))
+    args = parser.parse_args()
+    print(f"Petite taille : 1 territoire × 1 saison ; grande : {args.territories} × {args.seasons}.", flush=True)
+    small = _run_size(1, 1, args.repeat)
+    large = _run_size(args.territories, args.seasons, args.repeat)
+    by_key = {(r["page"], r["role"]): r for r in large["pages"]}
+    merged = []
+    for row in small["pages"]:
+        other = by_key.get((row["page"], row["role"]))
+        merged.append(
+            {
+                "page": row["page"],
+                "role": row["role"],
+                "queries_small": row["queries"],
+                "queries_large": other["queries"] if other else None,
+                "ms_small": row["ms"],
+                "ms_large": other["ms"] if other else None,
+                "bare_ms": large["bare_ms"],
+                "cpu_ms_small": row["cpu_ms"],
+                "cpu_ms_large": other["cpu_ms"] if other else None,
+            }
+        )
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(merged, ensure_ascii=False, indent=1), encoding="utf-8")
+    meta = {k: v for k, v in large.items() if k != "pages"}
+    meta_small = {k: v for k, v in small.items() if k != "pages"}
+    out.with_name("bench-pages-runs.json").write_text(
+        json.dumps({"small": meta_small, "large": meta}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+
+    width = max(len(r["page"]) for r in merged)
+    print(f"\n{'page':<{width}}  {'rôle':<11} {'req. P':>6} {'req. G':>6} {'ms P':>7} {'ms G':>7} {'CPU G':>7}")
+    for r in sorted(merged, key=lambda r: (r["page"], r["role"])):
+        large_q, large_ms, large_cpu = (
+            "—" if r[key] is None else r[key] for key in ("queries_large", "ms_large", "cpu_ms_large")
+        )
+        print(
+            f"{r['page']:<{width}}  {r['role']:<11} {r['queries_small']:>6} {large_q:>6} "
+            f"{r['ms_small']:>7.1f} {large_ms:>7} {large_cpu:>7}"
+        )
+    print(
+        f"\nVue nue (/healthz) : {small['bare_ms']} ms (petite), {large['bare_ms']} ms (grande) ;"
+        f" CPU {small['bare_cpu_ms']} / {large['bare_cpu_ms']} ms. Budget de temps vérifié sur : {args.clock}."
+    )
+    for name, meta_run in (("petite", meta_small), ("grande", meta)):
+        print(
+            f"Base {name} : {meta_run['rows_built']:,} lignes construites en {meta_run['build_s']} s "
+            f"({meta_run['database']})."
+        )
+    if meta["largest_export"]:
+        m = meta["largest_export"]
+        print(
+            f"Plus gros export : {m['page']} ({m['bytes']:,} octets) ;"
+            f" pic mémoire Python {m['tracemalloc_peak_mb']} Mo, pic RSS du processus {m['ru_maxrss_mb']} Mo."
+        )
+    if large["skipped"]:
+        print("Non mesurées : " + " ; ".join(f"{name} ({why})" for name, why in large["skipped"]))
+
+    failures = [f"{page} ({role}) : erreur {status}" for page, role, status in small["errors"] + large["errors"]]
+    for r in merged:
+        where = f"{r['page']} ({r['role']})"
+        if r["queries_large"] is None:
+            failures.append(f"{where} : absente à la grande taille")
+            continue
+        if r["queries_large"] != r["queries_small"]:
+            failures.append(f"{where} : {r['queries_small']} → {r['queries_large']} requêtes")
+        if r["queries_large"] > QUERY_BUDGET:
+            failures.append(f"{where} : {r['queries_large']} requêtes > {QUERY_BUDGET}")
+        ms = r["ms_large"] if args.clock == "wall" else r["cpu_ms_large"]
+        if ms > MS_BUDGET:
+            failures.append(f"{where} : {ms} ms ({args.clock}) > {MS_BUDGET:g}")
+    print(f"\n{len(merged)} (page, rôle) mesurés ; {len(failures)} dépassement(s) de budget.")
+    for failure in failures:
+        print(f"  DÉPASSÉ {failure}")
+    return 1 if failures else 0
+
+
+def markdown(path: str) -> str:
+    """The table of a var/bench-pages.json as Markdown (for docs/performance.md)."""
+    rows = json.loads(Path(path).read_text(encoding="utf-8"))
+    lines = [
+        "| page | rôle | requêtes P | requêtes G | ms P | ms G | CPU ms G |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in sorted(rows, key=lambda r: (r["page"], r["role"])):
+        cells = [r["queries_small"], r["queries_large"], r["ms_small"], r["ms_large"], r.get("cpu_ms_large")]
+        lines.append(f"| {r['page']} | {r['role']} | " + " | ".join("—" if c is None else str(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--markdown":
+        print(markdown(sys.argv[2]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--child":
+        _measure_child(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+    else:
+        sys.exit(main())
