@@ -17,7 +17,7 @@ Definitions (a period includes its first and last day):
   returning participants: present in the period and present at another workshop before or during it;
 - farms involved: distinct farms whose produce was collected in the period;
 - km of rounds: the kilometres driven on the collection rounds done in the period;
-- volunteer hours and their value at the SMIC (setting SMIC_HOURLY_EUR), counted on the volunteers;
+- volunteer hours and their value at the SMIC (each day at the rate in force that day, the `MinimumWage` table), counted on the volunteers;
 - deposit return rate: empty jars returned ÷ jars that left with a deposit, in % (as in the report);
 - workshops held (not cancelled), in a village square, in town (every other kind of site), share in villages;
 - jobs (full-time equivalents): the IMPACT_JOBS_FTE setting when it is set, else no value (enter it by hand).
@@ -38,7 +38,7 @@ from conserverie.sourcing.models import RawLot
 from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.territories.models import Site, Territory
 from conserverie.workshops.models import Registration, VolunteerHours, Workshop
-from conserverie.workshops.volunteers import smic_hourly
+from conserverie.workshops.volunteers import volunteer_value
 
 # docs/architecture.md §4.7: no figure about people computed on fewer people than this leaves the territory.
 MIN_GROUP = 5
@@ -175,7 +175,7 @@ def _volunteer_hours(c: Context) -> Measure:
 
 
 def _volunteer_value(c: Context) -> Measure:
-    value = (_dec(c.volunteers["hours"]) * smic_hourly()).quantize(Decimal("0.01"))
+    _hours, value = volunteer_value(c.territory, c.period.start, c.period.end)
     return Measure(value, _volunteer_people(c))
 
 
