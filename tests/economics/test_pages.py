@@ -182,4 +182,4 @@ def _grow(chain, coordinator):
 def test_query_counts_do_not_grow_with_the_season(name, chain, coordinator, coord_client, django_assert_num_queries):
     page = url(name, chain.territory) + (PERIOD if name != "scenarios" else "")
     queries = assert_flat_queries(coord_client, page, _grow(chain, coordinator), django_assert_num_queries, n=2)
-    assert queries <= 60, queries
+    assert queries <= 25, queries

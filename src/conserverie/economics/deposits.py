@@ -15,7 +15,7 @@ reduces the forfeited amount of the day it came back), so forfeited is a net fig
 
 For a period: received, refunded, credited and forfeited are the movements of the period; outstanding is the
 liability at the end of the period (opening + received − refunded − credited − forfeited). Forfeiture happens only
-on days up to the end of the period and never after today. Two queries, whatever the size of the ledger.
+on days up to the end of the period and never after today. One query, whatever the size of the ledger.
 """
 
 import calendar
@@ -55,6 +55,10 @@ class DepositAccount:
     outstanding: Decimal
     forfeited_by_day: dict
 
+    @classmethod
+    def empty(cls, date_from, date_to) -> "DepositAccount":
+        return cls(date_from, date_to, None, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, {})
+
     def as_json(self) -> dict:
         return {
             "received": self.received,
@@ -66,30 +70,39 @@ class DepositAccount:
 
 
 def _flows(territory, date_to):
-    """Per day up to `date_to`: deposits received, refunded in cash, credited (two queries)."""
-    received = dict(
-        StockMovement.objects.filter(
-            territory=territory, kind__in=OUT_KINDS, distribution_line__deposit_eur__gt=0, day__lte=date_to
-        )
-        .values_list("day")
-        .annotate(eur=Sum(-F("quantity") * F("distribution_line__deposit_eur"), output_field=MONEY))
-        .order_by()
-    )
+    """Per day up to `date_to`: deposits received, refunded in cash, credited (one query)."""
     credit = Case(
-        When(Q(amount_eur=0) & Q(participant__isnull=False), then=F("quantity") * F("jar_format__deposit_eur")),
+        When(
+            Q(kind=MovementKind.EMPTY_RETURNED) & Q(amount_eur=0) & Q(participant__isnull=False),
+            then=F("quantity") * F("jar_format__deposit_eur"),
+        ),
         default=Value(ZERO),
         output_field=MONEY,
     )
-    settled = {
-        day: (refunded or ZERO, credited or ZERO)
-        for day, refunded, credited in StockMovement.objects.filter(
-            territory=territory, kind=MovementKind.EMPTY_RETURNED, day__lte=date_to
+    rows = (
+        StockMovement.objects.filter(territory=territory, day__lte=date_to)
+        .filter(
+            Q(kind__in=OUT_KINDS, distribution_line__deposit_eur__gt=0) | Q(kind=MovementKind.EMPTY_RETURNED)
         )
         .values_list("day")
-        .annotate(refunded=Sum("amount_eur"), credited=Sum(credit))
-        .values_list("day", "refunded", "credited")
+        .annotate(
+            received=Sum(
+                -F("quantity") * F("distribution_line__deposit_eur"),
+                filter=Q(kind__in=OUT_KINDS),
+                output_field=MONEY,
+            ),
+            refunded=Sum("amount_eur", filter=Q(kind=MovementKind.EMPTY_RETURNED)),
+            credited=Sum(credit),
+        )
+        .values_list("day", "received", "refunded", "credited")
         .order_by()
-    }
+    )
+    received, settled = {}, {}
+    for day, got, refunded, credited in rows:
+        if got:
+            received[day] = got
+        if refunded or credited:
+            settled[day] = (refunded or ZERO, credited or ZERO)
     return received, settled
 
 

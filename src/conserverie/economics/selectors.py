@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -49,6 +49,7 @@ from conserverie.recipes.models import PantryLot
 from conserverie.sourcing.models import RawLot
 from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.stock.models import StockMovement
+from conserverie.territories.models import Territory
 from conserverie.workshops.models import Workshop
 from conserverie.workshops.volunteers import volunteer_value
 
@@ -118,6 +119,7 @@ class Sheet:
     lines: list[Line] = field(default_factory=list)
     deposits: DepositAccount | None = None
     contributions: Contributions | None = None
+    money: dict = field(default_factory=dict)
 
     def total(self, categories) -> Decimal:
         return sum((line.amount for line in self.lines if line.counted and line.category in categories), ZERO)
@@ -142,21 +144,31 @@ class Sheet:
         return self.total(REVENUE_CATEGORIES)
 
 
-def _rounds_km(territory, date_from, date_to) -> Decimal:
-    rounds = CollectionRound.objects.filter(territory=territory, date__gte=date_from, date__lte=date_to).exclude(
-        status=CollectionRound.Status.CANCELLED
+def _record_sums(territory, date_from, date_to) -> dict:
+    """km of the collection rounds (not cancelled), batches of the production lots and kg of pantry received in the
+    period: one query (three subqueries on the territory's row)."""
+
+    def total(queryset, field):
+        return Subquery(
+            queryset.order_by().values("territory").annotate(t=Sum(field)).values("t")[:1],
+        )
+
+    rounds = CollectionRound.objects.filter(
+        territory=OuterRef("pk"), date__gte=date_from, date__lte=date_to
+    ).exclude(status=CollectionRound.Status.CANCELLED)
+    lots = ProductionLot.objects.filter(territory=OuterRef("pk"), produced_on__gte=date_from, produced_on__lte=date_to)
+    pantry = PantryLot.objects.filter(territory=OuterRef("pk"), received_on__gte=date_from, received_on__lte=date_to)
+    row = (
+        Territory.objects.filter(pk=territory.pk)
+        .annotate(km=total(rounds, "km"), batches=total(lots, "batches"), pantry_kg=total(pantry, "kg"))
+        .values("km", "batches", "pantry_kg")
+        .get()
     )
-    return rounds.aggregate(t=Sum("km"))["t"] or ZERO
-
-
-def _batches(territory, date_from, date_to) -> int:
-    lots = ProductionLot.objects.filter(territory=territory, produced_on__gte=date_from, produced_on__lte=date_to)
-    return lots.aggregate(n=Sum("batches"))["n"] or 0
-
-
-def _pantry_kg(territory, date_from, date_to) -> Decimal:
-    lots = PantryLot.objects.filter(territory=territory, received_on__gte=date_from, received_on__lte=date_to)
-    return lots.aggregate(t=Sum("kg"))["t"] or ZERO
+    return {
+        "km": Decimal(row["km"] or 0),
+        "batches": int(row["batches"] or 0),
+        "pantry_kg": Decimal(row["pantry_kg"] or 0),
+    }
 
 
 def animator_hours(territory, date_from, date_to) -> Decimal:
@@ -171,22 +183,36 @@ def animator_hours(territory, date_from, date_to) -> Decimal:
     return (Decimal(str(seconds)) / 3600).quantize(Decimal("0.01"))
 
 
+def ledger_money(territory, date_from, date_to) -> dict:
+    """From the jar ledger, one query: the price part (deposit apart) of every jar that left through a
+    distribution (sales), and for the price chain the jars sold (number, price, deposits) and the jars given with
+    a deposit (number, deposits)."""
+    out = -F("quantity")
+    sold, given = Q(kind="sold"), Q(kind="given", distribution_line__deposit_eur__gt=0)
+    data = StockMovement.objects.filter(
+        territory=territory, distribution_line__isnull=False, day__gte=date_from, day__lte=date_to
+    ).aggregate(
+        sales=Sum(out * F("distribution_line__unit_price_eur")),
+        sold_n=Sum(out, filter=sold),
+        sold_price=Sum(out * F("distribution_line__unit_price_eur"), filter=sold),
+        given_n=Sum(out, filter=given),
+        given_deposit=Sum(out * F("distribution_line__deposit_eur"), filter=given),
+    )
+    return {key: value or 0 for key, value in data.items()}
+
+
 def sales_eur(territory, date_from, date_to) -> Decimal:
     """The price part (deposit apart) of the jars that left through a distribution, read from the ledger."""
-    rows = StockMovement.objects.filter(
-        territory=territory, distribution_line__isnull=False, day__gte=date_from, day__lte=date_to
-    )
-    return eur(rows.aggregate(t=Sum(-F("quantity") * F("distribution_line__unit_price_eur")))["t"])
+    return eur(ledger_money(territory, date_from, date_to)["sales"])
 
 
 def _derived(sheet: Sheet) -> list[Line]:
     t, p, f = sheet.territory, sheet.parameters, sheet.figures
     start, end = sheet.date_from, sheet.date_to
-    km = _rounds_km(t, start, end)
+    sums = _record_sums(t, start, end)
+    km, batches, pantry_kg = sums["km"], sums["batches"], sums["pantry_kg"]
     produced, returned = f.jars_produced, f.empty_jars_returned
     new_jars = max(produced - returned, 0)
-    batches = _batches(t, start, end)
-    pantry_kg = _pantry_kg(t, start, end)
     hours = animator_hours(t, start, end)
     lines = [
         Line(
@@ -232,7 +258,7 @@ def _derived(sheet: Sheet) -> list[Line]:
         Line(
             Category.SALES,
             _("Ventes de bocaux"),
-            sales_eur(t, start, end),
+            eur(sheet.money["sales"]),
             True,
             _("Bocaux cédés ou vendus × prix unitaire (consigne à part), registre des bocaux"),
         ),
@@ -252,8 +278,13 @@ def _derived(sheet: Sheet) -> list[Line]:
     return lines
 
 
-def cost_sheet(territory, date_from: date | None = None, date_to: date | None = None) -> Sheet:
-    """Every cost and revenue line of the period, hand-entered and derived, with the rule applied."""
+def cost_sheet(
+    territory, date_from: date | None = None, date_to: date | None = None, *, with_accounts: bool = True
+) -> Sheet:
+    """Every cost and revenue line of the period, hand-entered and derived, with the rule applied.
+
+    `with_accounts=False` (the simulator's defaults) leaves out what only the accounts need: the deposit ledger
+    (no deposit forfeited) and the contributions in kind."""
     if date_from is None or date_to is None:
         season = season_of()
         date_from, date_to = date_from or season[0], date_to or season[1]
@@ -261,10 +292,15 @@ def cost_sheet(territory, date_from: date | None = None, date_to: date | None = 
         territory=territory,
         date_from=date_from,
         date_to=date_to,
-        figures=territory_figures(territory, date_from, date_to),
+        figures=territory_figures(territory, date_from, date_to, checks=False),
         parameters=parameters_of(territory),
     )
-    sheet.deposits = deposit_account(territory, date_from, date_to, sheet.parameters.deposit_forfeit_months)
+    sheet.money = ledger_money(territory, date_from, date_to)
+    sheet.deposits = (
+        deposit_account(territory, date_from, date_to, sheet.parameters.deposit_forfeit_months)
+        if with_accounts
+        else DepositAccount.empty(date_from, date_to)
+    )
     items = CostItem.objects.filter(territory=territory, date__gte=date_from, date__lte=date_to).order_by(
         "category", "date", "id"
     )
@@ -277,7 +313,7 @@ def cost_sheet(territory, date_from: date | None = None, date_to: date | None = 
     # Internal use is a contribution in kind, valued at the cost per jar once the costs are known.
     jars, internal = sheet.figures.jars_produced, sheet.figures.jars_internal
     per_jar = eur(sheet.total_costs / jars) if jars else ZERO
-    hours, value = volunteer_value(territory, date_from, date_to)
+    hours, value = volunteer_value(territory, date_from, date_to) if with_accounts else (ZERO, ZERO)
     sheet.contributions = Contributions(
         internal_jars=internal,
         cost_per_jar=per_jar,
@@ -408,28 +444,10 @@ def farmers_received(territory, date_from, date_to) -> dict:
 
 def price_chain(sheet: Sheet, unit: UnitEconomics, farmers: dict) -> list[tuple[str, Decimal | None, str]]:
     """Per jar, along the chain: farm → cost of making → price to the purchasing group → deposit."""
-    f, territory = sheet.figures, sheet.territory
-    jars = f.jars_produced
-    sold = StockMovement.objects.filter(
-        territory=territory,
-        kind="sold",
-        day__gte=sheet.date_from,
-        day__lte=sheet.date_to,
-        distribution_line__isnull=False,
-    ).aggregate(
-        n=Sum(-F("quantity")),
-        price=Sum(-F("quantity") * F("distribution_line__unit_price_eur")),
-        deposit=Sum(
-            -F("quantity") * F("distribution_line__deposit_eur"), filter=Q(distribution_line__deposit_eur__gt=0)
-        ),
-    )
-    given = StockMovement.objects.filter(
-        territory=territory,
-        kind="given",
-        day__gte=sheet.date_from,
-        day__lte=sheet.date_to,
-        distribution_line__deposit_eur__gt=0,
-    ).aggregate(n=Sum(-F("quantity")), deposit=Sum(-F("quantity") * F("distribution_line__deposit_eur")))
+    jars = sheet.figures.jars_produced
+    money = sheet.money
+    sold = {"n": money["sold_n"], "price": money["sold_price"]}
+    given = {"n": money["given_n"], "deposit": money["given_deposit"]}
     farm_value = _div(farmers["value"], jars) if farmers["value"] is not None else None
     return [
         (_("Valeur déclarée des produits donnés par les fermes"), farm_value, _("par bocal produit")),

@@ -87,32 +87,45 @@ def mass_balance_problems(territory: Territory) -> list[str]:
     return problems
 
 
-def territory_figures(territory: Territory, date_from: date | None = None, date_to: date | None = None) -> Figures:
+def territory_figures(
+    territory: Territory, date_from: date | None = None, date_to: date | None = None, *, checks: bool = True
+) -> Figures:
+    """The figures of the period; `checks=False` skips the mass-balance checks (4 queries) for a page that does not
+    show them (the economics pages): `mass_balance_ok` is then True and the problems empty, not checked."""
     raw_lots = RawLot.objects.filter(territory=territory)
-    kg_collected = raw_lots.collected_between(date_from, date_to).aggregate(t=Sum("kg"))["t"] or ZERO
+    # Collected in the period, and up to its end (the stock is a snapshot at the end of the period): one query.
+    kg = raw_lots.filter(in_period("collected_on", None, date_to)).aggregate(
+        period=Sum("kg", filter=in_period("collected_on", date_from, date_to)), until=Sum("kg")
+    )
+    kg_collected, kg_until = kg["period"] or ZERO, kg["until"] or ZERO
     raw_moves = RawLotMovement.objects.filter(raw_lot__territory=territory)
     by_kind = dict(
         raw_moves.filter(in_period("day", date_from, date_to)).values_list("kind").annotate(t=Sum("kg")).order_by()
     )
-    # Stock is a snapshot at the end of the period: everything collected and moved up to then.
-    kg_until = raw_lots.collected_between(None, date_to).aggregate(t=Sum("kg"))["t"] or ZERO
     kg_out_until = raw_moves.filter(in_period("day", None, date_to)).aggregate(t=Sum("kg"))["t"] or ZERO
 
-    ledger = StockMovement.objects.filter(territory=territory)
-    jars = ledger.full().between(date_from, date_to).totals_by_kind()
-    jars_in_stock = ledger.full().between(None, date_to).aggregate(n=Sum("quantity"))["n"] or 0
-    empties = (
-        ledger.filter(kind=MovementKind.EMPTY_RETURNED).between(date_from, date_to).aggregate(n=Sum("quantity"))["n"]
-        or 0
+    # The jar ledger in one query: full jars by kind in the period, full jars in stock at its end, empty jars
+    # returned, and jars that left with a deposit (read from the ledger, so that a reversed gift no longer counts).
+    period = in_period("day", date_from, date_to)
+    full = Q(lot__isnull=False)
+    kinds = (
+        MovementKind.PRODUCED,
+        MovementKind.GIVEN,
+        MovementKind.SOLD,
+        MovementKind.INTERNAL,
+        MovementKind.DISCARDED,
+        MovementKind.BROKEN,
     )
-    # Jars that left with a deposit, read from the ledger so that a reversed gift no longer counts.
-    with_deposit = -(
-        ledger.full()
-        .filter(distribution_line__deposit_eur__gt=0)
-        .between(date_from, date_to)
-        .aggregate(n=Sum("quantity"))["n"]
-        or 0
+    sums = StockMovement.objects.filter(territory=territory).filter(in_period("day", None, date_to)).aggregate(
+        in_stock=Sum("quantity", filter=full),
+        empties=Sum("quantity", filter=Q(kind=MovementKind.EMPTY_RETURNED) & period),
+        with_deposit=Sum("quantity", filter=full & Q(distribution_line__deposit_eur__gt=0) & period),
+        **{str(kind): Sum("quantity", filter=full & Q(kind=kind) & period) for kind in kinds},
     )
+    jars = {kind: sums[str(kind)] or 0 for kind in kinds}
+    jars_in_stock = sums["in_stock"] or 0
+    empties = sums["empties"] or 0
+    with_deposit = -(sums["with_deposit"] or 0)
 
     workshops = Workshop.objects.filter(territory=territory).between(date_from, date_to)
     attended = Registration.objects.live().filter(workshop__in=workshops, attended=True)
@@ -125,7 +138,7 @@ def territory_figures(territory: Territory, date_from: date | None = None, date_
         Q(pk__in=attended.values("participant_id")) | Q(pk__in=given_to.values("participant_id"))
     )
     counts = households.aggregate(n=Count("pk"), priority=Count("pk", filter=Q(priority_area=True)))
-    problems = mass_balance_problems(territory)
+    problems = mass_balance_problems(territory) if checks else []
     return Figures(
         territory=territory.slug,
         date_from=date_from,

@@ -17,7 +17,8 @@ Definitions (a period includes its first and last day):
   returning participants: present in the period and present at another workshop before or during it;
 - farms involved: distinct farms whose produce was collected in the period;
 - km of rounds: the kilometres driven on the collection rounds done in the period;
-- volunteer hours and their value at the SMIC (each day at the rate in force that day, the `MinimumWage` table), counted on the volunteers;
+- volunteer hours and their value at the SMIC (each day at the rate in force that day, the `MinimumWage` table),
+  counted on the volunteers;
 - deposit return rate: empty jars returned ÷ jars that left with a deposit, in % (as in the report);
 - workshops held (not cancelled), in a village square, in town (every other kind of site), share in villages;
 - jobs (full-time equivalents): the IMPACT_JOBS_FTE setting when it is set, else no value (enter it by hand).

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,15 +63,22 @@ def smic_hourly(day: Date | None = None) -> Decimal:
 
 
 def volunteer_value(territory: Territory, date_from: Date, date_to: Date) -> tuple[Decimal, Decimal]:
-    """Hours given in the period and their value, each day at the minimum wage in force that day (two queries)."""
+    """Hours given in the period and their value, each day at the minimum wage in force that day (one query: the
+    rate of each day is a subquery on the dated table; a second one only when the table is empty)."""
+    rate = Subquery(
+        MinimumWage.objects.filter(valid_from__lte=OuterRef("date")).order_by("-valid_from").values("hourly_eur")[:1]
+    )
     rows = list(
         VolunteerHours.objects.filter(territory=territory, date__gte=date_from, date__lte=date_to)
         .values_list("date")
-        .annotate(h=Sum("hours"))
+        .annotate(h=Sum("hours"), rate=rate)
+        .values_list("date", "h", "rate")
         .order_by()
     )
-    hours = sum((h for _day, h in rows), Decimal("0"))
-    return hours, MinimumWageTable().value(rows)
+    hours = sum((h for _day, h, _rate in rows), Decimal("0"))
+    if any(rate is None for _day, _h, rate in rows):  # a day before the table, or an empty table
+        return hours, MinimumWageTable().value([(day, h) for day, h, _rate in rows])
+    return hours, sum((Decimal(h) * Decimal(rate) for _day, h, rate in rows), Decimal("0")).quantize(CENT)
 
 
 def volunteer_hours_record(
