@@ -183,15 +183,18 @@ def test_internal_use_and_volunteers_stay_out_of_revenue_and_result(books, anima
     assert data["contributions_in_kind"] == {"internal_use": D("77.52"), "volunteer_hours": D("48.08")}
     assert data["revenues_total"] == D("1014.00")  # 14 sales + 1 000 subsidy
     assert data["result"] == D("1014.00") - D("775.20")
-    assert "internal_use" not in data["revenues"] and "deposits_kept" not in data["revenues"]
+    assert "internal_use" not in data["revenues"]
+    assert "deposits_kept" not in data["revenues"]
 
 
 def test_break_even_names_its_reason():
     assert break_even(D("720"), D("1000"), D("55.20"), 20) == (16, None)
     jars, reason = break_even(D("720"), D("14"), D("55.20"), 20)
-    assert jars is None and "Pas atteignable à ces prix" in reason
+    assert jars is None
+    assert "Pas atteignable à ces prix" in reason
     jars, reason = break_even(D("720"), D("0"), D("0"), 0)
-    assert jars is None and "Aucun bocal" in reason
+    assert jars is None
+    assert "Aucun bocal" in reason
 
 
 @pytest.fixture
@@ -221,7 +224,8 @@ def test_the_cli_gives_the_schema_and_agrees_with_the_page(books, coord_client):
     assert data["result"] == round(data["revenues_total"] - data["expenses_total"], 2)
     assert data["cost_per_jar"] == 38.76
     assert data["own_revenue_coverage"] == 0.018
-    assert data["break_even_jars"] is None and "Pas atteignable" in data["break_even_reason"]
+    assert data["break_even_jars"] is None
+    assert "Pas atteignable" in data["break_even_reason"]
     response = coord_client.get("/t/romans/economie/?from=2026-01-01&to=2026-12-31")
     assert response.status_code == 200
     page = text(response)
@@ -242,7 +246,7 @@ def test_the_cli_gives_the_schema_and_agrees_with_the_page(books, coord_client):
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["--territory", "nowhere", "--year", "2026"], "Territoire inconnu"),
         (["--territory", "romans", "--year", "26"], "Année invalide"),

@@ -92,7 +92,8 @@ def test_unit_economics_and_break_even(books, coordinator):
     # 14 € brought in for 20 jars (0.70 a jar), 55.20 € of variable costs (2.76 a jar): not reachable.
     assert unit.break_even_jars is None
     assert "Pas atteignable à ces prix" in unit.break_even_reason
-    assert "0,70 €" in unit.break_even_reason and "2,76 €" in unit.break_even_reason
+    assert "0,70 €" in unit.break_even_reason
+    assert "2,76 €" in unit.break_even_reason
     # Nobody attended: fewer than 5 people are not shown (docs/architecture.md §4.7).
     assert unit.cost_per_participant is None
     cost_item_add(

@@ -83,8 +83,15 @@ def test_parameters_page_saves_the_unit_costs(romans, coord_client):
     }
     assert coord_client.post(url("parameters", romans.territory), {**data, "jar_eur": "-1"}).status_code == 422
     assert not CostParameters.objects.exists()
+    bad_rule = coord_client.post(url("parameters", romans.territory), {**data, "deposit_forfeit_months": "0"})
+    assert bad_rule.status_code == 422
+    assert "deposit_forfeit_months" in bad_rule.context["form"].errors
+    assert not CostParameters.objects.exists()
     assert coord_client.post(url("parameters", romans.territory), data).status_code == 302
     assert CostParameters.objects.get().jar_eur == Decimal("0.9")
+    assert CostParameters.objects.get().deposit_forfeit_months is None
+    coord_client.post(url("parameters", romans.territory), {**data, "deposit_forfeit_months": "6"})
+    assert CostParameters.objects.get().deposit_forfeit_months == 6
 
 
 def scenario_data(client, territory, **changes):

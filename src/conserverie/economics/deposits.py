@@ -81,9 +81,7 @@ def _flows(territory, date_to):
     )
     rows = (
         StockMovement.objects.filter(territory=territory, day__lte=date_to)
-        .filter(
-            Q(kind__in=OUT_KINDS, distribution_line__deposit_eur__gt=0) | Q(kind=MovementKind.EMPTY_RETURNED)
-        )
+        .filter(Q(kind__in=OUT_KINDS, distribution_line__deposit_eur__gt=0) | Q(kind=MovementKind.EMPTY_RETURNED))
         .values_list("day")
         .annotate(
             received=Sum(

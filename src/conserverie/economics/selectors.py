@@ -153,9 +153,9 @@ def _record_sums(territory, date_from, date_to) -> dict:
             queryset.order_by().values("territory").annotate(t=Sum(field)).values("t")[:1],
         )
 
-    rounds = CollectionRound.objects.filter(
-        territory=OuterRef("pk"), date__gte=date_from, date__lte=date_to
-    ).exclude(status=CollectionRound.Status.CANCELLED)
+    rounds = CollectionRound.objects.filter(territory=OuterRef("pk"), date__gte=date_from, date__lte=date_to).exclude(
+        status=CollectionRound.Status.CANCELLED
+    )
     lots = ProductionLot.objects.filter(territory=OuterRef("pk"), produced_on__gte=date_from, produced_on__lte=date_to)
     pantry = PantryLot.objects.filter(territory=OuterRef("pk"), received_on__gte=date_from, received_on__lte=date_to)
     row = (

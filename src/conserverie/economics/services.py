@@ -100,8 +100,10 @@ def deposit_rule_set(*, actor, territory: Territory, months: int | None) -> Cost
     require(actor, territory, "economics.manage")
     if months is not None and not (1 <= months <= MAX_FORFEIT_MONTHS):
         raise ValidationError(
-            {"deposit_forfeit_months": _("Indiquez un nombre de mois entre 1 et %(max)s, ou laissez vide.")
-             % {"max": MAX_FORFEIT_MONTHS}}
+            {
+                "deposit_forfeit_months": _("Indiquez un nombre de mois entre 1 et %(max)s, ou laissez vide.")
+                % {"max": MAX_FORFEIT_MONTHS}
+            }
         )
     with transaction.atomic():
         parameters = CostParameters.objects.select_for_update().filter(territory=territory).first()

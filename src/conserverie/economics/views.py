@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from conserverie.economics.selectors import (
 from conserverie.economics.services import (
     cost_item_add,
     cost_item_remove,
+    deposit_rule_set,
     parameters_set,
     scenario_remove,
     scenario_save,
@@ -115,8 +117,12 @@ def parameters(request, territory):
     current = parameters_of(territory)
     form = ParametersForm(request.POST or None, parameters=current)
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        months = values.pop("deposit_forfeit_months")
         try:
-            parameters_set(actor=request.user, territory=territory, **form.cleaned_data)
+            with transaction.atomic():
+                parameters_set(actor=request.user, territory=territory, **values)
+                deposit_rule_set(actor=request.user, territory=territory, months=months)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

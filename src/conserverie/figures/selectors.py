@@ -116,11 +116,15 @@ def territory_figures(
         MovementKind.DISCARDED,
         MovementKind.BROKEN,
     )
-    sums = StockMovement.objects.filter(territory=territory).filter(in_period("day", None, date_to)).aggregate(
-        in_stock=Sum("quantity", filter=full),
-        empties=Sum("quantity", filter=Q(kind=MovementKind.EMPTY_RETURNED) & period),
-        with_deposit=Sum("quantity", filter=full & Q(distribution_line__deposit_eur__gt=0) & period),
-        **{str(kind): Sum("quantity", filter=full & Q(kind=kind) & period) for kind in kinds},
+    sums = (
+        StockMovement.objects.filter(territory=territory)
+        .filter(in_period("day", None, date_to))
+        .aggregate(
+            in_stock=Sum("quantity", filter=full),
+            empties=Sum("quantity", filter=Q(kind=MovementKind.EMPTY_RETURNED) & period),
+            with_deposit=Sum("quantity", filter=full & Q(distribution_line__deposit_eur__gt=0) & period),
+            **{str(kind): Sum("quantity", filter=full & Q(kind=kind) & period) for kind in kinds},
+        )
     )
     jars = {kind: sums[str(kind)] or 0 for kind in kinds}
     jars_in_stock = sums["in_stock"] or 0

@@ -165,13 +165,13 @@ def hours_by_person_and_season(territory: Territory) -> list[dict]:
 
 
 def season_totals(rows: list[dict]) -> list[dict]:
-    """Per season: hours and value, summed from `hours_by_person_and_season`."""
+    """Per season: hours and value, summed from `hours_by_person_and_season` (each day at its own rate)."""
     seasons: dict[int, dict] = {}
     for row in rows:
-        total = seasons.setdefault(row["season"], {"season": row["season"], "hours": Decimal("0"), "people": 0})
+        total = seasons.setdefault(
+            row["season"], {"season": row["season"], "hours": Decimal("0"), "people": 0, "value_eur": Decimal("0")}
+        )
         total["hours"] += row["hours"]
         total["people"] += 1
-    rate = smic_hourly()
-    for total in seasons.values():
-        total["value_eur"] = (total["hours"] * rate).quantize(Decimal("0.01"))
+        total["value_eur"] += row["value_eur"]
     return sorted(seasons.values(), key=lambda t: -t["season"])

@@ -83,8 +83,7 @@ class Command(BaseCommand):
             _("  Restant dû en fin de période : %(v)s") % {"v": _eur(d["outstanding"])},
             "",
             _("Contributions volontaires en nature (classes 86/87, hors résultat)"),
-            _("  Usage interne des structures : %(v)s")
-            % {"v": _eur(data["contributions_in_kind"]["internal_use"])},
+            _("  Usage interne des structures : %(v)s") % {"v": _eur(data["contributions_in_kind"]["internal_use"])},
             _("  Heures de bénévolat : %(v)s") % {"v": _eur(data["contributions_in_kind"]["volunteer_hours"])},
             "",
             _("Payé aux fermes : %(v)s") % {"v": _eur(data["farms_paid"])},
