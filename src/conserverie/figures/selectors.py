@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.periods import in_period
@@ -131,12 +132,16 @@ def territory_figures(
     empties = sums["empties"] or 0
     with_deposit = -(sums["with_deposit"] or 0)
 
-    workshops = Workshop.objects.filter(territory=territory).between(date_from, date_to)
+    # Only what has happened counts: workshops held (started, not cancelled) up to the end of the period and not
+    # after today, and the gifts of those days; a workshop planned for next week is not a workshop held.
+    today = timezone.localdate()
+    until = min(date_to, today) if date_to else today
+    workshops = Workshop.objects.filter(territory=territory).held_between(date_from, until)
     attended = Registration.objects.live().filter(workshop__in=workshops, attended=True)
     people = attended.aggregate(n=Sum("party_size"))["n"] or 0
     # A household is reached when it took part in a workshop or took jars home in the period.
     given_to = Distribution.objects.filter(territory=territory, participant__isnull=False).filter(
-        in_period("date", date_from, date_to)
+        in_period("date", date_from, until)
     )
     households = Participant.objects.filter(territory=territory).filter(
         Q(pk__in=attended.values("participant_id")) | Q(pk__in=given_to.values("participant_id"))

@@ -30,6 +30,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -65,7 +66,8 @@ class Context:
         return territory_figures(self.territory, self.period.start, self.period.end)
 
     def _workshops(self):
-        return Workshop.objects.filter(territory=self.territory).between(self.period.start, self.period.end)
+        # Held only: started, not cancelled, up to the end of the period and not after today.
+        return Workshop.objects.filter(territory=self.territory).held_between(self.period.start, self.period.end)
 
     @cached_property
     def attendance(self) -> dict:
@@ -73,7 +75,12 @@ class Context:
         start, end = self.period.start, self.period.end
         rows = (
             Registration.objects.live()
-            .filter(workshop__territory=self.territory, attended=True, workshop__starts_at__date__lte=end)
+            .filter(
+                workshop__territory=self.territory,
+                attended=True,
+                workshop__starts_at__date__lte=end,
+                workshop__starts_at__lt=timezone.now(),
+            )
             .exclude(workshop__status=Workshop.Status.CANCELLED)
             .values("participant_id")
             .annotate(
