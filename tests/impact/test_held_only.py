@@ -79,3 +79,31 @@ def test_the_dashboard_shows_held_workshops_only(chain, clock, client, coordinat
     response = client.get(f"/t/{chain.territory.slug}/")
     assert response.status_code == 200
     assert response.context["f"].workshops == 1
+
+
+def test_a_household_is_in_a_priority_area_from_its_own_neighbourhood_never_the_workshop_site(chain, clock):
+    """Three households came to a workshop held on a priority site: one from Mours-Saint-Eusèbe (no QPV), one from
+    La Monnaie (a QPV of the territory, declared as its neighbourhood), one that ticked the box."""
+    from conserverie.people.models import Participant
+    from conserverie.territories.models import PriorityArea, Site
+
+    clock(date(2026, 11, 1))
+    Site.objects.filter(pk=chain.site.pk).update(priority_area=True)
+    PriorityArea.objects.create(territory=chain.territory, name="La Monnaie", city="Romans-sur-Isère")
+    workshop = _workshop(chain, date(2026, 11, 20), "Atelier au quartier")
+    people = [add_participant(chain, name) for name in ("Mours", "Monnaie", "Coche")]
+    Participant.objects.filter(pk=people[0].pk).update(neighbourhood="Mours-Saint-Eusèbe", priority_area=False)
+    Participant.objects.filter(pk=people[1].pk).update(neighbourhood="la monnaie", priority_area=False)
+    Participant.objects.filter(pk=people[2].pk).update(neighbourhood="Ailleurs", priority_area=True)
+    for person in people:
+        registration = registration_create(workshop=workshop, participant=person)
+        Registration.objects.filter(pk=registration.pk).update(attended=True)
+    clock(TODAY)
+    figures = territory_figures(chain.territory, date(2026, 1, 1), date(2026, 12, 31))
+    assert figures.households == 3
+    assert figures.priority_area_share == round(2 / 3, 3)
+    # The same neighbourhood in another territory's list does not count here.
+    PriorityArea.objects.filter(territory=chain.territory).delete()
+    assert territory_figures(chain.territory, date(2026, 1, 1), date(2026, 12, 31)).priority_area_share == round(
+        1 / 3, 3
+    )

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.people.models import Participant
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.stock.models import MovementKind, StockMovement
-from conserverie.territories.models import Territory
+from conserverie.territories.models import PriorityArea, Territory
 from conserverie.workshops.models import Registration, Workshop
 
 ZERO = Decimal("0")
@@ -146,7 +146,10 @@ def territory_figures(
     households = Participant.objects.filter(territory=territory).filter(
         Q(pk__in=attended.values("participant_id")) | Q(pk__in=given_to.values("participant_id"))
     )
-    counts = households.aggregate(n=Count("pk"), priority=Count("pk", filter=Q(priority_area=True)))
+    # In a priority area (QPV): from the household's own declaration or address only (the box it ticked, or its
+    # neighbourhood is one of the territory's QPVs), never from the site of a workshop it attended.
+    listed = PriorityArea.objects.filter(territory=territory, name__iexact=OuterRef("neighbourhood"))
+    counts = households.aggregate(n=Count("pk"), priority=Count("pk", filter=Q(priority_area=True) | Q(Exists(listed))))
     problems = mass_balance_problems(territory) if checks else []
     return Figures(
         territory=territory.slug,
