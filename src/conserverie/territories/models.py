@@ -230,7 +230,9 @@ class PriorityArea(models.Model):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="priority_areas")
     name = models.CharField(_("nom du quartier"), max_length=100)
     city = models.CharField(_("commune"), max_length=100)
-    code = models.CharField(_("code QPV"), max_length=20, blank=True, help_text=_("Par exemple QN02601M."))
+    code = models.CharField(
+        _("code QPV"), max_length=20, blank=True, help_text=_("Le code officiel du quartier, s'il est connu.")
+    )
 
     objects = scoped_manager("territory")
 

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='nom du quartier')),
                 ('city', models.CharField(max_length=100, verbose_name='commune')),
-                ('code', models.CharField(blank=True, help_text='Par exemple QN02601M.', max_length=20, verbose_name='code QPV')),
+                ('code', models.CharField(blank=True, help_text="Le code officiel du quartier, s'il est connu.", max_length=20, verbose_name='code QPV')),
                 ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='priority_areas', to='territories.territory')),
             ],
             options={
