@@ -257,3 +257,22 @@ def test_the_cli_gives_the_schema_and_agrees_with_the_page(books, coord_client):
 def test_the_cli_refuses_bad_input_in_one_line(romans, args, message):
     with pytest.raises(CommandError, match=message):
         _cli(*args)
+
+
+def test_the_accounts_export_to_a_typed_spreadsheet_that_agrees_with_the_cli(books, client, viewer, other_coordinator):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    data = json.loads(_cli("--territory", "romans", "--year", "2026", "--json"))
+    client.force_login(viewer)
+    response = client.get("/t/romans/economie/comptes.xlsx?from=2026-01-01&to=2026-12-31")
+    assert response.status_code == 200
+    rows = {(r[0], r[1]): r[2] for r in load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True)}
+    assert rows[("Charges", "Total des charges")] == data["expenses_total"]
+    assert isinstance(rows[("Charges", "Total des charges")], float)  # a number, not text
+    assert rows[("Recettes", "Total des recettes")] == data["revenues_total"]
+    assert rows[("Consignes (dette)", "Restant dû en fin de période")] == data["deposits"]["outstanding"]
+    assert rows[("Contributions en nature (hors résultat)", "Usage interne des structures")] == 77.52
+    client.force_login(other_coordinator)
+    assert client.get("/t/romans/economie/comptes.xlsx").status_code == 404

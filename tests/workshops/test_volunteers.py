@@ -83,7 +83,7 @@ def test_the_page_lists_and_records_hours(client, chain, animator):
     page = text(client.get(URL))
     assert "Amina #" in page
     assert "Saison 2026" in page
-    assert "23,76" in page
+    assert "24,04" in page  # 2 h × 12.02 € (the SMIC in force on 10 June 2026)
     before = row_counts()
     bad = client.post(URL, {"participant": amina.pk, "date": DAY.isoformat(), "hours": "30", "activity": "Nuit"})
     assert bad.status_code == 422
