@@ -275,8 +275,6 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 
 # Participants without any participation for this many months are anonymised by `conserverie retention`.
 PARTICIPANT_RETENTION_MONTHS = int(os.environ.get("PARTICIPANT_RETENTION_MONTHS", "24"))
-# Volunteer hours are valued at the gross hourly minimum wage (SMIC), in euros.
-SMIC_HOURLY_EUR = os.environ.get("SMIC_HOURLY_EUR", "11.88")
 # Jobs the cannery carries, in full-time equivalents, for the "jobs" impact indicator; unset: entered by hand.
 IMPACT_JOBS_FTE = os.environ.get("IMPACT_JOBS_FTE") or None
 

@@ -43,6 +43,7 @@ EXCEPTIONS = {
     "territories.Membership": "decides which territory a person may enter (for_user, role_in, the staff menu)",
     "producers.Product": "raw produce, shared by every territory",
     "core.TOTPDevice": "a person's second factor, not a territory's",
+    "workshops.MinimumWage": "the national minimum wage, dated: the same for every territory",
 }
 
 

@@ -32,10 +32,20 @@ def test_derived_lines_are_the_records_times_the_unit_costs(books):
     assert derived["pantry"] == D("7.50")  # 2.5 kg × 3.00 €/kg
     assert derived["staff_animators"] == D("120.00")  # 3 h × 2 animators × 20.00 €/h
     assert derived["sales"] == D("14.00")  # 4 jars × 3.50, the deposit apart
-    assert derived["deposits_kept"] == D("6.00")  # 9 deposits of 1.00 charged − 3.00 refunded
+    # 9 deposits of 1.00 received − 3.00 refunded: 6.00 still owed, a debt; no rule, nothing forfeited.
+    assert derived["deposits_forfeited"] == D("0.00")
+    deposits = sheet.deposits
+    assert (deposits.received, deposits.refunded, deposits.credited, deposits.outstanding) == (
+        D("9.00"),
+        D("3.00"),
+        D("0.00"),
+        D("6.00"),
+    )
     assert sheet.total_costs == D("775.20")  # 175.20 derived + 600.00 lease
-    assert derived["internal_use"] == D("77.52")  # 2 jars × 775.20 / 20
-    assert sheet.total_revenues == D("1097.52")  # 14 + 6 + 77.52 + 1 000 subsidy
+    # Internal use is a contribution in kind (2 jars × 775.20 / 20), not revenue.
+    assert sheet.contributions.internal_use == D("77.52")
+    assert "internal_use" not in derived
+    assert sheet.total_revenues == D("1014.00")  # 14 sales + 1 000 subsidy
     fuel = next(line for line in sheet.lines if line.category == "fuel")
     assert "123,5 km" in fuel.formula
     assert "2,00 €/L" in fuel.formula
@@ -78,8 +88,12 @@ def test_unit_economics_and_break_even(books, coordinator):
     assert unit.cost_per_kg == D("38.76")  # 775.20 / 20 kg processed
     assert unit.variable_costs == D("55.20")
     assert unit.fixed_costs == D("720.00")
-    assert unit.coverage == D("0.126")  # (14 + 6 + 77.52) / 775.20
-    assert unit.break_even_jars is None  # 20 € brought in, 55.20 € of variable costs: no break-even
+    assert unit.coverage == D("0.018")  # 14 sales / 775.20: deposits owed and internal use are not revenue
+    # 14 € brought in for 20 jars (0.70 a jar), 55.20 € of variable costs (2.76 a jar): not reachable.
+    assert unit.break_even_jars is None
+    assert "Pas atteignable à ces prix" in unit.break_even_reason
+    assert "0,70 €" in unit.break_even_reason
+    assert "2,76 €" in unit.break_even_reason
     # Nobody attended: fewer than 5 people are not shown (docs/architecture.md §4.7).
     assert unit.cost_per_participant is None
     cost_item_add(
@@ -91,9 +105,10 @@ def test_unit_economics_and_break_even(books, coordinator):
         date=DAY,
     )
     unit = unit_economics(cost_sheet(books.territory, *SEASON))
-    # margin = (1 000 + 6 − 55.20) / 20 = 47.54 € a jar; 720 / 47.54 = 15.15 → 16 jars
-    assert unit.margin_per_jar == D("47.54")
+    # margin = (1 000 − 55.20) / 20 = 47.24 € a jar; 720 / 47.24 = 15.24 → 16 jars
+    assert unit.margin_per_jar == D("47.24")
     assert unit.break_even_jars == 16
+    assert unit.break_even_reason is None
 
 
 def test_what_farmers_received_is_the_declared_value_of_the_donation(books):

@@ -34,6 +34,13 @@ def test_romans_books_have_hand_entries_derived_lines_and_funders(db):
     assert unit.cost_per_jar > 0
     assert 0 < unit.coverage < 1
     assert unit.cost_per_participant is not None  # hundreds of people: shown
+    # Deposits are a debt; Romans' 6-month rule forfeits those whose jar has not come back.
+    deposits = sheet.deposits
+    assert deposits.forfeit_months == 6
+    assert deposits.received > 0
+    assert deposits.received - deposits.refunded - deposits.credited - deposits.forfeited == deposits.outstanding
+    assert sheet.contributions.internal_use > 0  # the structures' jars: in kind, not revenue
+    assert unit.own_revenue == sheet.total(["sales", "processing_fees", "deposits_forfeited"])
 
 
 def test_two_scenarios_a_rural_territory_and_a_larger_town(db):

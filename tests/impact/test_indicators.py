@@ -32,14 +32,13 @@ EXPECTED_2026 = {
     "returning": (Decimal("2"), 7),
     "round_km": (Decimal("42.5"), None),
     "volunteer_hours": (Decimal("11.5"), 5),
-    "volunteer_value": (Decimal("136.62"), 5),
+    "volunteer_value": (Decimal("138.23"), 5),  # 11.5 h × 12.02 € (the SMIC in force on 20 June 2026)
     "jobs": (None, None),
 }
 
 
 @pytest.fixture
-def season(chain, settings):
-    settings.SMIC_HOURLY_EUR = "11.88"
+def season(chain):
     return build_season(chain)
 
 

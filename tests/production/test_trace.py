@@ -122,7 +122,8 @@ def test_farm_trace_page_lists_raw_lots_lots_and_recipients(client, chain, anima
     assert scene.a.code in page
     assert scene.b.code in page
     assert all(each.lot.code in page for each in scene.made)
-    assert text(client.get(url.replace("2026-06-30", "2026-05-01"))).count("La fin de la période") == 2  # at the field and in the summary
+    # The refusal shows at the field and in the summary of errors.
+    assert text(client.get(url.replace("2026-06-30", "2026-05-01"))).count("La fin de la période") == 2
     seed = iter(range(100, 200))
     assert_flat_queries(
         client, url, lambda n: web(chain, next(seed), lots=n, distributions=n), django_assert_num_queries

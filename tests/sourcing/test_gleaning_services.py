@@ -1,7 +1,7 @@
 """Gleaning outings: planning, sign-ups with the workshops' waiting-list rules, cancellation, harvest and hours."""
 
 import json
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -30,6 +30,7 @@ from conserverie.producers.services import offer_declare
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import raw_lot_give, raw_lot_lose
 from conserverie.workshops.models import VolunteerHours
+from conserverie.workshops.volunteers import smic_hourly
 
 from ..helpers import forbidden, history_user, refused
 from .gleaning_data import apple, attended, glean_offer, make_outing, person, sign_up
@@ -241,8 +242,7 @@ def test_staff_of_another_territory_cannot_act_on_an_outing(chain, other_coordin
 # --- After the outing ----------------------------------------------------------------------------------------------
 
 
-def test_harvest_becomes_raw_lots_and_hours_are_valued_at_the_smic(chain, settings):
-    settings.SMIC_HOURLY_EUR = "12.00"
+def test_harvest_becomes_raw_lots_and_hours_are_valued_at_the_smic(chain):
     offer = glean_offer(chain)
     outing = make_outing(chain, days=-2, offer=offer)
     present = attended(outing, chain, ("Amina", "Bernard"))
@@ -275,7 +275,9 @@ def test_harvest_becomes_raw_lots_and_hours_are_valued_at_the_smic(chain, settin
     assert totals.kg == Decimal("60.5")
     assert totals.hours == Decimal("6")
     assert totals.people == 2
-    assert totals.value_eur == Decimal("72.00")
+    # 6 hours at the SMIC in force on the outing's day (the dated table: 12.02 € since 1 January 2026).
+    assert totals.value_eur == (Decimal("6") * smic_hourly(outing.date)).quantize(Decimal("0.01"))
+    assert smic_hourly(date(2026, 6, 1)) == Decimal("12.02")
 
 
 def test_gleaned_kilos_keep_the_mass_balance(chain):

@@ -154,7 +154,6 @@ def test_outing_page_checks_people_in_and_cancels(staff_client, chain, mailoutbo
 
 
 def test_recording_the_harvest_makes_raw_lots_and_hours_shown_on_the_outing(staff_client, chain, settings):
-    settings.SMIC_HOURLY_EUR = "11.88"
     outing = make_outing(chain, days=-1)
     attended(outing, chain, ("Amina", "Bernard", "Chantal"))
     url = f"{STAFF}{outing.pk}/recolte/"
@@ -180,7 +179,7 @@ def test_recording_the_harvest_makes_raw_lots_and_hours_shown_on_the_outing(staf
     assert VolunteerHours.objects.filter(outing=outing).count() == 3
     page = text(staff_client.get(f"{STAFF}{outing.pk}/"))
     assert "37,40" in page  # kg gleaned
-    assert "89,10 €" in page  # 3 × 2.5 h × 11.88 €
+    assert "90,15 €" in page  # 3 × 2.5 h × 12.02 € (the SMIC in force on the outing day, 2026)
     assert "Réalisée" in page
 
 

@@ -7,7 +7,7 @@ import pytest
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.people.models import AccessLog, Participant
-from conserverie.territories.models import Role
+from conserverie.territories.models import PriorityArea, Role, Site
 from conserverie.workshops.models import Registration, Workshop
 from conserverie.workshops.services import participant_create, registration_checkin, registration_create
 
@@ -95,8 +95,15 @@ def test_detail_shows_history_jars_balance_and_priority_source(staff_client, cha
     page = text(staff_client.get(detail_url(person)))
     assert workshop.title in page
     assert "2 bocaux emportés avec consigne" in page
-    # Not declared, but present at a workshop in a priority site: the source says so.
-    assert "d'après le lieu de l'atelier : " + chain.site.name in page
+    # Present at a workshop in a priority site does not make a household live in one (only its own address does).
+    Site.objects.filter(pk=chain.site.pk).update(priority_area=True)
+    page = text(staff_client.get(detail_url(person)))
+    assert "d'après le lieu" not in page
+    assert "(QPV)" not in page
+    # The neighbourhood it declared is one of the territory's QPVs: the source says so.
+    PriorityArea.objects.create(territory=chain.territory, name="La Monnaie", city="Romans-sur-Isère")
+    Participant.objects.filter(pk=person.pk).update(neighbourhood="la monnaie")
+    assert "quartier déclaré : la monnaie (QPV)" in text(staff_client.get(detail_url(person)))
     Participant.objects.filter(pk=person.pk).update(priority_area=True)
     assert "déclaré" in text(staff_client.get(detail_url(person)))
 

@@ -55,8 +55,8 @@ def test_another_territory_is_refused(chain, other, other_coordinator):
         record(chain, actor=other_coordinator, participant=participant)
 
 
-def test_totals_per_person_and_season_valued_at_the_smic(chain, animator, settings):
-    settings.SMIC_HOURLY_EUR = "12.00"
+def test_totals_per_person_and_season_valued_at_the_smic(chain, animator):
+    """Each day at the SMIC in force that day (the dated table): 12.02 € in 2026, 11.88 € in June 2025."""
     amina = add_participant(chain, "Amina")
     record(chain, participant=amina, hours=Decimal("2.5"))
     record(chain, participant=amina, hours=Decimal("1.5"), date=DAY + timedelta(days=1))
@@ -65,11 +65,12 @@ def test_totals_per_person_and_season_valued_at_the_smic(chain, animator, settin
     rows = hours_by_person_and_season(chain.territory)
     first = next(r for r in rows if r["season"] == 2026 and r["participant_id"] == amina.pk)
     assert first["hours"] == Decimal("4")
-    assert first["value_eur"] == Decimal("48.00")
+    assert first["value_eur"] == Decimal("48.08")  # 4 h × 12.02
     totals = {t["season"]: t for t in season_totals(rows)}
     assert totals[2026]["hours"] == Decimal("7")
-    assert totals[2026]["value_eur"] == Decimal("84.00")
+    assert totals[2026]["value_eur"] == Decimal("84.14")  # 7 h × 12.02
     assert totals[2025]["people"] == 1
+    assert totals[2025]["value_eur"] == Decimal("23.76")  # 2 h × 11.88
 
 
 def test_the_page_lists_and_records_hours(client, chain, animator):
@@ -82,7 +83,7 @@ def test_the_page_lists_and_records_hours(client, chain, animator):
     page = text(client.get(URL))
     assert "Amina #" in page
     assert "Saison 2026" in page
-    assert "23,76" in page
+    assert "24,04" in page  # 2 h × 12.02 € (the SMIC in force on 10 June 2026)
     before = row_counts()
     bad = client.post(URL, {"participant": amina.pk, "date": DAY.isoformat(), "hours": "30", "activity": "Nuit"})
     assert bad.status_code == 422

@@ -1,6 +1,6 @@
 """Demo data for #8: Romans' hand-entered costs and revenues of the 2026 season, and two saved scenarios.
 
-The derived lines (fuel, jars and lids, energy, pantry, animation hours, sales, deposits kept, internal use) come
+The derived lines (fuel, jars and lids, energy, pantry, animation hours, sales, deposits forfeited) come
 from the season's own records; only what no record holds is typed here. The funders are plausible bodies; the
 amounts are orders of magnitude for a mobile cannery, not the real accounts of any structure.
 """
@@ -10,10 +10,11 @@ from decimal import Decimal
 
 from conserverie.economics.scenario_defaults import defaults_from_territory
 from conserverie.economics.scenario_schema import as_json
-from conserverie.economics.services import cost_item_add, parameters_set, scenario_save
+from conserverie.economics.services import cost_item_add, deposit_rule_set, parameters_set, scenario_save
 from conserverie.economics.unit_costs import PARAMETER_DEFAULTS
 
 YEAR = 2026
+DEPOSIT_FORFEIT_MONTHS = 6
 START, END = date(YEAR, 1, 1), date(YEAR, 12, 31)
 D = Decimal
 
@@ -67,6 +68,8 @@ def add_economics(ctx) -> None:
     """Called at the end of build_romans with the DemoContext of the Romans season."""
     actor, territory = ctx.coordinator, ctx.territory
     parameters_set(actor=actor, territory=territory, **PARAMETER_DEFAULTS)
+    # Romans' written rule: a deposit whose jar has not come back after 6 months is kept (forfeited, then revenue).
+    deposit_rule_set(actor=actor, territory=territory, months=DEPOSIT_FORFEIT_MONTHS)
     for category, label, amount, day, funder in ITEMS:
         cost_item_add(
             actor=actor,

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from conserverie.demo.geo import commune, offset
-from conserverie.territories.models import JarFormat, Location, Site, Structure, Territory, Vehicle
+from conserverie.territories.models import JarFormat, Location, PriorityArea, Site, Structure, Territory, Vehicle
 
 
 @dataclass
@@ -56,8 +56,12 @@ JAR_FORMATS = [
 ]
 
 
+# The neighbourhoods the demo's participants declare as priority areas (demo/people.py), listed as the QPVs of Romans.
+ROMANS_PRIORITY_AREAS = ["Centre ancien", "La Monnaie", "Les Ors", "Saint-Nicolas"]
+
+
 def create_territory() -> Territory:
-    return Territory.objects.create(
+    territory = Territory.objects.create(
         slug="romans",
         code="ROM",
         name="Romans-sur-Isère",
@@ -68,6 +72,10 @@ def create_territory() -> Territory:
         radius_km=30,
         school_zone="A",  # académie de Grenoble
     )
+    # The territory's priority neighbourhoods (QPV): a household counts in one from the neighbourhood it declares.
+    for name in ROMANS_PRIORITY_AREAS:
+        PriorityArea.objects.create(territory=territory, name=name, city="Romans-sur-Isère")
+    return territory
 
 
 def _site(territory, spec, structures, rng) -> Site:

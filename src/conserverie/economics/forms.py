@@ -38,6 +38,17 @@ class ParametersForm(forms.Form):
                 widget=KgInput(attrs={"step": "any"}),
                 initial=getattr(parameters, name, None),
             )
+        self.fields["deposit_forfeit_months"] = forms.IntegerField(
+            label=gettext_lazy("Consigne acquise après (mois)"),
+            required=False,
+            min_value=1,
+            max_value=120,
+            initial=getattr(parameters, "deposit_forfeit_months", None),
+            help_text=gettext_lazy(
+                "Règle écrite de la conserverie : une consigne dont le bocal n'est pas revenu après ce nombre de mois "
+                "devient une recette, ce jour-là. Vide : les consignes restent dues."
+            ),
+        )
 
 
 def _number_field(spec: Number, label) -> forms.DecimalField:

@@ -83,6 +83,15 @@ class CostParameters(models.Model):
         default=PARAMETER_DEFAULTS["animator_hour_eur"],
         help_text=_("Salaire chargé : compte les heures d'atelier × animateurs inscrits à l'atelier."),
     )
+    deposit_forfeit_months = models.PositiveSmallIntegerField(
+        _("consigne acquise après (mois)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Règle écrite de la conserverie : une consigne dont le bocal n'est pas revenu après ce nombre de mois "
+            "devient une recette, ce jour-là. Vide : les consignes restent dues."
+        ),
+    )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     history = HistoricalRecords()

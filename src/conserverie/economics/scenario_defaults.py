@@ -8,7 +8,7 @@ function under the name the replication kit uses.
 
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from conserverie.economics.scenario_schema import defaults, normalize, spec_of
@@ -51,25 +51,25 @@ def _jar_mix(territory, start, end) -> dict:
 
 
 def _average_prices(territory, start, end) -> dict:
-    rows = StockMovement.objects.filter(
+    sold, with_deposit = Q(kind=MovementKind.SOLD), Q(distribution_line__deposit_eur__gt=0)
+    data = StockMovement.objects.filter(
         territory=territory, distribution_line__isnull=False, day__gte=start, day__lte=end
-    )
-    sold = rows.filter(kind=MovementKind.SOLD).aggregate(
-        n=Sum(-F("quantity")), eur=Sum(-F("quantity") * F("distribution_line__unit_price_eur"))
-    )
-    deposit = rows.filter(distribution_line__deposit_eur__gt=0).aggregate(
-        n=Sum(-F("quantity")), eur=Sum(-F("quantity") * F("distribution_line__deposit_eur"))
+    ).aggregate(
+        sold_n=Sum(-F("quantity"), filter=sold),
+        sold_eur=Sum(-F("quantity") * F("distribution_line__unit_price_eur"), filter=sold),
+        deposit_n=Sum(-F("quantity"), filter=with_deposit),
+        deposit_eur=Sum(-F("quantity") * F("distribution_line__deposit_eur"), filter=with_deposit),
     )
     return {
-        "group_sale_eur": sold["eur"] / sold["n"] if sold["n"] else None,
-        "deposit_eur": deposit["eur"] / deposit["n"] if deposit["n"] else None,
+        "group_sale_eur": data["sold_eur"] / data["sold_n"] if data["sold_n"] else None,
+        "deposit_eur": data["deposit_eur"] / data["deposit_n"] if data["deposit_n"] else None,
     }
 
 
 def defaults_from_territory(territory, period=None) -> dict:
     """The simulator's inputs from the territory's records of `period` (start, end), defaults elsewhere."""
     start, end = period or season_of()
-    sheet = cost_sheet(territory, start, end)
+    sheet = cost_sheet(territory, start, end, with_accounts=False)
     f, p = sheet.figures, sheet.parameters
     values = defaults()
 

@@ -9,9 +9,12 @@ Derived lines (each shown with its formula; the unit costs are the territory's `
 - pantry = kg of pantry lots received in the period × €/kg (pantry lots carry no price: an estimate);
 - animation staff = hours of the workshops held (not cancelled) × animators named on each × €/h;
 - sales = jars that left through a distribution × their unit price (deposit apart), from the jar ledger;
-- deposits kept = deposits charged − refunded in cash − kept as credit: the totals of the distribution report's
-  deposit table (`conserverie report` and the "bilan des cessions" read the same ledger);
-- internal use = jars used by the structures × the cost per jar of the period (valued at cost, not paid).
+- deposits forfeited = the deposits whose jar has not come back after the territory's written delay, on the day
+  they are forfeited (`economics/deposits.py`); the deposits received are a debt, never revenue.
+
+Contributions in kind (classes 86/87 of the French chart of accounts) are shown apart from revenue and from the
+result: the jars the structures use (valued at the cost per jar of the period) and the volunteers' hours (each day
+at the minimum wage in force that day).
 
 Rule against double counting: when at least one item of a category is entered by hand for the period, the hand
 items replace the derived line of that category (it is still shown, crossed out, with its formula).
@@ -22,15 +25,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from conserverie.distribution import reports
+from conserverie.economics.deposits import DepositAccount, deposit_account
 from conserverie.economics.models import CostItem, CostParameters
 from conserverie.economics.unit_costs import (
-    CASH_REVENUE_CATEGORIES,
     COST_CATEGORIES,
     FUNDED_CATEGORIES,
     OWN_REVENUE_CATEGORIES,
@@ -47,7 +49,9 @@ from conserverie.recipes.models import PantryLot
 from conserverie.sourcing.models import RawLot
 from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.stock.models import StockMovement
+from conserverie.territories.models import Territory
 from conserverie.workshops.models import Workshop
+from conserverie.workshops.volunteers import volunteer_value
 
 # Below this many people, a figure per participant is not shown (docs/architecture.md §4.7).
 MIN_GROUP = 5
@@ -83,11 +87,26 @@ class Line:
 
     @property
     def category_label(self) -> str:
-        return Category(self.category).label
+        return Category(self.category).label if self.category in Category.values else self.category
 
     @property
     def is_revenue(self) -> bool:
         return self.category in REVENUE_CATEGORIES
+
+
+@dataclass
+class Contributions:
+    """Contributions in kind (classes 86/87): valued, shown, never revenue nor part of the result."""
+
+    internal_jars: int
+    cost_per_jar: Decimal
+    internal_use: Decimal
+    volunteer_hours: Decimal
+    volunteer_value: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.internal_use + self.volunteer_value
 
 
 @dataclass
@@ -98,6 +117,9 @@ class Sheet:
     figures: Figures
     parameters: CostParameters
     lines: list[Line] = field(default_factory=list)
+    deposits: DepositAccount | None = None
+    contributions: Contributions | None = None
+    money: dict = field(default_factory=dict)
 
     def total(self, categories) -> Decimal:
         return sum((line.amount for line in self.lines if line.counted and line.category in categories), ZERO)
@@ -122,21 +144,31 @@ class Sheet:
         return self.total(REVENUE_CATEGORIES)
 
 
-def _rounds_km(territory, date_from, date_to) -> Decimal:
-    rounds = CollectionRound.objects.filter(territory=territory, date__gte=date_from, date__lte=date_to).exclude(
+def _record_sums(territory, date_from, date_to) -> dict:
+    """km of the collection rounds (not cancelled), batches of the production lots and kg of pantry received in the
+    period: one query (three subqueries on the territory's row)."""
+
+    def total(queryset, field):
+        return Subquery(
+            queryset.order_by().values("territory").annotate(t=Sum(field)).values("t")[:1],
+        )
+
+    rounds = CollectionRound.objects.filter(territory=OuterRef("pk"), date__gte=date_from, date__lte=date_to).exclude(
         status=CollectionRound.Status.CANCELLED
     )
-    return rounds.aggregate(t=Sum("km"))["t"] or ZERO
-
-
-def _batches(territory, date_from, date_to) -> int:
-    lots = ProductionLot.objects.filter(territory=territory, produced_on__gte=date_from, produced_on__lte=date_to)
-    return lots.aggregate(n=Sum("batches"))["n"] or 0
-
-
-def _pantry_kg(territory, date_from, date_to) -> Decimal:
-    lots = PantryLot.objects.filter(territory=territory, received_on__gte=date_from, received_on__lte=date_to)
-    return lots.aggregate(t=Sum("kg"))["t"] or ZERO
+    lots = ProductionLot.objects.filter(territory=OuterRef("pk"), produced_on__gte=date_from, produced_on__lte=date_to)
+    pantry = PantryLot.objects.filter(territory=OuterRef("pk"), received_on__gte=date_from, received_on__lte=date_to)
+    row = (
+        Territory.objects.filter(pk=territory.pk)
+        .annotate(km=total(rounds, "km"), batches=total(lots, "batches"), pantry_kg=total(pantry, "kg"))
+        .values("km", "batches", "pantry_kg")
+        .get()
+    )
+    return {
+        "km": Decimal(row["km"] or 0),
+        "batches": int(row["batches"] or 0),
+        "pantry_kg": Decimal(row["pantry_kg"] or 0),
+    }
 
 
 def animator_hours(territory, date_from, date_to) -> Decimal:
@@ -151,29 +183,36 @@ def animator_hours(territory, date_from, date_to) -> Decimal:
     return (Decimal(str(seconds)) / 3600).quantize(Decimal("0.01"))
 
 
+def ledger_money(territory, date_from, date_to) -> dict:
+    """From the jar ledger, one query: the price part (deposit apart) of every jar that left through a
+    distribution (sales), and for the price chain the jars sold (number, price, deposits) and the jars given with
+    a deposit (number, deposits)."""
+    out = -F("quantity")
+    sold, given = Q(kind="sold"), Q(kind="given", distribution_line__deposit_eur__gt=0)
+    data = StockMovement.objects.filter(
+        territory=territory, distribution_line__isnull=False, day__gte=date_from, day__lte=date_to
+    ).aggregate(
+        sales=Sum(out * F("distribution_line__unit_price_eur")),
+        sold_n=Sum(out, filter=sold),
+        sold_price=Sum(out * F("distribution_line__unit_price_eur"), filter=sold),
+        given_n=Sum(out, filter=given),
+        given_deposit=Sum(out * F("distribution_line__deposit_eur"), filter=given),
+    )
+    return {key: value or 0 for key, value in data.items()}
+
+
 def sales_eur(territory, date_from, date_to) -> Decimal:
     """The price part (deposit apart) of the jars that left through a distribution, read from the ledger."""
-    rows = StockMovement.objects.filter(
-        territory=territory, distribution_line__isnull=False, day__gte=date_from, day__lte=date_to
-    )
-    return eur(rows.aggregate(t=Sum(-F("quantity") * F("distribution_line__unit_price_eur")))["t"])
-
-
-def deposits_kept_eur(territory, date_from, date_to) -> Decimal:
-    """Deposits charged − refunded − kept as credit: the total row of the report's deposit table."""
-    total = reports.deposit_hole(territory, date_from, date_to).rows[-1]
-    charged, refunded, credit = total[2], total[3], total[4]
-    return eur(charged - refunded - credit)
+    return eur(ledger_money(territory, date_from, date_to)["sales"])
 
 
 def _derived(sheet: Sheet) -> list[Line]:
     t, p, f = sheet.territory, sheet.parameters, sheet.figures
     start, end = sheet.date_from, sheet.date_to
-    km = _rounds_km(t, start, end)
+    sums = _record_sums(t, start, end)
+    km, batches, pantry_kg = sums["km"], sums["batches"], sums["pantry_kg"]
     produced, returned = f.jars_produced, f.empty_jars_returned
     new_jars = max(produced - returned, 0)
-    batches = _batches(t, start, end)
-    pantry_kg = _pantry_kg(t, start, end)
     hours = animator_hours(t, start, end)
     lines = [
         Line(
@@ -219,23 +258,33 @@ def _derived(sheet: Sheet) -> list[Line]:
         Line(
             Category.SALES,
             _("Ventes de bocaux"),
-            sales_eur(t, start, end),
+            eur(sheet.money["sales"]),
             True,
             _("Bocaux cédés ou vendus × prix unitaire (consigne à part), registre des bocaux"),
         ),
         Line(
-            Category.DEPOSITS_KEPT,
-            _("Consignes conservées"),
-            deposits_kept_eur(t, start, end),
+            Category.DEPOSITS_FORFEITED,
+            _("Consignes acquises"),
+            sheet.deposits.forfeited,
             True,
-            _("Consignes encaissées − remboursées − gardées en avoir (bilan des cessions)"),
+            (
+                _("Consignes dont le bocal n'est pas revenu %(months)s mois après sa sortie (règle du territoire)")
+                % {"months": sheet.deposits.forfeit_months}
+                if sheet.deposits.forfeit_months
+                else _("Aucune règle écrite : les consignes restent dues et ne deviennent jamais une recette")
+            ),
         ),
     ]
     return lines
 
 
-def cost_sheet(territory, date_from: date | None = None, date_to: date | None = None) -> Sheet:
-    """Every cost and revenue line of the period, hand-entered and derived, with the rule applied."""
+def cost_sheet(
+    territory, date_from: date | None = None, date_to: date | None = None, *, with_accounts: bool = True
+) -> Sheet:
+    """Every cost and revenue line of the period, hand-entered and derived, with the rule applied.
+
+    `with_accounts=False` (the simulator's defaults) leaves out what only the accounts need: the deposit ledger
+    (no deposit forfeited) and the contributions in kind."""
     if date_from is None or date_to is None:
         season = season_of()
         date_from, date_to = date_from or season[0], date_to or season[1]
@@ -243,8 +292,14 @@ def cost_sheet(territory, date_from: date | None = None, date_to: date | None = 
         territory=territory,
         date_from=date_from,
         date_to=date_to,
-        figures=territory_figures(territory, date_from, date_to),
+        figures=territory_figures(territory, date_from, date_to, mass_balance=False),
         parameters=parameters_of(territory),
+    )
+    sheet.money = ledger_money(territory, date_from, date_to)
+    sheet.deposits = (
+        deposit_account(territory, date_from, date_to, sheet.parameters.deposit_forfeit_months)
+        if with_accounts
+        else DepositAccount.empty(date_from, date_to)
     )
     items = CostItem.objects.filter(territory=territory, date__gte=date_from, date__lte=date_to).order_by(
         "category", "date", "id"
@@ -255,19 +310,16 @@ def cost_sheet(territory, date_from: date | None = None, date_to: date | None = 
     for line in derived:
         line.counted = line.category not in entered
     sheet.lines = hand + derived
-    # Internal use is valued at the cost per jar, once the costs are known.
+    # Internal use is a contribution in kind, valued at the cost per jar once the costs are known.
     jars, internal = sheet.figures.jars_produced, sheet.figures.jars_internal
-    per_jar = sheet.total_costs / jars if jars else ZERO
-    sheet.lines.append(
-        Line(
-            Category.INTERNAL_USE,
-            _("Bocaux utilisés par les structures"),
-            eur(internal * per_jar),
-            True,
-            _("%(jars)s bocaux × %(cost)s € (coût de revient d'un bocal)")
-            % {"jars": _num(internal, 0), "cost": _num(per_jar)},
-            counted=Category.INTERNAL_USE not in entered,
-        )
+    per_jar = eur(sheet.total_costs / jars) if jars else ZERO
+    hours, value = volunteer_value(territory, date_from, date_to) if with_accounts else (ZERO, ZERO)
+    sheet.contributions = Contributions(
+        internal_jars=internal,
+        cost_per_jar=per_jar,
+        internal_use=eur(internal * sheet.total_costs / jars) if jars else eur(0),
+        volunteer_hours=hours,
+        volunteer_value=value,
     )
     order = {c: i for i, c in enumerate(Category.values)}
     sheet.lines.sort(key=lambda line: (order[line.category], line.derived, line.day or date.min))
@@ -280,7 +332,6 @@ class UnitEconomics:
     fixed_costs: Decimal
     variable_costs: Decimal
     own_revenue: Decimal
-    cash_revenue: Decimal
     external_revenue: Decimal
     net_result: Decimal
     jars: int
@@ -294,18 +345,43 @@ class UnitEconomics:
     coverage: Decimal | None
     break_even_jars: int | None
     margin_per_jar: Decimal | None
+    revenue_per_jar: Decimal | None = None
+    variable_per_jar: Decimal | None = None
+    break_even_reason: str | None = None
 
 
 def _div(a, b, places="0.01"):
     return (Decimal(a) / Decimal(b)).quantize(Decimal(places)) if b else None
 
 
-def unit_economics(sheet: Sheet) -> UnitEconomics:
-    """Cost per jar, per kg saved, per participant; coverage by own revenue; break-even volume.
+def break_even(fixed: Decimal, own: Decimal, variable: Decimal, jars: int) -> tuple[int | None, str | None]:
+    """Jars at which the cannery's own revenue covers every cost without subsidy, or None and the reason.
 
-    Break-even jars = fixed costs ÷ (cash revenue per jar − variable cost per jar), per jar produced: the number
-    of jars at which the money the jars bring in (sales, deposits kept) covers every cost without subsidy.
-    None when a jar brings in less than it costs to make. A figure per person is None below 5 people
+    With p the own revenue per jar produced (sales, processing fees, deposits forfeited: money the jars bring in,
+    never a subsidy, a deposit still owed or a contribution in kind) and v the variable cost per jar, the fixed
+    costs F are covered at n = F ÷ (p − v) jars, rounded up. When p ≤ v, every jar made adds to the loss: the
+    break-even is not reachable at these prices.
+    """
+    if not jars:
+        return None, _("Aucun bocal produit sur la période : ni prix ni coût par bocal, pas de seuil calculable.")
+    p, v = own / jars, variable / jars
+    if p <= v:
+        return None, _(
+            "Pas atteignable à ces prix : un bocal rapporte en moyenne %(p)s € (ventes, transformation à façon, "
+            "consignes acquises) et coûte %(v)s € en charges variables (carburant, bocaux, énergie, épicerie, "
+            "achats aux fermes). Chaque bocal de plus creuse le déficit ; le modèle repose sur les subventions "
+            "et les contrats."
+        ) % {"p": _num(p), "v": _num(v)}
+    if fixed <= 0:
+        return 0, None
+    return int((fixed / (p - v)).to_integral_value(ROUND_CEILING)), None
+
+
+def unit_economics(sheet: Sheet) -> UnitEconomics:
+    """Cost per jar, per kg saved, per participant; coverage by own revenue; break-even volume (`break_even`).
+
+    Only real revenue counts: sales, processing fees and deposits forfeited. Deposits still owed, internal use and
+    volunteer hours (contributions in kind) and subsidies never do. A figure per person is None below 5 people
     (docs/architecture.md §4.7).
     """
     f = sheet.figures
@@ -313,20 +389,16 @@ def unit_economics(sheet: Sheet) -> UnitEconomics:
     variable = sheet.total(VARIABLE_CATEGORIES)
     fixed = total - variable
     own = sheet.total(OWN_REVENUE_CATEGORIES)
-    cash = sheet.total(CASH_REVENUE_CATEGORIES)
     external = sheet.total(FUNDED_CATEGORIES)
     jars = f.jars_produced
-    margin = (cash - variable) / jars if jars else None
-    break_even = None
-    if margin is not None and margin > 0:
-        break_even = int((fixed / margin).to_integral_value(ROUND_CEILING))
+    margin = (own - variable) / jars if jars else None
+    jars_needed, reason = break_even(fixed, own, variable, jars)
     kg_saved = (f.kg_processed + f.kg_given_raw).quantize(Decimal("0.01"))
     return UnitEconomics(
         total_costs=total,
         fixed_costs=fixed,
         variable_costs=variable,
         own_revenue=own,
-        cash_revenue=cash,
         external_revenue=external,
         net_result=sheet.total_revenues - total,
         jars=jars,
@@ -338,8 +410,11 @@ def unit_economics(sheet: Sheet) -> UnitEconomics:
         cost_per_participant=_div(total, f.participants) if f.participants >= MIN_GROUP else None,
         cost_per_household=_div(total, f.households) if f.households >= MIN_GROUP else None,
         coverage=_div(own, total, "0.001"),
-        break_even_jars=break_even,
+        break_even_jars=jars_needed,
         margin_per_jar=margin.quantize(Decimal("0.01")) if margin is not None else None,
+        revenue_per_jar=_div(own, jars),
+        variable_per_jar=_div(variable, jars),
+        break_even_reason=reason,
     )
 
 
@@ -369,28 +444,10 @@ def farmers_received(territory, date_from, date_to) -> dict:
 
 def price_chain(sheet: Sheet, unit: UnitEconomics, farmers: dict) -> list[tuple[str, Decimal | None, str]]:
     """Per jar, along the chain: farm → cost of making → price to the purchasing group → deposit."""
-    f, territory = sheet.figures, sheet.territory
-    jars = f.jars_produced
-    sold = StockMovement.objects.filter(
-        territory=territory,
-        kind="sold",
-        day__gte=sheet.date_from,
-        day__lte=sheet.date_to,
-        distribution_line__isnull=False,
-    ).aggregate(
-        n=Sum(-F("quantity")),
-        price=Sum(-F("quantity") * F("distribution_line__unit_price_eur")),
-        deposit=Sum(
-            -F("quantity") * F("distribution_line__deposit_eur"), filter=Q(distribution_line__deposit_eur__gt=0)
-        ),
-    )
-    given = StockMovement.objects.filter(
-        territory=territory,
-        kind="given",
-        day__gte=sheet.date_from,
-        day__lte=sheet.date_to,
-        distribution_line__deposit_eur__gt=0,
-    ).aggregate(n=Sum(-F("quantity")), deposit=Sum(-F("quantity") * F("distribution_line__deposit_eur")))
+    jars = sheet.figures.jars_produced
+    money = sheet.money
+    sold = {"n": money["sold_n"], "price": money["sold_price"]}
+    given = {"n": money["given_n"], "deposit": money["given_deposit"]}
     farm_value = _div(farmers["value"], jars) if farmers["value"] is not None else None
     return [
         (_("Valeur déclarée des produits donnés par les fermes"), farm_value, _("par bocal produit")),

@@ -91,6 +91,28 @@ def parameters_set(*, actor, territory: Territory, **values) -> CostParameters:
         return save_as(parameters, actor)
 
 
+MAX_FORFEIT_MONTHS = 120
+
+
+def deposit_rule_set(*, actor, territory: Territory, months: int | None) -> CostParameters:
+    """The territory's written rule on deposits: forfeited when the jar has not come back after `months` months
+    (None: never forfeited, the deposits stay owed)."""
+    require(actor, territory, "economics.manage")
+    if months is not None and not (1 <= months <= MAX_FORFEIT_MONTHS):
+        raise ValidationError(
+            {
+                "deposit_forfeit_months": _("Indiquez un nombre de mois entre 1 et %(max)s, ou laissez vide.")
+                % {"max": MAX_FORFEIT_MONTHS}
+            }
+        )
+    with transaction.atomic():
+        parameters = CostParameters.objects.select_for_update().filter(territory=territory).first()
+        parameters = parameters or CostParameters(territory=territory)
+        parameters.deposit_forfeit_months = months
+        parameters.updated_by = actor
+        return save_as(parameters, actor)
+
+
 def scenario_save(*, actor, territory: Territory, name: str, inputs: dict) -> Scenario:
     """Simulate `inputs` and keep them with the result under `name` (the same name is replaced)."""
     require(actor, territory, "economics.manage")

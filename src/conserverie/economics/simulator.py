@@ -53,10 +53,11 @@ COST_KEYS = [
     ("staff", _("Salaires")),
     (Category.OTHER_COST.value, Category.OTHER_COST.label),
 ]
+# "deposits_kept": the deposits of the jars that do not come back, forfeited under the territory's rule (the only
+# deposits that are revenue). The structures' internal use is a contribution in kind, apart (`internal_use_in_kind`).
 REVENUE_KEYS = [
-    (Category.DEPOSITS_KEPT.value, Category.DEPOSITS_KEPT.label),
+    ("deposits_kept", Category.DEPOSITS_FORFEITED.label),
     (Category.SALES.value, Category.SALES.label),
-    (Category.INTERNAL_USE.value, Category.INTERNAL_USE.label),
     (Category.SUBSIDIES.value, Category.SUBSIDIES.label),
 ]
 FIXED_KEYS = ("vehicle", "insurance", "upkeep", "staff", "other_cost")
@@ -84,6 +85,7 @@ class SeasonResult:
     revenues_total: Decimal
     own_revenue: Decimal
     net_result: Decimal
+    internal_use_in_kind: Decimal
     cost_per_jar: Decimal | None
     cost_per_kg: Decimal | None
     coverage: Decimal | None
@@ -141,10 +143,10 @@ def _compute(v: dict) -> SeasonResult:
     revenues = {
         "deposits_kept": jars * dest["participants"] * v["deposit_eur"] * not_returned,
         "sales": jars * dest["group_sale"] * prices["group_sale_eur"],
-        "internal_use": jars * dest["internal"] * (cost_per_jar or 0),
         "subsidies": v["subsidies_eur"],
     }
-    own = revenues["deposits_kept"] + revenues["sales"] + revenues["internal_use"]
+    internal_use = jars * dest["internal"] * (cost_per_jar or 0)
+    own = revenues["deposits_kept"] + revenues["sales"]
     margin = cash_per_jar - (variable / jars if jars else 0)
     break_even = int((fixed / margin).to_integral_value(ROUND_CEILING)) if margin > 0 else None
     hours = workshops * (v["workshop_hours"] + v["prep_hours_per_workshop"]) * v["animators_per_workshop"]
@@ -173,6 +175,7 @@ def _compute(v: dict) -> SeasonResult:
         revenues_total=_cents(sum(revenues.values())),
         own_revenue=_cents(own),
         net_result=_cents(sum(revenues.values()) - total),
+        internal_use_in_kind=_cents(internal_use),
         cost_per_jar=_cents(cost_per_jar) if cost_per_jar is not None else None,
         cost_per_kg=_cents(total / kg) if kg else None,
         coverage=(own / total).quantize(D("0.001")) if total else None,

@@ -32,10 +32,11 @@ class Category(models.TextChoices):
     STAFF_COORDINATION = "staff_coordination", _("Salaires : coordination")
     HACCP_TRAINING = "haccp_training", _("Formation HACCP")
     OTHER_COST = "other_cost", _("Autres charges")
+    FARM_PURCHASES = "farm_purchases", _("Achats de produits aux fermes")
     # Revenues
-    DEPOSITS_KEPT = "deposits_kept", _("Consignes conservées")
     SALES = "sales", _("Ventes")
-    INTERNAL_USE = "internal_use", _("Usage interne valorisé")
+    PROCESSING_FEES = "processing_fees", _("Transformation à façon pour les fermes")
+    DEPOSITS_FORFEITED = "deposits_forfeited", _("Consignes acquises (bocaux non rendus)")
     SUBSIDIES = "subsidies", _("Subventions")
     CONTRACTS = "contracts", _("Contrats et conventions")
 
@@ -52,20 +53,24 @@ COST_CATEGORIES = (
     Category.STAFF_COORDINATION,
     Category.HACCP_TRAINING,
     Category.OTHER_COST,
+    Category.FARM_PURCHASES,
 )
+# Revenue is money the cannery earns or receives. Deposits received are not revenue (they are owed back while the
+# jar is out: a liability, account 4196); only the deposits forfeited under the territory's rule are. The jars the
+# structures use and the volunteers' hours are contributions in kind (classes 86/87), shown apart from revenue and
+# result (docs/economics-en.md).
 REVENUE_CATEGORIES = (
-    Category.DEPOSITS_KEPT,
     Category.SALES,
-    Category.INTERNAL_USE,
+    Category.PROCESSING_FEES,
+    Category.DEPOSITS_FORFEITED,
     Category.SUBSIDIES,
     Category.CONTRACTS,
 )
 # Costs that grow with every jar made; all the others are fixed for a season (the truck, salaried staff).
-VARIABLE_CATEGORIES = (Category.FUEL, Category.JARS_LIDS, Category.ENERGY, Category.PANTRY)
-# Revenue the cannery earns itself; subsidies and contracts come from funders.
-OWN_REVENUE_CATEGORIES = (Category.DEPOSITS_KEPT, Category.SALES, Category.INTERNAL_USE)
-# Own revenue that is money received (the internal use is valued at cost, not paid): the break-even counts these.
-CASH_REVENUE_CATEGORIES = (Category.DEPOSITS_KEPT, Category.SALES)
+VARIABLE_CATEGORIES = (Category.FUEL, Category.JARS_LIDS, Category.ENERGY, Category.PANTRY, Category.FARM_PURCHASES)
+# Revenue the cannery earns itself (money received for its jars and its work); subsidies and contracts come from
+# funders. Coverage and break-even count these only.
+OWN_REVENUE_CATEGORIES = (Category.SALES, Category.PROCESSING_FEES, Category.DEPOSITS_FORFEITED)
 # Revenues whose item names a funder.
 FUNDED_CATEGORIES = (Category.SUBSIDIES, Category.CONTRACTS)
 
@@ -76,9 +81,8 @@ DERIVED_CATEGORIES = (
     Category.ENERGY,
     Category.PANTRY,
     Category.STAFF_ANIMATORS,
-    Category.DEPOSITS_KEPT,
     Category.SALES,
-    Category.INTERNAL_USE,
+    Category.DEPOSITS_FORFEITED,
 )
 
 # Default parameters of a territory: (field, default, label, unit).

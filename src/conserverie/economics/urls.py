@@ -6,6 +6,7 @@ app_name = "economics"
 
 urlpatterns = [
     path("", views.summary, name="summary"),
+    path("comptes.xlsx", views.summary_xlsx, name="summary_xlsx"),
     path("couts/", views.costs, name="costs"),
     path("couts/<int:pk>/retirer/", views.cost_delete, name="cost_delete"),
     path("couts-unitaires/", views.parameters, name="parameters"),

@@ -4,10 +4,14 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from conserverie.core.exports import table_xlsx
 from conserverie.core.pages import add_service_errors, form_status
+from conserverie.distribution.reports import Table
+from conserverie.economics.accounts import accounts_of
 from conserverie.economics.charts import sensitivity_chart
 from conserverie.economics.forms import CostItemForm, ParametersForm, ScenarioForm
 from conserverie.economics.models import CostItem, Scenario
@@ -24,12 +28,13 @@ from conserverie.economics.selectors import (
 from conserverie.economics.services import (
     cost_item_add,
     cost_item_remove,
+    deposit_rule_set,
     parameters_set,
     scenario_remove,
     scenario_save,
 )
 from conserverie.economics.simulator import COST_KEYS, REVENUE_KEYS, simulate
-from conserverie.economics.unit_costs import COST_CATEGORIES, REVENUE_CATEGORIES
+from conserverie.economics.unit_costs import COST_CATEGORIES, REVENUE_CATEGORIES, Category
 from conserverie.territories.models import REPORT_ROLES, JarFormat, Role
 from conserverie.territories.permissions import role_in
 from conserverie.territories.staff import territory_view
@@ -74,6 +79,52 @@ def summary(request, territory):
     )
 
 
+def accounts_table(territory, sheet, unit) -> Table:
+    """The accounts of the summary page as one table (section, line, amount): the same figures as
+    `conserverie accounts` (`economics/accounts.py`)."""
+    data = accounts_of(sheet, unit)
+    revenues, expenses = _("Recettes"), _("Charges")
+    deposits, in_kind, per_jar = _("Consignes (dette)"), _("Contributions en nature (hors résultat)"), _("Par bocal")
+    rows = [[revenues, str(Category(k).label), v] for k, v in data["revenues"].items()]
+    rows.append([revenues, _("Total des recettes"), data["revenues_total"]])
+    rows += [[expenses, str(Category(k).label), v] for k, v in data["expenses"].items()]
+    rows.append([expenses, _("Total des charges"), data["expenses_total"]])
+    rows.append([_("Résultat"), _("Recettes − charges"), data["result"]])
+    d = data["deposits"]
+    rows += [
+        [deposits, _("Dû en début de période"), sheet.deposits.opening],
+        [deposits, _("Consignes reçues"), d["received"]],
+        [deposits, _("Remboursées"), d["refunded"]],
+        [deposits, _("Transformées en avoir"), d["credited"]],
+        [deposits, _("Acquises (devenues recette)"), d["forfeited"]],
+        [deposits, _("Restant dû en fin de période"), d["outstanding"]],
+        [in_kind, _("Usage interne des structures"), data["contributions_in_kind"]["internal_use"]],
+        [in_kind, _("Heures de bénévolat"), data["contributions_in_kind"]["volunteer_hours"]],
+        [_("Fermes"), _("Payé aux fermes"), data["farms_paid"]],
+        [per_jar, _("Coût de revient d'un bocal"), data["cost_per_jar"]],
+        [per_jar, _("Part des charges couverte par les recettes propres"), data["own_revenue_coverage"]],
+        [
+            per_jar,
+            _("Seuil de rentabilité (bocaux)"),
+            data["break_even_jars"] if data["break_even_jars"] is not None else data["break_even_reason"],
+        ],
+    ]
+    return Table(
+        "comptes",
+        _("Comptes de %(name)s") % {"name": territory.name},
+        [_("Rubrique"), _("Ligne"), _("Montant (€)")],
+        rows,
+    )
+
+
+@territory_view(roles=REPORT_ROLES)
+def summary_xlsx(request, territory):
+    date_from, date_to = _period(request)
+    sheet = cost_sheet(territory, date_from, date_to)
+    table = accounts_table(territory, sheet, unit_economics(sheet))
+    return table_xlsx(table, f"comptes-{territory.slug}-{date_from:%Y%m%d}-{date_to:%Y%m%d}")
+
+
 @territory_view(roles=COORDINATION)
 def costs(request, territory):
     date_from, date_to = _period(request)
@@ -115,8 +166,12 @@ def parameters(request, territory):
     current = parameters_of(territory)
     form = ParametersForm(request.POST or None, parameters=current)
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        months = values.pop("deposit_forfeit_months")
         try:
-            parameters_set(actor=request.user, territory=territory, **form.cleaned_data)
+            with transaction.atomic():
+                parameters_set(actor=request.user, territory=territory, **values)
+                deposit_rule_set(actor=request.user, territory=territory, months=months)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.periods import in_period
@@ -15,7 +16,7 @@ from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.people.models import Participant
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.stock.models import MovementKind, StockMovement
-from conserverie.territories.models import Territory
+from conserverie.territories.models import PriorityArea, Territory
 from conserverie.workshops.models import Registration, Workshop
 
 ZERO = Decimal("0")
@@ -189,12 +190,19 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
         n=lambda start, end: Sum("quantity", filter=in_period("day", start, end)),
     )["n"]
 
-    workshops = Workshop.objects.filter(territory__in=ids).between(None, None)  # not cancelled
+    # Only what has happened counts: workshops held (started, not cancelled) up to the end of the period and not
+    # after today, and the gifts of those days; a workshop planned for next week is not a workshop held.
+    today = timezone.localdate()
+
+    def held(end):
+        return min(end, today) if end else today
+
+    workshops = Workshop.objects.filter(territory__in=ids).held_between(None, None)
     workshop_counts = _grouped(
         workshops,
         "territory_id",
         periods,
-        n=lambda start, end: Count("pk", filter=in_period("starts_at__date", start, end)),
+        n=lambda start, end: Count("pk", filter=in_period("starts_at__date", start, held(end))),
     )["n"]
     attended = Registration.objects.live().filter(workshop__in=workshops, attended=True)
     people = _grouped(
@@ -208,16 +216,21 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
     def reached(start, end):
         came = attended.filter(in_period("workshop__starts_at__date", start, end)).values("participant_id")
         given_to = Distribution.objects.filter(territory__in=ids, participant__isnull=False).filter(
-            in_period("date", start, end)
+            in_period("date", start, held(end))
         )
         return Q(pk__in=came) | Q(pk__in=given_to.values("participant_id"))
+
+    # In a priority area (QPV): from the household's own declaration or address only (the box it ticked, or its
+    # neighbourhood is one of the territory's QPVs), never from the site of a workshop it attended.
+    listed = PriorityArea.objects.filter(territory=OuterRef("territory"), name__iexact=OuterRef("neighbourhood"))
+    in_qpv = Q(priority_area=True) | Q(Exists(listed))
 
     households = _grouped(
         Participant.objects.filter(territory__in=ids),
         "territory_id",
         periods,
         n=lambda start, end: Count("pk", filter=reached(start, end)),
-        priority=lambda start, end: Count("pk", filter=reached(start, end) & Q(priority_area=True)),
+        priority=lambda start, end: Count("pk", filter=reached(start, end) & in_qpv),
     )
     problems = mass_balance_by_territory(ids) if mass_balance else {}
 

@@ -352,5 +352,5 @@ def outing_totals(outing: GleaningOuting) -> OutingTotals:
         kg=kg,
         hours=hours,
         people=given["people"] or 0,
-        value_eur=(hours * smic_hourly()).quantize(Decimal("0.01")),
+        value_eur=(hours * smic_hourly(outing.date)).quantize(Decimal("0.01")),
     )

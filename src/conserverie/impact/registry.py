@@ -17,7 +17,8 @@ Definitions (a period includes its first and last day):
   returning participants: present in the period and present at another workshop before or during it;
 - farms involved: distinct farms whose produce was collected in the period;
 - km of rounds: the kilometres driven on the collection rounds done in the period;
-- volunteer hours and their value at the SMIC (setting SMIC_HOURLY_EUR), counted on the volunteers;
+- volunteer hours and their value at the SMIC (each day at the rate in force that day, the `MinimumWage` table),
+  counted on the volunteers;
 - deposit return rate: empty jars returned ÷ jars that left with a deposit, in % (as in the report);
 - workshops held (not cancelled), in a village square, in town (every other kind of site), share in villages;
 - jobs (full-time equivalents): the IMPACT_JOBS_FTE setting when it is set, else no value (enter it by hand).
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, DecimalField, F, Q, Sum
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +40,7 @@ from conserverie.sourcing.models import RawLot
 from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.territories.models import Site, Territory
 from conserverie.workshops.models import Registration, VolunteerHours, Workshop
-from conserverie.workshops.volunteers import smic_hourly
+from conserverie.workshops.volunteers import hourly_rate_on
 
 # docs/architecture.md §4.7: no figure about people computed on fewer people than this leaves the territory.
 MIN_GROUP = 5
@@ -98,6 +100,7 @@ class Batch:
                 workshop__territory__in=self.ids,
                 attended=True,
                 workshop__starts_at__date__lte=max(p.end for p in self.periods),
+                workshop__starts_at__lt=timezone.now(),  # held only: what has happened
             )
             .exclude(workshop__status=Workshop.Status.CANCELLED)
             .values("workshop__territory_id", "participant_id")
@@ -124,7 +127,7 @@ class Batch:
             return Count("pk", filter=kind & Q(starts_at__date__gte=start, starts_at__date__lte=end))
 
         return self._grouped(
-            Workshop.objects.filter(territory__in=self.ids).between(None, None),
+            Workshop.objects.filter(territory__in=self.ids).held_between(None, None),
             "territory_id",
             {"village": 0, "town": 0},
             village=lambda start, end: on(start, end, True),
@@ -139,8 +142,12 @@ class Batch:
         return self._grouped(
             VolunteerHours.objects.filter(territory__in=self.ids),
             "territory_id",
-            {"hours": None, "participants": 0, "users": 0},
+            {"hours": None, "value": None, "participants": 0, "users": 0},
             hours=lambda start, end: Sum("hours", filter=period(start, end)),
+            # Each day at the minimum wage in force that day (the dated `MinimumWage` table), in the same query.
+            value=lambda start, end: Sum(
+                F("hours") * hourly_rate_on("date"), filter=period(start, end), output_field=DecimalField()
+            ),
             participants=lambda start, end: Count("participant", distinct=True, filter=period(start, end)),
             users=lambda start, end: Count("user", distinct=True, filter=period(start, end)),
         )
@@ -245,8 +252,7 @@ def _volunteer_hours(c: Context) -> Measure:
 
 
 def _volunteer_value(c: Context) -> Measure:
-    value = (_dec(c.volunteers["hours"]) * smic_hourly()).quantize(Decimal("0.01"))
-    return Measure(value, _volunteer_people(c))
+    return Measure(_dec(c.volunteers["value"]).quantize(Decimal("0.01")), _volunteer_people(c))
 
 
 def _deposit_return(c: Context) -> Measure:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
 from conserverie.people.models import AccessLog, Consent, ConsentScope, ErasureRecord, HowHeard, Participant
+from conserverie.territories.models import PriorityArea
 from conserverie.territories.permissions import require
 
 ANONYMOUS = "Anonyme"
@@ -180,11 +181,14 @@ def person_export(participant: Participant) -> dict:
     return data
 
 
-def priority_source(participant: Participant, sites: Iterable) -> str:
-    """Where "lives in a priority area" comes from: declared by the person, or the priority site they came to."""
+def priority_source(participant: Participant, sites: Iterable = ()) -> str:
+    """Where "lives in a priority area" comes from: declared by the person, or the neighbourhood they declared is one
+    of the territory's QPVs. Never the site of a workshop they came to (`sites` is not read)."""
     if participant.priority_area:
         return _("déclaré")
-    names = sorted({site.name for site in sites if site.priority_area})
-    if names:
-        return _("d'après le lieu de l'atelier : %(sites)s") % {"sites": ", ".join(names)}
+    neighbourhood = (participant.neighbourhood or "").strip()
+    if neighbourhood and PriorityArea.objects.filter(
+        territory_id=participant.territory_id, name__iexact=neighbourhood
+    ).exists():
+        return _("quartier déclaré : %(name)s (QPV)") % {"name": neighbourhood}
     return ""

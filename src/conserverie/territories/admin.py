@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from conserverie.territories.models import Membership, Site, Structure, Territory, Vehicle
+from conserverie.territories.models import Membership, PriorityArea, Site, Structure, Territory, Vehicle
 
 
 class MembershipInline(admin.TabularInline):
@@ -46,3 +46,9 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "producer__name"]
     autocomplete_fields = ["user"]
     raw_id_fields = ["producer"]
+
+
+@admin.register(PriorityArea)
+class PriorityAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "city", "code", "territory"]
+    list_filter = ["territory"]

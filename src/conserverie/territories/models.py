@@ -271,3 +271,26 @@ class Training(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_kind_display()} ({self.obtained_on:%d/%m/%Y})"
+class PriorityArea(models.Model):
+    """A priority neighbourhood of the city policy (quartier prioritaire de la politique de la ville, QPV) on the
+    territory. A household counts as living in one only from its own address or the neighbourhood it declared
+    (`Participant.neighbourhood` equal to one of these names, or the box it ticked), never from the site of a
+    workshop it attended (docs/economics-en.md)."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="priority_areas")
+    name = models.CharField(_("nom du quartier"), max_length=100)
+    city = models.CharField(_("commune"), max_length=100)
+    code = models.CharField(
+        _("code QPV"), max_length=20, blank=True, help_text=_("Le code officiel du quartier, s'il est connu.")
+    )
+
+    objects = scoped_manager("territory")
+
+    class Meta:
+        verbose_name = _("quartier prioritaire (QPV)")
+        verbose_name_plural = _("quartiers prioritaires (QPV)")
+        ordering = ["city", "name"]
+        constraints = [models.UniqueConstraint(fields=["territory", "name"], name="priority_area_unique_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"

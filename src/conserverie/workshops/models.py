@@ -191,3 +191,21 @@ class VolunteerHours(models.Model):
 
     def __str__(self):
         return f"{self.participant or self.user} · {self.date:%d/%m/%Y} · {self.hours} h"
+
+
+class MinimumWage(models.Model):
+    """The French gross hourly minimum wage (SMIC) from a date: volunteer hours are valued at the rate in force on
+    the day they were given (docs/economics-en.md). A national table, not a territory's: the same for everyone."""
+
+    valid_from = models.DateField(_("en vigueur à partir du"), unique=True)
+    hourly_eur = models.DecimalField(_("SMIC horaire brut (€)"), max_digits=6, decimal_places=2)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("SMIC horaire")
+        verbose_name_plural = _("SMIC horaires")
+        ordering = ["valid_from"]
+        constraints = [models.CheckConstraint(condition=Q(hourly_eur__gt=0), name="minimum_wage_positive")]
+
+    def __str__(self):
+        return f"{self.valid_from:%d/%m/%Y} : {self.hourly_eur} €/h"

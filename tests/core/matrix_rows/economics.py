@@ -25,6 +25,7 @@ def _scenario(w):
 
 ROWS = {
     "economics:summary": Row(readers()),
+    "economics:summary_xlsx": Row(readers()),
     "economics:costs": Row(coordinators()),
     "economics:cost_delete": Row(coordinators(REDIRECT), _item, method="post"),
     "economics:parameters": Row(coordinators()),

@@ -21,6 +21,7 @@ from conserverie.distribution.selectors import with_deposit_balance
 from conserverie.people.audit import SOCIAL_FIELDS, log_participant_read
 from conserverie.people.models import ConsentScope, ErasureRecord, Participant
 from conserverie.people.privacy import priority_source
+from conserverie.territories.models import PriorityArea
 from conserverie.territories.staff import territory_view
 from conserverie.workshops.models import Registration, VolunteerHours, Workshop
 from conserverie.workshops.volunteers import (
@@ -48,7 +49,8 @@ def _count(queryset, field="pk"):
 def registry_rows(territory):
     """The territory's participants with their deposit balance and participation, in one query per page."""
     live = Registration.objects.live()
-    at_priority_site = live.filter(participant=OuterRef("pk"), attended=True, workshop__site__priority_area=True)
+    # A QPV from the household's own declared neighbourhood, never from the site of a workshop.
+    listed_qpv = PriorityArea.objects.filter(territory=territory, name__iexact=OuterRef("neighbourhood"))
     last = (
         live.filter(participant=OuterRef("pk"))
         .order_by()
@@ -60,7 +62,7 @@ def registry_rows(territory):
         registrations_n=_count(live),
         attended_n=_count(live.filter(attended=True)),
         last_workshop=Subquery(last),
-        site_priority=Exists(at_priority_site),
+        listed_priority=Exists(listed_qpv),
     )
 
 
