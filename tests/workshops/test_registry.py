@@ -6,7 +6,7 @@ import pytest
 
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
-from conserverie.people.models import AccessLog, Participant
+from conserverie.people.models import AccessLog, Household, Participant
 from conserverie.territories.models import Role
 from conserverie.workshops.models import Registration, Workshop
 from conserverie.workshops.services import participant_create, registration_checkin, registration_create
@@ -97,7 +97,7 @@ def test_detail_shows_history_jars_balance_and_priority_source(staff_client, cha
     assert "2 bocaux emportés avec consigne" in page
     # Not declared, but present at a workshop in a priority site: the source says so.
     assert "d'après le lieu de l'atelier : " + chain.site.name in page
-    Participant.objects.filter(pk=person.pk).update(priority_area=True)
+    Household.objects.filter(pk=person.household_id).update(priority_area=True)
     assert "déclaré" in text(staff_client.get(detail_url(person)))
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.exports import write_csv_rows
 from conserverie.distribution.models import Distribution, DistributionLine
+from conserverie.people.phones import phone_display
 from conserverie.production.models import ProductionLot
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.stock.models import StockMovement
@@ -71,7 +72,7 @@ class LotsForward:
 def _recipient(d: Distribution) -> tuple[tuple, Contact]:
     if d.kind == Distribution.Kind.PARTICIPANT and d.participant_id:
         p = d.participant
-        return (d.kind, p.pk), Contact(d.kind, p.first_name, p.phone, p.email, p.neighbourhood)
+        return (d.kind, p.pk), Contact(d.kind, p.first_name, phone_display(p.phone), p.email, p.neighbourhood)
     if d.kind == Distribution.Kind.INTERNAL and d.structure_id:
         s = d.structure
         return (d.kind, s.pk), Contact(d.kind, s.name, detail=s.address or s.city)

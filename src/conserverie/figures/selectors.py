@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.periods import in_period
 from conserverie.distribution.models import Distribution, DistributionLine
-from conserverie.people.models import Participant
+from conserverie.people.models import Household, Participant
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.territories.models import Territory
@@ -121,9 +121,11 @@ def territory_figures(territory: Territory, date_from: date | None = None, date_
     given_to = Distribution.objects.filter(territory=territory, participant__isnull=False).filter(
         in_period("date", date_from, date_to)
     )
-    households = Participant.objects.filter(territory=territory).filter(
+    # One home counts once, however many of its people came (docs/architecture.md §3, "One person, one household").
+    reached = Participant.objects.filter(territory=territory).filter(
         Q(pk__in=attended.values("participant_id")) | Q(pk__in=given_to.values("participant_id"))
     )
+    households = Household.objects.filter(territory=territory, pk__in=reached.values("household_id"))
     counts = households.aggregate(n=Count("pk"), priority=Count("pk", filter=Q(priority_area=True)))
     problems = mass_balance_problems(territory)
     return Figures(

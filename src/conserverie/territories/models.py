@@ -2,6 +2,7 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,12 @@ class Territory(models.Model):
     hub_lat = models.DecimalField(_("latitude du point central"), max_digits=9, decimal_places=6)
     hub_lon = models.DecimalField(_("longitude du point central"), max_digits=9, decimal_places=6)
     radius_km = models.PositiveIntegerField(_("rayon de collecte (km)"), default=30)
+    signup_party_max = models.PositiveSmallIntegerField(
+        _("personnes au plus par inscription publique"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("Une inscription en ligne (atelier, sortie) compte au plus ce nombre de personnes, par foyer."),
+    )
 
     objects = TerritoryQuerySet.as_manager()
 
