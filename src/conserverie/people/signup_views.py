@@ -39,7 +39,7 @@ def signup_from_form(form, *, signup, robot_message: str):
         return None
     if not form.is_valid():
         return None
-    for contact in form.contacts():
+    for contact in form.contacts() if getattr(settings, "RATELIMIT_ENABLED", True) else ():
         allowed, _retry = hit("signup_contact", hashlib.sha256(contact.encode()).hexdigest()[:32])
         if not allowed:
             form.add_error(None, _("Trop d'inscriptions avec ce téléphone ou cet e-mail. Réessayez plus tard."))
