@@ -71,7 +71,7 @@ def fresh_rate_limit_counters():
     from django.core.cache import caches
 
     caches["default"].clear()
-    yield
+    return
 
 
 @pytest.fixture(autouse=True)

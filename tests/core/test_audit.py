@@ -11,8 +11,7 @@ from conserverie.people.models import AccessLog, Household, Participant
 
 def make_participants(territory, n):
     return Participant.objects.bulk_create(
-        Participant(territory=territory, first_name=f"Personne {i}", consent_at=timezone.now())
-        for i in range(n)
+        Participant(territory=territory, first_name=f"Personne {i}", consent_at=timezone.now()) for i in range(n)
     )
 
 

@@ -52,7 +52,7 @@ def key_of(page: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "raw,e164",
+    ("raw", "e164"),
     [
         ("06 12 34 56 78", "+33612345678"),
         ("06.12.34.56.78", "+33612345678"),
@@ -218,7 +218,8 @@ def test_a_person_who_cancelled_may_sign_up_again(client, kind, chain):
     assert registration.is_cancelled
     assert post(client, kind, bookable, party_size="1").status_code == 302
     registration.refresh_from_db()
-    assert registration.is_confirmed and registration.party_size == 1
+    assert registration.is_confirmed
+    assert registration.party_size == 1
 
 
 def test_one_contact_cannot_sign_up_without_end(client, chain, settings):

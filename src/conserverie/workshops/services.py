@@ -150,7 +150,10 @@ def public_signup(*, workshop: Workshop, **person) -> Registration:
     if not workshop.accepts_signups:
         raise ValidationError(_("Les inscriptions à cet atelier sont fermées."))
     return signup.person_signup(
-        territory=workshop.territory, bookable=workshop, register=partial(registration_create, workshop=workshop), **person
+        territory=workshop.territory,
+        bookable=workshop,
+        register=partial(registration_create, workshop=workshop),
+        **person,
     )
 
 

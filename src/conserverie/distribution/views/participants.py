@@ -4,6 +4,8 @@ Household size and priority area describe a household's social situation: each p
 reading (`log_participant_read`), one row per participant shown. Producers, viewers and other territories get 404.
 """
 
+import contextlib
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -75,10 +77,8 @@ def _search(rows, q: str):
         match |= Q(phone__icontains=digits)
         if digits.startswith("0") and len(digits) > 1:
             match |= Q(phone__startswith="+33" + digits[1:])
-        try:
+        with contextlib.suppress(ValidationError):
             match |= Q(phone=phone_normalise(q))
-        except ValidationError:
-            pass
     if q.lstrip("#").isdigit():
         match |= Q(pk=int(q.lstrip("#")))
     return rows.filter(match)
