@@ -228,3 +228,35 @@ def test_one_contact_cannot_sign_up_without_end(client, chain, settings):
     codes = [post(client, KINDS["workshop"], w, party_size="1").status_code for w in workshops]
     assert codes == [302, 302, 302, 422, 422]
     assert Registration.objects.count() == 3
+
+
+# --- Input bounds ---------------------------------------------------------------------------------------------------
+
+
+def test_an_offers_note_is_bounded(chain):
+    """The audit stored a 100,000-character note on an offer."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from conserverie.producers.models import SurplusOffer
+    from conserverie.producers.services import OFFER_NOTE_MAX, offer_declare
+
+    from ..conftest import DAY
+
+    def declare(note):
+        return offer_declare(
+            actor=chain.actor,
+            territory=chain.territory,
+            producer=chain.farm,
+            product=chain.tomato,
+            kg_estimated=Decimal("30"),
+            grade=SurplusOffer.Grade.SURPLUS,
+            available_from=DAY,
+            available_until=DAY + timedelta(days=3),
+            note=note,
+        )
+
+    with pytest.raises(ValidationError, match="remarque courte"):
+        declare("x" * 100_000)
+    assert not SurplusOffer.objects.exists()
+    assert declare("x" * OFFER_NOTE_MAX).note == "x" * OFFER_NOTE_MAX
