@@ -65,6 +65,16 @@ def clock(time_machine):
 
 
 @pytest.fixture(autouse=True)
+def fresh_rate_limit_counters():
+    """Each test starts with no rate-limit counter (per address, per contact): one test's sign-ups never count
+    against the next one's."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    return
+
+
+@pytest.fixture(autouse=True)
 def every_row_for_the_test_body():
     """The test's own code (factories, services called directly, assertions) reads and writes every territory;
     each request of the test client runs through `ScopeMiddleware`, which turns scoping back on, so views are

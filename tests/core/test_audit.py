@@ -6,19 +6,20 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conserverie.people.audit import SOCIAL_FIELDS, log_participant_read
-from conserverie.people.models import AccessLog, Participant
+from conserverie.people.models import AccessLog, Household, Participant
 
 
 def make_participants(territory, n):
     return Participant.objects.bulk_create(
-        Participant(territory=territory, first_name=f"Personne {i}", household_size=3, consent_at=timezone.now())
-        for i in range(n)
+        Participant(territory=territory, first_name=f"Personne {i}", consent_at=timezone.now()) for i in range(n)
     )
 
 
-def test_social_fields_are_participant_fields():
-    names = {field.name for field in Participant._meta.get_fields()}
-    assert set(SOCIAL_FIELDS) <= names
+def test_social_fields_are_read_through_the_participant():
+    # The home's size and priority area are the household's fields, read through the participant (issue 17).
+    household = {field.name for field in Household._meta.get_fields()}
+    assert {"size", "priority_area"} <= household
+    assert all(isinstance(getattr(Participant, name), property) for name in SOCIAL_FIELDS)
     assert {"household_size", "priority_area"} <= set(SOCIAL_FIELDS)
 
 

@@ -191,7 +191,7 @@ def test_recall_command_writes_the_contact_list(chain, lot, tmp_path):
     call_command("recall", lot.code, "--reason", "Analyse défavorable", "--csv", str(path), "--as", "coord", stdout=out)
     assert f"Lot {lot.code} rappelé" in out.getvalue()
     assert "Camion Romans : 27" in out.getvalue()
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig"), delimiter=";"))  # French format (issue 17)
     assert [(r["nom"], r["telephone"], r["bocaux"]) for r in rows] == [
         ("Nadia", "06 12 34 56 78", "2"),
         ("Restos du Cœur", "", "1"),
@@ -251,7 +251,8 @@ def test_contact_list_downloads_as_csv_for_staff_only(client, chain, lot, animat
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # a BOM: French Excel reads the accents
+    rows = list(csv.DictReader(StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert [(r["nom"], r["telephone"], r["bocaux"]) for r in rows] == [("Nadia", "06 12 34 56 78", "2")]
     client.force_login(viewer)
     assert client.get(url).status_code == 404

@@ -222,7 +222,7 @@ def test_cancelling_an_outing_tells_people_and_gives_the_offer_back(chain, mailo
     assert message.to == ["amina@example.org"]
     assert "/randos/" in message.body
     (text_message,) = sms_outbox
-    assert text_message.to == "06 00 00 00 07"
+    assert text_message.to == "+33600000007"  # E.164 (issue 17)
     assert "glanage" in text_message.text
     with refused(match="ne peut plus être annulée"):
         outing_cancel(actor=chain.actor, outing=outing, reason="Encore")

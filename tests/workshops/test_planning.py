@@ -193,7 +193,7 @@ def test_cancel_tells_everyone_registered_or_waiting_by_email_and_sms(romans, an
     assert "Le camion est en panne" in email.body
     assert "mercredi 10 juin" in email.body
     assert "14h" in email.body
-    assert [m.to for m in sms_outbox] == ["0601020304"]
+    assert [m.to for m in sms_outbox] == ["+33601020304"]  # stored and sent in E.164 (issue 17)
     assert "est annulé" in sms_outbox[0].text
     assert "Le camion est en panne" in sms_outbox[0].text
 

@@ -109,7 +109,7 @@ def test_sign_up_writes_the_person_and_the_registration_and_mails_the_link(clien
     participant = registration.participant
     assert (participant.first_name, participant.phone, participant.email) == (
         "Nadia",
-        "06 00 00 00 42",
+        "+33600000042",  # E.164 (issue 17)
         "nadia@example.org",
     )
     assert (participant.neighbourhood, participant.household_size, participant.territory) == (

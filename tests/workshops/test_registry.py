@@ -6,7 +6,7 @@ import pytest
 
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
-from conserverie.people.models import AccessLog, Participant
+from conserverie.people.models import AccessLog, Household, Participant
 from conserverie.territories.models import PriorityArea, Role, Site
 from conserverie.workshops.models import Registration, Workshop
 from conserverie.workshops.services import participant_create, registration_checkin, registration_create
@@ -104,7 +104,7 @@ def test_detail_shows_history_jars_balance_and_priority_source(staff_client, cha
     PriorityArea.objects.create(territory=chain.territory, name="La Monnaie", city="Romans-sur-Isère")
     Participant.objects.filter(pk=person.pk).update(neighbourhood="la monnaie")
     assert "quartier déclaré : la monnaie (QPV)" in text(staff_client.get(detail_url(person)))
-    Participant.objects.filter(pk=person.pk).update(priority_area=True)
+    Household.objects.filter(pk=person.household_id).update(priority_area=True)
     assert "déclaré" in text(staff_client.get(detail_url(person)))
 
 

@@ -101,15 +101,15 @@ def test_dry_run_sends_and_writes_nothing(romans, workshop, sms_outbox):
 
 
 def test_no_reminder_to_waiting_cancelled_unwilling_or_unreachable_people(romans, workshop, sms_outbox):
-    registration_create(workshop=workshop, participant=person(romans, "Aïcha", phone="0601"), party_size=2)
-    waiting = registration_create(workshop=workshop, participant=person(romans, "Bruno", phone="0602"))
+    registration_create(workshop=workshop, participant=person(romans, "Aïcha", phone="0601020304"), party_size=2)
+    waiting = registration_create(workshop=workshop, participant=person(romans, "Bruno", phone="0602020304"))
     assert waiting.status == Registration.Status.WAITING
     gone = registration_create(workshop=workshop, participant=person(romans, "Chloé", email="c@example.org"))
     registration_cancel(registration=gone)  # frees nothing: Chloé was waiting too
-    registration_create(workshop=workshop, participant=person(romans, "Driss", reminders=False, phone="0604"))
+    registration_create(workshop=workshop, participant=person(romans, "Driss", reminders=False, phone="0604020304"))
     registration_create(workshop=workshop, participant=person(romans, "Emma"))
     out = json.loads(run("--date", TOMORROW.isoformat(), "--json"))
-    assert [m.to for m in sms_outbox] == ["0601"]
+    assert [m.to for m in sms_outbox] == ["+33601020304"]
     assert mail.outbox == []
     assert len(out["rows"]) == 1
     assert out["rows"][0]["channels"] == ["sms"]
@@ -118,7 +118,7 @@ def test_no_reminder_to_waiting_cancelled_unwilling_or_unreachable_people(romans
 def test_no_reminder_for_a_cancelled_workshop_or_another_day(romans, workshop, animator, sms_outbox):
     from conserverie.workshops.services import workshop_cancel
 
-    registration_create(workshop=workshop, participant=person(romans, "Aïcha", phone="0601"))
+    registration_create(workshop=workshop, participant=person(romans, "Aïcha", phone="0601020304"))
     run("--date", DAY.isoformat())
     assert sms_outbox == []
     workshop_cancel(actor=animator, workshop=workshop, reason="Pluie")

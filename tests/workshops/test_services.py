@@ -94,7 +94,7 @@ def test_only_staff_of_the_territory_open_workshops(request, romans, persona):
 
 def test_a_participant_keeps_minimal_trimmed_data_and_the_consent_time(romans):
     person = _person(romans, name=" Aïcha ", phone=" 06 00 00 00 00 ", household_size=4, priority_area=True)
-    assert (person.first_name, person.phone, person.household_size) == ("Aïcha", "06 00 00 00 00", 4)
+    assert (person.first_name, person.phone, person.household_size) == ("Aïcha", "+33600000000", 4)
     assert person.consent_at is not None
 
 

@@ -1,41 +1,178 @@
-"""A report table as a CSV file (semicolons and decimal commas, as a French spreadsheet opens it) or an XLSX file."""
+"""Every spreadsheet the platform writes goes through here: one CSV writer and one XLSX writer (issue 17).
+
+- **Safe.** A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula to a
+  spreadsheet (`=HYPERLINK("http://…?"&C2)` sends the neighbouring cells away, `=cmd|…` runs a program): such a text
+  gets a leading apostrophe, as OWASP recommends ("CSV injection"), so it is shown as typed and never run. A text
+  that is only a number (`-12`, `+33 6…` is not one) is left as it is: it cannot run anything. Texts are written as
+  texts (never as formulas) in an XLSX file; numbers and dates as typed cells.
+- **French.** A CSV is UTF-8 with a byte order mark (Excel then reads the accents right), separated by semicolons,
+  decimals with a comma, days as dd/mm/yyyy: French Excel and LibreOffice open it in columns.
+
+Use `csv_response` / `csv_bytes` / `write_csv_rows` for a CSV, `XlsxBook` (or `xlsx_bytes`) for a workbook, with
+rows of plain Python values (str, int, Decimal, float, date, datetime, bool, None). A report table
+(`title`, `key`, `columns`, `rows`, `note`) has its shortcuts `table_csv`, `table_xlsx`, `write_csv`.
+"""
 
 import csv
 import io
-from datetime import date
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+# The first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
 
-def _csv_cell(value) -> str:
+def neutralise(text: str) -> str:
+    """The text, with an apostrophe in front when a spreadsheet would read it as a formula."""
+    if text and text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def restore(text: str) -> str:
+    """The text as typed, from a cell `neutralise` wrote (an import reading back one of our exports)."""
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def csv_cell(value) -> str:
+    """One value as a French spreadsheet reads it: decimal comma, dd/mm/yyyy, oui/non, texts neutralised."""
     if value is None:
         return ""
-    if isinstance(value, Decimal):
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, Decimal | float):
         return str(value).replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        return _local(value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    return neutralise(str(value))
+
+
+def write_csv_rows(stream, header: Sequence, rows: Iterable[Sequence]) -> None:
+    """A header and rows into a text stream (a response, a file opened with newline=""), in the French format."""
+    stream.write("\ufeff")  # the byte order mark
+    writer = csv.writer(stream, delimiter=";")
+    writer.writerow([neutralise(str(c)) for c in header])
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+
+
+def csv_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
+    buffer = io.StringIO()
+    write_csv_rows(buffer, header, rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    """A download: `filename` with its extension."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(filename: str, header: Sequence, rows: Iterable[Sequence]) -> HttpResponse:
+    """A CSV download (`filename` without extension)."""
+    response = HttpResponse(content_type=CSV)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    write_csv_rows(response, header, rows)
+    return response
+
+
+def xlsx_cell(value):
+    """One value for openpyxl: a number or a day as a typed cell, a text as a text (neutralised).
+
+    A spreadsheet stores numbers as binary floats: Decimal becomes float here, and only here.
+    """
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime):
+        return _local(value).replace(tzinfo=None)
+    if isinstance(value, date):
+        return value
+    return neutralise(str(value))
+
+
+class XlsxBook:
+    """A workbook written safely: `sheet(title, header, rows)` adds a sheet, `append(sheet, row)` a row,
+    `bytes()` gives the file. Every cell goes through `xlsx_cell`; a text cell is stored as a text, never a formula.
+    """
+
+    def __init__(self):
+        self.book = Workbook()
+        self._first = True
+
+    def sheet(self, title: str, header: Sequence | None = None, rows: Iterable[Sequence] = (), *, heading=()):
+        """A new sheet: `heading` lines first (each one cell, the first bold), then the bold header, then rows."""
+        sheet = self.book.active if self._first else self.book.create_sheet()
+        self._first = False
+        sheet.title = re.sub(r"[\\/*?:\[\]]", " ", str(title))[:31] or "1"
+        for index, line in enumerate(heading):
+            self.append(sheet, [line])
+            if index == 0:
+                sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=14 if len(heading) > 1 else 11)
+        if header is not None:
+            self.append(sheet, [str(c) for c in header])
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+        for row in rows:
+            self.append(sheet, row)
+        return sheet
+
+    def append(self, sheet, row: Sequence) -> None:
+        sheet.append([xlsx_cell(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # a text, even one openpyxl would have taken for a formula
+            elif isinstance(cell.value, datetime):
+                cell.number_format = "DD/MM/YYYY HH:MM"
+            elif isinstance(cell.value, date):
+                cell.number_format = "DD/MM/YYYY"
+
+    def bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.book.save(buffer)
+        return buffer.getvalue()
+
+
+def xlsx_bytes(title: str, header: Sequence, rows: Iterable[Sequence]) -> bytes:
+    """A workbook of one sheet."""
+    book = XlsxBook()
+    book.sheet(title, header, rows)
+    return book.bytes()
+
+
+# --- Report tables (reporting, the `report` command) -------------------------------------------------------------
 
 
 def write_csv(table, stream) -> None:
     """The table into a text stream (a response or a file), as a French spreadsheet opens it."""
-    stream.write("\ufeff")  # the byte order mark: a spreadsheet then reads the accents right
-    writer = csv.writer(stream, delimiter=";")
-    writer.writerow([str(c) for c in table.columns])
-    for row in table.rows:
-        writer.writerow([_csv_cell(v) for v in row])
+    write_csv_rows(stream, table.columns, table.rows)
 
 
 def table_csv(table, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    write_csv(table, response)
-    return response
+    return csv_response(filename, table.columns, table.rows)
 
 
 def table_json(table) -> dict:
@@ -57,25 +194,5 @@ def table_json(table) -> dict:
     }
 
 
-def _xlsx_cell(value):
-    """A spreadsheet stores numbers as binary floats: Decimal becomes float here, and only here."""
-    return float(value) if isinstance(value, Decimal) else value
-
-
 def table_xlsx(table, filename: str) -> HttpResponse:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = table.key[:31]
-    sheet.append([str(c) for c in table.columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append([_xlsx_cell(v) for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, date):
-                cell.number_format = "DD/MM/YYYY"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    return attachment(xlsx_bytes(table.key, table.columns, table.rows), XLSX, f"{filename}.xlsx")

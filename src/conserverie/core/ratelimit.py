@@ -20,7 +20,14 @@ from django.template.loader import render_to_string
 from conserverie.core.security import client_ip
 
 # "survey": the anonymous survey link, answered by a whole Agora on one Wi-Fi (one address): a wider window.
-DEFAULT_LIMITS = {"signup": "20/600", "login": "30/600", "password_reset": "5/3600", "survey": "60/600"}
+# "signup_contact": sign-ups per phone number or e-mail address, whatever the address they come from.
+DEFAULT_LIMITS = {
+    "signup": "20/600",
+    "signup_contact": "10/3600",
+    "login": "30/600",
+    "password_reset": "5/3600",
+    "survey": "60/600",
+}
 
 
 def parse_rate(rate: str) -> tuple[int, int]:

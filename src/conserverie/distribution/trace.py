@@ -5,12 +5,13 @@ Each trace is a fixed number of queries whatever the number of rows: the lots of
 next query as a subquery, never looped over.
 """
 
-import csv
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from conserverie.core.exports import write_csv_rows
 from conserverie.distribution.models import Distribution, DistributionLine
+from conserverie.people.phones import phone_display
 from conserverie.production.models import ProductionLot
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.stock.models import StockMovement
@@ -71,7 +72,7 @@ class LotsForward:
 def _recipient(d: Distribution) -> tuple[tuple, Contact]:
     if d.kind == Distribution.Kind.PARTICIPANT and d.participant_id:
         p = d.participant
-        return (d.kind, p.pk), Contact(d.kind, p.first_name, p.phone, p.email, p.neighbourhood)
+        return (d.kind, p.pk), Contact(d.kind, p.first_name, phone_display(p.phone), p.email, p.neighbourhood)
     if d.kind == Distribution.Kind.INTERNAL and d.structure_id:
         s = d.structure
         return (d.kind, s.pk), Contact(d.kind, s.name, detail=s.address or s.city)
@@ -145,9 +146,10 @@ CSV_COLUMNS = ["type", "nom", "telephone", "email", "precision", "bocaux", "lots
 
 
 def write_contacts_csv(stream, contacts: list[Contact]) -> None:
-    """The recall's contact list as CSV (UTF-8, comma-separated), one row per recipient."""
-    writer = csv.writer(stream)
-    writer.writerow(CSV_COLUMNS)
-    for c in contacts:
-        day = f"{c.last_date:%Y-%m-%d}" if c.last_date else ""
-        writer.writerow([c.kind_label, c.name, c.phone, c.email, c.detail, c.jars, c.lot_codes, day])
+    """The recall's contact list as CSV, one row per recipient, through the shared safe writer (`core/exports.py`):
+    French format (BOM, semicolons, dd/mm/yyyy) and no name or note read as a formula."""
+    write_csv_rows(
+        stream,
+        CSV_COLUMNS,
+        ([c.kind_label, c.name, c.phone, c.email, c.detail, c.jars, c.lot_codes, c.last_date] for c in contacts),
+    )

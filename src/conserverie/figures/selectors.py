@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.periods import in_period
 from conserverie.distribution.models import Distribution, DistributionLine
-from conserverie.people.models import Participant
+from conserverie.people.models import Household, Participant
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.territories.models import PriorityArea, Territory
@@ -214,19 +214,26 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
 
     # A household is reached when it took part in a workshop or took jars home in the period.
     def reached(start, end):
+        """The households of the people who took part in a workshop or took jars home in the period: one home
+        counts once, however many of its people came (docs/architecture.md §3, "One person, one household")."""
         came = attended.filter(in_period("workshop__starts_at__date", start, end)).values("participant_id")
         given_to = Distribution.objects.filter(territory__in=ids, participant__isnull=False).filter(
             in_period("date", start, held(end))
         )
-        return Q(pk__in=came) | Q(pk__in=given_to.values("participant_id"))
+        people = Participant.objects.filter(Q(pk__in=came) | Q(pk__in=given_to.values("participant_id")))
+        return Q(pk__in=people.values("household_id"))
 
     # In a priority area (QPV): from the household's own declaration or address only (the box it ticked, or its
-    # neighbourhood is one of the territory's QPVs), never from the site of a workshop it attended.
-    listed = PriorityArea.objects.filter(territory=OuterRef("territory"), name__iexact=OuterRef("neighbourhood"))
-    in_qpv = Q(priority_area=True) | Q(Exists(listed))
+    # commune or a member's declared neighbourhood is one of the territory's QPVs), never from the site of a
+    # workshop it attended.
+    def listed(name_field):
+        return PriorityArea.objects.filter(territory=OuterRef("territory"), name__iexact=OuterRef(name_field))
+
+    declared = Participant.objects.filter(household=OuterRef("pk")).filter(Exists(listed("neighbourhood")))
+    in_qpv = Q(priority_area=True) | Q(Exists(listed("commune"))) | Q(Exists(declared))
 
     households = _grouped(
-        Participant.objects.filter(territory__in=ids),
+        Household.objects.filter(territory__in=ids),
         "territory_id",
         periods,
         n=lambda start, end: Count("pk", filter=reached(start, end)),

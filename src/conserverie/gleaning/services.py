@@ -188,10 +188,18 @@ def _refuse(outing: GleaningOuting, participant: Participant) -> None:
         raise ValidationError(_("Ce participant a été effacé."))
 
 
-def outing_register(*, outing: GleaningOuting, participant: Participant, party_size: int = 1) -> GleaningRegistration:
+def outing_register(
+    *,
+    outing: GleaningOuting,
+    participant: Participant,
+    party_size: int = 1,
+    public: bool = False,
+    idempotency_key: str = "",
+) -> GleaningRegistration:
     """Sign a resident up; when the places are taken the registration waits (lock, re-check, write).
 
-    Like the workshops' `registration_create`, the date is the public sign-up's business, not this one's.
+    Like the workshops' `registration_create`, the date is the public sign-up's business, not this one's; `public`
+    and `idempotency_key` are the public sign-up's limits (`people.signup.register`).
     """
     return signup.register(
         bookable=outing,
@@ -199,6 +207,8 @@ def outing_register(*, outing: GleaningOuting, participant: Participant, party_s
         party_size=party_size,
         refuse=_refuse,
         already=_("Cette personne est déjà inscrite à cette sortie."),
+        public=public,
+        idempotency_key=idempotency_key,
     )
 
 
@@ -206,7 +216,9 @@ def outing_public_signup(*, outing: GleaningOuting, **person) -> GleaningRegistr
     """A resident signs up on the public page: the person (as at the workshops) and the registration, or nothing."""
     if not outing.accepts_signups:
         raise ValidationError(_("Les inscriptions à cette sortie sont fermées."))
-    return signup.person_signup(territory=outing.territory, register=partial(outing_register, outing=outing), **person)
+    return signup.person_signup(
+        territory=outing.territory, bookable=outing, register=partial(outing_register, outing=outing), **person
+    )
 
 
 # An outing has no rule of its own for these two.

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 
 from conserverie.people.models import AccessLog
 
-# The fields of `people.Participant` that describe a household's social situation. Each reading of one of
-# them by staff is logged; a later social field is added here.
+# What describes a household's social situation, as read through `people.Participant` (the household's size and
+# priority area, docs/architecture.md §3 "One person, one household"). Each reading of one of them by staff is
+# logged; a later social field is added here.
 SOCIAL_FIELDS: tuple[str, ...] = ("household_size", "priority_area")
 
 

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from conserverie.core.scoping import scoped_manager
 from conserverie.core.status import StatusColours
+from conserverie.people.phones import phone_display
 from conserverie.territories.models import Territory
 
 
@@ -25,20 +26,65 @@ class HowHeard(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
+class Household(models.Model):
+    """One home: the people who live together (docs/architecture.md §3, "One person, one household").
+
+    What "households reached" counts: every participant belongs to one household; two sign-ups of one home (the
+    same phone or e-mail, another first name) are two people of one household. Its size, its commune and whether it
+    lives in a priority area (QPV) describe the home, not one person; `address` is where it lives when the
+    structure knows it (the figures may place it in a QPV from there).
+    """
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="households")
+    size = models.PositiveSmallIntegerField(_("personnes au foyer"), default=1)
+    commune = models.CharField(_("quartier ou commune"), max_length=100, blank=True)
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    priority_area = models.BooleanField(_("habite un quartier prioritaire"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
+
+    class Meta:
+        verbose_name = _("foyer")
+        verbose_name_plural = _("foyers")
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(size__gte=1), name="household_size_min")]
+
+    def __str__(self):
+        return _("Foyer n° %(pk)s") % {"pk": self.pk}
+
+
 class Participant(models.Model):
-    """A resident: as little personal data as the workshop needs (docs/architecture.md §2, privacy by design)."""
+    """A resident: as little personal data as the workshop needs (docs/architecture.md §2, privacy by design).
+
+    One person is one row: a public sign-up finds the person again by phone (stored in E.164, `people.phones`) or
+    e-mail with the same first name (`people.signup.participant_find_or_create`); duplicates left over are merged
+    by a coordinator (`people.merge`). The size of the home and whether it is in a priority area belong to the
+    person's `household`.
+    """
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="participants")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("foyer"), null=True
+    )
     first_name = models.CharField(_("prénom"), max_length=60)
-    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True, db_index=True)
     neighbourhood = models.CharField(_("quartier ou commune"), max_length=100, blank=True)
-    household_size = models.PositiveSmallIntegerField(_("personnes au foyer"), default=1)
-    priority_area = models.BooleanField(_("habite un quartier prioritaire"), default=False)
     consent_at = models.DateTimeField(_("consentement donné le"))
     reminders = models.BooleanField(_("accepte les rappels"), default=False)
     how_heard = models.CharField(_("a connu la conserverie par"), max_length=12, choices=HowHeard.choices, blank=True)
     erased_at = models.DateTimeField(_("effacé le"), null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("fusionné dans"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -51,6 +97,18 @@ class Participant(models.Model):
 
     def __str__(self):
         return f"{self.first_name} #{self.pk}"
+
+    @property
+    def household_size(self) -> int:
+        return self.household.size if self.household_id else 1
+
+    @property
+    def priority_area(self) -> bool:
+        return bool(self.household_id and self.household.priority_area)
+
+    @property
+    def phone_display(self) -> str:
+        return phone_display(self.phone)
 
 
 def new_token() -> str:
@@ -271,6 +329,9 @@ class RegistrationBase(models.Model):
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     attended = models.BooleanField(_("présent"), default=False)
     token = models.CharField(_("lien personnel"), max_length=32, unique=True, default=new_token, editable=False)
+    # The key of the public form that made this row: the same form sent twice (a double click, a resubmission)
+    # finds this row again instead of making a second one (`people.signup.person_signup`).
+    idempotency_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
     reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

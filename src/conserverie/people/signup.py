@@ -8,13 +8,29 @@ are counted.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from conserverie.core.history import save_as
-from conserverie.people.models import Bookable, Participant, RegistrationBase, RegistrationStatus
+from conserverie.people.models import Bookable, Household, Participant, RegistrationBase, RegistrationStatus
+from conserverie.people.phones import email_normalise, name_key, phone_normalise
 from conserverie.territories.models import Territory
 from conserverie.territories.permissions import require_role, require_same_territory
+
+
+def _identity(*, first_name: str, phone: str, email: str) -> tuple[str, str, str, dict]:
+    """The name, phone (E.164) and e-mail as stored, and the errors by field."""
+    errors = {}
+    first_name = (first_name or "").strip()
+    if not first_name:
+        errors["first_name"] = _("Indiquez un prénom.")
+    try:
+        phone = phone_normalise(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages[0]
+    return first_name, phone, email_normalise(email), errors
 
 
 def participant_create(
@@ -28,40 +44,78 @@ def participant_create(
     priority_area: bool = False,
     consent: bool,
     reminders: bool = False,
+    household: Household | None = None,
 ) -> Participant:
-    errors = {}
-    if not first_name.strip():
-        errors["first_name"] = _("Indiquez un prénom.")
+    """A new person, in `household` or in a new household of `household_size` (docs/architecture.md §3, "One
+    person, one household")."""
+    first_name, phone, email, errors = _identity(first_name=first_name, phone=phone, email=email)
     if not consent:
         errors["consent"] = _("Cochez la case pour accepter que nous gardions ces informations.")
-    if household_size < 1:
+    if household_size is None or household_size < 1:
         errors["household_size"] = _("Un foyer compte au moins une personne.")
     if errors:
         raise ValidationError(errors)
-    participant = Participant(
-        territory=territory,
-        first_name=first_name.strip(),
-        phone=phone.strip(),
-        email=email.strip(),
-        neighbourhood=neighbourhood.strip(),
-        household_size=household_size,
-        priority_area=priority_area,
-        consent_at=timezone.now(),
-        reminders=reminders,
+    with transaction.atomic():
+        if household is None:
+            household = Household(
+                territory=territory, size=household_size, commune=neighbourhood.strip(), priority_area=priority_area
+            )
+            household.full_clean()
+            household.save()
+        participant = Participant(
+            territory=territory,
+            household=household,
+            first_name=first_name,
+            phone=phone,
+            email=email,
+            neighbourhood=neighbourhood.strip(),
+            consent_at=timezone.now(),
+            reminders=reminders,
+        )
+        participant.full_clean()
+        participant.save()
+        return participant
+
+
+def people_with_contact(*, territory: Territory, phone: str, email: str):
+    """The people (not erased, not merged) who gave this phone (E.164) or this e-mail (any case), first first."""
+    match = Q()
+    if phone:
+        match |= Q(phone=phone)
+    if email:
+        match |= Q(email__iexact=email)
+    if not match:
+        return Participant.objects.none()
+    live = Participant.objects.filter(territory=territory, erased_at__isnull=True, merged_into__isnull=True)
+    return live.filter(match).select_related("household").order_by("pk")
+
+
+def participant_find_or_create(*, territory: Territory, first_name: str, phone: str = "", email: str = "", **person):
+    """The person who signs up: the one already known by this phone or e-mail with the same first name (accents and
+    case aside), else a new person; a new person with the phone or e-mail of someone else of the territory joins
+    that person's household (a mother and her daughter on one phone are two people of one home)."""
+    name, phone_e164, email_norm, errors = _identity(first_name=first_name, phone=phone, email=email)
+    if errors:
+        raise ValidationError(errors)
+    known = list(people_with_contact(territory=territory, phone=phone_e164, email=email_norm))
+    for candidate in known:
+        if name_key(candidate.first_name) == name_key(name):
+            return candidate
+    household = known[0].household if known and known[0].household_id else None
+    return participant_create(
+        territory=territory, first_name=name, phone=phone_e164, email=email_norm, household=household, **person
     )
-    participant.full_clean()
-    participant.save()
-    return participant
 
 
 def _check_party_size(party_size: int) -> None:
-    if party_size < 1:
+    if party_size is None or party_size < 1:
         raise ValidationError({"party_size": _("Au moins une personne.")})
 
 
 def person_signup(
     *,
     territory: Territory,
+    bookable: Bookable,
     register,
     first_name: str,
     phone: str = "",
@@ -71,12 +125,21 @@ def person_signup(
     party_size: int = 1,
     consent: bool,
     reminders: bool = False,
+    idempotency_key: str = "",
 ):
-    """A resident signs up on a public page (a workshop, a gleaning outing): the person with as little data as
-    needed, then `register(participant=…, party_size=…)`, both or nothing."""
+    """A resident signs up on a public page (a workshop, a gleaning outing): the person found again or created with
+    as little data as needed, then `register(participant=…, party_size=…, public=True)`, both or nothing.
+
+    The same form sent twice (`idempotency_key`) gives the registration of the first time, and writes nothing.
+    """
     _check_party_size(party_size)
     with transaction.atomic():
-        participant = participant_create(
+        locked = lock(bookable)
+        if idempotency_key:
+            done = locked.registrations.filter(idempotency_key=idempotency_key).first()
+            if done is not None:
+                return done
+        participant = participant_find_or_create(
             territory=territory,
             first_name=first_name,
             phone=phone,
@@ -86,7 +149,7 @@ def person_signup(
             consent=consent,
             reminders=reminders,
         )
-        return register(participant=participant, party_size=party_size)
+        return register(participant=participant, party_size=party_size, public=True, idempotency_key=idempotency_key)
 
 
 def lock(bookable: Bookable) -> Bookable:
@@ -99,6 +162,42 @@ def _lock_bookable_of(registration: RegistrationBase) -> Bookable:
     return key.related_model._default_manager.select_for_update().get(pk=getattr(registration, key.attname))
 
 
+def _check_public_party(bookable: Bookable, participant: Participant, party_size: int) -> None:
+    """A public sign-up's limits, under the bookable's lock: the territory's cap per home (this sign-up and the
+    live ones of the same household) and the places left (a full bookable takes the waiting list)."""
+    cap = bookable.territory.signup_party_max
+    if party_size > cap:
+        raise ValidationError(
+            {
+                "party_size": _("Pas plus de %(n)s personnes par inscription en ligne. Pour un groupe, appelez-nous.")
+                % {"n": cap}
+            }
+        )
+    if participant.household_id:
+        home = bookable.registrations.live().filter(participant__household_id=participant.household_id)
+        if home.places() + party_size > cap:
+            raise ValidationError(
+                {
+                    "party_size": _(
+                        "Votre foyer a déjà des places ici : pas plus de %(n)s personnes par foyer en ligne."
+                    )
+                    % {"n": cap}
+                }
+            )
+    left = bookable.capacity - bookable.count_places_taken()
+    if 0 < left < party_size:
+        raise ValidationError(
+            {
+                "party_size": ngettext(
+                    "Il ne reste qu'%(n)s place : inscrivez %(n)s personne au plus.",
+                    "Il ne reste que %(n)s places : inscrivez %(n)s personnes au plus.",
+                    left,
+                )
+                % {"n": left}
+            }
+        )
+
+
 def register(
     *,
     bookable: Bookable,
@@ -107,13 +206,17 @@ def register(
     refuse=None,
     already: str,
     confirmed: bool = False,
+    public: bool = False,
+    idempotency_key: str = "",
     **extra,
 ) -> RegistrationBase:
     """Sign a participant up (lock, re-check, write): confirmed while the places allow, else on the waiting list.
 
     `refuse(bookable, participant)` raises the bookable's own refusals, under the lock; `already` is the message when
-    the person is signed up already; `confirmed=True` confirms whatever the places (a walk-in); `extra` are the
-    registration's own fields.
+    the person is signed up already (staff); `confirmed=True` confirms whatever the places (a walk-in); `extra` are
+    the registration's own fields. A `public` sign-up keeps to the territory's cap and the places left, and gives
+    back the person's live registration when there is one (one live registration per person and bookable); a
+    cancelled one is taken up again.
     """
     require_same_territory(bookable.territory, participant)
     _check_party_size(party_size)
@@ -121,10 +224,25 @@ def register(
         bookable = lock(bookable)
         if refuse is not None:
             refuse(bookable, participant)
-        if bookable.registrations.filter(participant=participant).exists():
+        existing = bookable.registrations.filter(participant=participant).first()
+        if existing is not None and not existing.is_cancelled:
+            if public:
+                return existing
             raise ValidationError(already)
+        if public:
+            _check_public_party(bookable, participant, party_size)
         status = RegistrationStatus.CONFIRMED if confirmed else bookable.seat_status(party_size)
-        return bookable.registrations.create(participant=participant, party_size=party_size, status=status, **extra)
+        if existing is not None:  # signed up again after cancelling: the same row, at the end of the queue
+            existing.party_size, existing.status = party_size, status
+            existing.reminded_at, existing.created_at = None, timezone.now()
+            existing.idempotency_key = idempotency_key
+            for name, value in extra.items():
+                setattr(existing, name, value)
+            existing.save()
+            return existing
+        return bookable.registrations.create(
+            participant=participant, party_size=party_size, status=status, idempotency_key=idempotency_key, **extra
+        )
 
 
 def cancel(*, registration: RegistrationBase) -> RegistrationBase:

@@ -6,6 +6,7 @@ kind of bookable says what differs (its registrations, URL names, templates, for
 (docs/architecture.md §3, "One sign-up").
 """
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conserverie.core.pages import add_service_errors, form_status
+from conserverie.core.ratelimit import hit
 from conserverie.core.scoping import every_territory, territory_scope
 from conserverie.people.cancel_code import LENGTH, cancel_code, find_registration
 from conserverie.people.models import Bookable, RegistrationBase
@@ -40,6 +42,11 @@ def signup_from_form(form, *, signup, robot_message: str):
         return None
     if not form.is_valid():
         return None
+    for contact in form.contacts() if getattr(settings, "RATELIMIT_ENABLED", True) else ():
+        allowed, _retry = hit("signup_contact", hashlib.sha256(contact.encode()).hexdigest()[:32])
+        if not allowed:
+            form.add_error(None, _("Trop d'inscriptions avec ce téléphone ou cet e-mail. Réessayez plus tard."))
+            return None
     try:
         with transaction.atomic():
             registration = signup(**form.service_kwargs())

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from conserverie.core.pages import DateInput, KgInput
 from conserverie.producers.models import MONTHS_SHORT, Producer, Product, SurplusOffer
 from conserverie.producers.photos import MAX_BYTES
+from conserverie.producers.services import OFFER_NOTE_MAX
 
 
 class OfferForm(forms.Form):
@@ -16,7 +17,9 @@ class OfferForm(forms.Form):
     mode = forms.ChoiceField(label=_("Mode"), choices=SurplusOffer.Mode.choices)
     available_from = forms.DateField(label=_("Disponible à partir du"), widget=DateInput)
     available_until = forms.DateField(label=_("Disponible jusqu'au"), widget=DateInput)
-    note = forms.CharField(label=_("Remarque"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Remarque"), required=False, max_length=OFFER_NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)

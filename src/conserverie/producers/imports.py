@@ -15,9 +15,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 
+from conserverie.core.exports import XlsxBook, csv_bytes, restore
 from conserverie.producers.geo import distance_from_hub
 from conserverie.producers.models import Producer
 from conserverie.producers.services import producer_create, producer_update
@@ -98,7 +98,8 @@ def read_csv(data: bytes) -> list[Row]:
     for values in reader:
         if not any(v.strip() for v in values):
             continue
-        rows.append(Row(line=reader.line_num, values=dict(zip(header, (v.strip() for v in values), strict=False))))
+        cells = (restore(v.strip()) for v in values)
+        rows.append(Row(line=reader.line_num, values=dict(zip(header, cells, strict=False))))
     return rows
 
 
@@ -117,6 +118,8 @@ def read_xlsx(data: bytes) -> list[Row]:
             continue
         values = {}
         for name, cell in zip(header, cells, strict=False):
+            if isinstance(cell, str):
+                cell = restore(cell)
             values[name] = cell.date() if isinstance(cell, datetime) else cell
         rows.append(Row(line=number, values=values))
     book.close()
@@ -341,39 +344,13 @@ def export_rows(producers) -> list[list]:
     ]
 
 
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return str(value).replace(".", ",")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
 def export_csv(producers) -> bytes:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(COLUMNS)
-    for row in export_rows(producers):
-        writer.writerow([_csv_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(COLUMNS, export_rows(producers))
 
 
 def export_xlsx(producers) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "producteurs"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in export_rows(producers):
-        # Coordinates as text: a spreadsheet's binary floats would blur the sixth decimal.
-        sheet.append([str(v) if isinstance(v, Decimal) else v for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, date):
-                cell.number_format = "DD/MM/YYYY"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    # Coordinates as text: a spreadsheet's binary floats would blur the sixth decimal.
+    rows = [[str(v) if isinstance(v, Decimal) else v for v in row] for row in export_rows(producers)]
+    book = XlsxBook()
+    book.sheet("producteurs", COLUMNS, rows)
+    return book.bytes()

@@ -13,6 +13,9 @@ from conserverie.producers.photos import check_photo, photo_name
 from conserverie.territories.models import Membership, Role, Territory
 from conserverie.territories.permissions import require, require_same_territory
 
+# An offer's note: a few lines for the driver, never a 100,000-character text (issue 17).
+OFFER_NOTE_MAX = 1000
+
 
 def producer_create(
     *,
@@ -93,6 +96,8 @@ def offer_declare(
         errors["kg_estimated"] = _("Indiquez un poids supérieur à zéro.")
     if available_until < available_from:
         errors["available_until"] = _("La fin de disponibilité doit suivre le début.")
+    if len(note or "") > OFFER_NOTE_MAX:
+        errors["note"] = _("Une remarque courte, s'il vous plaît (%(n)s caractères au plus).") % {"n": OFFER_NOTE_MAX}
     if photo:
         try:
             check_photo(photo)

@@ -13,14 +13,13 @@ from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from conserverie.core.exports import XlsxBook
 from conserverie.production.models import (
     CorrectiveAction,
     HeatTreatmentRecord,
@@ -159,20 +158,16 @@ def _title(territory, period) -> str:
 
 
 def register_xlsx(territory, period: Period, rows: list[dict]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Registre HACCP")[:31]
-    sheet.append([_title(territory, period)])
-    sheet["A1"].font = Font(bold=True)
+    """Through the shared safe writer (`core/exports.py`): a note typed as `=…` stays a text."""
     cols = columns()
-    sheet.append([label for _key, label in cols])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([row[key] for key, _label in cols])
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book = XlsxBook()
+    book.sheet(
+        _("Registre HACCP"),
+        [label for _key, label in cols],
+        [[row[key] for key, _label in cols] for row in rows],
+        heading=[_title(territory, period)],
+    )
+    return book.bytes()
 
 
 def register_pdf(territory, period: Period, rows: list[dict]) -> bytes:

@@ -2,6 +2,7 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,12 @@ class Territory(models.Model):
         choices=[("A", _("Zone A")), ("B", _("Zone B")), ("C", _("Zone C"))],
         blank=True,
         help_text=_("Celle de l'académie du territoire (Grenoble, donc la Drôme : zone A)."),
+    )
+    signup_party_max = models.PositiveSmallIntegerField(
+        _("personnes au plus par inscription publique"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("Une inscription en ligne (atelier, sortie) compte au plus ce nombre de personnes, par foyer."),
     )
 
     objects = TerritoryQuerySet.as_manager()

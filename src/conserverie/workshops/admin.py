@@ -27,7 +27,8 @@ class WorkshopAdmin(SimpleHistoryAdmin):
 @admin.register(Participant)
 class ParticipantAdmin(SimpleHistoryAdmin):
     list_display = ["first_name", "neighbourhood", "household_size", "priority_area", "consent_at", "territory"]
-    list_filter = ["territory", "priority_area"]
+    list_filter = ["territory", "household__priority_area"]
+    list_select_related = ["household", "territory"]
     search_fields = ["first_name", "neighbourhood", "email", "phone"]
 
 

@@ -5,8 +5,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.forms import IdempotentForm
 from conserverie.core.pages import CountInput, DateInput, TimeInput
 from conserverie.people.models import HowHeard
+from conserverie.people.phones import email_normalise, phone_normalise
 from conserverie.recipes.models import Recipe
 from conserverie.territories.models import STAFF_ROLES, Site, Structure
 from conserverie.workshops.models import WorkshopSeries
@@ -96,8 +98,11 @@ class CheckinForm(forms.Form):
     attended = forms.BooleanField(required=False)
 
 
-class PublicSignupForm(forms.Form):
-    """The public sign-up: as few questions as the workshop needs, in plain words, big fields on a phone."""
+class PublicSignupForm(IdempotentForm):
+    """The public sign-up: as few questions as the workshop needs, in plain words, big fields on a phone.
+
+    The phone is checked here (`people.phones`, French numbers by default) so that a wrong number is said at the
+    field; the party size is bounded again by the territory's cap and the places left (`people.signup`)."""
 
     first_name = forms.CharField(
         label=_("Votre prénom"),
@@ -113,6 +118,7 @@ class PublicSignupForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("E-mail (si vous voulez)"),
+        max_length=254,
         required=False,
         help_text=_("Nous vous enverrons la confirmation et le lien pour annuler."),
         error_messages={"invalid": _("Cette adresse e-mail ne semble pas juste. Vérifiez-la ou laissez vide.")},
@@ -130,7 +136,7 @@ class PublicSignupForm(forms.Form):
     party_size = forms.IntegerField(
         label=_("Combien de personnes viennent à l'atelier, vous compris ?"),
         min_value=1,
-        max_value=10,
+        max_value=30,
         initial=1,
         error_messages={"min_value": _("Au moins une personne.")},
         widget=CountInput,
@@ -162,6 +168,16 @@ class PublicSignupForm(forms.Form):
 
     def is_robot(self) -> bool:
         return bool(self.data.get("website", "").strip())
+
+    def clean_phone(self) -> str:
+        return phone_normalise(self.cleaned_data.get("phone", ""))
+
+    def clean_email(self) -> str:
+        return email_normalise(self.cleaned_data.get("email", ""))
+
+    def contacts(self) -> list[str]:
+        """The phone and e-mail given (normalised), for the per-contact limit."""
+        return [value.lower() for value in (self.cleaned_data.get("phone"), self.cleaned_data.get("email")) if value]
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

@@ -116,10 +116,17 @@ def _refuse(workshop: Workshop, participant: Participant) -> None:
 
 
 def registration_create(
-    *, workshop: Workshop, participant: Participant, party_size: int = 1, walk_in: bool = False
+    *,
+    workshop: Workshop,
+    participant: Participant,
+    party_size: int = 1,
+    walk_in: bool = False,
+    public: bool = False,
+    idempotency_key: str = "",
 ) -> Registration:
     """Sign a participant up; when the workshop is full the registration waits (pretix-style locking). A walk-in
-    is confirmed and present whatever the places."""
+    is confirmed and present whatever the places; `public` and `idempotency_key` are the public sign-up's limits
+    (`people.signup.register`)."""
     return signup.register(
         bookable=workshop,
         participant=participant,
@@ -127,6 +134,8 @@ def registration_create(
         refuse=_refuse,
         already=_("Cette personne est déjà inscrite à cet atelier."),
         confirmed=walk_in,
+        public=public,
+        idempotency_key=idempotency_key,
         walk_in=walk_in,
         attended=walk_in,
     )
@@ -142,7 +151,10 @@ def public_signup(*, workshop: Workshop, **person) -> Registration:
     if not workshop.accepts_signups:
         raise ValidationError(_("Les inscriptions à cet atelier sont fermées."))
     return signup.person_signup(
-        territory=workshop.territory, register=partial(registration_create, workshop=workshop), **person
+        territory=workshop.territory,
+        bookable=workshop,
+        register=partial(registration_create, workshop=workshop),
+        **person,
     )
 
 

@@ -4,6 +4,8 @@ Household size and priority area describe a household's social situation: each p
 reading (`log_participant_read`), one row per participant shown. Producers, viewers and other territories get 404.
 """
 
+import contextlib
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -20,6 +22,7 @@ from conserverie.distribution.models import DistributionLine
 from conserverie.distribution.selectors import with_deposit_balance
 from conserverie.people.audit import SOCIAL_FIELDS, log_participant_read
 from conserverie.people.models import ConsentScope, ErasureRecord, Participant
+from conserverie.people.phones import phone_normalise
 from conserverie.people.privacy import priority_source
 from conserverie.territories.models import PriorityArea
 from conserverie.territories.staff import territory_view
@@ -58,7 +61,8 @@ def registry_rows(territory):
         .annotate(last=Max("workshop__starts_at"))
         .values("last")[:1]
     )
-    return with_deposit_balance(Participant.objects.filter(territory=territory)).annotate(
+    people = Participant.objects.filter(territory=territory).select_related("household")
+    return with_deposit_balance(people).annotate(
         registrations_n=_count(live),
         attended_n=_count(live.filter(attended=True)),
         last_workshop=Subquery(last),
@@ -70,6 +74,13 @@ def _search(rows, q: str):
     if not q:
         return rows
     match = Q(first_name__icontains=q) | Q(neighbourhood__icontains=q) | Q(phone__icontains=q) | Q(email__icontains=q)
+    digits = "".join(q.split()).replace(".", "")
+    if digits.lstrip("+").isdigit():  # phones are stored in E.164: "06 12" finds "+33612…", "00 42" "…0042"
+        match |= Q(phone__icontains=digits)
+        if digits.startswith("0") and len(digits) > 1:
+            match |= Q(phone__startswith="+33" + digits[1:])
+        with contextlib.suppress(ValidationError):
+            match |= Q(phone=phone_normalise(q))
     if q.lstrip("#").isdigit():
         match |= Q(pk=int(q.lstrip("#")))
     return rows.filter(match)

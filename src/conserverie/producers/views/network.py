@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from conserverie.core.exports import CSV, XLSX, attachment
 from conserverie.core.pages import add_service_errors, form_status, paginate
 from conserverie.producers import imports
 from conserverie.producers.forms import CalendarForm, ImportForm, ProducerForm
@@ -225,13 +226,10 @@ def producer_export(request, territory, ext):
     rows = network_rows(territory, NetworkFilters.from_request(request), today)
     filename = f"producteurs-{territory.slug}-{today:%Y%m%d}"
     if ext == "csv":
-        response = HttpResponse(imports.export_csv(rows), content_type="text/csv; charset=utf-8")
-    elif ext == "xlsx":
-        response = HttpResponse(imports.export_xlsx(rows), content_type=imports.XLSX_TYPE)
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
-    return response
+        return attachment(imports.export_csv(rows), CSV, f"{filename}.csv")
+    if ext == "xlsx":
+        return attachment(imports.export_xlsx(rows), XLSX, f"{filename}.xlsx")
+    raise Http404
 
 
 @territory_view()
