@@ -84,7 +84,7 @@ def test_the_dashboard_shows_held_workshops_only(chain, clock, client, coordinat
 def test_a_household_is_in_a_priority_area_from_its_own_neighbourhood_never_the_workshop_site(chain, clock):
     """Three households came to a workshop held on a priority site: one from Mours-Saint-Eusèbe (no QPV), one from
     La Monnaie (a QPV of the territory, declared as its neighbourhood), one that ticked the box."""
-    from conserverie.people.models import Participant
+    from conserverie.people.models import Household, Participant
     from conserverie.territories.models import PriorityArea, Site
 
     clock(date(2026, 11, 1))
@@ -92,9 +92,14 @@ def test_a_household_is_in_a_priority_area_from_its_own_neighbourhood_never_the_
     PriorityArea.objects.create(territory=chain.territory, name="La Monnaie", city="Romans-sur-Isère")
     workshop = _workshop(chain, date(2026, 11, 20), "Atelier au quartier")
     people = [add_participant(chain, name) for name in ("Mours", "Monnaie", "Coche")]
-    Participant.objects.filter(pk=people[0].pk).update(neighbourhood="Mours-Saint-Eusèbe", priority_area=False)
-    Participant.objects.filter(pk=people[1].pk).update(neighbourhood="la monnaie", priority_area=False)
-    Participant.objects.filter(pk=people[2].pk).update(neighbourhood="Ailleurs", priority_area=True)
+    Participant.objects.filter(pk=people[0].pk).update(neighbourhood="Mours-Saint-Eusèbe")
+    Participant.objects.filter(pk=people[1].pk).update(neighbourhood="la monnaie")
+    Participant.objects.filter(pk=people[2].pk).update(neighbourhood="Ailleurs")
+    # The box is ticked for the home (one person, one household: issue 17).
+    Household.objects.filter(pk__in=[p.household_id for p in people]).update(priority_area=False)
+    for person, commune in zip(people, ("Mours-Saint-Eusèbe", "la monnaie", "Ailleurs"), strict=True):
+        Household.objects.filter(pk=person.household_id).update(commune=commune)
+    Household.objects.filter(pk=people[2].household_id).update(priority_area=True)
     for person in people:
         registration = registration_create(workshop=workshop, participant=person)
         Registration.objects.filter(pk=registration.pk).update(attended=True)

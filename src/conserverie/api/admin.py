@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from conserverie.api.models import ApiCall, ApiToken
+from conserverie.core.admin_tools import ReadOnlyLedgerAdmin
 
 
 @admin.register(ApiToken)
@@ -18,18 +19,9 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(admin.ModelAdmin):
+class ApiCallAdmin(ReadOnlyLedgerAdmin):
     """The API's audit: every call made with a token, refusals included."""
 
     list_display = ["at", "token", "method", "path", "status"]
     list_filter = ["territory", "status", "method"]
     search_fields = ["path", "token__prefix", "token__user__username"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
