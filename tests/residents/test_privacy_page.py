@@ -73,7 +73,7 @@ def test_the_page_speaks_the_four_public_languages(client, territories, language
     client.cookies["django_language"] = language
     page = text(client.get(URL))
     assert f'<html lang="{language}"' in page
-    assert f"<h1 class=\"h3 mb-3\">{heading}</h1>" in page
+    assert f'<h1 class="h3 mb-3">{heading}</h1>' in page
     assert sentence in page[page.index('data-testid="retention"') :]
     assert "Association Conserverie Romans" in page
     if language != "fr":
