@@ -109,7 +109,7 @@ def test_a_participant_not_found_is_said_at_the_field_and_in_the_summary(staff_c
     assert response.status_code == 422
     page = text(response)
     assert "Rien n'est enregistré" in page
-    assert message in page
+    assert page.count(message) == 2  # in the summary of errors at the top, and at the field
     assert re.search(r'name="participant"[^>]*value="' + re.escape(typed) + '"', page)  # nothing typed is lost
     assert re.search(r'name="participant"[^>]*is-invalid|is-invalid[^>]*name="participant"', page)
     assert row_counts() == before
