@@ -47,5 +47,6 @@ urlpatterns = [
     path("", include("conserverie.production.public_urls")),
     path("", include("conserverie.territories.urls")),
     path("", include("conserverie.reporting.urls")),
+    path("", include("conserverie.people.public_urls")),
     path("", include("conserverie.core.urls")),
 ]

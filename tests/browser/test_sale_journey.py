@@ -9,6 +9,7 @@ from conserverie.territories.models import Role
 
 from ..conftest import DAY, make_user
 from ..helpers import released_lot
+from ..pages import add_participant
 from .menu import open_menu_entry
 from .test_production_journey import PASSWORD
 
@@ -31,6 +32,8 @@ def test_animator_sells_at_the_shop_with_the_price_list(live_server, chain, page
         social_price_eur=Decimal("3.40"),
     )
     tier_set(actor=user, territory=chain.territory, structure=chain.structure, name="Tarif réduit", percent=70)
+    aicha = add_participant(chain, "Aïcha")
+    add_participant(chain, "Bernard")
 
     page.goto(f"{live_server.url}/connexion/")
     page.fill("#id_username", "animatrice")
@@ -40,11 +43,29 @@ def test_animator_sells_at_the_shop_with_the_price_list(live_server, chain, page
 
     open_menu_entry(page, "Cessions et ventes")
     page.get_by_role("link", name="Nouvelle cession ou vente").click()
+    # Only the chosen kind's fields: a gift to a participant (the default) offers the credit, not the structure.
+    credit = page.get_by_label("Payer les consignes avec l'avoir du participant")
+    expect(credit).to_be_visible()
+    expect(page.get_by_label("Structure bénéficiaire")).to_be_hidden()
+    page.get_by_label("Usage interne d'une structure").check()
+    expect(page.get_by_label("Structure bénéficiaire")).to_be_visible()
     page.get_by_label("Vente au groupement d'achat").check()
+    expect(page.get_by_label("Structure bénéficiaire")).to_be_hidden()
+    expect(credit).to_be_hidden()
+    expect(page.get_by_label("Partenaire", exact=True)).to_be_hidden()
+    expect(page.get_by_label("Prix solidaire")).to_be_visible()
     page.get_by_label("Bocaux pris à").select_option(label=chain.shop.name)
+    # The buyer: a few letters typed, the server suggests this territory's participants, one is picked.
+    buyer = page.get_by_label("Participant", exact=True)
+    buyer.press_sequentially("ïch", delay=50)
+    suggestion = page.locator("#participant-options option")
+    expect(suggestion).to_have_count(1)
+    expect(suggestion).to_have_attribute("value", f"Aïcha #{aicha.pk} — La Monnaie")
+    buyer.fill(suggestion.get_attribute("value"))  # what picking the suggestion writes in the box
     page.get_by_label("Date").fill(DAY.isoformat())
     page.get_by_label("Paiement").select_option(label="Carte bancaire")
     page.locator("select[name='lines-0-lot']").select_option(value=str(lot.pk))
+    expect(page.locator("[data-stock-for='0']")).to_contain_text(": 8 bocaux")  # the 8 jars taken to the shop
     price = page.locator("input[name='lines-0-unit_price_eur']")
     expect(price).to_have_value("4.20")  # the recipe's own price wins over the format's 3.00
     page.get_by_label("Prix solidaire").check()
@@ -66,7 +87,7 @@ def test_animator_sells_at_the_shop_with_the_price_list(live_server, chain, page
     expect(page.get_by_test_id("due")).to_have_text("15,60")
     sale = Distribution.objects.get()
     line = sale.lines.get()
-    assert (sale.kind, sale.location, sale.created_by) == ("group_sale", chain.shop, user)
+    assert (sale.kind, sale.location, sale.created_by, sale.participant) == ("group_sale", chain.shop, user, aicha)
     assert (line.quantity, line.unit_price_eur, line.deposit_eur) == (3, Decimal("4.20"), Decimal("1.00"))
 
 

@@ -118,14 +118,17 @@ def test_a_lot_or_participant_of_another_territory_is_not_a_choice(staff_client,
     (foreign,) = add_lots(other_chain, 1, release=True)
     stranger = add_participant(other_chain, "Zoé")
     before = row_counts()
-    for data in (
-        distribution_post(chain, foreign),
-        distribution_post(chain, released, kind="participant", participant=stranger.pk),
-        distribution_post(chain, released, location=other_chain.truck.pk),
+    for data, message in (
+        (distribution_post(chain, foreign), "Sélectionnez un choix valide"),
+        (
+            distribution_post(chain, released, kind="participant", participant=stranger.pk),
+            f"Aucun participant n°{stranger.pk} ici",
+        ),
+        (distribution_post(chain, released, location=other_chain.truck.pk), "Sélectionnez un choix valide"),
     ):
         response = staff_client.post(NEW, data)
         assert response.status_code == 422
-        assert "Sélectionnez un choix valide" in text(response)
+        assert message in text(response)
     assert row_counts() == before
 
 

@@ -27,6 +27,8 @@ PUBLIC_SOURCES = (
     "people/signup_views.py",
     "people/signup.py",
     "people/privacy.py",
+    "people/privacy_views.py",
+    "people/templates/people/privacy.html",
     "workshops/templates/workshops/public/",
     "workshops/views/public.py",
     "workshops/forms.py",

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,9 +15,45 @@ from conserverie.territories.models import JarFormat, Location, Structure
 from conserverie.workshops.models import Workshop
 
 
+def participant_label(first_name: str, pk: int, neighbourhood: str = "") -> str:
+    """How the form writes a participant: the first name, the number after « # », the neighbourhood."""
+    return f"{first_name} #{pk}" + (f" — {neighbourhood}" if neighbourhood else "")
+
+
+NUMBER_ONLY = re.compile(r"^\s*#?\s*(\d+)\s*$")
+NUMBER_IN_LABEL = re.compile(r"#(\d+)")
+
+
 class ParticipantChoiceField(forms.ModelChoiceField):
+    """A text box, not a list of every resident: the person types a few letters and picks a suggestion (the
+    search endpoint fills a datalist), or types the participant's number by hand (« 12 » or « #12 »)."""
+
+    default_error_messages = {
+        "invalid_choice": _("Aucun participant n°%(value)s ici : tapez un numéro de la liste des participants."),
+        "invalid_number": _("Tapez quelques lettres du prénom et choisissez dans la liste, ou tapez le numéro."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        attrs = {"list": "participant-options", "autocomplete": "off", "spellcheck": "false"}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
-        return f"{obj.first_name} #{obj.pk}" + (f" — {obj.neighbourhood}" if obj.neighbourhood else "")
+        return participant_label(obj.first_name, obj.pk, obj.neighbourhood)
+
+    def prepare_value(self, value):
+        if isinstance(value, Participant):
+            return self.label_from_instance(value)
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        if value in self.empty_values or not str(value).strip():
+            return None
+        text = str(value)
+        match = NUMBER_ONLY.match(text) or NUMBER_IN_LABEL.search(text)
+        if match is None:
+            raise forms.ValidationError(self.error_messages["invalid_number"], code="invalid_number")
+        return super().to_python(match.group(1))
 
 
 class DistributionForm(forms.Form):
@@ -26,7 +64,7 @@ class DistributionForm(forms.Form):
         label=_("Participant"),
         queryset=Participant.objects.none(),
         required=False,
-        help_text=_("Pour une cession à un participant."),
+        help_text=_("Tapez quelques lettres du prénom ou le numéro du participant, puis choisissez dans la liste."),
     )
     structure = forms.ModelChoiceField(
         label=_("Structure bénéficiaire"),
@@ -60,7 +98,9 @@ class DistributionForm(forms.Form):
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = Location.objects.filter(territory=territory)
-        self.fields["participant"].queryset = Participant.objects.filter(territory=territory)
+        self.fields["participant"].queryset = Participant.objects.filter(
+            territory=territory, erased_at__isnull=True, merged_into__isnull=True
+        )
         self.fields["structure"].queryset = Structure.objects.filter(territory=territory)
         self.fields["workshop"].queryset = (
             Workshop.objects.filter(territory=territory)

@@ -9,6 +9,7 @@ app_name = "distribution"
 urlpatterns = [
     path("", views.distribution_list, name="list"),
     path("nouvelle/", views.distribution_new, name="new"),
+    path("participants/chercher/", views.participant_search, name="participant_search"),
     path("<int:pk>/", views.receipt, name="receipt"),
     path("<int:pk>/annuler/", views.reverse, name="reverse"),
     path("consignes/", views_deposits.deposit_balances, name="deposits"),

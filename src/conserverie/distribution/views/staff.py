@@ -3,15 +3,17 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_row_error, add_service_errors, form_status, paginate, search_term
-from conserverie.distribution.forms import DistributionForm, LineFormSet, ReverseForm
+from conserverie.distribution.forms import NUMBER_ONLY, DistributionForm, LineFormSet, ReverseForm, participant_label
 from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.distribution.selectors import price_for, price_map, reversal_of
 from conserverie.distribution.services import LineSpec, distribution_record, distribution_reverse, tier_price
+from conserverie.people.models import Participant
 from conserverie.production.models import ProductionLot
 from conserverie.stock.models import StockMovement
 from conserverie.territories.models import JarFormat, Role
@@ -115,6 +117,41 @@ def _price_script_data(territory, prices, tiers) -> dict:
     }
 
 
+def _stock_rows(territory) -> list[dict]:
+    """Full jars on hand per location, lot and format, from the ledger (one query)."""
+    return list(StockMovement.objects.filter(territory=territory).stock_by_location_and_lot())
+
+
+def _stock_script_data(rows) -> dict:
+    return {f"{row['location_id']}|{row['lot_id']}|{row['jar_format_id']}": row["jars"] for row in rows}
+
+
+# At most this many suggestions per search: enough to pick from, little personal data in one answer.
+SEARCH_LIMIT = 20
+
+
+@territory_view()
+def participant_search(request, territory):
+    """Participants whose first name contains the typed letters, or whose number it is (the sale form's
+    suggestions, docs/architecture.md §2: first name, number and neighbourhood only, this territory only)."""
+    q = request.GET.get("q", "").strip()[:60]
+    results = []
+    if q:
+        match = Q(first_name__icontains=q)
+        number = NUMBER_ONLY.match(q)
+        if number:
+            match |= Q(pk=int(number.group(1)))
+        rows = (
+            Participant.objects.filter(match, territory=territory, erased_at__isnull=True, merged_into__isnull=True)
+            .order_by("first_name", "pk")
+            .values_list("pk", "first_name", "neighbourhood")[:SEARCH_LIMIT]
+        )
+        results = [{"value": participant_label(first, pk, area)} for pk, first, area in rows]
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @territory_view()
 def distribution_new(request, territory):
     data = request.POST if request.method == "POST" else None
@@ -141,6 +178,7 @@ def distribution_new(request, territory):
         else:
             messages.success(request, _("%(d)s enregistrée.") % {"d": distribution})
             return redirect("distribution:receipt", territory.slug, distribution.pk)
+    stock_rows = _stock_rows(territory)
     return render(
         request,
         "distribution/form.html",
@@ -149,6 +187,11 @@ def distribution_new(request, territory):
             "form": form,
             "formset": formset,
             "price_data": _price_script_data(territory, prices, form.fields["price_tier"].queryset),
+            "stock_rows": stock_rows,
+            "stock_data": {
+                "stock": _stock_script_data(stock_rows),
+                "label": _("En stock à l'emplacement choisi : %(n)s bocaux de ce lot et ce format"),
+            },
         },
         status=form_status(request),
     )

@@ -48,3 +48,80 @@ document.addEventListener("click", function (event) {
     if (["kind", "social_price", "price_tier"].indexOf(event.target.name) >= 0) fillAll();
   });
 })();
+// The form shows only the chosen kind's fields (without this script, all are shown). A hidden field is also
+// disabled, so that a value typed before changing the kind is not sent with the other kind.
+(function () {
+  var blocks = document.querySelectorAll("[data-kinds]");
+  if (!blocks.length) return;
+  function show() {
+    var checked = document.querySelector("input[name=kind]:checked");
+    var kind = checked ? checked.value : "";
+    blocks.forEach(function (block) {
+      var hidden = kind !== "" && block.dataset.kinds.split(" ").indexOf(kind) < 0;
+      block.hidden = hidden;
+      block.querySelectorAll("input, select, textarea").forEach(function (field) {
+        field.disabled = hidden;
+      });
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "kind") show();
+  });
+  show();
+})();
+// Participants: suggestions from the server as the person types (first name or number, this territory only).
+(function () {
+  var list = document.getElementById("participant-options");
+  var input = document.querySelector("input[list=participant-options]");
+  if (!list || !input || !window.fetch) return;
+  var timer = null;
+  var asked = "";
+  function suggest() {
+    var q = input.value.trim();
+    if (q.length < 2 && !/^\d+$/.test(q)) return;
+    if (q === asked || q.indexOf("#") >= 0) return; // a picked suggestion already carries its number
+    asked = q;
+    fetch(list.dataset.searchUrl + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (data) {
+        if (q !== asked) return; // an older answer arriving late
+        list.replaceChildren.apply(list, data.results.map(function (row) {
+          var option = document.createElement("option");
+          option.value = row.value;
+          return option;
+        }));
+      })
+      .catch(function () { asked = ""; });
+  }
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(suggest, 200);
+  });
+})();
+// Beside each lot: the full jars of that lot and format at the chosen location (from the ledger).
+(function () {
+  var source = document.getElementById("stock-data");
+  if (!source) return;
+  var data = JSON.parse(source.textContent);
+  function value(id) {
+    var field = document.getElementById(id);
+    return field ? field.value : "";
+  }
+  function showRow(line) {
+    var lot = value("id_lines-" + line.dataset.stockFor + "-lot");
+    var fmt = value("id_lines-" + line.dataset.stockFor + "-jar_format");
+    var place = value("id_location");
+    if (!lot || !fmt || !place) {
+      line.textContent = "";
+      return;
+    }
+    line.textContent = data.label.replace("%(n)s", data.stock[place + "|" + lot + "|" + fmt] || 0);
+  }
+  function showAll() {
+    document.querySelectorAll("[data-stock-for]").forEach(showRow);
+  }
+  document.addEventListener("change", function (event) {
+    if (/^lines-\d+-(lot|jar_format)$/.test(event.target.name || "") || event.target.name === "location") showAll();
+  });
+  showAll();
+})();
