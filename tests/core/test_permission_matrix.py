@@ -123,7 +123,8 @@ MATRIX = {
     "production:lot_block": Row(post_staff(), lot_code, method="post", data={"reason": "Test"}),
     "production:lot_seal_check": Row(post_staff(), lot_code, method="post"),
     "production:lot_correct": Row(post_staff(), lot_code, method="post"),
-    "production:lot_labels": Row(staff(), lot_code),
+    # The sheet, or a redirect to the lot page naming the layout that fits (docs/labels-en.md): never a refusal.
+    "production:lot_labels": Row(staff(ALLOWED), lot_code),
     "production:lot_recall": Row(staff(), lot_code),
     "production:recall_withdraw": Row(
         post_staff(),
@@ -146,6 +147,7 @@ MATRIX = {
     "distribution:deposits": Row(staff()),
     "distribution:deposit_detail": Row(staff(), pk("participant")),
     "distribution:prices": Row(staff()),
+    "distribution:participant_search": Row(staff()),
     # Aggregated figures, no personal data: board members and funders (viewers) read them too (docs/architecture.md §2).
     "distribution_report:report": Row(readers()),
     "distribution_report:export": Row(readers(), lambda w: {"key": "destinations", "ext": "csv"}),
@@ -157,9 +159,13 @@ MATRIX = {
     "public:detail": Row(everyone(OK), pk("workshop")),
     "public:confirmation": Row(everyone(OK), lambda w: {"token": w.registration.token}),
     "public:cancel": Row(everyone(OK), lambda w: {"token": w.registration.token}),
+    "public:cancel_code": Row(everyone(OK)),
+    "public:workshop_feed": Row(everyone(OK), pk("workshop")),
     # Core
     "reporting:home": Row(everyone(OK)),
     "core:healthz": Row(everyone(OK)),
+    "core:favicon": Row(everyone(REDIRECT)),
+    "privacy": Row(everyone(OK)),
     "lot_public:lot_public": Row(everyone(OK), lot_code),
     "reporting:workspace": Row({ANON: LOGIN, COORD: REDIRECT, ANIM: REDIRECT, VIEWER: REDIRECT, OTHER: REDIRECT}),
     "territories:totp_setup": Row({ANON: LOGIN, COORD: OK, ANIM: 403, VIEWER: 403, OTHER: OK}),

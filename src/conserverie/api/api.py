@@ -34,9 +34,8 @@ class VendoredSwagger(Swagger):
         from django.shortcuts import render
 
         self.settings["url"] = self.get_openapi_url(api, kwargs)
-        import json
 
-        return render(request, self.template, {"swagger_settings": json.dumps(self.settings), "api": api})
+        return render(request, self.template, {"swagger_settings": self.settings, "api": api})
 
 
 class ConserverieAPI(NinjaAPI):

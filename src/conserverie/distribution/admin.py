@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from conserverie.distribution.models import Distribution, DistributionLine, PriceListEntry, PriceTier
+from conserverie.core.admin_tools import ReadOnlyLedgerAdmin
+from conserverie.distribution.models import Distribution, DistributionLine, PriceListEntry, PriceTier, TruckAction
 
 
 class DistributionLineInline(admin.TabularInline):
@@ -85,3 +86,12 @@ class PriceTierAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "structure__name"]
     raw_id_fields = ["updated_by"]
     list_select_related = ["structure", "updated_by", "territory"]
+
+
+@admin.register(TruckAction)
+class TruckActionAdmin(ReadOnlyLedgerAdmin):
+    """What the truck's tablets sent (docs/architecture.md §7): kept as the proof that a replay created nothing."""
+
+    list_display = ["synced_at", "workshop", "kind", "status", "created_by"]
+    list_filter = ["territory", "kind", "status"]
+    search_fields = ["client_id", "message"]

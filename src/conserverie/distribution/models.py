@@ -235,3 +235,7 @@ class TruckAction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.client_id}"
+
+    @property
+    def refused(self) -> bool:
+        return self.status == self.Status.REFUSED

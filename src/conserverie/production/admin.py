@@ -9,6 +9,7 @@ from conserverie.production.models import (
     ProductionLot,
     Recall,
     SealCheck,
+    StabilityTest,
 )
 from conserverie.sourcing.models import RawLotMovement
 
@@ -151,3 +152,13 @@ class CorrectiveActionAdmin(FoodSafetyRecordAdmin):
     list_filter = ("action", "lot__territory")
     search_fields = ("lot__code", "note")
     raw_id_fields = ("lot",)
+
+
+@admin.register(StabilityTest)
+class StabilityTestAdmin(SimpleHistoryAdmin):
+    """Stability tests are started and read on the lot page (docs/safety-en.md); the admin reads them."""
+
+    list_display = ["lot", "started_on", "ends_on", "result", "at_55"]
+    list_filter = ["result"]
+    search_fields = ["lot__code"]
+    raw_id_fields = ["lot", "started_by", "examined_by"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from conserverie.territories.models import Membership, PriorityArea, Site, Structure, Territory, Vehicle
+from conserverie.territories.models import Membership, PriorityArea, Site, Structure, Territory, Training, Vehicle
 
 
 class MembershipInline(admin.TabularInline):
@@ -52,3 +53,13 @@ class MembershipAdmin(admin.ModelAdmin):
 class PriorityAreaAdmin(admin.ModelAdmin):
     list_display = ["name", "city", "code", "territory"]
     list_filter = ["territory"]
+
+
+@admin.register(Training)
+class TrainingAdmin(SimpleHistoryAdmin):
+    """Trainings are recorded on the staff page *Formations* (docs/safety-en.md); the admin reads and corrects."""
+
+    list_display = ["user", "kind", "obtained_on", "expires_on", "organisation", "territory"]
+    list_filter = ["territory", "kind"]
+    search_fields = ["user__username", "organisation"]
+    raw_id_fields = ["user", "recorded_by"]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from conserverie.people.models import Consent, ErasureRecord, Participant
-from conserverie.workshops.models import Registration, VolunteerHours, Workshop, WorkshopSeries
+from conserverie.workshops.models import MinimumWage, Registration, VolunteerHours, Workshop, WorkshopSeries
 
 
 class RegistrationInline(admin.TabularInline):
@@ -84,3 +84,11 @@ class ConsentAdmin(admin.ModelAdmin):
     list_filter = ["scope", "participant__territory"]
     raw_id_fields = ["participant"]
     list_select_related = ["participant"]
+
+
+@admin.register(MinimumWage)
+class MinimumWageAdmin(admin.ModelAdmin):
+    """The dated SMIC table (national, not scoped): volunteer hours are valued at the rate of their day."""
+
+    list_display = ["valid_from", "hourly_eur"]
+    search_fields = ["source"]

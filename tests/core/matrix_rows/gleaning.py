@@ -51,4 +51,5 @@ ROWS = {
     "gleaning_public:detail": Row(everyone(OK), outing_pk),
     "gleaning_public:confirmation": Row(everyone(OK), token),
     "gleaning_public:cancel": Row(everyone(OK), token),
+    "gleaning_public:cancel_code": Row(everyone(OK)),
 }
