@@ -53,7 +53,7 @@ def test_the_day_sheet_printed_then_typed_back(live_server, chain, browser, size
     lines.nth(0).get_by_label("Quartier ou commune").fill("Les Ors")
     lines.nth(1).get_by_label("Personnes au foyer").fill("2")  # a first name forgotten: refused, nothing lost
     page.get_by_role("button", name="Enregistrer la feuille").click()
-    expect(page.get_by_text("Indiquez le prénom écrit sur la ligne, ou videz la ligne.")).to_be_visible()
+    expect(page.get_by_text("Indiquez le prénom écrit sur la ligne, ou videz la ligne.", exact=True)).to_be_visible()
     expect(page.get_by_test_id("paper-line").nth(0).get_by_label("Prénom")).to_have_value("Karim")
     assert not Registration.objects.filter(walk_in=True).exists()
     page.get_by_test_id("paper-line").nth(1).get_by_label("Prénom").fill("Léa")
