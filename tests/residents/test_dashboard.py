@@ -48,3 +48,32 @@ def test_the_dashboard_query_count_does_not_grow_with_work_to_do(client, chain, 
         add_raw_lots(chain, n)
 
     assert_flat_queries(client, "/t/romans/", grow, django_assert_num_queries)
+
+
+def test_the_dashboard_lists_trainings_about_to_expire(client, chain, coordinator, other_chain):
+    """Without a valid food-safety training nobody signs a schedule or releases a lot (issue 14): 60 days' notice."""
+    from datetime import timedelta
+
+    from conserverie.territories.models import Training, TrainingKind
+
+    today = timezone.localdate()
+
+    def train(territory, expires_in):
+        Training.objects.create(
+            territory=territory,
+            user=coordinator,
+            kind=TrainingKind.HACCP,
+            obtained_on=today - timedelta(days=300),
+            organisation="Organisme",
+            expires_on=today + timedelta(days=expires_in),
+            recorded_by=coordinator,
+        )
+
+    client.force_login(coordinator)
+    train(chain.territory, 90)
+    assert "formation" not in todo(text(client.get("/t/romans/")))
+    train(chain.territory, 30)
+    train(other_chain.territory, 10)  # another territory's training is not counted here
+    items = todo(text(client.get("/t/romans/")))
+    assert "1 formation expire dans moins de 60 jours" in items
+    assert 'href="/t/romans/formations/"' in items

@@ -13,7 +13,7 @@ from conserverie.reporting.audit_trail import audit_page
 from conserverie.reporting.forms import AuditFilterForm
 from conserverie.sourcing.models import RawLot
 from conserverie.sourcing.selectors import expiring_raw_lots
-from conserverie.territories.models import REPORT_ROLES, STAFF_ROLES, Membership, Role, Territory
+from conserverie.territories.models import REPORT_ROLES, STAFF_ROLES, Membership, Role, Territory, Training
 from conserverie.territories.permissions import role_in
 from conserverie.territories.staff import territory_view
 from conserverie.workshops.models import Workshop
@@ -54,7 +54,8 @@ def dashboard(request, territory):
 
 def things_to_do(territory) -> list[dict]:
     """What staff have to act on now, each with its count and the page where it is done (issue 19, item 7):
-    farm offers waiting for an answer, raw lots still holding kilos, production lots waiting for their result.
+    farm offers waiting for an answer, raw lots still holding kilos, production lots waiting for their result,
+    food-safety trainings about to expire.
     One count query each, whatever the data."""
     items = [
         {
@@ -86,8 +87,17 @@ def things_to_do(territory) -> list[dict]:
             "url": reverse("production:lots", args=[territory.slug]),
         },
     ]
-    # HOOK(i14): trainings expiring — append {"key": "trainings", "count": …, "label": …, "url": …} here when the
-    # trainings of food-safety sign-off land (issue 14); the template lists every item the same way.
+    # A food-safety training about to expire: without it, nobody may sign a schedule or release a lot (issue 14).
+    items.append(
+        {
+            "key": "trainings",
+            "count": Training.objects.filter(territory=territory).expiring(timezone.localdate()).count(),
+            "label": ngettext_lazy(
+                "%(n)s formation expire dans moins de 60 jours", "%(n)s formations expirent dans moins de 60 jours", "n"
+            ),
+            "url": reverse("trainings:list", args=[territory.slug]),
+        }
+    )
     return [{**item, "text": item["label"] % {"n": item["count"]}} for item in items if item["count"]]
 
 
