@@ -304,6 +304,16 @@ def test_modified_since_gives_the_rows_changed_since(api, world, coordinator, ti
     assert len(api.get("/api/v1/lots", token).json()["items"]) == 1
 
 
+def test_modified_since_takes_any_offset_iso_8601_allows(api, world, coordinator):
+    """PostgreSQL refuses an offset beyond ±15:59 ("+22:06") and Python cannot move year 1 east of UTC: both are
+    read as the instant they name (found by Schemathesis on PostgreSQL)."""
+    token = new_token(coordinator, world.territory)
+    for since in ("0176-02-19T19:30:18.2%2B22:06", "0001-01-01T00:00:00%2B14:00", "2026-01-01T00:00:00-23:59"):
+        response = api.get(f"/api/v1/offers?modified_since={since}", token)
+        assert response.status_code == 200, (since, response.content)
+        assert [o["id"] for o in response.json()["items"]] == [world.offer.pk]
+
+
 def test_figures_for_a_period_and_a_bad_period_named(api, world, coordinator):
     token = new_token(coordinator, world.territory, scope="read")
     flower = api.get(f"/api/v1/impact?period={DAY.year}", token)

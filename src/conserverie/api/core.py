@@ -2,10 +2,11 @@
 
 import base64
 import binascii
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import HttpError
@@ -88,6 +89,13 @@ def changed_since(queryset, since: datetime | None):
     """Rows created or changed at `since` or later, read from the model's history (django-simple-history)."""
     if since is None:
         return queryset
+    if timezone.is_naive(since):
+        since = timezone.make_aware(since)
+    # In UTC: PostgreSQL refuses an offset beyond ±15:59 that ISO 8601 and Python accept ("+22:06").
+    try:
+        since = since.astimezone(UTC)
+    except OverflowError:  # the first hours of year 1 in an eastern offset: before every row anyway
+        since = datetime.min.replace(tzinfo=UTC)
     history = queryset.model.history.model
     return queryset.filter(pk__in=history.objects.filter(history_date__gte=since).values("id"))
 
