@@ -126,6 +126,9 @@ class HeatTreatmentRecord(models.Model):
     class Meta:
         verbose_name = _("relevé de traitement thermique")
         verbose_name_plural = _("relevés de traitement thermique")
+        # The register and the lot page read the passes in the order they were made (a re-sterilisation after the
+        # first); PostgreSQL gives no order otherwise.
+        ordering = ["recorded_at", "id"]
 
     @property
     def lethality_short(self) -> bool:
