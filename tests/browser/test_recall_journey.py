@@ -1,4 +1,7 @@
-"""A coordinator, warned of a swollen lid, recalls a lot from its page and reads whom to call."""
+"""A coordinator, warned of a swollen lid, recalls a lot from its page, reads whom to call, downloads the
+notification to the DDPP, and the jar's public page (its QR code) tells the recall."""
+
+from pathlib import Path
 
 from conserverie.distribution.models import Distribution
 from conserverie.production.models import LotStatus, ProductionLot, Recall
@@ -28,7 +31,10 @@ def test_coordinator_recalls_a_lot_and_sees_the_contact_list(live_server, chain,
     page.goto(f"{live_server.url}/t/romans/lots/{lot.code}/")
     expect(page.get_by_test_id("lot-code")).to_contain_text(lot.code)
     page.get_by_role("link", name="Rappeler ce lot").click()
+    expect(page.get_by_label("Rappel : des bocaux sont chez des consommateurs, qui sont prévenus")).to_be_checked()
+    page.get_by_label("Nature du danger").select_option("microbiological")
     page.get_by_label("Motif du rappel").fill("Couvercle bombé signalé par une participante")
+    page.get_by_label("Motif affiché au public").fill("Couvercles bombés : risque de botulisme")
     page.get_by_label("Rappeler aussi les lots fabriqués avec un même lot brut").check()
     page.get_by_role("button", name="Rappeler le lot").click()
 
@@ -47,3 +53,14 @@ def test_coordinator_recalls_a_lot_and_sees_the_contact_list(live_server, chain,
 
     page.get_by_role("button", name="Retirés et détruits").click()
     expect(page.get_by_test_id("recovered")).to_have_text("27")
+
+    with page.expect_download() as download:
+        page.get_by_test_id("ddpp-notice").click()
+    assert download.value.suggested_filename == f"notification-ddpp-{lot.code}.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+    page.goto(f"{live_server.url}/l/{lot.code}/")
+    banner = page.get_by_test_id("recall-banner")
+    expect(banner).to_contain_text("Rappel — ne pas consommer")
+    expect(page.get_by_test_id("recall-reason")).to_contain_text("Couvercles bombés : risque de botulisme")
+    expect(page.get_by_test_id("recall-date")).to_contain_text("Rappel du")

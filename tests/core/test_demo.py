@@ -201,6 +201,17 @@ def test_the_season_has_one_past_recall_with_its_sheet(client, db):
     contacts = lots_forward([recall.lot.pk]).contacts()
     assert contacts
     assert [c.name for c in contacts if escape(c.name) not in html] == []
+    # What the authorities need (docs/safety-en.md, « Recall »): scope, hazard, reason, decider, public reason.
+    assert (recall.scope, recall.hazard) == ("recall", "microbiological")
+    assert recall.reason
+    assert recall.public_reason
+    assert recall.measures
+    assert recall.contact
+    assert recall.recalled_by.username == "coordination"
+    notice = client.get(f"/t/romans/lots/{recall.lot.code}/rappel/notification-ddpp.pdf")
+    assert notice.status_code == 200
+    assert notice.content.startswith(b"%PDF")
+    assert recall.public_reason in client.get(f"/l/{recall.lot.code}/").content.decode()
 
 
 def test_every_demo_lot_has_a_complete_label_and_only_the_certified_territory_says_bio(db):

@@ -115,7 +115,9 @@ def test_coordinator_recalls_from_the_page_and_reads_the_recall_sheet(client, ch
     assert "Rappeler le lot" in form
     assert "Motif du rappel" in form
     assert client.post(recall_url(lot), {"reason": ""}).status_code == 422
-    response = client.post(recall_url(lot), {"reason": "Couvercles bombés signalés"})
+    response = client.post(
+        recall_url(lot), {"reason": "Couvercles bombés signalés", "scope": "recall", "hazard": "microbiological"}
+    )
     assert response.status_code == 302
     assert response["Location"] == recall_url(lot)
     page = text(client.get(recall_url(lot)))
@@ -143,8 +145,8 @@ def test_withdrawing_from_the_sheet_records_a_discard_and_counts_it(client, chai
 
 def test_an_animator_reads_the_sheet_but_cannot_recall(client, chain, lot, animator):
     client.force_login(animator)
-    assert "Seule la coordination" in text(client.get(recall_url(lot)))
-    assert client.post(recall_url(lot), {"reason": "x"}).status_code == 403
+    assert "Seules la coordination" in text(client.get(recall_url(lot)))
+    assert client.post(recall_url(lot), {"reason": "x", "scope": "recall", "hazard": "other"}).status_code == 403
     assert ProductionLot.objects.get(pk=lot.pk).status == LotStatus.RELEASED
     distribute(chain, lot, Distribution.Kind.PARTICIPANT, name="Nadia")
     lot_recall(actor=chain.actor, lot=lot, reason="Analyse défavorable")

@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from conserverie.production.models import LotStatus, ProductionLot
+from conserverie.production.models import Hazard, LotStatus, ProductionLot, RecallScope
 from conserverie.production.services import lot_recall, recall_withdraw
 from conserverie.stock.models import StockMovement
 
@@ -17,6 +17,12 @@ RECALL_REASON = (
     "Couvercle bombé signalé par une participante sur un bocal de ce lot : rappel par précaution, "
     "bocaux en stock retirés et analyse demandée au laboratoire départemental."
 )
+RECALL_PUBLIC = "Couvercle bombé sur un bocal de ce lot : risque de botulisme. Ne consommez pas ces bocaux."
+RECALL_MEASURES = (
+    "Bocaux du camion retirés le matin même ; foyers et structures prévenus par téléphone.\n"
+    "Analyse du bocal bombé demandée au laboratoire départemental ; joint de l'autoclave vérifié."
+)
+RECALL_CONTACT = "Coordination de la conserverie — 04 00 00 00 00 — coordination@example.org"  # fictional
 # The lot is at least this old on the day the demo is loaded, so its recall is in the past.
 MIN_AGE_DAYS = 21
 
@@ -35,7 +41,17 @@ def record_past_recall(ctx):
         return None
     day = lot.last_move + timedelta(days=1)
     recalled_at = timezone.make_aware(datetime.combine(day, time(9, 30)))
-    recall = lot_recall(actor=ctx.coordinator, lot=lot, reason=RECALL_REASON, at=recalled_at)
+    recall = lot_recall(
+        actor=ctx.coordinator,
+        lot=lot,
+        reason=RECALL_REASON,
+        at=recalled_at,
+        scope=RecallScope.RECALL,
+        hazard=Hazard.MICROBIOLOGICAL,
+        public_reason=RECALL_PUBLIC,
+        measures=RECALL_MEASURES,
+        contact=RECALL_CONTACT,
+    )
     # The truck's jars are pulled the same morning; the other shelves are still on the sheet's to-do list.
     formats = {fmt.pk: fmt for fmt in ctx.places.jars.values()}
     for row in StockMovement.objects.filter(lot=lot).stock_by_location_and_lot():

@@ -127,11 +127,11 @@ class PantryUseAdmin(admin.ModelAdmin):
 class RecallAdmin(SimpleHistoryAdmin):
     """Recalls are decided through the service (it blocks the lots and lists who took jars): read here."""
 
-    list_display = ["lot", "reason", "include_shared", "recalled_by", "recalled_at", "territory"]
-    list_filter = ["territory", "include_shared"]
+    list_display = ["lot", "scope", "hazard", "reason", "include_shared", "recalled_by", "recalled_at", "territory"]
+    list_filter = ["territory", "scope", "hazard", "include_shared"]
     search_fields = ["lot__code", "reason", "lots__code"]
     date_hierarchy = "recalled_at"
-    readonly_fields = ["territory", "lot", "lots", "include_shared", "recalled_by", "recalled_at"]
+    readonly_fields = ["territory", "lot", "lots", "scope", "hazard", "include_shared", "recalled_by", "recalled_at"]
     list_select_related = ["lot", "recalled_by", "territory"]
 
     def has_add_permission(self, request):

@@ -5,7 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import CountInput, DateInput, KgInput
-from conserverie.production.models import CorrectiveActionKind, Equipment
+from conserverie.production.models import CorrectiveActionKind, Equipment, Hazard, RecallScope
 from conserverie.production.selectors import pantry_lots_with_balance
 from conserverie.production.services import TreatmentReading
 from conserverie.recipes.lethality import parse_readings
@@ -202,11 +202,40 @@ class BlockForm(forms.Form):
 
 
 class RecallForm(forms.Form):
+    """What a recall records (docs/safety-en.md, « Recall »): the service checks the same and says it at the field."""
+
+    scope = forms.ChoiceField(
+        label=_("Retrait ou rappel"),
+        choices=RecallScope.choices,
+        widget=forms.RadioSelect,
+        initial=RecallScope.RECALL,
+        help_text=_("Rappel dès qu'un bocal a pu arriver chez quelqu'un."),
+    )
+    hazard = forms.ChoiceField(label=_("Nature du danger"), choices=[("", "—"), *Hazard.choices])
     reason = forms.CharField(
         label=_("Motif du rappel"),
         required=False,
         max_length=250,
-        help_text=_("Ce que l'on sait : analyse, défaut constaté, alerte d'un fournisseur…"),
+        help_text=_("Ce que l'on sait : analyse, défaut constaté, alerte d'un fournisseur… (pour l'équipe et la DDPP)"),
+    )
+    public_reason = forms.CharField(
+        label=_("Motif affiché au public"),
+        required=False,
+        max_length=250,
+        help_text=_("En mots simples, sur la page du bocal (QR code) et dans RappelConso. Vide : la nature du danger."),
+    )
+    measures = forms.CharField(
+        label=_("Mesures prises"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bocaux retirés, personnes prévenues, cause recherchée, action corrective…"),
+    )
+    contact = forms.CharField(
+        label=_("Personne à contacter (nom, téléphone, e-mail)"),
+        required=False,
+        max_length=200,
+        help_text=_("Pour la DDPP et pour les consommateurs."),
     )
     include_shared = forms.BooleanField(
         label=_("Rappeler aussi les lots fabriqués avec un même lot brut"),

@@ -140,12 +140,40 @@ class HeatTreatmentRecord(models.Model):
         )
 
 
+class RecallScope(models.TextChoices):
+    """Regulation (EC) 178/2002 art. 19(1): withdraw the food from the market; recall it from consumers when it may
+    have reached them (the guide d'aide à la gestion des alertes d'origine alimentaire says « retrait » and
+    « rappel »)."""
+
+    WITHDRAWAL = "withdrawal", _("Retrait : les bocaux sont retirés avant d'arriver chez les consommateurs")
+    RECALL = "recall", _("Rappel : des bocaux sont chez des consommateurs, qui sont prévenus")
+
+
+class Hazard(models.TextChoices):
+    """The nature of the hazard, as the notification to the authorities asks it."""
+
+    MICROBIOLOGICAL = "microbiological", _("Microbiologique (botulisme, moisissures, levures…)")
+    CHEMICAL = "chemical", _("Chimique (produit de nettoyage, pesticide, métal…)")
+    PHYSICAL = "physical", _("Physique (éclat de verre, corps étranger…)")
+    ALLERGEN = "allergen", _("Allergène non déclaré sur l'étiquette")
+    OTHER = "other", _("Autre (décrit dans le motif)")
+
+
 class Recall(models.Model):
-    """A food-safety recall: the lot that triggered it, why, who decided, and every lot it took off the shelves."""
+    """A food-safety recall: the lot that triggered it, why, who decided, and every lot it took off the shelves.
+
+    It holds what the notification to the authorities (Regulation (EC) 178/2002 art. 19) and the RappelConso
+    declaration need beyond the lots' own records: the scope, the hazard, the reason told to the public, the
+    measures taken and the person to contact (docs/safety-en.md, « Recall »)."""
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="recalls")
     lot = models.ForeignKey(ProductionLot, on_delete=models.PROTECT, related_name="recalls", verbose_name=_("lot"))
     reason = models.CharField(_("motif du rappel"), max_length=250)
+    scope = models.CharField(_("étendue"), max_length=12, choices=RecallScope.choices, default=RecallScope.RECALL)
+    hazard = models.CharField(_("nature du danger"), max_length=16, choices=Hazard.choices, default=Hazard.OTHER)
+    public_reason = models.CharField(_("motif affiché au public"), max_length=250, blank=True)
+    measures = models.TextField(_("mesures prises"), blank=True)
+    contact = models.CharField(_("personne à contacter"), max_length=200, blank=True)
     include_shared = models.BooleanField(_("lots partageant un lot brut inclus"), default=False)
     lots = models.ManyToManyField(ProductionLot, related_name="recalled_in", verbose_name=_("lots rappelés"))
     recalled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -161,6 +189,22 @@ class Recall(models.Model):
 
     def __str__(self):
         return f"{_('Rappel')} {self.lot.code}"
+
+    @property
+    def public_text(self) -> str:
+        """What the public reads (the lot page, RappelConso): the reason for the public, or the hazard's nature."""
+        return self.public_reason or str(self.get_hazard_display())
+
+    @property
+    def recalled_on(self):
+        """The day of the decision, in the territory's time zone."""
+        from django.utils import timezone
+
+        return timezone.localdate(self.recalled_at)
+
+    @property
+    def is_withdrawal(self) -> bool:
+        return self.scope == RecallScope.WITHDRAWAL
 
 
 class SealCheck(models.Model):

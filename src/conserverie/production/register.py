@@ -2,10 +2,17 @@
 
 One query for the lots and one per kind of record (prefetch): the page and both exports cost the same number of
 queries whatever the number of lots. The PDF (ReportLab) and the XLSX (openpyxl) are written from the same rows.
+
+What an inspector reads in it (Regulation (EC) 852/2004 art. 5(2)(g) and (4): records that show the HACCP plan is
+applied): per lot, each control with the recipe's target beside the reading, who read it, when, with which
+equipment, the lethality against its minimum, the stability test, the seal check, the corrective actions, who
+released the lot and any recall. Every sheet of the PDF carries the period, the print date and « page n / total »;
+no date is ever cut across two lines. The XLSX stores days as dates and pH, °C, minutes and F as numbers.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -13,13 +20,15 @@ from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from conserverie.core.exports import XlsxBook
+from conserverie.core.pdf_pages import numbered_canvas
 from conserverie.production.models import (
     CorrectiveAction,
     HeatTreatmentRecord,
@@ -27,7 +36,9 @@ from conserverie.production.models import (
     ProductionLot,
     Recall,
     SealCheck,
+    StabilityTest,
 )
+from conserverie.recipes.models import HeatTreatment
 from conserverie.stock.models import MovementKind
 
 
@@ -43,17 +54,89 @@ def register_lots(territory, period: Period):
         .select_related("created_by")
         .annotate(jars_made=Sum("movements__quantity", filter=Q(movements__kind=MovementKind.PRODUCED)))
         .prefetch_related(
-            Prefetch("treatments", HeatTreatmentRecord.objects.select_related("jar_format", "operator").order_by("pk")),
-            Prefetch("seal_checks", SealCheck.objects.select_related("checked_by")),
-            Prefetch("corrective_actions", CorrectiveAction.objects.select_related("done_by")),
-            Prefetch("recalled_in", Recall.objects.select_related("lot").order_by("recalled_at")),
+            Prefetch(
+                "treatments",
+                HeatTreatmentRecord.objects.select_related("jar_format", "operator").order_by("recorded_at", "id"),
+            ),
+            Prefetch("seal_checks", SealCheck.objects.select_related("checked_by").order_by("checked_at", "id")),
+            Prefetch(
+                "corrective_actions", CorrectiveAction.objects.select_related("done_by").order_by("done_at", "id")
+            ),
+            Prefetch("recalled_in", Recall.objects.select_related("lot", "recalled_by").order_by("recalled_at")),
+            Prefetch("stability_tests", StabilityTest.objects.select_related("started_by", "examined_by")),
         )
         .order_by("produced_on", "code")
     )
 
 
+NBSP = "\u00a0"
+
+
 def _d(day) -> str:
     return date_format(day, "d/m/Y") if day else ""
+
+
+def _dt(moment) -> str:
+    """A moment as dd/mm/yyyy hh:mm in the territory's time zone (the space between day and time never breaks)."""
+    if not moment:
+        return ""
+    if isinstance(moment, datetime):
+        return date_format(timezone.localtime(moment), "d/m/Y") + NBSP + date_format(timezone.localtime(moment), "H:i")
+    return _d(moment)
+
+
+def _who(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _num(value) -> Decimal | None:
+    """A number of the recipe snapshot (stored as a string, "None" when absent), or None."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _fr(value) -> str:
+    """A decimal as the French write it: 4,2 ; 121,1."""
+    if value is None:
+        return ""
+    text = format(value.normalize() if isinstance(value, Decimal) else value, "f")
+    return text.replace(".", ",")
+
+
+@dataclass
+class Control:
+    """One line of the register: a control with the recipe's target beside what was read, who and when.
+
+    The text fields are what the page and the PDF print; the numbers are what the spreadsheet types."""
+
+    kind: str
+    subject: str = ""
+    target: str = ""
+    reading: str = ""
+    verdict: str = ""
+    who: str = ""
+    when: datetime | date | None = None
+    equipment: str = ""
+    target_c: Decimal | None = None
+    target_min: int | None = None
+    reading_c: Decimal | None = None
+    reading_min: int | None = None
+    lethality: Decimal | None = None
+    lethality_min: Decimal | None = None
+    tref: Decimal | None = None
+    z: Decimal | None = None
+    ph: Decimal | None = None
+    ph_limit: Decimal | None = None
+
+    @property
+    def when_text(self) -> str:
+        return _dt(self.when)
 
 
 def _signers(lots) -> dict:
@@ -62,91 +145,204 @@ def _signers(lots) -> dict:
     signed = {}
     rows = (
         ProductionLot.history.filter(id__in=ids, status=LotStatus.RELEASED)
+        .select_related("history_user")
         .order_by("id", "history_date")
-        .values_list("id", "history_user__username", "history_date")
     )
-    for pk, username, when in rows:
-        signed[pk] = f"{username or '—'}, {_d(timezone.localdate(when))}"
+    for row in rows:
+        signed[row.id] = (row.history_user, row.history_date)
     return signed
 
 
-def _treatment(t) -> str:
-    text = f"{t.jar_format.name}" + (" " + _("fournée %(n)s") % {"n": t.batch} if t.batch else "")
-    text += f" {t.get_treatment_display()} {t.temperature_c} °C {t.minutes} min"
-    if t.lethality_min is not None:
-        text += " · " + _("F à cœur %(v)s min (objectif ≥ %(m)s min, %(tref)s °C, z %(z)s)") % {
-            "v": t.lethality_min,
-            "m": t.target_minimum_min,
-            "tref": t.target_tref_c,
-            "z": t.target_z_c,
+def _treatment_control(t, schedule) -> Control:
+    schedule = schedule or {}
+    subject = t.jar_format.name + (" · " + _("fournée %(n)s") % {"n": t.batch} if t.batch else "")
+    target_c, target_min = _num(schedule.get("temperature_c")), schedule.get("minutes")
+    treatment = schedule.get("treatment") or t.treatment
+    label = str(HeatTreatment(treatment).label).split(" (")[0] if treatment in HeatTreatment.values else treatment
+    target = _("%(t)s %(c)s °C pendant %(m)s min") % {"t": label, "c": _fr(target_c), "m": target_min}
+    minimum = t.target_minimum_min if t.target_minimum_min is not None else _num(schedule.get("target_minimum_min"))
+    tref = t.target_tref_c if t.target_tref_c is not None else _num(schedule.get("target_tref_c"))
+    z = t.target_z_c if t.target_z_c is not None else _num(schedule.get("target_z_c"))
+    if minimum is not None:
+        target += " ; " + _("F au moins %(m)s min (Tref %(tref)s °C, z %(z)s °C)") % {
+            "m": _fr(minimum),
+            "tref": _fr(tref),
+            "z": _fr(z),
         }
-    if t.equipment:
-        text += f" ({t.get_equipment_display()})"
-    text += " · " + _("%(who)s, %(when)s") % {
-        "who": t.operator.get_username(),
-        "when": date_format(timezone.localtime(t.recorded_at), "d/m/Y H:i"),
-    }
+    reading = _("%(c)s °C pendant %(m)s min") % {"c": _fr(t.temperature_c), "m": t.minutes}
+    if t.lethality_min is not None:
+        reading += " ; " + _("F à cœur %(v)s min") % {"v": _fr(t.lethality_min)}
     if t.lethality_short:
-        text += " — " + _("valeur insuffisante")
+        verdict = _("valeur insuffisante")
     elif not t.within_limits:
-        text += " — " + _("hors barème")
-    return text
+        verdict = _("hors barème")
+    else:
+        verdict = _("conforme")
+    return Control(
+        kind=_("Traitement thermique"),
+        subject=subject,
+        target=target,
+        reading=reading,
+        verdict=verdict,
+        who=_who(t.operator),
+        when=t.recorded_at,
+        equipment=t.get_equipment_display() if t.equipment else "",
+        target_c=target_c,
+        target_min=target_min,
+        reading_c=t.temperature_c,
+        reading_min=t.minutes,
+        lethality=t.lethality_min,
+        lethality_min=minimum,
+        tref=tref,
+        z=z,
+    )
+
+
+def _stability_control(test) -> Control:
+    target = _("7 jours à 37 °C") + (" " + _("et 7 jours à 55 °C") if test.at_55 else "")
+    target += " : " + _("ni bocal bombé ni fuite, dérive du pH au plus 0,5, aspect normal")
+    reading = _("%(n)s bocaux du %(a)s au %(b)s") % {"n": test.jars, "a": _d(test.started_on), "b": _d(test.ends_on)}
+    if test.examined_on:
+        facts = [
+            _("bombé") if test.swelling else _("pas bombé"),
+            _("fuite") if test.leak else _("pas de fuite"),
+            _("aspect normal") if test.appearance_ok else _("aspect anormal"),
+        ]
+        if test.ph_before is not None and test.ph_after is not None:
+            facts.append(_("pH %(a)s puis %(b)s") % {"a": _fr(test.ph_before), "b": _fr(test.ph_after)})
+        reading += " ; " + ", ".join(str(f) for f in facts)
+    if test.note:
+        reading += f" — {test.note}"
+    return Control(
+        kind=_("Test de stabilité"),
+        target=target,
+        reading=reading,
+        verdict=test.get_result_display(),
+        who=_who(test.examined_by or test.started_by),
+        when=test.examined_on or test.started_on,
+        ph=test.ph_after,
+    )
+
+
+def lot_controls(lot, signer=None) -> list[Control]:
+    """The lot's controls in the order they happen: heat treatment, pH, seal check, stability test, corrective
+    actions, release, recall."""
+    snapshot = lot.recipe_snapshot
+    formats = snapshot.get("formats", {})
+    controls = [_treatment_control(t, formats.get(str(t.jar_format_id))) for t in lot.treatments.all()]
+    ph_limit = _num(snapshot.get("ph_limit"))
+    if lot.ph_measured is not None or ph_limit is not None:
+        if lot.ph_measured is None:
+            verdict = _("non mesuré")
+        elif ph_limit is not None and lot.ph_measured > ph_limit:
+            verdict = _("au-dessus de la limite")
+        else:
+            verdict = _("conforme")
+        controls.append(
+            Control(
+                kind=_("pH"),
+                target=_("au plus %(l)s") % {"l": _fr(ph_limit)} if ph_limit is not None else "—",
+                reading=_fr(lot.ph_measured) or "—",
+                verdict=verdict,
+                who=_who(lot.created_by),
+                when=lot.produced_on,
+                ph=lot.ph_measured,
+                ph_limit=ph_limit,
+            )
+        )
+    for c in lot.seal_checks.all():
+        controls.append(
+            Control(
+                kind=_("Contrôle des fermetures"),
+                target=_("aucun bocal mal fermé"),
+                reading=_("%(failed)s/%(checked)s mal fermé(s)") % {"failed": c.jars_failed, "checked": c.jars_checked}
+                + (f" — {c.note}" if c.note else ""),
+                verdict=_("conforme") if c.passed else _("non conforme"),
+                who=_who(c.checked_by),
+                when=c.checked_at,
+            )
+        )
+    controls += [_stability_control(test) for test in lot.stability_tests.all()]
+    for a in lot.corrective_actions.all():
+        controls.append(
+            Control(
+                kind=_("Action corrective"),
+                reading=str(a.get_action_display()) + (f" — {a.note}" if a.note else ""),
+                who=_who(a.done_by),
+                when=a.done_at,
+            )
+        )
+    if signer is not None:
+        user, when = signer
+        controls.append(
+            Control(
+                kind=_("Libération"),
+                target=_("signée par une personne formée HACCP"),
+                reading=_("lot libéré"),
+                who=_who(user),
+                when=when,
+            )
+        )
+    for r in lot.recalled_in.all():
+        controls.append(
+            Control(
+                kind=_("Rappel"),
+                subject=_("lot %(code)s") % {"code": r.lot.code},
+                reading=f"{r.get_scope_display()} — {r.reason}",
+                who=_who(r.recalled_by),
+                when=r.recalled_at,
+            )
+        )
+    return controls
 
 
 def register_rows(lots) -> list[dict]:
-    """One row of plain text per lot: what the page, the PDF and the spreadsheet all show."""
+    """One row per lot: what the page, the PDF and the spreadsheet all show (the controls, and a text summary)."""
     rows = []
     lots = list(lots)
     signers = _signers(lots)
     for lot in lots:
         snapshot = lot.recipe_snapshot
+        signer = signers.get(lot.pk)
+        controls = lot_controls(lot, signer)
         rows.append(
             {
                 "lot": lot,
                 "code": lot.code,
                 "recipe": f"{snapshot['name']} v{snapshot['version']}",
+                "recipe_name": snapshot["name"],
+                "version": snapshot["version"],
                 "produced_on": _d(lot.produced_on),
                 "best_before": _d(lot.best_before),
                 "jars": lot.jars_made or 0,
-                "treatments": "; ".join(_treatment(t) for t in lot.treatments.all()),
+                "controls": controls,
+                "treatments": "; ".join(
+                    f"{c.subject} : {c.reading} ({c.verdict})" for c in controls if c.kind == _("Traitement thermique")
+                ),
                 "ph": "" if lot.ph_measured is None else f"{lot.ph_measured} / {snapshot.get('ph_limit') or '—'}",
                 "seal_checks": "; ".join(
                     _("%(day)s : %(failed)s/%(checked)s mal fermé(s)")
-                    % {"day": _d(c.checked_at.date()), "failed": c.jars_failed, "checked": c.jars_checked}
+                    % {"day": _d(timezone.localdate(c.checked_at)), "failed": c.jars_failed, "checked": c.jars_checked}
                     for c in lot.seal_checks.all()
                 ),
                 "corrective_actions": "; ".join(
-                    f"{_d(a.done_at.date())} : {a.get_action_display()}" + (f" — {a.note}" if a.note else "")
+                    f"{_d(timezone.localdate(a.done_at))} : {a.get_action_display()}"
+                    + (f" — {a.note}" if a.note else "")
                     for a in lot.corrective_actions.all()
                 ),
                 "status": str(lot.get_status_display()),
                 "status_reason": lot.status_reason,
-                "released_by": signers.get(lot.pk, ""),
+                "released_by": f"{_who(signer[0]) or '—'}, {_dt(signer[1])}" if signer else "",
+                "released_who": _who(signer[0]) if signer else "",
+                "released_at": timezone.localtime(signer[1]) if signer else None,
                 "recall": "; ".join(
-                    _("rappel du %(day)s (lot %(code)s)") % {"day": _d(r.recalled_at.date()), "code": r.lot.code}
+                    _("rappel du %(day)s (lot %(code)s)")
+                    % {"day": _d(timezone.localdate(r.recalled_at)), "code": r.lot.code}
                     for r in lot.recalled_in.all()
                 ),
             }
         )
     return rows
-
-
-def columns() -> list[tuple[str, str]]:
-    return [
-        ("code", _("Lot")),
-        ("recipe", _("Recette")),
-        ("produced_on", _("Fabriqué le")),
-        ("best_before", _("DDM")),
-        ("jars", _("Bocaux")),
-        ("treatments", _("Traitement thermique")),
-        ("ph", _("pH mesuré / limite")),
-        ("seal_checks", _("Contrôle des fermetures")),
-        ("corrective_actions", _("Actions correctives")),
-        ("status", _("Statut")),
-        ("status_reason", _("Motif")),
-        ("released_by", _("Libéré par (formé HACCP)")),
-        ("recall", _("Rappel")),
-    ]
 
 
 def _title(territory, period) -> str:
@@ -157,44 +353,205 @@ def _title(territory, period) -> str:
     }
 
 
+# The spreadsheet: two sheets, typed cells (dates as dates, numbers as numbers) and set widths.
+NUMBER_FORMATS = {"c": "0.0", "min": "0", "f": "0.000", "ph": "0.0", "int": "0", "z": "0.0"}
+
+
+def _lot_columns():
+    return [
+        (_("Lot"), 24, None),
+        (_("Recette"), 28, None),
+        (_("Version"), 8, "int"),
+        (_("Fabriqué le"), 12, None),
+        (_("DDM"), 12, None),
+        (_("Bocaux"), 8, "int"),
+        (_("pH mesuré"), 10, "ph"),
+        (_("pH limite"), 10, "ph"),
+        (_("Statut"), 14, None),
+        (_("Motif"), 40, None),
+        (_("Libéré par (formé HACCP)"), 22, None),
+        (_("Libéré le"), 17, None),
+        (_("Rappel"), 30, None),
+    ]
+
+
+def _control_columns():
+    return [
+        (_("Lot"), 24, None),
+        (_("Contrôle"), 22, None),
+        (_("Objet"), 20, None),
+        (_("Cible (recette)"), 44, None),
+        (_("Relevé"), 44, None),
+        (_("Verdict"), 16, None),
+        (_("Température visée (°C)"), 12, "c"),
+        (_("Durée visée (min)"), 10, "min"),
+        (_("Température relevée (°C)"), 12, "c"),
+        (_("Durée relevée (min)"), 10, "min"),
+        (_("F à cœur (min)"), 10, "f"),
+        (_("F minimale (min)"), 10, "f"),
+        (_("Tref (°C)"), 9, "c"),
+        (_("z (°C)"), 8, "z"),
+        (_("pH"), 8, "ph"),
+        (_("pH limite"), 9, "ph"),
+        (_("Équipement"), 20, None),
+        (_("Par"), 20, None),
+        (_("Le"), 17, None),
+    ]
+
+
+def _finish(sheet, columns, first_data_row: int) -> None:
+    for index, (_label, width, kind) in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = width
+        if kind:
+            for (cell,) in sheet.iter_rows(min_row=first_data_row, min_col=index, max_col=index):
+                if isinstance(cell.value, int | float):
+                    cell.number_format = NUMBER_FORMATS[kind]
+    sheet.freeze_panes = sheet.cell(row=first_data_row, column=2)
+
+
 def register_xlsx(territory, period: Period, rows: list[dict]) -> bytes:
-    """Through the shared safe writer (`core/exports.py`): a note typed as `=…` stays a text."""
-    cols = columns()
+    """Through the shared safe writer (`core/exports.py`): a note typed as `=…` stays a text; days are dates and
+    measurements numbers, each with its number format."""
+    heading = [_title(territory, period), _("Imprimé le %(d)s") % {"d": _dt(timezone.now())}]
     book = XlsxBook()
-    book.sheet(
-        _("Registre HACCP"),
-        [label for _key, label in cols],
-        [[row[key] for key, _label in cols] for row in rows],
-        heading=[_title(territory, period)],
+    lot_cols = _lot_columns()
+    lots = book.sheet(
+        _("Lots"),
+        [label for label, _w, _k in lot_cols],
+        [
+            [
+                row["code"],
+                row["recipe_name"],
+                row["version"],
+                row["lot"].produced_on,
+                row["lot"].best_before,
+                row["jars"],
+                row["lot"].ph_measured,
+                _num(row["lot"].recipe_snapshot.get("ph_limit")),
+                row["status"],
+                row["status_reason"],
+                row["released_who"],
+                row["released_at"],
+                row["recall"],
+            ]
+            for row in rows
+        ],
+        heading=heading,
     )
+    _finish(lots, lot_cols, len(heading) + 2)
+    control_cols = _control_columns()
+    controls = book.sheet(
+        _("Contrôles"),
+        [label for label, _w, _k in control_cols],
+        [
+            [
+                row["code"],
+                c.kind,
+                c.subject,
+                c.target,
+                c.reading,
+                c.verdict,
+                c.target_c,
+                c.target_min,
+                c.reading_c,
+                c.reading_min,
+                c.lethality,
+                c.lethality_min,
+                c.tref,
+                c.z,
+                c.ph,
+                c.ph_limit,
+                c.equipment,
+                c.who,
+                c.when,
+            ]
+            for row in rows
+            for c in row["controls"]
+        ],
+        heading=heading,
+    )
+    _finish(controls, control_cols, len(heading) + 2)
     return book.bytes()
 
 
 def register_pdf(territory, period: Period, rows: list[dict]) -> bytes:
+    """One block per lot: its identity, then a table of its controls, the recipe's target beside each reading."""
     buffer = BytesIO()
+    title = _title(territory, period)
     doc = SimpleDocTemplate(
-        buffer, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm, topMargin=10 * mm, bottomMargin=10 * mm
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=10 * mm,
+        rightMargin=10 * mm,
+        topMargin=10 * mm,
+        bottomMargin=14 * mm,
+        title=title,
     )
     styles = getSampleStyleSheet()
-    cell = styles["BodyText"].clone("cell", fontSize=7, leading=8.5)
-    cols = columns()
-    data = [[Paragraph(escape(str(label)), cell) for _key, label in cols]]
-    data += [[Paragraph(escape(str(row[key])), cell) for key, _label in cols] for row in rows]
-    widths = [28, 22, 15, 15, 10, 50, 13, 22, 28, 14, 20, 18, 22]  # 277 mm: A4 landscape less the margins
-    table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    story = [Paragraph(escape(_title(territory, period)), styles["Heading2"]), Spacer(1, 3 * mm)]
+    # A word (a date, a lot code) is never split across lines: the columns are wide enough for it.
+    cell = styles["BodyText"].clone("cell", fontSize=7, leading=8.5, splitLongWords=0)
+    head = cell.clone("head", fontName="Helvetica-Bold")
+    lot_style = styles["BodyText"].clone("lot", fontSize=8.5, leading=10.5, spaceBefore=5, splitLongWords=0)
+    headers = [
+        _("Contrôle"),
+        _("Objet"),
+        _("Cible (recette)"),
+        _("Relevé"),
+        _("Verdict"),
+        _("Équipement"),
+        _("Par"),
+        _("Le"),
+    ]
+    widths = [26, 26, 64, 64, 22, 24, 26, 25]  # 277 mm: A4 landscape less the margins
+
+    def para(text, style=cell):
+        return Paragraph(escape(str(text)), style)
+
+    story = [Paragraph(escape(title), styles["Heading2"]), Spacer(1, 2 * mm)]
     if not rows:
         story.append(Paragraph(escape(_("Aucun lot sur cette période.")), styles["BodyText"]))
-    else:
-        story.append(table)
-    doc.build(story)
+    for row in rows:
+        lot = row["lot"]
+        heading = _(
+            "<b>Lot %(code)s</b> — %(recipe)s — fabriqué le %(made)s — DDM %(ddm)s — %(jars)s bocaux — statut : "
+            "%(status)s"
+        ) % {
+            "code": escape(row["code"]),
+            "recipe": escape(row["recipe"]),
+            "made": row["produced_on"],
+            "ddm": row["best_before"],
+            "jars": row["jars"],
+            "status": escape(row["status"]),
+        }
+        if lot.status_reason:
+            heading += " (" + escape(lot.status_reason) + ")"
+        data = [[para(h, head) for h in headers]]
+        data += [
+            [
+                para(c.kind),
+                para(c.subject),
+                para(c.target),
+                para(c.reading),
+                para(c.verdict),
+                para(c.equipment),
+                para(c.who),
+                para(c.when_text),
+            ]
+            for c in row["controls"]
+        ]
+        if len(data) == 1:
+            data.append([para(_("Aucun contrôle enregistré.")), "", "", "", "", "", "", ""])
+        table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story.append(KeepTogether([Paragraph(heading, lot_style), table]))
+    doc.build(story, canvasmaker=numbered_canvas(title))
     return buffer.getvalue()

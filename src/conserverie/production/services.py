@@ -20,10 +20,12 @@ from conserverie.production.haccp import (
 from conserverie.production.models import (
     CorrectiveAction,
     CorrectiveActionKind,
+    Hazard,
     LotStatus,
     PantryUse,
     ProductionLot,
     Recall,
+    RecallScope,
     SealCheck,
 )
 from conserverie.production.selectors import pantry_lots_with_balance
@@ -35,7 +37,13 @@ from conserverie.sourcing.services import raw_lot_draw
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.stock.services import empties_fill, jars_discard, lock_locations, movement_write
 from conserverie.territories.models import JarFormat, Location, Territory
-from conserverie.territories.permissions import require, require_role, require_same_territory, require_trained
+from conserverie.territories.permissions import (
+    may,
+    may_sign,
+    require_role,
+    require_same_territory,
+    require_trained,
+)
 
 
 def recipe_snapshot(recipe: Recipe) -> dict:
@@ -413,23 +421,72 @@ def lot_block(*, actor, lot: ProductionLot, reason: str) -> ProductionLot:
 
 
 RECALL_REASON_MAX = Recall._meta.get_field("reason").max_length
+RECALL_PUBLIC_MAX = Recall._meta.get_field("public_reason").max_length
+RECALL_CONTACT_MAX = Recall._meta.get_field("contact").max_length
+RECALL_MEASURES_MAX = 2000
+
+
+def may_decide_recall(user, territory) -> bool:
+    """A recall is decided by the coordination or by a person trained in HACCP (the one who may release a lot may
+    take it back): docs/safety-en.md, « Recall »."""
+    return may(user, territory, "lot.recall") or may_sign(user, territory, "lot.release")
+
+
+def require_recall_decider(user, territory) -> None:
+    if not may(user, territory, "lot.recall"):
+        require_trained(user, territory, "lot.release")
+
+
+def _recall_errors(reason, public_reason, measures, contact, scope, hazard) -> dict:
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Indiquez le motif du rappel.")
+    elif len(reason) > RECALL_REASON_MAX:
+        errors["reason"] = _("Le motif tient en %(n)s caractères au plus.") % {"n": RECALL_REASON_MAX}
+    if len(public_reason) > RECALL_PUBLIC_MAX:
+        errors["public_reason"] = _("Le motif affiché au public tient en %(n)s caractères au plus.") % {
+            "n": RECALL_PUBLIC_MAX
+        }
+    if len(measures) > RECALL_MEASURES_MAX:
+        errors["measures"] = _("Les mesures prises tiennent en %(n)s caractères au plus.") % {"n": RECALL_MEASURES_MAX}
+    if len(contact) > RECALL_CONTACT_MAX:
+        errors["contact"] = _("Le contact tient en %(n)s caractères au plus.") % {"n": RECALL_CONTACT_MAX}
+    if scope not in RecallScope.values:
+        errors["scope"] = _("Choisissez : retrait ou rappel auprès des consommateurs.")
+    if hazard not in Hazard.values:
+        errors["hazard"] = _("Choisissez la nature du danger.")
+    return errors
 
 
 def lot_recall(
-    *, actor, lot: ProductionLot, reason: str, include_sharing_raw_lots: bool = False, at: datetime | None = None
+    *,
+    actor,
+    lot: ProductionLot,
+    reason: str,
+    include_sharing_raw_lots: bool = False,
+    at: datetime | None = None,
+    scope: str = RecallScope.RECALL,
+    hazard: str = Hazard.OTHER,
+    public_reason: str = "",
+    measures: str = "",
+    contact: str = "",
 ) -> Recall:
-    """A coordinator recalls a lot (and, optionally, every lot made with one of its raw lots).
+    """The coordination or a person trained in HACCP recalls a lot (and, optionally, every lot made with one of its
+    raw lots).
 
     Each lot becomes « recalled » for good: its jars can no longer be given, sold or used (docs/architecture.md
-    §4.4). The Recall
-    keeps who, when, why and the list of lots, and each lot's history row says the same.
+    §4.4). The Recall keeps who decided, when, why, its scope and hazard, what the public is told, the measures and
+    the contact (what the notification to the DDPP and the RappelConso declaration need, Regulation (EC) 178/2002
+    art. 19), and the list of lots; each lot's history row says the same.
     """
-    require(actor, lot.territory, "lot.recall")
+    require_recall_decider(actor, lot.territory)
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Indiquez le motif du rappel.")})
-    if len(reason) > RECALL_REASON_MAX:
-        raise ValidationError({"reason": _("Le motif tient en %(n)s caractères au plus.") % {"n": RECALL_REASON_MAX}})
+    public_reason = (public_reason or "").strip()
+    measures = (measures or "").strip()
+    contact = (contact or "").strip()
+    errors = _recall_errors(reason, public_reason, measures, contact, scope, hazard)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         lot = ProductionLot.objects.select_for_update().select_related("territory").get(pk=lot.pk)
         if lot.status == LotStatus.RECALLED:
@@ -455,6 +512,11 @@ def lot_recall(
             territory=lot.territory,
             lot=lot,
             reason=reason,
+            scope=scope,
+            hazard=hazard,
+            public_reason=public_reason,
+            measures=measures,
+            contact=contact,
             include_shared=include_sharing_raw_lots,
             recalled_by=actor,
             recalled_at=at or timezone.now(),

@@ -13,12 +13,20 @@ from conserverie.production.labelling import (
     organic_text,
 )
 from conserverie.production.models import LotStatus, ProductionLot
+from conserverie.production.selectors import recall_of
 from conserverie.sourcing.models import RawLotMovement
+
+# A lot the cannery holds back: its jars must not be eaten until it is released (or for good). docs/safety-en.md
+HELD = (LotStatus.BLOCKED, LotStatus.NON_CONFORMING)
 
 
 @require_GET
 def lot_public(request, code):
-    """The page behind the QR code on every jar: what is inside and where it comes from, no personal data."""
+    """The page behind the QR code on every jar: what is inside and where it comes from, no personal data.
+
+    A recalled lot's page says why (the reason for the public), since when and what to do, and no longer suggests
+    how to cook it; a blocked lot's page says it must not be eaten (Regulation (EC) 178/2002 art. 19(1): inform the
+    consumers of the reason for the recall)."""
     with every_territory():
         lot = get_object_or_404(ProductionLot.objects.select_related("territory", "workshop__site"), code=code)
     with territory_scope(lot.territory):
@@ -46,5 +54,7 @@ def lot_public(request, code):
                     if t
                 ],
                 "recalled": lot.status == LotStatus.RECALLED,
+                "recall": recall_of(lot) if lot.status == LotStatus.RECALLED else None,
+                "held": lot.status in HELD,
             },
         )

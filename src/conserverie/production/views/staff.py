@@ -36,13 +36,14 @@ from conserverie.production.services import (
     lot_record,
     lot_release,
     lot_seal_check,
+    may_decide_recall,
     recall_withdraw,
 )
 from conserverie.production.stability import jars_left, stability_record, stability_start, waiting_tests
 from conserverie.production.trace import lot_backward, lots_sharing_raw_lots, recall_recovered
 from conserverie.recipes.lethality import LOW_ACID
 from conserverie.stock.models import MovementKind, StockMovement
-from conserverie.territories.models import STAFF_ROLES, JarFormat, Location, Role
+from conserverie.territories.models import STAFF_ROLES, JarFormat, Location
 from conserverie.territories.permissions import may_sign, role_in
 from conserverie.territories.staff import territory_view
 
@@ -168,7 +169,6 @@ def _render_detail(
         .annotate(jars=Sum("quantity"))
         .order_by("jar_format__volume_ml")
     )
-    role = role_in(request.user, territory)
     return render(
         request,
         "production/lot_detail.html",
@@ -199,7 +199,7 @@ def _render_detail(
             "may_release": may_sign(request.user, territory, "lot.release")
             and lot.status not in (LotStatus.RELEASED, LotStatus.RECALLED),
             "may_block": lot.status not in (LotStatus.BLOCKED, LotStatus.RECALLED),
-            "may_recall": role == Role.COORDINATOR and lot.status != LotStatus.RECALLED,
+            "may_recall": may_decide_recall(request.user, territory) and lot.status != LotStatus.RECALLED,
             "release_form": release_form or ReleaseForm(),
             "block_form": block_form or BlockForm(),
             "sheets": SHEETS,
@@ -405,18 +405,26 @@ def lot_recall_view(request, territory, code):
 
 
 def _recall_form(request, territory, lot, role):
-    may_recall = role == Role.COORDINATOR and lot.status != LotStatus.RECALLED
-    form = RecallForm(request.POST if request.method == "POST" else None)
+    may_recall = may_decide_recall(request.user, territory) and lot.status != LotStatus.RECALLED
+    user = request.user
+    contact = ", ".join(p for p in (user.get_full_name() or user.get_username(), user.email) if p)
+    form = RecallForm(request.POST if request.method == "POST" else None, initial={"contact": contact})
     if request.method == "POST":
         if not may_recall:
             raise PermissionDenied
         if form.is_valid():
+            data = form.cleaned_data
             try:
                 lot_recall(
                     actor=request.user,
                     lot=lot,
-                    reason=form.cleaned_data["reason"],
-                    include_sharing_raw_lots=form.cleaned_data["include_shared"],
+                    reason=data["reason"],
+                    include_sharing_raw_lots=data["include_shared"],
+                    scope=data["scope"],
+                    hazard=data["hazard"],
+                    public_reason=data["public_reason"],
+                    measures=data["measures"],
+                    contact=data["contact"],
                 )
             except ValidationError as exc:
                 for _field, message in add_service_errors(form, exc):

@@ -6,12 +6,14 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from conserverie.core.scoping import every_territory, territory_scope
+from conserverie.distribution.recall_notice import notice_pdf, recall_notice
 from conserverie.distribution.trace import lots_forward, write_contacts_csv
 from conserverie.production.asof import production_moment, records_as_of
-from conserverie.production.models import ProductionLot
+from conserverie.production.models import Hazard, ProductionLot, RecallScope
 from conserverie.production.services import lot_recall
 from conserverie.territories.models import Membership, Role
 
@@ -38,6 +40,16 @@ class Command(BaseCommand):
         parser.add_argument("lot", help=_("Code du lot, par ex. ROM-260610-CTOM1."))
         parser.add_argument("--reason", required=True, help=_("Motif du rappel."))
         parser.add_argument(
+            "--scope",
+            choices=RecallScope.values,
+            default=RecallScope.RECALL,
+            help=_("withdrawal : retrait ; recall : rappel auprès des consommateurs (par défaut)."),
+        )
+        parser.add_argument("--hazard", choices=Hazard.values, default=Hazard.OTHER, help=_("Nature du danger."))
+        parser.add_argument("--public-reason", default="", help=_("Motif affiché au public."))
+        parser.add_argument("--contact", default="", help=_("Personne à contacter (nom, téléphone, e-mail)."))
+        parser.add_argument("--notice", help=_("Fichier PDF où écrire la notification à la DDPP."))
+        parser.add_argument(
             "--include-shared",
             action="store_true",
             help=_("Rappeler aussi les lots fabriqués avec un même lot brut."),
@@ -49,6 +61,8 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", help=_("Identifiant de la personne qui décide le rappel."))
 
     def handle(self, *args, lot, reason, include_shared, csv_file, json: bool, username, **options):
+        self.details = {k: options[k] for k in ("scope", "hazard", "public_reason", "contact")}
+        self.notice = Path(options["notice"]) if options.get("notice") else None
         with every_territory():  # a lot code names its territory; the recall then works in that one
             found = ProductionLot.objects.select_related("territory").filter(code=lot).first()
         if found is None:
@@ -58,14 +72,21 @@ class Command(BaseCommand):
 
     def _recall(self, found, reason, include_shared, csv_file, json: bool, username):
         path = Path(csv_file) if csv_file else None
-        if path is not None and not path.parent.is_dir():
-            raise CommandError(_("Dossier introuvable : « %(dir)s ».") % {"dir": path.parent})
+        for each in (path, self.notice):
+            if each is not None and not each.parent.is_dir():
+                raise CommandError(_("Dossier introuvable : « %(dir)s ».") % {"dir": each.parent})
         actor = _actor(username, found)
         try:
-            recall = lot_recall(actor=actor, lot=found, reason=reason, include_sharing_raw_lots=include_shared)
+            recall = lot_recall(
+                actor=actor, lot=found, reason=reason, include_sharing_raw_lots=include_shared, **self.details
+            )
         except PermissionDenied:
             raise CommandError(
-                _("%(name)s n'est pas coordinatrice ou coordinateur de ce territoire.") % {"name": actor.get_username()}
+                _(
+                    "%(name)s n'est pas coordinatrice ou coordinateur de ce territoire, "
+                    "ni formé(e) HACCP : un rappel se décide par l'une ou l'autre."
+                )
+                % {"name": actor.get_username()}
             ) from None
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
@@ -75,6 +96,9 @@ class Command(BaseCommand):
         if path is not None:
             with path.open("w", newline="", encoding="utf-8") as out:
                 write_contacts_csv(out, contacts)
+        if self.notice is not None:
+            with translation.override("fr"):
+                self.notice.write_bytes(notice_pdf(recall_notice(recall)))
         then = records_as_of(found, production_moment(found))
         if json:
             data = _as_json(recall, lots, forward, contacts, path)
@@ -108,6 +132,8 @@ class Command(BaseCommand):
         )
         if path is not None:
             self.stdout.write(_("Liste des contacts écrite dans %(file)s.") % {"file": path})
+        if self.notice is not None:
+            self.stdout.write(_("Notification à la DDPP écrite dans %(file)s.") % {"file": self.notice})
 
 
 def _as_json(recall, lots, forward, contacts, path) -> dict:
@@ -115,6 +141,8 @@ def _as_json(recall, lots, forward, contacts, path) -> dict:
         "recall": recall.pk,
         "lot": recall.lot.code,
         "reason": recall.reason,
+        "scope": recall.scope,
+        "hazard": recall.hazard,
         "recalled_at": recall.recalled_at.isoformat(),
         "lots": [each.code for each in lots],
         "jars_out": forward.jars_out,

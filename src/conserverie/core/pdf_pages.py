@@ -1,0 +1,55 @@
+"""Page footers for the platform's PDF documents (ReportLab): « page 2 / 5 » and the print date on every page.
+
+A document an inspector files or an authority receives says on each sheet which page of how many it is and when it
+was printed, so a missing or stale sheet shows. ReportLab knows the page count only once the story is laid out:
+`numbered_canvas` keeps each page's drawing until the end, then writes the footers with the total (two passes over
+the saved pages, no second layout).
+"""
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+FOOTER_FONT = ("Helvetica", 7.5)
+
+
+def printed_on_text(now=None) -> str:
+    now = timezone.localtime(now or timezone.now())
+    return _("Imprimé le %(day)s à %(time)s") % {"day": date_format(now, "d/m/Y"), "time": date_format(now, "H:i")}
+
+
+def numbered_canvas(left: str, now=None):
+    """A canvas class for `doc.build(story, canvasmaker=…)`: `left` and the print date at the bottom left of each
+    page, « page n / total » at the bottom right."""
+    footer = f"{left} · {printed_on_text(now)}" if left else printed_on_text(now)
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):  # noqa: N802 (ReportLab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._footer(total)
+                super().showPage()
+            super().save()
+
+        def _footer(self, total: int) -> None:
+            width, _height = self._pagesize
+            self.saveState()
+            self.setFont(*FOOTER_FONT)
+            self.drawString(10 * mm, 6 * mm, footer)
+            self.drawRightString(
+                width - 10 * mm, 6 * mm, _("page %(n)s / %(total)s") % {"n": self._pageNumber, "total": total}
+            )
+            self.restoreState()
+
+    return NumberedCanvas
