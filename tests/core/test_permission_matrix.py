@@ -133,6 +133,9 @@ MATRIX = {
         data=lambda w: {"location": w.truck.pk, "jar_format": w.jar.pk},
     ),
     "trace:recall_contacts_csv": Row(staff(), recalled_code),
+    "trace:recall_notice_pdf": Row(staff(), recalled_code),
+    "trace:recall_rappelconso": Row(staff(), recalled_code),
+    "trace:recall_rappelconso_json": Row(staff(), recalled_code),
     # Stock
     "stock:overview": Row(staff()),
     "stock:movements": Row(staff()),

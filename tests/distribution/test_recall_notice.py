@@ -227,7 +227,11 @@ def test_the_notification_and_the_public_page_cost_the_same_queries_with_more_di
 ):
     recall = lot_recall(actor=chain.actor, lot=lot, **RECALL)
     client.force_login(coordinator)
-    urls = [f"/t/romans/lots/{lot.code}/rappel/notification-ddpp.pdf", f"/l/{lot.code}/"]
+    urls = [
+        f"/t/romans/lots/{lot.code}/rappel/notification-ddpp.pdf",
+        f"/t/romans/lots/{lot.code}/rappel/rappelconso.txt",
+        f"/l/{lot.code}/",
+    ]
     before = [queries_on(client, url) for url in urls]
     # More recipients of jars of the lot: the lot is recalled, so its lines are written before, by hand.
     ProductionLot.objects.filter(pk=lot.pk).update(status=LotStatus.RELEASED)
