@@ -4,9 +4,10 @@ page, who may decide, and the bad inputs (Regulation (EC) 178/2002 art. 19; docs
 import json
 import re
 from datetime import timedelta
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
 from conserverie.distribution.models import Distribution
@@ -241,3 +242,28 @@ def test_the_notification_and_the_public_page_cost_the_same_queries_with_more_di
     ProductionLot.objects.filter(pk=lot.pk).update(status=LotStatus.RECALLED)
     assert recall.lots.count() == 1
     assert [queries_on(client, url) for url in urls] == before
+
+
+def test_the_recall_command_records_scope_and_hazard_and_writes_the_notice(chain, lot, tmp_path):
+    path = tmp_path / "notification.pdf"
+    out = StringIO()
+    call_command(
+        "recall",
+        lot.code,
+        "--reason",
+        "Éclat de verre dans un bocal",
+        "--scope",
+        "withdrawal",
+        "--hazard",
+        "physical",
+        "--notice",
+        str(path),
+        stdout=out,
+    )
+    recall = ProductionLot.objects.get(pk=lot.pk).recalled_in.get()
+    assert (recall.scope, recall.hazard) == (RecallScope.WITHDRAWAL, Hazard.PHYSICAL)
+    assert "Notification à la DDPP écrite" in out.getvalue()
+    content, _pages = pdf_text(path.read_bytes())
+    assert "Éclat de verre dans un bocal" in flat(content)
+    with pytest.raises(CommandError, match="invalid choice"):
+        call_command("recall", lot.code, "--reason", "x", "--hazard", "alien", stdout=StringIO())
