@@ -43,6 +43,8 @@ from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.territories.models import Role
 from conserverie.territories.permissions import role_in, valid_training
 
+# These texts and the RappelConso field names stay in French whatever the reader's language: they go to a French
+# authority and into a French form (the views build both documents under `translation.override("fr")`).
 # What the consumer risks, per hazard (RappelConso « risques encourus par le consommateur ») and what to watch for
 # (« préconisations sanitaires »). Botulism is the hazard of a home-style low-acid preserve; the advice is the one
 # of the public health authorities: see a doctor, or call the 15, and say what was eaten.
