@@ -194,9 +194,7 @@ def test_coordinators_download_it_and_nobody_else(books, client, coordinator, vi
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="romansFEC20261231.txt"'
     check_entries(parse(response.content))
-    response = client.post(
-        url("chart", books.territory), {"siren": "12", **{f"{k}_number": "" for k in DEFAULTS}}
-    )
+    response = client.post(url("chart", books.territory), {"siren": "12", **{f"{k}_number": "" for k in DEFAULTS}})
     assert response.status_code == 422
     assert "SIREN a 9 chiffres" in response.content.decode()
     for user in (viewer, other_coordinator):

@@ -218,6 +218,14 @@ class ChartForm(forms.Form):
             self.fields[f"{key}_number"], self.fields[f"{key}_label"] = number, label
             self.rows.append(key)
 
+    def clean_siren(self):
+        from conserverie.economics.services import siren_valid
+
+        siren = "".join(self.cleaned_data.get("siren", "").split())
+        if siren and not siren_valid(siren):
+            raise forms.ValidationError(_("Un SIREN a 9 chiffres et sa clé doit être juste : vérifiez le numéro."))
+        return siren
+
     def accounts(self) -> dict:
         return {key: (self.cleaned_data[f"{key}_number"], self.cleaned_data[f"{key}_label"]) for key in self.rows}
 
