@@ -5,7 +5,7 @@ tabs, YYYYMMDD, decimal comma, every entry balanced, numbers without a gap per j
 import json
 import re
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 
@@ -19,7 +19,7 @@ from conserverie.economics.models import LedgerAccount
 from conserverie.economics.services import chart_set, deposit_rule_set, siren_valid
 
 from .conftest import SEASON
-from .test_accounts import deposits  # noqa: F401  (the fixture)
+from .test_accounts import deposits  # noqa: F401 (the fixture)
 from .test_pages import _grow, url
 
 D = Decimal
@@ -39,8 +39,10 @@ def parse(content: bytes) -> list[dict]:
         assert len(values) == 18, record
         row = dict(zip(FIELDS, values, strict=True))
         for name in ("EcritureDate", "PieceDate", "ValidDate"):
-            datetime.strptime(row[name], "%Y%m%d")
-        assert AMOUNT.match(row["Debit"]) and AMOUNT.match(row["Credit"]), record
+            date(int(row[name][:4]), int(row[name][4:6]), int(row[name][6:]))  # a real day
+            assert len(row[name]) == 8, record
+        assert AMOUNT.match(row["Debit"]), record
+        assert AMOUNT.match(row["Credit"]), record
         row["debit"] = D(row["Debit"].replace(",", "."))
         row["credit"] = D(row["Credit"].replace(",", "."))
         assert (row["debit"] == 0) != (row["credit"] == 0), record  # one side per line
@@ -96,9 +98,9 @@ def test_the_fec_parses_back_balanced_and_agrees_with_the_accounts(books, tmp_pa
     assert balance(rows, "6") == data["expenses_total"]
     assert balance(rows, "74") == -D("1000.00")
     assert balance(rows, "707") == -data["revenues"]["sales"]
-    deposits = [r for r in rows if r["CompteNum"] == "4196"]
-    assert sum(r["credit"] for r in deposits) == data["deposits"]["received"] == D("9.00")
-    assert sum(r["debit"] for r in deposits) == data["deposits"]["refunded"] == D("3.00")
+    owed = [r for r in rows if r["CompteNum"] == "4196"]
+    assert sum(r["credit"] for r in owed) == data["deposits"]["received"] == D("9.00")
+    assert sum(r["debit"] for r in owed) == data["deposits"]["refunded"] == D("3.00")
     assert -balance(rows, "4196") == data["deposits"]["received"] - data["deposits"]["refunded"]
     in_kind = data["contributions_in_kind"]
     assert balance(rows, "86") == -balance(rows, "87") == in_kind["internal_use"] + in_kind["volunteer_hours"]
@@ -112,7 +114,7 @@ def test_the_fec_parses_back_balanced_and_agrees_with_the_accounts(books, tmp_pa
     assert [(r["EcritureDate"], r["debit"], r["PieceRef"][:3]) for r in lease] == [("20260610", D("600.00"), "SAI")]
 
 
-def test_the_kinds_of_entries_and_the_forfeited_deposits(deposits, coordinator):
+def test_the_kinds_of_entries_and_the_forfeited_deposits(deposits, coordinator):  # noqa: F811
     """The deposits fixture with a 3-month rule: 2.00 lapse on 12 September, booked 4196 → 708 that day."""
     deposit_rule_set(actor=coordinator, territory=deposits.territory, months=3)
     entries = fec_entries(deposits.territory, *SEASON)
@@ -150,7 +152,9 @@ def test_farm_purchases_have_their_own_kind_and_account(chain, coordinator):
 
 
 def test_the_chart_and_the_siren_are_the_coordinators_and_name_the_file(books, coordinator, tmp_path):
-    assert siren_valid(SIREN) and not siren_valid("732829321") and not siren_valid("12345678")
+    assert siren_valid(SIREN)
+    assert not siren_valid("732829321")
+    assert not siren_valid("12345678")
     accounts = {"sales": ("7071", "Ventes de bocaux")}
     with pytest.raises(ValidationError) as refused:
         chart_set(actor=coordinator, territory=books.territory, accounts=accounts, siren="732829321")

@@ -69,7 +69,8 @@ def test_small_group_helpers():
     assert share(0.5, 10) == "50 %"
     assert share(0.9, 10) == "< 5"  # 1 person outside the share is singled out too
     assert fr_number(None) == "—"
-    assert fr_number(1234.5) == "1234,5"
+    assert fr_number(1234.5) == "1\xa0234,5"
+    assert fr_number(-1234567) == "-1\xa0234\xa0567"
     assert fr_number(3) == "3"
 
 
@@ -96,7 +97,7 @@ def test_the_yearly_report_pdf(season, chain):
 
 def test_the_key_figures_of_the_report(season, chain):
     figures = dict(report_data(chain.territory, YEAR).figures)
-    assert figures["Ateliers"] == "3"
+    assert figures["Ateliers tenus"] == "3"
     assert figures["Personnes présentes aux ateliers"] == "0"  # nobody was checked in
     assert figures["Foyers touchés"] == "< 5"  # only Aïcha took jars home: a group of 1
 

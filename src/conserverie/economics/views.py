@@ -1,6 +1,7 @@
 """Economics pages: the unit economics (staff and viewers), costs and revenues, unit costs, scenarios."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conserverie.core.exports import attachment, table_xlsx
+from conserverie.core.exports import Eur, Percent, attachment, table_xlsx
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.distribution.reports import Table
 from conserverie.economics.accounts import accounts_of
-from conserverie.economics.charts import sensitivity_chart
 from conserverie.economics.chart import chart_rows
+from conserverie.economics.charts import sensitivity_chart
 from conserverie.economics.fec import fec_of_year
 from conserverie.economics.forms import ChartForm, CostItemForm, ParametersForm, ScenarioForm
 from conserverie.economics.models import AccountingIdentity, CostItem, Scenario
@@ -89,6 +90,7 @@ def accounts_table(territory, sheet, unit) -> Table:
     data = accounts_of(sheet, unit)
     revenues, expenses = _("Recettes"), _("Charges")
     deposits, in_kind, per_jar = _("Consignes (dette)"), _("Contributions en nature (hors résultat)"), _("Par bocal")
+    coverage = _("Part des charges couverte par les recettes propres")
     rows = [[revenues, str(Category(k).label), v] for k, v in data["revenues"].items()]
     rows.append([revenues, _("Total des recettes"), data["revenues_total"]])
     rows += [[expenses, str(Category(k).label), v] for k, v in data["expenses"].items()]
@@ -106,12 +108,16 @@ def accounts_table(territory, sheet, unit) -> Table:
         [in_kind, _("Heures de bénévolat"), data["contributions_in_kind"]["volunteer_hours"]],
         [_("Fermes"), _("Payé aux fermes"), data["farms_paid"]],
         [per_jar, _("Coût de revient d'un bocal"), data["cost_per_jar"]],
-        [per_jar, _("Part des charges couverte par les recettes propres"), data["own_revenue_coverage"]],
+        [per_jar, coverage, data["own_revenue_coverage"]],
         [
             per_jar,
             _("Seuil de rentabilité (bocaux)"),
             data["break_even_jars"] if data["break_even_jars"] is not None else data["break_even_reason"],
         ],
+    ]
+    rows = [
+        [section, line, (Percent if line == coverage else Eur)(value) if isinstance(value, Decimal) else value]
+        for section, line, value in rows
     ]
     return Table(
         "comptes",
