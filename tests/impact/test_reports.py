@@ -120,15 +120,17 @@ def test_a_small_survey_is_not_detailed(chain, coordinator):
 def test_the_funders_report_and_its_spreadsheet(season, chain):
     data = report_data(chain.territory, YEAR, "activite", "caf")
     page = pdf_text(report_pdf(data))
-    assert "Rapport d'activité pour un financeur" in page
+    assert "Bilan d'activité — animation collective familles" in page  # the CAF's own template
     assert "Caisse d'allocations familiales (CAF)" in page
     assert "Bocaux par destination et par structure" in page
     sheet = xlsx_text(report_xlsx(data))
     for expected in ("Bocaux produits", "je dis bonjour à mes voisins", "Questionnaire habitants"):
         assert expected in sheet
     book = load_workbook(io.BytesIO(report_xlsx(data)))
-    assert book.sheetnames == ["Chiffres clés", "Fleur", "Indicateurs", "Destinations", "Citations", "Questionnaires"]
-    assert [row[0] for row in book["Fleur"].iter_rows(min_row=2, values_only=True)][:2] == [
+    assert book.sheetnames == ["Chiffres clés", "Destinations", "Citations", "Questionnaires"]
+    federation = load_workbook(io.BytesIO(report_xlsx(report_data(chain.territory, YEAR, "activite", "federation"))))
+    assert federation.sheetnames == ["Chiffres clés", "Fleur", "Indicateurs", "Citations", "Questionnaires"]
+    assert [row[0] for row in federation["Fleur"].iter_rows(min_row=2, values_only=True)][:2] == [
         "Alimentation saine et accessible",
         "Lien social et convivialité",
     ]

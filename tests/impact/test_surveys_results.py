@@ -67,7 +67,7 @@ def test_a_viewer_sees_no_cell_under_five_and_no_free_text(world):
     # 7 answers in five cells of 1 to 4 and a mean of 3.43 (24/7): only 1,1,1,2,2 gives it, so the mean is hidden.
     assert likert.mean is None
     assert recoverable([None] * 5, (1, 2, 3, 4, 5), 7, Decimal("3.43"))
-    assert yes_no.distribution == [("oui", None), ("non", None)]
+    assert yes_no.distribution == [("oui", HIDDEN), ("non", None)]  # 5 yes: hidden with the lone "no"
     assert yes_no.yes_share is None
     assert number.suppressed
     assert number.mean is None

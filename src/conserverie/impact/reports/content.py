@@ -122,6 +122,12 @@ class KeyFigure:
     def __iter__(self):
         return iter((self.label, self.text))
 
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, index):
+        return (self.label, self.text)[index]
+
 
 @dataclass
 class IndicatorRow:
