@@ -124,7 +124,7 @@ def test_the_funders_report_and_its_spreadsheet(season, chain):
     assert "Caisse d'allocations familiales (CAF)" in page
     assert "Bocaux par destination et par structure" in page
     sheet = xlsx_text(report_xlsx(data))
-    for expected in ("Bocaux produits", "je dis bonjour à mes voisins", "Questionnaire habitants"):
+    for expected in ("Bocaux donnés aux participants", "je dis bonjour à mes voisins", "Questionnaire habitants"):
         assert expected in sheet
     book = load_workbook(io.BytesIO(report_xlsx(data)))
     assert book.sheetnames == ["Chiffres clés", "Destinations", "Citations", "Questionnaires"]

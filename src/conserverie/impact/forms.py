@@ -130,6 +130,14 @@ class ContractSignOffForm(forms.Form):
     signed_on = forms.DateField(label=_("Date de validation"), widget=DateInput)
     statement = forms.CharField(label=_("Avis"), max_length=500, required=False)
 
+    def clean_signed_on(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data["signed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Une validation ne peut pas être datée de demain."))
+        return day
+
     def clean_periode(self):
         try:
             return Period.parse(self.cleaned_data["periode"].strip())
