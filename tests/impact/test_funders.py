@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conserverie.impact.models import ContractSignOff, Indicator
+from conserverie.impact.models import ContractSignOff, Dimension, Indicator
 from conserverie.impact.periods import Period
 from conserverie.impact.reports.content import report_data, report_pdf
 from conserverie.impact.reports.funders import TEMPLATES, payment_due
@@ -43,7 +43,8 @@ def contract(chain, coordinator):
     """Two hand-entered indicators: families in work 15 (threshold 10, target 20, 10 000 € → 5 000,00 € due) and
     kilos thrown away 30 (lower is better: threshold 50, target 20, 3 000 € → 2 000,00 € due)."""
     t = chain.territory
-    dimensions = dimensions_create_defaults(t)
+    dimensions_create_defaults(t)  # returns only the petals it creates
+    dimensions = list(Dimension.objects.filter(territory=t).order_by("order"))
     work = indicator_create(
         actor=coordinator, dimension=dimensions[5], name="Familles vers l'emploi", source="manual", target=D("20")
     )

@@ -57,7 +57,7 @@ def test_no_hidden_likert_cell_can_be_worked_back_from_the_cells_the_total_and_t
     """300 answer patterns of 5 to 40 people: whatever is printed leaves each hidden cell at least two values."""
     rng = random.Random(16)
     question = SimpleNamespace(kind=Question.Kind.LIKERT)
-    attacked = 0
+    attacked = withheld = 0
     for _ in range(300):
         counts = [rng.choice((0, 0, 1, 2, 3, 4, 5, 6, 9, 12)) for _v in LIKERT_VALUES]
         total = sum(counts)
@@ -65,6 +65,11 @@ def test_no_hidden_likert_cell_can_be_worked_back_from_the_cells_the_total_and_t
             continue
         result = QuestionResult(question=question, answered=total, suppressed=False)
         _fill(result, dict(zip(LIKERT_VALUES, counts, strict=True)), [], mask_small=True)
+        if result.withheld:  # no breakdown printed at all
+            assert result.distribution == []
+            assert result.mean is None
+            withheld += 1
+            continue
         printed = printed_cells(result)
         for p, n in zip(printed, counts, strict=True):
             assert p != "< 5" or 0 < n < 5, (counts, printed)  # « < 5 » is never a false figure
@@ -75,6 +80,7 @@ def test_no_hidden_likert_cell_can_be_worked_back_from_the_cells_the_total_and_t
         for position, possible in enumerate(candidates(printed, LIKERT_VALUES, total, result.mean)):
             assert len(possible) >= 2, (counts, printed, result.mean, position, possible)
     assert attacked > 100
+    assert withheld < attacked
 
 
 def test_the_report_and_the_results_page_hide_small_cells_and_what_gives_them_back(chain, coordinator, client, viewer):

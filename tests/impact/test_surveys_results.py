@@ -67,7 +67,9 @@ def test_a_viewer_sees_no_cell_under_five_and_no_free_text(world):
     # 7 answers in five cells of 1 to 4 and a mean of 3.43 (24/7): only 1,1,1,2,2 gives it, so the mean is hidden.
     assert likert.mean is None
     assert recoverable([None] * 5, (1, 2, 3, 4, 5), 7, Decimal("3.43"))
-    assert yes_no.distribution == [("oui", HIDDEN), ("non", None)]  # 5 yes: hidden with the lone "no"
+    # 5 yes and 1 no: hiding both still gives them back (6 = 5 + 1 is the only way): no breakdown at all.
+    assert yes_no.withheld
+    assert yes_no.distribution == []
     assert yes_no.yes_share is None
     assert number.suppressed
     assert number.mean is None
@@ -81,7 +83,9 @@ def test_a_lone_hidden_cell_takes_another_with_it():
     assert masked_cells([0, 12, 3, 0, 2]) == [0, 12, None, 0, None]
     assert masked_cells([0, 0, 7, 0, 0]) == [0, 0, 7, 0, 0]
     assert masked_cells([70, 3]) == [HIDDEN, None]
-    assert masked_cells([3, 0]) == [None, 0]
+    assert masked_cells([3, 0]) is None  # 3 = 3: no way to hide it (never shown: fewer than 5 answers)
+    assert masked_cells([0, 0, 0, 5, 1]) is None  # 6 = 5 + 1 whatever is hidden
+    assert masked_cells([1, 5, 20, 0, 0]) == [None, HIDDEN, HIDDEN, 0, 0]  # 1 + 5 = 6 alone would give 1 back
 
 
 def test_survey_indicator_values_arithmetic(world):

@@ -321,6 +321,8 @@ def report_quotes(territory, period, limit: int) -> list[Quote]:
 def _result_text(result) -> str:
     if result.suppressed:
         return _("moins de 5 réponses")
+    if result.withheld:
+        return _("détail non diffusé : il permettrait de retrouver un groupe de moins de 5 personnes")
     parts = []
     if result.mean is not None:
         parts.append(_("moyenne %(m)s") % {"m": fr_number(result.mean)})

@@ -80,6 +80,7 @@ class QuestionResult:
     median: Decimal | None = None  # number
     yes_share: Decimal | None = None  # yes/no, in percent
     texts: list = field(default_factory=list)  # free text, for the team only
+    withheld: bool = False  # the breakdown would give a small cell back whatever is hidden: not shown at all
 
 
 class Hidden:
@@ -99,19 +100,26 @@ HIDDEN = Hidden()
 
 
 def masked_cells(counts: list[int]) -> list:
-    """The counts with every cell of 1 to 4 hidden (None, written « < 5 »), and one more when a single cell is
-    hidden (HIDDEN, written « masqué »).
-
-    The total of the answers is shown, so a lone hidden cell could be worked out by subtraction: the smallest
-    other non-empty cell is hidden with it (secondary suppression).
+    """The counts with every cell of 1 to 4 hidden (None, written « < 5 »), and more cells hidden (HIDDEN, written
+    « masqué ») while the hidden ones could still be worked out from the total and the visible cells (secondary
+    suppression): the smallest other non-empty cells first. None is returned when even hiding every non-empty cell
+    leaves one value possible (6 answers split 5 and 1): the breakdown is then withheld altogether.
     """
     small = {i for i, n in enumerate(counts) if too_small(n)}
-    extra = set()
-    if len(small) == 1:
-        others = [(n, i) for i, n in enumerate(counts) if n > 0 and i not in small]
-        if others:
-            extra.add(min(others)[1])
-    return [None if i in small else HIDDEN if i in extra else n for i, n in enumerate(counts)]
+    extra: set = set()
+
+    def shown():
+        return [None if i in small else HIDDEN if i in extra else n for i, n in enumerate(counts)]
+
+    if not small:
+        return shown()
+    others = sorted((n, i) for i, n in enumerate(counts) if n > 0 and i not in small)
+    total = sum(counts)
+    while recoverable(shown(), range(len(counts)), total):
+        if not others:
+            return None
+        extra.add(others.pop(0)[1])
+    return shown()
 
 
 def solutions(shown: list, values, total: int, mean: Decimal | None = None) -> list[tuple]:
@@ -148,11 +156,19 @@ def solutions(shown: list, values, total: int, mean: Decimal | None = None) -> l
 
 
 def recoverable(shown: list, values, total: int, mean: Decimal | None = None) -> bool:
-    """Whether a hidden cell has one possible value only, given what is printed."""
-    found = solutions(shown, values, total, mean)
+    """Whether a hidden cell has one possible value only, given what is printed (the attacker knows the rule: a
+    « < 5 » cell holds 1 to 4, a « masqué » one 5 or more)."""
     hidden = [i for i, n in enumerate(shown) if n is None or n is HIDDEN]
     if not hidden:
         return False
+    big = sum(1 for n in shown if n is HIDDEN)
+    if big >= 3:  # three cells unbounded above: free to trade as soon as there is one unit of slack
+        if mean is not None:
+            return True  # not worth the search: the caller hides the mean
+        small = len(hidden) - big
+        left = total - sum(n for n in shown if isinstance(n, int))
+        return left - small - 5 * big < 1
+    found = solutions(shown, values, total, mean)
     return any(len({combo[k] for combo in found}) <= 1 for k in range(len(hidden)))
 
 
@@ -206,6 +222,9 @@ def _fill(result: QuestionResult, counts: dict, numbers: list, mask_small: bool)
     if kind == Question.Kind.LIKERT:
         cells = [counts.get(v, 0) for v in LIKERT_VALUES]
         shown = masked_cells(cells) if mask_small else cells
+        if shown is None:
+            result.withheld = True
+            return
         result.distribution = list(zip(LIKERT_VALUES, shown, strict=True))
         total = sum(counts.values())
         if total:
@@ -216,6 +235,9 @@ def _fill(result: QuestionResult, counts: dict, numbers: list, mask_small: bool)
     elif kind == Question.Kind.YES_NO:
         yes, no = counts.get(1, 0), counts.get(0, 0)
         shown = masked_cells([yes, no]) if mask_small else [yes, no]
+        if shown is None:
+            result.withheld = True
+            return
         result.distribution = [("oui", shown[0]), ("non", shown[1])]
         # The share with the total would give the hidden count back: hidden with it.
         if yes + no and None not in shown and HIDDEN not in shown:
