@@ -4,7 +4,7 @@ and a cell written « < 5 » really holds 1 to 4 (a count of 12 printed « < 5 �
 
 import random
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.urls import reverse
@@ -36,7 +36,7 @@ def candidates(printed: list[str], values, total: int, mean: Decimal | None) -> 
             if mean is not None:
                 weighted = sum(values[i] * n for i, n in known.items())
                 weighted += sum(values[i] * n for i, n in zip(hidden, chosen, strict=True))
-                if (Decimal(weighted) / total).quantize(TWO) != mean:
+                if (Decimal(weighted) / total).quantize(TWO, rounding=ROUND_HALF_UP) != mean:
                     return
             for position, n in enumerate(chosen):
                 found[position].add(n)
