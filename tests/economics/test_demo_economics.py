@@ -62,3 +62,38 @@ def test_the_viewer_reads_the_summary_and_the_coordinator_the_simulator(db):
     page = client.get(reverse("economics:scenarios", kwargs={"slug": "romans"}))
     assert page.status_code == 200
     assert page.context["result"].jars > 1000
+
+
+def test_the_demo_fec_is_balanced_and_agrees_with_the_accounts(db):
+    """Romans' 2026 books as the FEC (article A47 A-1 LPF): every entry balanced, class 7 = revenues."""
+    from conserverie.economics.accounts import accounts
+    from conserverie.economics.fec import fec_bytes, fec_entries
+
+    from .test_fec import balance, check_entries, parse
+
+    romans = Territory.objects.get(slug="romans")
+    rows = parse(fec_bytes(fec_entries(romans, *SEASON)))
+    check_entries(rows)
+    data = accounts(romans, *SEASON)
+    assert -balance(rows, "7") == data["revenues_total"] > 0
+    assert balance(rows, "6") == data["expenses_total"]
+    assert (
+        -balance(rows, "4196")
+        == data["deposits"]["received"]
+        - data["deposits"]["refunded"]
+        - data["deposits"]["credited"]
+        - data["deposits"]["forfeited"]
+    )
+
+
+def test_the_demo_has_a_contrat_d_impact_social_report(db):
+    from conserverie.impact.periods import Period
+    from conserverie.impact.reports.content import report_data
+
+    romans = Territory.objects.get(slug="romans")
+    data = report_data(romans, Period.year(2025, bounded=False), "activite", "cis")
+    assert len(data.contract.rows) == 4
+    assert data.contract.sign_off.organisation == "Cabinet d'évaluation (fictif)"
+    this_year = report_data(romans, Period.year(SEASON[0].year, bounded=False), "activite", "cis")
+    assert this_year.contract.total_due > 0  # the season's results trigger payments
+    assert this_year.contract.sign_off is None

@@ -69,7 +69,8 @@ def test_small_group_helpers():
     assert share(0.5, 10) == "50 %"
     assert share(0.9, 10) == "< 5"  # 1 person outside the share is singled out too
     assert fr_number(None) == "—"
-    assert fr_number(1234.5) == "1234,5"
+    assert fr_number(1234.5) == "1\xa0234,5"
+    assert fr_number(-1234567) == "-1\xa0234\xa0567"
     assert fr_number(3) == "3"
 
 
@@ -96,7 +97,7 @@ def test_the_yearly_report_pdf(season, chain):
 
 def test_the_key_figures_of_the_report(season, chain):
     figures = dict(report_data(chain.territory, YEAR).figures)
-    assert figures["Ateliers"] == "3"
+    assert figures["Ateliers tenus"] == "3"
     assert figures["Personnes présentes aux ateliers"] == "0"  # nobody was checked in
     assert figures["Foyers touchés"] == "< 5"  # only Aïcha took jars home: a group of 1
 
@@ -119,15 +120,17 @@ def test_a_small_survey_is_not_detailed(chain, coordinator):
 def test_the_funders_report_and_its_spreadsheet(season, chain):
     data = report_data(chain.territory, YEAR, "activite", "caf")
     page = pdf_text(report_pdf(data))
-    assert "Rapport d'activité pour un financeur" in page
+    assert "Bilan d'activité — animation collective familles" in page  # the CAF's own template
     assert "Caisse d'allocations familiales (CAF)" in page
     assert "Bocaux par destination et par structure" in page
     sheet = xlsx_text(report_xlsx(data))
-    for expected in ("Bocaux produits", "je dis bonjour à mes voisins", "Questionnaire habitants"):
+    for expected in ("Bocaux donnés aux participants", "je dis bonjour à mes voisins", "Questionnaire habitants"):
         assert expected in sheet
     book = load_workbook(io.BytesIO(report_xlsx(data)))
-    assert book.sheetnames == ["Chiffres clés", "Fleur", "Indicateurs", "Destinations", "Citations", "Questionnaires"]
-    assert [row[0] for row in book["Fleur"].iter_rows(min_row=2, values_only=True)][:2] == [
+    assert book.sheetnames == ["Chiffres clés", "Destinations", "Citations", "Questionnaires"]
+    federation = load_workbook(io.BytesIO(report_xlsx(report_data(chain.territory, YEAR, "activite", "federation"))))
+    assert federation.sheetnames == ["Chiffres clés", "Fleur", "Indicateurs", "Citations", "Questionnaires"]
+    assert [row[0] for row in federation["Fleur"].iter_rows(min_row=2, values_only=True)][:2] == [
         "Alimentation saine et accessible",
         "Lien social et convivialité",
     ]

@@ -9,7 +9,14 @@ from django.urls import reverse
 
 from conserverie.impact.periods import Period
 from conserverie.impact.scores import territory_flower
-from conserverie.impact.surveys.stats import masked_cells, question_results, survey_indicator_values, surveys_in_period
+from conserverie.impact.surveys.stats import (
+    HIDDEN,
+    masked_cells,
+    question_results,
+    recoverable,
+    survey_indicator_values,
+    surveys_in_period,
+)
 
 from ..pages import assert_flat_queries, text
 from .voices_data import SUMMER, answer, survey_world
@@ -57,8 +64,12 @@ def test_a_viewer_sees_no_cell_under_five_and_no_free_text(world):
     seven_answers(world)
     likert, yes_no, number, words = question_results(world.survey, mask_small=True, with_texts=False)
     assert likert.distribution == [(1, None), (2, None), (3, None), (4, None), (5, None)]
-    assert likert.mean == Decimal("3.43")  # a mean over 7 people singles out nobody
-    assert yes_no.distribution == [("oui", None), ("non", None)]
+    # 7 answers in five cells of 1 to 4 and a mean of 3.43 (24/7): only 1,1,1,2,2 gives it, so the mean is hidden.
+    assert likert.mean is None
+    assert recoverable([None] * 5, (1, 2, 3, 4, 5), 7, Decimal("3.43"))
+    # 5 yes and 1 no: hiding both still gives them back (6 = 5 + 1 is the only way): no breakdown at all.
+    assert yes_no.withheld
+    assert yes_no.distribution == []
     assert yes_no.yes_share is None
     assert number.suppressed
     assert number.mean is None
@@ -67,11 +78,14 @@ def test_a_viewer_sees_no_cell_under_five_and_no_free_text(world):
 
 
 def test_a_lone_hidden_cell_takes_another_with_it():
-    assert masked_cells([4, 12, 15, 24, 27]) == [None, None, 15, 24, 27]
+    # The cell of 12 is hidden with the small one, and written « masqué », not « < 5 » (a false figure).
+    assert masked_cells([4, 12, 15, 24, 27]) == [None, HIDDEN, 15, 24, 27]
     assert masked_cells([0, 12, 3, 0, 2]) == [0, 12, None, 0, None]
     assert masked_cells([0, 0, 7, 0, 0]) == [0, 0, 7, 0, 0]
-    assert masked_cells([70, 3]) == [None, None]
-    assert masked_cells([3, 0]) == [None, 0]
+    assert masked_cells([70, 3]) == [HIDDEN, None]
+    assert masked_cells([3, 0]) is None  # 3 = 3: no way to hide it (never shown: fewer than 5 answers)
+    assert masked_cells([0, 0, 0, 5, 1]) is None  # 6 = 5 + 1 whatever is hidden
+    assert masked_cells([1, 5, 20, 0, 0]) == [None, HIDDEN, HIDDEN, 0, 0]  # 1 + 5 = 6 alone would give 1 back
 
 
 def test_survey_indicator_values_arithmetic(world):

@@ -26,6 +26,39 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Number formats of typed XLSX cells (issue 16 item 9): Excel and LibreOffice show them in the reader's locale
+# ("4 317,00 €" in French), the value stays a number a formula can use.
+EUR_FORMAT = '#,##0.00 "€"'
+PERCENT_FORMAT = "0.0%"
+DECIMAL_FORMAT = "#,##0.00"
+INTEGER_FORMAT = "#,##0"
+MAX_WIDTH = 60
+
+
+class Eur(Decimal):
+    """An amount in euros: a number cell formatted in euros in a workbook, "4 317,00 €" in a PDF."""
+
+
+class Percent(Decimal):
+    """A share (0.25 for 25 %): a number cell formatted in percent in a workbook."""
+
+
+def number_format_of(value) -> str | None:
+    """The XLSX number format of a value before it becomes a float."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Eur):
+        return EUR_FORMAT
+    if isinstance(value, Percent):
+        return PERCENT_FORMAT
+    if isinstance(value, Decimal | float):
+        return DECIMAL_FORMAT
+    if isinstance(value, int):
+        return INTEGER_FORMAT
+    return None
+
+
 CSV = "text/csv; charset=utf-8"
 
 # The first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
@@ -132,6 +165,7 @@ class XlsxBook:
             self.append(sheet, [line])
             if index == 0:
                 sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=14 if len(heading) > 1 else 11)
+        sheet._data_from = sheet.max_row + 1 if heading else 1  # the widths follow the table, not the title
         if header is not None:
             self.append(sheet, [str(c) for c in header])
             for cell in sheet[sheet.max_row]:
@@ -141,16 +175,37 @@ class XlsxBook:
         return sheet
 
     def append(self, sheet, row: Sequence) -> None:
+        row = list(row)
         sheet.append([xlsx_cell(v) for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
+        for cell, original in zip(sheet[sheet.max_row], row, strict=False):
+            number_format = number_format_of(original)
+            if number_format:
+                cell.number_format = number_format
+            elif isinstance(cell.value, str):
                 cell.data_type = "s"  # a text, even one openpyxl would have taken for a formula
             elif isinstance(cell.value, datetime):
                 cell.number_format = "DD/MM/YYYY HH:MM"
             elif isinstance(cell.value, date):
                 cell.number_format = "DD/MM/YYYY"
 
+    def set_widths(self, sheet) -> None:
+        """Each column as wide as its longest cell (from the header down), 8 to 60 characters."""
+        from openpyxl.utils import get_column_letter
+
+        widths: dict = {}
+        for row in sheet.iter_rows(min_row=getattr(sheet, "_data_from", 1)):
+            for cell in row:
+                if cell.value is None:
+                    continue
+                value = cell.value
+                length = len(f"{value:,.2f}") + 2 if isinstance(value, float) else len(str(value))
+                widths[cell.column] = max(widths.get(cell.column, 0), length)
+        for column, width in widths.items():
+            sheet.column_dimensions[get_column_letter(column)].width = max(8, min(MAX_WIDTH, width + 2))
+
     def bytes(self) -> bytes:
+        for sheet in self.book.worksheets:
+            self.set_widths(sheet)
         buffer = io.BytesIO()
         self.book.save(buffer)
         return buffer.getvalue()

@@ -5,9 +5,17 @@ Computed indicators read the demo season itself (workshops from April 2026); sur
 resident survey of the voices step (questions tied to them by name).
 """
 
+from datetime import date
 from decimal import Decimal
 
-from conserverie.impact.services import dimensions_create_defaults, indicator_create, indicator_value_record
+from conserverie.impact.periods import Period
+from conserverie.impact.services import (
+    contract_indicator_set,
+    contract_signoff_record,
+    dimensions_create_defaults,
+    indicator_create,
+    indicator_value_record,
+)
 
 D = Decimal
 
@@ -87,3 +95,35 @@ def add_impact(ctx) -> None:
             indicator_value_record(
                 actor=actor, indicator=by_name[name], period=period, value=D(value), source_note=source
             )
+    add_contract(ctx, by_name)
+
+
+# The Contrat d'impact social of Romans (issue 16 item 6): indicator -> (threshold, target, payment at target).
+CONTRACT = {
+    "Foyers touchés": ("100", "200", "15000"),
+    "Kilos de produits sauvés": ("1500", "2500", "10000"),
+    "Habitants présents aux Agoras": ("30", "60", "5000"),
+    "Kilomètres de tournées": ("4500", "3600", "2000"),  # lower is better: the threshold is above the target
+}
+
+
+def add_contract(ctx, by_name: dict) -> None:
+    """The CIS terms, and the evaluator's sign-off of 2025 (a fictitious firm, no real person)."""
+    for name, (threshold, target, payment) in CONTRACT.items():
+        contract_indicator_set(
+            actor=ctx.coordinator,
+            territory=ctx.territory,
+            indicator=by_name[name],
+            threshold=D(threshold),
+            target=D(target),
+            payment_eur=D(payment),
+        )
+    contract_signoff_record(
+        actor=ctx.coordinator,
+        territory=ctx.territory,
+        period=Period.year(2025, bounded=False),
+        evaluator="Évaluatrice de démonstration",
+        organisation="Cabinet d'évaluation (fictif)",
+        signed_on=min(ctx.today, date(2026, 2, 16)),
+        statement="Valeurs 2025 vérifiées sur les registres de la plateforme et les feuilles d'émargement.",
+    )

@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conserverie.core.exports import Eur, Percent
 from conserverie.distribution.models import Distribution, PaymentMode
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.territories.models import JarFormat
@@ -58,11 +59,11 @@ def _period(rows, date_from: date | None, date_to: date | None):
 
 def _eur(value) -> Decimal:
     """Money to the cent (SQLite's sums come back as 18 rather than 18.00)."""
-    return (value or ZERO).quantize(Decimal("0.01"))
+    return Eur((value or ZERO).quantize(Decimal("0.01")))  # an XLSX cell in euros, "4 317,00 €" in a PDF
 
 
 def _rate(returned: int, out: int):
-    return round(Decimal(returned) / Decimal(out), 3) if out else None
+    return Percent(round(Decimal(returned) / Decimal(out), 3)) if out else None
 
 
 def by_destination(territory, date_from=None, date_to=None) -> Table:

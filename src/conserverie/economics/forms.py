@@ -191,3 +191,43 @@ class ScenarioForm(forms.Form):
         if name not in self.fields:  # a group's total: shown at its first field
             name = next((f for f in self.fields if f.startswith(name + SEP)), None)
         self.add_error(name, message[:1].upper() + message[1:])
+
+
+class ChartForm(forms.Form):
+    """The chart of accounts: a number and a wording per use, and the association's SIREN."""
+
+    siren = forms.CharField(
+        label=gettext_lazy("SIREN de l'association"),
+        max_length=11,
+        required=False,
+        help_text=gettext_lazy("9 chiffres : le fichier FEC est nommé avec (SIRENFECAAAAMMJJ.txt)."),
+    )
+
+    def __init__(self, *args, rows, siren="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["siren"].initial = siren
+        self.rows = []
+        for key, use, account, default in rows:
+            number = forms.CharField(
+                label=gettext_lazy("Compte « %(use)s »") % {"use": use},
+                max_length=20,
+                initial=account.number,
+                help_text=gettext_lazy("Par défaut : %(n)s") % {"n": default.number},
+            )
+            label = forms.CharField(label=gettext_lazy("Intitulé"), max_length=120, initial=account.label)
+            self.fields[f"{key}_number"], self.fields[f"{key}_label"] = number, label
+            self.rows.append(key)
+
+    def clean_siren(self):
+        from conserverie.economics.services import siren_valid
+
+        siren = "".join(self.cleaned_data.get("siren", "").split())
+        if siren and not siren_valid(siren):
+            raise forms.ValidationError(_("Un SIREN a 9 chiffres et sa clé doit être juste : vérifiez le numéro."))
+        return siren
+
+    def accounts(self) -> dict:
+        return {key: (self.cleaned_data[f"{key}_number"], self.cleaned_data[f"{key}_label"]) for key in self.rows}
+
+    def pairs(self):
+        return [(self[f"{key}_number"], self[f"{key}_label"]) for key in self.rows]

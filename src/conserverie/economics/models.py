@@ -133,3 +133,48 @@ class Scenario(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class LedgerAccount(models.Model):
+    """One line of a territory's chart of accounts, as the coordinator set it: the account a kind of entry of the
+    FEC export is booked to (`economics/chart.py` holds the association defaults used while none is saved)."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="ledger_accounts")
+    key = models.CharField(_("usage"), max_length=30)
+    number = models.CharField(_("numéro de compte"), max_length=20)
+    label = models.CharField(_("intitulé du compte"), max_length=120)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
+
+    class Meta:
+        verbose_name = _("compte du plan comptable")
+        verbose_name_plural = _("plan comptable")
+        ordering = ["number", "key"]
+        constraints = [models.UniqueConstraint(fields=["territory", "key"], name="ledger_account_unique_key")]
+
+    def __str__(self):
+        return f"{self.number} {self.label}"
+
+
+class AccountingIdentity(models.Model):
+    """What the FEC file needs of the association: its SIREN (the file's name starts with it, article A47 A-1 LPF).
+
+    Issue 16 item 3 (m16) records the territory's full legal entity; at merge, its SIREN can feed this one."""
+
+    territory = models.OneToOneField(Territory, on_delete=models.CASCADE, related_name="accounting_identity")
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
+
+    class Meta:
+        verbose_name = _("identité comptable")
+        verbose_name_plural = _("identités comptables")
+
+    def __str__(self):
+        return f"{self.territory} {self.siren}"

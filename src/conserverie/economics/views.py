@@ -1,20 +1,24 @@
 """Economics pages: the unit economics (staff and viewers), costs and revenues, unit costs, scenarios."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conserverie.core.exports import table_xlsx
+from conserverie.core.exports import Eur, Percent, attachment, table_xlsx
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.distribution.reports import Table
 from conserverie.economics.accounts import accounts_of
+from conserverie.economics.chart import chart_rows
 from conserverie.economics.charts import sensitivity_chart
-from conserverie.economics.forms import CostItemForm, ParametersForm, ScenarioForm
-from conserverie.economics.models import CostItem, Scenario
+from conserverie.economics.fec import fec_of_year
+from conserverie.economics.forms import ChartForm, CostItemForm, ParametersForm, ScenarioForm
+from conserverie.economics.models import AccountingIdentity, CostItem, Scenario
 from conserverie.economics.scenario_defaults import defaults_from_territory
 from conserverie.economics.scenario_schema import ScenarioInvalid, normalize
 from conserverie.economics.selectors import (
@@ -26,6 +30,7 @@ from conserverie.economics.selectors import (
     unit_economics,
 )
 from conserverie.economics.services import (
+    chart_set,
     cost_item_add,
     cost_item_remove,
     deposit_rule_set,
@@ -85,6 +90,7 @@ def accounts_table(territory, sheet, unit) -> Table:
     data = accounts_of(sheet, unit)
     revenues, expenses = _("Recettes"), _("Charges")
     deposits, in_kind, per_jar = _("Consignes (dette)"), _("Contributions en nature (hors résultat)"), _("Par bocal")
+    coverage = _("Part des charges couverte par les recettes propres")
     rows = [[revenues, str(Category(k).label), v] for k, v in data["revenues"].items()]
     rows.append([revenues, _("Total des recettes"), data["revenues_total"]])
     rows += [[expenses, str(Category(k).label), v] for k, v in data["expenses"].items()]
@@ -102,12 +108,16 @@ def accounts_table(territory, sheet, unit) -> Table:
         [in_kind, _("Heures de bénévolat"), data["contributions_in_kind"]["volunteer_hours"]],
         [_("Fermes"), _("Payé aux fermes"), data["farms_paid"]],
         [per_jar, _("Coût de revient d'un bocal"), data["cost_per_jar"]],
-        [per_jar, _("Part des charges couverte par les recettes propres"), data["own_revenue_coverage"]],
+        [per_jar, coverage, data["own_revenue_coverage"]],
         [
             per_jar,
             _("Seuil de rentabilité (bocaux)"),
             data["break_even_jars"] if data["break_even_jars"] is not None else data["break_even_reason"],
         ],
+    ]
+    rows = [
+        [section, line, (Percent if line == coverage else Eur)(value) if isinstance(value, Decimal) else value]
+        for section, line, value in rows
     ]
     return Table(
         "comptes",
@@ -123,6 +133,42 @@ def summary_xlsx(request, territory):
     sheet = cost_sheet(territory, date_from, date_to)
     table = accounts_table(territory, sheet, unit_economics(sheet))
     return table_xlsx(table, f"comptes-{territory.slug}-{date_from:%Y%m%d}-{date_to:%Y%m%d}")
+
+
+def _year(request) -> int:
+    text = request.GET.get("year", "")
+    today = timezone.localdate()
+    return int(text) if text.isdigit() and len(text) == 4 and 2000 <= int(text) <= today.year else today.year
+
+
+@territory_view(roles=COORDINATION)
+def fec(request, territory):
+    """The year's entries in the FEC format (article A47 A-1 LPF, `economics/fec.py`): coordinators only."""
+    name, content = fec_of_year(territory, _year(request))
+    return attachment(content, "text/plain; charset=iso-8859-15", name)
+
+
+@territory_view(roles=COORDINATION)
+def chart(request, territory):
+    """The chart of accounts the FEC export books to, and the SIREN that names the file."""
+    identity = AccountingIdentity.objects.filter(territory=territory).first()
+    form = ChartForm(request.POST or None, rows=chart_rows(territory), siren=identity.siren if identity else "")
+    if request.method == "POST" and form.is_valid():
+        try:
+            chart_set(
+                actor=request.user, territory=territory, accounts=form.accounts(), siren=form.cleaned_data["siren"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Plan comptable enregistré."))
+            return redirect("economics:chart", territory.slug)
+    return render(
+        request,
+        "economics/chart.html",
+        {"territory": territory, "form": form, "year": _year(request)},
+        status=form_status(request),
+    )
 
 
 @territory_view(roles=COORDINATION)

@@ -102,3 +102,44 @@ class PeriodForm(forms.Form):
         except ValueError as error:
             self.add_error(None, str(error))
         return default
+
+
+class ContractIndicatorForm(forms.Form):
+    """One indicator of the Contrat d'impact social: the territory chooses it among its flower's indicators."""
+
+    indicator = forms.ModelChoiceField(label=_("Indicateur de la fleur"), queryset=Indicator.objects.none())
+    threshold = forms.DecimalField(label=_("Seuil (rien n'est dû en deçà)"), max_digits=14, decimal_places=2)
+    target = forms.DecimalField(label=_("Cible du contrat (paiement entier)"), max_digits=14, decimal_places=2)
+    payment_eur = forms.DecimalField(label=_("Paiement à la cible (€)"), max_digits=10, decimal_places=2)
+
+    def __init__(self, *args, territory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = (
+            Indicator.objects.filter(dimension__territory=territory)
+            .select_related("dimension")
+            .order_by("dimension__order", "order", "pk")
+        )
+
+
+class ContractSignOffForm(forms.Form):
+    """The evaluator's sign-off of a period's measured values."""
+
+    periode = forms.CharField(label=_("Période évaluée"), max_length=30, help_text=_("Par exemple 2026."))
+    evaluator = forms.CharField(label=_("Évaluateur ou évaluatrice"), max_length=150)
+    organisation = forms.CharField(label=_("Organisme d'évaluation"), max_length=150)
+    signed_on = forms.DateField(label=_("Date de validation"), widget=DateInput)
+    statement = forms.CharField(label=_("Avis"), max_length=500, required=False)
+
+    def clean_signed_on(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data["signed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Une validation ne peut pas être datée de demain."))
+        return day
+
+    def clean_periode(self):
+        try:
+            return Period.parse(self.cleaned_data["periode"].strip())
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None

@@ -228,3 +228,79 @@ def indicator_value_record(
         row.source_note = source_note
         row.entered_by = actor
         return save_as(row, actor)
+
+
+# --- Contrat d'impact social (issue 16 item 6) ------------------------------------------------------------------
+
+MAX_PAYMENT = Decimal("10000000")
+
+
+def contract_indicator_set(
+    *, actor, territory: Territory, indicator: Indicator, threshold: Decimal, target: Decimal, payment_eur: Decimal
+):
+    """One indicator the contract pays on: nothing under `threshold`, `payment_eur` at `target`, in proportion in
+    between. When lower is better (fewer kilos thrown away…), the threshold is above the target."""
+    from conserverie.impact.models import ContractIndicator
+
+    require(actor, territory, "impact.configure")
+    errors = {}
+    if indicator is None or indicator.dimension.territory_id != territory.pk:
+        errors["indicator"] = _("Choisissez un indicateur de la fleur de ce territoire.")
+    if threshold is None:
+        errors["threshold"] = _("Indiquez le seuil.")
+    if target is None:
+        errors["target"] = _("Indiquez la cible.")
+    if threshold is not None and target is not None and indicator is not None and "indicator" not in errors:
+        if indicator.higher_is_better and not threshold < target:
+            errors["threshold"] = _("Le seuil doit être sous la cible (plus c'est haut, mieux c'est).")
+        elif not indicator.higher_is_better and not threshold > target:
+            errors["threshold"] = _("Le seuil doit être au-dessus de la cible (plus c'est bas, mieux c'est).")
+    if payment_eur is None or payment_eur <= 0:
+        errors["payment_eur"] = _("Le paiement doit être supérieur à zéro.")
+    elif payment_eur > MAX_PAYMENT:
+        errors["payment_eur"] = _("Montant invraisemblable : vérifiez la saisie.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        term = ContractIndicator.objects.select_for_update().filter(territory=territory, indicator=indicator).first()
+        term = term or ContractIndicator(territory=territory, indicator=indicator)
+        term.threshold, term.target, term.payment_eur, term.updated_by = threshold, target, payment_eur, actor
+        return save_as(term, actor)
+
+
+def contract_indicator_remove(*, actor, term) -> None:
+    require(actor, term.territory, "impact.configure")
+    with transaction.atomic():
+        term._history_user = actor
+        term.delete()
+
+
+def contract_signoff_record(
+    *, actor, territory: Territory, period: Period, evaluator: str, organisation: str, signed_on, statement: str = ""
+):
+    """The evaluator's sign-off of the measured values of `period` (one per period; a new one replaces it)."""
+    from django.utils import timezone
+
+    from conserverie.impact.models import ContractSignOff
+
+    require(actor, territory, "impact.configure")
+    evaluator, organisation = " ".join((evaluator or "").split()), " ".join((organisation or "").split())
+    errors = {}
+    if not evaluator:
+        errors["evaluator"] = _("Indiquez qui a évalué.")
+    if not organisation:
+        errors["organisation"] = _("Indiquez l'organisme d'évaluation.")
+    if signed_on is None:
+        errors["signed_on"] = _("Indiquez la date de validation.")
+    elif signed_on > timezone.localdate():
+        errors["signed_on"] = _("Une validation ne peut pas être datée de demain.")
+    elif signed_on < period.start:
+        errors["signed_on"] = _("La validation ne peut pas précéder la période évaluée.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        sign_off = ContractSignOff.objects.select_for_update().filter(territory=territory, period=period.key).first()
+        sign_off = sign_off or ContractSignOff(territory=territory, period=period.key)
+        sign_off.evaluator, sign_off.organisation, sign_off.signed_on = evaluator, organisation, signed_on
+        sign_off.statement, sign_off.recorded_by = " ".join((statement or "").split())[:500], actor
+        return save_as(sign_off, actor)

@@ -26,6 +26,8 @@ def _scenario(w):
 ROWS = {
     "economics:summary": Row(readers()),
     "economics:summary_xlsx": Row(readers()),
+    "economics:fec": Row(coordinators()),
+    "economics:chart": Row(coordinators()),
     "economics:costs": Row(coordinators()),
     "economics:cost_delete": Row(coordinators(REDIRECT), _item, method="post"),
     "economics:parameters": Row(coordinators()),

@@ -16,7 +16,7 @@ from conserverie.impact.surveys.services import (
     testimony_save,
 )
 
-from ..matrix_base import OK, Row, everyone, post_staff, readers, staff
+from ..matrix_base import COORD, OK, REDIRECT, Row, coordinators, everyone, post_staff, readers, staff
 
 
 def _survey(w) -> Survey:
@@ -58,6 +58,28 @@ def question_pks(w):
     return {"pk": survey.pk, "question_pk": survey.questions.first().pk}
 
 
+def _contract_term(w):
+    from decimal import Decimal
+
+    from conserverie.impact.models import Indicator
+    from conserverie.impact.services import contract_indicator_set
+
+    dimensions_create_defaults(w.territory)
+    dimension = Dimension.objects.filter(territory=w.territory).order_by("order").first()
+    indicator, _created = Indicator.objects.get_or_create(
+        dimension=dimension, name="Familles accompagnées", defaults={"source": "manual", "target": Decimal("10")}
+    )
+    term = contract_indicator_set(
+        actor=w.users[COORD],
+        territory=w.territory,
+        indicator=indicator,
+        threshold=Decimal("1"),
+        target=Decimal("10"),
+        payment_eur=Decimal("100"),
+    )
+    return {"pk": term.pk}
+
+
 ROWS = {
     "surveys:list": Row(staff()),
     "surveys:new": Row(staff()),
@@ -77,6 +99,9 @@ ROWS = {
     "surveys:reports": Row(readers()),
     "surveys:report_pdf": Row(readers(), lambda w: {"kind": "utilite-sociale"}),
     "surveys:report_xlsx": Row(readers(), lambda w: {"kind": "activite"}),
+    # The Contrat d'impact social: coordinators choose its indicators and record the evaluator's sign-off.
+    "surveys:contract": Row(coordinators()),
+    "surveys:contract_term_delete": Row(coordinators(REDIRECT), _contract_term, method="post"),
     # The anonymous answer link: no account.
     "survey_public:answer": Row(everyone(OK), survey_token),
     "survey_public:thanks": Row(everyone(OK), survey_token),

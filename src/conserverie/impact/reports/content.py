@@ -18,9 +18,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conserverie.core.exports import Percent
+from conserverie.core.formats import french_number
 from conserverie.distribution.reports import by_destination
 from conserverie.figures.selectors import territory_figures
 from conserverie.impact.models import Testimony
+from conserverie.impact.reports.funders import TEMPLATES, ContractReport, FunderTemplate, contract_report
 from conserverie.impact.scores import Flower, territory_flower
 from conserverie.impact.surveys.stats import MIN_GROUP, too_small
 
@@ -29,25 +32,32 @@ KINDS = {
     "utilite-sociale": gettext_lazy("Rapport d'utilité sociale"),
     "activite": gettext_lazy("Rapport d'activité pour un financeur"),
 }
-FUNDERS = {
-    "caf": gettext_lazy("Caisse d'allocations familiales (CAF)"),
-    "federation": gettext_lazy("Fédération des centres sociaux"),
-    "cis": gettext_lazy("Contrat à impact social"),
-}
+FUNDERS = {key: template.name for key, template in TEMPLATES.items()}
+ALL_SECTIONS = frozenset({"flower", "indicators", "destinations", "quotes", "surveys"})
 MAX_QUOTES = {"utilite-sociale": 12, "activite": 6}
 
 
+def _group(digits: str) -> str:
+    """ "1234567" → "1 234 567" (no-break spaces, as French typography groups thousands)."""
+    sign, digits = ("-", digits[1:]) if digits.startswith("-") else ("", digits)
+    groups = []
+    while len(digits) > 3:
+        digits, groups = digits[:-3], [digits[-3:], *groups]
+    return sign + "\xa0".join([digits, *groups])
+
+
 def fr_number(value, places: int = 2) -> str:
-    """1234.50 → "1234,5"; None → "—" (French decimal comma, no trailing zeros)."""
+    """1234.50 → "1 234,5"; None → "—" (thousands grouped, decimal comma, no trailing zeros)."""
     if value is None:
         return "—"
     if isinstance(value, int):
-        return str(value)
+        return _group(str(value))
     quantum = Decimal(1).scaleb(-places)
     text = f"{Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP):f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    whole, _dot, decimals = text.partition(".")
+    return _group(whole) + ("," + decimals if decimals else "")
 
 
 def people(n: int) -> str:
@@ -65,6 +75,60 @@ def share(ratio: float, over: int) -> str:
     return fr_number(Decimal(str(ratio)) * 100, 1) + " %"
 
 
+def money(value) -> str:
+    """4317 → "4 317,00 €" (a no-break space between the thousands and before the sign: the PDF fonts have it)."""
+    return "—" if value is None else f"{french_number(value, 2)}\xa0€"
+
+
+def cell_text(value) -> str:
+    """A table cell as a French reader reads it: money "4 317,00 €", numbers grouped, days dd/mm/yyyy."""
+    from datetime import date as day_type
+
+    from conserverie.core.exports import Eur
+
+    if value is None:
+        return "—"
+    if isinstance(value, Eur):
+        return money(value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        return fr_number(value)
+    if isinstance(value, day_type):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+@dataclass
+class KeyFigure:
+    """A key figure: its value typed (int, Decimal, Percent) for a spreadsheet, or a text when it is masked
+    ("< 5", "—"); `text` as a French reader reads it. Read as a pair (label, text) by the pages."""
+
+    key: str
+    label: str
+    value: object
+    unit: str = ""
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.value, str) or self.value is None:
+            return self.value or "—"
+        if isinstance(self.value, Percent):
+            return f"{french_number(self.value * 100, 1)}\xa0%"
+        if isinstance(self.value, int):
+            return french_number(self.value)
+        return f"{french_number(self.value, 1)}\xa0{self.unit}".strip()
+
+    def __iter__(self):
+        return iter((self.label, self.text))
+
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, index):
+        return (self.label, self.text)[index]
+
+
 @dataclass
 class IndicatorRow:
     dimension: str
@@ -75,6 +139,10 @@ class IndicatorRow:
     previous: str
     trend: str
     source: str
+    # Typed, for a spreadsheet: a number, or the text of a masked value.
+    number: object = None
+    target_number: object = None
+    previous_number: object = None
 
 
 @dataclass
@@ -93,6 +161,7 @@ class SurveyRow:
     audience: str
     responses: str
     lines: list  # (question, result as text)
+    responses_value: object = None  # the number, or "< 5"
 
 
 @dataclass
@@ -110,24 +179,75 @@ class ReportData:
     surveys: list[SurveyRow]
     destinations: object = None  # distribution.reports.Table (activity report)
     notes: list = field(default_factory=list)
+    template: FunderTemplate | None = None
+    intro: str = ""
+    contract: ContractReport | None = None
+    sections: frozenset = ALL_SECTIONS
 
 
-def key_figures(territory, period) -> list[tuple[str, str]]:
+def _people_value(n: int):
+    return SMALL if too_small(n) else n
+
+
+def _share_value(ratio: float, over: int):
+    text = share(ratio, over)
+    return text if text in (SMALL, "—") else Percent(str(round(ratio, 3)))
+
+
+FIGURE_LABELS = {
+    "workshops": gettext_lazy("Ateliers tenus"),
+    "participants": gettext_lazy("Personnes présentes aux ateliers"),
+    "households": gettext_lazy("Foyers touchés"),
+    "priority_area_share": gettext_lazy("Part des foyers en quartier prioritaire"),
+    "kg_collected": gettext_lazy("Kilos de fruits et légumes collectés"),
+    "kg_processed": gettext_lazy("Kilos transformés en bocaux"),
+    "kg_given_raw": gettext_lazy("Kilos donnés en brut"),
+    "kg_lost": gettext_lazy("Kilos perdus"),
+    "jars_produced": gettext_lazy("Bocaux produits"),
+    "jars_given": gettext_lazy("Bocaux donnés aux participants"),
+    "jars_sold": gettext_lazy("Bocaux vendus au groupement d'achat"),
+    "jars_internal": gettext_lazy("Bocaux pour les structures"),
+    "empty_jars_returned": gettext_lazy("Bocaux vides rapportés"),
+    "deposit_return_rate": gettext_lazy("Taux de retour des consignes"),
+}
+DEFAULT_FIGURES = (
+    "workshops",
+    "participants",
+    "households",
+    "priority_area_share",
+    "kg_collected",
+    "kg_processed",
+    "jars_produced",
+    "jars_given",
+    "jars_sold",
+    "jars_internal",
+    "empty_jars_returned",
+    "deposit_return_rate",
+)
+
+
+def key_figures(territory, period, keys=DEFAULT_FIGURES) -> list[KeyFigure]:
+    """The figures of the period (held workshops only, never after today: `figures/selectors.py`); people
+    counts of 1 to 4 and shares that would single them out are masked."""
     f = territory_figures(territory, period.start, period.end)
-    return [
-        (_("Ateliers"), str(f.workshops)),
-        (_("Personnes présentes aux ateliers"), people(f.participants)),
-        (_("Foyers touchés"), people(f.households)),
-        (_("Part des foyers en quartier prioritaire"), share(f.priority_area_share, f.households)),
-        (_("Kilos de fruits et légumes collectés"), fr_number(f.kg_collected, 1)),
-        (_("Kilos transformés en bocaux"), fr_number(f.kg_processed, 1)),
-        (_("Bocaux produits"), str(f.jars_produced)),
-        (_("Bocaux donnés aux participants"), str(f.jars_given)),
-        (_("Bocaux vendus au groupement d'achat"), str(f.jars_sold)),
-        (_("Bocaux pour les structures"), str(f.jars_internal)),
-        (_("Bocaux vides rapportés"), str(f.empty_jars_returned)),
-        (_("Taux de retour des consignes"), fr_number(Decimal(str(f.deposit_return_rate)) * 100, 1) + " %"),
-    ]
+    values = {
+        "workshops": f.workshops,
+        "participants": _people_value(f.participants),
+        "households": _people_value(f.households),
+        "priority_area_share": _share_value(f.priority_area_share, f.households),
+        "kg_collected": Decimal(f.kg_collected),
+        "kg_processed": Decimal(f.kg_processed),
+        "kg_given_raw": Decimal(f.kg_given_raw),
+        "kg_lost": Decimal(f.kg_lost),
+        "jars_produced": f.jars_produced,
+        "jars_given": f.jars_given,
+        "jars_sold": f.jars_sold,
+        "jars_internal": f.jars_internal,
+        "empty_jars_returned": f.empty_jars_returned,
+        "deposit_return_rate": Percent(str(round(f.deposit_return_rate, 3))),
+    }
+    units = {key: "kg" for key in ("kg_collected", "kg_processed", "kg_given_raw", "kg_lost")}
+    return [KeyFigure(key, str(FIGURE_LABELS[key]), values[key], units.get(key, "")) for key in keys]
 
 
 TRENDS = {"up": gettext_lazy("en hausse"), "down": gettext_lazy("en baisse"), "flat": gettext_lazy("stable")}
@@ -166,6 +286,11 @@ def indicator_rows(flower: Flower) -> list[IndicatorRow]:
                     previous=previous,
                     trend=_trend_text(result),
                     source=str(result.indicator.get_source_display()),
+                    number=_value_text(result) if result.suppressed or result.value is None else result.value,
+                    target_number=result.target,
+                    previous_number=previous
+                    if result.previous_suppressed or result.previous_value is None
+                    else result.previous_value,
                 )
             )
     return rows
@@ -196,6 +321,8 @@ def report_quotes(territory, period, limit: int) -> list[Quote]:
 def _result_text(result) -> str:
     if result.suppressed:
         return _("moins de 5 réponses")
+    if result.withheld:
+        return _("détail non diffusé : il permettrait de retrouver un groupe de moins de 5 personnes")
     parts = []
     if result.mean is not None:
         parts.append(_("moyenne %(m)s") % {"m": fr_number(result.mean)})
@@ -221,6 +348,7 @@ def survey_rows(territory, period) -> list[SurveyRow]:
                 title=summary.survey.title,
                 audience=str(summary.survey.get_audience_display()),
                 responses=people(summary.responses),
+                responses_value=_people_value(summary.responses),
                 lines=[(r.question.text, _result_text(r)) for r in summary.questions],
             )
         )
@@ -233,27 +361,33 @@ def report_data(territory, period, kind: str = "utilite-sociale", funder: str = 
     if funder and funder not in FUNDERS:
         raise ValueError(_("Financeur inconnu : %(funder)s.") % {"funder": funder})
     flower = territory_flower(territory, period)
-    title = str(KINDS[kind])
+    template = TEMPLATES[funder] if kind == "activite" and funder else None
+    title = str(template.title) if template else str(KINDS[kind])
     subtitle = _("%(territory)s — %(period)s") % {"territory": territory.name, "period": period.label}
-    if kind == "activite" and funder:
-        subtitle += " — " + _("pour : %(funder)s") % {"funder": FUNDERS[funder]}
+    if template:
+        subtitle += " — " + _("pour : %(funder)s") % {"funder": template.name}
+    sections = template.sections if template else ALL_SECTIONS - ({"destinations"} if kind != "activite" else set())
     return ReportData(
+        template=template,
+        intro=" ".join(str(t) for t in (template.intro, template.period_hint)) if template else "",
+        contract=contract_report(territory, period, flower) if template and "contract" in sections else None,
+        sections=sections,
         territory=territory,
         period=period,
         kind=kind,
         funder=funder,
         title=title,
         subtitle=subtitle,
-        figures=key_figures(territory, period),
+        figures=key_figures(territory, period, template.figures if template else DEFAULT_FIGURES),
         flower=flower,
         indicators=indicator_rows(flower),
-        quotes=report_quotes(territory, period, MAX_QUOTES[kind]),
-        surveys=survey_rows(territory, period),
-        destinations=by_destination(territory, period.start, period.end) if kind == "activite" else None,
+        quotes=report_quotes(territory, period, MAX_QUOTES[kind]) if "quotes" in sections else [],
+        surveys=survey_rows(territory, period) if "surveys" in sections else [],
+        destinations=by_destination(territory, period.start, period.end) if "destinations" in sections else None,
         notes=[
             _(
-                "Aucune donnée nominative. Un groupe de moins de 5 personnes est noté « < 5 » ou masqué ; "
-                "les citations sont anonymes."
+                "Aucune donnée nominative. Un groupe de moins de 5 personnes est noté « < 5 » ; un chiffre qui "
+                "permettrait de le retrouver (total, moyenne, autre case) est masqué ; les citations sont anonymes."
             )
         ],
     )

@@ -16,7 +16,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from conserverie.impact.reports.content import ReportData, para
+from conserverie.impact.reports.content import ReportData, cell_text, fr_number, money, para
 
 GRID = [
     ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
@@ -140,14 +140,77 @@ def build_pdf(data: ReportData, buffer) -> None:
     cell = body.clone("cell", fontSize=8, leading=10)
     quote = body.clone("quote", fontName="Helvetica-Oblique", fontSize=10, leading=13, leftIndent=8)
     story = [Paragraph(para(data.title), h1), Paragraph(para(data.subtitle), styles["Heading3"])]
+    if data.intro:
+        story.append(Paragraph(para(data.intro), body))
     story += [Paragraph(para(note), cell) for note in data.notes]
 
     story.append(Paragraph(para(_("Chiffres clés")), h2))
     story.append(
         _table([_cells((_("Chiffre"), _("Valeur")), cell)] + [_cells(r, cell) for r in data.figures], [110, 50], cell)
     )
+    if data.contract is not None:
+        story += contract_story(data, h2, body, cell)
+    if "flower" in data.sections:
+        story += flower_story(data, h2, cell)
+    _rest(data, story, h2, body, cell, quote)
+    doc.build(story)
 
-    story.append(Paragraph(para(_("La fleur de l'utilité sociale")), h2))
+
+def contract_story(data: ReportData, h2, body, cell) -> list:
+    """The payment-by-results table of a Contrat d'impact social and the evaluator's sign-off."""
+    contract = data.contract
+    story = [Paragraph(para(_("Indicateurs du contrat et paiement aux résultats")), h2)]
+    if not contract.rows:
+        story.append(Paragraph(para(_("Aucun indicateur n'est encore retenu dans le contrat.")), body))
+        return story
+    header = (_("Indicateur"), _("Seuil"), _("Cible"), _("Valeur mesurée"), _("Paiement à la cible"), _("Paiement dû"))
+    rows = [_cells(header, cell)]
+    for r in contract.rows:
+        measured = _("masqué (moins de 5 personnes)") if r.masked else fr_number(r.measured)
+        unit = f" {r.unit}" if r.unit else ""
+        rows.append(
+            _cells(
+                (
+                    f"{r.indicator} ({r.direction})",
+                    fr_number(r.threshold) + unit,
+                    fr_number(r.target) + unit,
+                    measured + (unit if r.measured is not None else ""),
+                    money(r.payment),
+                    money(r.due),
+                ),
+                cell,
+            )
+        )
+    rows.append(_cells((_("Total"), "", "", "", money(contract.total_payment), money(contract.total_due)), cell))
+    story.append(_table(rows, [54, 20, 20, 26, 27, 27], cell))
+    story.append(
+        Paragraph(
+            para(
+                _(
+                    "Règle : rien n'est dû au seuil ou en deçà, le paiement entier à la cible ou au-delà, en "
+                    "proportion entre les deux. Une valeur masquée ou inconnue ne déclenche aucun paiement."
+                )
+            ),
+            cell,
+        )
+    )
+    sign = contract.sign_off
+    if sign is None:
+        text = _("Validation de l'évaluateur : pas encore donnée pour cette période.")
+    else:
+        text = _("Validé par %(who)s (%(org)s) le %(day)s.") % {
+            "who": sign.evaluator,
+            "org": sign.organisation,
+            "day": cell_text(sign.signed_on),
+        }
+        if sign.statement:
+            text += " " + _("Avis : %(s)s") % {"s": sign.statement}
+    story.append(Paragraph(f"<b>{para(text)}</b>", body))
+    return story
+
+
+def flower_story(data: ReportData, h2, cell) -> list:
+    story = [Paragraph(para(_("La fleur de l'utilité sociale")), h2)]
     legend = [_cells((_("Pétale"), _("Score"), _("Avant")), cell)]
     previous = {d.dimension.pk: d.score for d in (data.flower.previous.dimensions if data.flower.previous else [])}
     for i, petal in enumerate(data.flower.dimensions, start=1):
@@ -161,26 +224,34 @@ def build_pdf(data: ReportData, buffer) -> None:
     flower_row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [flower_row, Spacer(1, 3 * mm), scores_chart(data.flower)]
     story.append(Paragraph(para(_("Pétales pleins : cette période ; contours gris : la période précédente.")), cell))
+    return story
 
+
+def _rest(data: ReportData, story, h2, body, cell, quote) -> None:
     if data.destinations is not None:
         table = data.destinations
         story.append(Paragraph(para(table.title), h2))
         if table.rows:
-            rows = [_cells(table.columns, cell)] + [
-                _cells(["—" if v is None else v for v in r], cell) for r in table.rows
-            ]
+            rows = [_cells(table.columns, cell)] + [_cells([cell_text(v) for v in r], cell) for r in table.rows]
             story.append(_table(rows, [50, 60, 25, 30], cell))
         else:
             story.append(Paragraph(para(_("Rien sur cette période.")), body))
 
-    story.append(Paragraph(para(_("Indicateurs et évolution")), h2))
-    header = (_("Dimension"), _("Indicateur"), _("Valeur"), _("Unité"), _("Cible"), _("Avant"), _("Évolution"))
-    rows = [_cells(header, cell)]
-    rows += [
-        _cells((r.dimension, r.name, r.value, r.unit, r.target, r.previous, r.trend), cell) for r in data.indicators
-    ]
-    story.append(_table(rows, [32, 44, 18, 16, 16, 18, 30], cell))
+    if "indicators" in data.sections:
+        story.append(Paragraph(para(_("Indicateurs et évolution")), h2))
+        header = (_("Dimension"), _("Indicateur"), _("Valeur"), _("Unité"), _("Cible"), _("Avant"), _("Évolution"))
+        rows = [_cells(header, cell)]
+        rows += [
+            _cells((r.dimension, r.name, r.value, r.unit, r.target, r.previous, r.trend), cell) for r in data.indicators
+        ]
+        story.append(_table(rows, [32, 44, 18, 16, 16, 18, 30], cell))
+    if "quotes" in data.sections:
+        _quotes(data, story, h2, body, cell, quote)
+    if "surveys" in data.sections:
+        _surveys(data, story, h2, body, cell)
 
+
+def _quotes(data: ReportData, story, h2, body, cell, quote) -> None:
     story.append(Paragraph(para(_("Paroles d'habitants et de partenaires")), h2))
     if not data.quotes:
         story.append(Paragraph(para(_("Aucune citation retenue pour cette période.")), body))
@@ -196,6 +267,8 @@ def build_pdf(data: ReportData, buffer) -> None:
             )
         )
 
+
+def _surveys(data: ReportData, story, h2, body, cell) -> None:
     story.append(Paragraph(para(_("Questionnaires")), h2))
     if not data.surveys:
         story.append(Paragraph(para(_("Aucune réponse à un questionnaire sur cette période.")), body))
@@ -207,4 +280,3 @@ def build_pdf(data: ReportData, buffer) -> None:
             story.append(_table(rows, [80, 94], cell))
         elif s.responses == "< 5":
             story.append(Paragraph(para(_("Moins de 5 réponses : résultats non diffusés.")), cell))
-    doc.build(story)

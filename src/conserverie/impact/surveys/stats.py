@@ -80,20 +80,96 @@ class QuestionResult:
     median: Decimal | None = None  # number
     yes_share: Decimal | None = None  # yes/no, in percent
     texts: list = field(default_factory=list)  # free text, for the team only
+    withheld: bool = False  # the breakdown would give a small cell back whatever is hidden: not shown at all
 
 
-def masked_cells(counts: list[int]) -> list[int | None]:
-    """The counts with every cell of 1 to 4 hidden (None), and one more when a single cell is hidden.
+class Hidden:
+    """A cell hidden so that a small one cannot be worked back (secondary suppression): it holds 5 or more, so it
+    is written « masqué », never « < 5 » (issue 16 item 8: a count of 12 printed « < 5 » was a false figure)."""
 
-    The total of the answers is shown, so a lone hidden cell could be worked out by subtraction: the smallest
-    other non-empty cell is hidden with it (secondary suppression).
+    def __str__(self):
+        from django.utils.translation import gettext
+
+        return gettext("masqué")
+
+    def __repr__(self):
+        return "HIDDEN"
+
+
+HIDDEN = Hidden()
+
+
+def masked_cells(counts: list[int]) -> list:
+    """The counts with every cell of 1 to 4 hidden (None, written « < 5 »), and more cells hidden (HIDDEN, written
+    « masqué ») while the hidden ones could still be worked out from the total and the visible cells (secondary
+    suppression): the smallest other non-empty cells first. None is returned when even hiding every non-empty cell
+    leaves one value possible (6 answers split 5 and 1): the breakdown is then withheld altogether.
     """
-    hidden = {i for i, n in enumerate(counts) if too_small(n)}
-    if len(hidden) == 1:
-        others = [(n, i) for i, n in enumerate(counts) if n > 0 and i not in hidden]
-        if others:
-            hidden.add(min(others)[1])
-    return [None if i in hidden else n for i, n in enumerate(counts)]
+    small = {i for i, n in enumerate(counts) if too_small(n)}
+    extra: set = set()
+
+    def shown():
+        return [None if i in small else HIDDEN if i in extra else n for i, n in enumerate(counts)]
+
+    if not small:
+        return shown()
+    others = sorted((n, i) for i, n in enumerate(counts) if n > 0 and i not in small)
+    total = sum(counts)
+    while recoverable(shown(), range(len(counts)), total):
+        if not others:
+            return None
+        extra.add(others.pop(0)[1])
+    return shown()
+
+
+def solutions(shown: list, values, total: int, mean: Decimal | None = None) -> list[tuple]:
+    """Every set of hidden counts that agrees with what is printed: the visible cells, the total and, when given,
+    the mean rounded to 2 places. A small cell holds 1 to 4, a HIDDEN one 5 or more. What an attacker would try."""
+    hidden = [i for i, n in enumerate(shown) if n is None or n is HIDDEN]
+    if not hidden:
+        return [()]
+    left = total - sum(n for n in shown if isinstance(n, int))
+    found = []
+
+    def search(position, chosen, remaining):
+        if position == len(hidden) - 1:
+            last = remaining
+            lowest = 5 if shown[hidden[position]] is HIDDEN else 1
+            highest = remaining if shown[hidden[position]] is HIDDEN else 4
+            if lowest <= last <= highest:
+                found.append((*chosen, last))
+            return
+        small = shown[hidden[position]] is None
+        for n in range(1, 5) if small else range(5, remaining + 1):
+            if n <= remaining:
+                search(position + 1, (*chosen, n), remaining - n)
+
+    search(0, (), left)
+    if mean is None:
+        return found
+    known = sum(v * n for v, n in zip(values, shown, strict=True) if isinstance(n, int))
+    return [
+        combo
+        for combo in found
+        if _round(Decimal(known + sum(values[i] * n for i, n in zip(hidden, combo, strict=True))) / total) == mean
+    ]
+
+
+def recoverable(shown: list, values, total: int, mean: Decimal | None = None) -> bool:
+    """Whether a hidden cell has one possible value only, given what is printed (the attacker knows the rule: a
+    « < 5 » cell holds 1 to 4, a « masqué » one 5 or more)."""
+    hidden = [i for i, n in enumerate(shown) if n is None or n is HIDDEN]
+    if not hidden:
+        return False
+    big = sum(1 for n in shown if n is HIDDEN)
+    if big >= 3:  # three cells unbounded above: free to trade as soon as there is one unit of slack
+        if mean is not None:
+            return True  # not worth the search: the caller hides the mean
+        small = len(hidden) - big
+        left = total - sum(n for n in shown if isinstance(n, int))
+        return left - small - 5 * big < 1
+    found = solutions(shown, values, total, mean)
+    return any(len({combo[k] for combo in found}) <= 1 for k in range(len(hidden)))
 
 
 def question_results(survey, *, mask_small: bool, with_texts: bool, period=None) -> list[QuestionResult]:
@@ -146,16 +222,25 @@ def _fill(result: QuestionResult, counts: dict, numbers: list, mask_small: bool)
     if kind == Question.Kind.LIKERT:
         cells = [counts.get(v, 0) for v in LIKERT_VALUES]
         shown = masked_cells(cells) if mask_small else cells
+        if shown is None:
+            result.withheld = True
+            return
         result.distribution = list(zip(LIKERT_VALUES, shown, strict=True))
         total = sum(counts.values())
         if total:
             result.mean = _round(Decimal(sum(v * n for v, n in counts.items())) / total)
+            # The mean with the total and the visible cells could give the hidden ones back: then it is hidden too.
+            if mask_small and recoverable(shown, LIKERT_VALUES, total, result.mean):
+                result.mean = None
     elif kind == Question.Kind.YES_NO:
         yes, no = counts.get(1, 0), counts.get(0, 0)
         shown = masked_cells([yes, no]) if mask_small else [yes, no]
+        if shown is None:
+            result.withheld = True
+            return
         result.distribution = [("oui", shown[0]), ("non", shown[1])]
         # The share with the total would give the hidden count back: hidden with it.
-        if yes + no and None not in shown:
+        if yes + no and None not in shown and HIDDEN not in shown:
             result.yes_share = _round(Decimal(yes) * HUNDRED / (yes + no))
     elif kind == Question.Kind.NUMBER and numbers:
         result.mean = _round(sum(numbers) / len(numbers))

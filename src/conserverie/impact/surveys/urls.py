@@ -24,6 +24,8 @@ urlpatterns = [
     path("temoignages/<int:pk>/", testimony_views.testimony_edit, name="testimony_edit"),
     path("temoignages/<int:pk>/rapports/", testimony_views.testimony_toggle, name="testimony_toggle"),
     path("rapports/", report_views.reports, name="reports"),
+    path("rapports/contrat-impact/", report_views.contract, name="contract"),
+    path("rapports/contrat-impact/<int:pk>/retirer/", report_views.contract_term_delete, name="contract_term_delete"),
     path("rapports/<str:kind>.pdf", report_views.report_pdf, name="report_pdf"),
     path("rapports/<str:kind>.xlsx", report_views.report_xlsx, name="report_xlsx"),
 ]

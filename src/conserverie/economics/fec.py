@@ -1,0 +1,423 @@
+"""The accounting export in the French standard format: the « fichier des écritures comptables » (FEC).
+
+The rule is article A47 A-1 of the Livre des procédures fiscales (and BOI-CF-IOR-60-40-20): a flat file, one record
+a line, fields separated by one character used for nothing else (a tab here), the first line naming the 18 fields
+in their order (JournalCode … Idevise), dates as YYYYMMDD, amounts in decimal figures with a comma and no
+thousands separator, characters of ISO 8859-15, the file named `<SIREN>FEC<closing date YYYYMMDD>`. Entries are in
+chronological order, numbered without a gap in each journal, and each entry is balanced (debits = credits).
+
+One entry per event, built from the same figures as `conserverie accounts` and the economics page (`accounts.py`):
+
+- VT (ventes): one entry per cession with a price or a deposit (a sale to the purchasing group, a gift with a
+  deposit, …): treasury (530 cash or 512 bank, from the payment mode) at debit; the price part to 707, the deposit
+  to 4196 (a debt) at credit. When the sales are entered by hand, the hand items replace the price parts;
+- CS (consignes): per day, the deposits refunded (4196 → treasury), turned into a credit (4196 → 4198) and
+  forfeited under the territory's written rule (4196 → 708, on the day they lapse);
+- AC (achats): one entry per cost line, entered or computed (class 6 at debit, 401 or 421 at credit), and farm
+  purchases (`farm_purchase_entries`, the hook issue 16 item 2 fills with one entry per purchase note);
+- OD (opérations diverses): revenue entered by hand (subsidies 74 against 441, contracts and fees against 411);
+- CN (contributions en nature): internal use (861/871) and volunteers' hours (864/875), outside the result.
+
+The chart of accounts is the territory's (`chart.py`). The validation date of an entry is its date: the export
+computes the entries from records already kept, nothing is typed afterwards.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conserverie.distribution.models import Distribution, PaymentMode
+from conserverie.economics.chart import Account, chart_of
+from conserverie.economics.deposits import OUT_KINDS, _flows
+from conserverie.economics.models import AccountingIdentity
+from conserverie.economics.selectors import Sheet, cost_sheet
+from conserverie.economics.unit_costs import REVENUE_CATEGORIES, ZERO, Category, eur
+from conserverie.stock.models import StockMovement
+
+FIELDS = (
+    "JournalCode",
+    "JournalLib",
+    "EcritureNum",
+    "EcritureDate",
+    "CompteNum",
+    "CompteLib",
+    "CompAuxNum",
+    "CompAuxLib",
+    "PieceRef",
+    "PieceDate",
+    "EcritureLib",
+    "Debit",
+    "Credit",
+    "EcritureLet",
+    "DateLet",
+    "ValidDate",
+    "Montantdevise",
+    "Idevise",
+)
+SEPARATOR = "\t"
+ENCODING = "iso8859_15"
+JOURNALS = {
+    "VT": "Ventes",
+    "CS": "Consignes",
+    "AC": "Achats et charges",
+    "OD": "Opérations diverses",
+    "CN": "Contributions volontaires en nature",
+}
+
+
+class Kind:
+    """What an entry records (`Entry.kind`)."""
+
+    SALE = "sale"
+    CESSION = "cession"
+    DEPOSIT_RECEIVED = "deposit_received"  # a gift or a sale with a deposit and no price
+    DEPOSIT_REFUNDED = "deposit_refunded"
+    DEPOSIT_CREDITED = "deposit_credited"
+    DEPOSIT_FORFEITED = "deposit_forfeited"
+    COST = "cost"
+    FARM_PURCHASE = "farm_purchase"
+    REVENUE = "revenue"
+    IN_KIND = "in_kind"
+
+
+@dataclass
+class Posting:
+    account: Account
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    aux_num: str = ""
+    aux_label: str = ""
+
+
+@dataclass
+class Entry:
+    journal: str
+    kind: str
+    day: date
+    ref: str
+    label: str
+    postings: list[Posting] = field(default_factory=list)
+    number: int = 0
+
+    @property
+    def debit(self) -> Decimal:
+        return sum((p.debit for p in self.postings), ZERO)
+
+    @property
+    def credit(self) -> Decimal:
+        return sum((p.credit for p in self.postings), ZERO)
+
+
+def _pair(journal, kind, day, ref, label, debit: Account, credit: Account, amount: Decimal, **aux) -> Entry | None:
+    """A two-line entry; a negative amount (a reversal) swaps the sides; nothing for zero."""
+    amount = eur(amount)
+    if not amount:
+        return None
+    if amount < 0:
+        debit, credit, amount = credit, debit, -amount
+    return Entry(journal, kind, day, ref, label, [Posting(debit, debit=amount, **aux), Posting(credit, credit=amount)])
+
+
+def _treasury(chart, mode: str) -> Account:
+    return chart["cash"] if mode in (PaymentMode.CASH, PaymentMode.FREE, "") else chart["bank"]
+
+
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+
+
+def cession_entries(sheet: Sheet, chart, with_price: bool) -> list[Entry]:
+    """One entry per cession and day of the jar ledger (two queries): the price part (when the sales are not
+    entered by hand) and the deposit received; the part of the deposit paid with the participant's credit comes out
+    of 4198, not out of the till."""
+    t, start, end = sheet.territory, sheet.date_from, sheet.date_to
+    out = -F("quantity")
+    rows = (
+        StockMovement.objects.filter(territory=t, distribution_line__isnull=False, day__gte=start, day__lte=end)
+        .values_list("distribution_line__distribution", "day")
+        .annotate(
+            price=Sum(out * F("distribution_line__unit_price_eur"), output_field=MONEY),
+            deposit=Sum(
+                out * F("distribution_line__deposit_eur"),
+                filter=Q(kind__in=OUT_KINDS, distribution_line__deposit_eur__gt=0),
+                output_field=MONEY,
+            ),
+        )
+        .values_list("distribution_line__distribution", "day", "price", "deposit")
+        .order_by("day", "distribution_line__distribution")
+    )
+    rows = list(rows)
+    ids = {row[0] for row in rows}
+    info = {
+        pk: (kind, day, mode, credit or ZERO)
+        for pk, kind, day, mode, credit in Distribution.objects.filter(pk__in=ids)
+        .annotate(credit=Sum("lines__credit_eur"))
+        .values_list("pk", "kind", "date", "payment_mode", "credit")
+        .order_by()
+    }
+    entries = []
+    for pk, day, price, deposit in rows:
+        kind_of, recorded_on, mode, credit = info[pk]
+        price = eur(price) if with_price else ZERO
+        deposit = eur(deposit)
+        if not price and not deposit:
+            continue
+        used_credit = min(eur(credit), deposit) if day == recorded_on and deposit > 0 else ZERO
+        sale = kind_of == Distribution.Kind.GROUP_SALE
+        kind = Kind.SALE if sale else (Kind.CESSION if price else Kind.DEPOSIT_RECEIVED)
+        label = (_("Vente au groupement d'achat n° %(n)s") if sale else _("Cession n° %(n)s")) % {"n": pk}
+        postings = []
+        cash = price + deposit - used_credit
+        if cash > 0:
+            postings.append(Posting(_treasury(chart, mode), debit=cash))
+        elif cash < 0:
+            postings.append(Posting(_treasury(chart, mode), credit=-cash))
+        if used_credit:
+            postings.append(Posting(chart["credits"], debit=used_credit))
+        for account, amount in ((chart["sales"], price), (chart["deposits"], deposit)):
+            if amount > 0:
+                postings.append(Posting(account, credit=amount))
+            elif amount < 0:
+                postings.append(Posting(account, debit=-amount))
+        entries.append(Entry("VT", kind, day, f"CES{pk}", label, postings))
+    return entries
+
+
+def deposit_entries(sheet: Sheet, chart) -> list[Entry]:
+    """Per day: deposits refunded, turned into a credit, forfeited (one query, the deposit ledger's)."""
+    start, end = sheet.date_from, sheet.date_to
+    _received, settled = _flows(sheet.territory, end)
+    entries = []
+    for day, (refunded, credited) in sorted(settled.items()):
+        if not start <= day <= end:
+            continue
+        ref = f"CONS{day:%Y%m%d}"
+        entries.append(
+            _pair(
+                "CS",
+                Kind.DEPOSIT_REFUNDED,
+                day,
+                ref,
+                _("Consignes remboursées"),
+                chart["deposits"],
+                chart["cash"],
+                refunded,
+            )
+        )
+        entries.append(
+            _pair(
+                "CS",
+                Kind.DEPOSIT_CREDITED,
+                day,
+                ref,
+                _("Consignes transformées en avoir"),
+                chart["deposits"],
+                chart["credits"],
+                credited,
+            )
+        )
+    return [e for e in entries if e]
+
+
+def forfeit_entries(sheet: Sheet, chart) -> list[Entry]:
+    start, end = sheet.date_from, sheet.date_to
+    entries = [
+        _pair(
+            "CS",
+            Kind.DEPOSIT_FORFEITED,
+            day,
+            f"ACQ{day:%Y%m%d}",
+            _("Consignes acquises (bocaux non rendus, règle du territoire)"),
+            chart["deposits"],
+            chart["deposits_forfeited"],
+            amount,
+        )
+        for day, amount in sheet.deposits.forfeited_by_day.items()
+        if start <= day <= end
+    ]
+    return [e for e in entries if e]
+
+
+def farm_purchase_entries(sheet: Sheet, chart, lines) -> list[Entry]:
+    """Farm purchases (issue 16 item 2). Today: the counted lines of the category « achats aux fermes » (entered by
+    hand), one entry each, against the farms' account. The purchase notes of issue 16 item 2 replace this with one
+    entry per note (the farm as auxiliary account: CompAuxNum, CompAuxLib) — the same kind, `Kind.FARM_PURCHASE`."""
+    return [
+        _pair(
+            "AC",
+            Kind.FARM_PURCHASE,
+            _line_day(sheet, line),
+            _line_ref(line),
+            line.label,
+            chart[Category.FARM_PURCHASES],
+            chart["farms"],
+            line.amount,
+        )
+        for line in lines
+    ]
+
+
+def _line_day(sheet: Sheet, line) -> date:
+    if line.day:
+        return line.day
+    return min(sheet.date_to, max(sheet.date_from, timezone.localdate()))
+
+
+def _line_ref(line) -> str:
+    return f"SAI{line.item.pk}" if line.item is not None else f"CALC-{line.category}".upper()
+
+
+REVENUE_DEBIT = {Category.SUBSIDIES: "grants_receivable", Category.DEPOSITS_FORFEITED: "deposits"}
+STAFF = (Category.STAFF_ANIMATORS, Category.STAFF_COORDINATION)
+
+
+def line_entries(sheet: Sheet, chart) -> list[Entry]:
+    """The counted lines of the sheet: the derived sales and forfeits are booked event by event (see above), the
+    farm purchases through their hook, every other line as one entry."""
+    entries, farm_lines = [], []
+    derived_sales = any(line.counted and line.derived and line.category == Category.SALES for line in sheet.lines)
+    entries += cession_entries(sheet, chart, with_price=derived_sales)
+    entries += deposit_entries(sheet, chart)
+    for line in sheet.lines:
+        if not line.counted or not line.amount:
+            continue
+        if line.derived and line.category == Category.SALES:
+            continue
+        if line.derived and line.category == Category.DEPOSITS_FORFEITED:
+            entries += forfeit_entries(sheet, chart)
+            continue
+        if line.category == Category.FARM_PURCHASES:
+            farm_lines.append(line)
+            continue
+        day, ref = _line_day(sheet, line), _line_ref(line)
+        label = f"{line.label} — {line.funder}" if line.funder else line.label
+        if line.category in REVENUE_CATEGORIES:
+            journal = "VT" if line.category in (Category.SALES, Category.PROCESSING_FEES) else "OD"
+            debit = chart[REVENUE_DEBIT.get(line.category, "customers")]
+            entries.append(_pair(journal, Kind.REVENUE, day, ref, label, debit, chart[line.category], line.amount))
+        else:
+            credit = chart["staff"] if line.category in STAFF else chart["suppliers"]
+            entries.append(_pair("AC", Kind.COST, day, ref, label, chart[line.category], credit, line.amount))
+    entries += farm_purchase_entries(sheet, chart, farm_lines)
+    return [e for e in entries if e]
+
+
+def in_kind_entries(sheet: Sheet, chart) -> list[Entry]:
+    day = min(sheet.date_to, max(sheet.date_from, timezone.localdate()))
+    c = sheet.contributions
+    entries = [
+        _pair(
+            "CN",
+            Kind.IN_KIND,
+            day,
+            "CVN-USAGE",
+            _("Usage interne des structures (valorisé au coût de revient)"),
+            chart["in_kind_use_goods"],
+            chart["in_kind_goods"],
+            c.internal_use,
+        ),
+        _pair(
+            "CN",
+            Kind.IN_KIND,
+            day,
+            "CVN-BENEVOLAT",
+            _("Heures de bénévolat (au SMIC du jour)"),
+            chart["in_kind_volunteers_use"],
+            chart["in_kind_volunteers"],
+            c.volunteer_value,
+        ),
+    ]
+    return [e for e in entries if e]
+
+
+ORDER = {code: index for index, code in enumerate(JOURNALS)}
+
+
+def fec_entries(territory, date_from: date, date_to: date, sheet: Sheet | None = None) -> list[Entry]:
+    """Every entry of the period, in chronological order, numbered from 1 without a gap in each journal."""
+    sheet = sheet or cost_sheet(territory, date_from, date_to)
+    chart = chart_of(territory)
+    entries = line_entries(sheet, chart) + in_kind_entries(sheet, chart)
+    entries.sort(key=lambda e: (e.day, ORDER[e.journal], e.ref, e.kind))
+    counters: dict = defaultdict(int)
+    for entry in entries:
+        counters[entry.journal] += 1
+        entry.number = counters[entry.journal]
+    return entries
+
+
+def amount_text(value: Decimal) -> str:
+    """1234.5 -> "1234,50": a decimal comma, no thousands separator (article A47 A-1 LPF)."""
+    return f"{eur(value):f}".replace(".", ",")
+
+
+_CLEAN = str.maketrans(
+    {
+        "\t": " ",
+        "\r": " ",
+        "\n": " ",
+        "—": "-",
+        "–": "-",
+        "’": "'",
+        "…": "...",
+        "\u202f": " ",
+        "\xa0": " ",
+        "«": '"',
+        "»": '"',
+        "−": "-",
+    }
+)
+
+
+def _text(value) -> str:
+    return " ".join(str(value).translate(_CLEAN).split())
+
+
+def fec_lines(entries: list[Entry]) -> list[list[str]]:
+    rows = []
+    for entry in entries:
+        for posting in entry.postings:
+            day = f"{entry.day:%Y%m%d}"
+            rows.append(
+                [
+                    entry.journal,
+                    JOURNALS[entry.journal],
+                    str(entry.number),
+                    day,
+                    posting.account.number,
+                    _text(posting.account.label),
+                    posting.aux_num,
+                    _text(posting.aux_label),
+                    entry.ref,
+                    day,
+                    _text(entry.label),
+                    amount_text(posting.debit),
+                    amount_text(posting.credit),
+                    "",
+                    "",
+                    day,
+                    "",
+                    "",
+                ]
+            )
+    return rows
+
+
+def fec_bytes(entries: list[Entry]) -> bytes:
+    lines = [SEPARATOR.join(FIELDS)] + [SEPARATOR.join(row) for row in fec_lines(entries)]
+    return ("\r\n".join(lines) + "\r\n").encode(ENCODING, errors="replace")
+
+
+def fec_filename(territory, closing: date) -> str:
+    """`<SIREN>FEC<YYYYMMDD>.txt` (the closing date of the year); without a SIREN, the territory's slug instead."""
+    siren = AccountingIdentity.objects.filter(territory=territory).values_list("siren", flat=True).first()
+    return f"{siren or territory.slug}FEC{closing:%Y%m%d}.txt"
+
+
+def fec_of_year(territory, year: int) -> tuple[str, bytes]:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return fec_filename(territory, end), fec_bytes(fec_entries(territory, start, end))

@@ -1,0 +1,216 @@
+"""The FEC export (article A47 A-1 LPF): the file parsed back as an auditor's tool reads it — 18 fields in order,
+tabs, YYYYMMDD, decimal comma, every entry balanced, numbers without a gap per journal — and its totals equal to
+`conserverie accounts --json`."""
+
+import json
+import re
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from conserverie.economics.chart import DEFAULTS
+from conserverie.economics.fec import FIELDS, Kind, fec_entries
+from conserverie.economics.models import LedgerAccount
+from conserverie.economics.services import chart_set, deposit_rule_set, siren_valid
+
+from .conftest import SEASON
+from .test_accounts import deposits  # noqa: F401 (the fixture)
+from .test_pages import _grow, url
+
+D = Decimal
+SIREN = "732829320"  # a published SIREN whose key is right (INSEE's example)
+AMOUNT = re.compile(r"^\d+,\d{2}$")
+
+
+def parse(content: bytes) -> list[dict]:
+    """The file as an auditor's tool reads it (ISO 8859-15, one record a line, tab-separated, a header)."""
+    lines = content.decode("iso8859_15").split("\r\n")
+    assert lines[-1] == ""
+    header, *records = lines[:-1]
+    assert header.split("\t") == list(FIELDS)
+    rows = []
+    for record in records:
+        values = record.split("\t")
+        assert len(values) == 18, record
+        row = dict(zip(FIELDS, values, strict=True))
+        for name in ("EcritureDate", "PieceDate", "ValidDate"):
+            date(int(row[name][:4]), int(row[name][4:6]), int(row[name][6:]))  # a real day
+            assert len(row[name]) == 8, record
+        assert AMOUNT.match(row["Debit"]), record
+        assert AMOUNT.match(row["Credit"]), record
+        row["debit"] = D(row["Debit"].replace(",", "."))
+        row["credit"] = D(row["Credit"].replace(",", "."))
+        assert (row["debit"] == 0) != (row["credit"] == 0), record  # one side per line
+        assert row["ValidDate"] >= row["EcritureDate"]
+        rows.append(row)
+    return rows
+
+
+def check_entries(rows: list[dict]) -> dict:
+    """Every entry balanced; numbers 1..n per journal, in the order of the file; dates never go back."""
+    entries = defaultdict(list)
+    for row in rows:
+        entries[(row["JournalCode"], int(row["EcritureNum"]))].append(row)
+    for key, lines in entries.items():
+        assert sum(r["debit"] for r in lines) == sum(r["credit"] for r in lines), key
+        assert len({(r["EcritureDate"], r["PieceRef"]) for r in lines}) == 1, key
+    numbers = defaultdict(list)
+    for journal, number in dict.fromkeys((r["JournalCode"], int(r["EcritureNum"])) for r in rows):
+        numbers[journal].append(number)
+    for journal, seen in numbers.items():
+        assert seen == list(range(1, len(seen) + 1)), journal
+    days = [r["EcritureDate"] for r in rows]
+    assert days == sorted(days)
+    return entries
+
+
+def balance(rows, prefix: str) -> Decimal:
+    """Debit − credit of the accounts whose number starts with `prefix`."""
+    return sum((r["debit"] - r["credit"] for r in rows if r["CompteNum"].startswith(prefix)), D(0))
+
+
+def _accounts(year="2026") -> dict:
+    out = StringIO()
+    call_command("accounts", "--territory", "romans", "--year", year, "--json", stdout=out)
+    return json.loads(out.getvalue(), parse_float=D)
+
+
+def _fec(tmp_path, year="2026") -> tuple[str, bytes]:
+    out = StringIO()
+    call_command("fec", "--territory", "romans", "--year", year, "--out", str(tmp_path), stdout=out)
+    (path,) = tmp_path.iterdir()
+    assert str(path) in out.getvalue()
+    return path.name, path.read_bytes()
+
+
+def test_the_fec_parses_back_balanced_and_agrees_with_the_accounts(books, tmp_path):
+    name, content = _fec(tmp_path)
+    assert name == "romansFEC20261231.txt"  # no SIREN yet: the territory's slug
+    rows = parse(content)
+    entries = check_entries(rows)
+    data = _accounts()
+    assert -balance(rows, "7") == data["revenues_total"] == D("1014.00")
+    assert balance(rows, "6") == data["expenses_total"]
+    assert balance(rows, "74") == -D("1000.00")
+    assert balance(rows, "707") == -data["revenues"]["sales"]
+    owed = [r for r in rows if r["CompteNum"] == "4196"]
+    assert sum(r["credit"] for r in owed) == data["deposits"]["received"] == D("9.00")
+    assert sum(r["debit"] for r in owed) == data["deposits"]["refunded"] == D("3.00")
+    assert -balance(rows, "4196") == data["deposits"]["received"] - data["deposits"]["refunded"]
+    in_kind = data["contributions_in_kind"]
+    assert balance(rows, "86") == -balance(rows, "87") == in_kind["internal_use"] + in_kind["volunteer_hours"]
+    assert balance(rows, "861") == in_kind["internal_use"] == D("77.52")
+    # The till: the sale (4 × 3.50 + 4.00 deposit) and the gift's deposits (5.00) in, 3.00 refunded out.
+    assert balance(rows, "530") == D("14.00") + D("9.00") - D("3.00")
+    # One entry per cession with money: the group sale and the gift with deposits; the internal use has none.
+    sales = {k: v for k, v in entries.items() if k[0] == "VT"}
+    assert sorted(sum(r["credit"] for r in lines) for lines in sales.values()) == [D("5.00"), D("18.00")]
+    lease = [r for r in rows if r["CompteNum"] == "6135"]
+    assert [(r["EcritureDate"], r["debit"], r["PieceRef"][:3]) for r in lease] == [("20260610", D("600.00"), "SAI")]
+
+
+def test_the_kinds_of_entries_and_the_forfeited_deposits(deposits, coordinator):  # noqa: F811
+    """The deposits fixture with a 3-month rule: 2.00 lapse on 12 September, booked 4196 → 708 that day."""
+    deposit_rule_set(actor=coordinator, territory=deposits.territory, months=3)
+    entries = fec_entries(deposits.territory, *SEASON)
+    kinds = {e.kind for e in entries}
+    assert {Kind.DEPOSIT_RECEIVED, Kind.DEPOSIT_REFUNDED, Kind.DEPOSIT_CREDITED, Kind.DEPOSIT_FORFEITED} <= kinds
+    (lapse,) = [e for e in entries if e.kind == Kind.DEPOSIT_FORFEITED]
+    assert lapse.day == date(2026, 9, 12)
+    assert [(p.account.number, p.debit, p.credit) for p in lapse.postings] == [
+        ("4196", D("2.00"), D("0")),
+        ("708", D("0"), D("2.00")),
+    ]
+    assert all(e.debit == e.credit > 0 for e in entries)
+    data = _accounts()
+    assert data["deposits"]["forfeited"] == D("2.00")
+    assert data["revenues"]["deposits_forfeited"] == D("2.00")
+
+
+def test_farm_purchases_have_their_own_kind_and_account(chain, coordinator):
+    from conserverie.economics.services import cost_item_add
+
+    cost_item_add(
+        actor=coordinator,
+        territory=chain.territory,
+        category="farm_purchases",
+        label="Tomates de la ferme",
+        amount_eur=D("84.00"),
+        date=date(2026, 7, 2),
+    )
+    (entry,) = [e for e in fec_entries(chain.territory, *SEASON) if e.kind == Kind.FARM_PURCHASE]
+    assert [(p.account.number, p.debit, p.credit) for p in entry.postings] == [
+        ("6011", D("84.00"), D("0")),
+        ("401", D("0"), D("84.00")),
+    ]
+    assert entry.journal == "AC"
+
+
+def test_the_chart_and_the_siren_are_the_coordinators_and_name_the_file(books, coordinator, tmp_path):
+    assert siren_valid(SIREN)
+    assert not siren_valid("732829321")
+    assert not siren_valid("12345678")
+    accounts = {"sales": ("7071", "Ventes de bocaux")}
+    with pytest.raises(ValidationError) as refused:
+        chart_set(actor=coordinator, territory=books.territory, accounts=accounts, siren="732829321")
+    assert "siren" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        chart_set(actor=coordinator, territory=books.territory, accounts={"sales": ("ABC", "")})
+    assert {"sales_number", "sales_label"} <= set(refused.value.message_dict)
+    assert not LedgerAccount.objects.exists()  # nothing half-written
+    default = DEFAULTS["cash"]
+    chart_set(
+        actor=coordinator,
+        territory=books.territory,
+        accounts={**accounts, "cash": (default[0], str(default[1]))},
+        siren=SIREN,
+    )
+    assert list(LedgerAccount.objects.values_list("key", "number")) == [("sales", "7071")]  # defaults not stored
+    name, content = _fec(tmp_path)
+    assert name == f"{SIREN}FEC20261231.txt"
+    rows = parse(content)
+    assert {r["CompteLib"] for r in rows if r["CompteNum"] == "7071"} == {"Ventes de bocaux"}
+    assert not [r for r in rows if r["CompteNum"] == "707"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--territory", "nowhere", "--year", "2026", "--out", "."], "Territoire inconnu"),
+        (["--territory", "romans", "--year", "26", "--out", "."], "Année invalide"),
+        (["--territory", "romans", "--year", "2026", "--out", "/nulle/part/fec.txt"], "Dossier introuvable"),
+    ],
+)
+def test_the_cli_refuses_bad_input_in_one_line(romans, args, message):
+    with pytest.raises(CommandError, match=message) as refused:
+        call_command("fec", *args, stdout=StringIO())
+    assert "\n" not in str(refused.value)
+
+
+def test_coordinators_download_it_and_nobody_else(books, client, coordinator, viewer, other_coordinator):
+    client.force_login(coordinator)
+    response = client.get(url("fec", books.territory) + "?year=2026")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="romansFEC20261231.txt"'
+    check_entries(parse(response.content))
+    response = client.post(url("chart", books.territory), {"siren": "12", **{f"{k}_number": "" for k in DEFAULTS}})
+    assert response.status_code == 422
+    assert "SIREN a 9 chiffres" in response.content.decode()
+    for user in (viewer, other_coordinator):
+        client.force_login(user)
+        assert client.get(url("fec", books.territory)).status_code in (403, 404)
+
+
+@pytest.mark.parametrize("name", ["fec", "chart"])
+def test_query_counts_do_not_grow(name, chain, coordinator, client, django_assert_num_queries):
+    from ..pages import assert_flat_queries
+
+    client.force_login(coordinator)
+    page = url(name, chain.territory) + "?year=2026"
+    queries = assert_flat_queries(client, page, _grow(chain, coordinator), django_assert_num_queries, n=2)
+    assert queries <= 30, queries
