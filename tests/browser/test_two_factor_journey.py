@@ -19,6 +19,12 @@ def sign_in(page, url):
     page.get_by_role("button", name="Entrer").click()
 
 
+def sign_out(page, url):
+    page.get_by_role("button", name="Menu").click()  # the tablet's width folds the bar
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url(f"{url}/")
+
+
 def test_coordinator_sets_up_the_second_factor_then_signs_in_with_a_code_and_a_recovery_code(
     live_server, chain, page, settings, time_machine
 ):
@@ -47,7 +53,7 @@ def test_coordinator_sets_up_the_second_factor_then_signs_in_with_a_code_and_a_r
     assert len(codes) == 10
     page.get_by_role("link", name="J'ai noté mes codes de secours : continuer").click()
     expect(page).to_have_url(re.compile(r"/t/romans/"))
-    page.get_by_role("button", name="Se déconnecter").click()
+    sign_out(page, live_server.url)
 
     time_machine.move_to(start + timedelta(seconds=30), tick=False)
     sign_in(page, live_server.url)
@@ -55,7 +61,7 @@ def test_coordinator_sets_up_the_second_factor_then_signs_in_with_a_code_and_a_r
     page.get_by_label("Code à 6 chiffres").fill(code_of(secret))
     page.get_by_role("button", name="Valider").click()
     expect(page).to_have_url(re.compile(r"/t/romans/"))
-    page.get_by_role("button", name="Se déconnecter").click()
+    sign_out(page, live_server.url)
 
     sign_in(page, live_server.url)
     page.get_by_role("link", name="Pas de téléphone ? Utiliser un code de secours").click()
