@@ -46,7 +46,6 @@ from .matrix_base import (
     pk,
     post_staff,
     readers,
-    signed_in,
     staff,
 )
 

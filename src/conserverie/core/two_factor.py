@@ -213,10 +213,14 @@ def locked_until(user):
 class Outcome:
     ok: bool
     locked_until: object = None  # a datetime when the entry is (or just became) locked
+    just_locked: bool = False  # this failure locked it: the person is alerted
 
 
 def _failure(user, detail: str) -> Outcome:
-    """Record a failed code; the `LOCK_FAILURES`-th within `LOCK_WINDOW` (since the last lockout) locks and alerts."""
+    """Record a failed code; the `LOCK_FAILURES`-th within `LOCK_WINDOW` (since the last lockout) locks.
+
+    Runs inside `verify`'s transaction, the person's row locked: parallel guesses are counted one by one.
+    """
     from conserverie.core.models import SecurityEvent
 
     now = timezone.now()
@@ -237,8 +241,7 @@ def _failure(user, detail: str) -> Outcome:
         _("%(count)d codes faux en %(minutes)d minutes")
         % {"count": failures, "minutes": int(LOCK_WINDOW.total_seconds() // 60)},
     )
-    _alert(user, now + LOCK_WINDOW)
-    return Outcome(ok=False, locked_until=now + LOCK_WINDOW)
+    return Outcome(ok=False, locked_until=now + LOCK_WINDOW, just_locked=True)
 
 
 def _alert(user, until) -> None:
@@ -267,23 +270,31 @@ def _alert(user, until) -> None:
         logger.exception("Second factor lockout: the alert e-mail to user %s could not be sent.", user.pk)
 
 
-def verify(user, device, code: str, *, kind: str) -> Outcome:
-    """Check `code` against `device` (an authenticator or the recovery codes) under the lockout rule.
+def verify(user, device, code: str, *, recovery: bool = False) -> Outcome:
+    """Check `code` against `device` (the authenticator, or the recovery codes) under the lockout rule.
 
-    A locked entry refuses every code, right or wrong, without counting it. A refused code is a failure.
+    A locked entry refuses every code, right or wrong, without counting it. A refused code is a failure, written with
+    the lockout it may cause in one transaction, the person's row locked; the alert e-mail leaves after it.
     """
+    from django.contrib.auth import get_user_model
+
     from conserverie.core.models import SecurityEvent
 
-    until = locked_until(user)
-    if until is not None:
-        return Outcome(ok=False, locked_until=until)
-    accepted = False
-    if device is not None:
-        with transaction.atomic():
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        until = locked_until(user)
+        if until is not None:
+            return Outcome(ok=False, locked_until=until)
+        accepted = False
+        if device is not None:
             device = type(device).objects.select_for_update().get(pk=device.pk)
             accepted = device.verify_token(code)
-    if accepted:
-        if kind == SecurityEvent.Kind.RECOVERY_USED:
-            record(user, kind, _("%(left)d codes restants") % {"left": recovery_codes_left(user)})
-        return Outcome(ok=True)
-    return _failure(user, _("code de secours") if kind == SecurityEvent.Kind.RECOVERY_USED else _("code"))
+        if accepted:
+            if recovery:
+                left = recovery_codes_left(user)
+                record(user, SecurityEvent.Kind.RECOVERY_USED, _("%(left)d codes restants") % {"left": left})
+            return Outcome(ok=True)
+        outcome = _failure(user, _("code de secours") if recovery else _("code"))
+    if outcome.just_locked:
+        _alert(user, outcome.locked_until)
+    return outcome

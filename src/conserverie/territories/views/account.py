@@ -109,7 +109,7 @@ def recovery_codes(request):
     return render(request, "territories/recovery_codes.html", {"left": two_factor.recovery_codes_left(request.user)})
 
 
-def _verify_page(request, *, form_class, device, kind, template):
+def _verify_page(request, *, form_class, device, recovery, template):
     destination = gate.safe_next(request, "/espace/")
     if request.session.get(gate.STATE) != gate.VERIFY:
         return redirect(destination)
@@ -117,11 +117,11 @@ def _verify_page(request, *, form_class, device, kind, template):
     status = form_status(request)
     until = two_factor.locked_until(request.user)
     if request.method == "POST" and form.is_valid():
-        outcome = two_factor.verify(request.user, device, form.cleaned_data["code"], kind=kind)
+        outcome = two_factor.verify(request.user, device, form.cleaned_data["code"], recovery=recovery)
         if outcome.ok:
             request.session.cycle_key()
             gate.mark_done(request)
-            if kind == SecurityEvent.Kind.RECOVERY_USED:
+            if recovery:
                 left = two_factor.recovery_codes_left(request.user)
                 messages.warning(
                     request,
@@ -149,7 +149,7 @@ def totp_verify(request):
         request,
         form_class=CodeForm,
         device=two_factor.authenticator_of(request.user),
-        kind=SecurityEvent.Kind.FAILURE,
+        recovery=False,
         template="territories/totp_verify.html",
     )
 
@@ -161,6 +161,6 @@ def recovery_verify(request):
         request,
         form_class=RecoveryForm,
         device=two_factor.recovery_device_of(request.user),
-        kind=SecurityEvent.Kind.RECOVERY_USED,
+        recovery=True,
         template="territories/recovery_verify.html",
     )
