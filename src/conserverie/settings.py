@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django_bootstrap5",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_static",
     "conserverie.core",
     "conserverie.territories",
     "conserverie.people",
@@ -104,7 +106,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "conserverie.core.scoping.ScopeMiddleware",  # territory scoping, docs/architecture.md §8
-    "conserverie.core.totp.TOTPMiddleware",
+    "conserverie.territories.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -178,6 +180,20 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+
+# The second factor (django-otp; core/two_factor.py, territories/two_factor.py, docs/deploy-en.md "Two-factor").
+# Required of coordinators and superusers (and of animators where their territory asks it) unless
+# TWO_FACTOR_REQUIRED=0; whoever set one up gives a code at each login either way.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
+# Fernet keys that encrypt the authenticator secrets at rest, comma-separated: the first encrypts, each one decrypts
+# (add a new key in front to rotate). Unset: a key derived from SECRET_KEY (changing SECRET_KEY then loses every
+# second factor). TWO_FACTOR_KEYS_FILE names a file holding them (a Docker or systemd credential).
+TWO_FACTOR_KEYS = [key.strip() for key in env_secret("TWO_FACTOR_KEYS", "").split(",") if key.strip()]
+# The admin shows devices without their secrets or recovery tokens.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# django-otp's exponential wait is replaced by the lockout of core/two_factor.py (5 failed codes within 15 minutes).
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reporting:workspace"

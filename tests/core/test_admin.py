@@ -20,6 +20,7 @@ from ..conftest import DAY
 from ..helpers import released_lot
 
 OUR_APPS = (
+    "core",
     "territories",
     "producers",
     "sourcing",

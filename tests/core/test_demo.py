@@ -115,6 +115,7 @@ def test_every_demo_account_logs_in_with_the_demo_password(db, settings):
 def test_second_territory_is_separate(client, db):
     vercors = Territory.objects.get(slug="vercors")
     assert vercors.code == "VER"
+    assert vercors.require_2fa_for_animators  # the second factor's rule, shown alive in the demo
     assert Membership.objects.filter(territory=vercors, role=Role.COORDINATOR).exists()
     assert ProductionLot.objects.filter(territory=vercors).exists()
     assert Workshop.objects.filter(territory=vercors).count() >= 2

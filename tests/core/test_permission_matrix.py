@@ -46,7 +46,6 @@ from .matrix_base import (
     pk,
     post_staff,
     readers,
-    signed_in,
     staff,
 )
 
@@ -171,8 +170,6 @@ MATRIX = {
     "privacy": Row(everyone(OK)),
     "lot_public:lot_public": Row(everyone(OK), lot_code),
     "reporting:workspace": Row({ANON: LOGIN, COORD: REDIRECT, ANIM: REDIRECT, VIEWER: REDIRECT, OTHER: REDIRECT}),
-    "territories:totp_setup": Row({ANON: LOGIN, COORD: OK, ANIM: 403, VIEWER: 403, OTHER: OK}),
-    "territories:totp_verify": Row(signed_in(REDIRECT)),
     "reporting:dashboard": Row(readers()),
     "reporting:audit": Row(coordinators()),
 }

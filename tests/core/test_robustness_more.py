@@ -433,7 +433,7 @@ def test_login(client, coordinator, no_limits):
 
 
 def test_totp_codes(client, coordinator, no_limits):
-    from .test_totp import CODE, SETUP, enable, login
+    from .test_two_factor import CODE, SETUP, enable, login
 
     client.force_login(coordinator)
     client.get(SETUP)

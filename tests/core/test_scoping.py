@@ -42,7 +42,9 @@ EXCEPTIONS = {
     "territories.Territory": "the scope's own dimension",
     "territories.Membership": "decides which territory a person may enter (for_user, role_in, the staff menu)",
     "producers.Product": "raw produce, shared by every territory",
-    "core.TOTPDevice": "a person's second factor, not a territory's",
+    "core.EncryptedTOTPDevice": "a person's second factor, the same in every territory where they work",
+    "core.RecoveryCodes": "a person's recovery codes (django-otp's static device), as their second factor",
+    "core.SecurityEvent": "a person's sign-in events; the audit page shows them to each territory of the person",
     "workshops.MinimumWage": "the national minimum wage, dated: the same for every territory",
 }
 

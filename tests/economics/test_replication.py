@@ -70,8 +70,11 @@ def template(chain, coordinator):
 
 
 def test_the_copy_keeps_the_know_how(template, coordinator):
+    template.territory.require_2fa_for_animators = True
+    template.territory.save()
     new = territory_create_from_template(actor=coordinator, template=template.territory, spec=spec())
     assert (new.slug, new.code, new.radius_km) == ("crest", "CRE", 25)
+    assert new.require_2fa_for_animators  # the rule on the animators' second factor carries over
     assert Membership.objects.get(territory=new).user == coordinator
     assert Membership.objects.get(territory=new).role == Role.COORDINATOR
     assert list(Structure.objects.filter(territory=new).values_list("name", flat=True)) == ["Centre social de Crest"]

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
         from django.core import checks
 
         from conserverie.core.checks import check_site_url
-        from conserverie.core.totp import connect_signals
+        from conserverie.core.two_factor import check_keys
 
-        connect_signals()
         checks.register(check_site_url)
+        checks.register(check_keys)

@@ -1,8 +1,8 @@
 """`/healthz`: 200 "ok" when the application reaches its database and its cache, 503 and a one-line reason otherwise.
 
 For probes (compose.yaml's healthcheck, Uptime Kuma, curl from cron): public, no login, exempt from the HTTPS
-redirect (SECURE_REDIRECT_EXEMPT) and from the second factor (core/totp.py). The reason names the part that is
-down, never the error itself; the error goes to the log.
+redirect (SECURE_REDIRECT_EXEMPT) and from the second factor (territories/two_factor.py). The reason names the part
+that is down, never the error itself; the error goes to the log.
 """
 
 import logging

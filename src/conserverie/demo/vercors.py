@@ -66,6 +66,9 @@ def _places(rng, romans: DemoContext, coordinator) -> Places:
             vehicle_capacity_kg=500,
         ),
     )
+    # Vercors asks its animators, too, for a second factor (territories/two_factor.py; with DEBUG off, at login).
+    territory.require_2fa_for_animators = True
+    territory.save(update_fields=["require_2fa_for_animators"])
     structure = Structure.objects.get(territory=territory)
     structure.lat, structure.lon = HUB.lat, HUB.lon
     structure.save(update_fields=["lat", "lon"])

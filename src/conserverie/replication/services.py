@@ -134,6 +134,8 @@ def territory_create_from_template(*, actor, template: Territory, spec: NewTerri
             hub_lon=spec.hub_lon,
             radius_km=spec.radius_km,
             school_zone=template.school_zone if spec.school_zone is None else spec.school_zone,
+            # The template's rule on the animators' second factor (territories/two_factor.py) carries over.
+            require_2fa_for_animators=template.require_2fa_for_animators,
         )
         if not coordinator.is_superuser:
             Membership.objects.create(user=coordinator, territory=territory, role=Role.COORDINATOR)

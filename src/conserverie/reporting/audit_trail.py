@@ -1,4 +1,5 @@
-"""The audit page's reading: who did what and when, merged from the history tables, the ledger and the access log.
+"""The audit page's reading: who did what and when, merged from the history tables, the ledger, the access log and
+the sign-in security events of the territory's members (codes refused, lockouts: core/two_factor.py).
 
 One query per source (history table, stock ledger, access log), each filtered on the territory, the person and
 the dates, sorted newest first and limited to what the requested page needs; the rows are merged in Python. Page
@@ -14,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.models import SecurityEvent
 from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.people.models import AccessLog, Participant
 from conserverie.producers.models import SurplusOffer
@@ -21,6 +23,7 @@ from conserverie.production.models import HeatTreatmentRecord, ProductionLot, Re
 from conserverie.recipes.models import Recipe
 from conserverie.sourcing.models import RawLot
 from conserverie.stock.models import StockMovement
+from conserverie.territories.models import Membership
 from conserverie.workshops.models import Registration, Workshop
 
 PER_PAGE = 50
@@ -53,11 +56,12 @@ HISTORY_SOURCES = [
     HistorySource("participant", _("Participant"), Participant, "territory_id", None),
     HistorySource("registration", _("Inscription"), Registration, "workshop__territory_id", None),
 ]
-STOCK_KEY, ACCESS_KEY = "stock", "access"
+STOCK_KEY, ACCESS_KEY, SECURITY_KEY = "stock", "access", "security"
 KINDS = [
     *((source.key, source.label) for source in HISTORY_SOURCES),
     (STOCK_KEY, _("Mouvement de stock")),
     (ACCESS_KEY, _("Lecture de données sociales")),
+    (SECURITY_KEY, _("Sécurité de connexion")),
 ]
 
 
@@ -173,6 +177,31 @@ def _access_entries(territory, user_id, start, end, limit):
         )
 
 
+def _security_entries(territory, user_id, start, end, limit):
+    """The sign-in security events of the territory's members (a person's events show in each of their territories)."""
+    members = Membership.objects.filter(territory=territory).values("user_id")
+    rows = SecurityEvent.objects.filter(user_id__in=members)
+    if user_id:
+        rows = rows.filter(user_id=user_id)
+    if start:
+        rows = rows.filter(at__gte=start)
+    if end:
+        rows = rows.filter(at__lt=end)
+    rows = rows.order_by("-at", "-id").values("at", "kind", "detail", "user_id", username=F("user__username"))
+    labels = dict(SecurityEvent.Kind.choices)
+    for row in rows[:limit]:
+        yield Entry(
+            at=row["at"],
+            kind=SECURITY_KEY,
+            kind_label=str(_("Sécurité de connexion")),
+            action=str(labels.get(row["kind"], row["kind"])),
+            record=str(_("double authentification")),
+            user_id=row["user_id"],
+            username=row["username"] or "",
+            detail=row["detail"],
+        )
+
+
 def audit_page(
     territory,
     *,
@@ -198,6 +227,8 @@ def audit_page(
         streams.append(list(_stock_entries(territory, user_id, start, end, limit)))
     if kind in ("", ACCESS_KEY):
         streams.append(list(_access_entries(territory, user_id, start, end, limit)))
+    if kind in ("", SECURITY_KEY):
+        streams.append(list(_security_entries(territory, user_id, start, end, limit)))
     merged = list(heapq.merge(*streams, key=Entry.sort_key, reverse=True))
     first = (page - 1) * per_page
     return AuditPage(

@@ -13,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Territory)
 class TerritoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "slug", "organisation", "radius_km"]
+    list_display = ["name", "code", "slug", "organisation", "radius_km", "require_2fa_for_animators"]
     search_fields = ["name", "code", "slug", "organisation"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]

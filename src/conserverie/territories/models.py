@@ -70,6 +70,14 @@ class Territory(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(30)],
         help_text=_("Une inscription en ligne (atelier, sortie) compte au plus ce nombre de personnes, par foyer."),
     )
+    require_2fa_for_animators = models.BooleanField(
+        _("double authentification obligatoire pour l'animation"),
+        default=False,
+        help_text=_(
+            "Les coordinateurs l'ont toujours ; cochée, les animateurs du territoire (qui lisent les données des "
+            "habitants) doivent aussi la mettre en place avant d'ouvrir une page."
+        ),
+    )
 
     objects = TerritoryQuerySet.as_manager()
 
@@ -278,6 +286,8 @@ class Training(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_kind_display()} ({self.obtained_on:%d/%m/%Y})"
+
+
 class PriorityArea(models.Model):
     """A priority neighbourhood of the city policy (quartier prioritaire de la politique de la ville, QPV) on the
     territory. A household counts as living in one only from its own address or the neighbourhood it declared
