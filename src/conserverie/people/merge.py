@@ -221,9 +221,8 @@ def participant_merge(*, actor, territory, keep: Participant, duplicate: Partici
             if person.erased_at is not None:
                 _refuse(_("N° %(pk)s est effacé : il n'y a plus rien à fusionner.") % {"pk": person.pk})
             if person.merged_into_id is not None:
-                _refuse(
-                    _("N° %(pk)s est déjà fusionné dans n° %(into)s.") % {"pk": person.pk, "into": person.merged_into_id}
-                )
+                into = {"pk": person.pk, "into": person.merged_into_id}
+                _refuse(_("N° %(pk)s est déjà fusionné dans n° %(into)s.") % into)
         for link in participant_links():
             if link.model is ErasureRecord:  # nobody erased gets here
                 continue
@@ -261,9 +260,7 @@ def merged_people(person: Participant) -> list[int]:
     person's: an export and an erasure read them too)."""
     found, frontier = [], [person.pk]
     while frontier:
-        frontier = list(
-            Participant._base_manager.filter(merged_into__in=frontier).exclude(pk__in=found).values_list("pk", flat=True)
-        )
+        rows = Participant._base_manager.filter(merged_into__in=frontier).exclude(pk__in=found)
+        frontier = list(rows.values_list("pk", flat=True))
         found += frontier
     return sorted(found)
-

@@ -6,12 +6,11 @@ keeps its rows
 identifies the person goes, also from the history tables.
 """
 
+import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-import json
-import re
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -167,16 +166,23 @@ def _scrub_rows(model, rows, pattern: re.Pattern) -> int:
     return changed
 
 
-def _free_future_seats(ids: list[int]) -> None:
-    """Cancel the person's live sign-ups to what has not started yet; the waiting list moves up (signup.cancel)."""
+def future_seats(ids: list[int]) -> list:
+    """The live sign-ups of these people to what has not started yet (workshops, outings, any later bookable)."""
     now = timezone.now()
+    seats = []
     for link in participant_links():
         if not link.is_registration:
             continue
-        live = link.rows(ids).exclude(status=RegistrationStatus.CANCELLED).select_related(link.model.bookable_field)
-        for registration in live.order_by("pk"):
-            if getattr(registration, link.model.bookable_field).starts_at > now:
-                cancel(registration=registration)
+        bookable = link.model.bookable_field
+        live = link.rows(ids).exclude(status=RegistrationStatus.CANCELLED).select_related(bookable)
+        seats += [row for row in live.order_by("pk") if getattr(row, bookable).starts_at > now]
+    return seats
+
+
+def _free_future_seats(ids: list[int]) -> None:
+    """Cancel the person's future sign-ups; the waiting list moves up (`people.signup.cancel`)."""
+    for registration in future_seats(ids):
+        cancel(registration=registration)
 
 
 def _erase(*, participant: Participant, actor, reason: str, retention: bool) -> ErasureRecord:
@@ -318,9 +324,8 @@ def person_export(participant: Participant) -> dict:
     is stored (found from the model meta, `people.relations`), who read the person's social data and the erasure.
     The records of the people merged into this one (`people.merge`) are theirs too."""
     p = participant
-    merged = list(
-        Participant._base_manager.filter(pk__in=merged_people(p)).select_related("territory", "household").order_by("pk")
-    )
+    merged = Participant._base_manager.filter(pk__in=merged_people(p)).select_related("territory", "household")
+    merged = list(merged.order_by("pk"))
     people = [p, *merged]
     ids = [person.pk for person in people]
     erasure = ErasureRecord.objects.filter(participant=p).select_related("erased_by").first()
@@ -362,8 +367,9 @@ def priority_source(participant: Participant, sites: Iterable = ()) -> str:
     if participant.priority_area:
         return _("déclaré")
     neighbourhood = (participant.neighbourhood or "").strip()
-    if neighbourhood and PriorityArea.objects.filter(
-        territory_id=participant.territory_id, name__iexact=neighbourhood
-    ).exists():
+    if (
+        neighbourhood
+        and PriorityArea.objects.filter(territory_id=participant.territory_id, name__iexact=neighbourhood).exists()
+    ):
         return _("quartier déclaré : %(name)s (QPV)") % {"name": neighbourhood}
     return ""

@@ -38,12 +38,6 @@ class Link:
     def is_registration(self) -> bool:
         return issubclass(self.model, RegistrationBase)
 
-    @property
-    def history_model(self):
-        """The simple-history table of this model, or None."""
-        manager = getattr(self.model, "_meta", None) and getattr(self.model._meta, "simple_history_manager_attribute", "")
-        return getattr(self.model, manager).model if manager else None
-
     def rows(self, ids):
         """The rows of this model pointing at the people `ids`, every territory (the caller checked the people)."""
         return models.QuerySet(self.model).filter(**{f"{self.field.name}__in": list(ids)})
@@ -64,9 +58,7 @@ def participant_links(*, history: bool = False) -> list[Link]:
     """The keys to a participant held by the records of the apps (`history=True`: also the history tables'); a
     person's own `merged_into` is not one of them (it names the person kept, not a record of the person)."""
     return [
-        link
-        for link in links_to(Participant)
-        if link.model is not Participant and (history or not link.is_history)
+        link for link in links_to(Participant) if link.model is not Participant and (history or not link.is_history)
     ]
 
 
