@@ -31,11 +31,11 @@ from ..sourcing.gleaning_data import make_outing
 from ..workshops.test_registry import give_jars
 
 
-def future_workshop(chain, capacity=2):
-    """A workshop next week with `capacity` places."""
+def future_workshop(chain, capacity=2, days=7):
+    """A workshop `days` from now (next week) with `capacity` places."""
     from conserverie.workshops.services import workshop_open
 
-    start = timezone.now().replace(microsecond=0) + timedelta(days=7)
+    start = timezone.now().replace(microsecond=0) + timedelta(days=days)
     return workshop_open(
         actor=chain.actor,
         territory=chain.territory,
