@@ -142,7 +142,7 @@ def zephyrine(chain, coordinator):
     return person, waiting, outing_waiting
 
 
-def test_export_gathers_every_kind_of_record_of_the_person(zephyrine):
+def test_export_gathers_every_kind_of_record_of_the_person(zephyrine, chain):
     person, *_ = zephyrine
     data = person_export(person)
     covered = covered_models()
@@ -164,6 +164,21 @@ def test_export_gathers_every_kind_of_record_of_the_person(zephyrine):
     assert {c["scope"] for c in data["consents"]} >= {"contact", "photos", "reminders"}
     assert data["access_log"][0]["purpose"] == f"appel {NAME}"
     assert data["distribution.TruckAction"][0]["payload"]["first_name"] == NAME
+    # RGPD art. 15.1 (a)–(h): what the copy must come with, besides the data.
+    about = data["about"]
+    for particular in ("purposes", "categories", "recipients", "retention", "rights", "complaint", "source"):
+        assert about[particular], particular
+    assert "Aucune décision automatisée" in about["automated_decisions"]
+    assert about["controller"] == (chain.territory.organisation or chain.territory.name)
+
+
+def test_export_holds_nobody_else(zephyrine, chain):
+    """RGPD art. 15.4 and 20.4: the copy does not harm others: a member of the same household is not in it."""
+    person, *_ = zephyrine
+    participant_create(territory=chain.territory, first_name="Octavie", household=person.household, consent=True)
+    data = person_export(person)
+    assert data["identity"]["household_size"] == 3
+    assert "Octavie" not in json.dumps(data, ensure_ascii=False)
 
 
 def test_after_erasure_no_table_holds_the_name_the_phone_or_the_email(zephyrine, chain, coordinator):

@@ -28,6 +28,7 @@ from ..pages import add_workshops
 from .test_registry import give_jars
 
 KEYS = {
+    "about",
     "identity",
     "merged_records",
     "consents",

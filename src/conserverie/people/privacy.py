@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -318,6 +319,36 @@ def covered_models() -> set[str]:
     return {label for section in _sections() for label in section.models} | set(OWN_SECTIONS)
 
 
+def rights_information(territory) -> dict:
+    """What the right of access adds to the data itself (RGPD art. 15.1 a–h, 15.2): who keeps it, why, what, for
+    whom, how long, the person's rights, the complaint, where it comes from, no automated decision, no transfer."""
+    return {
+        "controller": territory.organisation or territory.name,
+        "controller_address": territory.address,
+        "purposes": _(
+            "Organiser les ateliers et les sorties de glanage, prévenir en cas de changement ou de rappel d'un lot, "
+            "suivre les bocaux consignés, compter les foyers touchés (chiffres sans nom)."
+        ),
+        "categories": _(
+            "Prénom, téléphone, e-mail, quartier, taille du foyer, quartier prioritaire, inscriptions et présences, "
+            "bocaux emportés, consignes, heures de bénévolat, consentements, lectures de la fiche par l'équipe."
+        ),
+        "recipients": _(
+            "L'équipe du territoire ; le prestataire d'envoi des SMS et des e-mails de rappel (sous-traitant). "
+            "Rien n'est vendu ni cédé, rien ne sort de l'Union européenne."
+        ),
+        "retention": _("%(n)s mois sans aucune participation, puis anonymisation automatique.")
+        % {"n": settings.PARTICIPANT_RETENTION_MONTHS},
+        "rights": _(
+            "Accès, rectification, effacement, limitation, opposition, portabilité, retrait du consentement : "
+            "demandez-le à la coordination, réponse dans un mois."
+        ),
+        "complaint": _("Réclamation possible auprès de la CNIL (www.cnil.fr)."),
+        "source": _("Ce que vous avez donné en vous inscrivant ; ce que l'équipe a noté (présences, bocaux, heures)."),
+        "automated_decisions": _("Aucune décision automatisée, aucun profilage."),
+    }
+
+
 def person_export(participant: Participant) -> dict:
     """Everything held on one person (right of access, RGPD art. 15; portability, art. 20), as JSON-ready data:
     identity and consents, each app's registered section, then every other record with a key to the person as it
@@ -330,6 +361,7 @@ def person_export(participant: Participant) -> dict:
     ids = [person.pk for person in people]
     erasure = ErasureRecord.objects.filter(participant=p).select_related("erased_by").first()
     data = {
+        "about": rights_information(p.territory),
         "identity": _identity(p),
         "merged_records": [_identity(person) for person in merged],
         "consents": [

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         lines = [_("Participant n° %(id)s (%(t)s)") % {"id": identity["id"], "t": identity["territory"]}]
         lines += [f"  {key} : {value}" for key, value in identity.items() if key not in ("id", "territory")]
         for key, rows in data.items():
-            if key in ("identity", "erasure"):
+            if key in ("about", "identity", "erasure"):
                 continue
             lines.append(f"{SECTIONS.get(key, key)} : {len(rows)}")
             lines += [f"  - {row}" for row in rows]
