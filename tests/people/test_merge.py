@@ -218,12 +218,25 @@ def test_duplicates_page_lists_pairs_with_reasons_in_flat_queries(coordinator_cl
         coordinator_client.get(url + "?q=P1")
 
 
-def test_merge_page_confirms_then_merges(coordinator_client, pair, chain):
+def test_merge_page_confirms_then_merges(coordinator_client, pair, chain, coordinator):
     keep, dup, *_ = pair
     url = reverse("people:merge", args=[chain.territory.slug])
     page = coordinator_client.get(url, {"keep": keep.pk, "duplicate": dup.pk})
     assert page.status_code == 200
     assert "passent sur la fiche gardée" in text(page)
+    # The page costs the same whatever the number of records to move (one count per kind of record).
+    compare = f"{url}?keep={keep.pk}&duplicate={dup.pk}"
+    before = queries_on(coordinator_client, compare)
+    for day in range(3):
+        volunteer_hours_record(
+            actor=coordinator,
+            territory=chain.territory,
+            date=DAY + timedelta(days=day),
+            hours=Decimal("1"),
+            activity="Tri",
+            participant=dup,
+        )
+    assert queries_on(coordinator_client, compare) == before
     unconfirmed = coordinator_client.post(url, {"keep": keep.pk, "duplicate": dup.pk})
     assert unconfirmed.status_code == 422
     assert "Cochez la case pour confirmer la fusion." in text(unconfirmed)
