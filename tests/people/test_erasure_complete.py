@@ -306,3 +306,17 @@ def test_future_seats_are_counted_from_now(chain):
     from conserverie.people.privacy import future_seats
 
     assert future_seats([person.pk]) == []
+
+
+def test_identity_found_in_every_usual_spelling_and_replaced_within_the_column():
+    from conserverie.people.privacy import _fit, identity_pattern, scrub
+    from conserverie.workshops.models import VolunteerHours
+
+    pattern = identity_pattern([("Léa", "+33612345678", "lea.b@example.org")])
+    written = "LÉA, léa; 06 12 34 56 78 / 0612345678 / 06.12.34.56.78 / +33 6 12 34 56 78 / LEA.B@example.org"
+    assert scrub(written, pattern) == "[effacé], [effacé]; [effacé] / [effacé] / [effacé] / [effacé] / [effacé]"
+    assert scrub("Léandre et Azaléa", pattern) == "Léandre et Azaléa"  # whole words only
+    assert scrub({"a": ["Léa", 3]}, pattern) == {"a": ["[effacé]", 3]}
+    activity = VolunteerHours._meta.get_field("activity")
+    long_text = "x" * 116 + " Léa"
+    assert len(_fit(activity, scrub(long_text, pattern))) == activity.max_length

@@ -144,14 +144,20 @@ def scrub(value, pattern: re.Pattern):
     return value
 
 
+def _fit(field, value):
+    """A scrubbed value within its column's length (« [effacé] » is longer than « Léa »; PostgreSQL would refuse)."""
+    limit = getattr(field, "max_length", None)
+    return value[:limit] if isinstance(value, str) and limit else value
+
+
 def _scrub_rows(model, rows, pattern: re.Pattern) -> int:
     """Rewrite the free-text columns of `rows` (a queryset of `model`) that quote the person; the rows changed."""
-    names = [field.attname for field in text_fields(model)]
+    fields = {field.attname: field for field in text_fields(model)}
     changed = 0
-    if not names:
+    if not fields:
         return changed
-    for row in rows.order_by("pk").values("pk", *names):
-        diff = {name: scrub(row[name], pattern) for name in names}
+    for row in rows.order_by("pk").values("pk", *fields):
+        diff = {name: _fit(field, scrub(row[name], pattern)) for name, field in fields.items()}
         diff = {name: value for name, value in diff.items() if value != row[name]}
         if not diff:
             continue

@@ -66,10 +66,17 @@ def household_links(*, history: bool = False) -> list[Link]:
     return [link for link in links_to(Household) if history or not link.is_history]
 
 
+# Random keys a person never writes (a personal link, a form's idempotency key): never free text.
+NOT_TEXT = frozenset({"token", "idempotency_key"})
+
+
 def text_fields(model) -> list[models.Field]:
-    """The columns of `model` that may hold free text: char, text and JSON fields (not choices: a code is no name)."""
+    """The columns of `model` that may hold free text: char, text and JSON fields (not choices: a code is no name;
+    not the random keys of `NOT_TEXT`)."""
     return [
         field
         for field in model._meta.concrete_fields
-        if isinstance(field, models.CharField | models.TextField | models.JSONField) and not field.choices
+        if isinstance(field, models.CharField | models.TextField | models.JSONField)
+        and not field.choices
+        and field.name not in NOT_TEXT
     ]
