@@ -29,6 +29,7 @@ urlpatterns = [
     path("t/<slug:slug>/ateliers/", include("conserverie.workshops.urls")),
     path("t/<slug:slug>/ateliers/", include("conserverie.distribution.truck_urls")),
     path("t/<slug:slug>/participants/", include("conserverie.distribution.participants_urls")),
+    path("t/<slug:slug>/participants/", include("conserverie.people.staff_urls")),
     path("t/<slug:slug>/recettes/", include("conserverie.recipes.urls")),
     path("t/<slug:slug>/formations/", include("conserverie.territories.training_urls")),
     path("t/<slug:slug>/lots/", include("conserverie.distribution.trace_urls")),

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from conserverie.demo.loader import ACCOUNTS, load_demo
 from conserverie.distribution.models import DistributionLine
 from conserverie.distribution.trace import lots_forward
+from conserverie.people.merge import duplicates_proposed
 from conserverie.people.models import Participant
 from conserverie.producers.models import Producer, Product, SurplusOffer
 from conserverie.production.models import LotStatus, ProductionLot, Recall
@@ -185,6 +186,13 @@ def test_no_real_person_of_the_seed_appears(db):
     assert not first_names & set(SEED_FIRST_NAMES)
     # The fictional numbers 06 00 00 00 xx, stored in E.164 (issue 17).
     assert not Participant.objects.exclude(phone="").exclude(phone__startswith="+336000000").exists()
+
+
+def test_the_duplicates_page_has_the_demo_pair(db):
+    """Mireille signed up twice (issue 17): proposed with both reasons, to be merged from the demo."""
+    romans = Territory.objects.get(slug="romans")
+    mireille = [p for p in duplicates_proposed(territory=romans, q="Mireille") if p.first.first_name == "Mireille"]
+    assert [(p.second.first_name, p.reasons) for p in mireille] == [("mireille", ["email", "name_commune"])]
 
 
 def test_the_season_has_one_past_recall_with_its_sheet(client, db):

@@ -28,7 +28,9 @@ from ..pages import add_workshops
 from .test_registry import give_jars
 
 KEYS = {
+    "about",
     "identity",
+    "merged_records",
     "consents",
     "registrations",
     "gleaning_outings",
@@ -37,6 +39,7 @@ KEYS = {
     "volunteer_hours",
     "access_log",
     "erasure",
+    "distribution.TruckAction",  # exported as stored (people.relations finds every key to a participant)
 }
 
 

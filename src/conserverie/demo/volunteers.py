@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from conserverie.people.models import ConsentScope, HowHeard
 from conserverie.people.privacy import participant_erase, participant_signup_complete
+from conserverie.people.signup import participant_create
 from conserverie.territories.models import Role
 from conserverie.workshops.models import Registration, Workshop
 from conserverie.workshops.volunteers import volunteer_hours_record
@@ -83,7 +84,23 @@ def _one_erased(ctx) -> None:
         )
 
 
+# A resident who signed up twice, once in lower case and with her e-mail in capitals (issue 17): the pair the
+# coordinator's « Doublons probables » page proposes, with its reasons (same e-mail, same first name and commune).
+DUPLICATE = [("Mireille", "mireille.demo@example.org"), ("mireille", "Mireille.Demo@example.org")]
+
+
+def _one_duplicate(ctx) -> None:
+    if ctx.territory.slug != "romans":
+        return
+    for first_name, email in DUPLICATE:
+        participant = participant_create(
+            territory=ctx.territory, first_name=first_name, email=email, neighbourhood="Les Balmes", consent=True
+        )
+        participant_signup_complete(participant=participant, scopes=[ConsentScope.REMINDERS])
+
+
 def add_volunteers_and_consents(ctx) -> None:
     _consents_and_how_heard(ctx)
     _volunteer_hours(ctx)
     _one_erased(ctx)
+    _one_duplicate(ctx)

@@ -20,6 +20,7 @@ def _lines(p) -> list[dict]:
             "jars": line.quantity,
             "unit_price_eur": str(line.unit_price_eur),
             "deposit_eur": str(line.deposit_eur),
+            "note": line.distribution.note,
         }
         for line in lines
     ]
@@ -29,6 +30,7 @@ def register() -> None:
     personal_data_register(
         PersonalData(
             key="distributions",
+            models=("distribution.Distribution",),
             order=30,
             export=_lines,
             recent=lambda person, since: Exists(

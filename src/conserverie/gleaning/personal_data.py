@@ -26,6 +26,7 @@ def register() -> None:
     personal_data_register(
         PersonalData(
             key="gleaning_outings",
+            models=("gleaning.GleaningRegistration",),
             order=20,
             export=_outings,
             recent=lambda person, since: Exists(

@@ -6,18 +6,35 @@ keeps its rows
 identifies the person goes, also from the history tables.
 """
 
+import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conserverie.core.append_only import AppendOnlyMixin, ledger_maintenance
 from conserverie.core.history import save_as
-from conserverie.people.models import AccessLog, Consent, ConsentScope, ErasureRecord, HowHeard, Participant
+from conserverie.people.merge import merged_people
+from conserverie.people.models import (
+    AccessLog,
+    Consent,
+    ConsentScope,
+    ErasureRecord,
+    Household,
+    HowHeard,
+    Participant,
+    RegistrationStatus,
+)
+from conserverie.people.relations import participant_links, text_fields
+from conserverie.people.signup import cancel
 from conserverie.territories.models import PriorityArea
 from conserverie.territories.permissions import require
 
@@ -39,6 +56,9 @@ class PersonalData:
     order: int  # the section's place in the export
     export: Callable[[Participant], list[dict]]
     recent: Callable[[OuterRef, datetime], Exists] | None = None
+    # The models (`app_label.Model`) whose keys to a participant this section exports; every other model with such
+    # a key is exported as it is stored (`person_export`), so a new app's records are never left out.
+    models: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, PersonalData] = {}
@@ -83,24 +103,159 @@ def participant_signup_complete(
         return participant
 
 
+REDACTED = "[effacé]"
+_SEPARATOR = r"[\s.\-]?"
+
+
+def _phone_pattern(e164: str) -> list[str]:
+    """A stored number as it may be written in free text: E.164 (`+33612345678`, `+33 6 12 …`) and, for a French
+    number, national (`0612345678`, `06 12 34 56 78`, `06.12.34.56.78`)."""
+    digits = e164.lstrip("+")
+    forms = [r"\+" + _SEPARATOR.join(digits)]
+    if e164.startswith("+33"):
+        forms.append(_SEPARATOR.join("0" + digits[2:]))
+    return forms
+
+
+def identity_pattern(people) -> re.Pattern | None:
+    """What identifies these people in free text: their first names (whole words), phones (every usual way of
+    writing them) and e-mail addresses, any case; None when there is nothing to look for."""
+    parts = []
+    for first_name, phone, email in people:
+        name = (first_name or "").strip()
+        if len(name) >= 2 and name != ANONYMOUS:
+            parts.append(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+        if phone:
+            parts += _phone_pattern(phone) if phone.startswith("+") else [re.escape(phone)]
+        if email:
+            parts.append(re.escape(email))
+    parts = sorted(set(parts), key=len, reverse=True)
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def scrub(value, pattern: re.Pattern):
+    """`value` (a string, or the lists and dicts of a JSON column) with every identity found replaced."""
+    if isinstance(value, str):
+        return pattern.sub(REDACTED, value)
+    if isinstance(value, list):
+        return [scrub(item, pattern) for item in value]
+    if isinstance(value, dict):
+        return {key: scrub(item, pattern) for key, item in value.items()}
+    return value
+
+
+def _fit(field, value):
+    """A scrubbed value within its column's length (« [effacé] » is longer than « Léa »; PostgreSQL would refuse)."""
+    limit = getattr(field, "max_length", None)
+    return value[:limit] if isinstance(value, str) and limit else value
+
+
+def _scrub_rows(model, rows, pattern: re.Pattern) -> int:
+    """Rewrite the free-text columns of `rows` (a queryset of `model`) that quote the person; the rows changed."""
+    fields = {field.attname: field for field in text_fields(model)}
+    changed = 0
+    if not fields:
+        return changed
+    for row in rows.order_by("pk").values("pk", *fields):
+        diff = {name: _fit(field, scrub(row[name], pattern)) for name, field in fields.items()}
+        diff = {name: value for name, value in diff.items() if value != row[name]}
+        if not diff:
+            continue
+        target = models.QuerySet(model).filter(pk=row["pk"])
+        if issubclass(model, AppendOnlyMixin):
+            # A ledger row is never edited (core/append_only.py), except this: the person's identity written in
+            # its reason, which the right to erasure (RGPD art. 17) removes; the movement itself is unchanged.
+            with ledger_maintenance():
+                target.update(**diff)
+        else:
+            target.update(**diff)
+        changed += 1
+    return changed
+
+
+def future_seats(ids: list[int]) -> list:
+    """The live sign-ups of these people to what has not started yet (workshops, outings, any later bookable)."""
+    now = timezone.now()
+    seats = []
+    for link in participant_links():
+        if not link.is_registration:
+            continue
+        bookable = link.model.bookable_field
+        live = link.rows(ids).exclude(status=RegistrationStatus.CANCELLED).select_related(bookable)
+        seats += [row for row in live.order_by("pk") if getattr(row, bookable).starts_at > now]
+    return seats
+
+
+def _free_future_seats(ids: list[int]) -> None:
+    """Cancel the person's future sign-ups; the waiting list moves up (`people.signup.cancel`)."""
+    for registration in future_seats(ids):
+        cancel(registration=registration)
+
+
 def _erase(*, participant: Participant, actor, reason: str, retention: bool) -> ErasureRecord:
+    """Erase the person and the records merged into them: future seats freed, identity gone from the person's rows,
+    from every free text of their records and from every history row, the records themselves kept (the counts)."""
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant = Participant._base_manager.select_for_update().get(pk=participant.pk)
         if participant.erased_at is not None:
             raise ValidationError(_("Ce participant est déjà effacé (n° %(pk)s).") % {"pk": participant.pk})
+        ids = [participant.pk, *merged_people(participant)]
+        history = Participant.history.model.objects
+        known = {
+            *Participant._base_manager.filter(pk__in=ids).values_list("first_name", "phone", "email"),
+            *history.filter(id__in=ids).values_list("first_name", "phone", "email"),
+        }
+        pattern = identity_pattern(sorted(known))
+        _free_future_seats(ids)
+        if pattern is not None:
+            for link in participant_links(history=True):
+                _scrub_rows(link.model, link.rows(ids), pattern)
+        AccessLog.objects.filter(participant_id__in=ids).update(participant=None)
+        Consent.objects.filter(participant_id__in=ids).delete()
         now = timezone.now()
-        for field, value in IDENTITY.items():
-            setattr(participant, field, value)
-        participant.reminders = False
-        participant.erased_at = now
-        save_as(participant, actor)
+        people = list(Participant._base_manager.filter(pk__in=ids).select_related("household").order_by("pk"))
+        for person in people:
+            was_erased = person.erased_at is not None
+            for field, value in IDENTITY.items():
+                setattr(person, field, value)
+            person.reminders = False
+            person.erased_at = person.erased_at or now
+            person._change_reason = _("effacement")
+            save_as(person, actor)
+            if not was_erased and person.pk != participant.pk:
+                ErasureRecord.objects.create(
+                    participant=person,
+                    erased_by=actor,
+                    erased_at=now,
+                    reason=_("fusionné dans n° %(pk)s") % {"pk": participant.pk},
+                    retention=retention,
+                )
         # The history rows kept the name, phone, e-mail and neighbourhood of every earlier version.
-        participant.history.all().update(**IDENTITY)
-        Consent.objects.filter(participant=participant).delete()
-        AccessLog.objects.filter(participant=participant).update(participant=None)
+        history.filter(id__in=ids).update(**IDENTITY)
+        if pattern is not None:
+            _scrub_rows(history.model, history.filter(id__in=ids), pattern)
+        _erase_addresses(people)
+        reason = reason.strip()[:250]
         return ErasureRecord.objects.create(
-            participant=participant, erased_by=actor, erased_at=now, reason=reason.strip()[:250], retention=retention
+            participant=participant,
+            erased_by=actor,
+            erased_at=now,
+            reason=scrub(reason, pattern) if pattern is not None else reason,
+            retention=retention,
         )
+
+
+def _erase_addresses(people) -> None:
+    """A household where nobody is left but erased people loses its street address (its commune stays: the
+    counts by commune and priority area), also from its history."""
+    homes = {person.household_id for person in people if person.household_id}
+    if not homes:
+        return
+    lived_in = Participant._base_manager.filter(household_id__in=homes, erased_at__isnull=True)
+    empty = homes - set(lived_in.values_list("household_id", flat=True))
+    if empty:
+        Household._base_manager.filter(pk__in=empty).update(address="")
+        Household.history.model.objects.filter(id__in=empty).update(address="")
 
 
 def participant_erase(*, actor, participant: Participant, reason: str = "") -> ErasureRecord:
@@ -139,35 +294,98 @@ def iso(value):
     return value.isoformat() if value is not None else None
 
 
+# What the export says in its own sections (identity, consents, access log, erasure) rather than as stored rows.
+OWN_SECTIONS = ("people.Consent", "people.AccessLog", "people.ErasureRecord")
+
+
+def _identity(p: Participant) -> dict:
+    return {
+        "id": p.pk,
+        "territory": p.territory.slug,
+        "first_name": p.first_name,
+        "phone": p.phone,
+        "email": p.email,
+        "neighbourhood": p.neighbourhood,
+        "household_size": p.household_size,
+        "priority_area": p.priority_area,
+        "how_heard": p.how_heard,
+        "created_at": iso(p.created_at),
+        "erased_at": iso(p.erased_at),
+    }
+
+
+def _stored(row) -> dict:
+    """A record as stored, JSON-ready (dates in ISO 8601, amounts as strings)."""
+    values = {field.attname: getattr(row, field.attname) for field in row._meta.concrete_fields}
+    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+
+
+def covered_models() -> set[str]:
+    """The models with a key to a participant that a registered section exports in its own words."""
+    return {label for section in _sections() for label in section.models} | set(OWN_SECTIONS)
+
+
+def rights_information(territory) -> dict:
+    """What the right of access adds to the data itself (RGPD art. 15.1 a–h, 15.2): who keeps it, why, what, for
+    whom, how long, the person's rights, the complaint, where it comes from, no automated decision, no transfer."""
+    return {
+        "controller": territory.organisation or territory.name,
+        "controller_address": territory.address,
+        "purposes": _(
+            "Organiser les ateliers et les sorties de glanage, prévenir en cas de changement ou de rappel d'un lot, "
+            "suivre les bocaux consignés, compter les foyers touchés (chiffres sans nom)."
+        ),
+        "categories": _(
+            "Prénom, téléphone, e-mail, quartier, taille du foyer, quartier prioritaire, inscriptions et présences, "
+            "bocaux emportés, consignes, heures de bénévolat, consentements, lectures de la fiche par l'équipe."
+        ),
+        "recipients": _(
+            "L'équipe du territoire ; le prestataire d'envoi des SMS et des e-mails de rappel (sous-traitant). "
+            "Rien n'est vendu ni cédé, rien ne sort de l'Union européenne."
+        ),
+        "retention": _("%(n)s mois sans aucune participation, puis anonymisation automatique.")
+        % {"n": settings.PARTICIPANT_RETENTION_MONTHS},
+        "rights": _(
+            "Accès, rectification, effacement, limitation, opposition, portabilité, retrait du consentement : "
+            "demandez-le à la coordination, réponse dans un mois."
+        ),
+        "complaint": _("Réclamation possible auprès de la CNIL (www.cnil.fr)."),
+        "source": _("Ce que vous avez donné en vous inscrivant ; ce que l'équipe a noté (présences, bocaux, heures)."),
+        "automated_decisions": _("Aucune décision automatisée, aucun profilage."),
+    }
+
+
 def person_export(participant: Participant) -> dict:
-    """Everything held on one person (right of access, RGPD art. 15), as JSON-ready data: identity and consents,
-    then each app's registered section, then who read the person's social data and the erasure."""
+    """Everything held on one person (right of access, RGPD art. 15; portability, art. 20), as JSON-ready data:
+    identity and consents, each app's registered section, then every other record with a key to the person as it
+    is stored (found from the model meta, `people.relations`), who read the person's social data and the erasure.
+    The records of the people merged into this one (`people.merge`) are theirs too."""
     p = participant
+    merged = Participant._base_manager.filter(pk__in=merged_people(p)).select_related("territory", "household")
+    merged = list(merged.order_by("pk"))
+    people = [p, *merged]
+    ids = [person.pk for person in people]
     erasure = ErasureRecord.objects.filter(participant=p).select_related("erased_by").first()
     data = {
-        "identity": {
-            "id": p.pk,
-            "territory": p.territory.slug,
-            "first_name": p.first_name,
-            "phone": p.phone,
-            "email": p.email,
-            "neighbourhood": p.neighbourhood,
-            "household_size": p.household_size,
-            "priority_area": p.priority_area,
-            "how_heard": p.how_heard,
-            "created_at": iso(p.created_at),
-            "erased_at": iso(p.erased_at),
-        },
+        "about": rights_information(p.territory),
+        "identity": _identity(p),
+        "merged_records": [_identity(person) for person in merged],
         "consents": [
             {"scope": c.scope, "given_at": iso(c.given_at), "withdrawn_at": iso(c.withdrawn_at)}
-            for c in p.consents.order_by("scope")
+            for c in Consent.objects.filter(participant_id__in=ids).order_by("scope", "pk")
         ],
     }
     for section in _sections():
-        data[section.key] = section.export(p)
+        data[section.key] = [row for person in people for row in section.export(person)]
+    covered = covered_models()
+    for link in participant_links():
+        label = link.model._meta.label
+        if label not in covered:
+            rows = link.rows(ids).order_by("pk")
+            data.setdefault(label, []).extend(_stored(row) for row in rows)
     data["access_log"] = [
         {"at": iso(a.at), "by": a.user.get_username(), "fields": a.fields, "purpose": a.purpose}
-        for a in AccessLog.objects.filter(participant=p).select_related("user").order_by("at", "pk")
+        for a in AccessLog.objects.filter(participant_id__in=ids).select_related("user").order_by("at", "pk")
     ]
     data["erasure"] = (
         {
@@ -187,8 +405,9 @@ def priority_source(participant: Participant, sites: Iterable = ()) -> str:
     if participant.priority_area:
         return _("déclaré")
     neighbourhood = (participant.neighbourhood or "").strip()
-    if neighbourhood and PriorityArea.objects.filter(
-        territory_id=participant.territory_id, name__iexact=neighbourhood
-    ).exists():
+    if (
+        neighbourhood
+        and PriorityArea.objects.filter(territory_id=participant.territory_id, name__iexact=neighbourhood).exists()
+    ):
         return _("quartier déclaré : %(name)s (QPV)") % {"name": neighbourhood}
     return ""

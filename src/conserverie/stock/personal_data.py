@@ -15,6 +15,7 @@ def _movements(p) -> list[dict]:
             "jar_format": m.jar_format.name,
             "jars": m.quantity,
             "amount_eur": str(m.amount_eur),
+            "reason": m.reason,
         }
         for m in rows
     ]
@@ -24,6 +25,7 @@ def register() -> None:
     personal_data_register(
         PersonalData(
             key="deposit_movements",
+            models=("stock.StockMovement",),
             order=40,
             export=_movements,
             recent=lambda person, since: Exists(

@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "tier.set": STAFF_ROLES,
     "distribution.reverse": COORDINATION,
     "participant.erase": COORDINATION,
+    "participant.merge": COORDINATION,  # two records of one person made one (people/merge.py)
+    "participant.export": COORDINATION,  # everything held on one person (right of access, people/privacy.py)
     "impact.configure": COORDINATION,  # the flower's dimensions, indicators and manual values
     "economics.manage": COORDINATION,  # costs, parameters, scenarios
     # Menu entries a role does not use (territories/staff.py): hidden from the menu, the pages stay reachable.

@@ -34,6 +34,7 @@ def register() -> None:
     personal_data_register(
         PersonalData(
             key="registrations",
+            models=("workshops.Registration",),
             order=10,
             export=_registrations,
             recent=lambda person, since: Exists(
@@ -44,6 +45,7 @@ def register() -> None:
     personal_data_register(
         PersonalData(
             key="volunteer_hours",
+            models=("workshops.VolunteerHours",),
             order=50,
             export=_hours,
             recent=lambda person, since: Exists(

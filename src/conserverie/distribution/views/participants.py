@@ -25,6 +25,7 @@ from conserverie.people.models import ConsentScope, ErasureRecord, Participant
 from conserverie.people.phones import phone_normalise
 from conserverie.people.privacy import priority_source
 from conserverie.territories.models import PriorityArea
+from conserverie.territories.permissions import may
 from conserverie.territories.staff import territory_view
 from conserverie.workshops.models import Registration, VolunteerHours, Workshop
 from conserverie.workshops.volunteers import (
@@ -112,6 +113,7 @@ def participant_list(request, territory):
             "q": q,
             "which": which,
             "filters": [("actifs", _("Non effacés")), ("effaces", _("Effacés"))],
+            "may_merge": may(request.user, territory, "participant.merge"),
         },
     )
 
@@ -150,6 +152,8 @@ def participant_detail(request, territory, pk):
             "hours": VolunteerHours.objects.filter(participant=participant).select_related("workshop"),
             "erasure": ErasureRecord.objects.filter(participant=participant).select_related("erased_by").first(),
             "today": timezone.localdate(),
+            "may_erase": may(request.user, territory, "participant.erase"),
+            "may_export": may(request.user, territory, "participant.export"),
         },
     )
 

@@ -10,14 +10,18 @@ from conserverie.core.scoping import territory_scope
 from conserverie.people.management.commands._people import participant_or_fail
 from conserverie.people.privacy import person_export
 
-SECTIONS = [
-    ("consents", gettext_lazy("Consentements")),
-    ("registrations", gettext_lazy("Inscriptions")),
-    ("distributions", gettext_lazy("Bocaux emportés")),
-    ("deposit_movements", gettext_lazy("Mouvements de consigne")),
-    ("volunteer_hours", gettext_lazy("Heures de bénévolat")),
-    ("access_log", gettext_lazy("Lectures par l'équipe")),
-]
+# The sections' names for people; a section not named here (a later app's, or records exported as stored) is
+# printed under its key: nothing of the export is left out of the text.
+SECTIONS = {
+    "merged_records": gettext_lazy("Fiches fusionnées dans celle-ci"),
+    "consents": gettext_lazy("Consentements"),
+    "registrations": gettext_lazy("Inscriptions"),
+    "gleaning_outings": gettext_lazy("Sorties de glanage"),
+    "distributions": gettext_lazy("Bocaux emportés"),
+    "deposit_movements": gettext_lazy("Mouvements de consigne"),
+    "volunteer_hours": gettext_lazy("Heures de bénévolat"),
+    "access_log": gettext_lazy("Lectures par l'équipe"),
+}
 
 
 class Command(BaseCommand):
@@ -37,9 +41,13 @@ class Command(BaseCommand):
         identity = data["identity"]
         lines = [_("Participant n° %(id)s (%(t)s)") % {"id": identity["id"], "t": identity["territory"]}]
         lines += [f"  {key} : {value}" for key, value in identity.items() if key not in ("id", "territory")]
-        for key, label in SECTIONS:
-            lines.append(f"{label} : {len(data[key])}")
-            lines += [f"  - {row}" for row in data[key]]
+        for key, rows in data.items():
+            if key in ("about", "identity", "erasure"):
+                continue
+            lines.append(f"{SECTIONS.get(key, key)} : {len(rows)}")
+            lines += [f"  - {row}" for row in rows]
+        if data["erasure"]:
+            lines.append(_("Effacement : %(e)s") % {"e": data["erasure"]})
         self.stdout.write("\n".join(lines))
 
 
