@@ -91,7 +91,9 @@ class AppendOnlyMixin:
 def ledger_maintenance(using: str = DEFAULT_DB_ALIAS):
     """Allow `UPDATE`, `DELETE` and `TRUNCATE` on the ledgers for this connection, inside one transaction.
 
-    Only for a deliberate wipe (`flush`): never to correct a ledger row. Opens `transaction.atomic()` (a savepoint
+    Only for a deliberate wipe (`flush`) and for the two acts the GDPR imposes on a person's rows (`people/merge.py`
+    re-points them to the person kept, `person-erase` scrubs their name from a reason; quantities and dates never
+    change): never to correct a ledger row. Opens `transaction.atomic()` (a savepoint
     when already in one); the allowance ends with the block, and an error rolls it back with everything else.
     A database without the control table (not migrated, or built without migrations) has no trigger either.
     """
