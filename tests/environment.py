@@ -15,6 +15,9 @@ TEST_ENVIRONMENT = {
     "SITE_URL": "http://testserver",
     # The test client and the live server speak plain HTTP; everything else stays as in production.
     "SECURE_SSL_REDIRECT": "0",
+    # Text messages are kept in conserverie.core.sms.outbox, never sent (the provider's calls are tested with a
+    # mocked transport: tests/core/test_sms.py).
+    "SMS_BACKEND": "conserverie.core.sms.MemoryBackend",
 }
 
 for name, value in TEST_ENVIRONMENT.items():

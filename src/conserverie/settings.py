@@ -276,9 +276,16 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-# Text messages (reminders, cancellations): the dotted path of a backend class (conserverie.core.sms). The default
-# prints them; a provider's backend is a small class of the deployment (docs/deploy-fr.md).
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "conserverie.core.sms.ConsoleBackend")
+# Text messages (reminders, cancellations): the dotted path of a backend class (conserverie.core.sms). In production
+# Brevo's transactional SMS API (SMS_API_URL, SMS_API_KEY, SMS_SENDER: docs/deploy-en.md); with DEBUG=1 the console
+# backend, which prints them, and which the check conserverie.E002 refuses when DEBUG is off.
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND", "conserverie.core.sms.ConsoleBackend" if DEBUG else "conserverie.core.sms.BrevoBackend"
+)
+SMS_API_URL = os.environ.get("SMS_API_URL", "https://api.brevo.com/v3/transactionalSMS/sms")
+SMS_API_KEY = env_secret("SMS_API_KEY", "")
+# What the phone shows as the sender: 11 letters or digits at most (the operators' rule, Brevo's `sender`).
+SMS_SENDER = os.environ.get("SMS_SENDER", "Conserverie")
 
 # The public address printed in label QR codes (the lot page lives at SITE_URL/l/<code>/), cancel links, calendar
 # feeds and messages. Required when DEBUG is off (the check conserverie.E001, core/checks.py); DEBUG=1: local server.

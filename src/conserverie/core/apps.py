@@ -9,8 +9,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from conserverie.core.checks import check_site_url
+        from conserverie.core.checks import check_site_url, check_sms_backend
         from conserverie.core.totp import connect_signals
 
         connect_signals()
         checks.register(check_site_url)
+        checks.register(check_sms_backend)

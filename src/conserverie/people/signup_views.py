@@ -140,8 +140,11 @@ class SignupPages:
         body = render_to_string(self.templates + "confirmation_email.txt", context, request=request)
         try:
             send_mail(self.subject(registration), body, settings.DEFAULT_FROM_EMAIL, [participant.email])
-        except Exception:  # noqa: BLE001 - the person has the link on screen anyway
-            log.exception("confirmation e-mail not sent for %s %s", registration._meta.label, registration.pk)
+        except Exception as exc:  # noqa: BLE001 - the person has the link on screen anyway
+            # Never the exception's text (SMTPRecipientsRefused holds the address) nor a traceback with the body.
+            log.warning(
+                "confirmation e-mail not sent for %s %s: %s", registration._meta.label, registration.pk, type(exc).__name__
+            )
 
     def confirmation(self, request, token: str):
         registration = self._by_token(token)
