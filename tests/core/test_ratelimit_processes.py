@@ -29,8 +29,8 @@ def database_url() -> str:
     database = connection.settings_dict
     if database["ENGINE"] == "django.db.backends.sqlite3":
         return f"sqlite:///{database['NAME']}"
-    user, password = database["USER"], database["PASSWORD"]
-    return f"postgres://{user}:{password}@{database['HOST'] or 'localhost'}:{database['PORT'] or 5432}/{database['NAME']}"
+    user, password, host = database["USER"], database["PASSWORD"], database["HOST"] or "localhost"
+    return f"postgres://{user}:{password}@{host}:{database['PORT'] or 5432}/{database['NAME']}"
 
 
 @pytest.mark.django_db(transaction=True)

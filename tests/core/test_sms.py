@@ -152,7 +152,8 @@ def test_a_refused_reminder_is_not_marked_sent_and_is_retried_later_then_given_u
         assert booked.reminder_attempts == attempt
         if booked.reminder_retry_at:
             waits.append((booked.reminder_retry_at - previous).total_seconds() / 60)
-    assert waits == sorted(waits) and len(set(waits)) == len(waits)  # each wait longer than the one before
+    assert waits == sorted(waits)
+    assert len(set(waits)) == len(waits)
     assert booked.reminder_retry_at is None  # given up
     assert brevo.call_count == REMINDER_ATTEMPTS
     time_machine.move_to(start + timedelta(days=1), tick=False)
@@ -277,8 +278,11 @@ def test_the_failed_messages_page_lists_this_territory_s_with_constant_queries(
 
     assert_flat_queries(client, url, grow, django_assert_num_queries, n=2)
     page = text(client.get(url))
-    assert "W0" in page and "G0" in page
+    assert "W0" in page
+    assert "G0" in page
     assert "06 12 34 50 00" in page  # the number to call
     assert "sms-http-503" in page
-    assert "Abandonné : à appeler" in page and "Nouvel essai après" in page
-    assert "Zoé" not in page and "Sent" not in page
+    assert "Abandonné : à appeler" in page
+    assert "Nouvel essai après" in page
+    assert "Zoé" not in page
+    assert "Sent" not in page

@@ -143,7 +143,10 @@ class SignupPages:
         except Exception as exc:  # noqa: BLE001 - the person has the link on screen anyway
             # Never the exception's text (SMTPRecipientsRefused holds the address) nor a traceback with the body.
             log.warning(
-                "confirmation e-mail not sent for %s %s: %s", registration._meta.label, registration.pk, type(exc).__name__
+                "confirmation e-mail not sent for %s %s: %s",
+                registration._meta.label,
+                registration.pk,
+                type(exc).__name__,
             )
 
     def confirmation(self, request, token: str):
