@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -29,8 +30,9 @@ def database_url() -> str:
     database = connection.settings_dict
     if database["ENGINE"] == "django.db.backends.sqlite3":
         return f"sqlite:///{database['NAME']}"
-    user, password, host = database["USER"], database["PASSWORD"], database["HOST"] or "localhost"
-    return f"postgres://{user}:{password}@{host}:{database['PORT'] or 5432}/{database['NAME']}"
+    user, password = quote(database["USER"] or "", safe=""), quote(database["PASSWORD"] or "", safe="")
+    host, port = database["HOST"] or "localhost", database["PORT"] or 5432
+    return f"postgres://{user}:{password}@{host}:{port}/{database['NAME']}"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -23,11 +23,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.core.ratelimit import hit
 from conserverie.core.scoping import every_territory, territory_scope
 from conserverie.people.cancel_code import LENGTH, cancel_code, find_registration
 from conserverie.people.models import Bookable, RegistrationBase
+from conserverie.people.phones import validate_phone
 from conserverie.people.privacy import participant_signup_complete
 
 log = logging.getLogger(__name__)
@@ -62,10 +64,10 @@ def signup_from_form(form, *, signup, robot_message: str):
     return registration
 
 
-class CancelCodeForm(forms.Form):
+class CancelCodeForm(BoundedForm):
     """The phone number and the short code printed on the confirmation page (people/cancel_code.py)."""
 
-    phone = forms.CharField(label=gettext_lazy("Votre numéro de téléphone"), max_length=30)
+    phone = forms.CharField(label=gettext_lazy("Votre numéro de téléphone"), max_length=30, validators=[validate_phone])
     code = forms.CharField(
         label=gettext_lazy("Votre code d'annulation (6 signes)"),
         max_length=12,

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from conserverie.core import totp
+from conserverie.core.forms import BoundedForm
 from conserverie.core.models import TOTPDevice
 from conserverie.core.pages import form_status
 from conserverie.territories.models import Membership, Role
 
 
-class CodeForm(forms.Form):
+class CodeForm(BoundedForm):
     code = forms.CharField(
         label=gettext_lazy("Code à 6 chiffres"),
         max_length=12,
