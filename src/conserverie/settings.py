@@ -244,8 +244,9 @@ CACHES = {
     "ratelimit": {
         "BACKEND": RATELIMIT_CACHE_BACKEND,
         "LOCATION": os.environ.get("RATELIMIT_CACHE_LOCATION", "conserverie_ratelimit"),
-        # The database cache culls rows beyond MAX_ENTRIES (300 by default): a culled counter would count again.
-        **({"OPTIONS": {"MAX_ENTRIES": 200_000}} if RATELIMIT_CACHE_BACKEND == DATABASE_CACHE else {}),
+        # The database cache culls beyond MAX_ENTRIES (300 by default) and counts its rows at each write: the expired
+        # keys go first, a live one only beyond 20,000 live keys (a key per request of a running window).
+        **({"OPTIONS": {"MAX_ENTRIES": 20_000}} if RATELIMIT_CACHE_BACKEND == DATABASE_CACHE else {}),
     },
 }
 # POSTs per client address per window ("count/seconds"): the public workshop sign-up, the login page, and the
