@@ -65,13 +65,18 @@ def clock(time_machine):
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limit_counters():
+def fresh_rate_limit_counters(request):
     """Each test starts with no rate-limit counter (per address, per contact): one test's sign-ups never count
-    against the next one's."""
+    against the next one's. The counters live in the database cache (settings.py): a test in a transaction rolls
+    them back; a test that commits (transactional_db, live_server) leaves them, so they are cleared after it."""
+    from django.conf import settings
     from django.core.cache import caches
 
     caches["default"].clear()
-    return
+    yield
+    if "transactional_db" in request.fixturenames:
+        with request.getfixturevalue("django_db_blocker").unblock():
+            caches[settings.RATELIMIT_CACHE].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,9 @@ TEST_ENVIRONMENT = {
     # Personas sign in with a password alone; tests/core/test_two_factor.py turns the requirement on (the code is
     # still asked of whoever set a second factor up).
     "TWO_FACTOR_REQUIRED": "0",
+    # Text messages are kept in conserverie.core.sms.outbox, never sent (the provider's calls are tested with a
+    # mocked transport: tests/core/test_sms.py).
+    "SMS_BACKEND": "conserverie.core.sms.MemoryBackend",
 }
 
 for name, value in TEST_ENVIRONMENT.items():

@@ -243,19 +243,32 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     AXES_CLIENT_IP_CALLABLE = "conserverie.core.security.client_ip"
 
-# The cache holds the rate-limit counters of the public forms (core/ratelimit.py). LocMemCache counts per process;
-# CACHE_BACKEND/CACHE_LOCATION choose a shared one (e.g. django.core.cache.backends.redis.RedisCache with
-# redis://127.0.0.1:6379, or django.core.cache.backends.filebased.FileBasedCache with /var/cache/conserverie).
+# The default cache: nothing in it must be shared between processes (CACHE_BACKEND/CACHE_LOCATION may change it).
+# The "ratelimit" cache holds the rate-limit counters of the public forms, the login page and the API
+# (core/ratelimit.py): it must be shared by every gunicorn worker and every process, or the limit is multiplied by
+# their number. By default Django's database cache, in the table RATELIMIT_CACHE_LOCATION of the application's own
+# database (created by `conserverie migrate`, core migration 0003; `conserverie createcachetable` re-creates it).
+# RATELIMIT_CACHE_BACKEND/RATELIMIT_CACHE_LOCATION may choose Redis (django.core.cache.backends.redis.RedisCache,
+# redis://127.0.0.1:6379, with the `redis` package). docs/deploy-en.md, "Rate limits".
+DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
+RATELIMIT_CACHE_BACKEND = os.environ.get("RATELIMIT_CACHE_BACKEND", DATABASE_CACHE)
 CACHES = {
     "default": {
         "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": os.environ.get("CACHE_LOCATION", "conserverie"),
-    }
+    },
+    "ratelimit": {
+        "BACKEND": RATELIMIT_CACHE_BACKEND,
+        "LOCATION": os.environ.get("RATELIMIT_CACHE_LOCATION", "conserverie_ratelimit"),
+        # The database cache culls beyond MAX_ENTRIES (300 by default) and counts its rows at each write: the expired
+        # keys go first, a live one only beyond 20,000 live keys (a key per request of a running window).
+        **({"OPTIONS": {"MAX_ENTRIES": 20_000}} if RATELIMIT_CACHE_BACKEND == DATABASE_CACHE else {}),
+    },
 }
 # POSTs per client address per window ("count/seconds"): the public workshop sign-up, the login page, and the
 # password reset request. Axes still locks a username+address after AXES_FAILURE_LIMIT failed logins.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
-RATELIMIT_CACHE = "default"
+RATELIMIT_CACHE = "ratelimit"
 RATELIMITS = {
     "signup": os.environ.get("RATELIMIT_SIGNUP", "20/600"),
     "login": os.environ.get("RATELIMIT_LOGIN", "30/600"),
@@ -280,9 +293,16 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-# Text messages (reminders, cancellations): the dotted path of a backend class (conserverie.core.sms). The default
-# prints them; a provider's backend is a small class of the deployment (docs/deploy-fr.md).
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "conserverie.core.sms.ConsoleBackend")
+# Text messages (reminders, cancellations): the dotted path of a backend class (conserverie.core.sms). In production
+# Brevo's transactional SMS API (SMS_API_URL, SMS_API_KEY, SMS_SENDER: docs/deploy-en.md); with DEBUG=1 the console
+# backend, which prints them, and which the check conserverie.E002 refuses when DEBUG is off.
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND", "conserverie.core.sms.ConsoleBackend" if DEBUG else "conserverie.core.sms.BrevoBackend"
+)
+SMS_API_URL = os.environ.get("SMS_API_URL", "https://api.brevo.com/v3/transactionalSMS/sms")
+SMS_API_KEY = env_secret("SMS_API_KEY", "")
+# What the phone shows as the sender: 11 letters or digits at most (the operators' rule, Brevo's `sender`).
+SMS_SENDER = os.environ.get("SMS_SENDER", "Conserverie")
 
 # The public address printed in label QR codes (the lot page lives at SITE_URL/l/<code>/), cancel links, calendar
 # feeds and messages. Required when DEBUG is off (the check conserverie.E001, core/checks.py); DEBUG=1: local server.

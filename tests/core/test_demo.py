@@ -83,6 +83,10 @@ def test_the_season_shows_every_case(db):
     assert registrations.filter(status=Registration.Status.WAITING).exists()
     assert registrations.filter(walk_in=True, attended=True).exists()
     assert Workshop.objects.upcoming().filter(territory__slug="romans").count() >= 3
+    # Issue 17: a reminder the SMS provider refused, waiting for its next attempt, and one given up, to call.
+    failed = registrations.reminder_failed()
+    assert failed.filter(reminder_retry_at__isnull=False).count() == 1
+    assert failed.filter(reminder_retry_at__isnull=True, reminder_error="sms-http-503").count() == 1
     movements = RawLotMovement.objects.filter(raw_lot__territory__slug="romans")
     assert {RawLotMovement.Kind.USED, RawLotMovement.Kind.GIVEN, RawLotMovement.Kind.LOST} == set(
         movements.values_list("kind", flat=True)

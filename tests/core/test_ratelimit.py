@@ -1,7 +1,7 @@
 """The per-address rate limit of the public forms: sign-up, login, password reset (core/ratelimit.py)."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import RequestFactory
 
 from conserverie.core.ratelimit import address, hit, parse_rate, ratelimit
@@ -12,10 +12,8 @@ from ..workshops.public_data import future_workshop
 
 
 @pytest.fixture(autouse=True)
-def fresh_counters():
-    cache.clear()
-    yield
-    cache.clear()
+def fresh_counters(db):
+    caches["ratelimit"].clear()
 
 
 def signup(name="Nadia"):
@@ -101,5 +99,9 @@ def test_the_limit_can_be_switched_off(client, chain, settings):
         assert client.post(f"/ateliers/{workshop.pk}/", signup(name)).status_code == 302
 
 
-def test_caches_setting_defaults_to_local_memory(settings):
+def test_the_counters_live_in_the_database_cache_shared_by_every_process(settings):
+    assert settings.RATELIMIT_CACHE == "ratelimit"
+    assert settings.CACHES["ratelimit"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    # The database cache culls beyond MAX_ENTRIES (300 by default): a culled counter would count from zero again.
+    assert settings.CACHES["ratelimit"]["OPTIONS"]["MAX_ENTRIES"] >= 10_000
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"

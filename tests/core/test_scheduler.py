@@ -36,7 +36,9 @@ def cron_jobs() -> set[tuple[str, str, str]]:
 
 
 def test_the_jobs_and_times_of_the_cron_file():
-    ours = {(f"{job.at:%H:%M}", "*" if job.weekday is None else "1", job.name) for job in JOBS}
+    # A job's command: the conserverie command it runs (the retries of "reminders" have names of their own).
+    command = {job.name: job.argv[3] if job.argv[1:3] == ("-m", "conserverie") else job.name for job in JOBS}
+    ours = {(f"{job.at:%H:%M}", "*" if job.weekday is None else "1", command[job.name]) for job in JOBS}
     assert ours == cron_jobs()
 
 
@@ -44,7 +46,13 @@ def test_a_start_in_the_morning_waits_for_the_next_times():
     schedule = Schedule(JOBS, datetime(2026, 6, 10, 8, 0, tzinfo=PARIS))  # a Wednesday
     assert schedule.due(datetime(2026, 6, 10, 8, 30, tzinfo=PARIS)) == []
     assert names(schedule.due(datetime(2026, 6, 10, 9, 0, tzinfo=PARIS))) == ["reminders"]
-    schedule.mark(JOBS[-1], datetime(2026, 6, 10, 9, 0, tzinfo=PARIS))
+    # The reminders the provider refused are tried again at 11:00, 14:00 and 18:00 (issue 17).
+    for hour in (9, 11, 14, 18):
+        now = datetime(2026, 6, 10, hour, 0, tzinfo=PARIS)
+        (job,) = schedule.due(now)
+        assert job.argv[-1] == "reminders"
+        schedule.mark(job, now)
+    assert names(JOBS[-4:]) == ["reminders", "reminders-retry-11h", "reminders-retry-14h", "reminders-retry-18h"]
     assert schedule.due(datetime(2026, 6, 10, 23, 59, tzinfo=PARIS)) == []
 
 

@@ -196,6 +196,32 @@ def test_a_draft_survey_link_is_not_found(client, romans, coordinator):
     assert client.get(reverse("survey_public:answer", args=["pas-un-jeton"])).status_code == 404
 
 
+def test_a_double_submission_records_one_answer(client, world):
+    """Issue 17: a double click, or the form sent again with the back button, records the answer once."""
+    import re
+
+    url = reverse("survey_public:answer", args=[world.survey.token])
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', client.get(url).content.decode()).group(1)
+    data = {f"q{world.likert.pk}": "4", f"q{world.yes_no.pk}": "oui", "idempotency_key": key}
+    first, second = client.post(url, data), client.post(url, {**data, f"q{world.likert.pk}": "5"})
+    assert first.status_code == second.status_code == 302
+    response = Response.objects.get()
+    assert sorted(response.answers.values_list("value", flat=True)) == [1, 4]
+    # Another page (another key) is another answer; a bad key is refused at the form.
+    client.post(url, {**data, "idempotency_key": "b" * 32})
+    assert Response.objects.count() == 2
+    assert client.post(url, {**data, "idempotency_key": "../x"}).status_code == 422
+    assert Response.objects.count() == 2
+
+
+def test_the_service_gives_back_the_first_answer_for_the_same_key(world):
+    answers = {world.likert.pk: "3"}
+    first = response_submit(survey=world.survey, answers=answers, idempotency_key="c" * 32)
+    again = response_submit(survey=world.survey, answers={world.likert.pk: "1"}, idempotency_key="c" * 32)
+    assert again.pk == first.pk
+    assert Answer.objects.count() == 1
+
+
 def test_the_public_link_is_rate_limited(client, world, settings):
     settings.RATELIMITS = {**settings.RATELIMITS, "survey": "2/600"}
     url = reverse("survey_public:answer", args=[world.survey.token])

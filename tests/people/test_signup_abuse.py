@@ -1,6 +1,7 @@
 """Sign-up abuse stopped and one person across sign-ups (issue 17): the attack cases of the audit, on both bookables
 (a workshop and a gleaning outing) through their public pages, and on the anonymous survey link."""
 
+import html
 import re
 
 import pytest
@@ -236,6 +237,18 @@ def test_one_contact_cannot_sign_up_without_end(client, chain, settings):
     codes = [post(client, KINDS["workshop"], w, party_size="1").status_code for w in workshops]
     assert codes == [302, 302, 302, 422, 422]
     assert Registration.objects.count() == 3
+
+
+def test_the_contact_and_address_limits_hold_for_gleaning_outings_too(client, chain, settings):
+    settings.RATELIMITS = {"signup_contact": "2/3600", "signup": "4/600"}
+    outings = [make_outing(chain, days=d, capacity=10) for d in range(2, 8)]
+    codes = [post(client, KINDS["outing"], o, party_size="1").status_code for o in outings[:3]]
+    assert codes == [302, 302, 422]  # the same phone a third time
+    refused = client.post(f"/randos/{outings[3].pk}/", form(party_size="1"))
+    assert "Trop d'inscriptions avec ce téléphone" in html.unescape(refused.content.decode())
+    # Another phone from the same address: the address's limit (4 POSTs in the window) is reached.
+    assert post(client, KINDS["outing"], outings[4], phone="07 55 12 34 56").status_code == 429
+    assert GleaningRegistration.objects.count() == 2
 
 
 # --- Input bounds ---------------------------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from conserverie.core.checks import check_site_url
+        from conserverie.core.checks import check_site_url, check_sms_backend
         from conserverie.core.two_factor import check_keys
 
         checks.register(check_site_url)
         checks.register(check_keys)
+        checks.register(check_sms_backend)

@@ -4,9 +4,13 @@ Fixed windows: at most `count` POSTs per client address per `seconds`, per scope
 are read from `settings.RATELIMITS` (`{"scope": "count/seconds"}`) at each request, so that they can be changed by
 environment variables or in a test. A refused request gets the French page 429.html with a Retry-After header.
 
-The counters live in the cache named by `settings.RATELIMIT_CACHE` ("default"). With LocMemCache each gunicorn
-worker counts on its own (the effective limit is multiplied by the number of workers): a shared cache (Redis,
-Memcached, or the file cache on one host) makes it exact (docs/deploy-fr.md).
+The counters live in the cache named by `settings.RATELIMIT_CACHE` ("ratelimit"): Django's database cache by
+default, shared by every gunicorn worker and every process (settings.py, docs/deploy-en.md). A counter is not
+one number incremented (the database cache's `incr` is a read then a write: two workers would both write 6), but
+one key per request of the window, `…:1` to `…:count`, each taken with `cache.add`, which writes only a key that
+is not there (a unique row in the database cache, SET NX in Redis): two processes can never take the same one, so
+the limit is exact across processes (tests/core/test_ratelimit_processes.py). A hint key holds the last slot taken,
+so that a request tries one or two slots, not all of them.
 """
 
 import time
@@ -56,16 +60,19 @@ def hit(scope: str, key: str, now: float | None = None) -> tuple[bool, int]:
     count, seconds = limit_for(scope)
     now = time.time() if now is None else now
     window = int(now // seconds)
-    cache = caches[getattr(settings, "RATELIMIT_CACHE", "default")]
+    cache = caches[getattr(settings, "RATELIMIT_CACHE", "ratelimit")]
     name = f"ratelimit:{scope}:{key}:{window}"
-    cache.add(name, 0, timeout=seconds + 1)
-    try:
-        used = cache.incr(name)
-    except ValueError:  # expired between add and incr
-        cache.set(name, 1, timeout=seconds + 1)
-        used = 1
+    timeout = seconds + 1  # the keys outlive their window, never the other way round
+    slot = int(cache.get(name) or 0) + 1  # a hint: the slots below it are taken
+    allowed = False
+    while slot <= count:
+        if cache.add(f"{name}:{slot}", 1, timeout=timeout):
+            allowed = True
+            break
+        slot += 1
+    cache.set(name, min(slot, count), timeout=timeout)
     retry_after = max(1, int((window + 1) * seconds - now))
-    return used <= count, retry_after
+    return allowed, retry_after
 
 
 def too_many_requests(request, retry_after: int):

@@ -10,6 +10,7 @@ from conserverie.demo.farms import create_farms, ensure_products
 from conserverie.demo.gleaning import add_gleaning
 from conserverie.demo.haccp import record_haccp_follow_up
 from conserverie.demo.impact import add_impact
+from conserverie.demo.messages import add_failed_reminders
 from conserverie.demo.network import add_network
 from conserverie.demo.people import ROMANS_NEIGHBOURHOODS, create_participants, register
 from conserverie.demo.places import create_places
@@ -103,4 +104,5 @@ def build_romans(rng, today) -> DemoContext:
     add_impact(ctx)
     add_voices(ctx)
     add_economics(ctx)
+    add_failed_reminders(ctx)
     return ctx

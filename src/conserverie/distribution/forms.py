@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import CountInput, DateInput, KgInput
 from conserverie.distribution.models import Distribution, PaymentMode, PriceTier
 from conserverie.people.models import Participant
@@ -56,7 +57,7 @@ class ParticipantChoiceField(forms.ModelChoiceField):
         return super().to_python(match.group(1))
 
 
-class DistributionForm(forms.Form):
+class DistributionForm(BoundedForm):
     kind = forms.ChoiceField(label=_("Type"), choices=Distribution.Kind.choices, widget=forms.RadioSelect)
     location = forms.ModelChoiceField(label=_("Bocaux pris à"), queryset=Location.objects.none())
     day = forms.DateField(label=_("Date"), widget=DateInput)
@@ -125,7 +126,7 @@ class DistributionForm(forms.Form):
         return data
 
 
-class LineForm(forms.Form):
+class LineForm(BoundedForm):
     lot = LotChoiceField(label=_("Lot"), queryset=ProductionLot.objects.none())
     jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
     quantity = forms.IntegerField(label=_("Bocaux"), min_value=0, widget=CountInput)
@@ -152,11 +153,11 @@ class LineForm(forms.Form):
         return any(name in self.changed_data for name in ("lot", "quantity"))
 
 
-class ReverseForm(forms.Form):
+class ReverseForm(BoundedForm):
     reason = forms.CharField(label=_("Pourquoi annuler ?"), required=False, max_length=250)
 
 
-class TierForm(forms.Form):
+class TierForm(BoundedForm):
     structure = forms.ModelChoiceField(label=_("Structure"), queryset=Structure.objects.none())
     name = forms.CharField(label=_("Nom du tarif"), max_length=60, help_text=_("Par ex. « Tarif solidaire »."))
     percent = forms.DecimalField(
@@ -168,7 +169,7 @@ class TierForm(forms.Form):
         self.fields["structure"].queryset = Structure.objects.filter(territory=territory)
 
 
-class PriceForm(forms.Form):
+class PriceForm(BoundedForm):
     recipe_code = forms.ChoiceField(label=_("Recette"), required=False)
     jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
     price_eur = forms.DecimalField(
@@ -195,7 +196,7 @@ MAX_ROWS = 100
 LineFormSet = forms.formset_factory(LineForm, extra=3, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
 
 
-class FarmTraceForm(forms.Form):
+class FarmTraceForm(BoundedForm):
     """Forward trace of a farm's produce over a period (a farm's alert: « our lettuce of last week… »)."""
 
     producer = forms.ModelChoiceField(label=_("Ferme"), queryset=None)

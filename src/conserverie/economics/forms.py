@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import DateInput, KgInput
 from conserverie.economics.scenario_schema import SCHEMA, Group, JarMix, Number, ScenarioInvalid, normalize
 from conserverie.economics.unit_costs import PARAMETERS, Category
@@ -11,7 +12,7 @@ from conserverie.economics.unit_costs import PARAMETERS, Category
 SEP = "__"  # a form field's name for the input at path (group, key): "group__key"
 
 
-class CostItemForm(forms.Form):
+class CostItemForm(BoundedForm):
     category = forms.ChoiceField(label=gettext_lazy("Catégorie"), choices=Category.choices)
     label = forms.CharField(label=gettext_lazy("Libellé"), max_length=150)
     amount_eur = forms.DecimalField(label=gettext_lazy("Montant (€)"), max_digits=10, decimal_places=2, widget=KgInput)
@@ -26,7 +27,7 @@ class CostItemForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Remarque"), max_length=250, required=False)
 
 
-class ParametersForm(forms.Form):
+class ParametersForm(BoundedForm):
     def __init__(self, *args, parameters=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name, _default, label, unit in PARAMETERS:
@@ -84,7 +85,7 @@ def _percent(fraction) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(BoundedForm):
     """One field per number of the schema; initial values are the territory's figures (or Romans').
 
     Shares and rates (the destinations of the jars, the jar formats, the return rate) are asked in percent, as
@@ -193,7 +194,7 @@ class ScenarioForm(forms.Form):
         self.add_error(name, message[:1].upper() + message[1:])
 
 
-class ChartForm(forms.Form):
+class ChartForm(BoundedForm):
     """The chart of accounts: a number and a wording per use, and the association's SIREN."""
 
     siren = forms.CharField(

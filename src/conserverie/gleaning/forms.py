@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import CountInput, DateInput, KgInput, TimeInput
 from conserverie.gleaning.services import HarvestLine
 from conserverie.producers.models import Producer, Product, SurplusOffer
@@ -17,7 +18,7 @@ class OfferChoiceField(forms.ModelChoiceField):
         }
 
 
-class OutingForm(forms.Form):
+class OutingForm(BoundedForm):
     producer = forms.ModelChoiceField(label=_("Ferme"), queryset=Producer.objects.none())
     offer = OfferChoiceField(
         label=_("Offre de glanage correspondante"),
@@ -79,7 +80,7 @@ class OutingSignupForm(PublicSignupForm):
             self.fields[name].label = label
 
 
-class HarvestLineForm(forms.Form):
+class HarvestLineForm(BoundedForm):
     product = forms.ModelChoiceField(label=_("Produit"), queryset=Product.objects.all(), required=False)
     kg = forms.DecimalField(
         label=_("Poids pesé (kg)"), max_digits=8, decimal_places=2, min_value=0, required=False, widget=KgInput
@@ -105,7 +106,7 @@ class HarvestLineForm(forms.Form):
 HarvestLineFormSet = forms.formset_factory(HarvestLineForm, extra=4, max_num=12)
 
 
-class HarvestHoursForm(forms.Form):
+class HarvestHoursForm(BoundedForm):
     hours = forms.DecimalField(
         label=_("Heures données par chaque personne présente"),
         max_digits=4,

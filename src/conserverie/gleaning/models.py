@@ -58,7 +58,7 @@ class GleaningOuting(Bookable):
     lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     products_expected = models.CharField(_("produits attendus"), max_length=200, blank=True)
-    note = models.TextField(_("remarque"), blank=True)
+    note = models.TextField(_("remarque"), blank=True, max_length=5000)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import DateInput
 from conserverie.impact.models import Dimension, Indicator
 from conserverie.impact.periods import SEASONS, Period, _season_label
@@ -13,7 +14,7 @@ class ColourInput(forms.TextInput):
     input_type = "color"
 
 
-class DimensionForm(forms.Form):
+class DimensionForm(BoundedForm):
     name = forms.CharField(label=_("Nom"), max_length=120, error_messages={"required": _("Donnez un nom.")})
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     colour = forms.RegexField(
@@ -26,7 +27,7 @@ class DimensionForm(forms.Form):
     order = forms.IntegerField(label=_("Ordre dans la fleur"), min_value=0, max_value=99, initial=1)
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(BoundedForm):
     dimension = forms.ModelChoiceField(label=_("Dimension (pétale)"), queryset=Dimension.objects.none())
     name = forms.CharField(label=_("Nom"), max_length=150, error_messages={"required": _("Donnez un nom.")})
     source = forms.ChoiceField(label=_("D'où vient la valeur"), choices=Indicator.Source.choices)
@@ -52,7 +53,7 @@ class IndicatorForm(forms.Form):
         self.fields["dimension"].queryset = Dimension.objects.filter(territory=territory)
 
 
-class IndicatorValueForm(forms.Form):
+class IndicatorValueForm(BoundedForm):
     period = forms.CharField(
         label=_("Période"),
         max_length=30,
@@ -70,7 +71,7 @@ class IndicatorValueForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(BoundedForm):
     """The period picker: a year, a season of a year, or two dates. Read from the query string."""
 
     year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100, required=False)
@@ -104,7 +105,7 @@ class PeriodForm(forms.Form):
         return default
 
 
-class ContractIndicatorForm(forms.Form):
+class ContractIndicatorForm(BoundedForm):
     """One indicator of the Contrat d'impact social: the territory chooses it among its flower's indicators."""
 
     indicator = forms.ModelChoiceField(label=_("Indicateur de la fleur"), queryset=Indicator.objects.none())
@@ -121,7 +122,7 @@ class ContractIndicatorForm(forms.Form):
         )
 
 
-class ContractSignOffForm(forms.Form):
+class ContractSignOffForm(BoundedForm):
     """The evaluator's sign-off of a period's measured values."""
 
     periode = forms.CharField(label=_("Période évaluée"), max_length=30, help_text=_("Par exemple 2026."))

@@ -16,6 +16,12 @@ from conserverie.core.status import StatusColours
 from conserverie.people.phones import phone_display
 from conserverie.territories.models import Territory
 
+# A reminder no channel accepted is tried again by `conserverie reminders` (deploy/conserverie.cron runs it at 9:00,
+# 11:00, 14:00 and 18:00 the day before), at most REMINDER_ATTEMPTS times in all, each retry later than the one
+# before (REMINDER_BACKOFF after the failed attempt n; people.signup.remind).
+REMINDER_ATTEMPTS = 4
+REMINDER_BACKOFF_MINUTES = (30, 120, 240)
+
 
 class HowHeard(models.TextChoices):
     WORD_OF_MOUTH = "word", _("Bouche-à-oreille")
@@ -305,9 +311,20 @@ class RegistrationQuerySet(models.QuerySet):
         """The people to tell when the event is cancelled: everyone registered or waiting, in sign-up order."""
         return self.live().select_related("participant").order_by("created_at", "id")
 
-    def to_remind(self):
-        """Confirmed and not reminded yet (whether the person wants reminders is `people.signup.wants_reminders`)."""
-        return self.confirmed().filter(reminded_at__isnull=True)
+    def to_remind(self, now=None):
+        """Confirmed, not reminded yet, and not given up on: no failed attempt, or the next one is due (whether the
+        person wants reminders is `people.signup.wants_reminders`; the retries are `people.signup.remind`'s)."""
+        now = now or timezone.now()
+        return self.confirmed().filter(
+            Q(reminder_retry_at__isnull=True) | Q(reminder_retry_at__lte=now),
+            reminded_at__isnull=True,
+            reminder_attempts__lt=REMINDER_ATTEMPTS,
+        )
+
+    def reminder_failed(self):
+        """Live rows whose reminder the provider refused at least once and that never went out: the coordinator's
+        list (retried later, or given up after REMINDER_ATTEMPTS)."""
+        return self.live().filter(reminded_at__isnull=True, reminder_attempts__gt=0)
 
     def places(self) -> int:
         """The people these rows count (their party sizes)."""
@@ -333,6 +350,11 @@ class RegistrationBase(models.Model):
     # finds this row again instead of making a second one (`people.signup.person_signup`).
     idempotency_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
     reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True, editable=False)
+    # A reminder no channel accepted (the SMS provider refused it, the mail server was down): how many attempts, why
+    # the last one failed (a short code, never a number or a link: core/sms.py) and when the next one may go.
+    reminder_attempts = models.PositiveSmallIntegerField(_("essais de rappel"), default=0, editable=False)
+    reminder_error = models.CharField(_("raison de l'échec du rappel"), max_length=40, blank=True, editable=False)
+    reminder_retry_at = models.DateTimeField(_("prochain essai de rappel"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RegistrationQuerySet.as_manager()

@@ -32,6 +32,11 @@ def phone_normalise(raw: str, *, region: str = DEFAULT_REGION) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def validate_phone(raw: str) -> None:
+    """The validator of every phone number a person types in a form (`phone_normalise` refuses it or not)."""
+    phone_normalise(raw)
+
+
 def phone_display(stored: str) -> str:
     """A stored number for people: national format for a French number, international otherwise; a value that
     does not parse (written before numbers were checked) as it is."""

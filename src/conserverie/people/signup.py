@@ -6,6 +6,8 @@ Writes follow §5 and §7: keyword-only, validated first, one transaction, the b
 are counted.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -14,7 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from conserverie.core.history import save_as
-from conserverie.people.models import Bookable, Household, Participant, RegistrationBase, RegistrationStatus
+from conserverie.people.models import (
+    REMINDER_ATTEMPTS,
+    REMINDER_BACKOFF_MINUTES,
+    Bookable,
+    Household,
+    Participant,
+    RegistrationBase,
+    RegistrationStatus,
+)
 from conserverie.people.phones import email_normalise, name_key, phone_normalise
 from conserverie.territories.models import Territory
 from conserverie.territories.permissions import require_role, require_same_territory
@@ -305,8 +315,13 @@ def reminders_wanted(rows) -> list[RegistrationBase]:
 
 
 def remind(*, registration: RegistrationBase, send, related=()) -> list[str]:
-    """Send one reminder with `send(registration)`, never twice: the row is locked, re-read (with `related`) and
-    marked in the same transaction. The channels that went out ("email", "sms")."""
+    """Send one reminder with `send(registration, failures=[])`, never twice: the row is locked, re-read (with
+    `related`) and marked in the same transaction. The channels that went out ("email", "sms").
+
+    Marked sent only when a channel was accepted (the SMS provider answered with a message id, the mail server took
+    the e-mail). Otherwise the attempt is counted with the reason of its failure, and the next one is due after
+    REMINDER_BACKOFF_MINUTES; after REMINDER_ATTEMPTS the row stays on the coordinator's list
+    (`reminder_failed`), for a phone call."""
     with transaction.atomic():
         registration = (
             type(registration)
@@ -316,8 +331,21 @@ def remind(*, registration: RegistrationBase, send, related=()) -> list[str]:
         )
         if registration.reminded_at is not None or not registration.is_confirmed:
             return []
-        sent = send(registration)
+        if registration.reminder_attempts >= REMINDER_ATTEMPTS:
+            return []
+        failures: list[str] = []
+        sent = send(registration, failures=failures)
+        now = timezone.now()
         if sent:
-            registration.reminded_at = timezone.now()
-            save_as(registration, None)
+            registration.reminded_at, registration.reminder_retry_at = now, None
+        else:
+            registration.reminder_attempts += 1
+            registration.reminder_error = (", ".join(failures) or "not-accepted")[:40]
+            done = registration.reminder_attempts
+            registration.reminder_retry_at = (
+                now + timedelta(minutes=REMINDER_BACKOFF_MINUTES[min(done, len(REMINDER_BACKOFF_MINUTES)) - 1])
+                if done < REMINDER_ATTEMPTS
+                else None
+            )
+        save_as(registration, None)
         return sent

@@ -23,11 +23,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.core.ratelimit import hit
 from conserverie.core.scoping import every_territory, territory_scope
 from conserverie.people.cancel_code import LENGTH, cancel_code, find_registration
 from conserverie.people.models import Bookable, RegistrationBase
+from conserverie.people.phones import validate_phone
 from conserverie.people.privacy import participant_signup_complete
 
 log = logging.getLogger(__name__)
@@ -62,10 +64,10 @@ def signup_from_form(form, *, signup, robot_message: str):
     return registration
 
 
-class CancelCodeForm(forms.Form):
+class CancelCodeForm(BoundedForm):
     """The phone number and the short code printed on the confirmation page (people/cancel_code.py)."""
 
-    phone = forms.CharField(label=gettext_lazy("Votre numéro de téléphone"), max_length=30)
+    phone = forms.CharField(label=gettext_lazy("Votre numéro de téléphone"), max_length=30, validators=[validate_phone])
     code = forms.CharField(
         label=gettext_lazy("Votre code d'annulation (6 signes)"),
         max_length=12,
@@ -140,8 +142,14 @@ class SignupPages:
         body = render_to_string(self.templates + "confirmation_email.txt", context, request=request)
         try:
             send_mail(self.subject(registration), body, settings.DEFAULT_FROM_EMAIL, [participant.email])
-        except Exception:  # noqa: BLE001 - the person has the link on screen anyway
-            log.exception("confirmation e-mail not sent for %s %s", registration._meta.label, registration.pk)
+        except Exception as exc:  # noqa: BLE001 - the person has the link on screen anyway
+            # Never the exception's text (SMTPRecipientsRefused holds the address) nor a traceback with the body.
+            log.warning(
+                "confirmation e-mail not sent for %s %s: %s",
+                registration._meta.label,
+                registration.pk,
+                type(exc).__name__,
+            )
 
     def confirmation(self, request, token: str):
         registration = self._by_token(token)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
 from conserverie.people.audit import log_participant_read
 from conserverie.people.merge import duplicates_proposed, merged_people, participant_merge, records_of
@@ -38,7 +39,7 @@ def duplicates(request, territory):
     return render(request, "people/duplicates.html", {"territory": territory, "page": page, "q": q})
 
 
-class MergeForm(forms.Form):
+class MergeForm(BoundedForm):
     keep = forms.IntegerField(widget=forms.HiddenInput)
     duplicate = forms.IntegerField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(
@@ -96,7 +97,7 @@ def export(request, territory, pk):
     return response
 
 
-class EraseForm(forms.Form):
+class EraseForm(BoundedForm):
     reason = forms.CharField(
         label=gettext_lazy("Motif"),
         max_length=250,

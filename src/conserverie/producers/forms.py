@@ -1,13 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import DateInput, KgInput
+from conserverie.people.phones import validate_phone
 from conserverie.producers.models import MONTHS_SHORT, Producer, Product, SurplusOffer
 from conserverie.producers.photos import MAX_BYTES
 from conserverie.producers.services import OFFER_NOTE_MAX
 
 
-class OfferForm(forms.Form):
+class OfferForm(BoundedForm):
     producer = forms.ModelChoiceField(label=_("Ferme"), queryset=Producer.objects.none())
     product = forms.ModelChoiceField(label=_("Produit"), queryset=Product.objects.all())
     kg_estimated = forms.DecimalField(
@@ -37,11 +39,11 @@ class PhotoField(forms.FileField):
             raise forms.ValidationError(_("La photo dépasse 5 Mo : envoyez une image plus légère."))
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(BoundedForm):
     message = forms.CharField(label=_("Motif du refus"), required=False, max_length=250)
 
 
-class ProducerForm(forms.Form):
+class ProducerForm(BoundedForm):
     name = forms.CharField(label=_("Nom de la ferme"), max_length=150)
     commune = forms.CharField(label=_("Commune"), max_length=100)
     lat = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, min_value=-90, max_value=90)
@@ -66,7 +68,11 @@ class ProducerForm(forms.Form):
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     address = forms.CharField(label=_("Adresse"), max_length=250, required=False)
     phone = forms.CharField(
-        label=_("Téléphone"), max_length=30, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+        label=_("Téléphone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+        validators=[validate_phone],
     )
     access_notes = forms.CharField(
         label=_("Accès pour le camion"),
@@ -87,14 +93,14 @@ class ProducerForm(forms.Form):
         return cls(data, initial=initial)
 
 
-class ImportForm(forms.Form):
+class ImportForm(BoundedForm):
     file = forms.FileField(
         label=_("Fichier CSV ou XLSX"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
 
-class CalendarForm(forms.Form):
+class CalendarForm(BoundedForm):
     """The farm's months per product: one row of month boxes per product it grows, and one row to add a product."""
 
     new_product = forms.ModelChoiceField(label=_("Ajouter un produit"), queryset=Product.objects.all(), required=False)

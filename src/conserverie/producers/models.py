@@ -190,7 +190,7 @@ class SurplusOffer(StatusColours, models.Model):
     available_from = models.DateField(_("disponible à partir du"))
     available_until = models.DateField(_("disponible jusqu'au"))
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
-    note = models.TextField(_("remarque"), blank=True)
+    note = models.TextField(_("remarque"), blank=True, max_length=1000)
     status_message = models.CharField(
         _("message de la coordination"),
         max_length=250,

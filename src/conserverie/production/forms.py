@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import CountInput, DateInput, KgInput
 from conserverie.production.models import CorrectiveActionKind, Equipment, Hazard, RecallScope
 from conserverie.production.selectors import pantry_lots_with_balance
@@ -63,7 +64,7 @@ class CoreReadingsField(forms.CharField):
             raise forms.ValidationError(str(exc)) from None
 
 
-class LotForm(forms.Form):
+class LotForm(BoundedForm):
     """The lot itself; one row of jars and heat-treatment reading per jar format of the territory."""
 
     recipe = forms.ModelChoiceField(label=_("Recette"), queryset=Recipe.objects.none())
@@ -155,7 +156,7 @@ class LotForm(forms.Form):
         ]
 
 
-class RawInputForm(forms.Form):
+class RawInputForm(BoundedForm):
     raw_lot = RawLotChoiceField(label=_("Lot brut"), queryset=RawLot.objects.none())
     kg = forms.DecimalField(label=_("kg utilisés"), max_digits=8, decimal_places=2, min_value=0, widget=KgInput)
 
@@ -169,7 +170,7 @@ class RawInputForm(forms.Form):
         )
 
 
-class PantryInputForm(forms.Form):
+class PantryInputForm(BoundedForm):
     pantry_lot = PantryLotChoiceField(label=_("Lot d'épicerie"), queryset=PantryLot.objects.none())
     kg = forms.DecimalField(label=_("kg utilisés"), max_digits=8, decimal_places=3, min_value=0, widget=KgInput)
 
@@ -188,7 +189,7 @@ RawInputFormSet = forms.formset_factory(RawInputForm, extra=3, max_num=MAX_ROWS,
 PantryInputFormSet = forms.formset_factory(PantryInputForm, extra=2, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(BoundedForm):
     reason = forms.CharField(
         label=_("Action corrective ou remarque"),
         required=False,
@@ -197,11 +198,11 @@ class ReleaseForm(forms.Form):
     )
 
 
-class BlockForm(forms.Form):
+class BlockForm(BoundedForm):
     reason = forms.CharField(label=_("Pourquoi bloquer ce lot ?"), required=False, max_length=250)
 
 
-class RecallForm(forms.Form):
+class RecallForm(BoundedForm):
     """What a recall records (docs/safety-en.md, « Recall »): the service checks the same and says it at the field."""
 
     scope = forms.ChoiceField(
@@ -243,7 +244,7 @@ class RecallForm(forms.Form):
     )
 
 
-class SealCheckForm(forms.Form):
+class SealCheckForm(BoundedForm):
     jars_checked = forms.IntegerField(label=_("Bocaux contrôlés"), min_value=0, max_value=MAX_JARS, widget=CountInput)
     jars_failed = forms.IntegerField(
         label=_("Bocaux mal fermés"),
@@ -256,12 +257,12 @@ class SealCheckForm(forms.Form):
     note = forms.CharField(label=_("Remarque"), required=False, max_length=250)
 
 
-class CorrectiveActionForm(forms.Form):
+class CorrectiveActionForm(BoundedForm):
     action = forms.ChoiceField(label=_("Action corrective"), choices=[("", "—"), *CorrectiveActionKind.choices])
     note = forms.CharField(label=_("Précisions"), required=False, max_length=250)
 
 
-class ReadingForm(forms.Form):
+class ReadingForm(BoundedForm):
     """A reading typed in after the lot: one format's heat treatment, and/or the pH."""
 
     jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none(), required=False)
@@ -322,7 +323,7 @@ class ReadingForm(forms.Form):
         )
 
 
-class StabilityStartForm(forms.Form):
+class StabilityStartForm(BoundedForm):
     jars = forms.IntegerField(
         label=_("Bocaux mis en incubation"), min_value=1, max_value=MAX_JARS, initial=2, widget=CountInput
     )
@@ -333,7 +334,7 @@ class StabilityStartForm(forms.Form):
         self.fields["started_on"].initial = timezone.localdate()
 
 
-class StabilityResultForm(forms.Form):
+class StabilityResultForm(BoundedForm):
     swelling = forms.BooleanField(label=_("Un bocal est bombé"), required=False)
     leak = forms.BooleanField(label=_("Un bocal fuit"), required=False)
     appearance_ok = forms.BooleanField(label=_("Aspect et odeur normaux"), required=False, initial=True)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import CountInput, KgInput
 from conserverie.producers.models import Product
 from conserverie.recipes.lethality import Target
@@ -9,12 +10,16 @@ from conserverie.recipes.services import FormatSpec
 from conserverie.territories.models import JarFormat
 
 
-class RecipeForm(forms.Form):
+class RecipeForm(BoundedForm):
     code = forms.CharField(label=_("Code"), max_length=6, help_text=_("Quatre lettres, dans le code de lot."))
     name = forms.CharField(label=_("Nom"), max_length=120)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     method = forms.CharField(
-        label=_("Étapes"), required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text=_("Une étape par ligne.")
+        label=_("Étapes"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Une étape par ligne."),
     )
     category = forms.ChoiceField(
         label=_("Catégorie"),
@@ -89,7 +94,7 @@ class RecipeForm(forms.Form):
         }
 
 
-class IngredientForm(forms.Form):
+class IngredientForm(BoundedForm):
     item = forms.ChoiceField(label=_("Ingrédient"), choices=())
     kg = forms.DecimalField(label=_("kg par fournée"), max_digits=7, decimal_places=3, min_value=0, widget=KgInput)
 
@@ -106,7 +111,7 @@ class IngredientForm(forms.Form):
         return self.items[self.cleaned_data["item"]], self.cleaned_data["kg"]
 
 
-class FormatForm(forms.Form):
+class FormatForm(BoundedForm):
     jar_format = forms.ModelChoiceField(label=_("Format de bocal"), queryset=JarFormat.objects.none())
     jars_per_batch = forms.IntegerField(label=_("Bocaux par fournée"), min_value=1, max_value=10_000, widget=CountInput)
     net_weight_g = forms.IntegerField(label=_("Poids net (g)"), min_value=1, max_value=100_000, widget=CountInput)
@@ -200,7 +205,7 @@ def format_initial(formats) -> list[dict]:
     ]
 
 
-class ScaleForm(forms.Form):
+class ScaleForm(BoundedForm):
     """One field per raw product of the recipe: the kilos on hand."""
 
     def __init__(self, *args, products, **kwargs):

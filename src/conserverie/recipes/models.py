@@ -105,8 +105,8 @@ class Recipe(models.Model):
     code = models.CharField(_("code"), max_length=6, help_text=_("Quatre lettres, dans le code de lot."))
     version = models.PositiveIntegerField(_("version"), default=1)
     name = models.CharField(_("nom"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
-    method = models.TextField(_("étapes"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    method = models.TextField(_("étapes"), blank=True, max_length=10000)
     category = models.CharField(_("catégorie"), max_length=10, choices=Category.choices, default=Category.LOW_ACID)
     ph_limit = models.DecimalField(
         _("pH maximal"),
@@ -142,7 +142,10 @@ class Recipe(models.Model):
         help_text=_("Eau, saumure, vinaigre, sirop : l'étiquette indique aussi le poids net égoutté."),
     )
     serving_ideas = models.TextField(
-        _("idées pour le cuisiner"), blank=True, help_text=_("Montrées sur la page publique du lot (le QR code).")
+        _("idées pour le cuisiner"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Montrées sur la page publique du lot (le QR code)."),
     )
     storage_advice = models.CharField(
         _("conseil de conservation"),

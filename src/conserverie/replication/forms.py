@@ -2,6 +2,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.forms import BoundedForm
 from conserverie.replication.services import COPY_CHOICES
 from conserverie.territories.models import Site, Structure
 
@@ -13,7 +14,7 @@ COPY_LABELS = {
 }
 
 
-class TerritoryStepForm(forms.Form):
+class TerritoryStepForm(BoundedForm):
     name = forms.CharField(label=_("Nom du territoire"), max_length=120)
     slug = forms.SlugField(
         label=_("Identifiant dans les adresses"), max_length=40, help_text=_("Ex. : crest (minuscules, sans espace).")
@@ -29,14 +30,14 @@ class TerritoryStepForm(forms.Form):
         return self.cleaned_data["code"].strip().upper()
 
 
-class StructureRowForm(forms.Form):
+class StructureRowForm(BoundedForm):
     name = forms.CharField(label=_("Nom"), max_length=150, required=False)
     kind = forms.ChoiceField(label=_("Type"), choices=Structure.Kind.choices, initial=Structure.Kind.SOCIAL_CENTRE)
     city = forms.CharField(label=_("Commune"), max_length=100, required=False)
     priority_area = forms.BooleanField(label=_("QPV"), required=False)
 
 
-class SiteRowForm(forms.Form):
+class SiteRowForm(BoundedForm):
     name = forms.CharField(label=_("Nom du lieu"), max_length=150, required=False)
     kind = forms.ChoiceField(label=_("Type de lieu"), choices=Site.Kind.choices)
     city = forms.CharField(label=_("Commune"), max_length=100, required=False)
@@ -54,7 +55,7 @@ StructureFormSet = formset_factory(StructureRowForm, extra=4, max_num=20, absolu
 SiteFormSet = formset_factory(SiteRowForm, extra=6, max_num=40, absolute_max=40)
 
 
-class ConfirmStepForm(forms.Form):
+class ConfirmStepForm(BoundedForm):
     vehicle_name = forms.CharField(label=_("Nom du camion"), max_length=100, initial=_("Le camion-conserverie"))
     vehicle_capacity_kg = forms.IntegerField(label=_("Charge utile (kg)"), initial=600)
     copy = forms.MultipleChoiceField(
@@ -71,7 +72,7 @@ def filled_rows(formset) -> list[dict]:
     return [form.cleaned_data for form in formset if form.cleaned_data.get("name", "").strip()]
 
 
-class CalendarForm(forms.Form):
+class CalendarForm(BoundedForm):
     first_date = forms.DateField(label=_("Premier atelier à partir du"), widget=forms.DateInput(attrs={"type": "date"}))
     workshops_per_week = forms.IntegerField(label=_("Ateliers par semaine"), min_value=1, max_value=5)
     weeks = forms.IntegerField(label=_("Nombre de semaines"), min_value=1, max_value=52)

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import DateInput
 from conserverie.reporting.audit_trail import KINDS
 
@@ -12,7 +13,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{full} ({obj.username})" if full else obj.username
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(BoundedForm):
     """The audit page's filters (GET): person, kind of record, date range."""
 
     person = PersonChoiceField(label=_("Personne"), queryset=get_user_model().objects.none(), required=False)

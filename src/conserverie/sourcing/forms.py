@@ -2,12 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import DateInput, KgInput
 from conserverie.producers.models import Producer, Product, SurplusOffer
 from conserverie.sourcing.models import RawLotMovement
 
 
-class CollectionForm(forms.Form):
+class CollectionForm(BoundedForm):
     producer = forms.ModelChoiceField(label=_("Ferme"), queryset=Producer.objects.none())
     product = forms.ModelChoiceField(label=_("Produit"), queryset=Product.objects.all())
     kg = forms.DecimalField(label=_("Poids pesé (kg)"), max_digits=8, decimal_places=2, min_value=0, widget=KgInput)
@@ -29,7 +30,7 @@ class CollectionForm(forms.Form):
         self.fields["collected_on"].initial = timezone.localdate()
 
 
-class RawLotOutForm(forms.Form):
+class RawLotOutForm(BoundedForm):
     KINDS = [(RawLotMovement.Kind.LOST, _("Perdu (pourri, abîmé…)")), (RawLotMovement.Kind.GIVEN, _("Donné en brut"))]
 
     kind = forms.ChoiceField(label=_("Sortie"), choices=KINDS, widget=forms.RadioSelect)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import CountInput, DateInput, KgInput
 from conserverie.people.models import Participant
 from conserverie.stock.models import StockMovement
@@ -21,7 +22,7 @@ class LotChoiceField(forms.ModelChoiceField):
         return f"{obj.code} — {obj.recipe.name} ({obj.get_status_display()})"
 
 
-class TerritoryForm(forms.Form):
+class TerritoryForm(BoundedForm):
     """Every record a form offers belongs to the page's territory: a forged id is simply not a choice."""
 
     def __init__(self, *args, territory, **kwargs):

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from conserverie.core.forms import IdempotentForm
+from conserverie.core.forms import BoundedForm, IdempotentForm
 from conserverie.core.pages import CountInput, DateInput, TimeInput
 from conserverie.people.models import HowHeard
 from conserverie.people.phones import email_normalise, phone_normalise
@@ -19,7 +19,7 @@ class AnimatorChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class PlanningFields(forms.Form):
+class PlanningFields(BoundedForm):
     """What a workshop and a series of workshops both ask, with choices limited to the territory."""
 
     title = forms.CharField(label=_("Titre"), max_length=150)
@@ -85,7 +85,7 @@ class SeriesForm(PlanningFields):
         return data
 
 
-class CancelForm(forms.Form):
+class CancelForm(BoundedForm):
     reason = forms.CharField(
         label=_("Pourquoi annuler ?"),
         max_length=300,
@@ -94,7 +94,7 @@ class CancelForm(forms.Form):
     )
 
 
-class CheckinForm(forms.Form):
+class CheckinForm(BoundedForm):
     attended = forms.BooleanField(required=False)
 
 
@@ -191,7 +191,7 @@ class PublicSignupForm(IdempotentForm):
         return [scope for field, scope in ticked.items() if self.cleaned_data.get(field)]
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(BoundedForm):
     first_name = forms.CharField(label=_("Prénom"), max_length=60)
     household_size = forms.IntegerField(
         label=_("Personnes au foyer"), min_value=1, max_value=20, initial=1, widget=CountInput
@@ -199,7 +199,7 @@ class WalkInForm(forms.Form):
     neighbourhood = forms.CharField(label=_("Quartier ou commune"), max_length=100, required=False)
 
 
-class PaperWalkInForm(forms.Form):
+class PaperWalkInForm(BoundedForm):
     """One blank line of the day sheet typed back: empty, or a first name with the household and neighbourhood."""
 
     first_name = forms.CharField(label=_("Prénom"), max_length=60, required=False)

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from conserverie.core.sms import send_sms
+from conserverie.core.sms import SmsError, send_sms
 from conserverie.workshops.models import Registration, Workshop
 
 log = logging.getLogger(__name__)
@@ -42,22 +42,35 @@ def _site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _send(registration: Registration, subject: str, email_body: str, sms_text: str) -> list[str]:
-    """Send by every known channel; the channels that went out ("email", "sms")."""
+def _send(
+    registration: Registration, subject: str, email_body: str, sms_text: str, failures: list | None = None
+) -> list[str]:
+    """Send by every known channel; the channels that went out ("email", "sms"). The reason of each channel that
+    failed goes to `failures` ("email-SMTPException", "sms-http-503"), and to the log with the registration's id
+    only: never the address, the number or the text (it holds the personal link)."""
     participant = registration.participant
+    failures = [] if failures is None else failures
     sent = []
     if participant.email:
         try:
             send_mail(subject, email_body, settings.DEFAULT_FROM_EMAIL, [participant.email])
             sent.append("email")
-        except Exception:  # noqa: BLE001 - one failed channel must not stop the others
-            log.exception("e-mail not sent for registration %s", registration.pk)
+        except Exception as exc:  # noqa: BLE001 - one failed channel must not stop the others
+            # The exception's text may hold the address (SMTPRecipientsRefused): only its class is kept.
+            failures.append(f"email-{type(exc).__name__}")
+            log.warning("e-mail not sent for registration %s: %s", registration.pk, type(exc).__name__)
     if participant.phone:
         try:
             if send_sms(participant.phone, sms_text):
                 sent.append("sms")
-        except Exception:  # noqa: BLE001
-            log.exception("SMS not sent for registration %s", registration.pk)
+            else:
+                failures.append("sms-not-accepted")
+        except SmsError as exc:
+            failures.append(f"sms-{exc.reason}")
+            log.warning("SMS not sent for registration %s: %s", registration.pk, exc.reason)
+        except Exception as exc:  # noqa: BLE001
+            failures.append(f"sms-{type(exc).__name__}")
+            log.warning("SMS not sent for registration %s: %s", registration.pk, type(exc).__name__)
     return sent
 
 
@@ -143,7 +156,10 @@ def reminder_texts(registration: Registration, today: date | None = None) -> tup
     return subject, body, sms
 
 
-def send_reminder(registration: Registration, today: date | None = None, texts=reminder_texts) -> list[str]:
-    """`texts(registration, today)` gives (subject, e-mail body, SMS): a gleaning outing passes its own."""
+def send_reminder(
+    registration: Registration, today: date | None = None, texts=reminder_texts, failures: list | None = None
+) -> list[str]:
+    """`texts(registration, today)` gives (subject, e-mail body, SMS): a gleaning outing passes its own; the reasons
+    of the channels that failed go to `failures`."""
     subject, body, sms = texts(registration, today)
-    return _send(registration, subject, body, sms)
+    return _send(registration, subject, body, sms, failures)

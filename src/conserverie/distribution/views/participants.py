@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import DateInput, KgInput, add_service_errors, form_status, paginate, search_term
 from conserverie.distribution.models import DistributionLine
 from conserverie.distribution.selectors import with_deposit_balance
@@ -168,7 +169,7 @@ class AccountChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class VolunteerHoursForm(forms.Form):
+class VolunteerHoursForm(BoundedForm):
     participant = PersonChoiceField(
         label=gettext_lazy("Participant"), queryset=Participant.objects.none(), required=False
     )

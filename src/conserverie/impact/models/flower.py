@@ -19,7 +19,7 @@ class Dimension(models.Model):
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="impact_dimensions")
     name = models.CharField(_("nom"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
     colour = models.CharField(_("couleur"), max_length=7, default="#2e7d32", validators=[COLOUR])
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 

@@ -58,6 +58,7 @@ class Survey(StatusColours, models.Model):
     intro = models.TextField(
         _("mot d'accueil"),
         blank=True,
+        max_length=5000,
         help_text=_("Ce que lit la personne avant de répondre : pourquoi on demande, combien de temps cela prend."),
     )
     status = models.CharField(_("état"), max_length=8, choices=Status.choices, default=Status.DRAFT)
@@ -139,6 +140,8 @@ class Response(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The key of the online form that made this answer: the same form sent twice records one answer (issue 17).
+    idempotency_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = scoped_manager("survey__territory")
@@ -158,7 +161,7 @@ class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=2, null=True, blank=True)
-    text = models.TextField(_("texte"), blank=True)
+    text = models.TextField(_("texte"), blank=True, max_length=2000)
 
     objects = scoped_manager("response__survey__territory")
 
@@ -203,7 +206,7 @@ class Testimony(models.Model):
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="testimonies")
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.TESTIMONY)
-    text = models.TextField(_("paroles"))
+    text = models.TextField(_("paroles"), max_length=5000)
     audience = models.CharField(_("public"), max_length=12, choices=Audience.choices)
     role = models.CharField(
         _("qui parle"),

@@ -7,13 +7,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.forms import BoundedForm, IdempotentForm
 from conserverie.core.pages import DateInput
 from conserverie.impact.models import Audience, Dimension, Indicator, Question, Survey, Testimony
 from conserverie.impact.surveys.services import TestimonyData
 from conserverie.workshops.models import Workshop
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(BoundedForm):
     title = forms.CharField(
         label=_("Titre"), max_length=150, error_messages={"required": _("Donnez un titre au questionnaire.")}
     )
@@ -31,7 +32,7 @@ class IndicatorChoiceField(forms.ModelChoiceField):
         return f"{obj.dimension.name} — {obj.name}"
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(BoundedForm):
     text = forms.CharField(label=_("Question"), max_length=250, error_messages={"required": _("Écrivez la question.")})
     kind = forms.ChoiceField(label=_("Type de réponse"), choices=Question.Kind.choices)
     required = forms.BooleanField(label=_("Réponse obligatoire"), required=False)
@@ -64,7 +65,7 @@ class BigRadio(forms.RadioSelect):
         super().__init__(attrs={"class": "btn-check", **(attrs or {})}, choices=choices)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(IdempotentForm):
     """One field per question, named q<pk>; the service checks the values again."""
 
     # The honeypot: hidden from people, filled in by robots that fill every field.
@@ -128,7 +129,7 @@ class DimensionsField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class TestimonyForm(forms.Form):
+class TestimonyForm(BoundedForm):
     text = forms.CharField(
         label=_("Paroles rapportées"),
         widget=forms.Textarea(attrs={"rows": 4}),

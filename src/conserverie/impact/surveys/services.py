@@ -150,21 +150,40 @@ def _answers(survey: Survey, questions, raw_answers: dict) -> list[Answer]:
 
 
 @transaction.atomic
-def _record(survey: Survey, rows: list[Answer], *, day: date, channel: str, actor=None) -> Response:
-    response = Response.objects.create(survey=survey, answered_on=day, channel=channel, entered_by=actor)
+def _record(
+    survey: Survey, rows: list[Answer], *, day: date, channel: str, actor=None, idempotency_key: str = ""
+) -> Response:
+    response = Response.objects.create(
+        survey=survey, answered_on=day, channel=channel, entered_by=actor, idempotency_key=idempotency_key
+    )
     for row in rows:
         row.response = response
     Answer.objects.bulk_create(rows)
     return response
 
 
-def response_submit(*, survey: Survey, answers: dict, day: date | None = None) -> Response:
-    """An anonymous answer through the link: only while the survey is open. `answers` = {question pk: raw value}."""
+def response_submit(*, survey: Survey, answers: dict, day: date | None = None, idempotency_key: str = "") -> Response:
+    """An anonymous answer through the link: only while the survey is open. `answers` = {question pk: raw value}.
+
+    The same form sent twice (`idempotency_key`: a double click, a resubmission) gives back the answer recorded the
+    first time and records nothing (issue 17): the survey's row is locked while the key is looked for."""
     if survey.status != Survey.Status.OPEN:
         raise ValidationError({"__all__": _("Ce questionnaire est fermé : merci, mais il ne prend plus de réponses.")})
     questions = list(survey.questions.all())
     rows = _answers(survey, questions, answers)
-    return _record(survey, rows, day=day or timezone.localdate(), channel=Response.Channel.ONLINE)
+    with transaction.atomic():
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()
+        if idempotency_key:
+            done = survey.responses.filter(idempotency_key=idempotency_key).first()
+            if done is not None:
+                return done
+        return _record(
+            survey,
+            rows,
+            day=day or timezone.localdate(),
+            channel=Response.Channel.ONLINE,
+            idempotency_key=idempotency_key,
+        )
 
 
 def response_enter(*, actor, survey: Survey, answers: dict, day: date) -> Response:

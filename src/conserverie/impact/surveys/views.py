@@ -232,7 +232,11 @@ def answer(request, token):
                 form.add_error(None, _("Votre réponse n'a pas pu être enregistrée. Réessayez."))
             elif form.is_valid():
                 try:
-                    services.response_submit(survey=survey, answers=form.raw_answers())
+                    services.response_submit(
+                        survey=survey,
+                        answers=form.raw_answers(),
+                        idempotency_key=form.cleaned_data.get("idempotency_key", ""),
+                    )
                 except ValidationError as exc:
                     for _field, message in add_service_errors(form, exc):
                         form.add_error(None, message)

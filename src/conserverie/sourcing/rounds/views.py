@@ -95,12 +95,16 @@ def _day_of(data) -> date | None:
 
 @territory_view(roles=COORDINATORS)
 def round_new(request, territory):
+    # "Voir les offres de ce jour" posts the form with `preview`: it shows the day's offers and writes nothing. (It
+    # was a GET of the same form, which put the CSRF token in the address: issue 17.) A link may still open a day
+    # with ?day=….
+    preview = request.method == "POST" and "preview" in request.POST
     data = request.POST if request.method == "POST" else (request.GET if "day" in request.GET else None)
     day = _day_of(data) if data is not None else None
     candidates = list(round_candidates(territory, day)) if day else []
     form = RoundPlanForm(data, territory=territory, candidates=candidates)
     leftovers = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not preview and form.is_valid():
         try:
             collection_round = round_plan(actor=request.user, territory=territory, **form.cleaned_data)
         except ValidationError as exc:
@@ -122,7 +126,7 @@ def round_new(request, territory):
         request,
         "sourcing/rounds/new.html",
         {"territory": territory, "form": form, "day": day, "rows": rows, "leftovers": [m for _f, m in leftovers]},
-        status=form_status(request),
+        status=200 if preview else form_status(request),
     )
 
 

@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from conserverie.core import two_factor
+from conserverie.core.forms import BoundedForm
 from conserverie.core.models import SecurityEvent
 from conserverie.core.pages import form_status
 from conserverie.territories import two_factor as gate
 
 
-class CodeForm(forms.Form):
+class CodeForm(BoundedForm):
     code = forms.CharField(
         label=gettext_lazy("Code à 6 chiffres"),
         max_length=12,
@@ -40,7 +41,7 @@ class CodeForm(forms.Form):
         return code
 
 
-class RecoveryForm(forms.Form):
+class RecoveryForm(BoundedForm):
     code = forms.CharField(
         label=gettext_lazy("Code de secours"),
         max_length=20,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import DateInput, add_service_errors, form_status
 from conserverie.territories.models import STAFF_ROLES, Membership, Training, TrainingKind
 from conserverie.territories.permissions import may
@@ -16,7 +17,7 @@ from conserverie.territories.staff import territory_view
 from conserverie.territories.trainings import EXPIRY_WARNING_DAYS, training_record, training_state
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(BoundedForm):
     user = forms.ModelChoiceField(label=gettext_lazy("Personne"), queryset=get_user_model().objects.none())
     kind = forms.ChoiceField(label=gettext_lazy("Formation"), choices=[("", "—"), *TrainingKind.choices])
     obtained_on = forms.DateField(label=gettext_lazy("Suivie le"), widget=DateInput)

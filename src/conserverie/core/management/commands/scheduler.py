@@ -41,6 +41,10 @@ def default_jobs(backup_script: str) -> tuple[Job, ...]:
         Job("axes_reset_logs", time(4, 0), conserverie("axes_reset_logs", "--age", "90"), weekday=0),
         Job("retention", time(4, 30), conserverie("retention")),
         Job("reminders", time(9, 0), conserverie("reminders")),
+        # The reminders no channel accepted, tried again (people.models.REMINDER_BACKOFF_MINUTES).
+        Job("reminders-retry-11h", time(11, 0), conserverie("reminders")),
+        Job("reminders-retry-14h", time(14, 0), conserverie("reminders")),
+        Job("reminders-retry-18h", time(18, 0), conserverie("reminders")),
     )
 
 

@@ -1,4 +1,8 @@
-"""`conserverie reminders`: the day before, a short message to each person signed up (daily cron, deploy/)."""
+"""`conserverie reminders`: the day before, a short message to each person signed up (cron, deploy/).
+
+Run at 9:00, then at 11:00, 14:00 and 18:00: a reminder that no channel accepted is tried again when its next
+attempt is due (people.signup.remind), never one already sent.
+"""
 
 import json
 from datetime import date, timedelta
@@ -58,6 +62,14 @@ class Command(BaseCommand):
                     _("%(n)s rappel(s) envoyés pour les ateliers du %(day)s.")
                     % {"n": sent, "day": day.strftime("%d/%m/%Y")}
                 )
+                if failed := len(rows) - sent:
+                    self.stdout.write(
+                        _(
+                            "%(n)s rappel(s) non acceptés par le fournisseur : ils seront réessayés, puis listés pour "
+                            "les coordinateurs (Participants › Messages non envoyés)."
+                        )
+                        % {"n": failed}
+                    )
 
     def _day(self, text: str | None) -> date | None:
         if not text:

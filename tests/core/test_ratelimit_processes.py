@@ -1,0 +1,53 @@
+"""The rate limit holds across processes (issue 17): two interpreters hitting the same limit at the same time on the
+shared database cache get 20 sign-ups between them, not 20 each (core/ratelimit.py, settings.CACHES["ratelimit"]).
+
+The test database is a file on SQLite (tests/conftest.py) and a database of the server on PostgreSQL: both
+processes reach it through DATABASE_URL; the test commits (transactional_db) so that they see the cache table.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+WORKER = """
+import sys, time, django
+django.setup()
+from conserverie.core.ratelimit import hit
+start, now = float(sys.argv[1]), float(sys.argv[2])
+while time.time() < start:  # both processes start hitting at the same moment
+    time.sleep(0.005)
+print(sum(hit("signup", "203.0.113.9", now)[0] for _ in range(30)))
+"""
+
+
+def database_url() -> str:
+    database = connection.settings_dict
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{database['NAME']}"
+    user, password = quote(database["USER"] or "", safe=""), quote(database["PASSWORD"] or "", safe="")
+    host, port = database["HOST"] or "localhost", database["PORT"] or 5432
+    return f"postgres://{user}:{password}@{host}:{port}/{database['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_share_one_limit_of_20_not_40():
+    assert settings.RATELIMITS["signup"] == "20/600"
+    env = {**os.environ, "DATABASE_URL": database_url(), "PYTHONPATH": os.pathsep.join(sys.path)}
+    start = time.time() + 2  # both interpreters are up by then
+    now = 6000.0 * 600  # one window for both, whatever the clock
+    workers = [
+        subprocess.Popen(  # noqa: S603 - this interpreter, a fixed script
+            [sys.executable, "-c", WORKER, str(start), str(now)], env=env, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    allowed = [int(worker.communicate(timeout=120)[0].strip()) for worker in workers]
+    assert all(worker.returncode == 0 for worker in workers)
+    assert sum(allowed) == 20, allowed  # with a per-process cache: 40 (20 each)
+    assert all(n > 0 for n in allowed), allowed  # both took part in the same window
