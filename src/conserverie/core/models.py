@@ -28,7 +28,7 @@ class EncryptedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
     is shown during set-up only; `last_t` refuses a code that has already served.
     """
 
-    encrypted_key = models.TextField(_("secret chiffré"), editable=False)
+    encrypted_key = models.TextField(_("secret chiffré"), editable=False, max_length=500)
     step = models.PositiveSmallIntegerField(default=30, editable=False)
     t0 = models.BigIntegerField(default=0, editable=False)
     digits = models.PositiveSmallIntegerField(default=6, editable=False)

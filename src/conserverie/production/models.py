@@ -172,7 +172,7 @@ class Recall(models.Model):
     scope = models.CharField(_("étendue"), max_length=12, choices=RecallScope.choices, default=RecallScope.RECALL)
     hazard = models.CharField(_("nature du danger"), max_length=16, choices=Hazard.choices, default=Hazard.OTHER)
     public_reason = models.CharField(_("motif affiché au public"), max_length=250, blank=True)
-    measures = models.TextField(_("mesures prises"), blank=True)
+    measures = models.TextField(_("mesures prises"), blank=True, max_length=5000)
     contact = models.CharField(_("personne à contacter"), max_length=200, blank=True)
     include_shared = models.BooleanField(_("lots partageant un lot brut inclus"), default=False)
     lots = models.ManyToManyField(ProductionLot, related_name="recalled_in", verbose_name=_("lots rappelés"))
