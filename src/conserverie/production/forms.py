@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.db.models import Case, Value, When
 from django.utils import timezone
@@ -5,6 +7,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.pages import CountInput, DateInput, KgInput
+from conserverie.producers.models import Product
 from conserverie.production.models import CorrectiveActionKind, Equipment
 from conserverie.production.selectors import pantry_lots_with_balance
 from conserverie.production.services import TreatmentReading
@@ -155,17 +158,42 @@ class LotForm(forms.Form):
         ]
 
 
+def production_day(data) -> date:
+    """The production date typed in the lot form (today when absent or unreadable): the raw lots offered are those
+    still usable that day."""
+    try:
+        day = forms.DateField(widget=DateInput).clean((data or {}).get("produced_on"))
+    except forms.ValidationError:
+        day = None
+    return day or timezone.localdate()
+
+
 class RawInputForm(forms.Form):
     raw_lot = RawLotChoiceField(label=_("Lot brut"), queryset=RawLot.objects.none())
     kg = forms.DecimalField(label=_("kg utilisés"), max_digits=8, decimal_places=2, min_value=0, widget=KgInput)
+    replaces = forms.ModelChoiceField(
+        label=_("À la place de (substitution)"),
+        queryset=Product.objects.none(),
+        required=False,
+        help_text=_("Seulement si ce produit remplace un ingrédient de la recette."),
+    )
 
-    def __init__(self, *args, territory, **kwargs):
+    def __init__(self, *args, territory, day: date, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only lots collected by the production date and still usable that day (a forged choice is refused).
         self.fields["raw_lot"].queryset = (
-            RawLot.objects.filter(territory=territory)
+            RawLot.objects.filter(territory=territory, collected_on__lte=day, use_before__gte=day)
             .in_stock()
             .select_related("product", "producer")
             .order_by("use_before", "code")  # the most urgent first
+        )
+        self.fields["replaces"].queryset = (
+            Product.objects.filter(
+                recipeingredient__recipe__territory=territory,
+                recipeingredient__recipe__is_active=True,
+            )
+            .distinct()
+            .order_by("name")
         )
 
 
