@@ -278,6 +278,8 @@ class Training(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_kind_display()} ({self.obtained_on:%d/%m/%Y})"
+
+
 class PriorityArea(models.Model):
     """A priority neighbourhood of the city policy (quartier prioritaire de la politique de la ville, QPV) on the
     territory. A household counts as living in one only from its own address or the neighbourhood it declared
