@@ -28,6 +28,8 @@ def test_the_cook_records_a_sterilisation_and_sees_its_lethality(live_server, ch
     page.goto(f"{live_server.url}/t/romans/lots/nouveau/")
     page.get_by_label("Recette").select_option(label="Soupe céleri-poireau (v1)")
     page.get_by_label("Fabriqué le").fill(DAY.isoformat())
+    # The form reopens for that day: only the raw lots still usable then are offered, the recipe is kept.
+    page.wait_for_url(f"**produced_on={DAY.isoformat()}*")
     page.locator("select[name='raw-0-raw_lot']").select_option(value=str(chain.raw.pk))
     page.locator("input[name='raw-0-kg']").fill("10")
     page.get_by_label("Bocaux Bocal 375 ml remplis").fill("12")

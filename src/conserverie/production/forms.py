@@ -11,6 +11,7 @@ from conserverie.producers.models import Product
 from conserverie.production.models import CorrectiveActionKind, Equipment
 from conserverie.production.selectors import pantry_lots_with_balance
 from conserverie.production.services import TreatmentReading
+from conserverie.recipes.haccp_plan import lot_readings
 from conserverie.recipes.lethality import parse_readings
 from conserverie.recipes.models import PantryLot, Recipe
 from conserverie.sourcing.models import RawLot
@@ -85,7 +86,7 @@ class LotForm(forms.Form):
 
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipe"].queryset = Recipe.objects.filter(territory=territory).producible()
+        self.fields["recipe"].queryset = Recipe.objects.filter(territory=territory).producible().order_by("name")
         # Today's workshops first (the lot is usually recorded on the day), then the others, latest first.
         today = timezone.localdate()
         self.fields["workshop"].queryset = (
@@ -116,6 +117,12 @@ class LotForm(forms.Form):
                 label=_("Durée de maintien (min)"), required=False, min_value=0, widget=CountInput
             )
             self.fields[f"core_{fmt.pk}"] = CoreReadingsField()
+
+    def readings_needed(self) -> dict:
+        """Recipe pk → the readings its HACCP plan's critical control points need ({"ph", "core"}): the page shows
+        the pH field and the core curves only for the recipe chosen (two queries, whatever the recipes)."""
+        recipes = self.fields["recipe"].queryset.select_related("haccp_plan").prefetch_related("formats")
+        return {str(r.pk): lot_readings(r) for r in recipes}
 
     def format_rows(self):
         for fmt in self.jar_formats:

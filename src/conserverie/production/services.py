@@ -118,7 +118,7 @@ def substitution_records(raw_inputs, substitutions: dict) -> list[dict]:
         )
         row["raw_lots"].append(raw_lot.code)
         row["kg"] += kg
-    return [{**row, "kg": str(row["kg"])} for row in rows.values()]
+    return [{**row, "kg": str(row["kg"].quantize(Decimal("0.01")))} for row in rows.values()]
 
 
 def _next_lot_code(territory: Territory, day: date, recipe: Recipe) -> str:

@@ -200,3 +200,22 @@ def plan_errors(hazards: dict, ccps: list[dict], verification: str, records: str
     if not records.strip():
         errors["records"] = _("Indiquez les documents et enregistrements tenus.")
     return errors
+
+
+def lot_readings(recipe) -> dict:
+    """The readings the lot form asks for a recipe, from its plan's critical control points: the pH when the pH
+    is critical, the core curve when the sterilisation is (no query: prefetch `haccp_plan` and `formats`).
+
+    A recipe whose plan was not written yet is read through its default plan's points."""
+    try:
+        kinds = recipe.haccp_plan.ccp_kinds
+    except recipe._meta.model.haccp_plan.RelatedObjectDoesNotExist:
+        kinds = {CcpKind.SEAL.value}
+        if recipe.category == ACID:
+            kinds.add(CcpKind.PH.value)
+        treatments = {f.treatment for f in recipe.formats.all()}
+        if HeatTreatment.STERILISATION in treatments:
+            kinds.add(CcpKind.STERILISATION.value)
+        elif treatments:
+            kinds.add(CcpKind.PASTEURISATION.value)
+    return {"ph": CcpKind.PH in kinds, "core": CcpKind.STERILISATION in kinds}

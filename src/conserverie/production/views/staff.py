@@ -123,9 +123,13 @@ def _record(request, territory, form, raw_formset, pantry_formset):
 def lot_new(request, territory):
     data = request.POST if request.method == "POST" else None
     truck = Location.objects.filter(territory=territory, kind=Location.Kind.TRUCK).first()
-    form = LotForm(data, territory=territory, initial={"location": truck})
+    # The raw lots offered are those usable on the production day: the one posted, or the one the page was opened
+    # for (?produced_on=…, set again by lot-form.js when the date changes), or today.
+    day = production_day(data if data is not None else request.GET)
+    initial = {"location": truck, "produced_on": day, "recipe": request.GET.get("recipe") or None}
+    form = LotForm(data, territory=territory, initial=initial)
     form.section_errors = {}
-    raw_formset = RawInputFormSet(data, prefix="raw", form_kwargs={"territory": territory, "day": production_day(data)})
+    raw_formset = RawInputFormSet(data, prefix="raw", form_kwargs={"territory": territory, "day": day})
     pantry_formset = PantryInputFormSet(data, prefix="pantry", form_kwargs={"territory": territory})
     if data is not None and all([form.is_valid(), raw_formset.is_valid(), pantry_formset.is_valid()]):
         lot = _record(request, territory, form, raw_formset, pantry_formset)
@@ -140,6 +144,7 @@ def lot_new(request, territory):
             "form": form,
             "raw_formset": raw_formset,
             "pantry_formset": pantry_formset,
+            "readings_needed": form.readings_needed(),
         },
         status=form_status(request),
     )
