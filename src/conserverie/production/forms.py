@@ -84,11 +84,12 @@ class LotForm(forms.Form):
         label=_("pH mesuré"), max_digits=3, decimal_places=1, required=False, min_value=0, max_value=14, widget=KgInput
     )
 
-    def __init__(self, *args, territory, **kwargs):
+    def __init__(self, *args, territory, day: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipe"].queryset = Recipe.objects.filter(territory=territory).producible().order_by("name")
-        # Today's workshops first (the lot is usually recorded on the day), then the others, latest first.
-        today = timezone.localdate()
+        # The production day's workshops first (today's: the lot is usually recorded on the day), then the others,
+        # latest first.
+        today = day or timezone.localdate()
         self.fields["workshop"].queryset = (
             Workshop.objects.filter(territory=territory)
             .exclude(status=Workshop.Status.CANCELLED)

@@ -205,32 +205,23 @@ def batch_share(recipe: Recipe, outputs: dict, batches: int) -> Decimal:
 def coverage_errors(
     recipe: Recipe, raw_inputs, pantry_inputs, outputs: dict, substitutions: dict, batches: int = 1
 ) -> dict:
-    """Every ingredient of the recipe drawn in the kilos the jars filled need (a substitute counts for the
-    ingredient it replaces); a pantry item without supplier lot (tap water) is not drawn. Field → message."""
+    """Every raw ingredient of the recipe (fruit, vegetables) drawn in the kilos the jars filled need; a substitute
+    counts for the ingredient it replaces. Pantry items stay optional on the lot (their use is weighed when known,
+    the label otherwise takes the recipe's quantity). Field → message."""
     share = batch_share(recipe, outputs, batches)
     drawn = defaultdict(Decimal)
     for raw_lot, kg in raw_inputs:
         replaced = substitutions.get(raw_lot.pk)
-        drawn[("p", replaced.pk if replaced is not None else raw_lot.product_id)] += kg
-    for pantry_lot, kg in pantry_inputs:
-        drawn[("i", pantry_lot.item_id)] += kg
-    errors = {}
-    for ingredient in recipe.ingredients.select_related("product", "pantry_item").order_by("pk"):
-        if ingredient.pantry_item_id and not ingredient.pantry_item.lot_tracked:
-            continue
-        key = ("p", ingredient.product_id) if ingredient.product_id else ("i", ingredient.pantry_item_id)
+        drawn[replaced.pk if replaced is not None else raw_lot.product_id] += kg
+    missing = []
+    for ingredient in recipe.ingredients.filter(product__isnull=False).select_related("product").order_by("pk"):
         needed = ingredient.kg_per_batch * share
-        if drawn[key] < needed * COVER_SHARE:
-            field = "raw_inputs" if ingredient.product_id else "pantry_inputs"
-            message = _(
-                "Il manque %(name)s : %(drawn)s kg pesés pour %(needed)s kg attendus par la recette pour ces bocaux."
-            ) % {
-                "name": ingredient.product or ingredient.pantry_item,
-                "drawn": fmt(drawn[key], 2),
-                "needed": fmt(needed, 2),
-            }
-            errors[field] = f"{errors[field]} {message}" if field in errors else message
-    return errors
+        if drawn[ingredient.product_id] < needed * COVER_SHARE:
+            missing.append(
+                _("Il manque %(name)s : %(drawn)s kg pesés pour %(needed)s kg attendus par la recette pour ces bocaux.")
+                % {"name": ingredient.product, "drawn": fmt(drawn[ingredient.product_id], 2), "needed": fmt(needed, 2)}
+            )
+    return {"raw_inputs": " ".join(missing)} if missing else {}
 
 
 def lot_record(

@@ -127,7 +127,7 @@ def lot_new(request, territory):
     # for (?produced_on=…, set again by lot-form.js when the date changes), or today.
     day = production_day(data if data is not None else request.GET)
     initial = {"location": truck, "produced_on": day, "recipe": request.GET.get("recipe") or None}
-    form = LotForm(data, territory=territory, initial=initial)
+    form = LotForm(data, territory=territory, initial=initial, day=day)
     form.section_errors = {}
     raw_formset = RawInputFormSet(data, prefix="raw", form_kwargs={"territory": territory, "day": day})
     pantry_formset = PantryInputFormSet(data, prefix="pantry", form_kwargs={"territory": territory})
