@@ -32,6 +32,8 @@ def test_animator_records_a_production_lot(live_server, chain, page):
 
     page.get_by_label("Recette").select_option(label="Coulis de tomate (v1)")
     page.get_by_label("Fabriqué le").fill(DAY.isoformat())
+    # The form reopens for that day: only the raw lots still usable then are offered, the recipe is kept.
+    page.wait_for_url(f"**produced_on={DAY.isoformat()}*")
     page.locator("select[name='raw-0-raw_lot']").select_option(value=str(chain.raw.pk))
     page.locator("input[name='raw-0-kg']").fill("12.5")
     page.get_by_label("Bocaux Bocal 375 ml remplis").fill("16")

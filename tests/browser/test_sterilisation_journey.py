@@ -1,5 +1,10 @@
-"""The cook records a sterilisation of a low-acid soup with the probe's core curve and sees its lethality F0
-beside the target; a short curve shows why the lot cannot be released (docs/safety-en.md)."""
+"""The trained cook reviews and validates the soup's HACCP plan and downloads its sheet, then records a
+sterilisation of the low-acid soup with the probe's core curve and sees its lethality F0 beside the target; a short
+curve shows why the lot cannot be released (docs/safety-en.md)."""
+
+from pathlib import Path
+
+import pypdf
 
 from conserverie.production.models import ProductionLot
 from conserverie.territories.models import Role
@@ -17,7 +22,7 @@ def _curve(points):
 def test_the_cook_records_a_sterilisation_and_sees_its_lethality(live_server, chain, soup, page):  # noqa: F811
     from playwright.sync_api import expect
 
-    user = make_user("cuisiniere", chain.territory, Role.ANIMATOR)
+    user = make_user("cuisiniere", chain.territory, Role.ANIMATOR, trained=True)
     user.set_password(PASSWORD)
     user.save()
     page.goto(f"{live_server.url}/connexion/")
@@ -25,9 +30,26 @@ def test_the_cook_records_a_sterilisation_and_sees_its_lethality(live_server, ch
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Entrer").click()
 
+    # She reviews the soup's HACCP plan (the default one for a low-acid product), signs it and prints its sheet.
+    page.goto(f"{live_server.url}/t/romans/recettes/{soup.pk}/")
+    page.get_by_test_id("haccp-link").click()
+    expect(page.get_by_test_id("critical-limit").first).to_contain_text("F0 ≥ 3,0 min à cœur")
+    expect(page.get_by_test_id("ccp")).to_have_count(3)  # sterilisation, seal, stability test
+    page.get_by_role("button", name="Valider le plan HACCP").click()
+    expect(page.get_by_test_id("haccp-status")).to_contain_text("Plan validé par cuisiniere")
+    with page.expect_download() as download:
+        page.get_by_test_id("haccp-pdf").click()
+    sheet = " ".join(p.extract_text() for p in pypdf.PdfReader(Path(download.value.path())).pages)
+    assert "Validé par cuisiniere" in " ".join(sheet.split())
+
     page.goto(f"{live_server.url}/t/romans/lots/nouveau/")
     page.get_by_label("Recette").select_option(label="Soupe céleri-poireau (v1)")
     page.get_by_label("Fabriqué le").fill(DAY.isoformat())
+    # The form reopens for that day: only the raw lots still usable then are offered, the recipe is kept.
+    page.wait_for_url(f"**produced_on={DAY.isoformat()}*")
+    # The plan has no pH control point for this low-acid soup: the form asks for the core curve, not the pH.
+    expect(page.get_by_label("pH mesuré")).to_be_hidden()
+    expect(page.locator(f"textarea[name='core_{chain.jar.pk}']")).to_be_visible()
     page.locator("select[name='raw-0-raw_lot']").select_option(value=str(chain.raw.pk))
     page.locator("input[name='raw-0-kg']").fill("10")
     page.get_by_label("Bocaux Bocal 375 ml remplis").fill("12")

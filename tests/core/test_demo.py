@@ -274,3 +274,21 @@ def test_no_demo_schedule_is_unsafe_and_every_treatment_was_read_at_the_core(db)
     released = records.filter(lot__status=LotStatus.RELEASED)
     assert released.filter(lot__recipe__category=LOW_ACID).exists()
     assert not [r for r in released if r.lethality_min < r.target_minimum_min]
+
+
+def test_every_demo_recipe_has_a_haccp_plan_signed_by_a_trained_person(db):
+    from conserverie.recipes.models import CcpKind
+    from conserverie.territories.permissions import valid_training
+
+    # Every recipe that can be produced (schedule signed); Vercors' copies from the kit wait for their own review.
+    recipes = list(Recipe.objects.producible().select_related("haccp_plan__validated_by", "territory"))
+    assert len(recipes) >= 5
+    for recipe in recipes:
+        plan = recipe.haccp_plan
+        assert plan.validated_at is not None, recipe
+        assert valid_training(plan.validated_by, recipe.territory, plan.validated_at.date()) is not None, recipe
+        kinds = plan.ccp_kinds
+        if recipe.category == "acid":
+            assert CcpKind.PH in kinds, recipe
+        else:
+            assert {CcpKind.STERILISATION, CcpKind.STABILITY} <= kinds, recipe

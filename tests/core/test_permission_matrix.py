@@ -110,6 +110,12 @@ MATRIX = {
     "recipes:detail": Row(staff(), pk("recipe")),
     "recipes:new_version": Row(coordinators(), pk("recipe")),
     "recipes:validate": Row({**post_staff(), ANIM: 403}, pk("recipe"), method="post"),
+    # The HACCP plan: every staff member reads and prints it; only a trained person (the coordinator here, not the
+    # untrained animator) writes and signs it.
+    "recipes:haccp": Row(staff(), pk("recipe")),
+    "recipes:haccp_pdf": Row(staff(), pk("recipe")),
+    "recipes:haccp_edit": Row({**staff(), ANIM: 403}, pk("recipe")),
+    "recipes:haccp_validate": Row({**post_staff(), ANIM: 403}, pk("recipe"), method="post"),
     # Production lots
     "production:lots": Row(staff()),
     "production:lot_new": Row(staff()),

@@ -66,7 +66,7 @@ def web(chain, seed: int, lots: int = 5, distributions: int = 12):
     a, b = add_raw_lots(chain, 2, kg="100")
     made = []
     for i in range(lots):
-        inputs = rng.choice([[(a, "5")], [(b, "5")], [(a, "3"), (b, "2")]])
+        inputs = rng.choice([[(a, "10")], [(b, "10")], [(a, "6"), (b, "4")]])  # a batch: 10 kg
         made.append(SimpleNamespace(lot=released(chain, inputs), raws={raw.pk for raw, _kg in inputs}, index=i))
     for i in range(distributions):
         target = rng.choice(made)

@@ -239,4 +239,6 @@ def test_the_lot_form_lists_todays_workshops_first_and_each_raw_lot_with_its_dea
     client.force_login(chain.actor)
     page = text(client.get(f"/t/{chain.territory.slug}/lots/nouveau/"))
     assert page.index("Atelier du jour") < page.index("Atelier de demain") < page.index("Atelier d'hier")
+    # The raw lots offered are those usable on the production day, each with its deadline.
+    page = text(client.get(f"/t/{chain.territory.slug}/lots/nouveau/?produced_on={DAY.isoformat()}"))
     assert f"à transformer avant le {chain.raw.use_before:%d/%m/%Y}" in page

@@ -93,7 +93,7 @@ def test_jars_pulled_off_the_shelves_count_as_recovered(chain, lot):
     recall = lot_recall(actor=chain.actor, lot=lot, reason="Analyse défavorable")
     recall_withdraw(actor=chain.actor, recall=recall, lot=lot, jar_format=chain.jar, location=chain.truck, quantity=4)
     assert recall_recovered(recall) == 4
-    other = released(chain, [(chain.raw, "5")])
+    other = released(chain, [(chain.raw, "10")])
     with refused("lot", "ne fait pas partie"):
         recall_withdraw(
             actor=chain.actor, recall=recall, lot=other, jar_format=chain.jar, location=chain.truck, quantity=1
@@ -202,7 +202,7 @@ def test_recall_command_writes_the_contact_list(chain, lot, tmp_path):
 
 
 def test_recall_command_json_and_shared_lots(chain, lot):
-    sibling = released(chain, [(chain.raw, "5")])
+    sibling = released(chain, [(chain.raw, "10")])
     out = StringIO()
     call_command("recall", lot.code, "--reason", "Lot brut contaminé", "--include-shared", "--json", stdout=out)
     data = json.loads(out.getvalue())

@@ -164,7 +164,7 @@ def test_cannot_draw_more_kilos_than_the_raw_lot_holds(chain):
         _record(chain, raw_inputs=[(chain.raw, Decimal("40.01"))])
     _record(chain, raw_inputs=[(chain.raw, Decimal("35"))])
     with refused("kg", "ne contient plus que 5"):
-        _record(chain, raw_inputs=[(chain.raw, Decimal("6"))])
+        _record(chain, raw_inputs=[(chain.raw, Decimal("6"))], outputs={chain.jar: 10})
     assert RawLot.objects.with_balance().get(pk=chain.raw.pk).kg_left == Decimal("5")
 
 
@@ -190,7 +190,7 @@ def test_a_raw_lot_of_another_product_does_not_enter_the_recipe(chain):
         kg=Decimal("9"),
         collected_on=DAY,
     )
-    with refused("raw_inputs", f"Le lot {carrots.code} (Carotte) n'entre pas dans cette recette."):
+    with refused("raw_inputs", f"Le lot {carrots.code} (Carotte) n'entre pas dans cette recette"):
         _record(chain, raw_inputs=[(chain.raw, Decimal("5")), (carrots, Decimal("5"))])
 
 

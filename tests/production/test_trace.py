@@ -85,7 +85,7 @@ def test_raw_lot_page_shows_the_forward_trace_with_flat_queries(client, chain, a
 
 def test_lot_page_shows_the_backward_trace_with_flat_queries(client, chain, coordinator):
     client.force_login(coordinator)
-    small = released(chain, [(chain.raw, "5")])
+    small = released(chain, [(chain.raw, "10")])
     scene = web(chain, 13, lots=1)
     big = released(chain, [(scene.a, "3"), (scene.b, "3"), (chain.raw, "3")])
     counts = [queries_on(client, f"/t/romans/lots/{lot.code}/") for lot in (small, big)]
@@ -99,7 +99,7 @@ def test_lot_page_shows_the_backward_trace_with_flat_queries(client, chain, coor
 
 
 def test_another_territory_gets_404_on_trace_pages(client, chain, other_coordinator):
-    lot = released(chain, [(chain.raw, "5")])
+    lot = released(chain, [(chain.raw, "10")])
     client.force_login(other_coordinator)
     for url in (
         f"/t/romans/collectes/{chain.raw.code}/",

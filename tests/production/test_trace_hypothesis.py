@@ -63,7 +63,7 @@ def _build(chain, second_farm, world):
     lots = []
     for i, (picks, jars) in enumerate(world["lots"]):
         used = sorted({p % len(raws) for p in picks})
-        lot = released(chain, [(raws[u], "2") for u in used], jars=jars)
+        lot = released(chain, [(raws[u], "4") for u in used], jars=jars)  # 8 jars take 4 kg
         lots.append((lot, {raws[u].pk for u in used}))
         if i % 2:
             jars_move(

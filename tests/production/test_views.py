@@ -39,7 +39,7 @@ def staff_client(client, chain, animator):
 
 
 def test_lot_form_renders_for_an_animator(staff_client, chain):
-    response = staff_client.get(NEW)
+    response = staff_client.get(f"{NEW}?produced_on={DAY.isoformat()}")
     page = text(response)
     assert response.status_code == 200
     assert "Enregistrer un lot de production" in page
@@ -199,7 +199,8 @@ def test_lot_detail_query_count_does_not_grow_with_inputs(staff_client, chain, d
 
 
 def test_lot_form_query_count_does_not_grow(staff_client, chain, django_assert_num_queries):
-    assert_flat_queries(staff_client, NEW, lambda n: add_raw_lots(chain, n), django_assert_num_queries)
+    url = f"{NEW}?produced_on={DAY.isoformat()}"  # the day the raw lots are usable
+    assert_flat_queries(staff_client, url, lambda n: add_raw_lots(chain, n), django_assert_num_queries)
 
 
 def test_a_producer_member_is_not_staff(client, chain):

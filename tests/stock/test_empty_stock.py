@@ -149,6 +149,6 @@ def test_empties_page_query_count_does_not_grow(staff_client, chain, washer, dja
             empties_buy(actor=chain.actor, location=chain.truck, jar_format=chain.jar, quantity=5 + i)
             deposit_return(actor=chain.actor, location=chain.shop, jar_format=chain.jar, quantity=2)
             empties_move(actor=chain.actor, jar_format=chain.jar, source=chain.shop, destination=washer, quantity=2)
-            make_lot(chain, kg="1", jars=3)
+            make_lot(chain, kg="2", jars=3)
 
     assert_flat_queries(staff_client, URL, grow, django_assert_num_queries)

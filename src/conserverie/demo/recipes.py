@@ -14,7 +14,13 @@ from decimal import Decimal
 from conserverie.production.models import LabellingProfile, NutritionExemption
 from conserverie.recipes.lethality import ACID, LOW_ACID
 from conserverie.recipes.models import HeatTreatment, PantryItem, PantryLot, Recipe
-from conserverie.recipes.services import FormatSpec, pantry_lot_receive, recipe_create, recipe_validate_schedule
+from conserverie.recipes.services import (
+    FormatSpec,
+    haccp_plan_validate,
+    pantry_lot_receive,
+    recipe_create,
+    recipe_validate_schedule,
+)
 
 D = Decimal
 PASTEURISATION, STERILISATION = HeatTreatment.PASTEURISATION, HeatTreatment.STERILISATION
@@ -306,7 +312,8 @@ def create_labelling(*, territory, organic: bool = False) -> LabellingProfile:
 
 
 def create_recipes(*, actor, territory, products, pantry, jars, specs=RECIPES, signer=None) -> dict[str, Recipe]:
-    """Create each recipe through the service, then sign its schedule off as the trained person (`signer`)."""
+    """Create each recipe through the service, then sign its schedule and its HACCP plan (the default one, read
+    by the trained person) off as the trained person (`signer`)."""
     recipes = {}
     for spec in specs:
         ingredients = [(pantry.get(name) or products[name], kg) for name, kg in spec.ingredients]
@@ -328,6 +335,7 @@ def create_recipes(*, actor, territory, products, pantry, jars, specs=RECIPES, s
             serving_ideas=SERVING_IDEAS.get(spec.code, ""),
         )
         recipes[spec.code] = recipe_validate_schedule(actor=signer or actor, recipe=recipe)
+        haccp_plan_validate(actor=signer or actor, recipe=recipe)
     return recipes
 
 

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.db.models import Case, Value, When
 from django.utils import timezone
@@ -6,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import CountInput, DateInput, KgInput
+from conserverie.producers.models import Product
 from conserverie.production.models import CorrectiveActionKind, Equipment, Hazard, RecallScope
 from conserverie.production.selectors import pantry_lots_with_balance
 from conserverie.production.services import TreatmentReading
+from conserverie.recipes.haccp_plan import lot_readings
 from conserverie.recipes.lethality import parse_readings
 from conserverie.recipes.models import PantryLot, Recipe
 from conserverie.sourcing.models import RawLot
@@ -81,11 +85,12 @@ class LotForm(BoundedForm):
         label=_("pH mesuré"), max_digits=3, decimal_places=1, required=False, min_value=0, max_value=14, widget=KgInput
     )
 
-    def __init__(self, *args, territory, **kwargs):
+    def __init__(self, *args, territory, day: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipe"].queryset = Recipe.objects.filter(territory=territory).producible()
-        # Today's workshops first (the lot is usually recorded on the day), then the others, latest first.
-        today = timezone.localdate()
+        self.fields["recipe"].queryset = Recipe.objects.filter(territory=territory).producible().order_by("name")
+        # The production day's workshops first (today's: the lot is usually recorded on the day), then the others,
+        # latest first.
+        today = day or timezone.localdate()
         self.fields["workshop"].queryset = (
             Workshop.objects.filter(territory=territory)
             .exclude(status=Workshop.Status.CANCELLED)
@@ -114,6 +119,12 @@ class LotForm(BoundedForm):
                 label=_("Durée de maintien (min)"), required=False, min_value=0, widget=CountInput
             )
             self.fields[f"core_{fmt.pk}"] = CoreReadingsField()
+
+    def readings_needed(self) -> dict:
+        """Recipe pk → the readings its HACCP plan's critical control points need ({"ph", "core"}): the page shows
+        the pH field and the core curves only for the recipe chosen (two queries, whatever the recipes)."""
+        recipes = self.fields["recipe"].queryset.select_related("haccp_plan").prefetch_related("formats")
+        return {str(r.pk): lot_readings(r) for r in recipes}
 
     def format_rows(self):
         for fmt in self.jar_formats:
@@ -156,17 +167,42 @@ class LotForm(BoundedForm):
         ]
 
 
+def production_day(data) -> date:
+    """The production date typed in the lot form (today when absent or unreadable): the raw lots offered are those
+    still usable that day."""
+    try:
+        day = forms.DateField(widget=DateInput).clean((data or {}).get("produced_on"))
+    except forms.ValidationError:
+        day = None
+    return day or timezone.localdate()
+
+
 class RawInputForm(BoundedForm):
     raw_lot = RawLotChoiceField(label=_("Lot brut"), queryset=RawLot.objects.none())
     kg = forms.DecimalField(label=_("kg utilisés"), max_digits=8, decimal_places=2, min_value=0, widget=KgInput)
+    replaces = forms.ModelChoiceField(
+        label=_("À la place de (substitution)"),
+        queryset=Product.objects.none(),
+        required=False,
+        help_text=_("Seulement si ce produit remplace un ingrédient de la recette."),
+    )
 
-    def __init__(self, *args, territory, **kwargs):
+    def __init__(self, *args, territory, day: date, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only lots collected by the production date and still usable that day (a forged choice is refused).
         self.fields["raw_lot"].queryset = (
-            RawLot.objects.filter(territory=territory)
+            RawLot.objects.filter(territory=territory, collected_on__lte=day, use_before__gte=day)
             .in_stock()
             .select_related("product", "producer")
             .order_by("use_before", "code")  # the most urgent first
+        )
+        self.fields["replaces"].queryset = (
+            Product.objects.filter(
+                recipeingredient__recipe__territory=territory,
+                recipeingredient__recipe__is_active=True,
+            )
+            .distinct()
+            .order_by("name")
         )
 
 

@@ -23,6 +23,7 @@ Label text is French: the language of the consumers where the jars are sold (art
 
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -285,13 +286,21 @@ def lot_label(lot: ProductionLot, *, profile: LabellingProfile | None = ...) -> 
     batches = Decimal(lot.batches or 1)
     weighed = _weighed(lot)
     recipe_names = {i["name"] for i in snapshot.get("ingredients", [])}
+    # Products drawn in place of an ingredient (recorded on the lot): their own allergens, and the ingredient they
+    # replaced counts only for what was weighed of it.
+    swaps = list(lot.substitutions or [])
+    substitute_allergens = defaultdict(set)
+    for swap in swaps:
+        substitute_allergens[swap["substitute"]].update(swap.get("allergens", []))
+    replaced = {swap["ingredient"] for swap in swaps}
     rows = []
     for i in snapshot.get("ingredients", []):
-        kg = weighed.get(i["name"], Decimal(i["kg_per_batch"]) * batches)
+        kg = weighed.get(i["name"], Decimal(0) if i["name"] in replaced else Decimal(i["kg_per_batch"]) * batches)
         rows.append({**i, "kg": Decimal(kg), "allergens": i.get("allergens", []), "nutrition": i.get("nutrition")})
     # Something weighed into the lot that the recipe did not list (a substitution) is an ingredient all the same.
     for name in sorted(set(weighed) - recipe_names):
-        rows.append({"name": name, "kg": weighed[name], "allergens": [], "nutrition": None, "components": ""})
+        allergens = sorted(substitute_allergens.get(name, ()))
+        rows.append({"name": name, "kg": weighed[name], "allergens": allergens, "nutrition": None, "components": ""})
     if not any(i.get("allergens") for i in snapshot.get("ingredients", [])) and snapshot.get("allergens"):
         # A lot recorded before ingredients carried their allergens: the recipe's list, on the ingredient naming it.
         for code in snapshot["allergens"]:

@@ -48,6 +48,9 @@ class ProductionLot(StatusColours, models.Model):
     status = models.CharField(_("statut"), max_length=16, choices=LotStatus.choices, default=LotStatus.OPEN)
     status_reason = models.CharField(_("motif du statut"), max_length=250, blank=True)
     ph_measured = models.DecimalField(_("pH mesuré"), max_digits=3, decimal_places=1, null=True, blank=True)
+    # Products drawn in place of a recipe ingredient: [{ingredient, substitute, allergens, raw_lots, kg}, …]
+    # (production.services.substitution_records); their allergens join the lot's label.
+    substitutions = models.JSONField(_("substitutions"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ from conserverie.production.models import (
 )
 from conserverie.production.selectors import pantry_lots_with_balance
 from conserverie.production.trace import lots_sharing_raw_lots
+from conserverie.recipes.lethality import fmt
 from conserverie.recipes.models import ALLERGEN_CODES, PantryLot, Recipe
 from conserverie.recipes.services import JAM_FRUITS, derived_allergens
 from conserverie.sourcing.models import RawLot, RawLotMovement
@@ -103,6 +105,30 @@ def ingredient_snapshot(ingredient) -> dict:
     }
 
 
+def substitution_records(raw_inputs, substitutions: dict) -> list[dict]:
+    """One row per product drawn in place of a recipe ingredient: what it replaced, the lots, the kilos and the
+    substitute's own allergens (Annex II), as recorded on the lot."""
+    rows: dict = {}
+    for raw_lot, kg in raw_inputs:
+        replaced = substitutions.get(raw_lot.pk)
+        if replaced is None:
+            continue
+        product = raw_lot.product
+        row = rows.setdefault(
+            (replaced.pk, product.pk),
+            {
+                "ingredient": replaced.name,
+                "substitute": product.name,
+                "allergens": sorted(c for c in (product.allergens or []) if c in ALLERGEN_CODES),
+                "raw_lots": [],
+                "kg": Decimal(0),
+            },
+        )
+        row["raw_lots"].append(raw_lot.code)
+        row["kg"] += kg
+    return [{**row, "kg": str(row["kg"].quantize(Decimal("0.01")))} for row in rows.values()]
+
+
 def _next_lot_code(territory: Territory, day: date, recipe: Recipe) -> str:
     prefix = f"{territory.code}-{day:%y%m%d}-{recipe.code}"
     number = ProductionLot.objects.filter(territory=territory, produced_on=day, recipe__code=recipe.code).count() + 1
@@ -112,7 +138,9 @@ def _next_lot_code(territory: Territory, day: date, recipe: Recipe) -> str:
     return f"{prefix}{number}"
 
 
-def _validate_inputs(territory, recipe, produced_on, raw_inputs, pantry_inputs, outputs, location) -> dict:
+def _validate_inputs(
+    territory, recipe, produced_on, raw_inputs, pantry_inputs, outputs, location, substitutions=None, batches=1
+) -> dict:
     errors = {}
     if recipe.validated_at is None:
         errors["recipe"] = _("Le barème de cette recette n'a pas été validé par une personne formée HACCP.")
@@ -120,16 +148,26 @@ def _validate_inputs(territory, recipe, produced_on, raw_inputs, pantry_inputs, 
         errors["recipe"] = _("Cette version de la recette n'est plus active.")
     if not raw_inputs:
         errors["raw_inputs"] = _("Indiquez au moins un lot brut utilisé.")
+    substitutions = substitutions or {}
     recipe_products = {i.product_id for i in recipe.ingredients.all() if i.product_id}
     for raw_lot, kg in raw_inputs:
         require_same_territory(territory, raw_lot)
+        replaced = substitutions.get(raw_lot.pk)
         if kg is None or kg <= 0:
             errors["raw_inputs"] = _("Chaque lot brut utilisé a un poids supérieur à zéro.")
-        elif raw_lot.product_id not in recipe_products:
-            errors["raw_inputs"] = _("Le lot %(code)s (%(product)s) n'entre pas dans cette recette.") % {
-                "code": raw_lot.code,
-                "product": raw_lot.product,
+        elif replaced is not None and raw_lot.product_id in recipe_products:
+            errors["raw_inputs"] = _(
+                "Le lot %(code)s (%(product)s) est déjà un ingrédient de la recette : ce n'est pas une substitution."
+            ) % {"code": raw_lot.code, "product": raw_lot.product}
+        elif replaced is not None and replaced.pk not in recipe_products:
+            errors["raw_inputs"] = _("%(product)s n'est pas un ingrédient de cette recette : rien à remplacer.") % {
+                "product": replaced
             }
+        elif replaced is None and raw_lot.product_id not in recipe_products:
+            errors["raw_inputs"] = _(
+                "Le lot %(code)s (%(product)s) n'entre pas dans cette recette : indiquez l'ingrédient qu'il "
+                "remplace (substitution)."
+            ) % {"code": raw_lot.code, "product": raw_lot.product}
         elif produced_on > raw_lot.use_before or produced_on < raw_lot.collected_on:
             errors["raw_inputs"] = _(
                 "Le lot %(code)s ne peut pas être transformé le %(day)s (collecté le %(c)s, "
@@ -152,7 +190,46 @@ def _validate_inputs(territory, recipe, produced_on, raw_inputs, pantry_inputs, 
     elif any(fmt.pk not in recipe_formats for fmt in outputs):
         errors["outputs"] = _("Ce format de bocal n'a pas de barème dans cette recette.")
     require_same_territory(territory, location)
+    if not errors:
+        errors.update(coverage_errors(recipe, raw_inputs, pantry_inputs, outputs, substitutions, batches))
     return errors
+
+
+# The kilos drawn may fall short of the recipe's, scaled to the jars filled, by this share at most (the fruit's own
+# water and the scale's rounding); below, an ingredient is missing from the jar (docs/safety-en.md).
+COVER_SHARE = Decimal("0.9")
+
+
+def batch_share(recipe: Recipe, outputs: dict, batches: int) -> Decimal:
+    """How many of the recipe's batches went into the jars: the jars filled over the recipe's yield (each format's
+    jars over its jars per batch), at most the batches cooked (a juicy batch fills more jars than its yield)."""
+    per_batch = {f.jar_format_id: f.jars_per_batch for f in recipe.formats.all()}
+    share = sum(
+        (Decimal(jars) / per_batch[fmt.pk] for fmt, jars in outputs.items() if per_batch.get(fmt.pk)), Decimal(0)
+    )
+    return min(share, Decimal(batches or 1))
+
+
+def coverage_errors(
+    recipe: Recipe, raw_inputs, pantry_inputs, outputs: dict, substitutions: dict, batches: int = 1
+) -> dict:
+    """Every raw ingredient of the recipe (fruit, vegetables) drawn in the kilos the jars filled need; a substitute
+    counts for the ingredient it replaces. Pantry items stay optional on the lot (their use is weighed when known,
+    the label otherwise takes the recipe's quantity). Field → message."""
+    share = batch_share(recipe, outputs, batches)
+    drawn = defaultdict(Decimal)
+    for raw_lot, kg in raw_inputs:
+        replaced = substitutions.get(raw_lot.pk)
+        drawn[replaced.pk if replaced is not None else raw_lot.product_id] += kg
+    missing = []
+    for ingredient in recipe.ingredients.filter(product__isnull=False).select_related("product").order_by("pk"):
+        needed = ingredient.kg_per_batch * share
+        if drawn[ingredient.product_id] < needed * COVER_SHARE:
+            missing.append(
+                _("Il manque %(name)s : %(drawn)s kg pesés pour %(needed)s kg attendus par la recette pour ces bocaux.")
+                % {"name": ingredient.product, "drawn": fmt(drawn[ingredient.product_id], 2), "needed": fmt(needed, 2)}
+            )
+    return {"raw_inputs": " ".join(missing)} if missing else {}
 
 
 def lot_record(
@@ -169,15 +246,22 @@ def lot_record(
     batches: int = 1,
     treatments: list[TreatmentReading] = (),
     ph_measured: Decimal | None = None,
+    substitutions: dict | None = None,
 ) -> ProductionLot:
     """Record a production lot: kilos drawn from raw and pantry lots, jars filled into `location`.
 
     A treatment reading below the schedule, or a pH above the recipe's limit, makes the lot non-conforming:
     its jars exist but cannot leave until a coordinator releases the lot.
+
+    `substitutions` maps a raw lot's pk to the recipe's product it replaces (quince for pears): recorded on the lot
+    with the substitute's allergens, which join the lot's (its label declares them).
     """
     require_role(actor, territory)
     require_same_territory(territory, recipe, workshop)
-    errors = _validate_inputs(territory, recipe, produced_on, raw_inputs, list(pantry_inputs), outputs, location)
+    substitutions = dict(substitutions or {})
+    errors = _validate_inputs(
+        territory, recipe, produced_on, raw_inputs, list(pantry_inputs), outputs, location, substitutions, batches
+    )
     if batches is None or batches < 1:
         errors["batches"] = _("Indiquez au moins une fournée.")
     elif any(r.batch is not None and not 1 <= r.batch <= batches for r in treatments):
@@ -189,6 +273,9 @@ def lot_record(
     if errors:
         raise ValidationError(errors)
     snapshot = recipe_snapshot(recipe)
+    swaps = substitution_records(raw_inputs, substitutions)
+    if swaps:
+        snapshot["allergens"] = sorted({*snapshot["allergens"], *(c for s in swaps for c in s["allergens"])})
     problems = []
     for reading in treatments:
         problem = reading_problem(snapshot["formats"].get(str(reading.jar_format.pk)), reading)
@@ -210,6 +297,7 @@ def lot_record(
             status=LotStatus.NON_CONFORMING if problems else LotStatus.OPEN,
             status_reason="; ".join(str(p) for p in problems),
             ph_measured=ph_measured,
+            substitutions=swaps,
             created_by=actor,
         )
         save_as(lot, actor)

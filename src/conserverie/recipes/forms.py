@@ -5,7 +5,16 @@ from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import CountInput, KgInput
 from conserverie.producers.models import Product
 from conserverie.recipes.lethality import Target
-from conserverie.recipes.models import ALLERGENS, Category, HeatTreatment, JamKind, PantryItem, Recipe, RecipeIngredient
+from conserverie.recipes.models import (
+    ALLERGENS,
+    Category,
+    CcpKind,
+    HeatTreatment,
+    JamKind,
+    PantryItem,
+    Recipe,
+    RecipeIngredient,
+)
 from conserverie.recipes.services import FormatSpec
 from conserverie.territories.models import JarFormat
 
@@ -223,3 +232,58 @@ class ScaleForm(BoundedForm):
 
     def available(self) -> dict:
         return {p: self.cleaned_data.get(f"kg_{p.pk}") or 0 for p in self.products}
+
+
+class HaccpPlanForm(BoundedForm):
+    """The texts of a recipe's HACCP plan: four hazards, each critical control point's fields, verification and
+    records (Regulation (EC) 852/2004, art. 5 §2)."""
+
+    HAZARD_LABELS = {
+        "biological": _("Dangers biologiques"),
+        "chemical": _("Dangers chimiques"),
+        "physical": _("Dangers physiques"),
+        "allergens": _("Allergènes"),
+    }
+    CCP_LABELS = {
+        "step": _("Étape"),
+        "hazard": _("Danger maîtrisé"),
+        "critical_limit": _("Limite critique"),
+        "what": _("Surveillance : quoi"),
+        "how": _("Comment"),
+        "frequency": _("Fréquence"),
+        "who": _("Qui"),
+        "corrective_action": _("Action corrective"),
+    }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        text = {"widget": forms.Textarea(attrs={"rows": 2}), "max_length": 2000}
+        for kind, label in self.HAZARD_LABELS.items():
+            self.fields[f"hazard_{kind}"] = forms.CharField(label=label, initial=plan.hazards.get(kind, ""), **text)
+        for i, ccp in enumerate(plan.ccps):
+            for name, label in self.CCP_LABELS.items():
+                self.fields[f"ccp_{i}_{name}"] = forms.CharField(label=label, initial=ccp.get(name, ""), **text)
+        self.fields["verification"] = forms.CharField(label=_("Vérification"), initial=plan.verification, **text)
+        self.fields["records"] = forms.CharField(label=_("Documents et enregistrements"), initial=plan.records, **text)
+
+    def hazard_fields(self):
+        return [self[f"hazard_{k}"] for k in self.HAZARD_LABELS]
+
+    def ccp_groups(self):
+        return [
+            (CcpKind(ccp["kind"]).label, [self[f"ccp_{i}_{name}"] for name in self.CCP_LABELS])
+            for i, ccp in enumerate(self.plan.ccps)
+        ]
+
+    def values(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "hazards": {k: d[f"hazard_{k}"] for k in self.HAZARD_LABELS},
+            "ccps": [
+                {"kind": ccp["kind"], **{name: d[f"ccp_{i}_{name}"] for name in self.CCP_LABELS}}
+                for i, ccp in enumerate(self.plan.ccps)
+            ],
+            "verification": d["verification"],
+            "records": d["records"],
+        }

@@ -251,3 +251,52 @@ class RecipeFormat(models.Model):
     @property
     def target(self) -> Target:
         return Target(self.target_tref_c, self.target_z_c, self.target_minimum_min)
+
+
+class CcpKind(models.TextChoices):
+    """The critical control points a recipe's HACCP plan may hold; the lot form asks the readings they need."""
+
+    PH = "ph", _("Acidité (pH)")
+    PASTEURISATION = "pasteurisation", _("Pasteurisation")
+    STERILISATION = "sterilisation", _("Stérilisation (F0)")
+    SEAL = "seal", _("Fermeture des bocaux")
+    STABILITY = "stability", _("Test de stabilité")
+
+
+class HaccpPlan(models.Model):
+    """The HACCP plan of one recipe version (Regulation (EC) 852/2004, art. 5): hazards, critical control points
+    with their critical limits, monitoring, corrective actions, verification and records (docs/safety-en.md).
+
+    A new recipe version carries its own plan, to review again; a validated plan is never edited (its recipe gets
+    a new version instead), so the sheet printed for a lot is the one its trained signer read."""
+
+    recipe = models.OneToOneField(Recipe, on_delete=models.CASCADE, related_name="haccp_plan")
+    # {"biological": text, "chemical": text, "physical": text, "allergens": text}
+    hazards = models.JSONField(_("dangers"), default=dict)
+    # [{"kind", "step", "hazard", "critical_limit", "what", "how", "frequency", "who", "corrective_action"}, …]
+    ccps = models.JSONField(_("points critiques"), default=list)
+    verification = models.TextField(_("vérification"), max_length=5000)
+    records = models.TextField(_("documents et enregistrements"), max_length=5000)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("plan validé par"),
+    )
+    validated_at = models.DateTimeField(_("plan validé le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = scoped_manager("recipe__territory")
+
+    class Meta:
+        verbose_name = _("plan HACCP")
+        verbose_name_plural = _("plans HACCP")
+
+    def __str__(self):
+        return f"{_('Plan HACCP')} — {self.recipe}"
+
+    @property
+    def ccp_kinds(self) -> set[str]:
+        return {c.get("kind") for c in self.ccps}

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
+from conserverie.recipes.haccp_plan import CCP_FIELDS, HAZARD_KINDS, default_plan, plan_errors
 from conserverie.recipes.lethality import (
     ACID,
     ACID_PH_LIMIT,
@@ -21,6 +22,8 @@ from conserverie.recipes.lethality import (
 )
 from conserverie.recipes.models import (
     ALLERGEN_CODES,
+    CcpKind,
+    HaccpPlan,
     HeatTreatment,
     JamKind,
     PantryItem,
@@ -270,6 +273,9 @@ def recipe_create(
                 target_z_c=target.z_c,
                 target_minimum_min=target.minimum_min,
             )
+        # Every version carries its HACCP plan, to review and sign again (Regulation (EC) 852/2004, art. 5 §3).
+        previous = HaccpPlan.objects.filter(recipe=last).select_related("recipe").first() if last else None
+        save_as(HaccpPlan(recipe=recipe, **_carried_plan(recipe, previous)), actor)
         return recipe
 
 
@@ -328,3 +334,90 @@ def pantry_lot_receive(
         lot.full_clean()
         lot.save()
         return lot
+
+
+# --- HACCP plan of a recipe version (Regulation (EC) 852/2004, art. 5; docs/safety-en.md) ----------------------
+
+
+def haccp_plan_for(recipe: Recipe) -> HaccpPlan:
+    """The recipe's plan, or its default (not saved) when none was written yet."""
+    try:
+        return recipe.haccp_plan
+    except HaccpPlan.DoesNotExist:
+        return HaccpPlan(recipe=recipe, **default_plan(recipe))
+
+
+def _carried_plan(recipe: Recipe, previous: HaccpPlan | None) -> dict:
+    """A new version's plan: the previous version's text where it still applies, to review again.
+
+    The critical control points follow the new version (category and schedules); the texts the trained person
+    wrote for a point that remains are kept, its critical limit is that of the new schedules; the allergens are
+    those of the new ingredients."""
+    fresh = default_plan(recipe)
+    if previous is None or previous.recipe.category != recipe.category:
+        return fresh
+    written = {c.get("kind"): c for c in previous.ccps}
+    ccps = []
+    for ccp in fresh["ccps"]:
+        old = written.get(ccp["kind"])
+        ccps.append({**old, "critical_limit": ccp["critical_limit"]} if old else ccp)
+    return {
+        "hazards": {**previous.hazards, "allergens": fresh["hazards"]["allergens"]},
+        "ccps": ccps,
+        "verification": previous.verification,
+        "records": previous.records,
+    }
+
+
+def haccp_plan_save(
+    *, actor, recipe: Recipe, hazards: dict, ccps: list[dict], verification: str, records: str
+) -> HaccpPlan:
+    """The trained person writes the plan. A validated plan is never edited: make a new version of the recipe.
+
+    `ccps` give the texts of the plan's critical control points, in their order; the points themselves follow
+    the recipe (its category and its schedules) and cannot be dropped."""
+    require_trained(actor, recipe.territory, "recipe.validate_haccp")
+    with transaction.atomic():
+        recipe = Recipe.objects.select_for_update().get(pk=recipe.pk)
+        plan = haccp_plan_for(recipe)
+        if plan.validated_at is not None:
+            raise ValidationError(
+                _(
+                    "Ce plan HACCP est validé : il ne se modifie plus. Créez une nouvelle version de la recette, "
+                    "elle portera un plan à relire."
+                )
+            )
+        kinds = [c.get("kind") for c in plan.ccps]
+        if [c.get("kind") for c in ccps] != kinds:
+            raise ValidationError({"ccps": _("Les points critiques suivent la recette : ils ne se retirent pas.")})
+        hazards = {k: (hazards.get(k) or "").strip() for k in HAZARD_KINDS}
+        ccps = [{"kind": c["kind"], **{f: (c.get(f) or "").strip() for f in CCP_FIELDS}} for c in ccps]
+        verification, records = (verification or "").strip(), (records or "").strip()
+        errors = plan_errors(hazards, ccps, verification, records)
+        if errors:
+            raise ValidationError(errors)
+        plan.hazards, plan.ccps, plan.verification, plan.records = hazards, ccps, verification, records
+        return save_as(plan, actor)
+
+
+def haccp_plan_validate(*, actor, recipe: Recipe) -> HaccpPlan:
+    """A person with a valid HACCP training signs the recipe's plan (the default one when none was written)."""
+    require_trained(actor, recipe.territory, "recipe.validate_haccp")
+    with transaction.atomic():
+        recipe = Recipe.objects.select_for_update().get(pk=recipe.pk)
+        plan = haccp_plan_for(recipe)
+        if plan.validated_at is not None:
+            raise ValidationError(_("Ce plan HACCP est déjà validé."))
+        if not recipe.is_active:
+            raise ValidationError(_("Cette version de la recette n'est plus active : validez le plan de la dernière."))
+        errors = plan_errors(plan.hazards, plan.ccps, plan.verification, plan.records)
+        needed = {c["kind"] for c in default_plan(recipe)["ccps"]} - plan.ccp_kinds
+        if needed:
+            errors["ccps"] = _("Il manque des points critiques : %(kinds)s.") % {
+                "kinds": ", ".join(str(CcpKind(k).label) for k in sorted(needed))
+            }
+        if errors:
+            raise ValidationError(errors)
+        plan.validated_by = actor
+        plan.validated_at = timezone.now()
+        return save_as(plan, actor)

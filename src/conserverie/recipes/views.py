@@ -1,6 +1,7 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,15 +10,23 @@ from django.views.decorators.http import require_POST
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
 from conserverie.recipes.forms import (
     FormatFormSet,
+    HaccpPlanForm,
     IngredientFormSet,
     RecipeForm,
     ScaleForm,
     format_initial,
     ingredient_initial,
 )
-from conserverie.recipes.models import Recipe, RecipeFormat, RecipeIngredient
+from conserverie.recipes.haccp_sheet import haccp_sheet_pdf
+from conserverie.recipes.models import CcpKind, Recipe, RecipeFormat, RecipeIngredient
 from conserverie.recipes.scaling import scale
-from conserverie.recipes.services import recipe_create, recipe_validate_schedule
+from conserverie.recipes.services import (
+    haccp_plan_for,
+    haccp_plan_save,
+    haccp_plan_validate,
+    recipe_create,
+    recipe_validate_schedule,
+)
 from conserverie.territories.models import Role
 from conserverie.territories.permissions import may_sign, role_in
 from conserverie.territories.staff import territory_view
@@ -170,3 +179,80 @@ def recipe_new(request, territory):
 @territory_view(roles=(Role.COORDINATOR,))
 def recipe_new_version(request, territory, pk):
     return _edit(request, territory, base=_recipe_or_404(territory, pk))
+
+
+def _plan_recipe(territory, pk):
+    return get_object_or_404(
+        Recipe.objects.select_related("territory", "haccp_plan__validated_by").prefetch_related(
+            Prefetch("ingredients", RecipeIngredient.objects.select_related("product", "pantry_item").order_by("pk")),
+        ),
+        territory=territory,
+        pk=pk,
+    )
+
+
+@territory_view()
+def haccp_plan_detail(request, territory, pk):
+    """The recipe version's HACCP plan: read, reviewed, signed by a trained person, printed."""
+    recipe = _plan_recipe(territory, pk)
+    plan = haccp_plan_for(recipe)
+    may = may_sign(request.user, territory, "recipe.validate_haccp")
+    return render(
+        request,
+        "recipes/haccp_plan.html",
+        {
+            "territory": territory,
+            "recipe": recipe,
+            "plan": plan,
+            "hazards": [(label, plan.hazards.get(kind, "")) for kind, label in HaccpPlanForm.HAZARD_LABELS.items()],
+            "ccps": [(CcpKind(c["kind"]).label, c) for c in plan.ccps if c.get("kind") in CcpKind.values],
+            "may_edit": may and plan.validated_at is None and recipe.is_active,
+        },
+    )
+
+
+@territory_view()
+def haccp_plan_edit(request, territory, pk):
+    recipe = _plan_recipe(territory, pk)
+    plan = haccp_plan_for(recipe)
+    data = request.POST if request.method == "POST" else None
+    form = HaccpPlanForm(data, plan=plan)
+    if data is not None and form.is_valid():
+        try:
+            haccp_plan_save(actor=request.user, recipe=recipe, **form.values())
+        except ValidationError as exc:
+            for _field, message in add_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Plan HACCP enregistré : relisez-le puis validez-le."))
+            return redirect("recipes:haccp", territory.slug, recipe.pk)
+    elif data is None and not may_sign(request.user, territory, "recipe.validate_haccp"):
+        raise PermissionDenied(_("Écrire le plan HACCP demande une formation HACCP en cours de validité."))
+    return render(
+        request,
+        "recipes/haccp_plan_form.html",
+        {"territory": territory, "recipe": recipe, "plan": plan, "form": form},
+        status=form_status(request),
+    )
+
+
+@require_POST
+@territory_view()
+def haccp_plan_validate_view(request, territory, pk):
+    recipe = get_object_or_404(Recipe, territory=territory, pk=pk)
+    try:
+        haccp_plan_validate(actor=request.user, recipe=recipe)  # refuses a person without training (403)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Plan HACCP de « %(name)s » validé.") % {"name": recipe})
+    return redirect("recipes:haccp", territory.slug, recipe.pk)
+
+
+@territory_view()
+def haccp_plan_pdf(request, territory, pk):
+    recipe = _plan_recipe(territory, pk)
+    response = HttpResponse(haccp_sheet_pdf(haccp_plan_for(recipe)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="plan-haccp-{recipe.code}-v{recipe.version}.pdf"'
+    return response

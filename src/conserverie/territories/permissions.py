@@ -24,6 +24,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "recipe.manage": COORDINATION,
     # Signed off by a trained person, whatever the staff role (`require_trained`, docs/safety-en.md).
     "recipe.validate_schedule": STAFF_ROLES,
+    "recipe.validate_haccp": STAFF_ROLES,  # write, review and sign the recipe's HACCP plan
     "lot.release": STAFF_ROLES,
     "training.manage": COORDINATION,  # record the staff's trainings
     "lot.recall": COORDINATION,
@@ -71,7 +72,7 @@ def require_same_territory(territory, *objects) -> None:
 
 
 # Acts that a person signs as trained in HACCP (Regulation 852/2004 art. 5 and Annex II ch. XII), not as a role.
-SIGN_OFF = frozenset({"recipe.validate_schedule", "lot.release"})
+SIGN_OFF = frozenset({"recipe.validate_schedule", "recipe.validate_haccp", "lot.release"})
 
 
 def valid_training(user, territory, day=None):

@@ -23,6 +23,7 @@ from conserverie.production.forms import (
     SealCheckForm,
     StabilityResultForm,
     StabilityStartForm,
+    production_day,
 )
 from conserverie.production.haccp import lot_add_reading, missing_records
 from conserverie.production.labels import DEFAULT_LAYOUT, DEFAULT_SHEET, LAYOUTS, SHEETS, LabelProblem, lot_labels_pdf
@@ -101,6 +102,11 @@ def _record(request, territory, form, raw_formset, pantry_formset):
             pantry_inputs=[(f.cleaned_data["pantry_lot"], f.cleaned_data["kg"]) for f in pantry_rows],
             outputs=form.outputs(),
             treatments=form.treatments(),
+            substitutions={
+                f.cleaned_data["raw_lot"].pk: f.cleaned_data["replaces"]
+                for f in raw_rows
+                if f.cleaned_data.get("replaces") is not None
+            },
         )
     except ValidationError as exc:
         leftovers = add_service_errors(form, exc, aliases={"day": "produced_on"})
@@ -118,9 +124,13 @@ def _record(request, territory, form, raw_formset, pantry_formset):
 def lot_new(request, territory):
     data = request.POST if request.method == "POST" else None
     truck = Location.objects.filter(territory=territory, kind=Location.Kind.TRUCK).first()
-    form = LotForm(data, territory=territory, initial={"location": truck})
+    # The raw lots offered are those usable on the production day: the one posted, or the one the page was opened
+    # for (?produced_on=…, set again by lot-form.js when the date changes), or today.
+    day = production_day(data if data is not None else request.GET)
+    initial = {"location": truck, "produced_on": day, "recipe": request.GET.get("recipe") or None}
+    form = LotForm(data, territory=territory, initial=initial, day=day)
     form.section_errors = {}
-    raw_formset = RawInputFormSet(data, prefix="raw", form_kwargs={"territory": territory})
+    raw_formset = RawInputFormSet(data, prefix="raw", form_kwargs={"territory": territory, "day": day})
     pantry_formset = PantryInputFormSet(data, prefix="pantry", form_kwargs={"territory": territory})
     if data is not None and all([form.is_valid(), raw_formset.is_valid(), pantry_formset.is_valid()]):
         lot = _record(request, territory, form, raw_formset, pantry_formset)
@@ -135,6 +145,7 @@ def lot_new(request, territory):
             "form": form,
             "raw_formset": raw_formset,
             "pantry_formset": pantry_formset,
+            "readings_needed": form.readings_needed(),
         },
         status=form_status(request),
     )
