@@ -187,8 +187,9 @@ def priority_source(participant: Participant, sites: Iterable = ()) -> str:
     if participant.priority_area:
         return _("déclaré")
     neighbourhood = (participant.neighbourhood or "").strip()
-    if neighbourhood and PriorityArea.objects.filter(
-        territory_id=participant.territory_id, name__iexact=neighbourhood
-    ).exists():
+    if (
+        neighbourhood
+        and PriorityArea.objects.filter(territory_id=participant.territory_id, name__iexact=neighbourhood).exists()
+    ):
         return _("quartier déclaré : %(name)s (QPV)") % {"name": neighbourhood}
     return ""
