@@ -299,4 +299,6 @@ def test_the_farm_page_costs_the_same_queries_with_more_purchases_and_receipts(
         receipt = DonationReceipt.objects.get(producer=gifts.farm, status="issued")
         receipt_correct(actor=coordinator, receipt=receipt, reason="nouvelle pesée")
 
-    assert_flat_queries(client, f"/t/romans/collectes/fermes/{gifts.farm.pk}/?annee=2025", grow, django_assert_num_queries)
+    assert_flat_queries(
+        client, f"/t/romans/collectes/fermes/{gifts.farm.pk}/?annee=2025", grow, django_assert_num_queries
+    )

@@ -22,6 +22,25 @@ def _next_raw_lot_code(territory: Territory, day: date) -> str:
     return f"{prefix}{number:02d}"
 
 
+def _terms_of(actor, territory, offer, terms, price_eur_kg):
+    """What the farm receives for a collection: the terms given, else the (locked) offer's, else a gift."""
+    agreed = not terms  # the offer's terms were agreed by the coordination when it set them
+    if agreed:
+        terms = offer.terms if offer is not None else Terms.DONATION
+        if offer is not None and price_eur_kg is None:
+            price_eur_kg = offer.price_eur_kg
+    if terms not in Terms.values:
+        raise ValidationError({"terms": _("Conditions inconnues.")})
+    if terms != Terms.DONATION and not agreed:
+        require(actor, territory, "farm.pay")
+    if terms == Terms.PURCHASE:
+        if price_eur_kg is None or price_eur_kg <= 0:
+            raise ValidationError({"price_eur_kg": _("Un achat demande un prix au kilo supérieur à zéro.")})
+    else:
+        price_eur_kg = None
+    return terms, price_eur_kg
+
+
 def collection_record(
     *,
     actor,
@@ -44,20 +63,6 @@ def collection_record(
     collection, and its purchase note lists the lot (`sourcing/purchases.py`)."""
     require_role(actor, territory)
     require_same_territory(territory, producer, offer, collection_round, gleaning_outing)
-    agreed = not terms  # the terms of the offer were agreed by the coordination when it was set
-    if agreed:
-        terms = offer.terms if offer is not None else Terms.DONATION
-        if offer is not None and price_eur_kg is None:
-            price_eur_kg = offer.price_eur_kg
-    if terms not in Terms.values:
-        raise ValidationError({"terms": _("Conditions inconnues.")})
-    if terms != Terms.DONATION and not agreed:
-        require(actor, territory, "farm.pay")
-    if terms == Terms.PURCHASE:
-        if price_eur_kg is None or price_eur_kg <= 0:
-            raise ValidationError({"price_eur_kg": _("Un achat demande un prix au kilo supérieur à zéro.")})
-    else:
-        price_eur_kg = None
     if kg is None or kg <= 0:
         raise ValidationError({"kg": _("Le poids pesé doit être supérieur à zéro.")})
     if offer is not None and (offer.producer_id != producer.pk or offer.product_id != product.pk):
@@ -70,6 +75,7 @@ def collection_record(
             offer = SurplusOffer.objects.select_for_update().get(pk=offer.pk)
             if offer.status in (SurplusOffer.Status.DECLINED, SurplusOffer.Status.EXPIRED):
                 raise ValidationError({"offer": _("Cette offre a été refusée ou a expiré.")})
+        terms, price_eur_kg = _terms_of(actor, territory, offer, terms, price_eur_kg)
         raw_lot = RawLot(
             territory=territory,
             code=_next_raw_lot_code(territory, collected_on),
