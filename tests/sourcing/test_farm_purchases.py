@@ -144,7 +144,8 @@ def test_jars_processed_for_a_farm_come_back_with_the_fee(chain, coordinator, an
     proposal = offer(chain)
     offer_terms_set(actor=coordinator, offer=proposal, terms=Terms.PROCESSING, fee_eur_per_jar=D("0.90"))
     raw = collect(chain, "30", offer=proposal)
-    assert raw.terms == Terms.PROCESSING and raw.price_eur_kg is None
+    assert raw.terms == Terms.PROCESSING
+    assert raw.price_eur_kg is None
     before = row_counts()
     with pytest.raises(ValidationError) as refused:
         farm_jars_return(actor=animator, raw_lot=raw, jars=0, day=DAY, fee_eur_per_jar=D("-1"))
@@ -241,5 +242,6 @@ def test_pages_show_what_the_farm_received_at_flat_query_counts(client, chain, c
     page = text(client.get("/producteur/"))
     assert "90,00 €" in page
     response = client.get(f"/producteur/bon-achat/{DAY.year}/")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     assert client.get(f"/producteur/bon-achat/{DAY.year - 1}/").status_code == 404
