@@ -44,11 +44,12 @@ from conserverie.sourcing.receipts import (
     register_rows,
 )
 from conserverie.sourcing.services import farm_jars_return
-from conserverie.territories.models import LegalEntity
+from conserverie.territories.models import LegalEntity, Role
 from conserverie.territories.permissions import may, require
 from conserverie.territories.staff import territory_view
 
 PDF = "application/pdf"
+COORDINATION = (Role.COORDINATOR,)  # receipts are the legal entity's acts: PERMISSIONS["receipt.issue"]
 
 
 def _year(request) -> int:
@@ -138,7 +139,7 @@ def _act(request, producer, action, data, today) -> str:
 
 
 @require_POST
-@territory_view()
+@territory_view(roles=COORDINATION)
 def receipt_correct_view(request, territory, number):
     receipt = get_object_or_404(DonationReceipt, territory=territory, number=number)
     form = ReceiptCorrectForm(request.POST)
@@ -158,13 +159,13 @@ def receipt_correct_view(request, territory, number):
     return redirect("sourcing:farm_received", territory.slug, receipt.producer_id)
 
 
-@territory_view()
+@territory_view(roles=COORDINATION)
 def receipt_download(request, territory, number):
     receipt = get_object_or_404(DonationReceipt.objects.select_related("territory"), territory=territory, number=number)
     return attachment(receipt_pdf(receipt), PDF, f"recu-don-{receipt.number}.pdf")
 
 
-@territory_view()
+@territory_view(roles=COORDINATION)
 def receipt_register_view(request, territory, ext):
     """The register of issued receipts (cancelled ones included), CSV or XLSX."""
     if ext not in ("csv", "xlsx"):
@@ -200,7 +201,7 @@ def _organisation(territory) -> str:
     return entity.name if entity else (territory.organisation or territory.name)
 
 
-@territory_view()
+@territory_view(roles=COORDINATION)
 def legal_entity_edit(request, territory):
     """/t/<slug>/collectes/entite-juridique/: the legal person that signs the receipts (coordination)."""
     require(request.user, territory, "receipt.issue")
