@@ -16,7 +16,7 @@ from decimal import Decimal
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Round
 from django.utils.translation import gettext as _
 
@@ -70,13 +70,17 @@ class FarmMoney:
 
 
 def farm_money(territory, date_from: date | None = None, date_to: date | None = None, producer=None) -> FarmMoney:
-    """Totals for the territory, or one farm (3 queries)."""
+    """Totals for the territory, or one farm (2 queries)."""
     lots = RawLot.objects.filter(territory=territory).collected_between(date_from, date_to)
     if producer is not None:
         lots = lots.filter(producer=producer)
-    kg = {row["terms"]: row["kg"] for row in lots.values("terms").annotate(kg=Sum("kg")).order_by("terms")}
-    # Each lot rounded to the cent as it is paid, then summed: the purchase notes' totals and the books agree.
-    paid = farm_purchases(territory, date_from, date_to, producer).order_by().aggregate(total=Sum("amount_eur"))
+    # One query for kilos by terms and the money paid: each lot rounded to the cent as it is paid, then summed
+    # (the purchase notes' totals and the books agree).
+    amount = Round(ExpressionWrapper(F("kg") * F("price_eur_kg"), output_field=MONEY), 2)
+    rows = lots.values("terms").annotate(kg=Sum("kg"), paid=Sum(amount, filter=Q(terms=Terms.PURCHASE)))
+    by_terms = {row["terms"]: row for row in rows.order_by("terms")}
+    kg = {terms: row["kg"] for terms, row in by_terms.items()}
+    paid = {"total": by_terms.get(Terms.PURCHASE, {}).get("paid")}
     returns = farm_jar_returns(territory, date_from, date_to, producer).aggregate(
         jars=Sum("jars"), fees=Sum("fee_eur"), n=Count("pk")
     )
