@@ -77,7 +77,11 @@ def farm_money(territory, date_from: date | None = None, date_to: date | None = 
     # One query for kilos by terms and the money paid: each lot rounded to the cent as it is paid, then summed
     # (the purchase notes' totals and the books agree).
     amount = Round(ExpressionWrapper(F("kg") * F("price_eur_kg"), output_field=MONEY), 2)
-    rows = lots.values("terms").annotate(kg=Sum("kg"), paid=Sum(amount, filter=Q(terms=Terms.PURCHASE)))
+    rows = (
+        lots.annotate(amount_eur=amount)
+        .values("terms")
+        .annotate(kg=Sum("kg"), paid=Sum("amount_eur", filter=Q(terms=Terms.PURCHASE)))
+    )
     by_terms = {row["terms"]: row for row in rows.order_by("terms")}
     kg = {terms: row["kg"] for terms, row in by_terms.items()}
     paid = {"total": by_terms.get(Terms.PURCHASE, {}).get("paid")}
