@@ -46,7 +46,9 @@ def test_coordinator_buys_from_a_farm_then_issues_its_receipt(live_server, chain
     page.get_by_label("Poids pesé (kg)", exact=True).fill("25")
     page.get_by_label("Ce que reçoit la ferme", exact=True).select_option(value="purchase")
     page.get_by_role("button", name="Enregistrer la collecte").click()
-    expect(page.get_by_text("Un achat demande un prix au kilo supérieur à zéro.")).to_be_visible()
+    # The refusal shows in the summary (a link to the field) and at the field.
+    expect(page.get_by_text("Un achat demande un prix au kilo supérieur à zéro.", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Prix d'achat convenu (€/kg)")).to_be_visible()
     expect(page.get_by_label("Poids pesé (kg)", exact=True)).to_have_value("25")
     page.get_by_label("Prix d'achat convenu (€/kg)", exact=True).fill("0.64")
     page.get_by_role("button", name="Enregistrer la collecte").click()
