@@ -1,15 +1,20 @@
 """A farmer, on a phone in the field, logs in and proposes a surplus in under a minute: a real browser and server."""
 
 import time
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from conserverie.producers.models import SurplusOffer
+from conserverie.producers.services import cost_price_declare
+from conserverie.sourcing.receipts import receipt_issue
+from conserverie.sourcing.services import collection_record
 from conserverie.territories.models import Role
 
 from ..conftest import DAY, make_user
+from ..sourcing.test_receipts import donor, entity_for
 from .conftest import new_page
 
 PASSWORD = "Courgettes-en-trop-2026"
@@ -21,6 +26,25 @@ def page(browser):
     context, page = new_page(browser, 375, 740, is_mobile=True, has_touch=True)
     yield page
     context.close()
+
+
+def closed_year_receipt(chain):
+    """Last year's gift and its receipt, issued by the coordination (tests/sourcing/test_receipts.py)."""
+    last_year = timezone.localdate().year - 1
+    entity_for(chain.territory)
+    donor(chain.farm, chain.actor)
+    cost_price_declare(
+        actor=chain.actor, producer=chain.farm, product=chain.tomato, eur_per_kg=Decimal("0.80"), declared_on=DAY
+    )
+    collection_record(
+        actor=chain.actor,
+        territory=chain.territory,
+        producer=chain.farm,
+        product=chain.tomato,
+        kg=Decimal("12"),
+        collected_on=date(last_year, 8, 1),
+    )
+    return receipt_issue(actor=chain.actor, producer=chain.farm, year=last_year)
 
 
 def test_farmer_proposes_a_surplus_from_a_phone(live_server, chain, page):
@@ -96,8 +120,8 @@ def test_farmer_follows_an_offer_with_its_photo_and_downloads_the_certificate(li
         # The page's CSP forbids evaluating strings (wait_for_function): read the decoded size, as the image loads.
         expect(photo).to_have_js_property("naturalWidth", 4)  # the 4 × 3 photo sent
 
+        receipt = closed_year_receipt(chain)
         page.get_by_role("link", name="Retour à mes offres").click()
-        year = chain.raw.collected_on.year
         with page.expect_download() as download:
-            page.get_by_role("link", name=f"Attestation {year} (PDF)").click()
-        assert download.value.suggested_filename.startswith(f"attestation-don-{year}-")
+            page.get_by_role("link", name=f"Reçu {receipt.year} n° {receipt.number} (PDF)").click()
+        assert download.value.suggested_filename == f"recu-don-{receipt.number}.pdf"

@@ -32,7 +32,7 @@ def test_summary_shows_the_unit_economics(books, coord_client):
     assert "Moins de 5 personnes" in page
     assert "Pas atteignable à ces prix" in page
     assert "6,00 €" in text(coord_client.get(url("summary", books.territory) + PERIOD))  # deposits still owed
-    assert "100 kg donnés par 1 ferme" in page
+    assert "100 kg collectés dans 1 ferme" in page
     assert "Aide au démarrage" not in page  # the summary shows categories, not the items
 
 

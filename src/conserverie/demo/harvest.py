@@ -3,6 +3,7 @@
 from datetime import timedelta
 from decimal import ROUND_UP, Decimal
 
+from conserverie.demo.farm_money import agree_terms
 from conserverie.producers.models import Product, SurplusOffer
 from conserverie.producers.services import offer_accept, offer_declare, offer_decline
 from conserverie.sourcing.services import collection_record, raw_lot_give, raw_lot_lose
@@ -28,6 +29,7 @@ class RawPool:
     def __init__(self, ctx):
         self.ctx = ctx
         self.entries: dict[int, list[list]] = {}  # product pk -> [[RawLot, kg left], ...]
+        self.collections = 0
 
     def _declarer(self, farm):
         ctx = self.ctx
@@ -69,6 +71,8 @@ class RawPool:
         offer = self.declare(farm, product, kg, collected_on)
         if rng.random() < 0.8:
             offer = offer_accept(actor=ctx.coordinator, offer=offer)
+        self.collections += 1
+        offer = agree_terms(ctx, offer, product, self.collections)  # a gift, a purchase or à façon (no draw)
         raw = collection_record(
             actor=ctx.animator,
             territory=ctx.territory,

@@ -6,6 +6,7 @@ from decimal import Decimal
 from conserverie.demo.accounts import create_account
 from conserverie.demo.context import DemoContext
 from conserverie.demo.economics import add_economics
+from conserverie.demo.farm_money import add_farm_money
 from conserverie.demo.farms import create_farms, ensure_products
 from conserverie.demo.gleaning import add_gleaning
 from conserverie.demo.haccp import record_haccp_follow_up
@@ -105,4 +106,5 @@ def build_romans(rng, today) -> DemoContext:
     add_voices(ctx)
     add_economics(ctx)
     add_failed_reminders(ctx)
+    add_farm_money(ctx)
     return ctx

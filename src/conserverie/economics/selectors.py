@@ -47,6 +47,7 @@ from conserverie.figures.selectors import Figures, territory_figures
 from conserverie.production.models import ProductionLot
 from conserverie.recipes.models import PantryLot
 from conserverie.sourcing.models import RawLot
+from conserverie.sourcing.purchases import farm_money
 from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.stock.models import StockMovement
 from conserverie.territories.models import Territory
@@ -120,6 +121,7 @@ class Sheet:
     deposits: DepositAccount | None = None
     contributions: Contributions | None = None
     money: dict = field(default_factory=dict)
+    farms: object = None
 
     def total(self, categories) -> Decimal:
         return sum((line.amount for line in self.lines if line.counted and line.category in categories), ZERO)
@@ -275,6 +277,24 @@ def _derived(sheet: Sheet) -> list[Line]:
             ),
         ),
     ]
+    farms = sheet.farms
+    lines += [
+        Line(
+            Category.FARM_PURCHASES,
+            _("Achats aux fermes"),
+            farms.paid_eur,
+            True,
+            _("%(kg)s kg achetés × prix convenu au kilo, payés à la collecte (bons d'achat)")
+            % {"kg": _num(farms.kg_bought, 1)},
+        ),
+        Line(
+            Category.PROCESSING_FEES,
+            _("Transformation à façon pour les fermes"),
+            farms.fees_eur,
+            True,
+            _("%(jars)s bocaux rendus aux fermes × prix convenu par bocal") % {"jars": _num(farms.jars_returned, 0)},
+        ),
+    ]
     return lines
 
 
@@ -296,6 +316,7 @@ def cost_sheet(
         parameters=parameters_of(territory),
     )
     sheet.money = ledger_money(territory, date_from, date_to)
+    sheet.farms = farm_money(territory, date_from, date_to)
     sheet.deposits = (
         deposit_account(territory, date_from, date_to, sheet.parameters.deposit_forfeit_months)
         if with_accounts
@@ -418,27 +439,21 @@ def unit_economics(sheet: Sheet) -> UnitEconomics:
     )
 
 
-def _value_field():
-    """The producers' declared donation value per kg, when the producers app has it (else None)."""
-    from conserverie.producers.models import Product
-
-    names = {f.name for f in Product._meta.get_fields()}
-    return "donation_value_eur_kg" if "donation_value_eur_kg" in names else None
-
-
-def farmers_received(territory, date_from, date_to) -> dict:
-    """What the farms gave, in kg and declared value (kg × the product's value per kg); no price is paid."""
+def farmers_received(territory, date_from, date_to, sheet: Sheet | None = None) -> dict:
+    """What the farms brought and received in the period: kg collected, farms, money paid for purchases (kg ×
+    agreed price), jars returned to them (à façon) and the processing fees (`sourcing/purchases.py`)."""
     lots = RawLot.objects.filter(territory=territory).collected_between(date_from, date_to)
-    value_field = _value_field()
-    sums = {"total_kg": Sum("kg"), "farms": Count("producer", distinct=True)}
-    if value_field:
-        sums["value"] = Sum(F("kg") * F(f"product__{value_field}"))
-    data = lots.aggregate(**sums)
+    data = lots.aggregate(total_kg=Sum("kg"), farms=Count("producer", distinct=True))
+    farms = sheet.farms if sheet is not None and sheet.farms is not None else farm_money(territory, date_from, date_to)
     return {
         "kg": (data["total_kg"] or ZERO).quantize(Decimal("0.01")),
         "farms": data["farms"],
-        "value": eur(data["value"]) if value_field else None,
-        "paid": ZERO,
+        "paid": farms.paid_eur,
+        "kg_bought": farms.kg_bought,
+        "kg_given": farms.kg_given,
+        "kg_processed": farms.kg_processed,
+        "jars_returned": farms.jars_returned,
+        "fees": farms.fees_eur,
     }
 
 
@@ -448,10 +463,13 @@ def price_chain(sheet: Sheet, unit: UnitEconomics, farmers: dict) -> list[tuple[
     money = sheet.money
     sold = {"n": money["sold_n"], "price": money["sold_price"]}
     given = {"n": money["given_n"], "deposit": money["given_deposit"]}
-    farm_value = _div(farmers["value"], jars) if farmers["value"] is not None else None
     return [
-        (_("Valeur déclarée des produits donnés par les fermes"), farm_value, _("par bocal produit")),
-        (_("Prix payé aux fermes"), ZERO if jars else None, _("les produits sont donnés")),
+        (
+            _("Prix payé aux fermes"),
+            _div(farmers["paid"], jars),
+            _("achats aux fermes (%(kg)s kg) ÷ bocaux produits ; les dons ne sont pas payés")
+            % {"kg": _num(farmers["kg_bought"], 1)},
+        ),
         (_("Coût de revient"), unit.cost_per_jar, _("toutes charges comprises, par bocal produit")),
         (_("Coût variable"), _div(unit.variable_costs, jars), _("carburant, bocaux, énergie, épicerie")),
         (_("Prix moyen au groupement d'achat"), _div(sold["price"] or 0, sold["n"]), _("consigne non comprise")),

@@ -40,6 +40,7 @@ from conserverie.economics.services import (
 )
 from conserverie.economics.simulator import COST_KEYS, REVENUE_KEYS, simulate
 from conserverie.economics.unit_costs import COST_CATEGORIES, REVENUE_CATEGORIES, Category
+from conserverie.sourcing.purchases import farm_money_rows
 from conserverie.territories.models import REPORT_ROLES, JarFormat, Role
 from conserverie.territories.permissions import role_in
 from conserverie.territories.staff import territory_view
@@ -65,7 +66,7 @@ def summary(request, territory):
     date_from, date_to = _period(request)
     sheet = cost_sheet(territory, date_from, date_to)
     unit = unit_economics(sheet)
-    farmers = farmers_received(territory, date_from, date_to)
+    farmers = farmers_received(territory, date_from, date_to, sheet)
     return render(
         request,
         "economics/summary.html",
@@ -75,6 +76,7 @@ def summary(request, territory):
             "unit": unit,
             "farmers": farmers,
             "chain": price_chain(sheet, unit, farmers),
+            "farm_rows": farm_money_rows(territory, date_from, date_to),
             "costs": sheet.by_category(COST_CATEGORIES),
             "revenues": sheet.by_category(REVENUE_CATEGORIES),
             "date_from": date_from,

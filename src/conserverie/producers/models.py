@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -31,6 +32,17 @@ class Producer(models.Model):
     )
     pickup_from = models.TimeField(_("collecte possible à partir de"), null=True, blank=True)
     pickup_until = models.TimeField(_("collecte possible jusqu'à"), null=True, blank=True)
+    # The donor's identity on a donation receipt (Cerfa 16216: dénomination, forme juridique, SIREN, adresse).
+    legal_name = models.CharField(_("dénomination (raison sociale)"), max_length=200, blank=True)
+    legal_form = models.CharField(
+        _("forme juridique"),
+        max_length=120,
+        blank=True,
+        help_text=_("Ex. : EARL, GAEC, SCEA, entreprise individuelle."),
+    )
+    siren = models.CharField(
+        _("SIREN"), max_length=9, blank=True, validators=[RegexValidator(r"^\d{9}$", _("Le SIREN compte 9 chiffres."))]
+    )
 
     objects = scoped_manager("territory")
 
@@ -153,6 +165,60 @@ class OfferQuerySet(models.QuerySet):
         )
 
 
+class Terms(models.TextChoices):
+    """What the farm receives for its produce (docs/economics-en.md, "What farms receive")."""
+
+    DONATION = "donation", _("Don")
+    PURCHASE = "purchase", _("Achat")
+    PROCESSING = "processing", _("Transformation à façon")
+
+
+class CostPrice(models.Model):
+    """The cost price a farm declares for a product: what a donated kilo is worth on its receipt.
+
+    Article 238 bis 1 of the CGI values a gift in kind at the donor's cost price (coût de revient); produce that
+    could not be sold is valued at its stock value, which the farm may declare lower (BOI-BIC-RICI-20-30-10-20).
+    """
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="cost_prices")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    eur_per_kg = models.DecimalField(_("coût de revient (€/kg)"), max_digits=7, decimal_places=2)
+    unsold_eur_per_kg = models.DecimalField(
+        _("valeur des invendus et déclassés (€/kg)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Valeur en stock d'un produit qui ne pouvait plus être vendu ; vide : le coût de revient."),
+    )
+    declared_on = models.DateField(_("déclaré le"))
+    history = HistoricalRecords()
+
+    objects = scoped_manager("producer__territory")
+
+    class Meta:
+        verbose_name = _("coût de revient déclaré")
+        verbose_name_plural = _("coûts de revient déclarés")
+        ordering = ["product__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["producer", "product"], name="cost_price_once"),
+            models.CheckConstraint(condition=models.Q(eur_per_kg__gte=0), name="cost_price_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(unsold_eur_per_kg__isnull=True) | models.Q(unsold_eur_per_kg__gte=0),
+                name="cost_price_unsold_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.producer.name} — {self.product.name}: {self.eur_per_kg} €/kg"
+
+    def value_for(self, grade: str) -> Decimal:
+        """€/kg for a lot of this `grade`: unsold and downgraded produce at its declared stock value."""
+        if grade != "surplus" and self.unsold_eur_per_kg is not None:
+            return self.unsold_eur_per_kg
+        return self.eur_per_kg
+
+
 class SurplusOffer(StatusColours, models.Model):
     class Grade(models.TextChoices):
         SURPLUS = "surplus", _("Surplus")
@@ -198,6 +264,13 @@ class SurplusOffer(StatusColours, models.Model):
         help_text=_("Montré au producteur avec le statut (par exemple le motif d'un refus)."),
     )
     photo = models.ImageField(_("photo"), upload_to="offers/%Y/%m/", blank=True)
+    terms = models.CharField(_("conditions"), max_length=10, choices=Terms.choices, default=Terms.DONATION)
+    price_eur_kg = models.DecimalField(
+        _("prix d'achat convenu (€/kg)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    fee_eur_per_jar = models.DecimalField(
+        _("prix de la transformation à façon (€/bocal)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("déclarée le"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
@@ -208,6 +281,14 @@ class SurplusOffer(StatusColours, models.Model):
         verbose_name = _("offre de surplus")
         verbose_name_plural = _("offres de surplus")
         ordering = ["-available_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(terms="purchase") | models.Q(price_eur_kg__gt=0), name="offer_purchase_priced"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(terms="processing") | models.Q(fee_eur_per_jar__gte=0), name="offer_processing_fee"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.product} — {self.producer.name} ({self.kg_estimated} kg)"

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
 from conserverie.producers.geo import distance_from_hub
-from conserverie.producers.models import Producer, ProducerProduct, Product, SurplusOffer
+from conserverie.producers.models import CostPrice, Producer, ProducerProduct, Product, SurplusOffer, Terms
 from conserverie.producers.photos import check_photo, photo_name
 from conserverie.territories.models import Membership, Role, Territory
-from conserverie.territories.permissions import require, require_same_territory
+from conserverie.territories.permissions import require, require_same_territory, role_in
 
 # An offer's note: a few lines for the driver, never a 100,000-character text (issue 17).
 OFFER_NOTE_MAX = 1000
@@ -274,3 +274,63 @@ def producer_calendar_set(*, actor, producer: Producer, months: dict) -> list[Pr
     with transaction.atomic():
         ProducerProduct.objects.filter(producer=producer).delete()
         return ProducerProduct.objects.bulk_create(rows)
+
+
+def offer_terms_set(
+    *, actor, offer: SurplusOffer, terms: str, price_eur_kg: Decimal | None = None, fee_eur_per_jar=None
+) -> SurplusOffer:
+    """Agree what the farm receives for an offer: a gift, a purchase at a price per kg (above zero) or processing
+    for the farm (à façon) at a fee per jar (zero or more). Only while the offer is still open."""
+    require(actor, offer.territory, "farm.pay")
+    errors = {}
+    if terms not in Terms.values:
+        errors["terms"] = _("Conditions inconnues.")
+    elif terms == Terms.PURCHASE and (price_eur_kg is None or price_eur_kg <= 0):
+        errors["price_eur_kg"] = _("Un achat demande un prix au kilo supérieur à zéro.")
+    elif terms == Terms.PROCESSING and (fee_eur_per_jar is None or fee_eur_per_jar < 0):
+        errors["fee_eur_per_jar"] = _("Indiquez le prix de la transformation par bocal (zéro ou plus).")
+    if not offer.is_open:
+        errors["terms"] = _("Cette offre n'est plus ouverte : ses conditions ne changent plus.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        offer = SurplusOffer.objects.select_for_update().get(pk=offer.pk)
+        offer.terms = terms
+        offer.price_eur_kg = price_eur_kg if terms == Terms.PURCHASE else None
+        offer.fee_eur_per_jar = fee_eur_per_jar if terms == Terms.PROCESSING else None
+        return save_as(offer, actor)
+
+
+def cost_price_declare(
+    *, actor, producer: Producer, product: Product, eur_per_kg: Decimal, unsold_eur_per_kg=None, declared_on: date
+) -> CostPrice:
+    """Record the farm's declared cost price of a product (what a donated kilo is worth on its receipt)."""
+    if role_in(actor, producer.territory) == Role.PRODUCER:
+        _may_declare_for(actor, producer.territory, producer)
+    else:
+        require(actor, producer.territory, "receipt.issue")
+    errors = {}
+    if eur_per_kg is None or eur_per_kg < 0:
+        errors["eur_per_kg"] = _("Le coût de revient est un montant de zéro ou plus.")
+    if unsold_eur_per_kg is not None and unsold_eur_per_kg < 0:
+        errors["unsold_eur_per_kg"] = _("La valeur des invendus est un montant de zéro ou plus.")
+    elif unsold_eur_per_kg is not None and eur_per_kg is not None and unsold_eur_per_kg > eur_per_kg:
+        errors["unsold_eur_per_kg"] = _("Un invendu ne vaut pas plus que son coût de revient.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        price = CostPrice.objects.select_for_update().filter(producer=producer, product=product).first()
+        price = price or CostPrice(producer=producer, product=product)
+        price.eur_per_kg, price.unsold_eur_per_kg, price.declared_on = eur_per_kg, unsold_eur_per_kg, declared_on
+        return save_as(price, actor)
+
+
+def producer_legal_identity_set(
+    *, actor, producer: Producer, legal_name: str, legal_form: str, siren: str, address: str
+) -> Producer:
+    """The farm's identity as a donor (Cerfa 16216): dénomination, forme juridique, SIREN, adresse."""
+    require(actor, producer.territory, "receipt.issue")
+    producer.legal_name, producer.legal_form = legal_name.strip(), legal_form.strip()
+    producer.siren, producer.address = siren.replace(" ", "").strip(), address.strip()
+    with transaction.atomic():
+        return save_as(producer, actor)

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from conserverie.core.append_only import AppendOnlyMixin, AppendOnlyQuerySet
 from conserverie.core.periods import in_period
 from conserverie.core.scoping import scoped_manager
-from conserverie.producers.models import Producer, Product, SurplusOffer
+from conserverie.producers.models import Producer, Product, SurplusOffer, Terms
 from conserverie.sourcing.rounds.models import CollectionRound, RoundStop  # noqa: F401 - models of the sub-package
 from conserverie.territories.models import Territory
 
@@ -58,6 +58,10 @@ class RawLot(models.Model):
     collected_on = models.DateField(_("collecté le"))
     use_before = models.DateField(_("à transformer avant le"))
     grade = models.CharField(_("nature"), max_length=12, choices=SurplusOffer.Grade.choices, default="surplus")
+    # What the farm receives for these kilos (docs/economics-en.md): a gift, a purchase paid on collection at the
+    # agreed price, or produce processed for the farm (its jars come back to it, `FarmJarReturn`).
+    terms = models.CharField(_("conditions"), max_length=10, choices=Terms.choices, default=Terms.DONATION)
+    price_eur_kg = models.DecimalField(_("prix d'achat (€/kg)"), max_digits=7, decimal_places=2, null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -70,10 +74,22 @@ class RawLot(models.Model):
         ordering = ["-collected_on", "-id"]
         # The figures of a period, grouped by territory (issue 20, docs/performance.md).
         indexes = [models.Index(fields=["territory", "collected_on"], name="rawlot_territory_collected")]
-        constraints = [models.CheckConstraint(condition=models.Q(kg__gt=0), name="rawlot_kg_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kg__gt=0), name="rawlot_kg_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(terms="purchase") | models.Q(price_eur_kg__gt=0), name="rawlot_purchase_priced"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code} — {self.product} ({self.kg} kg)"
+
+    @property
+    def purchase_eur(self) -> Decimal | None:
+        """The amount paid to the farm for this lot (kg × agreed price, to the cent), None unless bought."""
+        if self.terms != Terms.PURCHASE or self.price_eur_kg is None:
+            return None
+        return (self.kg * self.price_eur_kg).quantize(Decimal("0.01"))
 
 
 class RawLotMovement(AppendOnlyMixin, models.Model):
@@ -115,3 +131,87 @@ class RawLotMovement(AppendOnlyMixin, models.Model):
 
     def __str__(self):
         return f"{self.raw_lot.code}: {self.get_kind_display()} {self.kg} kg"
+
+
+class FarmJarReturn(models.Model):
+    """Jars given back to a farm whose produce was processed for it (à façon), with the processing fee."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="farm_jar_returns")
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="jar_returns")
+    raw_lot = models.ForeignKey(RawLot, on_delete=models.PROTECT, related_name="jar_returns")
+    jars = models.PositiveIntegerField(_("bocaux rendus"))
+    fee_eur_per_jar = models.DecimalField(_("prix de la transformation (€/bocal)"), max_digits=6, decimal_places=2)
+    fee_eur = models.DecimalField(_("montant de la transformation (€)"), max_digits=9, decimal_places=2)
+    day = models.DateField(_("rendus le"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
+
+    class Meta:
+        verbose_name = _("bocaux rendus à une ferme (à façon)")
+        verbose_name_plural = _("bocaux rendus aux fermes (à façon)")
+        ordering = ["-day", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(jars__gt=0), name="jar_return_positive"),
+            models.CheckConstraint(condition=models.Q(fee_eur_per_jar__gte=0), name="jar_return_fee_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.producer.name}: {self.jars} bocaux ({self.raw_lot.code})"
+
+
+class DonationReceipt(models.Model):
+    """A receipt for a farm's gifts in kind of a closed year (article 238 bis CGI, Cerfa 16216 model).
+
+    Issued once and never changed: every particular is copied at issue (beneficiary, donor, lines, values), so a
+    later change of a cost price or an address leaves it as it was. A correction cancels it (kept, marked
+    « annulé ») and issues a new receipt with the next number. Numbers run without a gap per legal entity and
+    year (`sourcing/receipts.py`).
+    """
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Émis")
+        CANCELLED = "cancelled", _("Annulé")
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="donation_receipts")
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="donation_receipts")
+    year = models.PositiveSmallIntegerField(_("année des dons"))
+    sequence = models.PositiveIntegerField(_("numéro d'ordre"))
+    number = models.CharField(_("numéro"), max_length=40, unique=True)
+    issued_on = models.DateField(_("émis le"))
+    first_gift_on = models.DateField(_("premier don le"))
+    last_gift_on = models.DateField(_("dernier don le"))
+    beneficiary = models.JSONField(_("bénéficiaire"))
+    donor = models.JSONField(_("donateur"))
+    lines = models.JSONField(_("produits donnés"))
+    total_eur = models.DecimalField(_("valeur totale (€)"), max_digits=11, decimal_places=2)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.ISSUED)
+    cancelled_on = models.DateField(_("annulé le"), null=True, blank=True)
+    cancel_reason = models.CharField(_("motif de l'annulation"), max_length=250, blank=True)
+    replaced_by = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces", verbose_name=_("remplacé par")
+    )
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
+
+    class Meta:
+        verbose_name = _("reçu de don")
+        verbose_name_plural = _("reçus de dons")
+        ordering = ["year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "year", "sequence"], name="receipt_sequence_once"),
+            models.UniqueConstraint(
+                fields=["producer", "year"], condition=models.Q(status="issued"), name="receipt_one_valid_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED

@@ -2,8 +2,6 @@
 
 from datetime import date, timedelta
 
-from django.db.models.functions import ExtractYear
-
 from conserverie.sourcing.models import RawLot
 
 
@@ -20,15 +18,3 @@ def expiring_raw_lots(territory, today: date, days: int = 2):
 def overdue_raw_lots(territory, today: date):
     """Raw lots past their date that still hold kilos in the books: to record as given or lost."""
     return RawLot.objects.in_stock().filter(territory=territory, use_before__lt=today)
-
-
-def certificate_years(farm) -> list[int]:
-    """Calendar years with weighed collections at this farm, newest first (one query)."""
-    years = (
-        RawLot.objects.filter(producer=farm)
-        .annotate(year=ExtractYear("collected_on"))
-        .values_list("year", flat=True)
-        .distinct()
-        .order_by("-year")
-    )
-    return list(years)

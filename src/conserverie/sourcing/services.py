@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
-from conserverie.producers.models import Producer, Product, SurplusOffer
-from conserverie.sourcing.models import RawLot, RawLotMovement
+from conserverie.producers.models import Producer, Product, SurplusOffer, Terms
+from conserverie.sourcing.models import FarmJarReturn, RawLot, RawLotMovement
 from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.territories.models import Territory
-from conserverie.territories.permissions import require_role, require_same_territory
+from conserverie.territories.permissions import require, require_role, require_same_territory
 
 
 def _next_raw_lot_code(territory: Territory, day: date) -> str:
@@ -20,6 +20,25 @@ def _next_raw_lot_code(territory: Territory, day: date) -> str:
     while RawLot.objects.filter(code=f"{prefix}{number:02d}").exists():  # a lot deleted in the admin frees no code
         number += 1
     return f"{prefix}{number:02d}"
+
+
+def _terms_of(actor, territory, offer, terms, price_eur_kg):
+    """What the farm receives for a collection: the terms given, else the (locked) offer's, else a gift."""
+    agreed = not terms  # the offer's terms were agreed by the coordination when it set them
+    if agreed:
+        terms = offer.terms if offer is not None else Terms.DONATION
+        if offer is not None and price_eur_kg is None:
+            price_eur_kg = offer.price_eur_kg
+    if terms not in Terms.values:
+        raise ValidationError({"terms": _("Conditions inconnues.")})
+    if terms != Terms.DONATION and not agreed:
+        require(actor, territory, "farm.pay")
+    if terms == Terms.PURCHASE:
+        if price_eur_kg is None or price_eur_kg <= 0:
+            raise ValidationError({"price_eur_kg": _("Un achat demande un prix au kilo supérieur à zéro.")})
+    else:
+        price_eur_kg = None
+    return terms, price_eur_kg
 
 
 def collection_record(
@@ -34,8 +53,14 @@ def collection_record(
     collection_round: CollectionRound | None = None,
     grade: str = "surplus",
     gleaning_outing=None,
+    terms: str | None = None,
+    price_eur_kg: Decimal | None = None,
 ) -> RawLot:
-    """Record a weighed collection: it becomes a raw lot with its own code."""
+    """Record a weighed collection: it becomes a raw lot with its own code.
+
+    `terms` says what the farm receives (a gift by default; the offer's terms when the collection honours an
+    offer and none is given). A purchase needs a price per kilo above zero: the farm is paid kg × price on
+    collection, and its purchase note lists the lot (`sourcing/purchases.py`)."""
     require_role(actor, territory)
     require_same_territory(territory, producer, offer, collection_round, gleaning_outing)
     if kg is None or kg <= 0:
@@ -50,6 +75,7 @@ def collection_record(
             offer = SurplusOffer.objects.select_for_update().get(pk=offer.pk)
             if offer.status in (SurplusOffer.Status.DECLINED, SurplusOffer.Status.EXPIRED):
                 raise ValidationError({"offer": _("Cette offre a été refusée ou a expiré.")})
+        terms, price_eur_kg = _terms_of(actor, territory, offer, terms, price_eur_kg)
         raw_lot = RawLot(
             territory=territory,
             code=_next_raw_lot_code(territory, collected_on),
@@ -62,6 +88,8 @@ def collection_record(
             collected_on=collected_on,
             use_before=collected_on + timedelta(days=product.shelf_life_days),
             grade=grade,
+            terms=terms,
+            price_eur_kg=price_eur_kg,
             recorded_by=actor,
         )
         save_as(raw_lot, actor)
@@ -109,3 +137,40 @@ def raw_lot_lose(*, actor, raw_lot: RawLot, kg: Decimal, reason: str, day: date 
     require_role(actor, raw_lot.territory)
     with transaction.atomic():
         return raw_lot_draw(actor=actor, raw_lot=raw_lot, kg=kg, kind=RawLotMovement.Kind.LOST, reason=reason, day=day)
+
+
+def farm_jars_return(*, actor, raw_lot: RawLot, jars: int, day: date, fee_eur_per_jar: Decimal | None = None):
+    """Record the jars given back to a farm whose produce was processed for it (à façon), and the fee it owes.
+
+    The fee per jar is the offer's unless given; it may be zero (processing offered), never negative."""
+    territory = raw_lot.territory
+    require(actor, territory, "farm.jars_return")
+    errors = {}
+    if raw_lot.terms != Terms.PROCESSING:
+        errors["raw_lot"] = _("Ce lot brut n'a pas été collecté pour une transformation à façon.")
+    if fee_eur_per_jar is None and raw_lot.offer_id is not None:
+        fee_eur_per_jar = raw_lot.offer.fee_eur_per_jar
+    if fee_eur_per_jar is None or fee_eur_per_jar < 0:
+        errors["fee_eur_per_jar"] = _("Indiquez le prix de la transformation par bocal (zéro ou plus).")
+    if jars is None or jars <= 0:
+        errors["jars"] = _("Indiquez le nombre de bocaux rendus (au moins un).")
+    if day is None:
+        errors["day"] = _("Indiquez la date.")
+    elif day < raw_lot.collected_on:
+        errors["day"] = _("Des bocaux ne peuvent pas être rendus avant la collecte.")
+    elif day > timezone.localdate():
+        errors["day"] = _("Cette date est dans le futur.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        jar_return = FarmJarReturn(
+            territory=territory,
+            producer=raw_lot.producer,
+            raw_lot=raw_lot,
+            jars=jars,
+            fee_eur_per_jar=fee_eur_per_jar,
+            fee_eur=(Decimal(jars) * fee_eur_per_jar).quantize(Decimal("0.01")),
+            day=day,
+            recorded_by=actor,
+        )
+        return save_as(jar_return, actor)

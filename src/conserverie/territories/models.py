@@ -2,7 +2,7 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -311,3 +311,60 @@ class PriorityArea(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.city})"
+
+
+class LegalEntity(models.Model):
+    """The legal person that receives the farms' gifts and signs their receipts (article 238 bis CGI, Cerfa 16216).
+
+    A territory is run by a legal person (an association, most often) that is not the territory itself nor the
+    convention between its social centres: the receipt names this entity, its identification and the ground on
+    which the gifts it receives open the tax reduction (docs/economics-en.md, "Donation receipts").
+    """
+
+    territory = models.OneToOneField(Territory, on_delete=models.CASCADE, related_name="legal_entity")
+    name = models.CharField(_("dénomination"), max_length=200)
+    legal_form = models.CharField(
+        _("forme juridique"), max_length=120, help_text=_("Ex. : association déclarée (loi du 1er juillet 1901).")
+    )
+    siren = models.CharField(
+        _("SIREN"), max_length=9, blank=True, validators=[RegexValidator(r"^\d{9}$", _("Le SIREN compte 9 chiffres."))]
+    )
+    rna = models.CharField(
+        _("numéro RNA"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^W\d{9}$", _("Le numéro RNA s'écrit W suivi de 9 chiffres."))],
+    )
+    address = models.CharField(_("adresse complète"), max_length=250)
+    city = models.CharField(_("lieu de signature (commune)"), max_length=100)
+    purpose = models.TextField(_("objet"), max_length=2000, help_text=_("L'objet statutaire, assez précis pour juger de l'éligibilité."))
+    eligibility = models.CharField(
+        _("fondement de l'éligibilité"),
+        max_length=300,
+        help_text=_("Ex. : organisme d'intérêt général à caractère social (article 238 bis 1 a du CGI)."),
+    )
+    signatory_name = models.CharField(_("nom du signataire"), max_length=120)
+    signatory_role = models.CharField(_("qualité du signataire"), max_length=120, help_text=_("Ex. : présidente."))
+    signature = models.ImageField(_("image de la signature"), upload_to="signatures/", blank=True)
+    history = HistoricalRecords()
+
+    objects = scoped_manager("territory")
+
+    class Meta:
+        verbose_name = _("entité juridique")
+        verbose_name_plural = _("entités juridiques")
+        constraints = [
+            models.CheckConstraint(condition=~Q(siren="") | ~Q(rna=""), name="legal_entity_siren_or_rna"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def identifier(self) -> str:
+        parts = []
+        if self.siren:
+            parts.append(f"SIREN {self.siren}")
+        if self.rna:
+            parts.append(f"RNA {self.rna}")
+        return " — ".join(parts)

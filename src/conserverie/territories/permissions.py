@@ -37,6 +37,11 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "participant.export": COORDINATION,  # everything held on one person (right of access, people/privacy.py)
     "impact.configure": COORDINATION,  # the flower's dimensions, indicators and manual values
     "economics.manage": COORDINATION,  # costs, parameters, scenarios
+    # What farms receive (docs/economics-en.md): the terms of an offer, a purchase, the jars processed for a farm.
+    "farm.pay": COORDINATION,
+    "farm.jars_return": STAFF_ROLES,
+    # Donation receipts (article 238 bis CGI): the legal entity, the farms' identity and cost prices, the receipts.
+    "receipt.issue": COORDINATION,
     # Menu entries a role does not use (territories/staff.py): hidden from the menu, the pages stay reachable.
     "menu.farms": COORDINATION,  # the farms' register (animators see offers, collections, gleaning)
     "menu.rounds": COORDINATION,  # planning the collection rounds

@@ -20,6 +20,18 @@ def raw_lot_alerts(territory, today, days: int = 2, rows: int = 10) -> dict:
 
 
 @register.simple_tag
-def certificate_years(farm) -> list[int]:
-    """{% certificate_years farm as years %}: the calendar years with weighed collections at this farm."""
-    return selectors.certificate_years(farm)
+def farm_received(farm, year: int) -> dict:
+    """{% farm_received farm year as received %}: what the farm received in `year` (money, jars) and its receipts
+    (issued, not cancelled) for the producer's pages (4 queries)."""
+    from datetime import date
+
+    from conserverie.sourcing.models import DonationReceipt
+    from conserverie.sourcing.purchases import farm_money
+
+    return {
+        "year": year,
+        "money": farm_money(farm.territory, date(year, 1, 1), date(year, 12, 31), farm),
+        "receipts": list(
+            DonationReceipt.objects.filter(producer=farm, status=DonationReceipt.Status.ISSUED).order_by("-year")
+        ),
+    }
