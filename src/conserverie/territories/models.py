@@ -337,7 +337,9 @@ class LegalEntity(models.Model):
     )
     address = models.CharField(_("adresse complète"), max_length=250)
     city = models.CharField(_("lieu de signature (commune)"), max_length=100)
-    purpose = models.TextField(_("objet"), max_length=2000, help_text=_("L'objet statutaire, assez précis pour juger de l'éligibilité."))
+    purpose = models.TextField(
+        _("objet"), max_length=2000, help_text=_("L'objet statutaire, assez précis pour juger de l'éligibilité.")
+    )
     eligibility = models.CharField(
         _("fondement de l'éligibilité"),
         max_length=300,
