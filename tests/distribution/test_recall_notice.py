@@ -155,7 +155,7 @@ def test_the_public_page_tells_a_recall_and_a_block(client, chain, lot):
     assert "Sur des pâtes fraîches." in page
     assert "ne pas consommer" not in page.lower()
 
-    other = released(chain, [(chain.raw, "5")])
+    other = released(chain, [(chain.raw, "10")])
     lot_block(actor=chain.actor, lot=other, reason="Thermomètre à vérifier")
     blocked = text(client.get(f"/l/{other.code}/"))
     assert "Lot bloqué — ne pas consommer" in blocked

@@ -60,7 +60,7 @@ def test_the_planner_keeps_to_the_pickup_hours(romans, coordinator, tomato):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"phone": "appelez-moi"}, "phone", "Un numéro de téléphone s'écrit avec des chiffres"),
+        ({"phone": "appelez-moi"}, "phone", "Ce numéro de téléphone ne semble pas juste"),
         ({"pickup_from": time(12), "pickup_until": time(9)}, "pickup_until", "La fin du créneau de collecte"),
     ],
 )

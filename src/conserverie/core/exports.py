@@ -189,7 +189,7 @@ class XlsxBook:
                 cell.number_format = "DD/MM/YYYY"
 
     def set_widths(self, sheet) -> None:
-        """Each column as wide as its longest cell (from the header down), 8 to 60 characters."""
+        """Each column its caller did not size: as wide as its longest cell (from the header down), 8 to 60 chars."""
         from openpyxl.utils import get_column_letter
 
         widths: dict = {}
@@ -201,7 +201,10 @@ class XlsxBook:
                 length = len(f"{value:,.2f}") + 2 if isinstance(value, float) else len(str(value))
                 widths[cell.column] = max(widths.get(cell.column, 0), length)
         for column, width in widths.items():
-            sheet.column_dimensions[get_column_letter(column)].width = max(8, min(MAX_WIDTH, width + 2))
+            letter = get_column_letter(column)
+            if letter in sheet.column_dimensions:  # a width the caller chose (the HACCP register's) is kept
+                continue
+            sheet.column_dimensions[letter].width = max(8, min(MAX_WIDTH, width + 2))
 
     def bytes(self) -> bytes:
         for sheet in self.book.worksheets:

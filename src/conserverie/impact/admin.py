@@ -86,3 +86,19 @@ class TestimonyAdmin(SimpleHistoryAdmin):
     list_filter = ["territory", "kind", "audience", "selected"]
     search_fields = ["text", "event", "role"]
     date_hierarchy = "said_on"
+
+
+from conserverie.impact.models import ContractIndicator  # noqa: E402
+
+
+@admin.register(ContractIndicator)
+class ContractIndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ("territory", "indicator", "threshold", "target")
+
+
+from conserverie.impact.models import ContractSignOff  # noqa: E402
+
+
+@admin.register(ContractSignOff)
+class ContractSignOffAdmin(SimpleHistoryAdmin):
+    list_display = ("territory", "period", "evaluator")

@@ -208,7 +208,7 @@ def participant_merge(*, actor, territory, keep: Participant, duplicate: Partici
     with transaction.atomic():
         locked = {
             p.pk: p
-            for p in Participant._base_manager.select_for_update()
+            for p in Participant._base_manager.select_for_update(of=("self",))
             .select_related("household")
             .filter(pk__in=[keep.pk, duplicate.pk])
         }

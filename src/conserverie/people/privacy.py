@@ -196,7 +196,7 @@ def _erase(*, participant: Participant, actor, reason: str, retention: bool) -> 
     """Erase the person and the records merged into them: future seats freed, identity gone from the person's rows,
     from every free text of their records and from every history row, the records themselves kept (the counts)."""
     with transaction.atomic():
-        participant = Participant._base_manager.select_for_update().get(pk=participant.pk)
+        participant = Participant._base_manager.select_for_update(of=("self",)).get(pk=participant.pk)
         if participant.erased_at is not None:
             raise ValidationError(_("Ce participant est déjà effacé (n° %(pk)s).") % {"pk": participant.pk})
         ids = [participant.pk, *merged_people(participant)]

@@ -33,3 +33,11 @@ class SurplusOfferAdmin(SimpleHistoryAdmin):
     date_hierarchy = "available_from"
     raw_id_fields = ["producer", "created_by"]
     list_select_related = ["product", "producer"]
+
+
+from conserverie.producers.models import CostPrice  # noqa: E402
+
+
+@admin.register(CostPrice)
+class CostPriceAdmin(SimpleHistoryAdmin):
+    list_display = ("producer", "product", "eur_per_kg")

@@ -39,3 +39,11 @@ class PantryLotAdmin(admin.ModelAdmin):
     search_fields = ["item__name", "supplier", "supplier_lot"]
     date_hierarchy = "received_on"
     list_select_related = ["item"]
+
+
+from conserverie.recipes.models import HaccpPlan  # noqa: E402
+
+
+@admin.register(HaccpPlan)
+class HaccpPlanAdmin(SimpleHistoryAdmin):
+    list_display = ("recipe",)

@@ -56,3 +56,19 @@ class RawLotMovementAdmin(ReadOnlyLedgerAdmin):
     search_fields = ["raw_lot__code", "production_lot__code", "reason"]
     date_hierarchy = "day"
     list_select_related = ["raw_lot", "production_lot", "created_by"]
+
+
+from conserverie.sourcing.models import FarmJarReturn  # noqa: E402
+
+
+@admin.register(FarmJarReturn)
+class FarmJarReturnAdmin(SimpleHistoryAdmin):
+    list_display = ("territory", "producer", "raw_lot", "jars")
+
+
+from conserverie.sourcing.models import DonationReceipt  # noqa: E402
+
+
+@admin.register(DonationReceipt)
+class DonationReceiptAdmin(SimpleHistoryAdmin):
+    list_display = ("territory", "producer", "year", "sequence")

@@ -63,3 +63,11 @@ class TrainingAdmin(SimpleHistoryAdmin):
     list_filter = ["territory", "kind"]
     search_fields = ["user__username", "organisation"]
     raw_id_fields = ["user", "recorded_by"]
+
+
+from conserverie.territories.models import LegalEntity  # noqa: E402
+
+
+@admin.register(LegalEntity)
+class LegalEntityAdmin(SimpleHistoryAdmin):
+    list_display = ("territory", "name", "siren")
