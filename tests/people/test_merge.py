@@ -244,6 +244,13 @@ def test_merge_page_confirms_then_merges(coordinator_client, pair, chain, coordi
     done = coordinator_client.post(url, {"keep": keep.pk, "duplicate": dup.pk, "confirm": "on"})
     assert done.status_code == 302
     assert Participant.objects.get(pk=dup.pk).merged_into_id == keep.pk
+    # The participants list shows the person once; the merged record only under its filter.
+    listing = reverse("participants:list", args=[chain.territory.slug])
+    shown = [row.pk for row in coordinator_client.get(listing).context["page"].object_list]
+    assert keep.pk in shown
+    assert dup.pk not in shown
+    merged = [row.pk for row in coordinator_client.get(listing, {"qui": "fusionnes"}).context["page"].object_list]
+    assert merged == [dup.pk]
     same = coordinator_client.post(url, {"keep": keep.pk, "duplicate": keep.pk, "confirm": "on"})
     assert same.status_code == 422
     assert "elle-même" in text(same)

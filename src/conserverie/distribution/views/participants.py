@@ -93,6 +93,8 @@ def participant_list(request, territory):
     q = search_term(request)
     which = request.GET.get("qui", "")
     rows = _search(registry_rows(territory), q)
+    # A merged duplicate is one person with the record kept (docs/privacy-en.md): listed only when asked for.
+    rows = rows.filter(merged_into__isnull=which != "fusionnes")
     if which == "actifs":
         rows = rows.filter(erased_at__isnull=True)
     elif which == "effaces":
@@ -113,7 +115,11 @@ def participant_list(request, territory):
             "page": page,
             "q": q,
             "which": which,
-            "filters": [("actifs", _("Non effacés")), ("effaces", _("Effacés"))],
+            "filters": [
+                ("actifs", _("Non effacés")),
+                ("effaces", _("Effacés")),
+                ("fusionnes", _("Doublons fusionnés")),
+            ],
             "may_merge": may(request.user, territory, "participant.merge"),
         },
     )
