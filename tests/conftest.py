@@ -203,3 +203,14 @@ def other_chain(other, other_coordinator, tomato):
 
 def aware(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=hour))
+
+
+DEMO_TESTS = Path(__file__).parent / "demo"
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests that read the demo share one build (tests/demo/conftest.py): with `--dist loadgroup` (make test) the
+    xdist_group mark sends them all to one worker, which builds the demo once instead of once per worker."""
+    for item in items:
+        if DEMO_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("demo"))

@@ -189,18 +189,3 @@ def test_the_tokens_page_reads_a_fixed_number_of_queries(client, coordinator, ro
     with django_assert_num_queries(len(one)):
         page = client.get("/compte/jetons-api/")
     assert page.content.decode().count("Révoquer</button>") == 6
-
-
-def test_the_demo_token_reads_the_demo(db, client):
-    from conserverie.core.scoping import scopes_disabled
-    from conserverie.demo.loader import DEMO_API_TOKEN, load_demo
-
-    with scopes_disabled():
-        assert load_demo()
-    lots = client.get("/api/v1/lots", **bearer(DEMO_API_TOKEN))
-    assert lots.status_code == 200
-    assert lots.json()["items"]
-    catalog = client.get("/api/v1/dfc/catalog", **bearer(DEMO_API_TOKEN)).json()
-    assert any(node["@type"] == "dfc-b:Offer" for node in catalog["@graph"])  # the demo's jars are for sale
-    refused = client.post("/api/v1/producers", {}, content_type="application/json", **bearer(DEMO_API_TOKEN))
-    assert refused.status_code == 403

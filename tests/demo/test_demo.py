@@ -3,10 +3,8 @@
 import json
 from io import StringIO
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
@@ -28,16 +26,6 @@ from conserverie.workshops.models import Registration, Workshop
 # People named in the seed document: none of them may appear in the demo.
 SEED_SURNAMES = ["Estrada", "Noirault", "Reverbel", "Medjahed", "Chaloyard", "Mougel", "Cayla"]
 SEED_FIRST_NAMES = ["Angeles", "Anne", "Bethy", "Djouhra", "Lila", "Marc", "Mariana"]
-
-pytestmark = pytest.mark.usefixtures("demo")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        assert load_demo() is True
-        yield
-        transaction.set_rollback(True)
 
 
 def romans_report() -> dict:

@@ -3,25 +3,12 @@
 import json
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
-from django.db import transaction
 
-from conserverie.demo.loader import load_demo
 from conserverie.impact.models import Dimension, Indicator, IndicatorValue
 from conserverie.impact.periods import Period
 from conserverie.impact.scores import territory_flower
 from conserverie.territories.models import Territory
-
-pytestmark = pytest.mark.usefixtures("demo")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        assert load_demo() is True
-        yield
-        transaction.set_rollback(True)
 
 
 def test_six_petals_with_weighted_indicators_of_every_source(db):

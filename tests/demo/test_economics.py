@@ -1,26 +1,12 @@
 """The demo's economics: Romans' 2026 books and two saved scenarios, read as a viewer and a coordinator would."""
 
-import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from conserverie.demo.loader import load_demo
 from conserverie.economics.models import CostItem, Scenario
 from conserverie.economics.selectors import cost_sheet, unit_economics
 from conserverie.territories.models import Territory
-
-from .conftest import SEASON
-
-pytestmark = pytest.mark.usefixtures("demo")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        assert load_demo() is True
-        yield
-        transaction.set_rollback(True)
+from tests.economics.conftest import SEASON
 
 
 def test_romans_books_have_hand_entries_derived_lines_and_funders(db):
@@ -68,8 +54,7 @@ def test_the_demo_fec_is_balanced_and_agrees_with_the_accounts(db):
     """Romans' 2026 books as the FEC (article A47 A-1 LPF): every entry balanced, class 7 = revenues."""
     from conserverie.economics.accounts import accounts
     from conserverie.economics.fec import fec_bytes, fec_entries
-
-    from .test_fec import balance, check_entries, parse
+    from tests.economics.test_fec import balance, check_entries, parse
 
     romans = Territory.objects.get(slug="romans")
     rows = parse(fec_bytes(fec_entries(romans, *SEASON)))
