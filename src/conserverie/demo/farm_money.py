@@ -13,9 +13,10 @@ from conserverie.producers.models import Producer, Product, Terms
 from conserverie.producers.services import cost_price_declare, offer_terms_set, producer_legal_identity_set
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.receipts import receipt_correct, receipt_issue
-from conserverie.sourcing.services import collection_record, farm_jars_return, raw_lot_give
+from conserverie.sourcing.services import collection_record, raw_lot_give
 from conserverie.stock.models import MovementKind, StockMovement
-from conserverie.territories.models import LegalEntity
+from conserverie.stock.services import farm_jars_return
+from conserverie.territories.models import JarFormat, LegalEntity, Location
 
 # Every ninth collection of the season is bought (price per kg by category); the sixth is processed for the farm.
 PURCHASE_EVERY, PURCHASE_AT, PROCESSING_AT = 9, 4, 6
@@ -91,23 +92,40 @@ def add_farm_money(ctx) -> None:
 
 
 def _return_processed_jars(ctx) -> None:
-    """The à-façon batch: the jars made from the farm's lot go back to it, in proportion to the lot's kilos."""
+    """The à-façon batch: the jars made from the farm's lot go back to it, in proportion to the lot's kilos, taken
+    from the shelf that holds most of the lot (a return leaves the jar ledger: `stock.services.farm_jars_return`)."""
     for raw in RawLot.objects.filter(territory=ctx.territory, terms=Terms.PROCESSING).order_by("pk"):
-        jars, last = Decimal("0"), raw.collected_on
         uses = RawLotMovement.objects.filter(raw_lot=raw, kind=RawLotMovement.Kind.USED).select_related(
             "production_lot"
         )
         for use in uses.order_by("pk"):
             lot = use.production_lot
+            if not lot.is_released:
+                continue
             lot_kg = RawLotMovement.objects.filter(production_lot=lot, kind=RawLotMovement.Kind.USED).aggregate(
                 kg=Sum("kg")
             )["kg"]
             made = StockMovement.objects.filter(lot=lot, kind=MovementKind.PRODUCED).aggregate(n=Sum("quantity"))["n"]
-            jars += Decimal(made or 0) * use.kg / lot_kg
-            last = max(last, lot.produced_on)
-        if int(jars) > 0:
-            day = min(last + timedelta(days=2), ctx.today)
-            farm_jars_return(actor=ctx.animator, raw_lot=raw, jars=int(jars), day=day)
+            share = int(Decimal(made or 0) * use.kg / lot_kg)
+            shelf = (
+                StockMovement.objects.filter(lot=lot)
+                .values("location", "jar_format")
+                .annotate(n=Sum("quantity"))
+                .filter(n__gt=0)
+                .order_by("-n", "location", "jar_format")
+                .first()
+            )
+            if shelf is None or min(share, shelf["n"]) <= 0:
+                continue
+            farm_jars_return(
+                actor=ctx.animator,
+                raw_lot=raw,
+                lot=lot,
+                location=Location.objects.get(pk=shelf["location"]),
+                jar_format=JarFormat.objects.get(pk=shelf["jar_format"]),
+                jars=min(share, shelf["n"]),
+                day=min(lot.produced_on + timedelta(days=2), ctx.today),
+            )
 
 
 def _gifts_of_2025(ctx, farms, products, grown) -> None:

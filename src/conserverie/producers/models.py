@@ -72,13 +72,6 @@ class Product(models.Model):
         help_text=_("Délai après la collecte au-delà duquel le lot brut ne peut plus être transformé."),
     )
     months = models.CharField(_("mois de saison"), max_length=40, blank=True, help_text=_("Ex. : 6,7,8,9"))
-    donation_value_eur_kg = models.DecimalField(
-        _("valeur déclarée du don (€/kg)"),
-        max_digits=6,
-        decimal_places=2,
-        default=Decimal("1.00"),
-        help_text=_("Valeur d'un kilo donné, reprise sur l'attestation de don annuelle des producteurs."),
-    )
     # Codes of the 14 allergens of Regulation (EU) 1169/2011, Annex II (recipes.models.ALLERGENS): celery in a
     # celeriac, nuts in walnuts… A recipe's allergens are derived from its ingredients (docs/labels-en.md).
     allergens = models.JSONField(_("allergènes (annexe II du règlement 1169/2011)"), default=list, blank=True)
@@ -90,11 +83,6 @@ class Product(models.Model):
         verbose_name = _("produit")
         verbose_name_plural = _("produits")
         ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(donation_value_eur_kg__gte=0), name="product_donation_not_negative"
-            )
-        ]
 
     def __str__(self):
         return self.name

@@ -20,6 +20,6 @@ ROWS = {
     "sourcing:receipt_register": Row(coordinators(), lambda w: {"ext": "csv"}),
     "sourcing:receipt_pdf": Row(NO_RECEIPT, lambda w: {"number": "ROM-RD2025-0001"}),
     "sourcing:receipt_correct": Row(NO_RECEIPT, lambda w: {"number": "ROM-RD2025-0001"}, method="post"),
-    "sourcing:jar_return": Row(staff(), lambda w: {"code": w.raw.code}),
+    "stock:farm_jars_return": Row(staff(), lambda w: {"code": w.raw.code}),
     "producer_purchase_note": Row(PRODUCER_ONLY, lambda w: {"year": 2026}),
 }
