@@ -131,7 +131,7 @@ def test_the_pages(chain, farmer, coordinator, animator, other_coordinator, clie
     refused = client.post(reverse("producer_space"), form)
     assert refused.status_code == 422
     assert "Indiquez le prix de la transformation par bocal" in text(refused)
-    assert client.post(reverse("producer_space"), {**form, "fee_eur_per_jar": "0,60"}).status_code == 302
+    assert client.post(reverse("producer_space"), {**form, "fee_eur_per_jar": "0.60"}).status_code == 302
     offer = SurplusOffer.objects.get()
     assert (offer.terms, offer.fee_eur_per_jar, offer.terms_agreed) == (Terms.PROCESSING, D("0.60"), False)
     page = text(client.get(reverse("producer_offer", args=[offer.pk])))
@@ -148,7 +148,7 @@ def test_the_pages(chain, farmer, coordinator, animator, other_coordinator, clie
     refused = client.post(url, {"terms": Terms.PURCHASE, "price_eur_kg": "0"})
     assert refused.status_code == 422
     assert "Un achat demande un prix au kilo supérieur à zéro." in text(refused)
-    assert client.post(url, {"terms": Terms.PURCHASE, "price_eur_kg": "0,90"}).status_code == 302
+    assert client.post(url, {"terms": Terms.PURCHASE, "price_eur_kg": "0.90"}).status_code == 302
     offer.refresh_from_db()
     assert (offer.terms, offer.price_eur_kg, offer.fee_eur_per_jar, offer.terms_agreed) == (
         Terms.PURCHASE,

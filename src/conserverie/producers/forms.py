@@ -41,6 +41,7 @@ class TermsForm(BoundedForm):
         decimal_places=2,
         min_value=0,
         required=False,
+        widget=KgInput,
         help_text=_("Pour un achat : payé à la collecte, kilos pesés × prix."),
     )
     fee_eur_per_jar = forms.DecimalField(
@@ -49,6 +50,7 @@ class TermsForm(BoundedForm):
         decimal_places=2,
         min_value=0,
         required=False,
+        widget=KgInput,
         help_text=_("Pour une transformation à façon : les bocaux reviennent à la ferme, à ce prix par bocal."),
     )
 

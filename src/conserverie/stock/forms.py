@@ -170,6 +170,7 @@ class FarmJarsReturnForm(BoundedForm):
         decimal_places=2,
         min_value=0,
         required=False,
+        widget=KgInput,
         help_text=_("Vide : le prix convenu dans l'offre."),
     )
     day = forms.DateField(label=_("Rendus le"), widget=DateInput)
