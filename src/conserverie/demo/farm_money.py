@@ -9,8 +9,13 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from conserverie.producers.models import Producer, Product, Terms
-from conserverie.producers.services import cost_price_declare, offer_terms_set, producer_legal_identity_set
+from conserverie.producers.models import Producer, Product, SurplusOffer, Terms
+from conserverie.producers.services import (
+    cost_price_declare,
+    offer_declare,
+    offer_terms_set,
+    producer_legal_identity_set,
+)
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.receipts import receipt_correct, receipt_issue
 from conserverie.sourcing.services import collection_record, raw_lot_give
@@ -88,6 +93,7 @@ def add_farm_money(ctx) -> None:
                 declared_on=date(2026, 1, 10),
             )
     _return_processed_jars(ctx)
+    _proposal_to_agree(ctx, products)
     _gifts_of_2025(ctx, [f for f in farms if grown.get(f.pk)][:RECEIPT_FARMS], products, grown)
 
 
@@ -126,6 +132,26 @@ def _return_processed_jars(ctx) -> None:
                 jars=min(share, shelf["n"]),
                 day=min(lot.produced_on + timedelta(days=2), ctx.today),
             )
+
+
+def _proposal_to_agree(ctx, products) -> None:
+    """The demo farmer proposes to sell a surplus at its price: the offers inbox shows it « proposé par la ferme »,
+    waiting for the coordination's « Conditions »."""
+    farm = ctx.producer_farm
+    product = min(products.values(), key=lambda p: (p.category != Product.Category.VEGETABLE, p.name))
+    offer_declare(
+        actor=ctx.producer_user,
+        territory=ctx.territory,
+        producer=farm,
+        product=product,
+        kg_estimated=Decimal("45"),
+        grade=SurplusOffer.Grade.DOWNGRADED,
+        available_from=ctx.today,
+        available_until=ctx.today + timedelta(days=6),
+        note="Calibre trop petit pour le marché.",
+        terms=Terms.PURCHASE,
+        price_eur_kg=Decimal("0.70"),
+    )
 
 
 def _gifts_of_2025(ctx, farms, products, grown) -> None:
