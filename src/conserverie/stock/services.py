@@ -200,6 +200,12 @@ def movement_reverse(*, actor, movement: StockMovement, reason: str) -> StockMov
         raise ValidationError({"reason": _("Une correction dit toujours pourquoi.")})
     if movement.kind == MovementKind.MOVED or movement.transfer is not None:
         raise ValidationError(_("Pour corriger un transfert, faites le transfert inverse."))
+    if movement.farm_return_id is not None:
+        # The return and its fee are one act: reversing the jars alone would leave the farm owing for jars it
+        # never received (issue 16). Not correctable here yet.
+        raise ValidationError(
+            _("Des bocaux rendus à une ferme ne se corrigent pas seuls : le retour et son prix vont ensemble.")
+        )
     with transaction.atomic():
         lock_locations(movement.location)
         if movement.reverses_id or StockMovement.objects.filter(reverses=movement).exists():
