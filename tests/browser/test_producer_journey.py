@@ -70,7 +70,7 @@ def test_farmer_proposes_a_surplus_from_a_phone(live_server, chain, page):
     # What the farm wishes to receive (issue 16): a purchase, whose price was forgotten at first.
     page.get_by_label("Achat", exact=True).check()
     page.get_by_role("button", name="Proposer un surplus").click()
-    expect(page.get_by_text("Un achat demande un prix au kilo supérieur à zéro.")).to_be_visible()
+    expect(page.get_by_text("Un achat demande un prix au kilo supérieur à zéro.", exact=True)).to_be_visible()
     expect(page.get_by_label("Poids estimé (kg)", exact=True)).to_have_value("35")  # nothing lost
     page.get_by_label("Prix d'achat (€/kg)", exact=True).fill("0.80")
     page.get_by_role("button", name="Proposer un surplus").click()
