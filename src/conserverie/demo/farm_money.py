@@ -16,15 +16,16 @@ from conserverie.producers.services import (
     offer_terms_set,
     producer_legal_identity_set,
 )
-from conserverie.sourcing.models import RawLot, RawLotMovement
+from conserverie.sourcing.models import FarmJarReturn, RawLot, RawLotMovement
 from conserverie.sourcing.receipts import receipt_correct, receipt_issue
 from conserverie.sourcing.services import collection_record, raw_lot_give
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.stock.services import farm_jars_return
 from conserverie.territories.models import JarFormat, LegalEntity, Location
 
-# Every ninth collection of the season is bought (price per kg by category); the sixth is processed for the farm.
-PURCHASE_EVERY, PURCHASE_AT, PROCESSING_AT = 9, 4, 6
+# Every ninth collection of the season is bought (price per kg by category); every twelfth, from the sixth, is
+# processed for the farm (its jars go back to it once made: the latest batch still on the shelves).
+PURCHASE_EVERY, PURCHASE_AT, PROCESSING_EVERY, PROCESSING_AT = 9, 4, 12, 6
 PURCHASE_PRICES = {Product.Category.VEGETABLE: "0.60", Product.Category.FRUIT: "0.90", Product.Category.HERB: "4.00"}
 FEE_PER_JAR = Decimal("0.80")
 # The farm's cost price (€/kg) and the stock value of produce it could no longer sell, by category.
@@ -44,7 +45,7 @@ def agree_terms(ctx, offer, product, rank: int):
     if rank % PURCHASE_EVERY == PURCHASE_AT:
         price = Decimal(PURCHASE_PRICES[product.category])
         return offer_terms_set(actor=ctx.coordinator, offer=offer, terms=Terms.PURCHASE, price_eur_kg=price)
-    if rank == PROCESSING_AT:
+    if rank % PROCESSING_EVERY == PROCESSING_AT:
         return offer_terms_set(actor=ctx.coordinator, offer=offer, terms=Terms.PROCESSING, fee_eur_per_jar=FEE_PER_JAR)
     return offer
 
@@ -98,9 +99,12 @@ def add_farm_money(ctx) -> None:
 
 
 def _return_processed_jars(ctx) -> None:
-    """The à-façon batch: the jars made from the farm's lot go back to it, in proportion to the lot's kilos, taken
-    from the shelf that holds most of the lot (a return leaves the jar ledger: `stock.services.farm_jars_return`)."""
-    for raw in RawLot.objects.filter(territory=ctx.territory, terms=Terms.PROCESSING).order_by("pk"):
+    """The à-façon batch: the jars made from the latest farm's lot still on the shelves go back to it, in proportion
+    to the lot's kilos, taken from the shelf that holds most of the lot (a return leaves the jar ledger:
+    `stock.services.farm_jars_return`). The earlier batches' jars are not yet returned."""
+    for raw in RawLot.objects.filter(territory=ctx.territory, terms=Terms.PROCESSING).order_by("-collected_on", "-pk"):
+        if FarmJarReturn.objects.filter(territory=ctx.territory).exists():
+            return
         uses = RawLotMovement.objects.filter(raw_lot=raw, kind=RawLotMovement.Kind.USED).select_related(
             "production_lot"
         )
