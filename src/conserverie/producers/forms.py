@@ -32,8 +32,13 @@ class TermsForm(BoundedForm):
     """What the farm receives for an offer: a gift, a purchase at a price per kg, or processing at a fee per jar.
     The price or fee goes with its choice; the service says at the field what is missing."""
 
+    # Not required: left out (an older form, a script), it is a gift.
     terms = forms.ChoiceField(
-        label=_("Ce que reçoit la ferme"), choices=Terms.choices, initial=Terms.DONATION, widget=forms.RadioSelect
+        label=_("Ce que reçoit la ferme"),
+        choices=Terms.choices,
+        initial=Terms.DONATION,
+        required=False,
+        widget=forms.RadioSelect,
     )
     price_eur_kg = forms.DecimalField(
         label=_("Prix d'achat (€/kg)"),
@@ -53,6 +58,9 @@ class TermsForm(BoundedForm):
         widget=KgInput,
         help_text=_("Pour une transformation à façon : les bocaux reviennent à la ferme, à ce prix par bocal."),
     )
+
+    def clean_terms(self):
+        return self.cleaned_data.get("terms") or Terms.DONATION
 
     def clean(self):
         data = super().clean()
