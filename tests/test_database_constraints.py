@@ -14,7 +14,6 @@ from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.economics.models import CostParameters
 from conserverie.economics.unit_costs import PARAMETER_DEFAULTS
-from conserverie.producers.models import Product
 
 from .conftest import DAY
 from .helpers import released_lot
@@ -55,12 +54,6 @@ def test_a_free_line_is_allowed(chain, sale):
     DistributionLine.objects.create(
         distribution=sale, lot=line.lot, jar_format=chain.jar, quantity=1, unit_price_eur=0, deposit_eur=0
     )
-
-
-def test_a_product_refuses_a_negative_donation_value(db):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Product.objects.create(name="Courge", category=Product.Category.VEGETABLE, donation_value_eur_kg=Decimal("-1"))
-    Product.objects.create(name="Courge", category=Product.Category.VEGETABLE, donation_value_eur_kg=Decimal("0"))
 
 
 @pytest.mark.parametrize("name", sorted(PARAMETER_DEFAULTS))

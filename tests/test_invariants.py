@@ -25,6 +25,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.figures.selectors import mass_balance_problems
+from conserverie.producers.models import Terms
 from conserverie.producers.services import producer_create
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.production.services import TreatmentReading, lot_block, lot_record, lot_release
@@ -39,6 +40,7 @@ from conserverie.stock.services import (
     empties_buy,
     empties_count,
     empties_move,
+    farm_jars_return,
     inventory_adjust,
     jars_discard,
     jars_move,
@@ -142,6 +144,8 @@ class ChainBooks(RuleBasedStateMachine):
         self.kg_left = {}
         self.jars = defaultdict(int)
         self.status = {}
+        self.processing = set()  # raw lots collected à façon: their jars may go back to the farm
+        self.made_with = {}  # production lot pk → the raw lot it was made with
         # Start from a living season: two raw lots, a released lot and a non-conforming one.
         self.collect(Decimal("30.2"))
         self.collect(Decimal("15.1"))
@@ -200,6 +204,25 @@ class ChainBooks(RuleBasedStateMachine):
             self.raw_lots.append(raw)
             self.kg_left[raw.pk] = kg
 
+    @rule(kg=tenths(40))
+    def collect_for_farm(self, kg):
+        ok, raw = self._attempt(
+            kg > 0,
+            lambda: collection_record(
+                actor=self.actor,
+                territory=self.territory,
+                producer=self.base["farm"],
+                product=self.base["tomato"],
+                kg=kg,
+                collected_on=DAY,
+                terms=Terms.PROCESSING,
+            ),
+        )
+        if ok:
+            self.raw_lots.append(raw)
+            self.kg_left[raw.pk] = kg
+            self.processing.add(raw.pk)
+
     @precondition(lambda self: self.raw_lots)
     @rule(index=INDEX, kg=KILOS, lose=st.booleans())
     def raw_out(self, index, kg, lose):
@@ -252,6 +275,7 @@ class ChainBooks(RuleBasedStateMachine):
         if ok:
             assert lot.status == (LotStatus.OPEN if conforming else LotStatus.NON_CONFORMING)
             self.lots.append(lot)
+            self.made_with[lot.pk] = raw
             self.kg_left[raw.pk] -= kg
             self.status[lot.pk] = lot.status
             for jar_format, n in outputs.items():
@@ -323,6 +347,38 @@ class ChainBooks(RuleBasedStateMachine):
                 participant=self.base["person"],
                 structure=self.base["structure"],
                 partner="Épicerie solidaire",
+            ),
+        )
+        if ok:
+            self.jars[key] -= quantity
+
+    @precondition(lambda self: self.lots)
+    @rule(stocked=STOCKED, index=INDEX, fmt=INDEX, location=INDEX, quantity=QUANTITY, other=st.booleans())
+    def return_to_farm(self, stocked, index, fmt, location, quantity, other):
+        """Jars processed for a farm (à façon) go back to it: only from a released lot made with that farm's raw
+        lot collected à façon, never more than the shelf holds (issue 16)."""
+        lot, jar_format, where = self._where(stocked, index, fmt, location)
+        key = (where.pk, lot.pk, jar_format.pk)
+        raw = self.made_with[lot.pk]
+        if other:  # a raw lot the lot was not made with: refused
+            raw = next(r for r in self.raw_lots if r.pk != raw.pk)
+        expected = (
+            not other
+            and raw.pk in self.processing
+            and self.status[lot.pk] == LotStatus.RELEASED
+            and 0 < quantity <= self.jars[key]
+        )
+        ok, _return = self._attempt(
+            expected,
+            lambda: farm_jars_return(
+                actor=self.actor,
+                raw_lot=raw,
+                lot=lot,
+                location=where,
+                jar_format=jar_format,
+                jars=quantity,
+                day=DAY,
+                fee_eur_per_jar=Decimal("0.50"),
             ),
         )
         if ok:
@@ -445,6 +501,7 @@ class ChainBooks(RuleBasedStateMachine):
             bool(reason)
             and movement.kind != MovementKind.MOVED
             and movement.transfer is None
+            and movement.farm_return_id is None  # a return to the farm is not corrected alone (its fee stays)
             and not already
             and (movement.quantity < 0 or movement.quantity <= self.jars[key])
         )
@@ -497,7 +554,15 @@ class ChainBooks(RuleBasedStateMachine):
                 )
                 produced = per_kind[(lot.pk, jar_format.pk, MovementKind.PRODUCED)]
                 adjusted = per_kind[(lot.pk, jar_format.pk, MovementKind.ADJUSTED)]
-                gone = sum(out(kind) for kind in (MovementKind.GIVEN, MovementKind.SOLD, MovementKind.INTERNAL))
+                gone = sum(
+                    out(kind)
+                    for kind in (
+                        MovementKind.GIVEN,
+                        MovementKind.SOLD,
+                        MovementKind.INTERNAL,
+                        MovementKind.RETURNED_TO_FARM,
+                    )
+                )
                 lost = out(MovementKind.DISCARDED) + out(MovementKind.BROKEN)
                 assert produced == gone + lost - adjusted + stock, lot.code
 

@@ -67,6 +67,12 @@ def test_farmer_proposes_a_surplus_from_a_phone(live_server, chain, page):
     page.get_by_label("Nature", exact=True).select_option(value=SurplusOffer.Grade.DOWNGRADED)
     page.get_by_label("Disponible à partir du", exact=True).fill(DAY.isoformat())
     page.get_by_label("Disponible jusqu'au", exact=True).fill((DAY + timedelta(days=3)).isoformat())
+    # What the farm wishes to receive (issue 16): a purchase, whose price was forgotten at first.
+    page.get_by_label("Achat", exact=True).check()
+    page.get_by_role("button", name="Proposer un surplus").click()
+    expect(page.get_by_text("Un achat demande un prix au kilo supérieur à zéro.", exact=True)).to_be_visible()
+    expect(page.get_by_label("Poids estimé (kg)", exact=True)).to_have_value("35")  # nothing lost
+    page.get_by_label("Prix d'achat (€/kg)", exact=True).fill("0.80")
     page.get_by_role("button", name="Proposer un surplus").click()
 
     expect(page.get_by_text("Offre enregistrée")).to_be_visible()
@@ -76,6 +82,10 @@ def test_farmer_proposes_a_surplus_from_a_phone(live_server, chain, page):
     assert offer.producer == chain.farm
     assert offer.created_by == user
     assert offer.kg_estimated == 35
+    assert (offer.terms, offer.price_eur_kg, offer.terms_agreed) == ("purchase", Decimal("0.80"), False)
+    page.get_by_role("link", name="Tomate — 35 kg").click()
+    expect(page.get_by_test_id("offer-terms")).to_contain_text("Achat à 0,80 €/kg")
+    expect(page.get_by_test_id("offer-terms")).to_contain_text("en attente de l'accord de la coordination")
 
 
 def test_farmer_follows_an_offer_with_its_photo_and_downloads_the_certificate(live_server, chain, page, tmp_path):

@@ -16,7 +16,9 @@ from django.core.management import CommandError, call_command
 from conserverie.economics.chart import DEFAULTS
 from conserverie.economics.fec import FIELDS, Kind, fec_entries
 from conserverie.economics.models import LedgerAccount
-from conserverie.economics.services import chart_set, deposit_rule_set, siren_valid
+from conserverie.economics.services import chart_set, deposit_rule_set
+from conserverie.sourcing.forms import LegalEntityForm
+from conserverie.territories.models import LegalEntity, siren_valid
 
 from .conftest import SEASON
 from .test_accounts import deposits  # noqa: F401 (the fixture)
@@ -151,14 +153,64 @@ def test_farm_purchases_have_their_own_kind_and_account(chain, coordinator):
     assert entry.journal == "AC"
 
 
+def test_farm_purchases_and_processing_fees_are_booked_per_lot_with_the_farm_as_auxiliary_account(
+    chain, coordinator, tmp_path
+):
+    """Two lots bought (12.5 kg × 1.33 = 16.625 → 16.63 €, 8 kg × 2.00 = 16.00 €) and an à-façon return (10 jars ×
+    0.45 € = 4.50 €): 6011 = farms_paid, 706 = processing fees, each farm's 401 settled by its payment on
+    collection, every entry balanced, totals equal to `accounts --json`."""
+    from conserverie.producers.models import Terms
+    from conserverie.sourcing.services import collection_record, farm_jars_return
+
+    def collect(kg, day, **terms):
+        return collection_record(
+            actor=coordinator,
+            territory=chain.territory,
+            producer=chain.farm,
+            product=chain.tomato,
+            kg=D(kg),
+            collected_on=day,
+            **terms,
+        )
+
+    collect("12.5", date(2026, 7, 1), terms=Terms.PURCHASE, price_eur_kg=D("1.33"))
+    collect("8", date(2026, 7, 3), terms=Terms.PURCHASE, price_eur_kg=D("2.00"))
+    processed = collect("20", date(2026, 7, 2), terms=Terms.PROCESSING)
+    farm_jars_return(actor=coordinator, raw_lot=processed, jars=10, day=date(2026, 7, 4), fee_eur_per_jar=D("0.45"))
+    _name, content = _fec(tmp_path)
+    rows = parse(content)
+    check_entries(rows)
+    data = _accounts()
+    assert balance(rows, "6011") == data["farms_paid"] == D("32.63")
+    assert -balance(rows, "706") == data["revenues"]["processing_fees"] == D("4.50")
+    assert balance(rows, "6") == data["expenses_total"]
+    assert -balance(rows, "7") == data["revenues_total"]
+    aux = f"F{chain.farm.pk:05d}"
+    farm_401 = [r for r in rows if r["CompteNum"] == "401"]
+    assert {r["CompAuxNum"] for r in farm_401} == {aux}
+    assert sum(r["credit"] for r in farm_401) == D("32.63")
+    assert balance(rows, "401") == 0  # paid on collection: the farm's account is settled
+    payments = [r for r in rows if r["JournalCode"] == "TR"]
+    assert [(r["EcritureDate"], r["CompteNum"], r["debit"], r["credit"]) for r in payments] == [
+        ("20260701", "401", D("16.63"), D("0")),
+        ("20260701", "512", D("0"), D("16.63")),
+        ("20260703", "401", D("16.00"), D("0")),
+        ("20260703", "512", D("0"), D("16.00")),
+    ]
+    fee = [r for r in rows if r["CompteNum"] == "411"]
+    assert [(r["EcritureDate"], r["CompAuxNum"], r["debit"]) for r in fee] == [("20260704", aux, D("4.50"))]
+    # The chart decides the accounts: a farm paid from the till.
+    chart_set(actor=coordinator, territory=chain.territory, accounts={"farm_payments": ("530", "Caisse")})
+    (tmp_path / _name).unlink()
+    rows = parse(_fec(tmp_path)[1])
+    assert balance(rows, "530") == -D("32.63")
+
+
 def test_the_chart_and_the_siren_are_the_coordinators_and_name_the_file(books, coordinator, tmp_path):
     assert siren_valid(SIREN)
     assert not siren_valid("732829321")
     assert not siren_valid("12345678")
     accounts = {"sales": ("7071", "Ventes de bocaux")}
-    with pytest.raises(ValidationError) as refused:
-        chart_set(actor=coordinator, territory=books.territory, accounts=accounts, siren="732829321")
-    assert "siren" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
         chart_set(actor=coordinator, territory=books.territory, accounts={"sales": ("ABC", "")})
     assert {"sales_number", "sales_label"} <= set(refused.value.message_dict)
@@ -168,9 +220,23 @@ def test_the_chart_and_the_siren_are_the_coordinators_and_name_the_file(books, c
         actor=coordinator,
         territory=books.territory,
         accounts={**accounts, "cash": (default[0], str(default[1]))},
-        siren=SIREN,
     )
     assert list(LedgerAccount.objects.values_list("key", "number")) == [("sales", "7071")]  # defaults not stored
+    # One SIREN, the legal entity's (the receipts print it, the FEC is named with it); its key is checked there.
+    entity = {
+        "name": "Association Bocaux Solidaires",
+        "legal_form": "Association déclarée",
+        "address": "1 place du Marché, 26100 Romans-sur-Isère",
+        "city": "Romans-sur-Isère",
+        "purpose": "Transformer les surplus agricoles",
+        "eligibility": "Intérêt général à caractère social",
+        "signatory_name": "Camille Exemple",
+        "signatory_role": "Présidente",
+    }
+    form = LegalEntityForm({**entity, "siren": "732829321"})
+    assert not form.is_valid()
+    assert "clé doit être juste" in form.errors["siren"][0]
+    LegalEntity.objects.create(territory=books.territory, siren=SIREN, **entity)
     name, content = _fec(tmp_path)
     assert name == f"{SIREN}FEC20261231.txt"
     rows = parse(content)
@@ -198,9 +264,10 @@ def test_coordinators_download_it_and_nobody_else(books, client, coordinator, vi
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="romansFEC20261231.txt"'
     check_entries(parse(response.content))
-    response = client.post(url("chart", books.territory), {"siren": "12", **{f"{k}_number": "" for k in DEFAULTS}})
+    response = client.post(url("chart", books.territory), {f"{k}_number": "" for k in DEFAULTS})
     assert response.status_code == 422
-    assert "SIREN a 9 chiffres" in response.content.decode()
+    assert "Ce champ est obligatoire" in response.content.decode()
+    assert "Aucun SIREN" in response.content.decode()
     for user in (viewer, other_coordinator):
         client.force_login(user)
         assert client.get(url("fec", books.territory)).status_code in (403, 404)

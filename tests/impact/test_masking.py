@@ -110,3 +110,81 @@ def test_the_report_and_the_results_page_hide_small_cells_and_what_gives_them_ba
     cells = re.findall(r'data-testid="cell">([^<]*)<', page)
     assert cells[:5] == ["masqué", "0", "0", "&lt; 5", "7"]
     assert 'data-testid="mean"' not in page.split("Vous sentez-vous")[0]
+
+
+def sum_candidates(printed: dict, relation, cap: int = 30) -> dict:
+    """An attacker's brute force over indicators that add up (`relation`: a total and its parts): every value each
+    hidden one can hold, given the printed ones and total = the sum of the parts (« < 5 » holds 1 to 4,
+    « masqué » 5 or more; `cap` bounds the search well above the drawn counts)."""
+    total, parts = relation
+
+    def allowed(key, n):
+        p = printed[key]
+        return n == int(p) if p.isdigit() else 1 <= n <= 4 if p == "< 5" else n >= 5
+
+    hidden = [p for p in parts if not printed[p].isdigit()]
+    found = {k: set() for k in printed if not printed[k].isdigit()}
+
+    def walk(position, chosen):
+        if position == len(hidden):
+            values = {p: int(printed[p]) for p in parts if printed[p].isdigit()} | chosen
+            whole = sum(values[p] for p in parts)
+            if allowed(total, whole):
+                for k, n in chosen.items():
+                    found[k].add(n)
+                if total in found:
+                    found[total].add(whole)
+            return
+        for n in range(1, 5) if printed[hidden[position]] == "< 5" else range(5, cap):
+            walk(position + 1, {**chosen, hidden[position]: n})
+
+    walk(0, {})
+    return found
+
+
+def test_no_hidden_indicator_can_be_worked_back_as_a_total_minus_the_visible_parts():
+    """300 draws of indicators that add up (the households and the two parts the priority share gives back, and a
+    total of three parts): counts of 1 to 4 are hidden, and whatever stays printed leaves every hidden one at least
+    two values; a « < 5 » is never a false figure."""
+    from conserverie.impact.masking import ADDS_UP, suppress
+    from conserverie.impact.surveys.stats import too_small
+
+    rng = random.Random(16)
+    three = (("total", ("a", "b", "c")),)
+    attacked = 0
+    for draw in range(300):
+        relations = ADDS_UP if draw % 2 else three
+        parts = relations[0][1]
+        counts = {p: rng.choice((0, 0, 1, 2, 3, 4, 5, 6, 9, 12)) for p in parts}
+        counts[relations[0][0]] = sum(counts.values())
+        hidden = suppress(counts, relations)
+        assert {k for k, n in counts.items() if too_small(n)} <= hidden
+        printed = {k: ("< 5" if too_small(n) else "masqué") if k in hidden else str(n) for k, n in counts.items()}
+        if not hidden:
+            continue
+        attacked += 1
+        for key, possible in sum_candidates(printed, relations[0]).items():
+            assert counts[key] in possible
+            assert len(possible) >= 2, (counts, printed, key, possible)
+    assert attacked > 100
+
+
+def test_the_flower_hides_small_counts_and_the_share_that_gives_them_back():
+    """30 households, 2 of them in a priority area (6.7 % would give the 2 back with the 30): the share is hidden;
+    3 first-time participants are « < 5 »; 12 returning participants stay; 20 households with 10 in a QPV stay."""
+    from conserverie.impact.masking import hidden_computations
+    from conserverie.impact.registry import Measure
+
+    measures = {
+        "households": Measure(Decimal(30), 30),
+        "priority_share": Measure(Decimal("6.7"), 30, (2, 28)),
+        "first_time": Measure(Decimal(3), 15),
+        "returning": Measure(Decimal(12), 15),
+        "kg_saved": Measure(Decimal(3)),  # kilos, not people
+    }
+    assert hidden_computations(measures) == {"priority_share", "first_time"}
+    measures["priority_share"] = Measure(Decimal("50.0"), 20, (10, 10))
+    measures["households"] = Measure(Decimal(20), 20)
+    assert hidden_computations(measures) == {"first_time"}
+    measures["priority_share"] = Measure(Decimal("90.0"), 20, (18, 2))  # the 2 outside a QPV would be given back
+    assert hidden_computations(measures) == {"first_time", "priority_share"}

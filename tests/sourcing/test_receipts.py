@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from conserverie.producers.models import CostPrice, Product
+from conserverie.producers.models import CostPrice
 from conserverie.producers.services import cost_price_declare, producer_create, producer_legal_identity_set
 from conserverie.sourcing.models import DonationReceipt
 from conserverie.sourcing.receipts import receipt_correct, receipt_issue, receipt_pdf
@@ -58,10 +58,9 @@ def donor(farm, actor):
 @pytest.fixture
 def gifts(chain, coordinator, clock):
     """2025: 100 kg of tomatoes given on 1 August (surplus), 20 kg unsold on 3 September, 50 kg bought (not a
-    gift). The farm's cost price: 0.80 €/kg, unsold 0.30 €/kg; the product's price list says 15 €/kg."""
+    gift). The farm's cost price: 0.80 €/kg, unsold 0.30 €/kg."""
     clock(ISSUE_DAY)
     t = chain.territory
-    Product.objects.filter(pk=chain.tomato.pk).update(donation_value_eur_kg=Decimal("15.00"))
     entity_for(t)
     donor(chain.farm, coordinator)
     cost_price_declare(
@@ -119,7 +118,7 @@ def second_farm(gifts, coordinator):
 def test_the_receipt_states_every_particular_and_values_at_the_farms_cost(gifts, coordinator):
     receipt = receipt_issue(actor=coordinator, producer=gifts.farm, year=2025)
     assert receipt.number == "ROM-RD2025-0001"
-    # 100 × 0.80 + 20 × 0.30 = 86.00 (never 120 × 15.00 = 1 800, the product's price list; the purchase is no gift)
+    # 100 × 0.80 + 20 × 0.30 = 86.00 (the purchase is no gift)
     assert receipt.total_eur == Decimal("86.00")
     page = pdf_text(receipt_pdf(receipt))
     for particular in [

@@ -9,16 +9,23 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from conserverie.producers.models import Producer, Product, Terms
-from conserverie.producers.services import cost_price_declare, offer_terms_set, producer_legal_identity_set
-from conserverie.sourcing.models import RawLot, RawLotMovement
+from conserverie.producers.models import Producer, Product, SurplusOffer, Terms
+from conserverie.producers.services import (
+    cost_price_declare,
+    offer_declare,
+    offer_terms_set,
+    producer_legal_identity_set,
+)
+from conserverie.sourcing.models import FarmJarReturn, RawLot, RawLotMovement
 from conserverie.sourcing.receipts import receipt_correct, receipt_issue
-from conserverie.sourcing.services import collection_record, farm_jars_return, raw_lot_give
+from conserverie.sourcing.services import collection_record, raw_lot_give
 from conserverie.stock.models import MovementKind, StockMovement
-from conserverie.territories.models import LegalEntity
+from conserverie.stock.services import farm_jars_return
+from conserverie.territories.models import JarFormat, LegalEntity, Location
 
-# Every ninth collection of the season is bought (price per kg by category); the sixth is processed for the farm.
-PURCHASE_EVERY, PURCHASE_AT, PROCESSING_AT = 9, 4, 6
+# Every ninth collection of the season is bought (price per kg by category); every twelfth, from the sixth, is
+# processed for the farm (its jars go back to it once made: the latest batch still on the shelves).
+PURCHASE_EVERY, PURCHASE_AT, PROCESSING_EVERY, PROCESSING_AT = 9, 4, 12, 6
 PURCHASE_PRICES = {Product.Category.VEGETABLE: "0.60", Product.Category.FRUIT: "0.90", Product.Category.HERB: "4.00"}
 FEE_PER_JAR = Decimal("0.80")
 # The farm's cost price (€/kg) and the stock value of produce it could no longer sell, by category.
@@ -38,7 +45,7 @@ def agree_terms(ctx, offer, product, rank: int):
     if rank % PURCHASE_EVERY == PURCHASE_AT:
         price = Decimal(PURCHASE_PRICES[product.category])
         return offer_terms_set(actor=ctx.coordinator, offer=offer, terms=Terms.PURCHASE, price_eur_kg=price)
-    if rank == PROCESSING_AT:
+    if rank % PROCESSING_EVERY == PROCESSING_AT:
         return offer_terms_set(actor=ctx.coordinator, offer=offer, terms=Terms.PROCESSING, fee_eur_per_jar=FEE_PER_JAR)
     return offer
 
@@ -87,27 +94,68 @@ def add_farm_money(ctx) -> None:
                 declared_on=date(2026, 1, 10),
             )
     _return_processed_jars(ctx)
+    _proposal_to_agree(ctx, products)
     _gifts_of_2025(ctx, [f for f in farms if grown.get(f.pk)][:RECEIPT_FARMS], products, grown)
 
 
 def _return_processed_jars(ctx) -> None:
-    """The à-façon batch: the jars made from the farm's lot go back to it, in proportion to the lot's kilos."""
-    for raw in RawLot.objects.filter(territory=ctx.territory, terms=Terms.PROCESSING).order_by("pk"):
-        jars, last = Decimal("0"), raw.collected_on
+    """The à-façon batch: the jars made from the latest farm's lot still on the shelves go back to it, in proportion
+    to the lot's kilos, taken from the shelf that holds most of the lot (a return leaves the jar ledger:
+    `stock.services.farm_jars_return`). The earlier batches' jars are not yet returned."""
+    for raw in RawLot.objects.filter(territory=ctx.territory, terms=Terms.PROCESSING).order_by("-collected_on", "-pk"):
+        if FarmJarReturn.objects.filter(territory=ctx.territory).exists():
+            return
         uses = RawLotMovement.objects.filter(raw_lot=raw, kind=RawLotMovement.Kind.USED).select_related(
             "production_lot"
         )
         for use in uses.order_by("pk"):
             lot = use.production_lot
+            if not lot.is_released:
+                continue
             lot_kg = RawLotMovement.objects.filter(production_lot=lot, kind=RawLotMovement.Kind.USED).aggregate(
                 kg=Sum("kg")
             )["kg"]
             made = StockMovement.objects.filter(lot=lot, kind=MovementKind.PRODUCED).aggregate(n=Sum("quantity"))["n"]
-            jars += Decimal(made or 0) * use.kg / lot_kg
-            last = max(last, lot.produced_on)
-        if int(jars) > 0:
-            day = min(last + timedelta(days=2), ctx.today)
-            farm_jars_return(actor=ctx.animator, raw_lot=raw, jars=int(jars), day=day)
+            share = int(Decimal(made or 0) * use.kg / lot_kg)
+            shelf = (
+                StockMovement.objects.filter(lot=lot)
+                .values("location", "jar_format")
+                .annotate(n=Sum("quantity"))
+                .filter(n__gt=0)
+                .order_by("-n", "location", "jar_format")
+                .first()
+            )
+            if shelf is None or min(share, shelf["n"]) <= 0:
+                continue
+            farm_jars_return(
+                actor=ctx.animator,
+                raw_lot=raw,
+                lot=lot,
+                location=Location.objects.get(pk=shelf["location"]),
+                jar_format=JarFormat.objects.get(pk=shelf["jar_format"]),
+                jars=min(share, shelf["n"]),
+                day=min(lot.produced_on + timedelta(days=2), ctx.today),
+            )
+
+
+def _proposal_to_agree(ctx, products) -> None:
+    """The demo farmer proposes to sell a surplus at its price: the offers inbox shows it « proposé par la ferme »,
+    waiting for the coordination's « Conditions »."""
+    farm = ctx.producer_farm
+    product = min(products.values(), key=lambda p: (p.category != Product.Category.VEGETABLE, p.name))
+    offer_declare(
+        actor=ctx.producer_user,
+        territory=ctx.territory,
+        producer=farm,
+        product=product,
+        kg_estimated=Decimal("45"),
+        grade=SurplusOffer.Grade.DOWNGRADED,
+        available_from=ctx.today,
+        available_until=ctx.today + timedelta(days=6),
+        note="Calibre trop petit pour le marché.",
+        terms=Terms.PURCHASE,
+        price_eur_kg=Decimal("0.70"),
+    )
 
 
 def _gifts_of_2025(ctx, farms, products, grown) -> None:

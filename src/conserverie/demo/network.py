@@ -9,7 +9,7 @@ from decimal import Decimal
 from random import Random
 
 from conserverie.demo.farms import FARMS
-from conserverie.producers.models import Product, SurplusOffer, parse_months
+from conserverie.producers.models import SurplusOffer, parse_months
 from conserverie.producers.services import (
     offer_accept,
     offer_declare,
@@ -22,44 +22,7 @@ from conserverie.producers.services import (
 
 SEED = 3
 
-# Declared value of a donated kilo (€/kg), per product: about what the farm would have sold it for as seconds.
-DONATION_VALUES = {
-    "Tomate": "2.50",
-    "Courgette": "1.50",
-    "Aubergine": "2.50",
-    "Poivron": "3.00",
-    "Concombre": "1.50",
-    "Haricot vert": "4.00",
-    "Oignon": "1.20",
-    "Ail": "6.00",
-    "Carotte": "1.00",
-    "Betterave": "1.20",
-    "Potiron": "1.20",
-    "Courge butternut": "1.50",
-    "Céleri-rave": "1.50",
-    "Poireau": "1.80",
-    "Rhubarbe": "2.50",
-    "Fraise": "6.00",
-    "Framboise": "10.00",
-    "Cerise": "5.00",
-    "Abricot": "3.00",
-    "Pêche": "2.50",
-    "Prune": "2.00",
-    "Figue": "5.00",
-    "Pomme": "1.20",
-    "Poire": "1.50",
-    "Coing": "1.50",
-    "Noix": "5.00",
-    "Basilic": "15.00",
-    "Thym": "15.00",
-}
-
 DECLINE_MESSAGE = "Pas d'atelier pour ce légume avant trois semaines : reproposez-les plus tard, merci !"
-
-
-def _set_donation_values() -> None:
-    for name, value in DONATION_VALUES.items():
-        Product.objects.filter(name=name).update(donation_value_eur_kg=Decimal(value))
 
 
 def _certifications(ctx, farms, rng) -> None:
@@ -121,7 +84,6 @@ def add_network(ctx) -> None:
     """Called at the end of build_romans with the DemoContext of the Romans season."""
     rng = Random(SEED)
     farms = {farm.name: farm for farm in ctx.producer_farm.territory.producers.all()}
-    _set_donation_values()
     _certifications(ctx, farms, rng)
     _calendars(ctx, farms, rng)
     _offers(ctx, farms)

@@ -34,11 +34,3 @@ from conserverie.economics.models import LedgerAccount  # noqa: E402
 @admin.register(LedgerAccount)
 class LedgerAccountAdmin(SimpleHistoryAdmin):
     list_display = ("territory", "key", "number", "label")
-
-
-from conserverie.economics.models import AccountingIdentity  # noqa: E402
-
-
-@admin.register(AccountingIdentity)
-class AccountingIdentityAdmin(SimpleHistoryAdmin):
-    list_display = ("territory", "siren")

@@ -27,6 +27,7 @@ DEFAULTS = {
     "customers": ("411", _("Clients et usagers"), _("Ventes et contrats saisis à la main")),
     "suppliers": ("401", _("Fournisseurs"), _("Charges saisies ou calculées")),
     "farms": ("401", _("Fournisseurs — fermes"), _("Achats aux fermes")),
+    "farm_payments": ("512", _("Banque"), _("Paiement des fermes à la collecte")),
     "staff": ("421", _("Personnel — rémunérations dues"), _("Salaires")),
     "grants_receivable": ("441", _("État et collectivités — subventions à recevoir"), _("Subventions")),
     "deposits": ("4196", _("Clients — dettes pour emballages consignés"), _("Consignes des bocaux (une dette)")),

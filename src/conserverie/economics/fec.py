@@ -13,8 +13,13 @@ One entry per event, built from the same figures as `conserverie accounts` and t
   to 4196 (a debt) at credit. When the sales are entered by hand, the hand items replace the price parts;
 - CS (consignes): per day, the deposits refunded (4196 → treasury), turned into a credit (4196 → 4198) and
   forfeited under the territory's written rule (4196 → 708, on the day they lapse);
-- AC (achats): one entry per cost line, entered or computed (class 6 at debit, 401 or 421 at credit), and farm
-  purchases (`farm_purchase_entries`, the hook issue 16 item 2 fills with one entry per purchase note);
+- AC (achats): one entry per cost line, entered or computed (class 6 at debit, 401 or 421 at credit), and one
+  entry per raw lot bought from a farm (`sourcing.purchases.farm_purchases`: 6011 at debit, 401 at credit with the
+  farm as auxiliary account, CompAuxNum/CompAuxLib), on the day of the collection;
+- TR (trésorerie): the payment of each lot bought, on collection (401 of the farm at debit, the account « paiement
+  des fermes », 512 by default, at credit), so the farm's supplier account is settled;
+- VT also holds one entry per return of jars processed for a farm (à façon) with a fee: 411 of the farm (auxiliary
+  account) at debit, 706 at credit;
 - OD (opérations diverses): revenue entered by hand (subsidies 74 against 441, contracts and fees against 411);
 - CN (contributions en nature): internal use (861/871) and volunteers' hours (864/875), outside the result.
 
@@ -34,10 +39,11 @@ from django.utils.translation import gettext as _
 from conserverie.distribution.models import Distribution, PaymentMode
 from conserverie.economics.chart import Account, chart_of
 from conserverie.economics.deposits import OUT_KINDS, _flows
-from conserverie.economics.models import AccountingIdentity
 from conserverie.economics.selectors import Sheet, cost_sheet
 from conserverie.economics.unit_costs import REVENUE_CATEGORIES, ZERO, Category, eur
+from conserverie.sourcing.purchases import farm_jar_returns, farm_purchases
 from conserverie.stock.models import StockMovement
+from conserverie.territories.models import LegalEntity
 
 FIELDS = (
     "JournalCode",
@@ -65,6 +71,7 @@ JOURNALS = {
     "VT": "Ventes",
     "CS": "Consignes",
     "AC": "Achats et charges",
+    "TR": "Trésorerie (règlements)",
     "OD": "Opérations diverses",
     "CN": "Contributions volontaires en nature",
 }
@@ -81,6 +88,8 @@ class Kind:
     DEPOSIT_FORFEITED = "deposit_forfeited"
     COST = "cost"
     FARM_PURCHASE = "farm_purchase"
+    FARM_PAYMENT = "farm_payment"
+    PROCESSING_FEE = "processing_fee"
     REVENUE = "revenue"
     IN_KIND = "in_kind"
 
@@ -242,23 +251,114 @@ def forfeit_entries(sheet: Sheet, chart) -> list[Entry]:
     return [e for e in entries if e]
 
 
+def farm_aux(producer) -> tuple[str, str]:
+    """The farm's auxiliary account (CompAuxNum, CompAuxLib): one per farm, under 401 and 411."""
+    return f"F{producer.pk:05d}", producer.legal_name or producer.name
+
+
+def _aux_entry(journal, kind, day, ref, label, debit, credit, amount, debit_aux=("", ""), credit_aux=("", "")):
+    amount = eur(amount)
+    if amount <= 0:
+        return None
+    return Entry(
+        journal,
+        kind,
+        day,
+        ref,
+        label,
+        [
+            Posting(debit, debit=amount, aux_num=debit_aux[0], aux_label=debit_aux[1]),
+            Posting(credit, credit=amount, aux_num=credit_aux[0], aux_label=credit_aux[1]),
+        ],
+    )
+
+
 def farm_purchase_entries(sheet: Sheet, chart, lines) -> list[Entry]:
-    """Farm purchases (issue 16 item 2). Today: the counted lines of the category « achats aux fermes » (entered by
-    hand), one entry each, against the farms' account. The purchase notes of issue 16 item 2 replace this with one
-    entry per note (the farm as auxiliary account: CompAuxNum, CompAuxLib) — the same kind, `Kind.FARM_PURCHASE`."""
-    return [
-        _pair(
-            "AC",
-            Kind.FARM_PURCHASE,
-            _line_day(sheet, line),
-            _line_ref(line),
-            line.label,
-            chart[Category.FARM_PURCHASES],
-            chart["farms"],
-            line.amount,
+    """Farm purchases. The derived line (purchases recorded at collection) is booked lot by lot from
+    `sourcing.purchases.farm_purchases`: the purchase (AC: 6011 / 401 of the farm) and its payment on collection
+    (TR: 401 of the farm / « paiement des fermes »), both on the collection day, the amount rounded to the cent as
+    the purchase note says. Lines entered by hand replace the derived one (no double counting): one entry each."""
+    entries = []
+    for line in lines:
+        if not line.derived:
+            entries.append(
+                _pair(
+                    "AC",
+                    Kind.FARM_PURCHASE,
+                    _line_day(sheet, line),
+                    _line_ref(line),
+                    line.label,
+                    chart[Category.FARM_PURCHASES],
+                    chart["farms"],
+                    line.amount,
+                )
+            )
+            continue
+        for lot in farm_purchases(sheet.territory, sheet.date_from, sheet.date_to):
+            aux = farm_aux(lot.producer)
+            label = _("Achat %(lot)s, %(kg)s kg de %(product)s — %(farm)s") % {
+                "lot": lot.code,
+                "kg": str(lot.kg).replace(".", ","),
+                "product": lot.product.name,
+                "farm": aux[1],
+            }
+            amount = Decimal(lot.amount_eur)
+            ref = f"ACH-{lot.code}"
+            entries.append(
+                _aux_entry(
+                    "AC",
+                    Kind.FARM_PURCHASE,
+                    lot.collected_on,
+                    ref,
+                    label,
+                    chart[Category.FARM_PURCHASES],
+                    chart["farms"],
+                    amount,
+                    credit_aux=aux,
+                )
+            )
+            entries.append(
+                _aux_entry(
+                    "TR",
+                    Kind.FARM_PAYMENT,
+                    lot.collected_on,
+                    ref,
+                    _("Paiement à la collecte, %(lot)s — %(farm)s") % {"lot": lot.code, "farm": aux[1]},
+                    chart["farms"],
+                    chart["farm_payments"],
+                    amount,
+                    debit_aux=aux,
+                )
+            )
+    return entries
+
+
+def processing_fee_entries(sheet: Sheet, chart) -> list[Entry]:
+    """One entry per return of jars processed for a farm (à façon) with a fee: the farm owes it (411, the farm as
+    auxiliary account), revenue 706, on the day the jars went back."""
+    entries = []
+    for jar_return in farm_jar_returns(sheet.territory, sheet.date_from, sheet.date_to):
+        aux = farm_aux(jar_return.producer)
+        entries.append(
+            _aux_entry(
+                "VT",
+                Kind.PROCESSING_FEE,
+                jar_return.day,
+                f"FAC-{jar_return.pk}",
+                _("Transformation à façon : %(jars)s bocaux × %(fee)s €, %(lot)s — %(farm)s")
+                % {
+                    "jars": jar_return.jars,
+                    "fee": str(jar_return.fee_eur_per_jar).replace(".", ","),
+                    "lot": jar_return.raw_lot.code,
+                    "farm": aux[1],
+                },
+                chart["customers"],
+                chart[Category.PROCESSING_FEES],
+                jar_return.fee_eur,
+                debit_aux=aux,
+            )
         )
-        for line in lines
-    ]
+    return entries
 
 
 def _line_day(sheet: Sheet, line) -> date:
@@ -292,6 +392,9 @@ def line_entries(sheet: Sheet, chart) -> list[Entry]:
             continue
         if line.category == Category.FARM_PURCHASES:
             farm_lines.append(line)
+            continue
+        if line.derived and line.category == Category.PROCESSING_FEES:
+            entries += processing_fee_entries(sheet, chart)
             continue
         day, ref = _line_day(sheet, line), _line_ref(line)
         label = f"{line.label} — {line.funder}" if line.funder else line.label
@@ -413,8 +516,9 @@ def fec_bytes(entries: list[Entry]) -> bytes:
 
 
 def fec_filename(territory, closing: date) -> str:
-    """`<SIREN>FEC<YYYYMMDD>.txt` (the closing date of the year); without a SIREN, the territory's slug instead."""
-    siren = AccountingIdentity.objects.filter(territory=territory).values_list("siren", flat=True).first()
+    """`<SIREN>FEC<YYYYMMDD>.txt` (the closing date of the year); the SIREN is the legal entity's (one source,
+    `territories.LegalEntity`); without one, the territory's slug instead."""
+    siren = LegalEntity.objects.filter(territory=territory).values_list("siren", flat=True).first()
     return f"{siren or territory.slug}FEC{closing:%Y%m%d}.txt"
 
 

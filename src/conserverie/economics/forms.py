@@ -195,18 +195,10 @@ class ScenarioForm(BoundedForm):
 
 
 class ChartForm(BoundedForm):
-    """The chart of accounts: a number and a wording per use, and the association's SIREN."""
+    """The chart of accounts: a number and a wording per use (the SIREN is the legal entity's)."""
 
-    siren = forms.CharField(
-        label=gettext_lazy("SIREN de l'association"),
-        max_length=11,
-        required=False,
-        help_text=gettext_lazy("9 chiffres : le fichier FEC est nommé avec (SIRENFECAAAAMMJJ.txt)."),
-    )
-
-    def __init__(self, *args, rows, siren="", **kwargs):
+    def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["siren"].initial = siren
         self.rows = []
         for key, use, account, default in rows:
             number = forms.CharField(
@@ -218,14 +210,6 @@ class ChartForm(BoundedForm):
             label = forms.CharField(label=gettext_lazy("Intitulé"), max_length=120, initial=account.label)
             self.fields[f"{key}_number"], self.fields[f"{key}_label"] = number, label
             self.rows.append(key)
-
-    def clean_siren(self):
-        from conserverie.economics.services import siren_valid
-
-        siren = "".join(self.cleaned_data.get("siren", "").split())
-        if siren and not siren_valid(siren):
-            raise forms.ValidationError(_("Un SIREN a 9 chiffres et sa clé doit être juste : vérifiez le numéro."))
-        return siren
 
     def accounts(self) -> dict:
         return {key: (self.cleaned_data[f"{key}_number"], self.cleaned_data[f"{key}_label"]) for key in self.rows}

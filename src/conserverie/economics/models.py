@@ -157,24 +157,3 @@ class LedgerAccount(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.label}"
-
-
-class AccountingIdentity(models.Model):
-    """What the FEC file needs of the association: its SIREN (the file's name starts with it, article A47 A-1 LPF).
-
-    Issue 16 item 3 (m16) records the territory's full legal entity; at merge, its SIREN can feed this one."""
-
-    territory = models.OneToOneField(Territory, on_delete=models.CASCADE, related_name="accounting_identity")
-    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
-    history = HistoricalRecords()
-
-    objects = scoped_manager("territory")
-
-    class Meta:
-        verbose_name = _("identité comptable")
-        verbose_name_plural = _("identités comptables")
-
-    def __str__(self):
-        return f"{self.territory} {self.siren}"

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
-from conserverie.economics.models import AccountingIdentity, CostItem, CostParameters, LedgerAccount, Scenario
+from conserverie.economics.models import CostItem, CostParameters, LedgerAccount, Scenario
 from conserverie.economics.scenario_schema import ScenarioInvalid, as_json, normalize
 from conserverie.economics.simulator import simulate
 from conserverie.economics.unit_costs import FUNDED_CATEGORIES, PARAMETERS, Category
@@ -144,20 +144,10 @@ def scenario_remove(*, actor, scenario: Scenario) -> None:
 ACCOUNT_NUMBER = re.compile(r"^[1-8][0-9A-Z]{1,19}$")
 
 
-def siren_valid(siren: str) -> bool:
-    """Nine digits whose Luhn checksum is right (INSEE's key)."""
-    if not (len(siren) == 9 and siren.isdigit()):
-        return False
-    total = 0
-    for index, char in enumerate(reversed(siren)):
-        digit = int(char) * (2 if index % 2 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return total % 10 == 0
-
-
-def chart_set(*, actor, territory: Territory, accounts: dict, siren: str = "") -> dict:
+def chart_set(*, actor, territory: Territory, accounts: dict) -> dict:
     """The territory's chart of accounts: {key: (number, label)} for the keys of `economics/chart.py` (an account
-    left at its default is not stored) and the association's SIREN (the FEC file's name, article A47 A-1 LPF)."""
+    left at its default is not stored). The SIREN that names the FEC file is the legal entity's
+    (`territories.LegalEntity`, one source, set on the legal entity's page)."""
     from conserverie.economics.chart import DEFAULTS
 
     require(actor, territory, "economics.manage")
@@ -176,9 +166,6 @@ def chart_set(*, actor, territory: Territory, accounts: dict, siren: str = "") -
         if not label or len(label) > 120:
             errors[f"{key}_label"] = _("Donnez l'intitulé du compte (120 caractères au plus).")
         cleaned[key] = (number, label)
-    siren = "".join(str(siren or "").split())
-    if siren and not siren_valid(siren):
-        errors["siren"] = _("Un SIREN a 9 chiffres et sa clé doit être juste : vérifiez le numéro.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -195,10 +182,4 @@ def chart_set(*, actor, territory: Territory, accounts: dict, siren: str = "") -
             if (account.number, account.label) != (number, label):
                 account.number, account.label, account.updated_by = number, label, actor
                 save_as(account, actor)
-        identity = AccountingIdentity.objects.select_for_update().filter(territory=territory).first()
-        if identity is None and siren:
-            identity = AccountingIdentity(territory=territory)
-        if identity is not None and identity.siren != siren:
-            identity.siren, identity.updated_by = siren, actor
-            save_as(identity, actor)
     return cleaned

@@ -18,7 +18,7 @@ from conserverie.economics.chart import chart_rows
 from conserverie.economics.charts import sensitivity_chart
 from conserverie.economics.fec import fec_of_year
 from conserverie.economics.forms import ChartForm, CostItemForm, ParametersForm, ScenarioForm
-from conserverie.economics.models import AccountingIdentity, CostItem, Scenario
+from conserverie.economics.models import CostItem, Scenario
 from conserverie.economics.scenario_defaults import defaults_from_territory
 from conserverie.economics.scenario_schema import ScenarioInvalid, normalize
 from conserverie.economics.selectors import (
@@ -41,7 +41,7 @@ from conserverie.economics.services import (
 from conserverie.economics.simulator import COST_KEYS, REVENUE_KEYS, simulate
 from conserverie.economics.unit_costs import COST_CATEGORIES, REVENUE_CATEGORIES, Category
 from conserverie.sourcing.purchases import farm_money_rows
-from conserverie.territories.models import REPORT_ROLES, JarFormat, Role
+from conserverie.territories.models import REPORT_ROLES, JarFormat, LegalEntity, Role
 from conserverie.territories.permissions import role_in
 from conserverie.territories.staff import territory_view
 
@@ -152,14 +152,11 @@ def fec(request, territory):
 
 @territory_view(roles=COORDINATION)
 def chart(request, territory):
-    """The chart of accounts the FEC export books to, and the SIREN that names the file."""
-    identity = AccountingIdentity.objects.filter(territory=territory).first()
-    form = ChartForm(request.POST or None, rows=chart_rows(territory), siren=identity.siren if identity else "")
+    """The chart of accounts the FEC export books to, and the legal entity's SIREN that names the file."""
+    form = ChartForm(request.POST or None, rows=chart_rows(territory))
     if request.method == "POST" and form.is_valid():
         try:
-            chart_set(
-                actor=request.user, territory=territory, accounts=form.accounts(), siren=form.cleaned_data["siren"]
-            )
+            chart_set(actor=request.user, territory=territory, accounts=form.accounts())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -168,7 +165,12 @@ def chart(request, territory):
     return render(
         request,
         "economics/chart.html",
-        {"territory": territory, "form": form, "year": _year(request)},
+        {
+            "territory": territory,
+            "form": form,
+            "year": _year(request),
+            "siren": LegalEntity.objects.filter(territory=territory).values_list("siren", flat=True).first() or "",
+        },
         status=form_status(request),
     )
 

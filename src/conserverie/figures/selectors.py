@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from conserverie.core.periods import in_period
 from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.people.models import Household, Participant
-from conserverie.sourcing.models import RawLot, RawLotMovement
+from conserverie.sourcing.models import FarmJarReturn, RawLot, RawLotMovement
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.territories.models import PriorityArea, Territory
 from conserverie.workshops.models import Registration, Workshop
@@ -36,6 +36,7 @@ class Figures:
     jars_given: int
     jars_sold: int
     jars_internal: int
+    jars_returned_to_farms: int  # à façon: the farm's jars given back to it
     jars_discarded: int
     jars_in_stock: int
     empty_jars_returned: int
@@ -65,7 +66,7 @@ def mass_balance_problems(territory: Territory) -> list[str]:
 
 
 def mass_balance_by_territory(ids: list[int]) -> dict[int, list[str]]:
-    """{territory id: problems} for the territories whose books do not hold (absent: they hold), in 4 queries."""
+    """{territory id: problems} for the territories whose books do not hold (absent: they hold), in 5 queries."""
     problems: dict[int, list[str]] = {}
     overdrawn = (
         RawLot.objects.filter(territory__in=ids)
@@ -106,6 +107,14 @@ def mass_balance_by_territory(ids: list[int]) -> dict[int, list[str]]:
     )
     for tid in sorted(set(mismatched)):
         problems.setdefault(tid, []).append(_("Une ligne de cession ne correspond pas au registre des bocaux."))
+    returned = (
+        FarmJarReturn.objects.filter(territory__in=ids)
+        .annotate(moved=Sum("movements__quantity", filter=Q(movements__reverses__isnull=True)))
+        .filter(Q(moved__isnull=True) | ~Q(moved=F("jars") * -1))
+        .values_list("territory_id", flat=True)
+    )
+    for tid in sorted(set(returned)):
+        problems.setdefault(tid, []).append(_("Des bocaux rendus à une ferme ne sortent pas du registre des bocaux."))
     return problems
 
 
@@ -271,6 +280,7 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
                     jars_given=-total(jars["during"], tid, i, [MovementKind.GIVEN]),
                     jars_sold=-total(jars["during"], tid, i, [MovementKind.SOLD]),
                     jars_internal=-total(jars["during"], tid, i, [MovementKind.INTERNAL]),
+                    jars_returned_to_farms=-total(jars["during"], tid, i, [MovementKind.RETURNED_TO_FARM]),
                     jars_discarded=-total(jars["during"], tid, i, [MovementKind.DISCARDED, MovementKind.BROKEN]),
                     jars_in_stock=total(jars["until"], tid, i),
                     empty_jars_returned=returned,

@@ -35,6 +35,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.figures.selectors import Figures, figures_by_period
+from conserverie.impact.masking import priority_parts
 from conserverie.impact.periods import Period
 from conserverie.sourcing.models import RawLot
 from conserverie.sourcing.rounds.models import CollectionRound
@@ -52,6 +53,7 @@ HUNDRED = Decimal("100")
 class Measure:
     value: Decimal | None
     people: int | None = None  # how many people the value is computed on, when it is about people
+    parts: tuple[int, ...] | None = None  # a share: the counts it splits its people into (impact/masking.py)
 
 
 class Batch:
@@ -224,7 +226,9 @@ def _people(c: Context) -> Measure:
 
 
 def _priority_share(c: Context) -> Measure:
-    return Measure(_percent(c.figures.priority_area_share), c.figures.households)
+    households = c.figures.households
+    parts = priority_parts(households, c.figures.priority_area_share)
+    return Measure(_percent(c.figures.priority_area_share), households, parts)
 
 
 def _first_time(c: Context) -> Measure:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from conserverie.impact import registry
+from conserverie.impact.masking import hidden_computations
 from conserverie.impact.models import Dimension, Indicator, IndicatorValue
 from conserverie.impact.periods import Period
 from conserverie.territories.models import Territory
@@ -159,16 +160,18 @@ def territories_period_values(
     if batch is None:
         batch = registry.Batch(list(territories.values()), periods)
     for period in periods:
-        measures_of = {}
+        measures_of, hidden_of = {}, {}
         for indicator in computed:
             tid = territory_of[indicator.pk]
             if tid not in measures_of:
                 keys = {i.computation for i in computed if territory_of[i.pk] == tid}
                 measures_of[tid] = registry.compute(territories[tid], period, keys, batch)
             measure = measures_of[tid].get(indicator.computation)
+            if tid not in hidden_of:
+                hidden_of[tid] = hidden_computations(measures_of[tid])
             if measure is None:
                 values[indicator.pk, period.key] = _Value(None)
-            elif measure.people is not None and measure.people < MIN_GROUP:
+            elif (measure.people is not None and measure.people < MIN_GROUP) or indicator.computation in hidden_of[tid]:
                 values[indicator.pk, period.key] = _Value(None, suppressed=True)
             else:
                 values[indicator.pk, period.key] = _Value(measure.value)

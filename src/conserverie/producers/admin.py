@@ -19,7 +19,7 @@ class ProducerAdmin(admin.ModelAdmin):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "allergens", "shelf_life_days", "months", "donation_value_eur_kg"]
+    list_display = ["name", "category", "allergens", "shelf_life_days", "months"]
     list_filter = ["category"]
     search_fields = ["name"]
 

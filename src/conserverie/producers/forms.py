@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import DateInput, KgInput
 from conserverie.people.phones import validate_phone
-from conserverie.producers.models import MONTHS_SHORT, Producer, Product, SurplusOffer
+from conserverie.producers.models import MONTHS_SHORT, Producer, Product, SurplusOffer, Terms
 from conserverie.producers.photos import MAX_BYTES
 from conserverie.producers.services import OFFER_NOTE_MAX
 
@@ -26,6 +26,50 @@ class OfferForm(BoundedForm):
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["producer"].queryset = Producer.objects.filter(territory=territory, is_active=True)
+
+
+class TermsForm(BoundedForm):
+    """What the farm receives for an offer: a gift, a purchase at a price per kg, or processing at a fee per jar.
+    The price or fee goes with its choice; the service says at the field what is missing."""
+
+    # Not required: left out (an older form, a script), it is a gift.
+    terms = forms.ChoiceField(
+        label=_("Ce que reçoit la ferme"),
+        choices=Terms.choices,
+        initial=Terms.DONATION,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    price_eur_kg = forms.DecimalField(
+        label=_("Prix d'achat (€/kg)"),
+        max_digits=7,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=KgInput,
+        help_text=_("Pour un achat : payé à la collecte, kilos pesés × prix."),
+    )
+    fee_eur_per_jar = forms.DecimalField(
+        label=_("Prix de la transformation (€/bocal)"),
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=KgInput,
+        help_text=_("Pour une transformation à façon : les bocaux reviennent à la ferme, à ce prix par bocal."),
+    )
+
+    def clean_terms(self):
+        return self.cleaned_data.get("terms") or Terms.DONATION
+
+    def clean(self):
+        data = super().clean()
+        terms = data.get("terms")
+        if terms == Terms.PURCHASE and not data.get("price_eur_kg") and "price_eur_kg" not in self.errors:
+            self.add_error("price_eur_kg", _("Un achat demande un prix au kilo supérieur à zéro."))
+        if terms == Terms.PROCESSING and data.get("fee_eur_per_jar") is None and "fee_eur_per_jar" not in self.errors:
+            self.add_error("fee_eur_per_jar", _("Indiquez le prix de la transformation par bocal (zéro ou plus)."))
+        return data
 
 
 class PhotoField(forms.FileField):

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from conserverie.core.formats import french_number
 from conserverie.core.scoping import scoped_manager
 from conserverie.core.status import StatusColours
 from conserverie.territories.models import Territory
@@ -72,13 +73,6 @@ class Product(models.Model):
         help_text=_("Délai après la collecte au-delà duquel le lot brut ne peut plus être transformé."),
     )
     months = models.CharField(_("mois de saison"), max_length=40, blank=True, help_text=_("Ex. : 6,7,8,9"))
-    donation_value_eur_kg = models.DecimalField(
-        _("valeur déclarée du don (€/kg)"),
-        max_digits=6,
-        decimal_places=2,
-        default=Decimal("1.00"),
-        help_text=_("Valeur d'un kilo donné, reprise sur l'attestation de don annuelle des producteurs."),
-    )
     # Codes of the 14 allergens of Regulation (EU) 1169/2011, Annex II (recipes.models.ALLERGENS): celery in a
     # celeriac, nuts in walnuts… A recipe's allergens are derived from its ingredients (docs/labels-en.md).
     allergens = models.JSONField(_("allergènes (annexe II du règlement 1169/2011)"), default=list, blank=True)
@@ -90,11 +84,6 @@ class Product(models.Model):
         verbose_name = _("produit")
         verbose_name_plural = _("produits")
         ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(donation_value_eur_kg__gte=0), name="product_donation_not_negative"
-            )
-        ]
 
     def __str__(self):
         return self.name
@@ -271,6 +260,9 @@ class SurplusOffer(StatusColours, models.Model):
     fee_eur_per_jar = models.DecimalField(
         _("prix de la transformation à façon (€/bocal)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
+    # Terms proposed by the farm (a purchase, processing) wait for the coordination's agreement (`offer_terms_set`);
+    # a gift needs none. A collection of an offer whose terms are not agreed is refused to staff who may not agree.
+    terms_agreed = models.BooleanField(_("conditions acceptées par la coordination"), default=True)
     created_at = models.DateTimeField(_("déclarée le"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
@@ -292,6 +284,15 @@ class SurplusOffer(StatusColours, models.Model):
 
     def __str__(self):
         return f"{self.product} — {self.producer.name} ({self.kg_estimated} kg)"
+
+    @property
+    def terms_text(self) -> str:
+        """« Achat à 0,80 €/kg », « Transformation à façon à 0,50 €/bocal », « Don »."""
+        if self.terms == Terms.PURCHASE and self.price_eur_kg is not None:
+            return _("Achat à %(price)s €/kg") % {"price": french_number(self.price_eur_kg, 2)}
+        if self.terms == Terms.PROCESSING and self.fee_eur_per_jar is not None:
+            return _("Transformation à façon à %(fee)s €/bocal") % {"fee": french_number(self.fee_eur_per_jar, 2)}
+        return str(self.get_terms_display())
 
     @property
     def awaits_answer(self) -> bool:

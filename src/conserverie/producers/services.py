@@ -11,7 +11,7 @@ from conserverie.producers.geo import distance_from_hub
 from conserverie.producers.models import CostPrice, Producer, ProducerProduct, Product, SurplusOffer, Terms
 from conserverie.producers.photos import check_photo, photo_name
 from conserverie.territories.models import Membership, Role, Territory
-from conserverie.territories.permissions import require, require_same_territory, role_in
+from conserverie.territories.permissions import may, require, require_same_territory, role_in
 
 # An offer's note: a few lines for the driver, never a 100,000-character text (issue 17).
 OFFER_NOTE_MAX = 1000
@@ -88,10 +88,15 @@ def offer_declare(
     mode: str = SurplusOffer.Mode.COLLECT,
     note: str = "",
     photo=None,
+    terms: str = Terms.DONATION,
+    price_eur_kg: Decimal | None = None,
+    fee_eur_per_jar: Decimal | None = None,
 ) -> SurplusOffer:
+    """Declare a surplus. `terms` is what the farm asks for (a gift by default): a purchase or processing proposed
+    here waits for the coordination's agreement (`offer_terms_set`), unless the actor may agree it (farm.pay)."""
     require_same_territory(territory, producer)
     _may_declare_for(actor, territory, producer)
-    errors = {}
+    errors = _terms_errors(terms or Terms.DONATION, price_eur_kg, fee_eur_per_jar)
     if kg_estimated is None or kg_estimated <= 0:
         errors["kg_estimated"] = _("Indiquez un poids supérieur à zéro.")
     if available_until < available_from:
@@ -118,6 +123,8 @@ def offer_declare(
             note=note,
             created_by=actor,
         )
+        _apply_terms(offer, terms or Terms.DONATION, price_eur_kg, fee_eur_per_jar)
+        offer.terms_agreed = offer.terms == Terms.DONATION or may(actor, territory, "farm.pay")
         if photo:
             offer.full_clean(exclude=["photo"])  # a refused offer must not leave its photo on disk
             offer.photo.save(photo_name(photo), photo, save=False)
@@ -276,12 +283,7 @@ def producer_calendar_set(*, actor, producer: Producer, months: dict) -> list[Pr
         return ProducerProduct.objects.bulk_create(rows)
 
 
-def offer_terms_set(
-    *, actor, offer: SurplusOffer, terms: str, price_eur_kg: Decimal | None = None, fee_eur_per_jar=None
-) -> SurplusOffer:
-    """Agree what the farm receives for an offer: a gift, a purchase at a price per kg (above zero) or processing
-    for the farm (à façon) at a fee per jar (zero or more). Only while the offer is still open."""
-    require(actor, offer.territory, "farm.pay")
+def _terms_errors(terms, price_eur_kg, fee_eur_per_jar) -> dict:
     errors = {}
     if terms not in Terms.values:
         errors["terms"] = _("Conditions inconnues.")
@@ -289,15 +291,34 @@ def offer_terms_set(
         errors["price_eur_kg"] = _("Un achat demande un prix au kilo supérieur à zéro.")
     elif terms == Terms.PROCESSING and (fee_eur_per_jar is None or fee_eur_per_jar < 0):
         errors["fee_eur_per_jar"] = _("Indiquez le prix de la transformation par bocal (zéro ou plus).")
+    return errors
+
+
+def _apply_terms(offer, terms, price_eur_kg, fee_eur_per_jar) -> None:
+    offer.terms = terms
+    offer.price_eur_kg = price_eur_kg if terms == Terms.PURCHASE else None
+    offer.fee_eur_per_jar = fee_eur_per_jar if terms == Terms.PROCESSING else None
+
+
+def offer_terms_set(
+    *, actor, offer: SurplusOffer, terms: str, price_eur_kg: Decimal | None = None, fee_eur_per_jar=None
+) -> SurplusOffer:
+    """Agree what the farm receives for an offer, before its collection: a gift, a purchase at a price per kg
+    (above zero) or processing for the farm (à façon) at a fee per jar (zero or more). The coordination's act
+    (farm.pay): it accepts or changes the farm's proposal. Only while the offer is still open; the collection then
+    takes these terms (`sourcing.services.collection_record`)."""
+    require(actor, offer.territory, "farm.pay")
+    errors = _terms_errors(terms, price_eur_kg, fee_eur_per_jar)
     if not offer.is_open:
         errors["terms"] = _("Cette offre n'est plus ouverte : ses conditions ne changent plus.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         offer = SurplusOffer.objects.select_for_update().get(pk=offer.pk)
-        offer.terms = terms
-        offer.price_eur_kg = price_eur_kg if terms == Terms.PURCHASE else None
-        offer.fee_eur_per_jar = fee_eur_per_jar if terms == Terms.PROCESSING else None
+        if not offer.is_open:  # collected or declined since the form was shown
+            raise ValidationError({"terms": _("Cette offre n'est plus ouverte : ses conditions ne changent plus.")})
+        _apply_terms(offer, terms, price_eur_kg, fee_eur_per_jar)
+        offer.terms_agreed = True
         return save_as(offer, actor)
 
 

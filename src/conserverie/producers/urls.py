@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/accepter/", views.offer_accept_view, name="offer_accept"),
     path("<int:pk>/refuser/", views.offer_decline_view, name="offer_decline"),
     path("<int:pk>/photo/", views.offer_photo, name="offer_photo"),
+    path("<int:pk>/conditions/", views.offer_terms, name="offer_terms"),
 ]

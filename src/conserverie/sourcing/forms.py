@@ -58,23 +58,6 @@ class RawLotOutForm(BoundedForm):
         self.fields["day"].initial = timezone.localdate()
 
 
-class JarReturnForm(BoundedForm):
-    jars = forms.IntegerField(label=_("Bocaux rendus à la ferme"), min_value=1, max_value=100000)
-    fee_eur_per_jar = forms.DecimalField(
-        label=_("Prix de la transformation (€/bocal)"),
-        max_digits=6,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        help_text=_("Vide : le prix convenu dans l'offre."),
-    )
-    day = forms.DateField(label=_("Rendus le"), widget=DateInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["day"].initial = timezone.localdate()
-
-
 class LegalEntityForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         from conserverie.territories.models import LegalEntity

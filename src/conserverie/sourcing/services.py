@@ -11,7 +11,7 @@ from conserverie.producers.models import Producer, Product, SurplusOffer, Terms
 from conserverie.sourcing.models import FarmJarReturn, RawLot, RawLotMovement
 from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.territories.models import Territory
-from conserverie.territories.permissions import require, require_role, require_same_territory
+from conserverie.territories.permissions import may, require, require_role, require_same_territory
 
 
 def _next_raw_lot_code(territory: Territory, day: date) -> str:
@@ -22,23 +22,52 @@ def _next_raw_lot_code(territory: Territory, day: date) -> str:
     return f"{prefix}{number:02d}"
 
 
-def _terms_of(actor, territory, offer, terms, price_eur_kg):
-    """What the farm receives for a collection: the terms given, else the (locked) offer's, else a gift."""
-    agreed = not terms  # the offer's terms were agreed by the coordination when it set them
-    if agreed:
-        terms = offer.terms if offer is not None else Terms.DONATION
-        if offer is not None and price_eur_kg is None:
-            price_eur_kg = offer.price_eur_kg
+def _terms_of(actor, territory, offer, terms, price_eur_kg) -> tuple[str, Decimal | None, str]:
+    """What the farm receives for a collection, and the reason written in the raw lot's history when it is not
+    simply the offer's terms as agreed.
+
+    - No `terms` given: the offer's (a gift without an offer), at its price unless one is given.
+    - Terms the farm proposed that the coordination has not agreed yet: only the coordination may collect on them
+      (farm.pay); collecting agrees them.
+    - Terms that differ from the offer's: a change at collection, the coordination's (farm.pay), kept in the raw
+      lot's history with what was offered and what was recorded (the audit page shows it)."""
+    offered = (offer.terms, offer.price_eur_kg if offer.terms == Terms.PURCHASE else None) if offer else None
+    if not terms:
+        terms = offered[0] if offered else Terms.DONATION
+        if offered and price_eur_kg is None:
+            price_eur_kg = offered[1]
     if terms not in Terms.values:
         raise ValidationError({"terms": _("Conditions inconnues.")})
-    if terms != Terms.DONATION and not agreed:
-        require(actor, territory, "farm.pay")
     if terms == Terms.PURCHASE:
         if price_eur_kg is None or price_eur_kg <= 0:
             raise ValidationError({"price_eur_kg": _("Un achat demande un prix au kilo supérieur à zéro.")})
     else:
         price_eur_kg = None
-    return terms, price_eur_kg
+    changed = (terms, price_eur_kg) != offered if offered else terms != Terms.DONATION
+    if changed:
+        require(actor, territory, "farm.pay")
+    elif offered and not offer.terms_agreed and not may(actor, territory, "farm.pay"):
+        raise ValidationError(
+            {
+                "terms": _(
+                    "La ferme a proposé « %(terms)s » : la coordination doit d'abord accepter ces conditions "
+                    "(« Conditions » dans la liste des offres)."
+                )
+                % {"terms": offer.terms_text}
+            }
+        )
+    reason = ""
+    if offered and changed:
+        recorded = SurplusOffer(terms=terms, price_eur_kg=price_eur_kg).terms_text
+        reason = _("Conditions changées à la collecte : %(offered)s → %(recorded)s") % {
+            "offered": offer.terms_text,
+            "recorded": recorded,
+        }
+    elif offered and not offer.terms_agreed:
+        reason = _("Conditions proposées par la ferme acceptées à la collecte : %(terms)s") % {
+            "terms": offer.terms_text
+        }
+    return terms, price_eur_kg, reason[:100]
 
 
 def collection_record(
@@ -75,7 +104,7 @@ def collection_record(
             offer = SurplusOffer.objects.select_for_update().get(pk=offer.pk)
             if offer.status in (SurplusOffer.Status.DECLINED, SurplusOffer.Status.EXPIRED):
                 raise ValidationError({"offer": _("Cette offre a été refusée ou a expiré.")})
-        terms, price_eur_kg = _terms_of(actor, territory, offer, terms, price_eur_kg)
+        terms, price_eur_kg, reason = _terms_of(actor, territory, offer, terms, price_eur_kg)
         raw_lot = RawLot(
             territory=territory,
             code=_next_raw_lot_code(territory, collected_on),
@@ -92,9 +121,11 @@ def collection_record(
             price_eur_kg=price_eur_kg,
             recorded_by=actor,
         )
+        raw_lot._change_reason = reason  # the history row (audit page) says when the terms were changed
         save_as(raw_lot, actor)
-        if offer is not None and offer.status != SurplusOffer.Status.COLLECTED:
+        if offer is not None and (offer.status != SurplusOffer.Status.COLLECTED or not offer.terms_agreed):
             offer.status = SurplusOffer.Status.COLLECTED
+            offer.terms_agreed = True
             save_as(offer, actor)
         return raw_lot
 

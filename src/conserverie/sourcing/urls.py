@@ -15,5 +15,4 @@ urlpatterns = [
     path("recus/<str:number>.pdf", farms.receipt_download, name="receipt_pdf"),
     path("recus/<str:number>/corriger/", farms.receipt_correct_view, name="receipt_correct"),
     path("<str:code>/", views.raw_lot_detail, name="raw_lot_detail"),
-    path("<str:code>/bocaux-rendus/", farms.jar_return_new, name="jar_return"),
 ]

@@ -154,3 +154,37 @@ class EmptyCountForm(TerritoryForm):
     )
     day = forms.DateField(label=_("Date du comptage"), widget=DateInput)
     reason = forms.CharField(label=_("Pourquoi l'écart ?"), required=False, max_length=250)
+
+
+class FarmJarsReturnForm(BoundedForm):
+    """Jars made from a farm's produce processed for it (à façon), given back to it: from which lot, shelf and
+    format, how many, the fee per jar (empty: the offer's) and the day."""
+
+    lot = LotChoiceField(label=_("Lot de bocaux"), queryset=ProductionLot.objects.none())
+    jar_format = forms.ModelChoiceField(label=_("Format"), queryset=JarFormat.objects.none())
+    location = forms.ModelChoiceField(label=_("Pris à l'emplacement"), queryset=Location.objects.none())
+    jars = forms.IntegerField(label=_("Bocaux rendus à la ferme"), min_value=1, max_value=MAX_JARS, widget=CountInput)
+    fee_eur_per_jar = forms.DecimalField(
+        label=_("Prix de la transformation (€/bocal)"),
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=KgInput,
+        help_text=_("Vide : le prix convenu dans l'offre."),
+    )
+    day = forms.DateField(label=_("Rendus le"), widget=DateInput)
+
+    def __init__(self, *args, raw_lot, **kwargs):
+        super().__init__(*args, **kwargs)
+        territory = raw_lot.territory
+        # Only the lots made with this raw lot (one subquery, no import of production).
+        self.fields["lot"].queryset = (
+            ProductionLot.objects.filter(territory=territory, raw_inputs__raw_lot=raw_lot)
+            .distinct()
+            .select_related("recipe")
+            .order_by("-produced_on", "-id")
+        )
+        self.fields["jar_format"].queryset = JarFormat.objects.filter(territory=territory).order_by("volume_ml")
+        self.fields["location"].queryset = Location.objects.filter(territory=territory).order_by("name")
+        self.fields["day"].initial = timezone.localdate()

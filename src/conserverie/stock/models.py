@@ -15,6 +15,8 @@ class MovementKind(models.TextChoices):
     GIVEN = "given", _("Cédé à un participant")
     SOLD = "sold", _("Vendu")
     INTERNAL = "internal", _("Usage interne")
+    # Jars made from a farm's produce processed for it (à façon) that go back to the farm (docs/economics-en.md).
+    RETURNED_TO_FARM = "farm_returned", _("Rendu à la ferme (à façon)")
     DISCARDED = "discarded", _("Jeté")
     BROKEN = "broken", _("Cassé")
     ADJUSTED = "adjusted", _("Ajustement d'inventaire")
@@ -40,6 +42,7 @@ OUTGOING_KINDS = (
     MovementKind.GIVEN,
     MovementKind.SOLD,
     MovementKind.INTERNAL,
+    MovementKind.RETURNED_TO_FARM,
     MovementKind.DISCARDED,
     MovementKind.BROKEN,
 )
@@ -113,6 +116,10 @@ class StockMovement(AppendOnlyMixin, models.Model):
     )
     participant = models.ForeignKey(
         "people.Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The return of jars to the farm whose produce they were made of (à façon): one row per return.
+    farm_return = models.ForeignKey(
+        "sourcing.FarmJarReturn", on_delete=models.PROTECT, null=True, blank=True, related_name="movements"
     )
     amount_eur = models.DecimalField(_("montant (€)"), max_digits=8, decimal_places=2, default=0)
     reason = models.CharField(_("motif"), max_length=250, blank=True)

@@ -10,12 +10,14 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conserverie.sourcing.models import RawLotMovement
+from conserverie.sourcing.services import farm_jars_return as return_record
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.territories.models import JarFormat, Location
 from conserverie.territories.permissions import require, require_role, require_same_territory
 
 # Jars of a lot that is not released may not reach anybody (docs/architecture.md §4.4).
-KINDS_NEEDING_RELEASE = (MovementKind.GIVEN, MovementKind.SOLD, MovementKind.INTERNAL)
+KINDS_NEEDING_RELEASE = (MovementKind.GIVEN, MovementKind.SOLD, MovementKind.INTERNAL, MovementKind.RETURNED_TO_FARM)
 
 
 def lock_locations(*locations: Location) -> None:
@@ -198,6 +200,12 @@ def movement_reverse(*, actor, movement: StockMovement, reason: str) -> StockMov
         raise ValidationError({"reason": _("Une correction dit toujours pourquoi.")})
     if movement.kind == MovementKind.MOVED or movement.transfer is not None:
         raise ValidationError(_("Pour corriger un transfert, faites le transfert inverse."))
+    if movement.farm_return_id is not None:
+        # The return and its fee are one act: reversing the jars alone would leave the farm owing for jars it
+        # never received (issue 16). Not correctable here yet.
+        raise ValidationError(
+            _("Des bocaux rendus à une ferme ne se corrigent pas seuls : le retour et son prix vont ensemble.")
+        )
     with transaction.atomic():
         lock_locations(movement.location)
         if movement.reverses_id or StockMovement.objects.filter(reverses=movement).exists():
@@ -443,3 +451,47 @@ def empties_fill(*, actor, location: Location, jar_format: JarFormat, quantity: 
         reason=_("Remplissage du lot %(code)s") % {"code": lot.code},
         **common,
     )
+
+
+def farm_jars_return(
+    *,
+    actor,
+    raw_lot,
+    lot,
+    location: Location,
+    jar_format: JarFormat,
+    jars: int,
+    day: date,
+    fee_eur_per_jar: Decimal | None = None,
+):
+    """Give back to a farm the jars made from its produce processed for it (à façon), with the fee it owes.
+
+    One act, two ledgers (docs/architecture.md §10): the return and its fee (`sourcing.FarmJarReturn`, through
+    `sourcing.services.farm_jars_return`) and the jars leaving the shelf (`RETURNED_TO_FARM`), so stock, mass
+    balance and deposits stay exact. The jars must be of a released lot made with this raw lot, on the shelf."""
+    require_same_territory(raw_lot.territory, location, jar_format, lot)
+    if not RawLotMovement.objects.filter(raw_lot=raw_lot, production_lot=lot, kind=RawLotMovement.Kind.USED).exists():
+        raise ValidationError(
+            {
+                "lot": _("Le lot %(lot)s n'a pas été fait avec le lot brut %(raw)s.")
+                % {"lot": lot.code, "raw": raw_lot.code}
+            }
+        )
+    with transaction.atomic():
+        jar_return = return_record(actor=actor, raw_lot=raw_lot, jars=jars, day=day, fee_eur_per_jar=fee_eur_per_jar)
+        try:
+            jars_take(
+                actor=actor,
+                location=location,
+                lot=lot,
+                jar_format=jar_format,
+                quantity=jars,
+                kind=MovementKind.RETURNED_TO_FARM,
+                day=day,
+                farm_return=jar_return,
+                reason=_("Rendus à %(farm)s (lot brut %(raw)s)") % {"farm": raw_lot.producer.name, "raw": raw_lot.code},
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+            raise ValidationError({"jars" if k == "quantity" else k: v for k, v in errors.items()}) from None
+        return jar_return

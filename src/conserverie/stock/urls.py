@@ -13,4 +13,5 @@ urlpatterns = [
     path("inventaire/", views.inventory, name="inventory"),
     path("vides/", views.empties, name="empties"),
     path("vides/<slug:action>/", views.empty_form, name="empty_form"),
+    path("rendus-ferme/<str:code>/", views.farm_jars_return_view, name="farm_jars_return"),
 ]

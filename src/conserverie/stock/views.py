@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
+from conserverie.sourcing.models import RawLot
 from conserverie.stock.forms import (
     DepositReturnForm,
     DiscardForm,
@@ -14,6 +15,7 @@ from conserverie.stock.forms import (
     EmptyBuyForm,
     EmptyCountForm,
     EmptyMoveForm,
+    FarmJarsReturnForm,
     InventoryForm,
     MoveForm,
 )
@@ -31,6 +33,7 @@ from conserverie.stock.services import (
     empties_buy,
     empties_count,
     empties_move,
+    farm_jars_return,
     inventory_adjust,
     jars_discard,
     jars_move,
@@ -223,3 +226,26 @@ def empty_form(request, territory, action):
     if coordinators_only and role_in(request.user, territory) != Role.COORDINATOR:
         raise PermissionDenied
     return _form_page(request, territory, form_class, service, title, str(done), back="stock:empties")
+
+
+@territory_view()
+def farm_jars_return_view(request, territory, code):
+    """/t/<slug>/stock/rendus-ferme/<raw lot>/: jars processed for a farm (à façon) go back to it. A view of the
+    ledger's app (it writes both the return and the jars leaving the shelf), linked from the raw lot's page."""
+    raw_lot = get_object_or_404(RawLot.objects.select_related("offer", "producer"), territory=territory, code=code)
+    form = FarmJarsReturnForm(request.POST or None, raw_lot=raw_lot)
+    if request.method == "POST" and form.is_valid():
+        try:
+            farm_jars_return(actor=request.user, raw_lot=raw_lot, **form.cleaned_data)
+        except ValidationError as exc:
+            for _field, message in add_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Bocaux rendus à la ferme enregistrés."))
+            return redirect("sourcing:raw_lot_detail", territory.slug, raw_lot.code)
+    return render(
+        request,
+        "stock/farm_jars_return.html",
+        {"territory": territory, "raw_lot": raw_lot, "form": form},
+        status=form_status(request),
+    )

@@ -313,6 +313,24 @@ class PriorityArea(models.Model):
         return f"{self.name} ({self.city})"
 
 
+def siren_valid(siren: str) -> bool:
+    """Nine digits whose Luhn checksum is right (INSEE's key of the SIREN)."""
+    if not (len(siren) == 9 and siren.isdigit()):
+        return False
+    total = 0
+    for index, char in enumerate(reversed(siren)):
+        digit = int(char) * (2 if index % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return total % 10 == 0
+
+
+def validate_siren(value: str) -> None:
+    if value and not siren_valid(value):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(_("Un SIREN a 9 chiffres et sa clé doit être juste : vérifiez le numéro."))
+
+
 class LegalEntity(models.Model):
     """The legal person that receives the farms' gifts and signs their receipts (article 238 bis CGI, Cerfa 16216).
 
@@ -326,8 +344,13 @@ class LegalEntity(models.Model):
     legal_form = models.CharField(
         _("forme juridique"), max_length=120, help_text=_("Ex. : association déclarée (loi du 1er juillet 1901).")
     )
+    # The one SIREN of the territory's association: the receipts print it and the FEC file is named with it
+    # (article A47 A-1 LPF, economics/fec.py).
     siren = models.CharField(
-        _("SIREN"), max_length=9, blank=True, validators=[RegexValidator(r"^\d{9}$", _("Le SIREN compte 9 chiffres."))]
+        _("SIREN"),
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^\d{9}$", _("Le SIREN compte 9 chiffres.")), validate_siren],
     )
     rna = models.CharField(
         _("numéro RNA"),

@@ -1,7 +1,7 @@
 """What farms receive and their donation receipts (issue 16, items 2 and 3): the farm's money page and purchase
 note for staff; the legal entity, receipts and their register for coordinators; the farmer's own documents."""
 
-from ..matrix_base import COORD, Row, coordinators, staff
+from ..matrix_base import COORD, Row, coordinators, pk, staff
 from .network import PRODUCER_ONLY
 
 
@@ -20,6 +20,7 @@ ROWS = {
     "sourcing:receipt_register": Row(coordinators(), lambda w: {"ext": "csv"}),
     "sourcing:receipt_pdf": Row(NO_RECEIPT, lambda w: {"number": "ROM-RD2025-0001"}),
     "sourcing:receipt_correct": Row(NO_RECEIPT, lambda w: {"number": "ROM-RD2025-0001"}, method="post"),
-    "sourcing:jar_return": Row(staff(), lambda w: {"code": w.raw.code}),
+    "stock:farm_jars_return": Row(staff(), lambda w: {"code": w.raw.code}),
+    "producers:offer_terms": Row(coordinators(), pk("offer")),
     "producer_purchase_note": Row(PRODUCER_ONLY, lambda w: {"year": 2026}),
 }

@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
-from conserverie.producers.forms import DeclineForm, OfferForm
+from conserverie.producers.forms import DeclineForm, OfferForm, TermsForm
 from conserverie.producers.models import SurplusOffer
-from conserverie.producers.services import offer_accept, offer_declare, offer_decline, offers_expire
+from conserverie.producers.services import offer_accept, offer_declare, offer_decline, offer_terms_set, offers_expire
+from conserverie.territories.models import Role
+from conserverie.territories.permissions import may
 from conserverie.territories.staff import territory_view
 
 ALERT_DAYS = 2
@@ -44,6 +46,7 @@ def offers(request, territory):
             "alert_days": ALERT_DAYS,
             "alert_rows": ALERT_ROWS,
             "today": today,
+            "may_pay": may(request.user, territory, "farm.pay"),
         },
     )
 
@@ -113,3 +116,30 @@ def photo_response(offer):
 @territory_view()
 def offer_photo(request, territory, pk):
     return photo_response(get_object_or_404(SurplusOffer, pk=pk, territory=territory))
+
+
+@territory_view(roles=(Role.COORDINATOR,))
+def offer_terms(request, territory, pk):
+    """/t/<slug>/offres/<pk>/conditions/: the coordination agrees what the farm receives, before the collection —
+    the farm's proposal as it is, or other terms (docs/economics-en.md, "What farms receive")."""
+    offer = get_object_or_404(SurplusOffer.objects.select_related("producer", "product"), pk=pk, territory=territory)
+    initial = {"terms": offer.terms, "price_eur_kg": offer.price_eur_kg, "fee_eur_per_jar": offer.fee_eur_per_jar}
+    form = TermsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = offer_terms_set(actor=request.user, offer=offer, **form.cleaned_data)
+        except ValidationError as exc:
+            for _field, message in add_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Conditions convenues pour « %(offer)s » : %(terms)s.") % {"offer": offer, "terms": offer.terms_text},
+            )
+            return redirect("producers:offers", territory.slug)
+    return render(
+        request,
+        "producers/offer_terms.html",
+        {"territory": territory, "offer": offer, "form": form},
+        status=form_status(request),
+    )

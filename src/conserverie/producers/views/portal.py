@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.pages import add_service_errors, form_status, paginate
 from conserverie.core.scoping import territory_scope
-from conserverie.producers.forms import OfferForm, PhotoField
+from conserverie.producers.forms import OfferForm, PhotoField, TermsForm
 from conserverie.producers.models import SurplusOffer
 from conserverie.producers.selectors import STEPS, offer_timeline
 from conserverie.producers.services import offer_declare
@@ -28,14 +28,17 @@ from conserverie.territories.models import Membership, Role
 PER_PAGE = 10
 
 
-class PortalOfferForm(OfferForm):
-    """The staff form without its farm field (the farm is always the person's own), with an optional photo."""
+class PortalOfferForm(OfferForm, TermsForm):
+    """The staff form without its farm field (the farm is always the person's own), with an optional photo and
+    what the farm asks for (a gift, a purchase at its price, processing at a fee per jar), which the coordination
+    then accepts or changes before the collection."""
 
     photo = PhotoField(label=_("Photo (facultatif)"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, territory=None, **kwargs)
         del self.fields["producer"]
+        self.fields["terms"].label = _("Ce que vous souhaitez recevoir")
 
 
 def producer_membership(user) -> Membership:

@@ -21,12 +21,11 @@ from conserverie.producers.services import cost_price_declare, producer_legal_id
 from conserverie.sourcing.forms import (
     CostPriceForm,
     DonorForm,
-    JarReturnForm,
     LegalEntityForm,
     ReceiptCorrectForm,
     ReceiptIssueForm,
 )
-from conserverie.sourcing.models import DonationReceipt, RawLot
+from conserverie.sourcing.models import DonationReceipt
 from conserverie.sourcing.purchases import (
     farm_jar_returns,
     farm_money,
@@ -43,7 +42,6 @@ from conserverie.sourcing.receipts import (
     receipt_years,
     register_rows,
 )
-from conserverie.sourcing.services import farm_jars_return
 from conserverie.territories.models import LegalEntity, Role
 from conserverie.territories.permissions import may, require
 from conserverie.territories.staff import territory_view
@@ -218,26 +216,5 @@ def legal_entity_edit(request, territory):
         request,
         "sourcing/legal_entity.html",
         {"territory": territory, "form": form, "receipts": receipt_register(territory).count()},
-        status=form_status(request),
-    )
-
-
-@territory_view()
-def jar_return_new(request, territory, code):
-    raw_lot = get_object_or_404(RawLot.objects.select_related("offer", "producer"), territory=territory, code=code)
-    form = JarReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            farm_jars_return(actor=request.user, raw_lot=raw_lot, **form.cleaned_data)
-        except ValidationError as exc:
-            for _field, message in add_service_errors(form, exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Bocaux rendus à la ferme enregistrés."))
-            return redirect("sourcing:raw_lot_detail", territory.slug, raw_lot.code)
-    return render(
-        request,
-        "sourcing/jar_return_form.html",
-        {"territory": territory, "raw_lot": raw_lot, "form": form},
         status=form_status(request),
     )

@@ -26,6 +26,7 @@ LINES = [
     ("jars_given", gettext_lazy("Bocaux cédés aux participants"), ""),
     ("jars_sold", gettext_lazy("Bocaux vendus"), ""),
     ("jars_internal", gettext_lazy("Bocaux en usage interne"), ""),
+    ("jars_returned_to_farms", gettext_lazy("Bocaux rendus aux fermes (à façon)"), ""),
     ("jars_discarded", gettext_lazy("Bocaux jetés ou cassés"), ""),
     ("jars_in_stock", gettext_lazy("Bocaux en stock"), ""),
     ("empty_jars_returned", gettext_lazy("Bocaux vides rapportés"), ""),
