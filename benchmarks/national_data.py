@@ -29,10 +29,11 @@ from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.economics.models import CostItem
 from conserverie.economics.unit_costs import Category
 from conserverie.impact.models import Answer, Dimension, Indicator, IndicatorValue, Question, Response, Survey
-from conserverie.people.models import Participant
+from conserverie.people.models import Household, Participant
 from conserverie.producers.models import Producer, Product
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.production.services import recipe_snapshot
+from conserverie.recipes.lethality import default_target
 from conserverie.recipes.models import HeatTreatment, Recipe, RecipeFormat, RecipeIngredient
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.rounds.models import CollectionRound
@@ -49,6 +50,7 @@ WORKSHOPS = 60
 PARTICIPANTS_NEW = 100  # per season; 300 after three seasons
 GIFTS, SALES, INTERNAL = 1000, 200, 50
 BATCH = 2000
+PH = Decimal("4.4")
 
 PASSWORD = "bench-pages-only"  # noqa: S105 - a throwaway database's test accounts
 
@@ -155,22 +157,32 @@ def _territory(rng, index, seasons, tomato, federation):  # noqa: PLR0915 - one 
         ],
     )
     now = timezone.now()
-    recipes = []
-    for k, name in enumerate(["Coulis", "Ratatouille", "Confiture", "Soupe", "Chutney"]):
-        recipe = Recipe.objects.create(
-            territory=territory, code=f"R{k}", name=name, validated_by=actor, validated_at=now, ph_limit=Decimal("4.4")
-        )
-        RecipeIngredient.objects.create(recipe=recipe, product=tomato, kg_per_batch=Decimal("10"))
-        RecipeFormat.objects.create(
-            recipe=recipe,
-            jar_format=jar,
-            jars_per_batch=JARS_PER_LOT,
-            net_weight_g=350,
-            treatment=HeatTreatment.STERILISATION,
-            temperature_c=Decimal("110"),
-            minutes=45,
-        )
-        recipes.append(recipe)
+    recipes = bulk(
+        Recipe,
+        [
+            Recipe(territory=territory, code=f"R{k}", name=name, validated_by=actor, validated_at=now, ph_limit=PH)
+            for k, name in enumerate(["Coulis", "Ratatouille", "Confiture", "Soupe", "Chutney"])
+        ],
+    )
+    bulk(RecipeIngredient, [RecipeIngredient(recipe=r, product=tomato, kg_per_batch=Decimal("10")) for r in recipes])
+    bulk(
+        RecipeFormat,
+        [
+            RecipeFormat(
+                recipe=recipe,
+                jar_format=jar,
+                jars_per_batch=JARS_PER_LOT,
+                net_weight_g=350,
+                treatment=HeatTreatment.STERILISATION,
+                temperature_c=Decimal("110"),
+                minutes=45,
+                target_tref_c=(target := default_target(recipe.category, PH)).tref_c,
+                target_z_c=target.z_c,
+                target_minimum_min=target.minimum_min,
+            )
+            for recipe in recipes
+        ],
+    )
     snapshots = [recipe_snapshot(recipe) for recipe in recipes]
     added = 30
     participants = []
@@ -244,18 +256,24 @@ def _territory(rng, index, seasons, tomato, federation):  # noqa: PLR0915 - one 
                 for lot in lots
             ],
         )
+        homes = bulk(
+            Household,
+            [
+                Household(territory=territory, size=1 + k % 4, commune=f"Quartier {k % 9}", priority_area=k % 10 < 3)
+                for k in range(PARTICIPANTS_NEW)
+            ],
+        )
         participants += bulk(
             Participant,
             [
                 Participant(
                     territory=territory,
+                    household=home,
                     first_name=f"P{year}-{k}",
-                    neighbourhood=f"Quartier {k % 9}",
-                    household_size=1 + k % 4,
-                    priority_area=k % 10 < 3,
+                    neighbourhood=home.commune,
                     consent_at=now,
                 )
-                for k in range(PARTICIPANTS_NEW)
+                for k, home in enumerate(homes)
             ],
         )
         workshops = bulk(
@@ -391,7 +409,7 @@ def _territory(rng, index, seasons, tomato, federation):  # noqa: PLR0915 - one 
             ],
         )
         added += (
-            len(raws) * 3 + len(lots) * 2 + PARTICIPANTS_NEW + WORKSHOPS + len(registrations) + len(given) * 3 + 600
+            len(raws) * 3 + len(lots) * 2 + 2 * PARTICIPANTS_NEW + WORKSHOPS + len(registrations) + len(given) * 3 + 600
         )
         added += 25 + 40 + 12
     added += _flower_and_survey(rng, territory, actor, participants, seasons)
