@@ -144,7 +144,7 @@ def _grouped(queryset, field: str, periods, key: str | None = None, **aggregates
 
 def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dict[int, list[Figures]]:
     """{territory id: [Figures of each period]} for several territories and periods ((start, end), None leaves a
-    side open) in 8 queries whatever their number (4 more for the mass balance): each query is grouped by territory
+    side open) in 6 queries whatever their number (4 more for the mass balance): each query is grouped by territory
     and has one filtered sum per period (issue 20: the flower reads a period and the previous one, the network
     view every territory)."""
     territories = list(territories)
@@ -167,28 +167,24 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
         during=lambda start, end: Sum("kg", filter=in_period("day", start, end)),
         until=lambda start, end: Sum("kg", filter=in_period("day", None, end)),
     )
-    ledger = StockMovement.objects.filter(territory__in=ids)
+    # The jar ledger in ONE query grouped by (territory, kind): the full jars moved during the period and up to its
+    # end, the empty jars returned (their kind's rows) and the full jars that left with a deposit (read from the
+    # ledger, so that a reversed gift no longer counts).
+    full = Q(lot__isnull=False)
     jars = _grouped(
-        ledger.full(),
+        StockMovement.objects.filter(territory__in=ids),
         "territory_id",
         periods,
         "kind",
-        during=lambda start, end: Sum("quantity", filter=in_period("day", start, end)),
-        until=lambda start, end: Sum("quantity", filter=in_period("day", None, end)),
+        during=lambda start, end: Sum("quantity", filter=full & in_period("day", start, end)),
+        until=lambda start, end: Sum("quantity", filter=full & in_period("day", None, end)),
+        empties=lambda start, end: Sum(
+            "quantity", filter=Q(kind=MovementKind.EMPTY_RETURNED) & in_period("day", start, end)
+        ),
+        deposit=lambda start, end: Sum(
+            "quantity", filter=full & Q(distribution_line__deposit_eur__gt=0) & in_period("day", start, end)
+        ),
     )
-    empties = _grouped(
-        ledger.filter(kind=MovementKind.EMPTY_RETURNED),
-        "territory_id",
-        periods,
-        n=lambda start, end: Sum("quantity", filter=in_period("day", start, end)),
-    )["n"]
-    # Jars that left with a deposit, read from the ledger so that a reversed gift no longer counts.
-    with_deposit = _grouped(
-        ledger.full().filter(distribution_line__deposit_eur__gt=0),
-        "territory_id",
-        periods,
-        n=lambda start, end: Sum("quantity", filter=in_period("day", start, end)),
-    )["n"]
 
     # Only what has happened counts: workshops held (started, not cancelled) up to the end of the period and not
     # after today, and the gifts of those days; a workshop planned for next week is not a workshop held.
@@ -255,8 +251,8 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
         result[tid] = []
         for i, (date_from, date_to) in enumerate(periods):
             counted = households["n"].get((tid, i)) or 0
-            returned = empties.get((tid, i)) or 0
-            deposited = -(with_deposit.get((tid, i)) or 0)
+            returned = total(jars["empties"], tid, i)
+            deposited = -total(jars["deposit"], tid, i)
             result[tid].append(
                 Figures(
                     territory=territory.slug,
