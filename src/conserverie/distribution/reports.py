@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, CharField, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, CharField, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.exports import Eur, Percent
@@ -66,7 +65,7 @@ def _rate(returned: int, out: int):
     return Percent(round(Decimal(returned) / Decimal(out), 3)) if out else None
 
 
-def by_destination(territory, date_from=None, date_to=None) -> Table:
+def by_destination(territory, date_from=None, date_to=None, shared=None) -> Table:
     structure = Coalesce(
         "distribution_line__distribution__structure__name",
         "distribution_line__distribution__workshop__structure__name",
@@ -107,19 +106,90 @@ def _returns(territory, date_from, date_to):
     )
 
 
-def return_rate_by_format(territory, date_from=None, date_to=None) -> Table:
-    out = dict(
-        _with_deposit(territory, date_from, date_to)
-        .values_list("jar_format_id")
-        .annotate(n=Sum(-F("quantity")))
-        .order_by()
+def _shared(shared: dict | None, key: str, compute):
+    """What several tables of the page read (the same rows grouped the same way) is read once per page: `shared` is
+    the page's dict (None: a table alone, an export). Issue 20: the report in a fixed, small number of queries."""
+    if shared is None:
+        return compute()
+    if key not in shared:
+        shared[key] = compute()
+    return shared[key]
+
+
+def _deposit_out(territory, date_from, date_to, shared=None) -> list[tuple]:
+    """[(format id, site of the workshop or None, jars, deposits €)] of the jars that left with a deposit."""
+    return _shared(
+        shared,
+        "deposit_out",
+        lambda: list(
+            _with_deposit(territory, date_from, date_to)
+            .values_list("jar_format_id", "distribution_line__distribution__workshop__site__name")
+            .annotate(
+                n=Sum(-F("quantity")),
+                eur=Sum(-F("quantity") * F("distribution_line__deposit_eur"), output_field=MONEY),
+            )
+            .order_by()
+        ),
     )
-    back = dict(
-        _returns(territory, date_from, date_to).values_list("jar_format_id").annotate(n=Sum("quantity")).order_by()
+
+
+def _returns_by_format(territory, date_from, date_to, shared=None) -> dict:
+    """{format id: {n, refunded, credit}} of the empty jars returned (credit: deposits kept as a credit note)."""
+    kept = Case(
+        When(Q(amount_eur=0) & Q(participant__isnull=False), then=F("quantity") * F("jar_format__deposit_eur")),
+        default=Value(ZERO),
+        output_field=MONEY,
     )
+    return _shared(
+        shared,
+        "returns_by_format",
+        lambda: {
+            row["jar_format_id"]: row
+            for row in _returns(territory, date_from, date_to)
+            .values("jar_format_id")
+            .annotate(n=Sum("quantity"), refunded=Sum("amount_eur"), credit=Sum(kept))
+            .order_by()
+        },
+    )
+
+
+def _returns_by_day(territory, date_from, date_to, shared=None) -> list[dict]:
+    """[{day, refunded €, truck: empty jars returned at the truck, site: where the truck stood that day (the last
+    workshop not cancelled of the day, None without one)}]: one query."""
+    site_that_day = (
+        Workshop.objects.filter(territory=territory, starts_at__date=OuterRef("day"))
+        .exclude(status=Workshop.Status.CANCELLED)
+        .order_by("-starts_at", "-pk")
+        .values("site__name")[:1]
+    )
+    return _shared(
+        shared,
+        "returns_by_day",
+        lambda: list(
+            _returns(territory, date_from, date_to)
+            .values("day")
+            .annotate(
+                refunded=Sum("amount_eur"),
+                truck=Sum("quantity", filter=Q(location__kind="truck")),
+                site=Subquery(site_that_day),
+            )
+            .order_by("day")
+        ),
+    )
+
+
+def _formats(territory, shared=None) -> list[JarFormat]:
+    return _shared(shared, "formats", lambda: list(JarFormat.objects.filter(territory=territory).order_by("volume_ml")))
+
+
+def return_rate_by_format(territory, date_from=None, date_to=None, shared=None) -> Table:
+    out = defaultdict(int)
+    for format_id, _site, n, _eur_out in _deposit_out(territory, date_from, date_to, shared):
+        out[format_id] += n
+    back = _returns_by_format(territory, date_from, date_to, shared)
     rows = []
-    for jar_format in JarFormat.objects.filter(territory=territory).order_by("volume_ml"):
-        n_out, n_back = out.get(jar_format.pk, 0), back.get(jar_format.pk, 0)
+    for jar_format in _formats(territory, shared):
+        n_out, n_back = out.get(jar_format.pk, 0), back.get(jar_format.pk, {"n": 0})["n"]
         rows.append([jar_format.name, n_out, n_back, _rate(n_back, n_out)])
     return Table(
         "return_format",
@@ -129,30 +199,15 @@ def return_rate_by_format(territory, date_from=None, date_to=None) -> Table:
     )
 
 
-def return_rate_by_site(territory, date_from=None, date_to=None) -> Table:
-    out = (
-        _with_deposit(territory, date_from, date_to)
-        .filter(distribution_line__distribution__workshop__isnull=False)
-        .values_list("distribution_line__distribution__workshop__site__name")
-        .annotate(n=Sum(-F("quantity")))
-        .order_by()
-    )
-    site_of_day = {}
-    workshops = Workshop.objects.filter(territory=territory).exclude(status=Workshop.Status.CANCELLED)
-    for starts_at, site in workshops.values_list("starts_at", "site__name").order_by("starts_at"):
-        site_of_day[timezone.localtime(starts_at).date()] = site
+def return_rate_by_site(territory, date_from=None, date_to=None, shared=None) -> Table:
+    out = defaultdict(int)
+    for _format_id, site, n, _eur_out in _deposit_out(territory, date_from, date_to, shared):
+        if site is not None:  # given at a workshop
+            out[site] += n
     back = defaultdict(int)
-    truck_returns = (
-        _returns(territory, date_from, date_to)
-        .filter(location__kind="truck")
-        .values_list("day")
-        .annotate(n=Sum("quantity"))
-        .order_by()
-    )
-    for day, n in truck_returns:
-        if day in site_of_day:
-            back[site_of_day[day]] += n
-    out = dict(out)
+    for row in _returns_by_day(territory, date_from, date_to, shared):
+        if row["truck"] is not None and row["site"] is not None:  # returns at the truck on a workshop day
+            back[row["site"]] += row["truck"]
     rows = [
         [site, out.get(site, 0), back.get(site, 0), _rate(back.get(site, 0), out.get(site, 0))]
         for site in sorted(set(out) | set(back))
@@ -166,32 +221,15 @@ def return_rate_by_site(territory, date_from=None, date_to=None) -> Table:
     )
 
 
-def deposit_hole(territory, date_from=None, date_to=None) -> Table:
-    out = {
-        fmt: (n, eur)
-        for fmt, n, eur in _with_deposit(territory, date_from, date_to)
-        .values_list("jar_format_id")
-        .annotate(
-            n=Sum(-F("quantity")), eur=Sum(-F("quantity") * F("distribution_line__deposit_eur"), output_field=MONEY)
-        )
-        .values_list("jar_format_id", "n", "eur")
-        .order_by()
-    }
-    kept = Case(
-        When(Q(amount_eur=0) & Q(participant__isnull=False), then=F("quantity") * F("jar_format__deposit_eur")),
-        default=Value(ZERO),
-        output_field=MONEY,
-    )
-    returns = {
-        row["jar_format_id"]: row
-        for row in _returns(territory, date_from, date_to)
-        .values("jar_format_id")
-        .annotate(n=Sum("quantity"), refunded=Sum("amount_eur"), credit=Sum(kept))
-        .order_by()
-    }
+def deposit_hole(territory, date_from=None, date_to=None, shared=None) -> Table:
+    out = defaultdict(lambda: (0, ZERO))
+    for format_id, _site, n, eur in _deposit_out(territory, date_from, date_to, shared):
+        jars, charged = out[format_id]
+        out[format_id] = (jars + n, charged + (eur or ZERO))
+    returns = _returns_by_format(territory, date_from, date_to, shared)
     rows = []
     totals = [ZERO] * 4
-    for jar_format in JarFormat.objects.filter(territory=territory).order_by("volume_ml"):
+    for jar_format in _formats(territory, shared):
         back = returns.get(jar_format.pk, {"n": 0, "refunded": ZERO, "credit": ZERO})
         jars_out, charged = out.get(jar_format.pk, (0, ZERO))
         in_circulation = jars_out - back["n"]
@@ -226,16 +264,14 @@ def deposit_hole(territory, date_from=None, date_to=None) -> Table:
     )
 
 
-def sales_per_day(territory, date_from=None, date_to=None) -> Table:
+def sales_per_day(territory, date_from=None, date_to=None, shared=None) -> Table:
     received = (
         _period(StockMovement.objects.filter(territory=territory, distribution_line__isnull=False), date_from, date_to)
         .values("day", "distribution_line__distribution__payment_mode")
         .annotate(jars=Sum(-F("quantity")), eur=Sum("amount_eur"))
         .order_by("day", "distribution_line__distribution__payment_mode")
     )
-    refunded = dict(
-        _returns(territory, date_from, date_to).values_list("day").annotate(eur=Sum("amount_eur")).order_by()
-    )
+    refunded = {row["day"]: row["refunded"] for row in _returns_by_day(territory, date_from, date_to, shared)}
     modes = dict(PaymentMode.choices)
     rows = []
     for r in received:
@@ -257,7 +293,7 @@ def sales_per_day(territory, date_from=None, date_to=None) -> Table:
     )
 
 
-def sales_by_tier(territory, date_from=None, date_to=None) -> Table:
+def sales_by_tier(territory, date_from=None, date_to=None, shared=None) -> Table:
     """The purchasing group's sales by price: the list price, or each structure's social tier."""
     tier = Case(
         When(distribution_line__distribution__price_tier__isnull=True, then=Value("")),
