@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, CharField, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.exports import Eur, Percent
@@ -66,29 +67,16 @@ def _rate(returned: int, out: int):
 
 
 def by_destination(territory, date_from=None, date_to=None, shared=None) -> Table:
-    structure = Coalesce(
-        "distribution_line__distribution__structure__name",
-        "distribution_line__distribution__workshop__structure__name",
-        Value("—"),
-        output_field=CharField(),
-    )
-    rows = (
-        _period(StockMovement.objects.filter(territory=territory, distribution_line__isnull=False), date_from, date_to)
-        .annotate(structure_name=structure)
-        .values("distribution_line__distribution__kind", "structure_name")
-        .annotate(jars=Sum(-F("quantity")), eur=Sum("amount_eur"))
-        .order_by("distribution_line__distribution__kind", "structure_name")
-    )
+    totals = {}  # (kind, structure) in the query's order
+    for kind, structure, _tier, jars, eur in _destinations(territory, date_from, date_to, shared):
+        n, money = totals.get((kind, structure), (0, ZERO))
+        totals[kind, structure] = (n + (jars or 0), money + (eur or ZERO))
     labels = dict(Distribution.Kind.choices)
     return Table(
         "destinations",
         _("Bocaux par destination et par structure"),
         [_("Destination"), _("Structure"), _("Bocaux"), _("Encaissé (€)")],
-        [
-            [str(labels[r["distribution_line__distribution__kind"]]), r["structure_name"], r["jars"], _eur(r["eur"])]
-            for r in rows
-            if r["jars"]
-        ],
+        [[str(labels[kind]), structure, jars, _eur(eur)] for (kind, structure), (jars, eur) in totals.items() if jars],
     )
 
 
@@ -154,26 +142,50 @@ def _returns_by_format(territory, date_from, date_to, shared=None) -> dict:
 
 
 def _returns_by_day(territory, date_from, date_to, shared=None) -> list[dict]:
-    """[{day, refunded €, truck: empty jars returned at the truck, site: where the truck stood that day (the last
-    workshop not cancelled of the day, None without one)}]: one query."""
-    site_that_day = (
-        Workshop.objects.filter(territory=territory, starts_at__date=OuterRef("day"))
-        .exclude(status=Workshop.Status.CANCELLED)
-        .order_by("-starts_at", "-pk")
-        .values("site__name")[:1]
-    )
+    """[{day, refunded €, truck: empty jars returned at the truck}] of the empty jars returned: one query."""
     return _shared(
         shared,
         "returns_by_day",
         lambda: list(
             _returns(territory, date_from, date_to)
             .values("day")
-            .annotate(
-                refunded=Sum("amount_eur"),
-                truck=Sum("quantity", filter=Q(location__kind="truck")),
-                site=Subquery(site_that_day),
-            )
+            .annotate(refunded=Sum("amount_eur"), truck=Sum("quantity", filter=Q(location__kind="truck")))
             .order_by("day")
+        ),
+    )
+
+
+def _destinations(territory, date_from, date_to, shared=None) -> list[tuple]:
+    """[(kind, structure, tier, jars, €)] of the jars that left through a distribution, ordered by kind and
+    structure: the destinations table and the purchasing group's sales by tier read the same query. Structure: the
+    distribution's, else its workshop's; tier: "" at the list price, else "structure — tier"."""
+    structure = Coalesce(
+        "distribution_line__distribution__structure__name",
+        "distribution_line__distribution__workshop__structure__name",
+        Value("—"),
+        output_field=CharField(),
+    )
+    tier = Case(
+        When(distribution_line__distribution__price_tier__isnull=True, then=Value("")),
+        default=Concat(
+            "distribution_line__distribution__price_tier__structure__name",
+            Value(" — "),
+            "distribution_line__distribution__price_tier__name",
+            output_field=CharField(),
+        ),
+        output_field=CharField(),
+    )
+    return _shared(
+        shared,
+        "destinations",
+        lambda: list(
+            _period(
+                StockMovement.objects.filter(territory=territory, distribution_line__isnull=False), date_from, date_to
+            )
+            .annotate(structure_name=structure, tier=tier)
+            .values_list("distribution_line__distribution__kind", "structure_name", "tier")
+            .annotate(jars=Sum(-F("quantity")), eur=Sum("amount_eur"))
+            .order_by("distribution_line__distribution__kind", "structure_name", "tier")
         ),
     )
 
@@ -204,10 +216,14 @@ def return_rate_by_site(territory, date_from=None, date_to=None, shared=None) ->
     for _format_id, site, n, _eur_out in _deposit_out(territory, date_from, date_to, shared):
         if site is not None:  # given at a workshop
             out[site] += n
+    site_of_day = {}
+    workshops = Workshop.objects.filter(territory=territory).exclude(status=Workshop.Status.CANCELLED)
+    for starts_at, site in workshops.values_list("starts_at", "site__name").order_by("starts_at"):
+        site_of_day[timezone.localtime(starts_at).date()] = site
     back = defaultdict(int)
     for row in _returns_by_day(territory, date_from, date_to, shared):
-        if row["truck"] is not None and row["site"] is not None:  # returns at the truck on a workshop day
-            back[row["site"]] += row["truck"]
+        if row["truck"] is not None and row["day"] in site_of_day:  # returns at the truck on a workshop day
+            back[site_of_day[row["day"]]] += row["truck"]
     rows = [
         [site, out.get(site, 0), back.get(site, 0), _rate(back.get(site, 0), out.get(site, 0))]
         for site in sorted(set(out) | set(back))
@@ -295,34 +311,16 @@ def sales_per_day(territory, date_from=None, date_to=None, shared=None) -> Table
 
 def sales_by_tier(territory, date_from=None, date_to=None, shared=None) -> Table:
     """The purchasing group's sales by price: the list price, or each structure's social tier."""
-    tier = Case(
-        When(distribution_line__distribution__price_tier__isnull=True, then=Value("")),
-        default=Concat(
-            "distribution_line__distribution__price_tier__structure__name",
-            Value(" — "),
-            "distribution_line__distribution__price_tier__name",
-            output_field=CharField(),
-        ),
-        output_field=CharField(),
-    )
-    rows = (
-        _period(
-            StockMovement.objects.filter(
-                territory=territory, distribution_line__distribution__kind=Distribution.Kind.GROUP_SALE
-            ),
-            date_from,
-            date_to,
-        )
-        .annotate(tier=tier)
-        .values_list("tier")
-        .annotate(jars=Sum(-F("quantity")), eur=Sum("amount_eur"))
-        .order_by("tier")
-    )
+    totals = defaultdict(lambda: (0, ZERO))
+    for kind, _structure, tier, jars, eur in _destinations(territory, date_from, date_to, shared):
+        if kind == Distribution.Kind.GROUP_SALE:
+            n, money = totals[tier]
+            totals[tier] = (n + (jars or 0), money + (eur or ZERO))
     return Table(
         "sales_tier",
         _("Ventes du groupement d'achat par tarif"),
         [_("Tarif"), _("Bocaux"), _("Encaissé (€)")],
-        [[name or str(_("Prix du tarif")), jars, _eur(eur)] for name, jars, eur in rows if jars],
+        [[name or str(_("Prix du tarif")), jars, _eur(eur)] for name, (jars, eur) in sorted(totals.items()) if jars],
     )
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conserverie.core.periods import in_period
+from conserverie.core.periods import in_days, in_period
 from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.people.models import Household, Participant, RegistrationStatus
 from conserverie.sourcing.models import RawLot, RawLotMovement
@@ -201,10 +201,8 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
         workshops,
         "territory_id",
         periods,
-        n=lambda start, end: Count("pk", distinct=True, filter=in_period("starts_at__date", start, held(end))),
-        people=lambda start, end: Sum(
-            "registrations__party_size", filter=present & in_period("starts_at__date", start, end)
-        ),
+        n=lambda start, end: Count("pk", distinct=True, filter=in_days("starts_at", start, held(end))),
+        people=lambda start, end: Sum("registrations__party_size", filter=present & in_days("starts_at", start, end)),
     )
     workshop_counts, people = held_table["n"], held_table["people"]
     attended = Registration.objects.live().filter(workshop__in=workshops, attended=True)
@@ -213,7 +211,7 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
     def reached(start, end):
         """The households of the people who took part in a workshop or took jars home in the period: one home
         counts once, however many of its people came (docs/architecture.md §3, "One person, one household")."""
-        came = attended.filter(in_period("workshop__starts_at__date", start, end)).values("participant_id")
+        came = attended.filter(in_days("workshop__starts_at", start, end)).values("participant_id")
         given_to = Distribution.objects.filter(territory__in=ids, participant__isnull=False).filter(
             in_period("date", start, held(end))
         )
