@@ -439,6 +439,7 @@ def _territory(rng, index, seasons, tomato, federation):  # noqa: PLR0915 - one 
                 jar_format=jar,
                 quantity=-jars,
                 distribution_line=line,
+                participant=line.distribution.participant,  # as distribution_record writes it (deposit balance)
                 day=line.distribution.date,
                 created_by=actor,
             )
