@@ -19,9 +19,11 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from conserverie.core.scoping import every_territory
@@ -29,10 +31,11 @@ from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.economics.models import CostItem
 from conserverie.economics.unit_costs import Category
 from conserverie.impact.models import Answer, Dimension, Indicator, IndicatorValue, Question, Response, Survey
-from conserverie.people.models import Participant
+from conserverie.people.models import Household, Participant
 from conserverie.producers.models import Producer, Product
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.production.services import recipe_snapshot
+from conserverie.recipes.lethality import default_target
 from conserverie.recipes.models import HeatTreatment, Recipe, RecipeFormat, RecipeIngredient
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.rounds.models import CollectionRound
@@ -49,12 +52,84 @@ WORKSHOPS = 60
 PARTICIPANTS_NEW = 100  # per season; 300 after three seasons
 GIFTS, SALES, INTERNAL = 1000, 200, 50
 BATCH = 2000
+PH = Decimal("4.4")
 
 PASSWORD = "bench-pages-only"  # noqa: S105 - a throwaway database's test accounts
 
 
-def bulk(model, rows):
-    return model.objects.bulk_create(rows, batch_size=BATCH)
+class _Inserter:
+    """On SQLite, rows written with one `executemany` per table and call, primary keys given here (the next free
+    ones, read again at each call since a few rows are saved through the ORM between calls): the ORM's bulk_create
+    compiles every value of every row into SQL, `executemany` only binds them. The instances keep their keys, so
+    they serve as foreign keys of the rows built next. Elsewhere (PostgreSQL: its sequences hand out the keys of
+    the rows the ORM saves), the ORM's bulk_create."""
+
+    def __call__(self, model, objs):
+        from django.db import DEFAULT_DB_ALIAS, connections
+
+        connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the `connection` proxy costs a lookup a value
+        objs = list(objs)
+        if connection.vendor != "sqlite":
+            return model.objects.bulk_create(objs, batch_size=BATCH)
+        if not objs:
+            return objs
+        meta = model._meta
+        table = meta.db_table
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(table)}")  # noqa: S608
+            next_pk = (cursor.fetchone()[0] or 0) + 1
+        for obj in objs:
+            obj.pk = next_pk
+            next_pk += 1
+        fields = list(meta.concrete_fields)
+        values = [_value_of(field, connection) for field in fields]
+        rows = [tuple(value(obj) for value in values) for obj in objs]
+        columns = ", ".join(quote(field.column) for field in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(
+                    f"INSERT INTO {quote(table)} ({columns}) VALUES ({marks})", rows[start : start + BATCH]
+                )  # noqa: S608
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = connection.alias
+        return objs
+
+
+bulk = _Inserter()
+
+# Columns whose Python value SQLite binds as Django would store it (the backend adapts Decimal and date itself).
+_AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DecimalField",
+    "EmailField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+def _value_of(field, connection):
+    """obj -> the value to bind for `field`: the attribute as it is, or what the field prepares (datetimes made
+    naive UTC, JSON, auto_now_add)."""
+    if field.get_internal_type() in _AS_IS and type(field).pre_save is Field.pre_save:
+        get = attrgetter(field.attname)
+        if field.get_internal_type() in ("CharField", "TextField", "SlugField", "EmailField"):
+            return lambda obj: value if (value := get(obj)) is None or type(value) is str else str(value)  # lazy text
+        return get
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, add=True), connection)
 
 
 def _day(rng, year):
@@ -90,13 +165,25 @@ def build(territories: int, seasons: int, seed: int = 2026) -> dict:
     federation.set_password(PASSWORD)
     federation.save()
     slugs, rows = [], 0
-    with every_territory():
+    _fast_sqlite()
+    with every_territory(), transaction.atomic():  # one transaction: one commit, not one per territory
         for index in range(territories):
-            with transaction.atomic():
-                slug, added = _territory(rng, index, seasons, tomato, federation)
+            slug, added = _territory(rng, index, seasons, tomato, federation)
             slugs.append(slug)
             rows += added
     return {"territories": slugs, "rows": rows}
+
+
+def _fast_sqlite():
+    """A throwaway SQLite file: no journal, no sync to disk, a large page cache (nothing here needs to survive a
+    crash: the file is built again)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-200000", "temp_store=MEMORY"):
+            cursor.execute(f"PRAGMA {pragma}")
 
 
 def fast_hasher():
@@ -155,22 +242,32 @@ def _territory(rng, index, seasons, tomato, federation):  # noqa: PLR0915 - one 
         ],
     )
     now = timezone.now()
-    recipes = []
-    for k, name in enumerate(["Coulis", "Ratatouille", "Confiture", "Soupe", "Chutney"]):
-        recipe = Recipe.objects.create(
-            territory=territory, code=f"R{k}", name=name, validated_by=actor, validated_at=now, ph_limit=Decimal("4.4")
-        )
-        RecipeIngredient.objects.create(recipe=recipe, product=tomato, kg_per_batch=Decimal("10"))
-        RecipeFormat.objects.create(
-            recipe=recipe,
-            jar_format=jar,
-            jars_per_batch=JARS_PER_LOT,
-            net_weight_g=350,
-            treatment=HeatTreatment.STERILISATION,
-            temperature_c=Decimal("110"),
-            minutes=45,
-        )
-        recipes.append(recipe)
+    recipes = bulk(
+        Recipe,
+        [
+            Recipe(territory=territory, code=f"R{k}", name=name, validated_by=actor, validated_at=now, ph_limit=PH)
+            for k, name in enumerate(["Coulis", "Ratatouille", "Confiture", "Soupe", "Chutney"])
+        ],
+    )
+    bulk(RecipeIngredient, [RecipeIngredient(recipe=r, product=tomato, kg_per_batch=Decimal("10")) for r in recipes])
+    bulk(
+        RecipeFormat,
+        [
+            RecipeFormat(
+                recipe=recipe,
+                jar_format=jar,
+                jars_per_batch=JARS_PER_LOT,
+                net_weight_g=350,
+                treatment=HeatTreatment.STERILISATION,
+                temperature_c=Decimal("110"),
+                minutes=45,
+                target_tref_c=(target := default_target(recipe.category, PH)).tref_c,
+                target_z_c=target.z_c,
+                target_minimum_min=target.minimum_min,
+            )
+            for recipe in recipes
+        ],
+    )
     snapshots = [recipe_snapshot(recipe) for recipe in recipes]
     added = 30
     participants = []
@@ -244,18 +341,24 @@ def _territory(rng, index, seasons, tomato, federation):  # noqa: PLR0915 - one 
                 for lot in lots
             ],
         )
+        homes = bulk(
+            Household,
+            [
+                Household(territory=territory, size=1 + k % 4, commune=f"Quartier {k % 9}", priority_area=k % 10 < 3)
+                for k in range(PARTICIPANTS_NEW)
+            ],
+        )
         participants += bulk(
             Participant,
             [
                 Participant(
                     territory=territory,
+                    household=home,
                     first_name=f"P{year}-{k}",
-                    neighbourhood=f"Quartier {k % 9}",
-                    household_size=1 + k % 4,
-                    priority_area=k % 10 < 3,
+                    neighbourhood=home.commune,
                     consent_at=now,
                 )
-                for k in range(PARTICIPANTS_NEW)
+                for k, home in enumerate(homes)
             ],
         )
         workshops = bulk(
@@ -336,6 +439,7 @@ def _territory(rng, index, seasons, tomato, federation):  # noqa: PLR0915 - one 
                 jar_format=jar,
                 quantity=-jars,
                 distribution_line=line,
+                participant=line.distribution.participant,  # as distribution_record writes it (deposit balance)
                 day=line.distribution.date,
                 created_by=actor,
             )
@@ -391,7 +495,7 @@ def _territory(rng, index, seasons, tomato, federation):  # noqa: PLR0915 - one 
             ],
         )
         added += (
-            len(raws) * 3 + len(lots) * 2 + PARTICIPANTS_NEW + WORKSHOPS + len(registrations) + len(given) * 3 + 600
+            len(raws) * 3 + len(lots) * 2 + 2 * PARTICIPANTS_NEW + WORKSHOPS + len(registrations) + len(given) * 3 + 600
         )
         added += 25 + 40 + 12
     added += _flower_and_survey(rng, territory, actor, participants, seasons)

@@ -1,8 +1,9 @@
 """The period filter, written once: every "between two dates" of the reports and pages goes through it."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
 
 def in_period(field: str, start: date | None, end: date | None) -> Q:
@@ -12,4 +13,22 @@ def in_period(field: str, start: date | None, end: date | None) -> Q:
         q &= Q(**{f"{field}__gte": start})
     if end:
         q &= Q(**{f"{field}__lte": end})
+    return q
+
+
+def midnight(day: date) -> datetime:
+    """The start of `day` in the current time zone (aware)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def in_days(field: str, start: date | None, end: date | None) -> Q:
+    """The datetime `field` on the days from `start` to `end` of the current time zone, both included: the same rows
+    as `in_period(f"{field}__date", …)`, written as a range on the column itself, which an index can serve and
+    which SQLite compares without calling a Python function on every row (`__date` does: issue 20, the network
+    view spent most of its time there)."""
+    q = Q()
+    if start:
+        q &= Q(**{f"{field}__gte": midnight(start)})
+    if end:
+        q &= Q(**{f"{field}__lt": midnight(end + timedelta(days=1))})
     return q

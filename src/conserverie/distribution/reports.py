@@ -66,30 +66,17 @@ def _rate(returned: int, out: int):
     return Percent(round(Decimal(returned) / Decimal(out), 3)) if out else None
 
 
-def by_destination(territory, date_from=None, date_to=None) -> Table:
-    structure = Coalesce(
-        "distribution_line__distribution__structure__name",
-        "distribution_line__distribution__workshop__structure__name",
-        Value("—"),
-        output_field=CharField(),
-    )
-    rows = (
-        _period(StockMovement.objects.filter(territory=territory, distribution_line__isnull=False), date_from, date_to)
-        .annotate(structure_name=structure)
-        .values("distribution_line__distribution__kind", "structure_name")
-        .annotate(jars=Sum(-F("quantity")), eur=Sum("amount_eur"))
-        .order_by("distribution_line__distribution__kind", "structure_name")
-    )
+def by_destination(territory, date_from=None, date_to=None, shared=None) -> Table:
+    totals = {}  # (kind, structure) in the query's order
+    for kind, structure, _tier, jars, eur in _destinations(territory, date_from, date_to, shared):
+        n, money = totals.get((kind, structure), (0, ZERO))
+        totals[kind, structure] = (n + (jars or 0), money + (eur or ZERO))
     labels = dict(Distribution.Kind.choices)
     return Table(
         "destinations",
         _("Bocaux par destination et par structure"),
         [_("Destination"), _("Structure"), _("Bocaux"), _("Encaissé (€)")],
-        [
-            [str(labels[r["distribution_line__distribution__kind"]]), r["structure_name"], r["jars"], _eur(r["eur"])]
-            for r in rows
-            if r["jars"]
-        ],
+        [[str(labels[kind]), structure, jars, _eur(eur)] for (kind, structure), (jars, eur) in totals.items() if jars],
     )
 
 
@@ -107,19 +94,114 @@ def _returns(territory, date_from, date_to):
     )
 
 
-def return_rate_by_format(territory, date_from=None, date_to=None) -> Table:
-    out = dict(
-        _with_deposit(territory, date_from, date_to)
-        .values_list("jar_format_id")
-        .annotate(n=Sum(-F("quantity")))
-        .order_by()
+def _shared(shared: dict | None, key: str, compute):
+    """What several tables of the page read (the same rows grouped the same way) is read once per page: `shared` is
+    the page's dict (None: a table alone, an export). Issue 20: the report in a fixed, small number of queries."""
+    if shared is None:
+        return compute()
+    if key not in shared:
+        shared[key] = compute()
+    return shared[key]
+
+
+def _deposit_out(territory, date_from, date_to, shared=None) -> list[tuple]:
+    """[(format id, site of the workshop or None, jars, deposits €)] of the jars that left with a deposit."""
+    return _shared(
+        shared,
+        "deposit_out",
+        lambda: list(
+            _with_deposit(territory, date_from, date_to)
+            .values_list("jar_format_id", "distribution_line__distribution__workshop__site__name")
+            .annotate(
+                n=Sum(-F("quantity")),
+                eur=Sum(-F("quantity") * F("distribution_line__deposit_eur"), output_field=MONEY),
+            )
+            .order_by()
+        ),
     )
-    back = dict(
-        _returns(territory, date_from, date_to).values_list("jar_format_id").annotate(n=Sum("quantity")).order_by()
+
+
+def _returns_by_format(territory, date_from, date_to, shared=None) -> dict:
+    """{format id: {n, refunded, credit}} of the empty jars returned (credit: deposits kept as a credit note)."""
+    kept = Case(
+        When(Q(amount_eur=0) & Q(participant__isnull=False), then=F("quantity") * F("jar_format__deposit_eur")),
+        default=Value(ZERO),
+        output_field=MONEY,
     )
+    return _shared(
+        shared,
+        "returns_by_format",
+        lambda: {
+            row["jar_format_id"]: row
+            for row in _returns(territory, date_from, date_to)
+            .values("jar_format_id")
+            .annotate(n=Sum("quantity"), refunded=Sum("amount_eur"), credit=Sum(kept))
+            .order_by()
+        },
+    )
+
+
+def _returns_by_day(territory, date_from, date_to, shared=None) -> list[dict]:
+    """[{day, refunded €, truck: empty jars returned at the truck}] of the empty jars returned: one query."""
+    return _shared(
+        shared,
+        "returns_by_day",
+        lambda: list(
+            _returns(territory, date_from, date_to)
+            .values("day")
+            .annotate(refunded=Sum("amount_eur"), truck=Sum("quantity", filter=Q(location__kind="truck")))
+            .order_by("day")
+        ),
+    )
+
+
+def _destinations(territory, date_from, date_to, shared=None) -> list[tuple]:
+    """[(kind, structure, tier, jars, €)] of the jars that left through a distribution, ordered by kind and
+    structure: the destinations table and the purchasing group's sales by tier read the same query. Structure: the
+    distribution's, else its workshop's; tier: "" at the list price, else "structure — tier"."""
+    structure = Coalesce(
+        "distribution_line__distribution__structure__name",
+        "distribution_line__distribution__workshop__structure__name",
+        Value("—"),
+        output_field=CharField(),
+    )
+    tier = Case(
+        When(distribution_line__distribution__price_tier__isnull=True, then=Value("")),
+        default=Concat(
+            "distribution_line__distribution__price_tier__structure__name",
+            Value(" — "),
+            "distribution_line__distribution__price_tier__name",
+            output_field=CharField(),
+        ),
+        output_field=CharField(),
+    )
+    return _shared(
+        shared,
+        "destinations",
+        lambda: list(
+            _period(
+                StockMovement.objects.filter(territory=territory, distribution_line__isnull=False), date_from, date_to
+            )
+            .annotate(structure_name=structure, tier=tier)
+            .values_list("distribution_line__distribution__kind", "structure_name", "tier")
+            .annotate(jars=Sum(-F("quantity")), eur=Sum("amount_eur"))
+            .order_by("distribution_line__distribution__kind", "structure_name", "tier")
+        ),
+    )
+
+
+def _formats(territory, shared=None) -> list[JarFormat]:
+    return _shared(shared, "formats", lambda: list(JarFormat.objects.filter(territory=territory).order_by("volume_ml")))
+
+
+def return_rate_by_format(territory, date_from=None, date_to=None, shared=None) -> Table:
+    out = defaultdict(int)
+    for format_id, _site, n, _eur_out in _deposit_out(territory, date_from, date_to, shared):
+        out[format_id] += n
+    back = _returns_by_format(territory, date_from, date_to, shared)
     rows = []
-    for jar_format in JarFormat.objects.filter(territory=territory).order_by("volume_ml"):
-        n_out, n_back = out.get(jar_format.pk, 0), back.get(jar_format.pk, 0)
+    for jar_format in _formats(territory, shared):
+        n_out, n_back = out.get(jar_format.pk, 0), back.get(jar_format.pk, {"n": 0})["n"]
         rows.append([jar_format.name, n_out, n_back, _rate(n_back, n_out)])
     return Table(
         "return_format",
@@ -129,30 +211,19 @@ def return_rate_by_format(territory, date_from=None, date_to=None) -> Table:
     )
 
 
-def return_rate_by_site(territory, date_from=None, date_to=None) -> Table:
-    out = (
-        _with_deposit(territory, date_from, date_to)
-        .filter(distribution_line__distribution__workshop__isnull=False)
-        .values_list("distribution_line__distribution__workshop__site__name")
-        .annotate(n=Sum(-F("quantity")))
-        .order_by()
-    )
+def return_rate_by_site(territory, date_from=None, date_to=None, shared=None) -> Table:
+    out = defaultdict(int)
+    for _format_id, site, n, _eur_out in _deposit_out(territory, date_from, date_to, shared):
+        if site is not None:  # given at a workshop
+            out[site] += n
     site_of_day = {}
     workshops = Workshop.objects.filter(territory=territory).exclude(status=Workshop.Status.CANCELLED)
     for starts_at, site in workshops.values_list("starts_at", "site__name").order_by("starts_at"):
         site_of_day[timezone.localtime(starts_at).date()] = site
     back = defaultdict(int)
-    truck_returns = (
-        _returns(territory, date_from, date_to)
-        .filter(location__kind="truck")
-        .values_list("day")
-        .annotate(n=Sum("quantity"))
-        .order_by()
-    )
-    for day, n in truck_returns:
-        if day in site_of_day:
-            back[site_of_day[day]] += n
-    out = dict(out)
+    for row in _returns_by_day(territory, date_from, date_to, shared):
+        if row["truck"] is not None and row["day"] in site_of_day:  # returns at the truck on a workshop day
+            back[site_of_day[row["day"]]] += row["truck"]
     rows = [
         [site, out.get(site, 0), back.get(site, 0), _rate(back.get(site, 0), out.get(site, 0))]
         for site in sorted(set(out) | set(back))
@@ -166,32 +237,15 @@ def return_rate_by_site(territory, date_from=None, date_to=None) -> Table:
     )
 
 
-def deposit_hole(territory, date_from=None, date_to=None) -> Table:
-    out = {
-        fmt: (n, eur)
-        for fmt, n, eur in _with_deposit(territory, date_from, date_to)
-        .values_list("jar_format_id")
-        .annotate(
-            n=Sum(-F("quantity")), eur=Sum(-F("quantity") * F("distribution_line__deposit_eur"), output_field=MONEY)
-        )
-        .values_list("jar_format_id", "n", "eur")
-        .order_by()
-    }
-    kept = Case(
-        When(Q(amount_eur=0) & Q(participant__isnull=False), then=F("quantity") * F("jar_format__deposit_eur")),
-        default=Value(ZERO),
-        output_field=MONEY,
-    )
-    returns = {
-        row["jar_format_id"]: row
-        for row in _returns(territory, date_from, date_to)
-        .values("jar_format_id")
-        .annotate(n=Sum("quantity"), refunded=Sum("amount_eur"), credit=Sum(kept))
-        .order_by()
-    }
+def deposit_hole(territory, date_from=None, date_to=None, shared=None) -> Table:
+    out = defaultdict(lambda: (0, ZERO))
+    for format_id, _site, n, eur in _deposit_out(territory, date_from, date_to, shared):
+        jars, charged = out[format_id]
+        out[format_id] = (jars + n, charged + (eur or ZERO))
+    returns = _returns_by_format(territory, date_from, date_to, shared)
     rows = []
     totals = [ZERO] * 4
-    for jar_format in JarFormat.objects.filter(territory=territory).order_by("volume_ml"):
+    for jar_format in _formats(territory, shared):
         back = returns.get(jar_format.pk, {"n": 0, "refunded": ZERO, "credit": ZERO})
         jars_out, charged = out.get(jar_format.pk, (0, ZERO))
         in_circulation = jars_out - back["n"]
@@ -226,16 +280,14 @@ def deposit_hole(territory, date_from=None, date_to=None) -> Table:
     )
 
 
-def sales_per_day(territory, date_from=None, date_to=None) -> Table:
+def sales_per_day(territory, date_from=None, date_to=None, shared=None) -> Table:
     received = (
         _period(StockMovement.objects.filter(territory=territory, distribution_line__isnull=False), date_from, date_to)
         .values("day", "distribution_line__distribution__payment_mode")
         .annotate(jars=Sum(-F("quantity")), eur=Sum("amount_eur"))
         .order_by("day", "distribution_line__distribution__payment_mode")
     )
-    refunded = dict(
-        _returns(territory, date_from, date_to).values_list("day").annotate(eur=Sum("amount_eur")).order_by()
-    )
+    refunded = {row["day"]: row["refunded"] for row in _returns_by_day(territory, date_from, date_to, shared)}
     modes = dict(PaymentMode.choices)
     rows = []
     for r in received:
@@ -257,36 +309,18 @@ def sales_per_day(territory, date_from=None, date_to=None) -> Table:
     )
 
 
-def sales_by_tier(territory, date_from=None, date_to=None) -> Table:
+def sales_by_tier(territory, date_from=None, date_to=None, shared=None) -> Table:
     """The purchasing group's sales by price: the list price, or each structure's social tier."""
-    tier = Case(
-        When(distribution_line__distribution__price_tier__isnull=True, then=Value("")),
-        default=Concat(
-            "distribution_line__distribution__price_tier__structure__name",
-            Value(" — "),
-            "distribution_line__distribution__price_tier__name",
-            output_field=CharField(),
-        ),
-        output_field=CharField(),
-    )
-    rows = (
-        _period(
-            StockMovement.objects.filter(
-                territory=territory, distribution_line__distribution__kind=Distribution.Kind.GROUP_SALE
-            ),
-            date_from,
-            date_to,
-        )
-        .annotate(tier=tier)
-        .values_list("tier")
-        .annotate(jars=Sum(-F("quantity")), eur=Sum("amount_eur"))
-        .order_by("tier")
-    )
+    totals = defaultdict(lambda: (0, ZERO))
+    for kind, _structure, tier, jars, eur in _destinations(territory, date_from, date_to, shared):
+        if kind == Distribution.Kind.GROUP_SALE:
+            n, money = totals[tier]
+            totals[tier] = (n + (jars or 0), money + (eur or ZERO))
     return Table(
         "sales_tier",
         _("Ventes du groupement d'achat par tarif"),
         [_("Tarif"), _("Bocaux"), _("Encaissé (€)")],
-        [[name or str(_("Prix du tarif")), jars, _eur(eur)] for name, jars, eur in rows if jars],
+        [[name or str(_("Prix du tarif")), jars, _eur(eur)] for name, (jars, eur) in sorted(totals.items()) if jars],
     )
 
 

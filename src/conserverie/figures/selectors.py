@@ -11,9 +11,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conserverie.core.periods import in_period
+from conserverie.core.periods import in_days, in_period
 from conserverie.distribution.models import Distribution, DistributionLine
-from conserverie.people.models import Household, Participant
+from conserverie.people.models import Household, Participant, RegistrationStatus
 from conserverie.sourcing.models import FarmJarReturn, RawLot, RawLotMovement
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.territories.models import PriorityArea, Territory
@@ -153,7 +153,7 @@ def _grouped(queryset, field: str, periods, key: str | None = None, **aggregates
 
 def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dict[int, list[Figures]]:
     """{territory id: [Figures of each period]} for several territories and periods ((start, end), None leaves a
-    side open) in 8 queries whatever their number (4 more for the mass balance): each query is grouped by territory
+    side open) in 5 queries whatever their number (4 more for the mass balance): each query is grouped by territory
     and has one filtered sum per period (issue 20: the flower reads a period and the previous one, the network
     view every territory)."""
     territories = list(territories)
@@ -176,28 +176,24 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
         during=lambda start, end: Sum("kg", filter=in_period("day", start, end)),
         until=lambda start, end: Sum("kg", filter=in_period("day", None, end)),
     )
-    ledger = StockMovement.objects.filter(territory__in=ids)
+    # The jar ledger in ONE query grouped by (territory, kind): the full jars moved during the period and up to its
+    # end, the empty jars returned (their kind's rows) and the full jars that left with a deposit (read from the
+    # ledger, so that a reversed gift no longer counts).
+    full = Q(lot__isnull=False)
     jars = _grouped(
-        ledger.full(),
+        StockMovement.objects.filter(territory__in=ids),
         "territory_id",
         periods,
         "kind",
-        during=lambda start, end: Sum("quantity", filter=in_period("day", start, end)),
-        until=lambda start, end: Sum("quantity", filter=in_period("day", None, end)),
+        during=lambda start, end: Sum("quantity", filter=full & in_period("day", start, end)),
+        until=lambda start, end: Sum("quantity", filter=full & in_period("day", None, end)),
+        empties=lambda start, end: Sum(
+            "quantity", filter=Q(kind=MovementKind.EMPTY_RETURNED) & in_period("day", start, end)
+        ),
+        deposit=lambda start, end: Sum(
+            "quantity", filter=full & Q(distribution_line__deposit_eur__gt=0) & in_period("day", start, end)
+        ),
     )
-    empties = _grouped(
-        ledger.filter(kind=MovementKind.EMPTY_RETURNED),
-        "territory_id",
-        periods,
-        n=lambda start, end: Sum("quantity", filter=in_period("day", start, end)),
-    )["n"]
-    # Jars that left with a deposit, read from the ledger so that a reversed gift no longer counts.
-    with_deposit = _grouped(
-        ledger.full().filter(distribution_line__deposit_eur__gt=0),
-        "territory_id",
-        periods,
-        n=lambda start, end: Sum("quantity", filter=in_period("day", start, end)),
-    )["n"]
 
     # Only what has happened counts: workshops held (started, not cancelled) up to the end of the period and not
     # after today, and the gifts of those days; a workshop planned for next week is not a workshop held.
@@ -207,25 +203,24 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
         return min(end, today) if end else today
 
     workshops = Workshop.objects.filter(territory__in=ids).held_between(None, None)
-    workshop_counts = _grouped(
+    # Workshops held and the people present (live registrations marked present): one query, the registrations
+    # joined (a workshop counted once: distinct).
+    present = Q(registrations__attended=True) & ~Q(registrations__status=RegistrationStatus.CANCELLED)
+    held_table = _grouped(
         workshops,
         "territory_id",
         periods,
-        n=lambda start, end: Count("pk", filter=in_period("starts_at__date", start, held(end))),
-    )["n"]
+        n=lambda start, end: Count("pk", distinct=True, filter=in_days("starts_at", start, held(end))),
+        people=lambda start, end: Sum("registrations__party_size", filter=present & in_days("starts_at", start, end)),
+    )
+    workshop_counts, people = held_table["n"], held_table["people"]
     attended = Registration.objects.live().filter(workshop__in=workshops, attended=True)
-    people = _grouped(
-        attended,
-        "workshop__territory_id",
-        periods,
-        n=lambda start, end: Sum("party_size", filter=in_period("workshop__starts_at__date", start, end)),
-    )["n"]
 
     # A household is reached when it took part in a workshop or took jars home in the period.
     def reached(start, end):
         """The households of the people who took part in a workshop or took jars home in the period: one home
         counts once, however many of its people came (docs/architecture.md §3, "One person, one household")."""
-        came = attended.filter(in_period("workshop__starts_at__date", start, end)).values("participant_id")
+        came = attended.filter(in_days("workshop__starts_at", start, end)).values("participant_id")
         given_to = Distribution.objects.filter(territory__in=ids, participant__isnull=False).filter(
             in_period("date", start, held(end))
         )
@@ -264,8 +259,8 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
         result[tid] = []
         for i, (date_from, date_to) in enumerate(periods):
             counted = households["n"].get((tid, i)) or 0
-            returned = empties.get((tid, i)) or 0
-            deposited = -(with_deposit.get((tid, i)) or 0)
+            returned = total(jars["empties"], tid, i)
+            deposited = -total(jars["deposit"], tid, i)
             result[tid].append(
                 Figures(
                     territory=territory.slug,

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from conserverie.core.periods import in_days, midnight
 from conserverie.figures.selectors import Figures, figures_by_period
 from conserverie.impact.masking import priority_parts
 from conserverie.impact.periods import Period
@@ -92,16 +93,14 @@ class Batch:
         """First-time and returning participants of each period, per territory (one query)."""
         names = {}
         for i, p in enumerate(self.periods):
-            names[f"before_{i}"] = Count("pk", filter=Q(workshop__starts_at__date__lt=p.start))
-            names[f"during_{i}"] = Count(
-                "pk", filter=Q(workshop__starts_at__date__gte=p.start, workshop__starts_at__date__lte=p.end)
-            )
+            names[f"before_{i}"] = Count("pk", filter=Q(workshop__starts_at__lt=midnight(p.start)))
+            names[f"during_{i}"] = Count("pk", filter=in_days("workshop__starts_at", p.start, p.end))
         rows = (
             Registration.objects.live()
             .filter(
+                in_days("workshop__starts_at", None, max(p.end for p in self.periods)),
                 workshop__territory__in=self.ids,
                 attended=True,
-                workshop__starts_at__date__lte=max(p.end for p in self.periods),
                 workshop__starts_at__lt=timezone.now(),  # held only: what has happened
             )
             .exclude(workshop__status=Workshop.Status.CANCELLED)
@@ -126,7 +125,7 @@ class Batch:
     def sites(self) -> dict[int, list[dict]]:
         def on(start, end, village: bool):
             kind = Q(site__kind=Site.Kind.VILLAGE) if village else ~Q(site__kind=Site.Kind.VILLAGE)
-            return Count("pk", filter=kind & Q(starts_at__date__gte=start, starts_at__date__lte=end))
+            return Count("pk", filter=kind & in_days("starts_at", start, end))
 
         return self._grouped(
             Workshop.objects.filter(territory__in=self.ids).held_between(None, None),

@@ -132,13 +132,14 @@ class _Value:
     note: str = ""
 
 
-def _survey_values(indicators: list[Indicator], period: Period) -> dict[int, Decimal | None]:
-    """Survey-based values from the surveys (impact.surveys.stats)."""
+def _survey_values(indicators: list[Indicator], periods: list[Period]) -> dict[str, dict[int, Decimal | None]]:
+    """Survey-based values from the surveys (impact.surveys.stats): {period key: {indicator id: value}}, one query
+    for every period."""
     if not indicators:
-        return {}
-    from conserverie.impact.surveys.stats import survey_indicator_values  # stats reads this module's types
+        return {period.key: {} for period in periods}
+    from conserverie.impact.surveys.stats import survey_indicator_values_by_period  # stats reads this module's types
 
-    return survey_indicator_values(indicators, period)
+    return survey_indicator_values_by_period(indicators, periods)
 
 
 def period_values(territory: Territory, indicators: list[Indicator], periods: list[Period]) -> dict:
@@ -159,6 +160,7 @@ def territories_period_values(
     manual = [i for i in indicators if i.source == Indicator.Source.MANUAL]
     if batch is None:
         batch = registry.Batch(list(territories.values()), periods)
+    answers_of = _survey_values(surveyed, periods)
     for period in periods:
         measures_of, hidden_of = {}, {}
         for indicator in computed:
@@ -175,7 +177,7 @@ def territories_period_values(
                 values[indicator.pk, period.key] = _Value(None, suppressed=True)
             else:
                 values[indicator.pk, period.key] = _Value(measure.value)
-        answers = _survey_values(surveyed, period)
+        answers = answers_of[period.key]
         for indicator in surveyed:
             values[indicator.pk, period.key] = _Value(answers.get(indicator.pk))
     if manual:

@@ -14,14 +14,15 @@ from conserverie.economics.selectors import cost_sheet, unit_economics
 from conserverie.stock.models import MovementKind, StockMovement
 
 
-def internal_use_value(territory, date_from=None, date_to=None) -> Table:
+def internal_use_value(territory, date_from=None, date_to=None, shared=None) -> Table:
     """Jars the structures used in their own meals and events, valued at cost and, to compare, at the list price.
 
     At cost: jars × the cost of a jar over the period (every cost of the economics page ÷ jars produced). At the
     list price: the current price of the jar's recipe and format (the format's price for every recipe when the
     recipe has none); a jar without any price counts apart.
     """
-    per_jar = unit_economics(cost_sheet(territory, date_from, date_to)).cost_per_jar
+    # The costs only: the deposit ledger and the contributions in kind (`with_accounts`) change no cost line.
+    per_jar = unit_economics(cost_sheet(territory, date_from, date_to, with_accounts=False)).cost_per_jar
 
     rows = (
         _period(
@@ -86,4 +87,6 @@ REPORTS = {**reports.REPORTS, "internal_value": internal_use_value}
 
 
 def all_tables(territory, date_from=None, date_to=None) -> list[Table]:
-    return [report(territory, date_from, date_to) for report in REPORTS.values()]
+    """Every table of the page; what several of them read is read once (`distribution.reports._shared`)."""
+    shared = {}
+    return [report(territory, date_from, date_to, shared) for report in REPORTS.values()]

@@ -138,6 +138,9 @@ class StockMovement(AppendOnlyMixin, models.Model):
             models.Index(fields=["location", "lot"]),
             # The ledger of a period, grouped by territory and kind (issue 20, docs/performance.md).
             models.Index(fields=["territory", "kind", "day"], name="stockmove_territory_kind_day"),
+            # A participant's deposit balance (the participants list): without it SQLite reads every gift of the
+            # territory for each person (issue 20, docs/performance.md).
+            models.Index(fields=["participant", "kind", "territory"], name="stockmove_participant_kind"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(quantity=0), name="movement_not_zero"),

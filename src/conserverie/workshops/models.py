@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from conserverie.core.periods import in_period
+from conserverie.core.periods import in_days
 from conserverie.core.scoping import scoped_manager
 from conserverie.people.models import (
     Bookable,
@@ -21,7 +21,7 @@ from conserverie.territories.models import Site, Structure, Territory
 class WorkshopQuerySet(BookableQuerySet):
     def between(self, start, end):
         """Workshops not cancelled whose day is from `start` to `end` (included; None leaves that side open)."""
-        return self.exclude(status=Workshop.Status.CANCELLED).filter(in_period("starts_at__date", start, end))
+        return self.exclude(status=Workshop.Status.CANCELLED).filter(in_days("starts_at", start, end))
 
     def held_between(self, start, end):
         """The workshops of `between` that have already started: what was held, not what is planned."""

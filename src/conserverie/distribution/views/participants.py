@@ -92,14 +92,17 @@ def _search(rows, q: str):
 def participant_list(request, territory):
     q = search_term(request)
     which = request.GET.get("qui", "")
-    rows = _search(registry_rows(territory), q)
+    rows = _search(Participant.objects.filter(territory=territory), q)
     # A merged duplicate is one person with the record kept (docs/privacy-en.md): listed only when asked for.
     rows = rows.filter(merged_into__isnull=which != "fusionnes")
     if which == "actifs":
         rows = rows.filter(erased_at__isnull=True)
     elif which == "effaces":
         rows = rows.filter(erased_at__isnull=False)
-    page = paginate(request, rows.order_by("first_name", "pk"))
+    # The page's people first, then their balance and participation for those only (issue 20: the subqueries
+    # of `registry_rows` ran for every participant of the territory before the sort kept one page).
+    page = paginate(request, rows.order_by("first_name", "pk").values_list("pk", flat=True))
+    page.object_list = list(registry_rows(territory).filter(pk__in=list(page.object_list)).order_by("first_name", "pk"))
     log_participant_read(
         actor=request.user,
         territory=territory,

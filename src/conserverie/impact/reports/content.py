@@ -24,7 +24,7 @@ from conserverie.distribution.reports import by_destination
 from conserverie.figures.selectors import territory_figures
 from conserverie.impact.models import Testimony
 from conserverie.impact.reports.funders import TEMPLATES, ContractReport, FunderTemplate, contract_report
-from conserverie.impact.scores import Flower, territory_flower
+from conserverie.impact.scores import Flower, flower_batch, territories_flowers
 from conserverie.impact.surveys.stats import MIN_GROUP, too_small
 
 SMALL = "< 5"
@@ -226,10 +226,11 @@ DEFAULT_FIGURES = (
 )
 
 
-def key_figures(territory, period, keys=DEFAULT_FIGURES) -> list[KeyFigure]:
+def key_figures(territory, period, keys=DEFAULT_FIGURES, figures=None) -> list[KeyFigure]:
     """The figures of the period (held workshops only, never after today: `figures/selectors.py`); people
-    counts of 1 to 4 and shares that would single them out are masked."""
-    f = territory_figures(territory, period.start, period.end)
+    counts of 1 to 4 and shares that would single them out are masked. `figures`: those already read for the
+    period (the flower's batch), not read again."""
+    f = figures if figures is not None else territory_figures(territory, period.start, period.end, mass_balance=False)
     values = {
         "workshops": f.workshops,
         "participants": _people_value(f.participants),
@@ -360,7 +361,9 @@ def report_data(territory, period, kind: str = "utilite-sociale", funder: str = 
         raise ValueError(_("Rapport inconnu : %(kind)s.") % {"kind": kind})
     if funder and funder not in FUNDERS:
         raise ValueError(_("Financeur inconnu : %(funder)s.") % {"funder": funder})
-    flower = territory_flower(territory, period)
+    # The flower and the key figures read the same figures of the period once (issue 20: constant queries).
+    batch = flower_batch([territory], period)
+    flower = territories_flowers([territory], period, batch)[territory.pk]
     template = TEMPLATES[funder] if kind == "activite" and funder else None
     title = str(template.title) if template else str(KINDS[kind])
     subtitle = _("%(territory)s — %(period)s") % {"territory": territory.name, "period": period.label}
@@ -378,7 +381,12 @@ def report_data(territory, period, kind: str = "utilite-sociale", funder: str = 
         funder=funder,
         title=title,
         subtitle=subtitle,
-        figures=key_figures(territory, period, template.figures if template else DEFAULT_FIGURES),
+        figures=key_figures(
+            territory,
+            period,
+            template.figures if template else DEFAULT_FIGURES,
+            batch.figures[territory.pk][batch.index(period)],
+        ),
         flower=flower,
         indicators=indicator_rows(flower),
         quotes=report_quotes(territory, period, MAX_QUOTES[kind]) if "quotes" in sections else [],

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 
 from conserverie.impact.models import Answer, Question, Response
 
@@ -42,32 +42,47 @@ def survey_indicator_values(indicators, period) -> dict:
     kinds feed one
     indicator, the kind with the most respondents is used.
     """
+    return survey_indicator_values_by_period(indicators, [period])[period.key]
+
+
+def survey_indicator_values_by_period(indicators, periods) -> dict:
+    """{period key: `survey_indicator_values` of that period} for several periods in ONE query (one filtered mean
+    and count per period: the flower reads its period and the previous one, issue 20)."""
     ids = [i.pk for i in indicators]
-    result = dict.fromkeys(ids)
+    periods = list(periods)
+    results = {period.key: dict.fromkeys(ids) for period in periods}
     if not ids:
-        return result
-    rows = (
+        return results
+    aggregates = {}
+    for i, period in enumerate(periods):
+        during = Q(response__answered_on__range=(period.start, period.end))
+        aggregates[f"mean_{i}"] = Avg("value", filter=during)
+        aggregates[f"people_{i}"] = Count("response_id", distinct=True, filter=during)
+    rows = list(
         Answer.objects.filter(
             question__indicator_id__in=ids,
             question__kind__in=(Question.Kind.LIKERT, Question.Kind.YES_NO, Question.Kind.NUMBER),
             value__isnull=False,
-            response__answered_on__range=(period.start, period.end),
         )
         .values("question__indicator_id", "question__kind")
-        .annotate(mean=Avg("value"), people=Count("response_id", distinct=True))
-        .order_by()
+        .annotate(**aggregates)
+        .order_by("question__indicator_id", "question__kind")
     )
-    best = {}
-    for row in rows:
-        indicator_id = row["question__indicator_id"]
-        if indicator_id not in best or row["people"] > best[indicator_id]["people"]:
-            best[indicator_id] = row
-    for indicator_id, row in best.items():
-        if row["people"] < MIN_GROUP:
-            continue
-        mean = Decimal(str(row["mean"]))
-        result[indicator_id] = _round(mean * HUNDRED if row["question__kind"] == Question.Kind.YES_NO else mean)
-    return result
+    for i, period in enumerate(periods):
+        result = results[period.key]
+        best = {}
+        for row in rows:
+            indicator_id = row["question__indicator_id"]
+            if not row[f"people_{i}"]:
+                continue
+            if indicator_id not in best or row[f"people_{i}"] > best[indicator_id][f"people_{i}"]:
+                best[indicator_id] = row
+        for indicator_id, row in best.items():
+            if row[f"people_{i}"] < MIN_GROUP:
+                continue
+            mean = Decimal(str(row[f"mean_{i}"]))
+            result[indicator_id] = _round(mean * HUNDRED if row["question__kind"] == Question.Kind.YES_NO else mean)
+    return results
 
 
 @dataclass
