@@ -29,7 +29,7 @@ from conserverie.producers.services import producer_create
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.production.services import TreatmentReading, lot_block, lot_record, lot_release
 from conserverie.recipes.models import HeatTreatment
-from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
+from conserverie.recipes.services import FormatSpec, recipe_create
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import collection_record, raw_lot_give, raw_lot_lose
 from conserverie.stock.models import MovementKind, StockMovement
@@ -48,7 +48,7 @@ from conserverie.territories.models import JarFormat, Location, Role
 from conserverie.workshops.services import participant_create
 
 from .conftest import DAY, make_territory, make_user
-from .helpers import table_counts
+from .helpers import signed_off, table_counts
 
 REFUSALS = (ValidationError, PermissionDenied)
 
@@ -102,7 +102,7 @@ def base(db, tomato):
         formats=[FormatSpec(place.jar, 20, 350, *sterilised), FormatSpec(big, 10, 700, *sterilised)],
         ph_limit=Decimal("4.4"),
     )
-    recipe = recipe_validate_schedule(actor=actor, recipe=recipe)
+    recipe = signed_off(actor=actor, recipe=recipe)
     person = participant_create(territory=place.territory, first_name="Awa", consent=True)
     return {
         "territory": place.territory,

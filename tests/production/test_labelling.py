@@ -26,10 +26,11 @@ from conserverie.production.labels import (
 from conserverie.production.models import LabellingProfile
 from conserverie.production.services import lot_record
 from conserverie.recipes.models import HeatTreatment, PantryItem
-from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
+from conserverie.recipes.services import FormatSpec, recipe_create
 from conserverie.sourcing.services import collection_record
 
 from ..conftest import DAY
+from ..helpers import signed_off
 
 N = ("fat", "saturates", "carbohydrate", "sugars", "protein", "salt")
 
@@ -84,7 +85,7 @@ def make(chain, code, name, ingredients, *, jars, net=350, drained=None, weighed
         ph_limit=Decimal("4.2"),
         **recipe_kwargs,
     )
-    recipe = recipe_validate_schedule(actor=chain.actor, recipe=recipe)
+    recipe = signed_off(actor=chain.actor, recipe=recipe)
     weighed = weighed or {}
     raw_inputs = []
     for item, kg in ingredients:
@@ -538,7 +539,7 @@ def test_label_data_picks_the_jar_format_of_a_lot_filling_several(place, exempt)
         formats=specs,
         ph_limit=Decimal("4.2"),
     )
-    recipe = recipe_validate_schedule(actor=place.actor, recipe=recipe)
+    recipe = signed_off(actor=place.actor, recipe=recipe)
     lot = lot_record(
         actor=place.actor,
         territory=place.territory,

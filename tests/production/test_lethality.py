@@ -9,10 +9,10 @@ from conserverie.production.haccp import TreatmentReading, lot_add_reading, miss
 from conserverie.production.models import CorrectiveActionKind, HeatTreatmentRecord, LotStatus
 from conserverie.production.services import lot_correct, lot_record, lot_release
 from conserverie.recipes.models import HeatTreatment
-from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
+from conserverie.recipes.services import FormatSpec, recipe_create
 
 from ..conftest import DAY
-from ..helpers import refused
+from ..helpers import refused, signed_off
 from ..pages import text
 
 D = Decimal
@@ -49,7 +49,7 @@ def soup(chain):
         formats=[FormatSpec(chain.jar, 20, 350, HeatTreatment.STERILISATION, D("121"), 30)],
         shelf_life_days=730,
     )
-    return recipe_validate_schedule(actor=chain.actor, recipe=recipe)
+    return signed_off(actor=chain.actor, recipe=recipe)
 
 
 def _lot(chain, soup, core=()):
