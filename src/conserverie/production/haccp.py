@@ -250,9 +250,7 @@ def _heat_missing(lot: ProductionLot, filled, formats: dict, sterilisation_ccp: 
             if own or whole:
                 missing.append(_out_of_schedule(f"{name}, {_('fournée')} {b}", schedule))
             else:
-                missing.append(
-                    _("relevé de traitement thermique du format %(f)s, fournée %(b)s") % {"f": name, "b": b}
-                )
+                missing.append(_("relevé de traitement thermique du format %(f)s, fournée %(b)s") % {"f": name, "b": b})
     return missing
 
 
