@@ -9,7 +9,7 @@ import pytest
 from conserverie.production.labelling import lot_label
 from conserverie.production.models import PantryUse
 from conserverie.production.services import lot_record
-from conserverie.recipes.models import HeatTreatment, PantryItem
+from conserverie.recipes.models import HeatTreatment, PantryItem, Recipe
 from conserverie.recipes.services import (
     FormatSpec,
     haccp_plan_validate,
@@ -21,7 +21,7 @@ from conserverie.territories.models import Role
 
 from ..conftest import DAY, make_user
 from ..helpers import good_reading, refused, signed_off
-from ..pages import row_counts, text
+from ..pages import assert_flat_queries, row_counts, text
 
 NEW = "/t/romans/lots/nouveau/"
 
@@ -179,3 +179,19 @@ def test_the_label_orders_what_was_weighed_and_scales_tap_water_to_the_kilos_dra
         "Sel": Decimal("0.1"),
     }
     assert [i.name for i in lot_label(lot).ingredients] == ["Tomate", "Eau", "Huile d'olive", "Sel"]
+
+
+def test_the_lot_form_costs_the_same_queries_whatever_the_plans_waiting(client, chain, django_assert_num_queries):
+    client.force_login(chain.actor)
+    made = []
+
+    def grow(n):
+        for _ in range(n):
+            made.append(recipe_validate_schedule(actor=chain.actor, recipe=_new_version(chain)))
+            # The previous version stays producible only while active: keep every one offered.
+            Recipe.objects.filter(pk__in=[r.pk for r in made]).update(is_active=True)
+
+    assert_flat_queries(client, NEW, grow, django_assert_num_queries, n=1)
+    assert len(made) == 3
+    page = client.get(NEW).content.decode()
+    assert all(f"/t/romans/recettes/{r.pk}/haccp/" in page for r in made)
