@@ -17,7 +17,7 @@ from conserverie.core.scoping import scopes_disabled
 from conserverie.producers.models import Product
 from conserverie.producers.services import producer_create
 from conserverie.recipes.models import HeatTreatment
-from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
+from conserverie.recipes.services import FormatSpec, haccp_plan_validate, recipe_create, recipe_validate_schedule
 from conserverie.sourcing.services import collection_record
 from conserverie.territories.models import JarFormat, Location, Membership, Role, Site, Structure, Territory
 
@@ -165,7 +165,8 @@ def tomato(db):
 
 
 def build_chain(place, actor, tomato, kg=Decimal("40")):
-    """A producer, a validated recipe for tomatoes and one weighed raw lot, in `place`'s territory."""
+    """A producer, a recipe for tomatoes (acid, pH ≤ 4.4, sterilised at 110 °C for 45 min) with its schedule and
+    HACCP plan validated, and one weighed raw lot, in `place`'s territory."""
     t = place.territory
     farm = producer_create(
         actor=actor,
@@ -187,6 +188,7 @@ def build_chain(place, actor, tomato, kg=Decimal("40")):
         shelf_life_days=365,
     )
     recipe = recipe_validate_schedule(actor=actor, recipe=recipe)
+    haccp_plan_validate(actor=actor, recipe=recipe)  # production needs the validated plan (its default one here)
     raw = collection_record(actor=actor, territory=t, producer=farm, product=tomato, kg=kg, collected_on=DAY)
     return SimpleNamespace(**vars(place), farm=farm, recipe=recipe, raw=raw, actor=actor, tomato=tomato)
 

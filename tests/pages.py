@@ -12,13 +12,14 @@ from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.producers.models import SurplusOffer
 from conserverie.producers.services import offer_declare
-from conserverie.production.services import TreatmentReading, lot_record, lot_release
+from conserverie.production.services import lot_record
 from conserverie.sourcing.services import collection_record, raw_lot_lose
 from conserverie.stock.services import deposit_return, jars_move
 from conserverie.workshops.models import Workshop
 from conserverie.workshops.services import participant_create, registration_create, workshop_open
 
 from .conftest import DAY, aware
+from .helpers import GOOD_PH, good_reading, release_ready
 
 PROJECT_APPS = {"territories", "producers", "sourcing", "recipes", "workshops", "production", "stock", "distribution"}
 
@@ -99,9 +100,10 @@ def add_lots(chain, n, jars=10, release=False):
             location=chain.truck,
             raw_inputs=[(raw, Decimal("10"))],
             outputs={chain.jar: jars},
-            treatments=[TreatmentReading(chain.jar, Decimal("110"), 45)],
+            treatments=[good_reading(chain)],
+            ph_measured=GOOD_PH,
         )
-        lots.append(lot_release(actor=chain.actor, lot=lot) if release else lot)
+        lots.append(release_ready(chain, lot) if release else lot)
     return lots
 
 

@@ -28,9 +28,9 @@ from conserverie.figures.selectors import mass_balance_problems
 from conserverie.producers.models import Terms
 from conserverie.producers.services import producer_create
 from conserverie.production.models import LotStatus, ProductionLot
-from conserverie.production.services import TreatmentReading, lot_block, lot_record, lot_release
+from conserverie.production.services import TreatmentReading, lot_block, lot_record, lot_release, lot_seal_check
 from conserverie.recipes.models import HeatTreatment
-from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
+from conserverie.recipes.services import FormatSpec, recipe_create
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import collection_record, raw_lot_give, raw_lot_lose
 from conserverie.stock.models import MovementKind, StockMovement
@@ -50,7 +50,7 @@ from conserverie.territories.models import JarFormat, Location, Role
 from conserverie.workshops.services import participant_create
 
 from .conftest import DAY, make_territory, make_user
-from .helpers import table_counts
+from .helpers import GOOD_CORE, signed_off, table_counts
 
 REFUSALS = (ValidationError, PermissionDenied)
 
@@ -104,7 +104,7 @@ def base(db, tomato):
         formats=[FormatSpec(place.jar, 20, 350, *sterilised), FormatSpec(big, 10, 700, *sterilised)],
         ph_limit=Decimal("4.4"),
     )
-    recipe = recipe_validate_schedule(actor=actor, recipe=recipe)
+    recipe = signed_off(actor=actor, recipe=recipe)
     person = participant_create(territory=place.territory, first_name="Awa", consent=True)
     return {
         "territory": place.territory,
@@ -146,6 +146,7 @@ class ChainBooks(RuleBasedStateMachine):
         self.status = {}
         self.processing = set()  # raw lots collected à façon: their jars may go back to the farm
         self.made_with = {}  # production lot pk → the raw lot it was made with
+        self.conforming = {}  # lot pk -> its heat treatment reached the schedule
         # Start from a living season: two raw lots, a released lot and a non-conforming one.
         self.collect(Decimal("30.2"))
         self.collect(Decimal("15.1"))
@@ -252,8 +253,13 @@ class ChainBooks(RuleBasedStateMachine):
         if large:
             outputs[large_jar] = large
         where = _pick(self.locations, location)
+        # A conforming pass has its core curve (the plan's sterilisation point); a cold one never reaches the
+        # schedule, so the lot is never released (only a new treatment's reading would let it go).
         readings = [
-            TreatmentReading(jar_format, Decimal("111") if conforming else Decimal("98"), 45) for jar_format in outputs
+            TreatmentReading(jar_format, Decimal("111"), 45, core_readings=GOOD_CORE)
+            if conforming
+            else TreatmentReading(jar_format, Decimal("98"), 45)
+            for jar_format in outputs
         ]
         # The kilos cover the recipe (10 kg for 20 small or 10 large jars, one batch at most) within 10 %.
         share = min(Decimal(small) / 20 + Decimal(max(large, 0)) / 10, Decimal(1))
@@ -270,10 +276,14 @@ class ChainBooks(RuleBasedStateMachine):
                 raw_inputs=[(raw, kg)],
                 outputs=outputs,
                 treatments=readings,
+                ph_measured=Decimal("4.2"),
             ),
         )
         if ok:
             assert lot.status == (LotStatus.OPEN if conforming else LotStatus.NON_CONFORMING)
+            # Every jar's seal checked the next day (the plan's seal point), none failed.
+            lot_seal_check(actor=self.actor, lot=lot, jars_checked=sum(outputs.values()), jars_failed=0)
+            self.conforming[lot.pk] = conforming
             self.lots.append(lot)
             self.made_with[lot.pk] = raw
             self.kg_left[raw.pk] -= kg
@@ -291,7 +301,11 @@ class ChainBooks(RuleBasedStateMachine):
     def release(self, index, reason):
         lot = _pick(self.lots, index)
         status = self.status[lot.pk]
-        expected = status not in (LotStatus.RELEASED, LotStatus.RECALLED) and (status == LotStatus.OPEN or bool(reason))
+        expected = (
+            status not in (LotStatus.RELEASED, LotStatus.RECALLED)
+            and self.conforming[lot.pk]
+            and (status == LotStatus.OPEN or bool(reason))
+        )
         ok, _lot = self._attempt(expected, lambda: lot_release(actor=self.actor, lot=lot, reason=reason))
         if ok:
             self.status[lot.pk] = LotStatus.RELEASED
@@ -609,8 +623,10 @@ def test_the_ledger_is_append_only(base):
         location=truck,
         raw_inputs=[(raw, Decimal("10"))],
         outputs={base["formats"][0]: 8},
-        treatments=[TreatmentReading(base["formats"][0], Decimal("111"), 45)],
+        treatments=[TreatmentReading(base["formats"][0], Decimal("111"), 45, core_readings=GOOD_CORE)],
+        ph_measured=Decimal("4.2"),
     )
+    lot_seal_check(actor=actor, lot=lot, jars_checked=8, jars_failed=0)
     lot = lot_release(actor=actor, lot=lot)
     sale = distribution_record(
         actor=actor,

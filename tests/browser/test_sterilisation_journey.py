@@ -1,16 +1,20 @@
-"""The trained cook reviews and validates the soup's HACCP plan and downloads its sheet, then records a
-sterilisation of the low-acid soup with the probe's core curve and sees its lethality F0 beside the target; a short
-curve shows why the lot cannot be released (docs/safety-en.md)."""
+"""The trained cook, told by the lot form that the soup's HACCP plan waits, reviews and validates it and
+downloads its sheet, then records a sterilisation of the low-acid soup with the probe's core curve and sees its
+lethality F0 beside the target; a short curve shows why the lot cannot be released (docs/safety-en.md)."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pypdf
+import pytest
 
 from conserverie.production.models import ProductionLot
+from conserverie.recipes.models import HeatTreatment
+from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
 from conserverie.territories.models import Role
 
 from ..conftest import DAY, make_user
-from ..production.test_lethality import GOOD, SHORT, soup  # noqa: F401 (fixture)
+from ..production.test_lethality import GOOD, SHORT
 
 PASSWORD = "Autoclave-a-121-degres"
 
@@ -19,7 +23,24 @@ def _curve(points):
     return "\n".join(f"{m} {str(t).replace('.', ',')}" for m, t in points)
 
 
-def test_the_cook_records_a_sterilisation_and_sees_its_lethality(live_server, chain, soup, page):  # noqa: F811
+@pytest.fixture
+def soup(chain):
+    """A low-acid soup (celeriac, leek), sterilised at 121 °C for 30 min: its schedule is validated, its HACCP plan
+    waits for the trained cook."""
+    recipe = recipe_create(
+        actor=chain.actor,
+        territory=chain.territory,
+        code="SOUP",
+        name="Soupe céleri-poireau",
+        category="low_acid",
+        ingredients=[(chain.tomato, Decimal("10"))],
+        formats=[FormatSpec(chain.jar, 20, 350, HeatTreatment.STERILISATION, Decimal("121"), 30)],
+        shelf_life_days=730,
+    )
+    return recipe_validate_schedule(actor=chain.actor, recipe=recipe)
+
+
+def test_the_cook_records_a_sterilisation_and_sees_its_lethality(live_server, chain, soup, page):
     from playwright.sync_api import expect
 
     user = make_user("cuisiniere", chain.territory, Role.ANIMATOR, trained=True)
@@ -30,9 +51,12 @@ def test_the_cook_records_a_sterilisation_and_sees_its_lethality(live_server, ch
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Entrer").click()
 
+    # No lot before the plan is validated: the lot form says which plan waits, who may sign it, and links to it.
+    page.goto(f"{live_server.url}/t/romans/lots/nouveau/")
+    waiting = page.get_by_test_id("unsigned-plans")
+    expect(waiting).to_contain_text("Peuvent le valider (formation HACCP en cours de validité) : coord, cuisiniere.")
     # She reviews the soup's HACCP plan (the default one for a low-acid product), signs it and prints its sheet.
-    page.goto(f"{live_server.url}/t/romans/recettes/{soup.pk}/")
-    page.get_by_test_id("haccp-link").click()
+    waiting.get_by_role("link", name="Soupe céleri-poireau (v1)").click()
     expect(page.get_by_test_id("critical-limit").first).to_contain_text("F0 ≥ 3,0 min à cœur")
     expect(page.get_by_test_id("ccp")).to_have_count(3)  # sterilisation, seal, stability test
     page.get_by_role("button", name="Valider le plan HACCP").click()
@@ -43,6 +67,7 @@ def test_the_cook_records_a_sterilisation_and_sees_its_lethality(live_server, ch
     assert "Validé par cuisiniere" in " ".join(sheet.split())
 
     page.goto(f"{live_server.url}/t/romans/lots/nouveau/")
+    expect(page.get_by_test_id("unsigned-plans")).to_have_count(0)
     page.get_by_label("Recette").select_option(label="Soupe céleri-poireau (v1)")
     page.get_by_label("Fabriqué le").fill(DAY.isoformat())
     # The form reopens for that day: only the raw lots still usable then are offered, the recipe is kept.

@@ -278,9 +278,10 @@ def test_lot_seal_check_corrective_action_and_reasons(coord_client, chain):
 def test_lot_release_reason(coord_client, chain):
     from conserverie.production.models import LotStatus
 
-    from ..helpers import make_lot
+    from ..helpers import make_lot, seal_checked
 
     lot = make_lot(chain, status=LotStatus.BLOCKED)
+    seal_checked(chain, lot)
     url = f"/t/romans/lots/{lot.code}/liberer/"
     problems = hammer(coord_client, url, {"reason": "Relevé refait"}, {"reason": [LONG, "", "   "]}, strict=False)
     assert not problems, "\n".join(problems)

@@ -85,6 +85,12 @@ def test_the_ddpp_notification_carries_every_particular(client, chain, lot, reca
         "2 foyer(s)",
         chain.structure.name,
         f"{DAY:%d/%m/%Y}",
+        # upstream traceability (guide d'aide à la gestion des alertes, annexe V point 4): the raw lot and its farm
+        "Cerfa n° 16243*01",
+        "Traçabilité amont",
+        chain.raw.code,
+        "Ferme des Tests ROM (Peyrins)",
+        "investigations en cours ou prévues",
         # the hazard, the decision, the decider
         "Microbiologique",
         RECALL["reason"],

@@ -8,7 +8,7 @@ from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.impact.services import dimensions_create_defaults, indicator_create
 from conserverie.producers.services import producer_create
-from conserverie.production.services import TreatmentReading, lot_record, lot_release
+from conserverie.production.services import lot_record, lot_release
 from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.sourcing.services import collection_record
 from conserverie.stock.services import deposit_return
@@ -23,6 +23,7 @@ from conserverie.workshops.services import (
 from conserverie.workshops.volunteers import volunteer_hours_record
 
 from ..conftest import aware
+from ..helpers import GOOD_PH, good_reading, seal_checked
 
 
 def workshop(chain, day: date, site=None, title="Atelier"):
@@ -98,8 +99,10 @@ def build_season(chain) -> SimpleNamespace:
         location=chain.truck,
         raw_inputs=[(chain.raw, Decimal("10"))],
         outputs={chain.jar: 20},
-        treatments=[TreatmentReading(chain.jar, Decimal("110"), 45)],
+        treatments=[good_reading(chain)],
+        ph_measured=GOOD_PH,
     )
+    seal_checked(chain, lot)
     lot = lot_release(actor=actor, lot=lot)
 
     village = Site.objects.create(territory=t, name="Place de l'église", kind=Site.Kind.VILLAGE, city="Peyrins")

@@ -6,11 +6,12 @@ from types import SimpleNamespace
 
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
-from conserverie.production.services import TreatmentReading, lot_record, lot_release
+from conserverie.production.services import lot_record
 from conserverie.stock.services import jars_move
 from conserverie.workshops.services import participant_create
 
 from ..conftest import DAY
+from ..helpers import GOOD_PH, good_reading, release_ready
 from ..pages import add_raw_lots
 
 KINDS = [
@@ -30,9 +31,10 @@ def released(chain, raw_inputs, jars=30):
         location=chain.truck,
         raw_inputs=[(raw, Decimal(kg)) for raw, kg in raw_inputs],
         outputs={chain.jar: jars},
-        treatments=[TreatmentReading(chain.jar, Decimal("110"), 45)],
+        treatments=[good_reading(chain)],
+        ph_measured=GOOD_PH,
     )
-    return lot_release(actor=chain.actor, lot=lot)
+    return release_ready(chain, lot)
 
 
 def distribute(chain, lot, kind, quantity=1, name="Aïcha", location=None):

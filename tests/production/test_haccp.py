@@ -9,7 +9,7 @@ from conserverie.production.services import lot_correct, lot_release, lot_seal_c
 from conserverie.stock.models import MovementKind, StockMovement
 
 from ..conftest import DAY, aware
-from ..helpers import forbidden, history_user, make_lot, refused
+from ..helpers import forbidden, history_user, make_lot, refused, seal_checked
 
 NEXT_DAY = aware(DAY + timedelta(days=1), 9)
 
@@ -76,6 +76,7 @@ def test_other_action_needs_a_description(chain):
 
 def test_retreat_then_release_without_typing_again(chain, animator):
     lot = make_lot(chain, status=LotStatus.NON_CONFORMING)
+    seal_checked(chain, lot)
     action = lot_correct(actor=animator, lot=lot, action=CorrectiveActionKind.RETREAT, note="115 °C, 50 min")
     assert history_user(action) == animator
     assert action.done_by == animator
@@ -86,6 +87,7 @@ def test_retreat_then_release_without_typing_again(chain, animator):
 
 def test_release_with_a_reason_records_it_as_the_corrective_action(chain):
     lot = make_lot(chain, status=LotStatus.NON_CONFORMING)
+    seal_checked(chain, lot)
     lot_release(actor=chain.actor, lot=lot, reason="Retraité 20 min à 115 °C")
     action = CorrectiveAction.objects.get(lot=lot)
     assert (action.action, action.note) == (CorrectiveActionKind.OTHER, "Retraité 20 min à 115 °C")
@@ -103,6 +105,7 @@ def test_discard_takes_every_jar_out_and_the_lot_is_never_released(chain):
 
 def test_internal_cooking_is_not_a_release(chain):
     lot = make_lot(chain, status=LotStatus.NON_CONFORMING)
+    seal_checked(chain, lot)
     lot_correct(actor=chain.actor, lot=lot, action=CorrectiveActionKind.INTERNAL)
     # The jars went into the same day's meals: the ledger says so, and the shelves are empty.
     ledger = StockMovement.objects.filter(lot=lot)
@@ -110,7 +113,7 @@ def test_internal_cooking_is_not_a_release(chain):
     assert sum(m.quantity for m in ledger) == 0
     with refused("reason", "Cuisine interne"):
         lot_release(actor=chain.actor, lot=lot)
-    assert SealCheck.objects.count() == 0
+    assert SealCheck.objects.count() == 1
 
 
 # the lot page
@@ -149,6 +152,7 @@ def test_a_refused_seal_check_stays_on_the_page_with_the_message(staff_client, c
 
 def test_an_action_recorded_before_the_last_release_does_not_answer_a_new_non_conformity(chain):
     lot = make_lot(chain, status=LotStatus.BLOCKED)
+    seal_checked(chain, lot)
     lot_release(actor=chain.actor, lot=lot, reason="Vérifié : capsules correctes")
     lot_seal_check(actor=chain.actor, lot=lot, jars_checked=10, jars_failed=1)
     with refused("reason", "Décrivez l'action corrective"):

@@ -26,10 +26,11 @@ from conserverie.production.labels import (
 from conserverie.production.models import LabellingProfile
 from conserverie.production.services import lot_record
 from conserverie.recipes.models import HeatTreatment, PantryItem
-from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
+from conserverie.recipes.services import FormatSpec, pantry_lot_receive, recipe_create
 from conserverie.sourcing.services import collection_record
 
 from ..conftest import DAY
+from ..helpers import signed_off
 
 N = ("fat", "saturates", "carbohydrate", "sugars", "protein", "salt")
 
@@ -84,7 +85,7 @@ def make(chain, code, name, ingredients, *, jars, net=350, drained=None, weighed
         ph_limit=Decimal("4.2"),
         **recipe_kwargs,
     )
-    recipe = recipe_validate_schedule(actor=chain.actor, recipe=recipe)
+    recipe = signed_off(actor=chain.actor, recipe=recipe)
     weighed = weighed or {}
     raw_inputs = []
     for item, kg in ingredients:
@@ -94,6 +95,24 @@ def make(chain, code, name, ingredients, *, jars, net=350, drained=None, weighed
                 actor=chain.actor, territory=chain.territory, producer=chain.farm, product=item, kg=kg, collected_on=DAY
             )
             raw_inputs.append((raw, Decimal(kg)))
+    # Pantry items tracked by lot are weighed in the recipe's proportion to the kilos of produce drawn (the lot
+    # refuses otherwise); tap water is not weighed.
+    produce = sum((Decimal(kg) for item, kg in ingredients if isinstance(item, Product)), Decimal(0))
+    share = sum((kg for _raw, kg in raw_inputs), Decimal(0)) / produce if produce else Decimal(1)
+    pantry_inputs = []
+    for item, kg in ingredients:
+        if isinstance(item, PantryItem) and item.lot_tracked:
+            kg = (Decimal(kg) * share).quantize(Decimal("0.001"))
+            supply = pantry_lot_receive(
+                actor=chain.actor,
+                territory=chain.territory,
+                item=item,
+                supplier="Grossiste",
+                supplier_lot=f"L-{item.pk}",
+                kg=kg,
+                received_on=DAY,
+            )
+            pantry_inputs.append((supply, kg))
     return lot_record(
         actor=chain.actor,
         territory=chain.territory,
@@ -101,6 +120,7 @@ def make(chain, code, name, ingredients, *, jars, net=350, drained=None, weighed
         produced_on=DAY,
         location=chain.truck,
         raw_inputs=raw_inputs,
+        pantry_inputs=pantry_inputs,
         outputs={chain.jar: jars},
     )
 
@@ -166,9 +186,15 @@ def pickles_lot_of(label):
 
 
 def test_the_weighed_kilos_decide_not_the_recipe(place, exempt):
-    # 4 kg of onion drawn into the lot (the recipe says 0.5): onion now comes before vinegar (2.5 kg).
+    # 4 kg of onion drawn into the lot (the recipe says 0.5): onion now comes first. The vinegar weighed follows the
+    # recipe's proportion to the 10 kg of vegetables drawn (2.5 kg for 6.5 kg: 3.846 kg), before the courgettes.
     label = lot_label(pickles(place, jars=30, weighed={"Oignon": Decimal("4")}))
-    assert [i.name for i in label.ingredients][:4] == ["Oignon", "Courgette", "Concombre", "Vinaigre de cidre"]
+    assert [(i.name, i.kg) for i in label.ingredients][:4] == [
+        ("Oignon", Decimal("4")),
+        ("Vinaigre de cidre", Decimal("3.846")),
+        ("Courgette", Decimal("3")),
+        ("Concombre", Decimal("3")),
+    ]
 
 
 # --- QUID -------------------------------------------------------------------------------------------------------
@@ -538,7 +564,7 @@ def test_label_data_picks_the_jar_format_of_a_lot_filling_several(place, exempt)
         formats=specs,
         ph_limit=Decimal("4.2"),
     )
-    recipe = recipe_validate_schedule(actor=place.actor, recipe=recipe)
+    recipe = signed_off(actor=place.actor, recipe=recipe)
     lot = lot_record(
         actor=place.actor,
         territory=place.territory,

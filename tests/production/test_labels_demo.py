@@ -15,6 +15,7 @@ from conserverie.demo.recipes import RECIPES, create_labelling, create_pantry, c
 from conserverie.production.labelling import lot_label, mandatory_texts
 from conserverie.production.labels import LAYOUTS, SHEETS, LabelDoesNotFit, lot_labels_pdf
 from conserverie.production.services import lot_record
+from conserverie.recipes.services import pantry_lot_receive
 from conserverie.sourcing.services import collection_record
 from conserverie.territories.models import JarFormat
 
@@ -47,6 +48,19 @@ def demo_lots(chain):
                 collected_on=DAY,
             )
             raw_inputs.append((raw, ingredient.kg_per_batch.quantize(Decimal("0.01"))))
+        # The pantry items tracked by lot are weighed as the recipe says (one batch): the lot refuses otherwise.
+        pantry_inputs = []
+        for ingredient in recipe.ingredients.filter(pantry_item__lot_tracked=True).select_related("pantry_item"):
+            supply = pantry_lot_receive(
+                actor=chain.actor,
+                territory=t,
+                item=ingredient.pantry_item,
+                supplier="Grossiste",
+                supplier_lot=f"L-{ingredient.pk}",
+                kg=ingredient.kg_per_batch,
+                received_on=DAY,
+            )
+            pantry_inputs.append((supply, ingredient.kg_per_batch))
         # One batch goes into the recipe's first format, as at the workshop.
         first = recipe.formats.select_related("jar_format").order_by("pk").first()
         outputs = {first.jar_format: first.jars_per_batch}
@@ -58,6 +72,7 @@ def demo_lots(chain):
                 produced_on=DAY,
                 location=chain.truck,
                 raw_inputs=raw_inputs,
+                pantry_inputs=pantry_inputs,
                 outputs=outputs,
             )
         )

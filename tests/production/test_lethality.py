@@ -9,10 +9,10 @@ from conserverie.production.haccp import TreatmentReading, lot_add_reading, miss
 from conserverie.production.models import CorrectiveActionKind, HeatTreatmentRecord, LotStatus
 from conserverie.production.services import lot_correct, lot_record, lot_release
 from conserverie.recipes.models import HeatTreatment
-from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
+from conserverie.recipes.services import FormatSpec, recipe_create
 
 from ..conftest import DAY
-from ..helpers import refused
+from ..helpers import refused, seal_checked, signed_off
 from ..pages import text
 
 D = Decimal
@@ -49,7 +49,7 @@ def soup(chain):
         formats=[FormatSpec(chain.jar, 20, 350, HeatTreatment.STERILISATION, D("121"), 30)],
         shelf_life_days=730,
     )
-    return recipe_validate_schedule(actor=chain.actor, recipe=recipe)
+    return signed_off(actor=chain.actor, recipe=recipe)
 
 
 def _lot(chain, soup, core=()):
@@ -66,8 +66,11 @@ def _lot(chain, soup, core=()):
 
 
 def _stable(chain, lot):
-    """A passing stability test (7 days at 37 °C), which a low-acid lot needs before release."""
+    """A seal check of every jar and a passing stability test (7 days at 37 °C), which a low-acid lot needs before
+    release (the critical control points of its plan)."""
     from conserverie.production.stability import stability_record, stability_start
+
+    seal_checked(chain, lot)
 
     test = stability_start(actor=chain.actor, lot=lot, jars=2, started_on=DAY)
     stability_record(
@@ -141,6 +144,7 @@ def test_a_low_acid_lot_needs_its_core_curve(chain, soup):
     lot = _lot(chain, soup)
     assert missing_records(lot) == [
         "courbe de température à cœur du format Bocal 375 ml (F0)",
+        "contrôle des fermetures de chaque bocal (le lendemain de la production)",
         "test de stabilité (7 jours à 37 °C) favorable",
     ]
     with refused("reason", "courbe de température à cœur"):

@@ -11,11 +11,11 @@ from conserverie.production.labelling import lot_label
 from conserverie.production.models import ProductionLot
 from conserverie.production.services import TreatmentReading, lot_record
 from conserverie.recipes.models import HeatTreatment
-from conserverie.recipes.services import FormatSpec, recipe_create, recipe_validate_schedule
+from conserverie.recipes.services import FormatSpec, recipe_create
 from conserverie.sourcing.services import collection_record
 
 from ..conftest import DAY
-from ..helpers import refused
+from ..helpers import refused, signed_off
 from ..pages import row_counts, text
 
 NEW = "/t/romans/lots/nouveau/"
@@ -52,7 +52,7 @@ def compote(chain):
         ingredients=[(apple, Decimal("6")), (pear, Decimal("4"))],
         formats=[FormatSpec(chain.jar, 20, 350, HeatTreatment.PASTEURISATION, Decimal("95"), 20)],
     )
-    recipe = recipe_validate_schedule(actor=chain.actor, recipe=recipe)
+    recipe = signed_off(actor=chain.actor, recipe=recipe)
     return recipe, _raw(chain, apple), _raw(chain, pear)
 
 

@@ -10,12 +10,13 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
+from conserverie.production.haccp import lot_add_reading
 from conserverie.production.models import CorrectiveActionKind, LotStatus
 from conserverie.production.services import lot_correct, lot_recall, lot_release, lot_seal_check
 from conserverie.production.stability import stability_record, stability_start
 
 from ..conftest import DAY, aware
-from ..helpers import cold_reading, make_lot
+from ..helpers import cold_reading, good_reading, make_lot, seal_checked
 from ..pages import add_lots, assert_flat_queries, text
 
 PERIOD = f"?from={DAY:%Y-%m-%d}&to={DAY + timedelta(days=30):%Y-%m-%d}"
@@ -35,6 +36,8 @@ def story(chain):
     lot_correct(
         actor=chain.actor, lot=failed, action=CorrectiveActionKind.RETREAT, note="115 °C 50 min", at=aware(DAY, 15)
     )
+    lot_add_reading(actor=chain.actor, lot=failed, reading=good_reading(chain))  # the re-treatment's reading
+    seal_checked(chain, failed)
     lot_release(actor=chain.actor, lot=failed)
     good = make_lot(chain)
     lot_seal_check(actor=chain.actor, lot=good, jars_checked=10, jars_failed=0, at=aware(DAY + timedelta(days=1), 9))

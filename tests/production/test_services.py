@@ -7,8 +7,8 @@ import pytest
 from conserverie.producers.models import Product
 from conserverie.production.models import HeatTreatmentRecord, LotStatus, PantryUse, ProductionLot
 from conserverie.production.services import TreatmentReading, lot_block, lot_record, lot_release
-from conserverie.recipes.models import PantryItem
-from conserverie.recipes.services import FormatSpec, pantry_lot_receive, recipe_create, recipe_validate_schedule
+from conserverie.recipes.models import PantryItem, RecipeIngredient
+from conserverie.recipes.services import FormatSpec, pantry_lot_receive, recipe_create
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import collection_record
 from conserverie.stock.models import MovementKind, StockMovement
@@ -17,7 +17,16 @@ from conserverie.territories.models import JarFormat
 from conserverie.workshops.services import workshop_open
 
 from ..conftest import DAY, aware
-from ..helpers import cold_reading, forbidden, history_user, make_lot, refused
+from ..helpers import (
+    cold_reading,
+    forbidden,
+    history_user,
+    make_lot,
+    refused,
+    release_ready,
+    seal_checked,
+    signed_off,
+)
 
 
 def _record(chain, **over):
@@ -36,7 +45,9 @@ def _record(chain, **over):
 
 @pytest.fixture
 def sugar_lot(chain):
+    """A supplier lot of sugar (2 kg), an ingredient of the chain's recipe: 0.2 kg for its 10 kg of tomatoes."""
     sugar = PantryItem.objects.create(territory=chain.territory, name="Sucre")
+    RecipeIngredient.objects.create(recipe=chain.recipe, pantry_item=sugar, kg_per_batch=Decimal("0.2"))
     return pantry_lot_receive(
         actor=chain.actor,
         territory=chain.territory,
@@ -65,7 +76,7 @@ def test_a_production_lot_traces_its_inputs_and_fills_jars(chain, animator, suga
         chain,
         actor=animator,
         workshop=workshop,
-        pantry_inputs=[(sugar_lot, Decimal("0.5"))],
+        pantry_inputs=[(sugar_lot, Decimal("0.6"))],
         treatments=[TreatmentReading(chain.jar, Decimal("112"), 50)],
         ph_measured=Decimal("4.1"),
     )
@@ -79,7 +90,7 @@ def test_a_production_lot_traces_its_inputs_and_fills_jars(chain, animator, suga
     assert history_user(lot) == animator
     used = RawLotMovement.objects.get(production_lot=lot)
     assert (used.raw_lot, used.kind, used.kg, used.day) == (chain.raw, "used", Decimal("30"), DAY)
-    assert PantryUse.objects.get(lot=lot).kg == Decimal("0.5")
+    assert PantryUse.objects.get(lot=lot).kg == Decimal("0.6")
     record = HeatTreatmentRecord.objects.get(lot=lot)
     assert record.within_limits
     assert record.operator == animator
@@ -115,7 +126,7 @@ def test_a_recipe_code_that_extends_another_never_collides(chain):
         ingredients=[(chain.tomato, Decimal("1"))],
         formats=[FormatSpec(chain.jar, 1, 350, "sterilisation", Decimal("110"), 45)],
     )
-    longer = recipe_validate_schedule(actor=chain.actor, recipe=longer)
+    longer = signed_off(actor=chain.actor, recipe=longer)
     _record(chain, recipe=longer, raw_inputs=[(chain.raw, Decimal("1"))], outputs={chain.jar: 1})
     for _ in range(11):
         _record(chain, raw_inputs=[(chain.raw, Decimal("1"))], outputs={chain.jar: 1})
@@ -212,8 +223,17 @@ def test_raw_inputs_are_listed_once_with_positive_kilos(chain):
 def test_pantry_inputs_are_positive_and_available(chain, sugar_lot):
     with refused("pantry_inputs", "Chaque article d'épicerie utilisé a une quantité supérieure à zéro."):
         _record(chain, pantry_inputs=[(sugar_lot, Decimal("0"))])
-    with refused("pantry_inputs", "ne contient plus que 2"):
-        _record(chain, pantry_inputs=[(sugar_lot, Decimal("2.5"))])
+    small = pantry_lot_receive(
+        actor=chain.actor,
+        territory=chain.territory,
+        item=sugar_lot.item,
+        supplier="Biocoop",
+        supplier_lot="S-2",
+        kg=Decimal("0.3"),
+        received_on=DAY,
+    )
+    with refused("pantry_inputs", "ne contient plus que 0.3"):
+        _record(chain, raw_inputs=[(chain.raw, Decimal("20"))], pantry_inputs=[(small, Decimal("0.4"))])
     assert not RawLotMovement.objects.exists()
 
 
@@ -272,7 +292,7 @@ def test_only_staff_of_the_territory_record_production(request, chain, persona):
 
 
 def test_a_coordinator_releases_an_open_lot(chain):
-    lot = lot_release(actor=chain.actor, lot=make_lot(chain))
+    lot = release_ready(chain, make_lot(chain))
     assert lot.status == LotStatus.RELEASED
     assert lot.is_released
     assert list(ProductionLot.objects.released()) == [lot]
@@ -292,6 +312,7 @@ def test_only_a_coordinator_of_the_territory_releases(request, chain, persona):
 @pytest.mark.parametrize("status", [LotStatus.NON_CONFORMING, LotStatus.BLOCKED])
 def test_releasing_a_failed_or_blocked_lot_needs_the_corrective_action(chain, status):
     lot = make_lot(chain, status=status)
+    seal_checked(chain, lot)
     with refused("reason", "Décrivez l'action corrective avant de libérer ce lot."):
         lot_release(actor=chain.actor, lot=lot, reason=" ")
     lot = lot_release(actor=chain.actor, lot=lot, reason="Retraité 20 min à 115 °C")

@@ -19,7 +19,7 @@ from conserverie.territories.permissions import may_sign
 from conserverie.territories.trainings import training_record
 
 from ..conftest import DAY, make_user
-from ..helpers import make_lot, refused
+from ..helpers import make_lot, refused, seal_checked
 from ..pages import text
 
 TODAY = timezone.localdate()
@@ -62,6 +62,7 @@ def test_the_trained_animator_validates_and_releases(chain, trained_animator):
     recipe = recipe_validate_schedule(actor=trained_animator, recipe=_recipe(chain))
     assert recipe.validated_by == trained_animator
     lot = make_lot(chain)
+    seal_checked(chain, lot)
     assert lot_release(actor=trained_animator, lot=lot).status == LotStatus.RELEASED
     assert lot.history.first().history_user == trained_animator
 
@@ -139,6 +140,7 @@ def test_training_refusals(chain, animator, other):
 
 def test_the_register_says_who_released(chain, trained_animator):
     lot = make_lot(chain)
+    seal_checked(chain, lot)
     lot_release(actor=trained_animator, lot=lot)
     row = register_rows(register_lots(chain.territory, Period(DAY, DAY)))[0]
     assert row["released_by"].startswith("animatrice-formee, ")
@@ -210,6 +212,7 @@ def _count(client, url):
 def test_recipe_and_lot_pages_offer_signing_to_the_trained_only(client, chain, trained_animator, untrained_coordinator):
     recipe = _recipe(chain)
     lot = make_lot(chain)
+    seal_checked(chain, lot)
     client.force_login(untrained_coordinator)
     assert "Valider le barème" not in text(client.get(f"/t/{chain.territory.slug}/recettes/{recipe.pk}/"))
     assert 'action="/t/romans/lots/' + lot.code + '/liberer/"' not in text(client.get(f"/t/romans/lots/{lot.code}/"))

@@ -3,10 +3,10 @@ from decimal import Decimal
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.figures.selectors import territory_figures
-from conserverie.production.services import TreatmentReading, lot_record, lot_release
+from conserverie.production.services import lot_record
 
 from ..conftest import DAY
-from ..helpers import released_lot
+from ..helpers import GOOD_PH, good_reading, release_ready, released_lot
 
 
 def test_whole_chain_holds_its_balance(chain):
@@ -38,9 +38,10 @@ def test_a_reversed_gift_no_longer_counts_in_the_deposit_return_rate(chain):
         location=chain.truck,
         raw_inputs=[(chain.raw, Decimal("30"))],
         outputs={chain.jar: 20},
-        treatments=[TreatmentReading(chain.jar, Decimal("110"), 45)],
+        treatments=[good_reading(chain)],
+        ph_measured=GOOD_PH,
     )
-    lot_release(actor=chain.actor, lot=lot)
+    release_ready(chain, lot)
     resident = participant_create(territory=chain.territory, first_name="Awa", consent=True)
     for quantity in (4, 4):
         distribution_record(

@@ -12,7 +12,7 @@ from conserverie.production.services import lot_release
 from conserverie.production.stability import jars_left, stability_record, stability_start, waiting_tests
 
 from ..conftest import DAY
-from ..helpers import refused
+from ..helpers import refused, seal_checked
 from ..pages import text
 from .test_lethality import GOOD, _lot, soup  # noqa: F401 (fixture)
 
@@ -21,7 +21,10 @@ D = Decimal
 
 @pytest.fixture
 def lot(chain, soup):  # noqa: F811
-    return _lot(chain, soup, core=GOOD)
+    """A low-acid lot with its core curve and its seal check: only the stability test stands before its release."""
+    made = _lot(chain, soup, core=GOOD)
+    seal_checked(chain, made)
+    return made
 
 
 def _result(chain, test, **over):

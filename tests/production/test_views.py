@@ -8,6 +8,7 @@ from conserverie.stock.models import StockMovement
 from conserverie.territories.models import Role
 
 from ..conftest import DAY, make_user
+from ..helpers import seal_checked
 from ..pages import add_lots, add_raw_lots, assert_flat_queries, row_counts, text
 
 URL = "/t/romans/lots/"
@@ -132,6 +133,7 @@ def test_a_lot_of_another_territory_is_404_under_romans(staff_client, other_chai
 
 def test_coordinator_releases_and_a_non_conforming_lot_needs_a_reason(client, chain, coordinator):
     (lot,) = add_lots(chain, 1)
+    seal_checked(chain, lot)
     ProductionLot.objects.filter(pk=lot.pk).update(status=LotStatus.NON_CONFORMING)
     client.force_login(coordinator)
     response = client.post(f"{URL}{lot.code}/liberer/", {"reason": ""})

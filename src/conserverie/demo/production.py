@@ -1,15 +1,18 @@
 """Production lots at each workshop: raw and pantry inputs, jars filled into the truck, readings, release."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from conserverie.production.models import LotStatus
-from conserverie.production.services import TreatmentReading, lot_block, lot_record, lot_release
+from conserverie.production.services import TreatmentReading, lot_block, lot_record, lot_release, lot_seal_check
 from conserverie.production.stability import stability_record, stability_start
 from conserverie.recipes.lethality import LOW_ACID
 
 HUNDREDTH = Decimal("0.01")
 BLOCK_REASON = "Capsules mal serties sur plusieurs bocaux au contrôle du lendemain : lot bloqué pour vérification."
+FAILED_SEALS_NOTE = "Capsules mal serties : bocaux mis de côté, lot bloqué."
 UNSTABLE_NOTE = "Un bocal bombé à 37 °C, odeur aigre à l'ouverture : lot bloqué, bocaux gardés pour le laboratoire."
 
 
@@ -123,8 +126,21 @@ def make_lot(ctx, pool, shelves, *, recipe, workshop, day, batches: int):
         treatments=_readings(formats, outputs, rng, below=ctx.lots_made == ctx.non_conforming_at),
         ph_measured=ph,
     )
-    if lot.status != LotStatus.NON_CONFORMING:
-        if ctx.lots_made == ctx.blocked_at:
+    # The seal check the day after (the plan's seal critical control point, asked before release); the blocked lot
+    # is the one whose lids failed.
+    blocked = ctx.lots_made == ctx.blocked_at
+    failed = min(3, sum(outputs.values())) if blocked else 0
+    lot_seal_check(
+        actor=ctx.animator,
+        lot=lot,
+        jars_checked=sum(outputs.values()),
+        jars_failed=failed,
+        note=FAILED_SEALS_NOTE if failed else "",
+        at=timezone.make_aware(datetime.combine(day + timedelta(days=1), time(9))),
+    )
+    lot.refresh_from_db()
+    if lot.status != LotStatus.NON_CONFORMING or blocked:
+        if blocked:
             lot = lot_block(actor=ctx.coordinator, lot=lot, reason=BLOCK_REASON)
         elif recipe.category == LOW_ACID:
             lot = _stability(ctx, lot, day)

@@ -135,6 +135,8 @@ class RecallNotice:
     decider: str
     decider_quality: str
     public_url: str
+    # Upstream traceability (guide d'aide à la gestion des alertes, annexe V, point 4): what went into the lots.
+    upstream: list = field(default_factory=list)
 
     @property
     def jars_made(self) -> int:
@@ -307,7 +309,46 @@ def recall_notice(recall: Recall, base_url: str = "") -> RecallNotice:
         decider=user.get_full_name() or user.get_username(),
         decider_quality=_quality(recall),
         public_url=base_url + reverse("lot_public:lot_public", args=[recall.lot.code]),
+        upstream=_upstream(ids),
     )
+
+
+def _upstream(lot_ids) -> list[list]:
+    """Each raw lot and supplier lot drawn into the recalled lots (two queries): lot, origin, product, date, kg."""
+    from conserverie.production.models import PantryUse
+    from conserverie.sourcing.models import RawLotMovement
+
+    rows = []
+    for m in (
+        RawLotMovement.objects.filter(production_lot_id__in=lot_ids, kind=RawLotMovement.Kind.USED)
+        .values_list(
+            "production_lot__code",
+            "raw_lot__code",
+            "raw_lot__producer__name",
+            "raw_lot__producer__commune",
+            "raw_lot__product__name",
+            "raw_lot__collected_on",
+        )
+        .annotate(kg=Sum("kg"))
+        .order_by("production_lot__code", "raw_lot__code")
+    ):
+        lot, raw, farm, commune, product, day, kg = m
+        rows.append([lot, raw, f"{farm} ({commune})" if commune else farm, product, _d(day), f"{kg:.2f}"])
+    for use in (
+        PantryUse.objects.filter(lot_id__in=lot_ids)
+        .values_list(
+            "lot__code",
+            "pantry_lot__supplier_lot",
+            "pantry_lot__supplier",
+            "pantry_lot__item__name",
+            "pantry_lot__received_on",
+            "kg",
+        )
+        .order_by("lot__code", "pantry_lot__item__name", "pk")
+    ):
+        lot, supplier_lot, supplier, item, day, kg = use
+        rows.append([lot, supplier_lot, supplier, item, _d(day), f"{kg:.3f}"])
+    return rows
 
 
 # --- The notification to the DDPP (PDF) ----------------------------------------------------------------------------
@@ -377,7 +418,8 @@ def notice_pdf(notice: RecallNotice) -> bytes:
             _(
                 "À l'attention de la Direction départementale de la protection des populations (DDPP). Information "
                 "des autorités compétentes au titre de l'article 19 du règlement (CE) n° 178/2002 (et de l'article "
-                "L. 201-7 du code rural et de la pêche maritime). Date de la notification : %(day)s."
+                "L. 201-7 du code rural et de la pêche maritime). Reprend les rubriques du formulaire de déclaration "
+                "Cerfa n° 16243*01. Date de la notification : %(day)s."
             )
             % {"day": _dt(timezone.now())}
         ),
@@ -414,6 +456,14 @@ def notice_pdf(notice: RecallNotice) -> bytes:
             _("Total fabriqué : %(made)s bocaux ; remis hors de la conserverie : %(out)s ; encore en stock : %(s)s.")
             % {"made": notice.jars_made, "out": notice.jars_out, "s": notice.jars_in_stock}
         ),
+        Paragraph(escape(_("Traçabilité amont : ce qui est entré dans les lots")), h2),
+        grid(
+            [_("Lot"), _("Lot brut ou lot fournisseur"), _("Origine"), _("Produit"), _("Reçu le"), _("kg")],
+            notice.upstream,
+            [30, 30, 50, 30, 22, 18],
+        )
+        if notice.upstream
+        else p(_("Aucune entrée enregistrée.")),
         Paragraph(escape(_("4. Danger et non-conformité")), h2),
         facts(
             [
@@ -464,7 +514,15 @@ def notice_pdf(notice: RecallNotice) -> bytes:
         Paragraph(escape(_("8. Personne à contacter")), h2),
         p(recall.contact or notice.decider),
         Spacer(1, 4 * mm),
-        p(_("Pièces jointes à prévoir : rapport d'analyse ou constat, relevés HACCP des lots (registre)."), small),
+        p(
+            _(
+                "Pièces jointes à prévoir : rapport d'analyse ou constat ; investigations en cours ou prévues (origine "
+                "de la non-conformité, étendue) ; analyses en cours sur d'autres lots ; bons de livraison ou factures "
+                "si la cause peut venir d'un fournisseur ; relevés HACCP des lots (registre) ; mesures prises dans "
+                "l'atelier (actions correctives)."
+            ),
+            small,
+        ),
     ]
     doc.build(story, canvasmaker=numbered_canvas(notice_title(notice)))
     return buffer.getvalue()

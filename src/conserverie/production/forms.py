@@ -120,11 +120,22 @@ class LotForm(BoundedForm):
             )
             self.fields[f"core_{fmt.pk}"] = CoreReadingsField()
 
+    def recipes_with_plans(self) -> list:
+        """The recipes offered, with their HACCP plan and formats (two queries, whatever the recipes)."""
+        if not hasattr(self, "_recipes_with_plans"):
+            self._recipes_with_plans = list(
+                self.fields["recipe"].queryset.select_related("haccp_plan").prefetch_related("formats")
+            )
+        return self._recipes_with_plans
+
     def readings_needed(self) -> dict:
         """Recipe pk → the readings its HACCP plan's critical control points need ({"ph", "core"}): the page shows
-        the pH field and the core curves only for the recipe chosen (two queries, whatever the recipes)."""
-        recipes = self.fields["recipe"].queryset.select_related("haccp_plan").prefetch_related("formats")
-        return {str(r.pk): lot_readings(r) for r in recipes}
+        the pH field and the core curves only for the recipe chosen."""
+        return {str(r.pk): lot_readings(r) for r in self.recipes_with_plans()}
+
+    def unsigned_plans(self) -> list:
+        """The recipes offered whose HACCP plan is not validated yet: no lot until a trained person signs it."""
+        return [r for r in self.recipes_with_plans() if getattr(_plan(r), "validated_at", None) is None]
 
     def format_rows(self):
         for fmt in self.jar_formats:
@@ -165,6 +176,13 @@ class LotForm(BoundedForm):
             for fmt in self.jar_formats
             if self.cleaned_data.get(f"temp_{fmt.pk}") is not None
         ]
+
+
+def _plan(recipe):
+    try:
+        return recipe.haccp_plan
+    except recipe._meta.model.haccp_plan.RelatedObjectDoesNotExist:
+        return None
 
 
 def production_day(data) -> date:

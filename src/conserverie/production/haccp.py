@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
 from conserverie.production.models import HeatTreatmentRecord, LotStatus, ProductionLot
 from conserverie.recipes.lethality import LOW_ACID, Target, fmt, lethality, reading_errors
-from conserverie.recipes.models import HeatTreatment
+from conserverie.recipes.models import CcpKind, HaccpPlan, HeatTreatment
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.territories.permissions import require_role, require_same_territory
 
@@ -125,51 +126,149 @@ def append_status_reason(lot: ProductionLot, text: str) -> str:
     return "; ".join(part for part in (lot.status_reason, text) if part)[:limit]
 
 
-def missing_records(lot: ProductionLot) -> list[str]:
-    """What the lot's HACCP file still lacks before it may be released (two queries).
+def lot_ccp_kinds(lot: ProductionLot) -> set[str]:
+    """The critical control points whose readings release the lot: those of the validated HACCP plan frozen with
+    the lot at production (`recipe_snapshot["haccp_ccps"]`), never fewer than the recipe's category and schedules
+    call for (an acid product's pH, the heat treatment, the seal, a low-acid product's stability test). A lot made
+    before plans were frozen reads its recipe's plan (one query), or the default points."""
+    snapshot = lot.recipe_snapshot or {}
+    treatments = {f.get("treatment") for f in snapshot.get("formats", {}).values()}
+    kinds = {CcpKind.SEAL.value}
+    if snapshot.get("category") == LOW_ACID:
+        kinds |= {CcpKind.STERILISATION.value, CcpKind.STABILITY.value}
+    else:
+        kinds.add(CcpKind.PH.value)
+    if HeatTreatment.STERILISATION in treatments:
+        kinds.add(CcpKind.STERILISATION.value)
+    elif treatments:
+        kinds.add(CcpKind.PASTEURISATION.value)
+    frozen = snapshot.get("haccp_ccps")
+    if frozen is None:
+        plan = HaccpPlan.objects.filter(recipe_id=lot.recipe_id).only("ccps").first()
+        frozen = sorted(plan.ccp_kinds) if plan is not None else []
+    return kinds | {k for k in frozen if k in CcpKind.values}
 
-    Every jar format filled needs a heat-treatment reading; a format treated by pasteurisation relies on the
-    product's acidity, so the lot then needs its measured pH too. A low-acid product needs, for every format, the
-    core curve that proves its F0 (docs/safety-en.md).
+
+def _schedule_text(schedule: dict) -> str:
+    return _("%(t)s °C pendant %(m)s min") % {"t": fmt(Decimal(schedule["temperature_c"]), 1), "m": schedule["minutes"]}
+
+
+def missing_records(lot: ProductionLot) -> list[str]:
+    """What the lot's HACCP file lacks, or what in it fails a critical limit, before the lot may be released: one
+    plain-French reason per item, for the critical control points of its HACCP plan (`lot_ccp_kinds`; four
+    queries at most). Regulation (EC) 852/2004 art. 5 §2 (c, d): each point is monitored against its limit.
+
+    - pH: the measured pH, at or under the recipe's limit;
+    - heat treatment: for every jar format filled (and every batch once a format is read per batch) a reading that
+      reaches the schedule; for a sterilised format the core curve too (its lethality, when short, is told by
+      `lethality_blocks`);
+    - seal: every jar filled checked the day after;
+    - stability test: a passing one (NF V08-408 practice).
+    (docs/safety-en.md, « What releasing a lot requires ».)
     """
+    kinds = lot_ccp_kinds(lot)
+    snapshot = lot.recipe_snapshot or {}
+    formats = snapshot.get("formats", {})
+    low_acid = snapshot.get("category") == LOW_ACID
     filled = list(
         StockMovement.objects.filter(lot=lot, kind=MovementKind.PRODUCED)
         .values_list("jar_format_id", "jar_format__name")
-        .distinct()
-        .order_by("jar_format__volume_ml")
+        .annotate(jars=Sum("quantity"))
+        .order_by("jar_format__volume_ml", "jar_format_id")
     )
-    read = defaultdict(set)  # format id -> batches read (None: one pass for all)
-    curves = set()  # format ids with a core curve
-    for format_id, batch, value in lot.treatments.values_list("jar_format_id", "batch", "lethality_min"):
-        read[format_id].add(batch)
-        if value is not None:
-            curves.add(format_id)
-    formats = lot.recipe_snapshot.get("formats", {})
-    low_acid = lot.recipe_snapshot.get("category") == LOW_ACID
     missing = []
-    for pk, name in filled:
-        if low_acid and pk not in curves:
-            missing.append(_("courbe de température à cœur du format %(f)s (F0)") % {"f": name})
-        batches = read.get(pk, set())
-        if None in batches:
-            continue
-        if not batches:
-            missing.append(_("relevé de traitement thermique du format %(f)s") % {"f": name})
-            continue
-        # Readings per batch: every batch of the lot needs its own.
-        missing += [
-            _("relevé de traitement thermique du format %(f)s, fournée %(b)s") % {"f": name, "b": b}
-            for b in range(1, lot.batches + 1)
-            if b not in batches
-        ]
-    pasteurised = any(formats.get(str(pk), {}).get("treatment") == HeatTreatment.PASTEURISATION for pk, _n in filled)
-    if pasteurised and lot.ph_measured is None:
-        missing.append(_("pH mesuré (pasteurisation)"))
-    if low_acid:
+    if CcpKind.PH in kinds:
+        limit = snapshot.get("ph_limit")
+        if lot.ph_measured is None:
+            missing.append(
+                _("pH mesuré (point critique : pH ≤ %(l)s)") % {"l": fmt(Decimal(limit), 1)}
+                if limit is not None
+                else _("pH mesuré (point critique pH)")
+            )
+        elif limit is not None and lot.ph_measured > Decimal(limit):
+            missing.append(
+                _(
+                    "pH %(ph)s au-dessus de la limite critique %(l)s : acidifiez puis mesurez de nouveau (Ajouter un "
+                    "relevé), sinon le lot ne part pas"
+                )
+                % {"ph": fmt(lot.ph_measured, 1), "l": fmt(Decimal(limit), 1)}
+            )
+    if kinds & {CcpKind.PASTEURISATION.value, CcpKind.STERILISATION.value}:
+        missing += _heat_missing(lot, filled, formats, low_acid or CcpKind.STERILISATION in kinds)
+    if CcpKind.SEAL in kinds:
+        made = sum(jars for _pk, _name, jars in filled)
+        checked = sum(lot.seal_checks.values_list("jars_checked", flat=True))
+        if checked == 0:
+            missing.append(_("contrôle des fermetures de chaque bocal (le lendemain de la production)"))
+        elif checked < made:
+            missing.append(
+                _("contrôle des fermetures de chaque bocal : %(c)s contrôlé(s) sur %(n)s") % {"c": checked, "n": made}
+            )
+    if CcpKind.STABILITY in kinds:
         from conserverie.production.stability import stability_missing  # stability builds on this module
 
         missing += stability_missing(lot, list(lot.stability_tests.all()))
     return missing
+
+
+def _heat_missing(lot: ProductionLot, filled, formats: dict, sterilisation_ccp: bool) -> list[str]:
+    """The heat-treatment point: per format filled (and per batch when read per batch) a reading whose bath
+    reached the schedule; a sterilised format needs its core curve (whose lethality `lethality_blocks` judges)."""
+    readings = defaultdict(list)  # format id -> [(batch, the bath reached the schedule, has a curve)]
+    for format_id, batch, celsius, minutes, value in lot.treatments.values_list(
+        "jar_format_id", "batch", "temperature_c", "minutes", "lethality_min"
+    ).order_by("recorded_at", "id"):
+        schedule = formats.get(str(format_id))
+        bath = bool(schedule) and celsius >= Decimal(schedule["temperature_c"]) and minutes >= schedule["minutes"]
+        readings[format_id].append((batch, bath, value is not None))
+    low_acid = (lot.recipe_snapshot or {}).get("category") == LOW_ACID
+    missing = []
+    for pk, name, _jars in filled:
+        schedule = formats.get(str(pk)) or {}
+        rows = readings.get(pk, [])
+        sterilised = schedule.get("treatment") == HeatTreatment.STERILISATION or low_acid
+        if sterilised and sterilisation_ccp and not any(curve for _b, _w, curve in rows):
+            missing.append(
+                _("courbe de température à cœur du format %(f)s (F0)") % {"f": name}
+                if low_acid
+                else _("courbe de température à cœur du format %(f)s (valeur stérilisatrice)") % {"f": name}
+            )
+        if not rows:
+            missing.append(_("relevé de traitement thermique du format %(f)s") % {"f": name})
+            continue
+        whole = [w for b, w, _c in rows if b is None]
+        if any(whole):
+            continue  # one pass for every batch, within the schedule
+        if all(b is None for b, _w, _c in rows):
+            missing.append(_out_of_schedule(name, schedule))
+            continue
+        # Readings per batch: every batch of the lot needs its own, within the schedule.
+        for b in range(1, lot.batches + 1):
+            own = [w for batch, w, _c in rows if batch == b]
+            if any(own):
+                continue
+            if own or whole:
+                missing.append(_out_of_schedule(f"{name}, {_('fournée')} {b}", schedule))
+            else:
+                missing.append(_("relevé de traitement thermique du format %(f)s, fournée %(b)s") % {"f": name, "b": b})
+    return missing
+
+
+def _out_of_schedule(name: str, schedule: dict) -> str:
+    if not schedule:
+        return _("traitement thermique du format %(f)s hors barème : refaites-le et enregistrez son relevé") % {
+            "f": name
+        }
+    return _(
+        "traitement thermique du format %(f)s hors barème (%(s)s au moins) : refaites-le et enregistrez le relevé "
+        "du nouveau traitement"
+    ) % {"f": name, "s": _schedule_text(schedule)}
+
+
+def release_blockers(lot: ProductionLot) -> list[str]:
+    """Every reason the lot cannot be released yet, for the lot page: a short lethality, then what the file lacks
+    or fails."""
+    return [*lethality_blocks(lot), *missing_records(lot)]
 
 
 def lot_add_reading(
@@ -205,7 +304,9 @@ def lot_add_reading(
             if curve:
                 errors["core_readings"] = " ".join(curve)
         if ph_measured is not None:
-            if lot.ph_measured is not None:
+            limit = lot.recipe_snapshot.get("ph_limit")
+            if lot.ph_measured is not None and (limit is None or lot.ph_measured <= Decimal(limit)):
+                # Measured again only after a pH above the critical limit (acidified, then measured: art. 5 §2 e).
                 errors["ph_measured"] = _("Le pH de ce lot est déjà enregistré (%(ph)s).") % {"ph": lot.ph_measured}
             elif not Decimal("0") <= ph_measured <= Decimal("14"):
                 errors["ph_measured"] = _("Un pH est compris entre 0 et 14.")

@@ -218,8 +218,13 @@ def _percent(value: Decimal) -> Decimal:
     return max(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), Decimal("0.1"))
 
 
-def _weighed(lot: ProductionLot) -> dict[str, Decimal]:
-    """Kilos actually drawn into the lot, by ingredient name (raw products and pantry items; two queries)."""
+# The key of `_weighed` that holds the fruit and vegetable kilos drawn (not an ingredient name).
+RAW_TOTAL = object()
+
+
+def _weighed(lot: ProductionLot) -> dict:
+    """Kilos actually drawn into the lot, by ingredient name (raw products and pantry items; two queries), and
+    under RAW_TOTAL the fruit and vegetables drawn."""
     weighed = {}
     for row in (
         RawLotMovement.objects.filter(production_lot=lot, kind=RawLotMovement.Kind.USED)
@@ -228,6 +233,7 @@ def _weighed(lot: ProductionLot) -> dict[str, Decimal]:
         .order_by()
     ):
         weighed[row["raw_lot__product__name"]] = Decimal(row["kg"])
+    weighed[RAW_TOTAL] = sum(weighed.values(), Decimal(0))
     for row in PantryUse.objects.filter(lot=lot).values("pantry_lot__item__name").annotate(kg=Sum("kg")).order_by():
         weighed[row["pantry_lot__item__name"]] = weighed.get(row["pantry_lot__item__name"], 0) + Decimal(row["kg"])
     return weighed
@@ -285,6 +291,11 @@ def lot_label(lot: ProductionLot, *, profile: LabellingProfile | None = ...) -> 
     certified = profile is not None and profile.organic_certified_on(lot.produced_on)
     batches = Decimal(lot.batches or 1)
     weighed = _weighed(lot)
+    raw_total = weighed.pop(RAW_TOTAL)
+    # What is not weighed (tap water, no supplier lot) follows the recipe's proportion to the fruit and vegetables
+    # drawn, as the weighed pantry items do (production.services.pantry_errors); in batches for a lot without them.
+    per_batch = sum((Decimal(i["kg_per_batch"]) for i in snapshot.get("ingredients", []) if i.get("raw")), Decimal(0))
+    share = raw_total / per_batch if raw_total and per_batch else batches
     recipe_names = {i["name"] for i in snapshot.get("ingredients", [])}
     # Products drawn in place of an ingredient (recorded on the lot): their own allergens, and the ingredient they
     # replaced counts only for what was weighed of it.
@@ -295,7 +306,7 @@ def lot_label(lot: ProductionLot, *, profile: LabellingProfile | None = ...) -> 
     replaced = {swap["ingredient"] for swap in swaps}
     rows = []
     for i in snapshot.get("ingredients", []):
-        kg = weighed.get(i["name"], Decimal(0) if i["name"] in replaced else Decimal(i["kg_per_batch"]) * batches)
+        kg = weighed.get(i["name"], Decimal(0) if i["name"] in replaced else Decimal(i["kg_per_batch"]) * share)
         rows.append({**i, "kg": Decimal(kg), "allergens": i.get("allergens", []), "nutrition": i.get("nutrition")})
     # Something weighed into the lot that the recipe did not list (a substitution) is an ingredient all the same.
     for name in sorted(set(weighed) - recipe_names):

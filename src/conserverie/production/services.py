@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conserverie.core.history import save_as
 from conserverie.producers.models import Product
@@ -32,7 +33,7 @@ from conserverie.production.models import (
 from conserverie.production.selectors import pantry_lots_with_balance
 from conserverie.production.trace import lots_sharing_raw_lots
 from conserverie.recipes.lethality import fmt
-from conserverie.recipes.models import ALLERGEN_CODES, PantryLot, Recipe
+from conserverie.recipes.models import ALLERGEN_CODES, HaccpPlan, PantryLot, Recipe
 from conserverie.recipes.services import JAM_FRUITS, derived_allergens
 from conserverie.sourcing.models import RawLot, RawLotMovement
 from conserverie.sourcing.services import raw_lot_draw
@@ -54,6 +55,7 @@ def recipe_snapshot(recipe: Recipe) -> dict:
     The allergens are those of the ingredients as recorded now, so a product's allergen recorded after the
     recipe was written still reaches the label."""
     ingredients = list(recipe.ingredients.select_related("product", "pantry_item").order_by("pk"))
+    plan = HaccpPlan.objects.filter(recipe=recipe).first()
     return {
         "code": recipe.code,
         "version": recipe.version,
@@ -70,6 +72,10 @@ def recipe_snapshot(recipe: Recipe) -> dict:
         "shelf_life_days": recipe.shelf_life_days,
         "storage_advice": str(recipe.storage_advice),
         "serving_ideas": recipe.serving_ideas,
+        # The critical control points of the validated HACCP plan the lot was made under: its release asks their
+        # readings (production.haccp.lot_ccp_kinds).
+        "haccp_ccps": sorted(plan.ccp_kinds) if plan is not None else [],
+        "haccp_validated_at": plan.validated_at.isoformat() if plan is not None and plan.validated_at else None,
         "formats": {
             str(f.jar_format_id): {
                 "name": f.jar_format.name,
@@ -138,12 +144,21 @@ def _next_lot_code(territory: Territory, day: date, recipe: Recipe) -> str:
     return f"{prefix}{number}"
 
 
+PLAN_NOT_VALIDATED = gettext_lazy(
+    "Le plan HACCP de cette version de la recette n'est pas validé : pas de production avant. Une personne formée "
+    "HACCP (formation en cours de validité, voir Formations) le relit et le valide : Recettes → la recette → « Plan "
+    "HACCP de cette version »."
+)
+
+
 def _validate_inputs(
     territory, recipe, produced_on, raw_inputs, pantry_inputs, outputs, location, substitutions=None, batches=1
 ) -> dict:
     errors = {}
     if recipe.validated_at is None:
         errors["recipe"] = _("Le barème de cette recette n'a pas été validé par une personne formée HACCP.")
+    elif not HaccpPlan.objects.filter(recipe=recipe, validated_at__isnull=False).exists():
+        errors["recipe"] = PLAN_NOT_VALIDATED
     if not recipe.is_active:
         errors["recipe"] = _("Cette version de la recette n'est plus active.")
     if not raw_inputs:
@@ -192,7 +207,60 @@ def _validate_inputs(
     require_same_territory(territory, location)
     if not errors:
         errors.update(coverage_errors(recipe, raw_inputs, pantry_inputs, outputs, substitutions, batches))
+    if not errors:
+        errors.update(pantry_errors(recipe, raw_inputs, pantry_inputs, batches))
     return errors
+
+
+# A pantry item weighed into the lot stays within this share of the recipe's proportion (the scale, a spoon more
+# or less); and within PANTRY_SLACK_KG for the few grams of a spice, under a kitchen scale's reading. Beyond, the
+# jar is not the recipe (its acidity, its sugar, its label's order): docs/safety-en.md.
+PANTRY_SHARE = Decimal("0.10")
+PANTRY_SLACK_KG = Decimal("0.005")
+
+
+def pantry_expected(recipe: Recipe, raw_inputs, batches: int) -> tuple[Decimal, dict]:
+    """The recipe's proportion applied to the lot's kilos: (fruit and vegetable kilos drawn, {pantry item pk: kg
+    expected}). The fruit and vegetables drawn (substitutes included) over the recipe's per batch give the share of
+    a batch; a recipe without fruit nor vegetable counts in batches."""
+    ingredients = list(recipe.ingredients.all())
+    per_batch = sum((i.kg_per_batch for i in ingredients if i.product_id), Decimal(0))
+    drawn = sum((kg for _raw, kg in raw_inputs if kg), Decimal(0))
+    share = drawn / per_batch if per_batch else Decimal(batches or 1)
+    return drawn, {i.pantry_item_id: i.kg_per_batch * share for i in ingredients if i.pantry_item_id}
+
+
+def pantry_errors(recipe: Recipe, raw_inputs, pantry_inputs, batches: int = 1) -> dict:
+    """Every pantry item of the recipe (sugar, salt, vinegar, oil…) weighed into the lot in the recipe's proportion
+    to the kilos of fruit and vegetables drawn, within PANTRY_SHARE (or PANTRY_SLACK_KG); an item the recipe does
+    not list is refused. Tap water (not tracked by lot) is not weighed. What is weighed is recorded on the lot
+    (PantryUse) and gives the label its ingredient order (Regulation (EU) 1169/2011 art. 18). Field → message."""
+    drawn, expected = pantry_expected(recipe, raw_inputs, batches)
+    items = {i.pantry_item_id: i.pantry_item for i in recipe.ingredients.all() if i.pantry_item_id}
+    used = defaultdict(Decimal)
+    problems = []
+    for pantry_lot, kg in pantry_inputs:
+        if pantry_lot.item_id not in items:
+            problems.append(
+                _("%(item)s n'est pas un ingrédient de cette recette (lot %(lot)s).")
+                % {"item": pantry_lot.item, "lot": pantry_lot.supplier_lot}
+            )
+            continue
+        used[pantry_lot.item_id] += kg or 0
+    for pk, item in sorted(items.items(), key=lambda row: row[1].name):
+        if not item.lot_tracked:
+            continue
+        want = expected[pk]
+        margin = max(want * PANTRY_SHARE, PANTRY_SLACK_KG)
+        if abs(used[pk] - want) > margin:
+            problems.append(
+                _(
+                    "%(item)s : %(used)s kg pesés pour %(want)s kg attendus (la recette, pour %(drawn)s kg de fruits "
+                    "et légumes ; écart admis 10 %%)."
+                )
+                % {"item": item.name, "used": fmt(used[pk], 3), "want": fmt(want, 3), "drawn": fmt(drawn, 2)}
+            )
+    return {"pantry_inputs": " ".join(problems)} if problems else {}
 
 
 # The kilos drawn may fall short of the recipe's, scaled to the jars filled, by this share at most (the fruit's own
@@ -214,8 +282,7 @@ def coverage_errors(
     recipe: Recipe, raw_inputs, pantry_inputs, outputs: dict, substitutions: dict, batches: int = 1
 ) -> dict:
     """Every raw ingredient of the recipe (fruit, vegetables) drawn in the kilos the jars filled need; a substitute
-    counts for the ingredient it replaces. Pantry items stay optional on the lot (their use is weighed when known,
-    the label otherwise takes the recipe's quantity). Field → message."""
+    counts for the ingredient it replaces. Pantry items are checked by `pantry_errors`. Field → message."""
     share = batch_share(recipe, outputs, batches)
     drawn = defaultdict(Decimal)
     for raw_lot, kg in raw_inputs:
@@ -363,8 +430,11 @@ def lot_release(*, actor, lot: ProductionLot, reason: str = "") -> ProductionLot
         if missing:
             raise ValidationError(
                 {
-                    "reason": _("Dossier HACCP incomplet, le lot ne peut pas être libéré. Manque : %(m)s.")
-                    % {"m": ", ".join(str(m) for m in missing)}
+                    "reason": _(
+                        "Dossier HACCP incomplet, le lot ne peut pas être libéré (points critiques du plan HACCP). "
+                        "Manque ou hors limite : %(m)s."
+                    )
+                    % {"m": "; ".join(str(m) for m in missing)}
                 }
             )
         if lot.status in (LotStatus.NON_CONFORMING, LotStatus.BLOCKED):

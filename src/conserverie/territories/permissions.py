@@ -98,6 +98,22 @@ def may_sign(user, territory, permission: str) -> bool:
     return may(user, territory, permission) and valid_training(user, territory) is not None
 
 
+def plan_signers(territory, permission: str = "recipe.validate_haccp") -> list[str]:
+    """Who may sign `permission` off today: the usernames of the members whose role holds it and whose HACCP
+    training is valid (one query), for a page that says whom to ask."""
+    day = timezone.localdate()
+    roles = roles_for(permission)
+    trained = (
+        Training.objects.filter(territory=territory, kind=TrainingKind.HACCP)
+        .valid_on(day)
+        .filter(user__memberships__territory=territory, user__memberships__role__in=roles)
+        .values_list("user__username", flat=True)
+        .distinct()
+        .order_by("user__username")
+    )
+    return list(trained)
+
+
 def require_trained(user, territory, permission: str) -> Training:
     """Refuse unless `user` holds the permission's role and a HACCP training valid today; the training."""
     require(user, territory, permission)

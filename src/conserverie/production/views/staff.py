@@ -25,7 +25,7 @@ from conserverie.production.forms import (
     StabilityStartForm,
     production_day,
 )
-from conserverie.production.haccp import lot_add_reading, missing_records
+from conserverie.production.haccp import lot_add_reading, release_blockers
 from conserverie.production.labels import DEFAULT_LAYOUT, DEFAULT_SHEET, LAYOUTS, SHEETS, LabelProblem, lot_labels_pdf
 from conserverie.production.models import LotStatus, ProductionLot, StabilityResult
 from conserverie.production.register import Period, register_lots, register_pdf, register_rows, register_xlsx
@@ -45,7 +45,7 @@ from conserverie.production.trace import lot_backward, lots_sharing_raw_lots, re
 from conserverie.recipes.lethality import LOW_ACID
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.territories.models import STAFF_ROLES, JarFormat, Location
-from conserverie.territories.permissions import may_sign, role_in
+from conserverie.territories.permissions import may_sign, plan_signers, role_in
 from conserverie.territories.staff import territory_view
 
 # Service error keys that belong to a row of a section of the lot form, not to one of its fields.
@@ -137,6 +137,7 @@ def lot_new(request, territory):
         if lot is not None:
             messages.success(request, _("Lot %(code)s enregistré.") % {"code": lot.code})
             return redirect("production:lot_detail", territory.slug, lot.code)
+    unsigned = form.unsigned_plans()
     return render(
         request,
         "production/lot_form.html",
@@ -146,6 +147,8 @@ def lot_new(request, territory):
             "raw_formset": raw_formset,
             "pantry_formset": pantry_formset,
             "readings_needed": form.readings_needed(),
+            "unsigned_plans": unsigned,
+            "plan_signers": plan_signers(territory) if unsigned else [],
         },
         status=form_status(request),
     )
@@ -194,7 +197,7 @@ def _render_detail(
             "may_correct": lot.status in (LotStatus.NON_CONFORMING, LotStatus.BLOCKED),
             "seal_form": seal_form or SealCheckForm(),
             "correct_form": correct_form or CorrectiveActionForm(),
-            "missing": missing_records(lot),
+            "missing": release_blockers(lot),
             "reading_form": reading_form or ReadingForm(lot=lot),
             "stability_tests": stability_tests,
             "stability_pending": next((t for t in stability_tests if t.result == StabilityResult.PENDING), None),
