@@ -57,7 +57,10 @@ def test_bad_member_inputs_are_refused_at_the_field(chain, other_chain):
     assert "household_size" in error.value.message_dict
     with pytest.raises(PermissionDenied):
         add_member(chain, "Zoé", "0610000003", tier=None, participant=None) if False else member_sign_up(
-            territory=chain.territory, structure=other_chain.structure, first_name="Zoé", phone="0610000003",
+            territory=chain.territory,
+            structure=other_chain.structure,
+            first_name="Zoé",
+            phone="0610000003",
             consent=True,
         )
     assert not GroupMember.objects.exists()
@@ -65,7 +68,10 @@ def test_bad_member_inputs_are_refused_at_the_field(chain, other_chain):
 
 def test_an_online_sign_up_waits_for_the_staff_and_cannot_order(chain, g):
     member = member_sign_up(
-        territory=chain.territory, structure=chain.structure, first_name="Chloé", email="chloe@example.org",
+        territory=chain.territory,
+        structure=chain.structure,
+        first_name="Chloé",
+        email="chloe@example.org",
         consent=True,
     )
     assert member.status == GroupMember.Status.PENDING
@@ -161,7 +167,8 @@ def test_pick_up_writes_a_group_sale_at_the_members_tier_deposit_apart(chain, g)
     empties = StockMovement.objects.get(kind=MovementKind.EMPTY_RETURNED)
     assert (empties.quantity, empties.participant_id, empties.amount_eur) == (1, g.amina.participant_id, Decimal("1"))
     order.refresh_from_db()
-    assert order.status == Order.Status.COLLECTED and order.distribution == sale
+    assert order.status == Order.Status.COLLECTED
+    assert order.distribution == sale
     g.item.refresh_from_db()
     assert g.item.reserved == 0
     assert mass_balance_problems(chain.territory) == []
@@ -194,8 +201,8 @@ def test_uncollected_orders_go_back_to_stock_after_the_slot(chain, g):
     pickup_hand_over(actor=chain.actor, order=taken, handed={taken.lines.get().pk: 3})
     assert free_jars(location=chain.truck, lot=g.lot, jar_format=chain.jar) == 4  # 7 on the shelf, 3 set aside
     # The rule: the day after the pick-up the round is finished (a command runs it every night).
-    assert rounds_finish_due(actor_for=lambda t: chain.actor, today=g.round.pickup_day) == []
-    (done,) = rounds_finish_due(actor_for=lambda t: chain.actor, today=g.round.pickup_day + timedelta(days=1))
+    assert rounds_finish_due(today=g.round.pickup_day) == []
+    (done,) = rounds_finish_due(today=g.round.pickup_day + timedelta(days=1))
     assert done.status == Round.Status.DONE
     assert Order.objects.get(pk=kept.pk).status == Order.Status.UNCOLLECTED
     assert free_jars(location=chain.truck, lot=g.lot, jar_format=chain.jar) == 7
@@ -213,7 +220,8 @@ def test_a_cancelled_round_frees_its_jars(chain, g):
 def test_the_desk_code_is_hashed_expires_and_dies_with_a_new_one(chain, g, time_machine):
     code = member_desk_code(actor=chain.actor, member=g.amina)
     g.amina.refresh_from_db()
-    assert code not in g.amina.desk_code_hash and len(code) == 8
+    assert code not in g.amina.desk_code_hash
+    assert len(code) == 8
     assert member_by_desk_code(code.lower()) == g.amina
     second = member_desk_code(actor=chain.actor, member=g.amina)
     assert member_by_desk_code(code) is None or code == second

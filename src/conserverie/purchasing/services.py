@@ -433,6 +433,10 @@ def round_finish(*, actor, the_round: Round) -> Round:
     """After the slot: the orders not collected are marked so, their reservations released; the round's jars not
     handed over go back to the shelf's free stock."""
     require(actor, the_round.territory, PERMISSION)
+    return _round_finish(actor, the_round)
+
+
+def _round_finish(actor, the_round: Round) -> Round:
     with transaction.atomic():
         the_round = Round.objects.select_for_update().get(pk=the_round.pk)
         if the_round.status == Round.Status.OPEN:
@@ -470,14 +474,14 @@ def round_cancel(*, actor, the_round: Round) -> Round:
         return save_as(the_round, actor)
 
 
-def rounds_finish_due(*, actor_for, today: date | None = None) -> list[Round]:
-    """The rule: each closed round whose pick-up day has passed is finished (the uncollected orders go back to
-    stock). `actor_for(territory)` names who signs it (the command's user)."""
+def rounds_finish_due(*, territory: Territory | None = None, today: date | None = None) -> list[Round]:
+    """The rule, run every night by `conserverie purchasing-rounds` (no person signs it): each closed round whose
+    pick-up day has passed is finished, its uncollected orders go back to stock."""
     today = today or timezone.localdate()
-    done = []
-    for the_round in Round.objects.filter(status=Round.Status.CLOSED, pickup_day__lt=today).order_by("pk"):
-        done.append(round_finish(actor=actor_for(the_round.territory), the_round=the_round))
-    return done
+    rounds = Round.objects.filter(status=Round.Status.CLOSED, pickup_day__lt=today)
+    if territory is not None:
+        rounds = rounds.filter(territory=territory)
+    return [_round_finish(None, the_round) for the_round in rounds.order_by("pk")]
 
 
 # Orders -----------------------------------------------------------------------------------------------------------

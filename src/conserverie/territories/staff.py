@@ -37,7 +37,7 @@ MENU = [
             ("trainings:list", _("Formations")),
         ],
     ),
-    ("distribution:list", _("Cessions et ventes")),
+    (_("Cessions"), [("distribution:list", _("Cessions et ventes")), ("purchasing:rounds", _("Groupement d'achat"))]),
     (
         _("Utilité sociale"),
         [
