@@ -10,6 +10,7 @@ from conserverie.distribution.selectors import price_for, price_map
 from conserverie.production.models import LotStatus
 from conserverie.purchasing.models import GroupMember, Order, OrderLine, Round, RoundItem
 from conserverie.stock.models import StockMovement
+from conserverie.territories.models import Location
 
 
 def catalogue_candidates(territory, location) -> list[dict]:
@@ -55,6 +56,20 @@ def catalogue_candidates(territory, location) -> list[dict]:
         entry = price_for(prices, row["lot__recipe__code"], row["jar_format_id"])
         out.append({**row, "free": free, "price": entry.price_eur if entry else None})
     return out
+
+
+def stocked_location(territory):
+    """The location holding the most jars of released lots (the default shelf of a new round), or None."""
+    row = (
+        StockMovement.objects.filter(territory=territory, lot__status=LotStatus.RELEASED)
+        .full()
+        .values("location_id")
+        .annotate(jars=Sum("quantity"))
+        .filter(jars__gt=0)
+        .order_by("-jars", "location_id")
+        .first()
+    )
+    return Location.objects.filter(pk=row["location_id"]).first() if row else None
 
 
 def round_orders(the_round, statuses=None) -> list[Order]:

@@ -77,7 +77,7 @@ def _send_links(email: str) -> None:
     with every_territory():
         members = list(
             GroupMember.objects.filter(
-                participant__email=email, status=GroupMember.Status.ACTIVE, participant__erased_at__isnull=True
+                participant__email__iexact=email, status=GroupMember.Status.ACTIVE, participant__erased_at__isnull=True
             )
             .select_related("structure")
             .order_by("pk")

@@ -23,6 +23,7 @@ from conserverie.purchasing.selectors import (
     round_items,
     round_orders,
     rounds_with_counts,
+    stocked_location,
 )
 from conserverie.purchasing.services import (
     ItemSpec,
@@ -161,7 +162,7 @@ def round_new(request, territory):
     location_id = request.POST.get("location") or request.GET.get("location")
     location = Location.objects.filter(territory=territory, pk=location_id).first() if location_id else None
     if location is None:
-        location = Location.objects.filter(territory=territory).order_by("name").first()
+        location = stocked_location(territory) or Location.objects.filter(territory=territory).order_by("name").first()
         form.initial["location"] = location
     candidates = catalogue_candidates(territory, location) if location else []
     catalogue_errors = []
