@@ -27,7 +27,7 @@ from conserverie.distribution.models import Distribution, PaymentMode, PriceTier
 from conserverie.distribution.services import LineSpec, distribution_record, tier_price
 from conserverie.people.models import Participant
 from conserverie.people.phones import phone_normalise
-from conserverie.production.models import ProductionLot
+from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.purchasing.models import GroupMember, Order, OrderLine, Round, RoundItem
 from conserverie.stock.services import deposit_return, jars_at, lock_locations
 from conserverie.territories.models import JarFormat, Location, Structure, Territory
@@ -365,7 +365,7 @@ def round_open(
         lock_locations(location)
         for spec in items:
             status = ProductionLot.objects.select_for_update().values_list("status", flat=True).get(pk=spec.lot.pk)
-            if status != "released":
+            if status != LotStatus.RELEASED:
                 raise ValidationError({"items": _("Le lot %(lot)s n'est pas libéré.") % {"lot": spec.lot.code}})
             free = free_jars(location=location, lot=spec.lot, jar_format=spec.jar_format)
             if spec.offered > free:
