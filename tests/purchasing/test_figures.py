@@ -23,7 +23,8 @@ def report(*args) -> dict:
 
 def collect(chain, g, members, jars):
     orders = [
-        order_set(actor=None, the_round=g.round, member=m, quantities={g.item.pk: n}) for m, n in zip(members, jars)
+        order_set(actor=None, the_round=g.round, member=m, quantities={g.item.pk: n})
+        for m, n in zip(members, jars, strict=True)
     ]
     round_close(actor=chain.actor, the_round=g.round)
     for order in orders:

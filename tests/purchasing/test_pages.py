@@ -36,7 +36,7 @@ def url(name, chain, *args):
 
 def _more_members(chain, the_round, start):
     def grow(n):
-        for i in range(n):
+        for _ in range(n):
             k = start[0] = start[0] + 1
             member = add_member(chain, f"Membre{k}", f"06 20 00 {k // 100:02d} {k % 100:02d}")
             order_set(actor=None, the_round=the_round, member=member, quantities={the_round.items.get().pk: 0})
