@@ -55,6 +55,7 @@ def _values(the_round: Round, member: GroupMember) -> dict:
         "end": the_round.pickup_end.strftime("%H:%M"),
         "place": the_round.pickup_place,
         "url": space_url(),
+        "stop": settings.SITE_URL.rstrip("/") + reverse("purchasing_public:login"),
     }
 
 
@@ -74,11 +75,16 @@ def round_opened(the_round: Round) -> int:
                 _(
                     "Bonjour %(name)s,\n\nLa commande groupée de %(structure)s est ouverte jusqu'au %(closes)s.\n"
                     "Retrait le %(day)s de %(start)s à %(end)s, %(place)s.\nCommander : %(url)s\n\n"
-                    "L'équipe de la conserverie"
+                    "L'équipe de la conserverie\n\n"
+                    "Ne plus recevoir ces messages : depuis votre espace (%(stop)s) "
+                    "ou en le disant à votre centre social."
                 )
                 % v
             )
-            sms = _("Conserverie : commande groupée ouverte jusqu'au %(closes)s. Commander : %(url)s") % v
+            sms = (
+                _("Conserverie : commande groupée ouverte jusqu'au %(closes)s. Commander : %(url)s (STOP : %(stop)s)")
+                % v
+            )
             if send(member, subject, body, sms):
                 reached += 1
     Round.objects.filter(pk=the_round.pk).update(opened_notified_at=timezone.now())
@@ -96,7 +102,9 @@ def orders_ready(the_round: Round) -> int:
             body = (
                 _(
                     "Bonjour %(name)s,\n\nVotre commande est prête. Retrait le %(day)s de %(start)s à %(end)s, "
-                    "%(place)s.\nPensez à rapporter vos bocaux vides.\n\nL'équipe de la conserverie"
+                    "%(place)s.\nPensez à rapporter vos bocaux vides.\n\nL'équipe de la conserverie\n\n"
+                    "Ne plus recevoir ces messages : depuis votre espace (%(stop)s) "
+                    "ou en le disant à votre centre social."
                 )
                 % v
             )
@@ -123,7 +131,9 @@ def remind_pickups(today=None) -> int:
                 body = (
                     _(
                         "Bonjour %(name)s,\n\nDemain %(day)s, de %(start)s à %(end)s, retrait de votre commande, "
-                        "%(place)s.\n\nL'équipe de la conserverie"
+                        "%(place)s.\n\nL'équipe de la conserverie\n\n"
+                        "Ne plus recevoir ces messages : depuis votre espace (%(stop)s) "
+                        "ou en le disant à votre centre social."
                     )
                     % v
                 )

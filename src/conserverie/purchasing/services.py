@@ -225,6 +225,13 @@ def member_update(
         return save_as(member, actor)
 
 
+def member_stop_messages(*, member: GroupMember) -> GroupMember:
+    """The member withdraws their consent to messages, from their space (CNIL: a simple and free way to object)."""
+    with transaction.atomic():
+        member.notify_email = member.notify_sms = False
+        return save_as(member, None)
+
+
 def _code_hash(code: str) -> str:
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, b"conserverie.purchasing.desk_code:" + code.encode(), hashlib.sha256).hexdigest()

@@ -37,6 +37,7 @@ ROWS = {
     "purchasing_public:login": Row(everyone(OK)),
     "purchasing_public:link": Row(everyone(REDIRECT), lambda w: {"token": "not-a-token"}),
     "purchasing_public:logout": Row(everyone(REDIRECT), method="post"),
+    "purchasing_public:stop_messages": Row(everyone(REDIRECT), method="post"),
     "purchasing_public:order": Row(everyone(REDIRECT), round_pk, method="post"),
     "purchasing_public:join": Row(everyone(OK), structure_pk),
 }

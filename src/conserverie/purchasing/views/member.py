@@ -28,6 +28,7 @@ from conserverie.purchasing.selectors import round_items
 from conserverie.purchasing.services import (
     member_by_desk_code,
     member_sign_up,
+    member_stop_messages,
     order_set,
     unit_price_for,
 )
@@ -180,6 +181,14 @@ def space(request, member):
         .order_by("-round__pickup_day", "-pk")[:10]
     )
     return render(request, "purchasing/public/space.html", {"member": member, "blocks": blocks, "past": list(past)})
+
+
+@require_POST
+@member_view
+def stop_messages(request, member):
+    member_stop_messages(member=member)
+    messages.success(request, _("C'est noté : vous ne recevrez plus de messages du groupement d'achat."))
+    return redirect("purchasing_public:space")
 
 
 @require_POST
