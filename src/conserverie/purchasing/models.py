@@ -71,6 +71,10 @@ class GroupMember(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
 
 class Round(models.Model):
     """An ordering round of a structure: a catalogue, a closing time and a pick-up slot."""
@@ -123,6 +127,14 @@ class Round(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
 
     @property
     def sets_jars_aside(self) -> bool:
@@ -196,6 +208,10 @@ class Order(models.Model):
 
     def __str__(self):
         return f"{self.round} — {self.member}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
 
 
 class OrderLine(models.Model):

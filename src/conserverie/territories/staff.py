@@ -37,7 +37,7 @@ MENU = [
             ("trainings:list", _("Formations")),
         ],
     ),
-    (_("Cessions"), [("distribution:list", _("Cessions et ventes")), ("purchasing:rounds", _("Groupement d'achat"))]),
+    ("distribution:list", _("Cessions et ventes")),
     (
         _("Utilité sociale"),
         [
