@@ -227,3 +227,18 @@ def test_an_online_sign_up_is_pending_until_the_staff_validate(client, staff, ch
     staff.post(url("purchasing:member", chain, member.pk), {"form": "edit", "price_tier": g.tier.pk})
     member.refresh_from_db()
     assert (member.status, member.price_tier) == (GroupMember.Status.ACTIVE, g.tier)
+
+
+def test_a_member_never_sees_nor_orders_another_territorys_round(client, chain, other_chain, g):
+    from ..helpers import released_lot
+    from .world import open_round
+
+    foreign = open_round(other_chain, released_lot(other_chain, jars=4), offered=2, title="Commande du Vercors")
+    code = member_desk_code(actor=chain.actor, member=g.amina)
+    client.post(reverse("purchasing_public:login"), {"form": "code", "code": code})
+    page = client.get(reverse("purchasing_public:space"))
+    assert g.round.title in text(page)
+    assert "Commande du Vercors" not in text(page)
+    response = client.post(reverse("purchasing_public:order", args=[foreign.pk]), {f"q{foreign.items.get().pk}": "1"})
+    assert response.status_code == 404
+    assert not Order.objects.filter(round=foreign).exists()
