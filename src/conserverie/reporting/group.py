@@ -2,8 +2,9 @@
 basket and the share of households in a priority area, with the small-group masking of docs/architecture.md §4.7.
 
 The counts are given as they are (as `households`); the average basket and the priority-area share are computed
-from the households themselves, so with 1 to 4 households they are masked (None, `group_masked` true): they would
-tell the basket or the address of one identifiable household."""
+from the households themselves, so with 1 to 4 households they are masked (None): they would
+tell the basket or the address of one identifiable household. A masked figure is null in `report --json` while
+`group_households` is between 1 and 4."""
 
 from conserverie.impact.surveys.stats import too_small
 from conserverie.purchasing.selectors import group_figures
@@ -19,5 +20,4 @@ def group_report(territory, start=None, end=None, structure=None) -> dict:
         data["group_priority_share"] = None
     if data["group_average_basket_eur"] is not None:
         data["group_average_basket_eur"] = float(data["group_average_basket_eur"])
-    data["group_masked"] = masked
     return data
