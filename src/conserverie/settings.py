@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "conserverie.production",
     "conserverie.stock",
     "conserverie.distribution",
+    "conserverie.purchasing",
     "conserverie.figures",
     "conserverie.impact",
     "conserverie.economics",

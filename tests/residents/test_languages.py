@@ -41,6 +41,9 @@ PUBLIC_SOURCES = (
     "impact/surveys/views.py",
     "production/templates/production/lot_public.html",
     "reporting/templates/reporting/home.html",
+    "purchasing/templates/purchasing/public/",
+    "purchasing/views/member.py",
+    "purchasing/public_forms.py",
 )
 
 

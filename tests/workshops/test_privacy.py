@@ -35,6 +35,7 @@ KEYS = {
     "registrations",
     "gleaning_outings",
     "distributions",
+    "purchasing_group",
     "deposit_movements",
     "volunteer_hours",
     "access_log",

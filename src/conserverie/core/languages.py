@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import translation
 
 # URL namespaces (or full view names) of the public pages.
-PUBLIC_NAMESPACES = {"public", "gleaning_public", "survey_public", "lot_public"}
+PUBLIC_NAMESPACES = {"public", "gleaning_public", "survey_public", "lot_public", "purchasing_public"}
 PUBLIC_VIEWS = {"reporting:home", "privacy"}
 
 

@@ -31,6 +31,9 @@ DEFAULT_LIMITS = {
     "login": "30/600",
     "password_reset": "5/3600",
     "survey": "60/600",
+    # The purchasing group's member login (purchasing/views/member.py): a link by e-mail or a desk code.
+    "member_login": "10/600",
+    "member_login_contact": "5/3600",
 }
 
 

@@ -16,6 +16,7 @@ from conserverie.demo.network import add_network
 from conserverie.demo.people import ROMANS_NEIGHBOURHOODS, create_participants, register
 from conserverie.demo.places import create_places
 from conserverie.demo.prices import add_prices_and_credits
+from conserverie.demo.purchasing import add_purchasing
 from conserverie.demo.recall import record_past_recall
 from conserverie.demo.recipes import RECIPES, Pantry, create_labelling, create_pantry, create_recipes
 from conserverie.demo.rounds import add_rounds
@@ -107,4 +108,5 @@ def build_romans(rng, today) -> DemoContext:
     add_economics(ctx)
     add_failed_reminders(ctx)
     add_farm_money(ctx)
+    add_purchasing(ctx)
     return ctx

@@ -13,6 +13,7 @@ class PaymentMode(models.TextChoices):
     CHEQUE = "cheque", _("Chèque")
     CARD = "card", _("Carte bancaire")
     SOLIDARITY = "solidarity", _("Monnaie solidaire")
+    VOUCHER = "voucher", _("Chèque alimentaire ou bon d'achat")
     FREE = "free", _("Gratuit")
 
 

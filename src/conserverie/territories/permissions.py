@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "price.set": COORDINATION,
     "tier.set": STAFF_ROLES,
     "distribution.reverse": COORDINATION,
+    # The purchasing group (purchasing/): members, rounds, orders entered at the desk, pick-up.
+    "group.manage": STAFF_ROLES,
     "participant.erase": COORDINATION,
     "participant.merge": COORDINATION,  # two records of one person made one (people/merge.py)
     "participant.export": COORDINATION,  # everything held on one person (right of access, people/privacy.py)

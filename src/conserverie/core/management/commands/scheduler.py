@@ -40,6 +40,9 @@ def default_jobs(backup_script: str) -> tuple[Job, ...]:
         Job("clearsessions", time(3, 45), conserverie("clearsessions")),
         Job("axes_reset_logs", time(4, 0), conserverie("axes_reset_logs", "--age", "90"), weekday=0),
         Job("retention", time(4, 30), conserverie("retention")),
+        # The purchasing group: rounds whose pick-up has passed finished (uncollected back to stock), tomorrow's
+        # pick-ups reminded (before the working day, not in the night).
+        Job("purchasing-rounds", time(7, 45), conserverie("purchasing-rounds")),
         Job("reminders", time(9, 0), conserverie("reminders")),
         # The reminders no channel accepted, tried again (people.models.REMINDER_BACKOFF_MINUTES).
         Job("reminders-retry-11h", time(11, 0), conserverie("reminders")),

@@ -13,6 +13,7 @@ from conserverie.core.formats import french_number
 from conserverie.core.scoping import territory_scope
 from conserverie.figures.selectors import territory_figures
 from conserverie.reporting.distribution_tables import all_tables
+from conserverie.reporting.group import group_report
 from conserverie.territories.models import Territory
 
 # (key of Figures.as_json(), label, unit): the order a person reads the season in.
@@ -35,10 +36,18 @@ LINES = [
     ("households", gettext_lazy("Foyers touchés"), ""),
     ("priority_area_share", gettext_lazy("Part des foyers en quartier prioritaire"), "%"),
     ("deposit_return_rate", gettext_lazy("Taux de retour des bocaux consignés"), "%"),
+    # The purchasing group (reporting/group.py): a masked figure (fewer than 5 households) reads « masqué ».
+    ("group_households", gettext_lazy("Foyers servis par le groupement d'achat"), ""),
+    ("group_orders", gettext_lazy("Commandes retirées au groupement d'achat"), ""),
+    ("group_jars", gettext_lazy("Bocaux remis au groupement d'achat"), ""),
+    ("group_average_basket_eur", gettext_lazy("Panier moyen du groupement d'achat (hors consigne)"), "€"),
+    ("group_priority_share", gettext_lazy("Part des foyers du groupement en quartier prioritaire"), "%"),
 ]
 
 
 def _format(value, unit: str) -> str:
+    if value is None:
+        return str(_("masqué (moins de 5 foyers)"))
     if unit == "%":
         return f"{french_number(value * 100)} %"
     if unit:
@@ -91,10 +100,11 @@ class Command(BaseCommand):
                 self._distribution(place, start, end, json, csv_dir)
                 return
             figures = territory_figures(place, start, end)
+            group = group_report(place, start, end)
             if json:
-                self.stdout.write(_dumps(figures.as_json()))
+                self.stdout.write(_dumps({**figures.as_json(), **group}))
             else:
-                self.stdout.write(self._text(place, figures))
+                self.stdout.write(self._text(place, figures, group))
 
     def _distribution(self, place, start, end, as_json: bool, csv_dir: str | None) -> None:
         folder = None
@@ -115,8 +125,8 @@ class Command(BaseCommand):
         elif folder is None:
             self.stdout.write("\n\n".join(_table_text(t) for t in tables))
 
-    def _text(self, place, figures) -> str:
-        data = figures.as_json()
+    def _text(self, place, figures, group) -> str:
+        data = {**figures.as_json(), **group}
         if figures.date_from or figures.date_to:
             period = _("du %(start)s au %(end)s") % {
                 "start": f"{figures.date_from:%d/%m/%Y}" if figures.date_from else "…",

@@ -1,0 +1,156 @@
+"""Reads of the purchasing group: the stock a round can offer, a round's orders, the group's figures."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, Q, Sum
+
+from conserverie.distribution.models import DistributionLine
+from conserverie.distribution.selectors import price_for, price_map
+from conserverie.production.models import LotStatus
+from conserverie.purchasing.models import GroupMember, Order, OrderLine, Round, RoundItem
+from conserverie.stock.models import StockMovement
+from conserverie.territories.models import Location
+
+
+def catalogue_candidates(territory, location) -> list[dict]:
+    """The released jars on `location`'s shelf that no live round has set aside, with the price list's price: what a
+    new round may offer (a fixed number of queries)."""
+    rows = list(
+        StockMovement.objects.filter(territory=territory, location=location, lot__status=LotStatus.RELEASED)
+        .full()
+        .values(
+            "lot_id",
+            "lot__code",
+            "lot__recipe__code",
+            "lot__recipe__name",
+            "lot__best_before",
+            "jar_format_id",
+            "jar_format__name",
+            "jar_format__deposit_eur",
+        )
+        .annotate(jars=Sum("quantity"))
+        .filter(jars__gt=0)
+        .order_by("lot__recipe__name", "lot__code", "jar_format__name")
+    )
+    live = RoundItem.objects.filter(
+        round__location=location, round__status__in=(Round.Status.OPEN, Round.Status.CLOSED)
+    )
+    aside = defaultdict(int)
+    for lot_id, format_id, offered in live.values_list("lot_id", "jar_format_id", "offered").order_by():
+        aside[(lot_id, format_id)] += offered
+    handed = (
+        OrderLine.objects.filter(item__in=live, order__status=Order.Status.COLLECTED)
+        .values_list("item__lot_id", "item__jar_format_id")
+        .annotate(n=Sum("handed"))
+        .order_by()
+    )
+    for lot_id, format_id, n in handed:
+        aside[(lot_id, format_id)] -= n or 0
+    prices = price_map(territory)
+    out = []
+    for row in rows:
+        free = row["jars"] - aside[(row["lot_id"], row["jar_format_id"])]
+        if free <= 0:
+            continue
+        entry = price_for(prices, row["lot__recipe__code"], row["jar_format_id"])
+        out.append({**row, "free": free, "price": entry.price_eur if entry else None})
+    return out
+
+
+def stocked_location(territory):
+    """The location holding the most jars of released lots (the default shelf of a new round), or None."""
+    row = (
+        StockMovement.objects.filter(territory=territory, lot__status=LotStatus.RELEASED)
+        .full()
+        .values("location_id")
+        .annotate(jars=Sum("quantity"))
+        .filter(jars__gt=0)
+        .order_by("-jars", "location_id")
+        .first()
+    )
+    return Location.objects.filter(pk=row["location_id"]).first() if row else None
+
+
+def round_orders(the_round, statuses=None) -> list[Order]:
+    """The round's orders with their member and lines (three queries), by first name."""
+    orders = Order.objects.filter(round=the_round)
+    if statuses:
+        orders = orders.filter(status__in=statuses)
+    return list(
+        orders.select_related("member__participant", "member__price_tier", "distribution")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.select_related("item__lot", "item__jar_format").order_by("pk"),
+            )
+        )
+        .order_by("member__participant__first_name", "pk")
+    )
+
+
+def round_items(the_round) -> list[RoundItem]:
+    return list(
+        RoundItem.objects.filter(round=the_round)
+        .select_related("lot__recipe", "jar_format")
+        .order_by("lot__recipe__name", "jar_format__volume_ml", "pk")
+    )
+
+
+def rounds_with_counts(territory):
+    return (
+        Round.objects.filter(territory=territory)
+        .select_related("structure")
+        .annotate(
+            n_orders=Count("orders", filter=~Q(orders__status=Order.Status.CANCELLED), distinct=True),
+        )
+        .order_by("-pickup_day", "-pk")
+    )
+
+
+def members_of(territory):
+    return (
+        GroupMember.objects.filter(territory=territory)
+        .select_related("participant__household", "structure", "price_tier")
+        .order_by("structure__name", "participant__first_name", "pk")
+    )
+
+
+# Figures ----------------------------------------------------------------------------------------------------------
+
+
+def group_sale_lines(territory, start=None, end=None, structure=None):
+    """The lines of the group sales made at a round's pick-up (the orders collected), in the period."""
+    lines = DistributionLine.objects.filter(distribution__territory=territory, distribution__group_order__isnull=False)
+    if start is not None:
+        lines = lines.filter(distribution__date__gte=start)
+    if end is not None:
+        lines = lines.filter(distribution__date__lte=end)
+    if structure is not None:
+        lines = lines.filter(distribution__group_order__round__structure=structure)
+    return lines
+
+
+def group_figures(territory, start=None, end=None, structure=None) -> dict:
+    """Households served by the group, orders collected, jars, the average basket (€, deposit apart) and the share
+    of households living in a priority area, in the period (by the day of the pick-up). Four queries."""
+    lines = group_sale_lines(territory, start, end, structure)
+    totals = lines.aggregate(jars=Sum("quantity"), value=Sum(F("quantity") * F("unit_price_eur")))
+    orders = lines.values("distribution_id").distinct().count()
+    households = (
+        lines.exclude(distribution__participant__household__isnull=True)
+        .values("distribution__participant__household_id", "distribution__participant__household__priority_area")
+        .distinct()
+        .order_by()
+    )
+    households = list(households)
+    served = len(households)
+    priority = sum(1 for h in households if h["distribution__participant__household__priority_area"])
+    value = totals["value"] or Decimal("0")
+    return {
+        "group_households": served,
+        "group_orders": orders,
+        "group_jars": totals["jars"] or 0,
+        "group_average_basket_eur": (value / orders).quantize(Decimal("0.01")) if orders else None,
+        "group_priority_share": round(priority / served, 3) if served else None,
+    }
