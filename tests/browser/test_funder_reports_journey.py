@@ -1,5 +1,6 @@
 """The coordinator of Romans prepares the year's papers for the accountant and the impact contract's funder:
-mistypes the SIREN (told at the field), saves it, downloads the FEC, records the evaluator's sign-off and
+goes from the FEC to the legal entity's page, mistypes the SIREN (told at the field), saves it, downloads the FEC
+named with it, records the evaluator's sign-off and
 downloads the Contrat d'impact social report."""
 
 from decimal import Decimal
@@ -16,7 +17,7 @@ from conserverie.impact.services import (
     indicator_create,
     indicator_value_record,
 )
-from conserverie.territories.models import Role
+from conserverie.territories.models import LegalEntity, Role
 
 from ..conftest import make_user
 from .menu import open_menu_entry
@@ -50,6 +51,20 @@ def test_coordinator_downloads_the_fec_and_the_cis_report(live_server, romans, p
         payment_eur=Decimal("10000"),
     )
 
+    # The association is registered by its RNA number; its SIREN is not typed in yet.
+    LegalEntity.objects.create(
+        territory=romans.territory,
+        name="Conserverie solidaire",
+        legal_form="Association déclarée (loi du 1er juillet 1901)",
+        rna="W261000001",
+        address="1 place du Marché, 26100 Romans-sur-Isère",
+        city="Romans-sur-Isère",
+        purpose="Transformer les surplus agricoles avec les habitants.",
+        eligibility="Organisme d'intérêt général à caractère social (article 238 bis 1 a du CGI).",
+        signatory_name="Camille Exemple",
+        signatory_role="présidente",
+    )
+
     page.goto(f"{live_server.url}/connexion/")
     page.fill("#id_username", "coordinatrice")
     page.fill("#id_password", PASSWORD)
@@ -58,13 +73,17 @@ def test_coordinator_downloads_the_fec_and_the_cis_report(live_server, romans, p
 
     open_menu_entry(page, "Économie")
     page.get_by_role("link", name="Plan comptable et FEC").click()
-    page.get_by_label("SIREN de l'association").fill("732829321")
+    page.get_by_role("link", name="Le SIREN se saisit sur la page de l'entité juridique.").click()
+    page.get_by_label("SIREN", exact=True).fill("732829321")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_test_id("error-summary")).to_contain_text("SIREN")
     expect(page.get_by_text("Un SIREN a 9 chiffres et sa clé doit être juste").last).to_be_visible()
-    page.get_by_label("SIREN de l'association").fill(SIREN)
+    page.get_by_label("SIREN", exact=True).fill(SIREN)
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Plan comptable enregistré.")).to_be_visible()
+    expect(page.get_by_text("Entité juridique enregistrée.")).to_be_visible()
+    open_menu_entry(page, "Économie")
+    page.get_by_role("link", name="Plan comptable et FEC").click()
+    expect(page.get_by_test_id("fec-siren")).to_contain_text(SIREN)
     with page.expect_download() as download:
         page.get_by_test_id("fec-download").click()
     assert download.value.suggested_filename == f"{SIREN}FEC{year}1231.txt"
