@@ -31,7 +31,7 @@ test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports
 	DEBUG=1 $(BIN)/conserverie makemigrations --check --dry-run -v0
-	$(BIN)/pytest -n 2 --dist loadgroup tests
+	$(BIN)/pytest -n 2 tests
 
 lint: install
 	$(BIN)/ruff check src tests

@@ -207,12 +207,18 @@ def aware(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=hour))
 
 
-DEMO_TESTS = Path(__file__).parent / "demo"
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With xdist (`make test` runs `pytest -n 2`), the tests of tests/demo/ go to one worker as one unit: they share
+    one build of the demo (tests/demo/conftest.py), the slowest step of the suite, instead of one per worker. Every
+    other test is its own unit, handed to whichever worker is free, as with `--dist load`. (xdist's own
+    `--dist loadgroup` cannot do it under pytest 9: it renames the test ids through an attribute pytest 9 no longer
+    reads.) The demo's unit is the largest, so it is handed out first."""
+    from xdist.scheduler import LoadScopeScheduling
 
-def pytest_collection_modifyitems(config, items):
-    """The tests that read the demo share one build (tests/demo/conftest.py): with `--dist loadgroup` (make test) the
-    xdist_group mark sends them all to one worker, which builds the demo once instead of once per worker."""
-    for item in items:
-        if DEMO_TESTS in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("demo"))
+    class DemoTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/demo/" if nodeid.startswith("tests/demo/") else nodeid
+
+    return DemoTogether(config, log)

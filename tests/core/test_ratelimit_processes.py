@@ -8,7 +8,6 @@ processes reach it through DATABASE_URL; the test commits (transactional_db) so 
 import os
 import subprocess
 import sys
-import time
 from urllib.parse import quote
 
 import pytest
@@ -16,11 +15,12 @@ from django.conf import settings
 from django.db import connection
 
 WORKER = """
-import sys, time, django
+import os, pathlib, sys, time, django
 django.setup()
 from conserverie.core.ratelimit import hit
-start, now = float(sys.argv[1]), float(sys.argv[2])
-while time.time() < start:  # both processes start hitting at the same moment
+barrier, now = pathlib.Path(sys.argv[1]), float(sys.argv[2])
+(barrier / str(os.getpid())).touch()
+while len(list(barrier.iterdir())) < 2:  # both processes ready (however slow the machine), then both hit at once
     time.sleep(0.005)
 print(sum(hit("signup", "203.0.113.9", now)[0] for _ in range(30)))
 """
@@ -36,14 +36,13 @@ def database_url() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_processes_share_one_limit_of_20_not_40():
+def test_two_processes_share_one_limit_of_20_not_40(tmp_path):
     assert settings.RATELIMITS["signup"] == "20/600"
     env = {**os.environ, "DATABASE_URL": database_url(), "PYTHONPATH": os.pathsep.join(sys.path)}
-    start = time.time() + 2  # both interpreters are up by then
     now = 6000.0 * 600  # one window for both, whatever the clock
     workers = [
         subprocess.Popen(  # noqa: S603 - this interpreter, a fixed script
-            [sys.executable, "-c", WORKER, str(start), str(now)], env=env, stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", WORKER, str(tmp_path), str(now)], env=env, stdout=subprocess.PIPE, text=True
         )
         for _ in range(2)
     ]

@@ -1,8 +1,8 @@
 """The Romans demo, built once for every test of this package.
 
 Building it is the slowest step of the suite (minutes on PostgreSQL), so the tests that read it live here, share one
-build inside a transaction rolled back at the end of the package, and run on one xdist worker (`tests/conftest.py`
-gives them the `xdist_group` "demo"; `make test` runs pytest with `--dist loadgroup`). Each test still runs in its
+build inside a transaction rolled back at the end of the package, and run on one xdist worker
+(`pytest_xdist_make_scheduler` in `tests/conftest.py`). Each test still runs in its
 own savepoint (`db`), so what one test writes is gone before the next.
 """
 

@@ -26,6 +26,7 @@ from conserverie.people.merge import participant_merge
 from conserverie.people.models import AccessLog, ErasureRecord, Participant
 from conserverie.people.privacy import consent_record, covered_models, participant_erase, person_export
 from conserverie.people.relations import participant_links
+from conserverie.purchasing.services import member_add
 from conserverie.stock.services import deposit_return, movement_reverse
 from conserverie.workshops.models import Registration, Workshop
 from conserverie.workshops.services import participant_create, registration_checkin, registration_create
@@ -82,6 +83,14 @@ def zephyrine(chain, coordinator):
         consent=True,
     )
     consent_record(participant=person, scopes=["photos", "reminders"])
+    member_add(
+        actor=coordinator,
+        territory=chain.territory,
+        structure=chain.structure,
+        first_name=NAME,
+        participant=person,
+        consent=True,
+    )
     add_workshops(chain, 1, registrations=0)
     past = Workshop.objects.get(territory=chain.territory)
     registration_checkin(actor=coordinator, registration=registration_create(workshop=past, participant=old))

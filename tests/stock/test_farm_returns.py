@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from conserverie.figures.selectors import mass_balance_problems, territory_figures
 from conserverie.producers.models import Terms
-from conserverie.production.services import TreatmentReading, lot_record, lot_release
+from conserverie.production.services import lot_record
 from conserverie.sourcing.models import FarmJarReturn
 from conserverie.sourcing.purchases import farm_money
 from conserverie.sourcing.services import collection_record
@@ -19,6 +19,7 @@ from conserverie.stock.models import OUTGOING_KINDS, MovementKind, StockMovement
 from conserverie.stock.services import farm_jars_return, jars_at
 
 from ..conftest import DAY
+from ..helpers import GOOD_PH, good_reading, release_ready
 from ..pages import assert_flat_queries, row_counts, text
 
 D = Decimal
@@ -45,7 +46,8 @@ def processed(chain, clock):
         location=chain.truck,
         raw_inputs=[(raw, D("10"))],
         outputs={chain.jar: 12},
-        treatments=[TreatmentReading(chain.jar, D("110"), 45)],
+        treatments=[good_reading(chain)],
+        ph_measured=GOOD_PH,
     )
     return raw, lot
 
@@ -66,15 +68,16 @@ def test_returned_jars_leave_the_ledger_and_keep_the_books(chain, processed, ani
         location=chain.truck,
         raw_inputs=[(chain.raw, D("10"))],
         outputs={chain.jar: 6},
-        treatments=[TreatmentReading(chain.jar, D("110"), 45)],
+        treatments=[good_reading(chain)],
+        ph_measured=GOOD_PH,
     )
     before = row_counts()
     with pytest.raises(ValidationError) as refused:  # a lot not released reaches nobody, the farm neither
         give_back(chain, raw, lot, 5, fee_eur_per_jar=D("0.50"))
     assert "il ne peut être" in refused.value.message_dict["lot"][0]
     assert row_counts() == before
-    lot = lot_release(actor=chain.actor, lot=lot)
-    gift_lot = lot_release(actor=chain.actor, lot=gift_lot)
+    lot = release_ready(chain, lot)
+    gift_lot = release_ready(chain, gift_lot)
     before = row_counts()
     cases = [
         (raw, gift_lot, {"jars": 2, "fee_eur_per_jar": D("0.50")}, "lot", "n'a pas été fait avec"),
@@ -117,7 +120,7 @@ def test_returned_jars_leave_the_ledger_and_keep_the_books(chain, processed, ani
 
 def test_the_return_page(chain, processed, client, animator, django_assert_num_queries):
     raw, lot = processed
-    lot_release(actor=chain.actor, lot=lot)
+    release_ready(chain, lot)
     url = reverse("stock:farm_jars_return", args=[chain.territory.slug, raw.code])
     client.force_login(animator)
     form = {
@@ -147,7 +150,8 @@ def test_the_return_page(chain, processed, client, animator, django_assert_num_q
                 location=chain.truck,
                 raw_inputs=[(raw, D("1"))],
                 outputs={chain.jar: 2},
-                treatments=[TreatmentReading(chain.jar, D("110"), 45)],
+                treatments=[good_reading(chain)],
+                ph_measured=GOOD_PH,
             )
 
     queries = assert_flat_queries(client, url, grow, django_assert_num_queries, n=2)

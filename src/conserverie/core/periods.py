@@ -27,8 +27,9 @@ def in_days(field: str, start: date | None, end: date | None) -> Q:
     which SQLite compares without calling a Python function on every row (`__date` does: issue 20, the network
     view spent most of its time there)."""
     q = Q()
-    if start:
+    # The first and last days of the calendar bound nothing (and their midnights have no UTC value).
+    if start and start > date.min:
         q &= Q(**{f"{field}__gte": midnight(start)})
-    if end:
+    if end and end < date.max:
         q &= Q(**{f"{field}__lt": midnight(end + timedelta(days=1))})
     return q

@@ -10,7 +10,9 @@ class Migration(migrations.Migration):
         ('distribution', '0003_merge_0002_i19a_truck_actions_0002_i20_period_indexes'),
         ('people', '0002_i17_household'),
         ('production', '0009_merge_0007_i14_substitutions_0008_text_bounds'),
-        ('stock', '0003_i20_period_indexes'),
+        # After the farm returns (a parallel branch): SQLite rebuilds this table when that one is reversed, and
+        # would rebuild it with this index while this migration is unapplied.
+        ('stock', '0004_m16c_farm_returned'),
         ('territories', '0008_legal_entity_bounds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
