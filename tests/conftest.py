@@ -207,7 +207,6 @@ def aware(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=hour))
 
 
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_xdist_make_scheduler(config, log):
     """With xdist (`make test` runs `pytest -n 2`), the tests of tests/demo/ go to one worker as one unit: they share
