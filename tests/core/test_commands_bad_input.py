@@ -265,6 +265,7 @@ def test_a_refused_command_exits_non_zero_with_one_french_line(tmp_path):
         ["report", "--territory"],
         ["impact", "--period", "2026", "--territory"],
         ["expire-offers", "--territory"],
+        ["purchasing-rounds", "--territory"],
     ],
 )
 @pytest.mark.parametrize("slug", ["rom\x00ans", "romans; DROP TABLE", "x" * 500, "inconnu"])
@@ -272,3 +273,11 @@ def test_a_territory_that_cannot_exist_is_one_line_of_french(romans, args, slug)
     """PostgreSQL refuses a NUL byte in a query: the command must refuse the slug before asking the database."""
     with pytest.raises(CommandError, match="Territoire inconnu"):
         call_command(*args, slug)
+
+
+@pytest.mark.parametrize("command", ["expire-offers", "purchasing-rounds"])
+@pytest.mark.parametrize("day", ["07/12/2026", "2026-13-01", "demain"])
+def test_a_nightly_command_refuses_an_unreadable_date_in_one_line(romans, command, day):
+    with pytest.raises(CommandError, match="Date illisible") as refused:
+        call_command(command, "--date", day)
+    assert "\n" not in str(refused.value)

@@ -4,15 +4,12 @@ Run it nightly (cron or a systemd timer); the offers inbox also runs it for its 
 """
 
 import json as jsonlib
-from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from conserverie.core.scoping import every_territory, territory_scope
 from conserverie.producers.services import offers_expire
-from conserverie.territories.models import Territory
+from conserverie.territories.commands import nightly_options
 
 
 class Command(BaseCommand):
@@ -24,21 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help=_("Sortie JSON, pour un script."))
 
     def handle(self, *args, territory, date: str | None, json: bool, **options):
-        today = timezone.localdate()
-        if date:
-            try:
-                today = _parse(date)
-            except ValueError:
-                raise CommandError(
-                    _("Date illisible : « %(value)s » (attendu AAAA-MM-JJ).") % {"value": date}
-                ) from None
-        place = None
-        if territory:
-            place = Territory.objects.by_slug(territory)
-            if place is None:
-                raise CommandError(_("Territoire inconnu : « %(slug)s ».") % {"slug": territory})
+        today, place, scope = nightly_options(date, territory)
         # One territory, or the nightly run over every territory.
-        with territory_scope(place) if place is not None else every_territory():
+        with scope:
             count = offers_expire(territory=place, today=today)
         if json:
             self.stdout.write(jsonlib.dumps({"expired": count, "date": today.isoformat()}))
@@ -46,7 +31,3 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("%(n)s offre(s) expirée(s) au %(day)s.") % {"n": count, "day": today.strftime("%d/%m/%Y")}
             )
-
-
-def _parse(value: str) -> date:
-    return date.fromisoformat(value)

@@ -4,16 +4,12 @@ The rounds whose pick-up day has passed are finished (the orders not collected g
 who collect tomorrow are reminded (if they accepted messages).
 """
 
-from datetime import date
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from conserverie.core.scoping import every_territory, territory_scope
 from conserverie.purchasing.notify import remind_pickups
 from conserverie.purchasing.services import rounds_finish_due
-from conserverie.territories.models import Territory
+from conserverie.territories.commands import nightly_options
 
 
 class Command(BaseCommand):
@@ -24,27 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--date", help=_("Date du jour, AAAA-MM-JJ (aujourd'hui par défaut)."))
 
     def handle(self, *args, territory, date: str | None, **options):
-        today = timezone.localdate()
-        if date:
-            try:
-                today = _parse(date)
-            except ValueError:
-                raise CommandError(
-                    _("Date illisible : « %(value)s » (attendu AAAA-MM-JJ).") % {"value": date}
-                ) from None
-        place = None
-        if territory:
-            place = Territory.objects.by_slug(territory)
-            if place is None:
-                raise CommandError(_("Territoire inconnu : « %(slug)s ».") % {"slug": territory})
-        with territory_scope(place) if place is not None else every_territory():
+        today, place, scope = nightly_options(date, territory)
+        with scope:
             done = rounds_finish_due(territory=place, today=today)
             reminded = remind_pickups(today=today)
         self.stdout.write(
             _("%(done)s commande(s) groupée(s) terminée(s), %(reminded)s rappel(s) envoyé(s).")
             % {"done": len(done), "reminded": reminded}
         )
-
-
-def _parse(value: str) -> date:
-    return date.fromisoformat(value)
