@@ -82,3 +82,15 @@ def test_the_demo_has_a_contrat_d_impact_social_report(db):
     this_year = report_data(romans, Period.year(SEASON[0].year, bounded=False), "activite", "cis")
     assert this_year.contract.total_due > 0  # the season's results trigger payments
     assert this_year.contract.sign_off is None
+
+
+def test_a_demo_sale_receipt_names_the_association_and_its_vat_exemption(db):
+    from conserverie.distribution.models import Distribution
+
+    sale = Distribution.objects.filter(territory__slug="romans", kind=Distribution.Kind.GROUP_SALE).order_by("pk")[0]
+    client = Client()
+    client.force_login(sale.created_by)
+    page = client.get(reverse("distribution:receipt", args=["romans", sale.pk])).content.decode()
+    assert "Association Conserverie Mobile du Pays de Romans" in page
+    assert "Exonération de TVA, art. 261-7-1° b du CGI" in page
+    assert "receipt-incomplete" not in page

@@ -60,9 +60,9 @@ def test_backward_trace_names_farms_communes_dates_and_suppliers(chain):
 
 def test_each_trace_is_a_fixed_number_of_queries(chain, django_assert_num_queries):
     small, big = web(chain, 7, lots=2, distributions=3), web(chain, 8, lots=6, distributions=15)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         raw_lot_forward(small.a)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         trace = raw_lot_forward(big.a)
     assert trace.lines
     with django_assert_num_queries(2):

@@ -8,9 +8,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from conserverie.distribution.models import Distribution
+from conserverie.distribution.recall_notice import recall_notice
+from conserverie.distribution.services import LineSpec, distribution_record
+from conserverie.distribution.trace import lots_forward
 from conserverie.figures.selectors import mass_balance_problems, territory_figures
 from conserverie.producers.models import Terms
-from conserverie.production.services import lot_record
+from conserverie.production.services import lot_recall, lot_record
 from conserverie.sourcing.models import FarmJarReturn
 from conserverie.sourcing.purchases import farm_money
 from conserverie.sourcing.services import collection_record
@@ -18,9 +22,10 @@ from conserverie.sourcing.services import farm_jars_return as return_only
 from conserverie.stock.models import OUTGOING_KINDS, MovementKind, StockMovement
 from conserverie.stock.services import farm_jars_return, jars_at
 
-from ..conftest import DAY
+from ..conftest import DAY, aware
+from ..distribution.test_recall_notice import RECALL
 from ..helpers import GOOD_PH, good_reading, release_ready
-from ..pages import assert_flat_queries, row_counts, text
+from ..pages import add_participant, assert_flat_queries, row_counts, text
 
 D = Decimal
 
@@ -156,3 +161,36 @@ def test_the_return_page(chain, processed, client, animator, django_assert_num_q
 
     queries = assert_flat_queries(client, url, grow, django_assert_num_queries, n=2)
     assert queries <= 12, queries
+
+
+def test_a_recall_warns_the_farm_that_took_jars_back_and_the_group_member_who_bought_some(chain, processed):
+    raw, lot = processed
+    lot = release_ready(chain, lot)
+    chain.farm.phone = "04 75 00 00 00"
+    chain.farm.save()
+    give_back(chain, raw, lot, 5, fee_eur_per_jar=D("0.50"))
+    member = add_participant(chain, name="Nadia")
+    distribution_record(
+        actor=chain.actor,
+        territory=chain.territory,
+        kind=Distribution.Kind.GROUP_SALE,
+        location=chain.truck,
+        day=DAY + timedelta(days=2),
+        lines=[LineSpec(lot, chain.jar, 2, D("3.00"))],
+        participant=member,
+    )
+    forward = lots_forward([lot.pk])
+    assert forward.jars_out == 7
+    contacts = {(c.kind, c.name): c for c in forward.contacts()}
+    farm = contacts[("farm", chain.farm.name)]
+    assert (farm.jars, farm.kind_label, farm.lot_codes) == (5, "Ferme (bocaux rendus à façon)", lot.code)
+    assert farm.phone  # the farm is called, as any recipient
+    assert farm.last_date == DAY + timedelta(days=1)
+    buyer = contacts[("group_sale", "Nadia")]  # the member by name, not "the purchasing group"
+    assert (buyer.jars, buyer.detail) == (2, chain.truck.name)
+    assert list(contacts) == [("group_sale", "Nadia"), ("farm", chain.farm.name)]
+    # The notification to the authority lists the farm as a place the jars went (never the resident's name).
+    recall = lot_recall(actor=chain.actor, lot=lot, at=aware(DAY + timedelta(days=3), 9), **RECALL)
+    outlets = {(o.kind_label, o.place): o for o in recall_notice(recall).outlets}
+    assert outlets[("Ferme (bocaux rendus à façon)", chain.farm.name)].jars == 5
+    assert outlets[("Vente au groupement d'achat", chain.truck.name)].who == chain.truck.name

@@ -17,7 +17,7 @@ from conserverie.producers.services import (
     producer_legal_identity_set,
 )
 from conserverie.sourcing.models import FarmJarReturn, RawLot, RawLotMovement
-from conserverie.sourcing.receipts import receipt_correct, receipt_issue
+from conserverie.sourcing.receipts import legal_entity_set, receipt_correct, receipt_issue
 from conserverie.sourcing.services import collection_record, raw_lot_give
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.stock.services import farm_jars_return
@@ -52,8 +52,7 @@ def agree_terms(ctx, offer, product, rank: int):
 
 def add_farm_money(ctx) -> None:
     actor, territory = ctx.coordinator, ctx.territory
-    LegalEntity.objects.create(
-        territory=territory,
+    entity = LegalEntity(
         name="Association Conserverie Mobile du Pays de Romans",
         legal_form="Association déclarée (loi du 1er juillet 1901)",
         rna="W263000001",
@@ -67,7 +66,10 @@ def add_farm_money(ctx) -> None:
         eligibility="Organisme d'intérêt général à caractère social (article 238 bis 1 a du CGI)",
         signatory_name="La présidente de l'association",
         signatory_role="Présidente",
+        # A social non-profit whose sales are part of its non-lucrative activity (BOI-TVA-CHAMP-30-10-30-10 §20).
+        vat_mention="Exonération de TVA, art. 261-7-1° b du CGI",
     )
+    legal_entity_set(actor=actor, territory=territory, entity=entity)
     farms = list(Producer.objects.filter(territory=territory).order_by("name"))
     grown = {}
     for product_pk, growers in ctx.growers.items():

@@ -34,6 +34,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from conserverie.core.pdf_pages import numbered_canvas
 from conserverie.distribution.models import Distribution, DistributionLine
+from conserverie.distribution.trace import FARM
 from conserverie.production.labelling import food_business_operator
 from conserverie.production.models import Hazard, Recall, RecallScope
 from conserverie.production.trace import recall_recovered
@@ -102,6 +103,8 @@ class Outlet:
 
     @property
     def kind_label(self) -> str:
+        if self.kind == FARM:
+            return str(_("Ferme (bocaux rendus à façon)"))
         return str(Distribution.Kind(self.kind).label)
 
     @property
@@ -226,6 +229,11 @@ def _outlet_key(d: Distribution) -> tuple[tuple, str, str]:
     return ("location", d.location_id), d.location.name, ""
 
 
+def _dated(outlet: Outlet, day: date) -> None:
+    outlet.first = day if outlet.first is None else min(outlet.first, day)
+    outlet.last = day if outlet.last is None else max(outlet.last, day)
+
+
 def _outlets(lot_ids) -> list[Outlet]:
     lines = (
         DistributionLine.objects.filter(lot_id__in=lot_ids)
@@ -240,9 +248,19 @@ def _outlets(lot_ids) -> list[Outlet]:
         outlet.jars += line.quantity
         if d.participant_id:
             outlet.households.add(d.participant_id)
-        outlet.first = d.date if outlet.first is None else min(outlet.first, d.date)
-        outlet.last = d.date if outlet.last is None else max(outlet.last, d.date)
-    order = {kind: i for i, kind in enumerate(Distribution.Kind.values)}
+        _dated(outlet, d.date)
+    # A farm that took back jars of its own produce (à façon) holds them too: the authority must know where.
+    returns = (
+        StockMovement.objects.filter(lot_id__in=lot_ids, kind=MovementKind.RETURNED_TO_FARM)
+        .select_related("farm_return__producer")
+        .order_by("day", "id")
+    )
+    for move in returns:
+        farm = move.farm_return.producer
+        outlet = found.setdefault((FARM, farm.pk), Outlet(kind=FARM, place=farm.name, city=farm.commune))
+        outlet.jars += -move.quantity
+        _dated(outlet, move.day)
+    order = {kind: i for i, kind in enumerate([*Distribution.Kind.values, FARM])}
     return sorted(found.values(), key=lambda o: (order[o.kind], o.first, o.place.lower()))
 
 

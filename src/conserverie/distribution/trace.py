@@ -14,7 +14,10 @@ from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.people.phones import phone_display
 from conserverie.production.models import ProductionLot
 from conserverie.sourcing.models import RawLot, RawLotMovement
-from conserverie.stock.models import StockMovement
+from conserverie.stock.models import MovementKind, StockMovement
+
+# A farm that took back jars made of its own produce (à façon): it holds them as any recipient does.
+FARM = "farm"
 
 
 @dataclass
@@ -32,6 +35,8 @@ class Contact:
 
     @property
     def kind_label(self) -> str:
+        if self.kind == FARM:
+            return str(_("Ferme (bocaux rendus à façon)"))
         return str(Distribution.Kind(self.kind).label)
 
     @property
@@ -45,10 +50,11 @@ class LotsForward:
 
     lines: list[DistributionLine]
     stock: list[dict]
+    farm_returns: list[StockMovement] = field(default_factory=list)
 
     @property
     def jars_out(self) -> int:
-        return sum(line.quantity for line in self.lines)
+        return sum(line.quantity for line in self.lines) + sum(-move.quantity for move in self.farm_returns)
 
     @property
     def jars_in_stock(self) -> int:
@@ -62,17 +68,31 @@ class LotsForward:
             contact = found.setdefault(key, contact)
             contact.jars += line.quantity
             contact.lots.add(line.lot.code)
-            day = line.distribution.date
-            if contact.last_date is None or day > contact.last_date:
-                contact.last_date = day
-        order = {kind: i for i, kind in enumerate(Distribution.Kind.values)}
+            _last(contact, line.distribution.date)
+        for move in self.farm_returns:
+            farm = move.farm_return.producer
+            contact = found.setdefault(
+                (FARM, farm.pk), Contact(FARM, farm.name, phone_display(farm.phone), detail=farm.commune)
+            )
+            contact.jars += -move.quantity
+            contact.lots.add(move.lot.code)
+            _last(contact, move.day)
+        order = {kind: i for i, kind in enumerate([*Distribution.Kind.values, FARM])}
         return sorted(found.values(), key=lambda c: (order[c.kind], c.name.lower()))
 
 
+def _last(contact: Contact, day) -> None:
+    if contact.last_date is None or day > contact.last_date:
+        contact.last_date = day
+
+
 def _recipient(d: Distribution) -> tuple[tuple, Contact]:
-    if d.kind == Distribution.Kind.PARTICIPANT and d.participant_id:
+    # A person is called by name whatever the way the jars reached them: a gift, or a purchasing-group order
+    # handed over at a pick-up (the group sale then names its member).
+    if d.kind in (Distribution.Kind.PARTICIPANT, Distribution.Kind.GROUP_SALE) and d.participant_id:
         p = d.participant
-        return (d.kind, p.pk), Contact(d.kind, p.first_name, phone_display(p.phone), p.email, p.neighbourhood)
+        detail = p.neighbourhood if d.kind == Distribution.Kind.PARTICIPANT else d.location.name
+        return (d.kind, p.pk), Contact(d.kind, p.first_name, phone_display(p.phone), p.email, detail)
     if d.kind == Distribution.Kind.INTERNAL and d.structure_id:
         s = d.structure
         return (d.kind, s.pk), Contact(d.kind, s.name, detail=s.address or s.city)
@@ -83,7 +103,7 @@ def _recipient(d: Distribution) -> tuple[tuple, Contact]:
 
 
 def lots_forward(lot_ids) -> LotsForward:
-    """Two queries. `lot_ids`: a queryset of production lot ids (used as a subquery) or a list of ids."""
+    """Three queries. `lot_ids`: a queryset of production lot ids (used as a subquery) or a list of ids."""
     lines = list(
         DistributionLine.objects.filter(lot_id__in=lot_ids)
         .select_related(
@@ -96,7 +116,12 @@ def lots_forward(lot_ids) -> LotsForward:
         .order_by("distribution__date", "distribution_id", "id")
     )
     stock = list(StockMovement.objects.filter(lot_id__in=lot_ids).stock_by_location_and_lot())
-    return LotsForward(lines=lines, stock=stock)
+    farm_returns = list(
+        StockMovement.objects.filter(lot_id__in=lot_ids, kind=MovementKind.RETURNED_TO_FARM)
+        .select_related("farm_return__producer", "lot")
+        .order_by("day", "id")
+    )
+    return LotsForward(lines=lines, stock=stock, farm_returns=farm_returns)
 
 
 @dataclass
@@ -112,11 +137,17 @@ class ForwardTrace(LotsForward):
 
 
 def raw_lot_forward(raw_lot: RawLot) -> ForwardTrace:
-    """Three queries: the raw lot's movements, the distribution lines of its lots, their stock."""
+    """Four queries: the raw lot's movements, the distribution lines of its lots, their stock, jars given back."""
     movements = list(raw_lot.movements.select_related("production_lot", "created_by").order_by("day", "id"))
     used = RawLotMovement.objects.filter(raw_lot=raw_lot, kind=RawLotMovement.Kind.USED).values("production_lot_id")
     forward = lots_forward(used)
-    return ForwardTrace(lines=forward.lines, stock=forward.stock, raw_lot=raw_lot, movements=movements)
+    return ForwardTrace(
+        lines=forward.lines,
+        stock=forward.stock,
+        farm_returns=forward.farm_returns,
+        raw_lot=raw_lot,
+        movements=movements,
+    )
 
 
 @dataclass
@@ -128,7 +159,8 @@ class FarmForward(LotsForward):
 
 
 def producer_forward(producer, date_from=None, date_to=None) -> FarmForward:
-    """Four queries: the farm's raw lots collected in the period, the lots made of them, their lines and stock."""
+    """Five queries: the farm's raw lots collected in the period, the lots made of them, their lines, stock and the
+    jars given back to farms."""
     raw = RawLot.objects.filter(producer=producer).collected_between(date_from, date_to)
     used = RawLotMovement.objects.filter(raw_lot__in=raw.values("pk"), kind=RawLotMovement.Kind.USED).values(
         "production_lot_id"
@@ -137,6 +169,7 @@ def producer_forward(producer, date_from=None, date_to=None) -> FarmForward:
     return FarmForward(
         lines=forward.lines,
         stock=forward.stock,
+        farm_returns=forward.farm_returns,
         raw_lots=list(raw.select_related("product").order_by("collected_on", "code")),
         lots=list(ProductionLot.objects.filter(pk__in=used).select_related("recipe").order_by("produced_on", "code")),
     )

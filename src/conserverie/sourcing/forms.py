@@ -72,6 +72,7 @@ class LegalEntityForm(BoundedFormMixin, forms.ModelForm):
             "city",
             "purpose",
             "eligibility",
+            "vat_mention",
             "signatory_name",
             "signatory_role",
             "signature",

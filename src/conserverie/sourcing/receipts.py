@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.formats import french_number, human_date
+from conserverie.core.history import save_as
 from conserverie.producers.models import CostPrice, Terms
 from conserverie.sourcing.models import DonationReceipt, RawLot
 from conserverie.territories.models import LegalEntity
@@ -218,6 +219,14 @@ def _issue(*, actor, producer, year: int, entity: LegalEntity, today: date) -> D
     receipt.full_clean(validate_constraints=False)
     receipt.save()
     return receipt
+
+
+def legal_entity_set(*, actor, territory, entity: LegalEntity) -> LegalEntity:
+    """Record the legal person that signs the territory's receipts (donations and sales), with its history row."""
+    require(actor, territory, "receipt.issue")
+    entity.territory = territory
+    with transaction.atomic():
+        return save_as(entity, actor)
 
 
 def receipt_issue(*, actor, producer, year: int, today: date | None = None) -> DonationReceipt:

@@ -368,6 +368,17 @@ class LegalEntity(models.Model):
         max_length=300,
         help_text=_("Ex. : organisme d'intérêt général à caractère social (article 238 bis 1 a du CGI)."),
     )
+    # The receipts of sales say why no VAT is added (or at which rate it is): the platform cannot know the
+    # association's regime, so the treasurer writes the mention its accountant gives (docs/guide-fr.md §6).
+    vat_mention = models.CharField(
+        _("mention de TVA sur les reçus de vente"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Celle que donne votre comptable. Ex. : « Exonération de TVA, art. 261-7-1° b du CGI » (organisme "
+            "sans but lucratif à caractère social) ou « TVA non applicable, art. 293 B du CGI » (franchise en base)."
+        ),
+    )
     signatory_name = models.CharField(_("nom du signataire"), max_length=120)
     signatory_role = models.CharField(_("qualité du signataire"), max_length=120, help_text=_("Ex. : présidente."))
     signature = models.ImageField(_("image de la signature"), upload_to="signatures/", blank=True)

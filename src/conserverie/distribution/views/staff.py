@@ -16,7 +16,7 @@ from conserverie.distribution.services import LineSpec, distribution_record, dis
 from conserverie.people.models import Participant
 from conserverie.production.models import ProductionLot
 from conserverie.stock.models import StockMovement
-from conserverie.territories.models import JarFormat, Role
+from conserverie.territories.models import JarFormat, LegalEntity, Role
 from conserverie.territories.permissions import role_in
 from conserverie.territories.staff import territory_view
 
@@ -205,7 +205,7 @@ def receipt(request, territory, pk):
 def _receipt_page(request, territory, pk, reverse_form=None, status=200):
     distribution = get_object_or_404(
         Distribution.objects.select_related(
-            "location", "participant", "structure", "workshop", "created_by", "price_tier__structure"
+            "location", "participant", "structure", "workshop__site", "created_by", "price_tier__structure"
         ),
         territory=territory,
         pk=pk,
@@ -231,6 +231,9 @@ def _receipt_page(request, territory, pk, reverse_form=None, status=200):
         {
             "territory": territory,
             "d": distribution,
+            # The seller named on the receipt is the legal person, never the convention between the centres
+            # (arrêté n° 83-50/A du 3 octobre 1983, art. 3: name and address of the seller).
+            "seller": LegalEntity.objects.filter(territory=territory).first(),
             "lines": lines,
             "totals": totals,
             "reversal": reversal_of(distribution),

@@ -6,7 +6,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conserverie.core.exports import XLSX, attachment, csv_response, xlsx_bytes
-from conserverie.core.history import save_as
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.producers.models import CostPrice, Producer
 from conserverie.producers.services import cost_price_declare, producer_legal_identity_set
@@ -35,6 +33,7 @@ from conserverie.sourcing.purchases import (
 )
 from conserverie.sourcing.receipts import (
     REGISTER_HEADER,
+    legal_entity_set,
     receipt_correct,
     receipt_issue,
     receipt_pdf,
@@ -206,12 +205,13 @@ def legal_entity_edit(request, territory):
     entity = LegalEntity.objects.filter(territory=territory).first()
     form = LegalEntityForm(request.POST or None, request.FILES or None, instance=entity)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            entity = form.save(commit=False)
-            entity.territory = territory
-            save_as(entity, request.user)
-        messages.success(request, _("Entité juridique enregistrée."))
-        return redirect("sourcing:legal_entity", territory.slug)
+        try:
+            legal_entity_set(actor=request.user, territory=territory, entity=form.save(commit=False))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Entité juridique enregistrée."))
+            return redirect("sourcing:legal_entity", territory.slug)
     return render(
         request,
         "sourcing/legal_entity.html",
