@@ -5,8 +5,13 @@ that state, writes rows there with the models *as they were* (the migration stat
 migrates forward to the newest migrations and reads the rows back with today's models. A new migration that cannot
 upgrade a database of the last release (a column added without a default, a data migration that breaks on real
 rows) fails here. When a release is made, `RELEASED` moves to that release's migrations.
+
+The data migrations made since the release are checked in the same trip: the encryption of the authenticators'
+secrets (core) and the move of the FEC's SIREN into the legal entity (`economics.0004_m16c_one_siren`).
 """
 
+import base64
+import os
 from decimal import Decimal
 
 import pytest
@@ -14,8 +19,12 @@ from django.apps import apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
 
-from conserverie.territories.models import JarFormat, Territory
+from conserverie.core.models import EncryptedTOTPDevice
+from conserverie.territories.models import JarFormat, LegalEntity, Territory
+
+from .test_two_factor import code_of
 
 # Release 0.2.0 (wave 2): one initial set per app, replacing wave 1's migrations (CHANGELOG.md).
 RELEASED = {
@@ -47,20 +56,61 @@ def test_released_names_every_app_with_migrations():
         assert (app, name) in graph.nodes, f"{app}.{name} is gone: a released migration is never deleted"
 
 
+def migrate_to(targets):
+    """Migrate the test database to `targets` and return the models as they are there (the historical models)."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state([(app, name) for app, name in targets if name is not None]).apps
+
+
+# The data migrations since the release are checked on rows written before them, all in one trip down to the release
+# and back (each trip renders every model's migration state: about a minute of CPU on SQLite and on PostgreSQL).
+# The siren step stops where `economics.0004_m16c_one_siren` has not run yet.
+BEFORE_ONE_SIREN = [("economics", "0003_m16b_chart_of_accounts"), ("territories", "0008_legal_entity_bounds")]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_database_of_the_last_release_migrates_to_this_version():
-    executor = MigrationExecutor(connection)
     # An app born since the release (not in RELEASED) did not exist in a database of the release: it starts empty.
     born_since = [(app, None) for app in sorted(our_apps_with_migrations() - set(RELEASED))]
     released = list(RELEASED.items())
-    executor.migrate(born_since + released)
-    old = executor.loader.project_state(released).apps
+    old = migrate_to(born_since + released)
     territory = old.get_model("territories", "Territory").objects.create(
         slug="ancienne", code="ANC", name="Ancienne", hub_lat=Decimal("45.0"), hub_lon=Decimal("5.0"), radius_km=30
     )
     old.get_model("territories", "JarFormat").objects.create(
         territory_id=territory.pk, name="Bocal 375 ml", volume_ml=375, deposit_eur=Decimal("1.00")
     )
+    # The release kept the authenticator's secret in clear (core.TOTPDevice); it must come out encrypted.
+    user = old.get_model("auth", "User").objects.create(username="ancienne-coordination")
+    secret = base64.b32encode(os.urandom(20)).decode()
+    old.get_model("core", "TOTPDevice").objects.create(
+        user_id=user.pk, secret=secret, confirmed_at=timezone.now(), last_step=0
+    )
+
+    old = migrate_to(BEFORE_ONE_SIREN)
+    ids = {}
+    for slug in ("sans-entite", "entite-sans-siren", "deux-siren"):
+        ids[slug] = (
+            old.get_model("territories", "Territory")
+            .objects.create(
+                slug=slug,
+                code=slug[:3].upper(),
+                name=slug,
+                organisation=f"Asso {slug}",
+                hub_lat=Decimal("45"),
+                hub_lon=Decimal("5"),
+                radius_km=30,
+            )
+            .pk
+        )
+        old.get_model("economics", "AccountingIdentity").objects.create(
+            territory_id=ids[slug], siren="732829320", updated_by_id=user.pk
+        )
+    entity = old.get_model("territories", "LegalEntity")
+    entity.objects.create(territory_id=ids["entite-sans-siren"], name="Entité A", rna="W261234567")
+    entity.objects.create(territory_id=ids["deux-siren"], name="Entité B", siren="552100554")
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -68,3 +118,16 @@ def test_a_database_of_the_last_release_migrates_to_this_version():
 
     assert Territory.objects.get(slug="ancienne").name == "Ancienne"
     assert JarFormat.objects.get(territory__slug="ancienne").deposit_eur == Decimal("1.00")
+
+    device = EncryptedTOTPDevice.objects.get(user__username="ancienne-coordination")
+    assert device.confirmed
+    assert secret not in device.encrypted_key
+    assert device.verify_token(code_of(secret))
+    with connection.cursor() as cursor:
+        assert "core_totpdevice" not in connection.introspection.table_names(cursor)
+
+    # One SIREN per territory (issue 16): the FEC's former AccountingIdentity moved into the legal entity, created
+    # from it where there was none, filling an entity without SIREN, the receipts' SIREN kept where both existed.
+    rows = dict(LegalEntity.objects.order_by("territory__slug").values_list("territory__slug", "siren"))
+    assert rows == {"sans-entite": "732829320", "entite-sans-siren": "732829320", "deux-siren": "552100554"}
+    assert LegalEntity.objects.get(territory__slug="sans-entite").name == "Asso sans-entite"

@@ -3,7 +3,6 @@ each login, secrets encrypted at rest, a lockout after 5 failed codes within 15 
 required of coordinators and, where the territory says so, of animators."""
 
 import base64
-import os
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -341,25 +340,3 @@ def test_the_pages_cost_a_fixed_number_of_queries(client, coordinator):
     # Set-up: session, user, staff membership, device, recovery codes left; renewal: the same without the membership;
     # code pages: session, user, device, last lockout.
     assert first == (5, 4, 4, 4)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_clear_secrets_of_the_release_are_encrypted_by_the_migration(coordinator):
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    executor.migrate([("core", "0002_ledger_maintenance")])
-    old = executor.loader.project_state([("core", "0002_ledger_maintenance")]).apps
-    secret = base64.b32encode(os.urandom(20)).decode()
-    old.get_model("core", "TOTPDevice").objects.create(
-        user_id=coordinator.pk, secret=secret, confirmed_at=timezone.now(), last_step=0
-    )
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    device = EncryptedTOTPDevice.objects.get(user=coordinator)
-    assert device.confirmed
-    assert secret not in device.encrypted_key
-    assert device.verify_token(code_of(secret))
-    with connection.cursor() as cursor:
-        assert "core_totpdevice" not in connection.introspection.table_names(cursor)
