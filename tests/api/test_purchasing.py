@@ -189,7 +189,8 @@ def test_names_and_contacts_go_to_write_tokens_only_and_each_reading_is_logged(a
         response = api.get(url, read_only)
         assert response.status_code == 200
         text = response.content.decode()
-        assert "Amina" not in text and "0610000001" not in text.replace("+33", "0"), url
+        assert "Amina" not in text, url
+        assert "610000001" not in text, url
     assert (
         api.post(f"{ROUNDS}/{g.round.pk}/orders", read_only, {"member_id": g.bruno.pk, "lines": []}).status_code == 403
     )
