@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from conserverie.api.core import Money, SyncParams, changed_since, money, need, page_of, paginate, territory_of
+from conserverie.api.core import MAX_ID, Money, SyncParams, changed_since, money, need, page_of, paginate, territory_of
 from conserverie.api.errors import CONFLICT
 from conserverie.distribution.models import PriceTier
 from conserverie.distribution.services import tier_price
@@ -163,11 +163,15 @@ def _rounds(request):
     )
 
 
+class RoundFilters(SyncParams):
+    status: Round.Status | None = None
+    structure_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
 @router.get("/purchasing/rounds", response=page_of(RoundOut))
-def rounds_list(
-    request, params: Query[SyncParams], status: Round.Status | None = None, structure_id: int | None = None
-):
+def rounds_list(request, params: Query[RoundFilters]):
     """The group's rounds with their catalogue; `modified_since` also finds a round whose jars left changed."""
+    status, structure_id = params.status, params.structure_id
     rows = _rounds(request)
     if params.modified_since is not None:
         items = changed_since(RoundItem.objects.filter(round__territory=territory_of(request)), params.modified_since)
@@ -238,10 +242,14 @@ def _members(request):
     return GroupMember.objects.filter(territory=territory_of(request)).select_related("participant")
 
 
+class MemberFilters(SyncParams):
+    status: GroupMember.Status | None = None
+    structure_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
 @router.get("/purchasing/members", response=page_of(MemberOut))
-def members_list(
-    request, params: Query[SyncParams], status: GroupMember.Status | None = None, structure_id: int | None = None
-):
+def members_list(request, params: Query[MemberFilters]):
+    status, structure_id = params.status, params.structure_id
     rows = changed_since(_members(request), params.modified_since)
     if status:
         rows = rows.filter(status=status)
@@ -339,14 +347,15 @@ def _orders(request):
     )
 
 
+class OrderFilters(SyncParams):
+    round_id: int | None = Field(None, ge=1, le=MAX_ID)
+    member_id: int | None = Field(None, ge=1, le=MAX_ID)
+    status: Order.Status | None = None
+
+
 @router.get("/purchasing/orders", response=page_of(OrderOut))
-def orders_list(
-    request,
-    params: Query[SyncParams],
-    round_id: int | None = None,
-    member_id: int | None = None,
-    status: Order.Status | None = None,
-):
+def orders_list(request, params: Query[OrderFilters]):
+    round_id, member_id, status = params.round_id, params.member_id, params.status
     rows = changed_since(_orders(request), params.modified_since)
     if round_id is not None:
         rows = rows.filter(round_id=round_id)
@@ -363,7 +372,7 @@ def order_detail(request, order_id: int):
 
 
 class OrderLineIn(Schema):
-    item_id: int = Field(..., description="a line of the round's catalogue (`items[].id`)")
+    item_id: int = Field(..., ge=1, le=MAX_ID, description="a line of the round's catalogue (`items[].id`)")
     quantity: int = Field(..., ge=0, le=1000, description="jars wanted; 0 takes the line off")
 
 
@@ -372,7 +381,7 @@ class OrderLinesIn(Schema):
 
 
 class OrderIn(OrderLinesIn):
-    member_id: int
+    member_id: int = Field(..., ge=1, le=MAX_ID)
 
 
 # The services' field names, as the API calls them.
