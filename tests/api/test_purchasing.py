@@ -13,7 +13,7 @@ from conserverie.purchasing.models import Order, RoundItem
 from conserverie.purchasing.services import order_set, round_close
 from tests.api.conftest import new_token
 from tests.helpers import released_lot
-from tests.purchasing.world import group, open_round
+from tests.purchasing.world import add_member, group, open_round
 
 ROUNDS = "/api/v1/purchasing/rounds"
 ORDERS = "/api/v1/purchasing/orders"
@@ -62,17 +62,24 @@ def test_a_round_shows_its_catalogue_with_each_tier_price_and_the_jars_left(api,
     assert api.get(f"{ROUNDS}?status=done", token).json()["items"] == []
 
 
-def test_the_round_list_costs_the_same_queries_for_one_round_or_three(api, chain, g, token):
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert api.get(ROUNDS, token).status_code == 200
-        return len(queries)
+def test_the_lists_cost_the_same_queries_for_one_row_or_three(api, chain, g, token):
+    def counts():
+        out = []
+        for url in (ROUNDS, ORDERS, MEMBERS):
+            with CaptureQueriesContext(connection) as queries:
+                assert api.get(url, token).status_code == 200
+            out.append(len(queries))
+        return out
 
-    count()  # the token's first use of the minute writes its `last_used_at`
-    one = count()
+    order_set(actor=chain.actor, the_round=g.round, member=g.amina, quantities={g.item.pk: 1})
+    counts()  # the token's first use of the minute writes its `last_used_at`
+    one = counts()
     for n in range(2):
-        open_round(chain, released_lot(chain, jars=4), offered=2, title=f"Tournée {n}")
-    assert count() == one
+        the_round = open_round(chain, released_lot(chain, jars=4), offered=2, title=f"Tournée {n}")
+        member = add_member(chain, f"Membre {n}", f"06 20 00 00 0{n}", tier=g.tier)
+        order_set(actor=chain.actor, the_round=the_round, member=member, quantities={the_round.items.get().pk: 1})
+    assert api.get(ORDERS, token).json()["items"][2]["lines"]
+    assert counts() == one
 
 
 def test_cursor_pagination_and_modified_since_find_a_round_whose_jars_left_changed(api, chain, g, token, time_machine):
