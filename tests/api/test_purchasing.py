@@ -60,6 +60,10 @@ def test_a_round_shows_its_catalogue_with_each_tier_price_and_the_jars_left(api,
     assert [r["id"] for r in listed["items"]] == [g.round.pk]
     assert listed["next_cursor"] is None
     assert api.get(f"{ROUNDS}?status=done", token).json()["items"] == []
+    etag = api.get(f"{ROUNDS}/{g.round.pk}", token)["ETag"]
+    assert api.get(f"{ROUNDS}/{g.round.pk}", token, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    order_set(actor=chain.actor, the_round=g.round, member=g.amina, quantities={g.item.pk: 1})  # one jar less left
+    assert api.get(f"{ROUNDS}/{g.round.pk}", token, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
 def test_the_lists_cost_the_same_queries_for_one_row_or_three(api, chain, g, token):
