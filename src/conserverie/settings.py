@@ -312,6 +312,9 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 
 # Participants without any participation for this many months are anonymised by `conserverie retention`.
 PARTICIPANT_RETENTION_MONTHS = int(os.environ.get("PARTICIPANT_RETENTION_MONTHS", "24"))
+# The log of API calls (who called what, when) is deleted after this many months by the same job. The CNIL keeps
+# logs six months to a year in the common case (délibération n° 2021-122 du 14 octobre 2021; docs/api-en.md).
+API_CALL_RETENTION_MONTHS = int(os.environ.get("API_CALL_RETENTION_MONTHS", "12"))
 # Jobs the cannery carries, in full-time equivalents, for the "jobs" impact indicator; unset: entered by hand.
 IMPACT_JOBS_FTE = os.environ.get("IMPACT_JOBS_FTE") or None
 

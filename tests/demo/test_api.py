@@ -12,3 +12,12 @@ def test_the_demo_token_reads_the_demo(db, client):
     assert any(node["@type"] == "dfc-b:Offer" for node in catalog["@graph"])  # the demo's jars are for sale
     refused = client.post("/api/v1/producers", {}, content_type="application/json", **bearer(DEMO_API_TOKEN))
     assert refused.status_code == 403
+
+
+def test_the_demo_token_reads_the_purchasing_group_without_anyones_name(db, client):
+    rounds = client.get("/api/v1/purchasing/rounds", **bearer(DEMO_API_TOKEN)).json()["items"]
+    assert rounds
+    assert any(item["left"] >= 0 and item["unit_price_eur"] for r in rounds for item in r["items"])
+    orders = client.get("/api/v1/purchasing/orders", **bearer(DEMO_API_TOKEN)).json()["items"]
+    assert orders
+    assert all(order["person"] is None for order in orders)  # a read-only token: no names, no contacts

@@ -12,7 +12,15 @@ from ninja.openapi.docs import Swagger
 
 from conserverie.api import errors
 from conserverie.api.auth import TokenAuth
-from conserverie.api.resources import activity, catalogue, catalogue_dfc, distribution, figures, production
+from conserverie.api.resources import (
+    activity,
+    catalogue,
+    catalogue_dfc,
+    distribution,
+    figures,
+    production,
+    purchasing,
+)
 
 ERROR_CODES = {
     "400": _("Requête illisible"),
@@ -73,5 +81,5 @@ api = ConserverieAPI(
     openapi_url="/openapi.json",
 )
 errors.install(api)
-for module in (catalogue, activity, production, distribution, figures, catalogue_dfc):
+for module in (catalogue, activity, production, distribution, purchasing, figures, catalogue_dfc):
     api.add_router("", module.router)

@@ -16,6 +16,9 @@ from conserverie.territories.permissions import require
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+# The largest id (a 64-bit key, settings.DEFAULT_AUTO_FIELD): a filter or a body's id beyond it is refused (422)
+# before a database is asked to compare a key with a number it cannot hold.
+MAX_ID = 2**63 - 1
 
 # Amounts travel as strings with two decimals ("12.50"): no binary float ever rounds a euro.
 Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["12.50"])]

@@ -4,7 +4,8 @@
 - 401: no token, an unknown, expired or revoked token;
 - 403: the token's person may not do this here, or a read-only token asks to write;
 - 404: nothing of that id in the token's territory (another territory's row is "not found", never "forbidden");
-- 409: the act contradicts the record's state (a cancelled workshop, a distribution already reversed);
+- 409: the act contradicts the record's state (a cancelled workshop, a distribution already reversed, fewer jars
+  left than ordered: then `errors` names the field as well);
 - 422: a field is wrong (`errors` maps each field to its messages), the same messages as the pages' forms;
 - 429: too many calls (Retry-After).
 """
@@ -52,6 +53,11 @@ def problem(status: int, detail: str, errors: dict | None = None, **headers) -> 
     return response
 
 
+# A service marks a refusal of the record's state at a field with this code (e.g. `purchasing.services.CONFLICT`,
+# "only 2 jars left"): 409 naming the field, rather than 422.
+CONFLICT = "conflict"
+
+
 def _django_validation(request, exc: DjangoValidationError):
     if hasattr(exc, "error_dict"):
         errors = {field: [m for e in items for m in e.messages] for field, items in exc.error_dict.items()}
@@ -61,7 +67,8 @@ def _django_validation(request, exc: DjangoValidationError):
         if general:
             errors["_"] = general
         first = next(iter(errors.values()))[0]
-        return problem(422, first, errors)
+        conflict = all(e.code == CONFLICT for items in exc.error_dict.values() for e in items)
+        return problem(409 if conflict else 422, first, errors)
     return problem(409, " ".join(exc.messages))
 
 

@@ -278,6 +278,48 @@ def participants_stale(*, months: int, now: datetime | None = None):
     return stale.order_by("pk")
 
 
+@dataclass(frozen=True)
+class LogRetention:
+    """A log of what people did (an API's calls, a sign-in's attempts): kept `months()` months, then deleted by the
+    nightly `retention` job. The CNIL's recommendation on logs (délibération n° 2021-122 du 14 octobre 2021) keeps
+    them six months to a year in the common case.
+
+    Apps above `people` register theirs in their AppConfig.ready(), as their `PersonalData`."""
+
+    key: str  # a name for the job's report, e.g. "api.ApiCall"
+    months: Callable[[], int]  # read when the job runs (a setting)
+    rows: Callable[[datetime], models.QuerySet]  # the rows older than the date
+
+
+_LOGS: dict[str, LogRetention] = {}
+
+
+def log_retention_register(log: LogRetention) -> None:
+    _LOGS[log.key] = log
+
+
+def logs_stale(*, now: datetime | None = None) -> list[tuple[LogRetention, int, models.QuerySet]]:
+    """Each registered log, its retention in months and its rows older than that (by key)."""
+    now = now or timezone.now()
+    out = []
+    for log in sorted(_LOGS.values(), key=lambda log: log.key):
+        months = log.months()
+        if months < 1:
+            raise ValidationError(_("La durée de conservation est d'au moins un mois."))
+        out.append((log, months, log.rows(now - timedelta(days=round(months * 30.44)))))
+    return out
+
+
+def logs_purge(*, now: datetime | None = None) -> list[tuple[str, int, int]]:
+    """Delete the rows of every registered log older than its retention: (key, months, rows deleted)."""
+    done = []
+    with transaction.atomic():
+        for log, months, rows in logs_stale(now=now):
+            deleted, _by_model = rows.delete()
+            done.append((log.key, months, deleted))
+    return done
+
+
 def participant_retention_erase(*, months: int, now: datetime | None = None) -> list[int]:
     """Anonymise every stale participant (the daily retention job); the ids anonymised."""
     if months < 1:

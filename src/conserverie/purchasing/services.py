@@ -34,6 +34,9 @@ from conserverie.territories.models import JarFormat, Location, Structure, Terri
 from conserverie.territories.permissions import require, require_same_territory
 
 PERMISSION = "group.manage"
+# The code of a refusal that the record's state makes (the round closed, the jars gone), not the input: the API
+# answers it 409 rather than 422 (api/errors.py); the pages show it at the field all the same.
+CONFLICT = "conflict"
 DESK_CODE_DAYS = 60
 DESK_CODE_ALPHABET = "ACDEFHJKMNPQRTUVWXY347"
 DESK_CODE_LENGTH = 8
@@ -525,7 +528,9 @@ def order_set(*, actor, the_round: Round, member: GroupMember, quantities: dict[
     with transaction.atomic():
         status = Round.objects.select_for_update().values_list("status", "closes_at").get(pk=the_round.pk)
         if status[0] != Round.Status.OPEN or status[1] <= timezone.now():
-            raise ValidationError({"quantities": _("Les commandes sont closes pour cette commande groupée.")})
+            raise ValidationError(
+                {"quantities": ValidationError(_("Les commandes sont closes pour cette commande groupée."), CONFLICT)}
+            )
         items = {
             i.pk: i
             for i in RoundItem.objects.select_for_update(of=("self",))
@@ -538,7 +543,7 @@ def order_set(*, actor, the_round: Round, member: GroupMember, quantities: dict[
             raise ValidationError({"quantities": _("Ce bocal ne fait pas partie du catalogue.")})
         order, _created = Order.objects.get_or_create(round=the_round, member=member, defaults={"created_by": actor})
         if order.status not in (Order.Status.OPEN, Order.Status.CANCELLED):
-            raise ValidationError({"quantities": _("Cette commande n'est plus modifiable.")})
+            raise ValidationError({"quantities": ValidationError(_("Cette commande n'est plus modifiable."), CONFLICT)})
         order.status = Order.Status.OPEN
         lines = {line.item_id: line for line in OrderLine.objects.filter(order=order).order_by("pk")}
         short = []
@@ -567,7 +572,7 @@ def order_set(*, actor, the_round: Round, member: GroupMember, quantities: dict[
                 line.quantity = wanted
                 save_as(line, actor)
         if short:
-            raise ValidationError({"quantities": " ".join(short)})
+            raise ValidationError({"quantities": ValidationError(" ".join(short), CONFLICT)})
         return save_as(order, actor)
 
 

@@ -1,16 +1,21 @@
 """Raw lots, workshops and gleaning outings, and the residents' sign-up (docs/api-en.md)."""
 
 from datetime import date, datetime
+from functools import partial
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from conserverie.api.core import SyncParams, changed_since, need, page_of, paginate, territory_of
 from conserverie.gleaning.models import GleaningOuting
 from conserverie.gleaning.services import outing_public_signup
+from conserverie.gleaning.views import PAGES as OUTING_PAGES
+from conserverie.people.privacy import participant_signup_complete
 from conserverie.sourcing.models import RawLot
 from conserverie.workshops.models import Workshop
 from conserverie.workshops.services import public_signup
+from conserverie.workshops.views.public import PAGES as WORKSHOP_PAGES
 
 router = Router()
 
@@ -197,15 +202,29 @@ def _signed(registration) -> dict:
     return {"registration_id": registration.pk, "status": registration.status, "party_size": registration.party_size}
 
 
+def _sign_up(request, pages, signup, payload: SignupIn):
+    """The public form's path (people/signup_views.py): the sign-up and the consents given in one transaction, then
+    the same confirmation e-mail with the personal cancel link when an e-mail was given."""
+    with transaction.atomic():
+        registration = signup(**payload.dict())
+        participant_signup_complete(
+            participant=registration.participant, scopes=["reminders"] if payload.reminders else []
+        )
+    pages.send_confirmation(request, registration)
+    return Status(201, _signed(registration))
+
+
 @router.post("/workshops/{workshop_id}/signups", response={201: SignupOut}, tags=["workshops"])
 def workshop_signup(request, workshop_id: int, payload: SignupIn):
-    """Sign a resident up, as the public page does (`workshops.services.public_signup`): same checks, same lock."""
+    """Sign a resident up, as the public page does (`workshops.services.public_signup`): same checks, same lock,
+    same confirmation e-mail."""
     workshop = get_object_or_404(Workshop.objects.filter(territory=territory_of(request)), pk=workshop_id)
-    return Status(201, _signed(public_signup(workshop=workshop, **payload.dict())))
+    return _sign_up(request, WORKSHOP_PAGES, partial(public_signup, workshop=workshop), payload)
 
 
 @router.post("/outings/{outing_id}/signups", response={201: SignupOut}, tags=["workshops"])
 def outing_signup(request, outing_id: int, payload: SignupIn):
-    """Sign a resident up for a gleaning outing (`gleaning.services.outing_public_signup`)."""
+    """Sign a resident up for a gleaning outing (`gleaning.services.outing_public_signup`), and the confirmation
+    e-mail of the public page."""
     outing = get_object_or_404(GleaningOuting.objects.filter(territory=territory_of(request)), pk=outing_id)
-    return Status(201, _signed(outing_public_signup(outing=outing, **payload.dict())))
+    return _sign_up(request, OUTING_PAGES, partial(outing_public_signup, outing=outing), payload)

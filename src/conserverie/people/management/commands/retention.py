@@ -1,4 +1,5 @@
-"""`conserverie retention [--months N] [--dry-run]`: anonymise participants with no participation for N months."""
+"""`conserverie retention [--months N] [--dry-run]`: anonymise participants with no participation for N months, and
+delete the rows of the logs older than their retention (`people.privacy.LogRetention`: the API's calls, …)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -6,13 +7,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from conserverie.core.scoping import every_territory
-from conserverie.people.privacy import participant_retention_erase, participants_stale
+from conserverie.people.privacy import logs_purge, logs_stale, participant_retention_erase, participants_stale
 
 MAX_MONTHS = 1200  # a century: beyond it the cut-off date would leave the calendar
 
 
 class Command(BaseCommand):
-    help = _("Anonymise les participants sans aucune participation depuis N mois (tâche quotidienne).")
+    help = _(
+        "Anonymise les participants sans aucune participation depuis N mois et supprime les journaux plus anciens "
+        "que leur durée de conservation (tâche quotidienne)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -39,12 +43,28 @@ class Command(BaseCommand):
                 _("Essai : %(n)s participant(s) seraient anonymisé(s) (sans participation depuis %(m)s mois).")
                 % {"n": len(ids), "m": months}
             )
+            try:
+                stale = [(log.key, kept, rows.count()) for log, kept, rows in logs_stale()]
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from None
+            for key, kept, n in stale:
+                self.stdout.write(
+                    _("Essai : %(n)s ligne(s) du journal %(log)s seraient supprimée(s) (plus de %(m)s mois).")
+                    % {"n": n, "log": key, "m": kept}
+                )
             return
         try:
+            logs_stale()  # every log's retention checked before anything is erased
             ids = participant_retention_erase(months=months)
+            purged = logs_purge()
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(
             _("%(n)s participant(s) anonymisé(s) (sans participation depuis %(m)s mois).")
             % {"n": len(ids), "m": months}
         )
+        for key, kept, n in purged:
+            self.stdout.write(
+                _("%(n)s ligne(s) du journal %(log)s supprimée(s) (plus de %(m)s mois).")
+                % {"n": n, "log": key, "m": kept}
+            )
