@@ -1,6 +1,9 @@
 """The purchasing group (issue 18): a member orders on a phone with the code given at the desk; at the pick-up an
 animator hands the order over on the tablet, with the payment and the empty jars brought back."""
 
+import os
+from pathlib import Path
+
 from conserverie.distribution.models import Distribution
 from conserverie.purchasing.models import Order
 from conserverie.purchasing.services import member_desk_code, order_set, round_close
@@ -10,6 +13,20 @@ from ..conftest import make_user
 from ..purchasing.world import group
 from .conftest import new_page
 from .test_production_journey import PASSWORD
+
+IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+
+
+def guide_picture(page, name: str) -> None:
+    """With SCREENSHOTS=1, keep the screen for the guide's pictures (docs/purchasing-*.md), palette PNG (small)."""
+    if os.environ.get("SCREENSHOTS") != "1":
+        return
+    from PIL import Image
+
+    IMG.mkdir(parents=True, exist_ok=True)
+    path = IMG / name
+    page.screenshot(path=str(path), full_page=True)
+    Image.open(path).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
 
 
 def test_a_member_orders_jars_on_a_phone(live_server, chain, browser):
@@ -33,6 +50,7 @@ def test_a_member_orders_jars_on_a_phone(live_server, chain, browser):
         page.get_by_role("button", name="Enregistrer ma commande").click()
         expect(page.get_by_text("Votre commande est enregistrée")).to_be_visible()
         expect(page.get_by_label("Coulis de tomate — Bocal 375 ml")).to_have_value("3")
+        guide_picture(page, "purchasing-member-phone.png")
         assert Order.objects.get(member=g.amina).lines.get().quantity == 3
     finally:
         context.close()
@@ -65,6 +83,7 @@ def test_an_animator_hands_an_order_over_at_the_pick_up(live_server, chain, page
     card.get_by_label("Coulis de tomate — Bocal 375 ml").fill("2")  # one jar stays at the centre
     card.get_by_label("Paiement").select_option(label="Chèque alimentaire ou bon d'achat")
     card.get_by_label("Bocaux vides rapportés").fill("2")
+    guide_picture(page, "purchasing-pickup-tablet.png")
     card.get_by_role("button", name="Remis et payé").click()
     expect(page.get_by_text("Commande de Amina remise.")).to_be_visible()
     sale = Distribution.objects.get()

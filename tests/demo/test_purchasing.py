@@ -42,3 +42,14 @@ def test_the_demo_report_counts_the_group(db):
     assert data["group_jars"] > 0
     assert data["group_average_basket_eur"] > 0
     assert 0 <= data["group_priority_share"] <= 1
+
+
+def test_a_demo_member_paid_the_deposits_with_the_credit(db):
+    from conserverie.distribution.models import DistributionLine
+
+    lines = DistributionLine.objects.filter(
+        distribution__territory__slug="romans", distribution__group_order__isnull=False, credit_eur__gt=0
+    )
+    assert lines.exists()
+    for line in lines.order_by("pk"):
+        assert line.credit_eur == line.deposit_total_eur  # all the deposits, or the pick-up is refused

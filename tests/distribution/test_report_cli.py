@@ -83,6 +83,7 @@ def test_cli_json_and_csv(season, tmp_path):
         "sales_day",
         "sales_tier",
         "internal_value",
+        "group",  # the purchasing group per structure (issue 18)
     ]
     sales = next(t for t in data["tables"] if t["key"] == "sales_day")
     assert sales["rows"] == [["2026-06-10", "Espèces", 9, "22.50"]]  # 5 × (3.50 + 1.00 deposit); internal use: 0

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from conserverie.impact.group import group_report
 from conserverie.purchasing.services import order_set, pickup_hand_over, round_close
-from conserverie.reporting.group import group_report
 
 from .world import add_member, group
 

@@ -144,11 +144,15 @@ def test_staff_enter_an_order_close_and_hand_over_at_pick_up(staff, chain, g):
     assert order.status == Order.Status.READY
     page = staff.get(url("purchasing:pickup", chain, g.round.pk))
     assert "Amina" in text(page)
+    assert "Avoir disponible : 0,00 €" in text(page)
     line = order.lines.get()
-    response = staff.post(
-        url("purchasing:pickup", chain, g.round.pk),
-        {"order": order.pk, f"h{line.pk}": "3", "payment_mode": "voucher", "empties": "2"},
-    )
+    posted = {"order": order.pk, f"h{line.pk}": "3", "payment_mode": "voucher", "empties": "2"}
+    # Two empty jars kept as credit do not pay three deposits: refused at the field, nothing written.
+    response = staff.post(url("purchasing:pickup", chain, g.round.pk), {**posted, "use_credit": "on"})
+    assert response.status_code == 422
+    assert "L'avoir de Amina (2,00 €) ne suffit pas pour les consignes (3,00 €)" in text(response)
+    assert not Distribution.objects.exists()
+    response = staff.post(url("purchasing:pickup", chain, g.round.pk), posted)
     assert response.status_code == 302
     sale = Distribution.objects.get()
     assert (sale.payment_mode, sale.lines.get().quantity) == ("voucher", 3)

@@ -8,10 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from conserverie.distribution.models import Distribution, PaymentMode
+from conserverie.distribution.selectors import credit_of, participant_balance
+from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.figures.selectors import mass_balance_problems
 from conserverie.purchasing.models import GroupMember, Order, Round
 from conserverie.purchasing.services import (
     free_jars,
+    member_add,
     member_by_desk_code,
     member_desk_code,
     member_sign_up,
@@ -25,7 +28,7 @@ from conserverie.purchasing.services import (
     rounds_finish_due,
 )
 from conserverie.stock.models import MovementKind, StockMovement
-from conserverie.stock.services import jars_at
+from conserverie.stock.services import deposit_return, jars_at
 
 from ..helpers import released_lot
 from .world import add_member, group, open_round
@@ -174,6 +177,55 @@ def test_pick_up_writes_a_group_sale_at_the_members_tier_deposit_apart(chain, g)
     assert mass_balance_problems(chain.territory) == []
 
 
+def test_deposits_paid_from_credit_at_pick_up(chain, g):
+    """The member's credit pays the deposits of the jars handed over, or the pick-up is refused and nothing written;
+    the empty jars brought back at the pick-up are kept as credit first. The group's sales count in the balance."""
+    deposit_return(
+        actor=chain.actor,
+        location=chain.truck,
+        jar_format=chain.jar,
+        quantity=1,
+        participant=g.amina.participant,
+        keep_as_credit=True,
+    )
+    assert credit_of(g.amina.participant) == Decimal("1.00")
+    order = order_set(actor=None, the_round=g.round, member=g.amina, quantities={g.item.pk: 3})
+    round_close(actor=chain.actor, the_round=g.round)
+    line = order.lines.get()
+    returned = StockMovement.objects.filter(kind=MovementKind.EMPTY_RETURNED).count()
+    for empties in ({}, {chain.jar.pk: 1}):  # 1.00 then 2.00 of credit for 3.00 of deposits
+        with pytest.raises(ValidationError) as refused:
+            pickup_hand_over(actor=chain.actor, order=order, handed={line.pk: 3}, empties=empties, use_credit=True)
+        assert "ne suffit pas pour les consignes (3,00 €)" in refused.value.message_dict["use_credit"][0]
+        assert not Distribution.objects.exists()
+        assert StockMovement.objects.filter(kind=MovementKind.EMPTY_RETURNED).count() == returned
+        assert Order.objects.get(pk=order.pk).status == Order.Status.READY
+    pickup_hand_over(actor=chain.actor, order=order, handed={line.pk: 3}, empties={chain.jar.pk: 2}, use_credit=True)
+    sold = Distribution.objects.get().lines.get()
+    assert (sold.deposit_total_eur, sold.credit_eur, sold.paid_eur) == (Decimal("3.00"),) * 2 + (Decimal("6.00"),)
+    assert set(StockMovement.objects.filter(kind=MovementKind.EMPTY_RETURNED).values_list("amount_eur", flat=True)) == {
+        Decimal("0")
+    }  # kept as credit, not refunded in cash
+    balance = participant_balance(g.amina.participant)
+    assert (balance.jars_taken, balance.jars_returned, balance.jars_out) == (3, 3, 0)
+    assert (balance.credit, balance.deposits_held) == (Decimal("0"), Decimal("0"))
+
+
+def test_credit_pays_only_a_persons_deposits(chain, g):
+    with pytest.raises(ValidationError) as refused:
+        distribution_record(
+            actor=chain.actor,
+            territory=chain.territory,
+            kind=Distribution.Kind.GROUP_SALE,
+            location=chain.truck,
+            day=timezone.localdate(),
+            lines=[LineSpec(g.lot, chain.jar, 1, Decimal("4"))],
+            use_credit=True,
+        )
+    assert "use_credit" in refused.value.message_dict  # an anonymous till sale has no credit
+    assert not Distribution.objects.exists()
+
+
 def test_a_member_without_a_tier_pays_the_group_price(chain, g):
     order = order_set(actor=None, the_round=g.round, member=g.bruno, quantities={g.item.pk: 1})
     round_close(actor=chain.actor, the_round=g.round)
@@ -238,3 +290,40 @@ def test_another_territorys_member_or_round_is_refused(chain, other_chain, g):
     foreign_round = open_round(other_chain, lot, offered=2)
     with pytest.raises(PermissionDenied):
         round_close(actor=chain.actor, the_round=foreign_round)
+
+
+def test_merging_two_members_of_one_group_keeps_one_membership_with_the_orders(chain, g):
+    """Two records of one person, both members of the structure's group: one membership stays, the person kept's,
+    with the duplicate's orders; both with an order in one round: refused in French until one is cancelled."""
+    from conserverie.people.merge import participant_merge
+    from conserverie.territories.models import Structure
+
+    twin = add_member(chain, "Amina", "06 10 00 00 09", email="amina@example.org", notify_email=True)
+    other_structure = Structure.objects.create(territory=chain.territory, name="Accorderie", city="Romans")
+    elsewhere = member_add(  # the same duplicate, found again by phone, joins another structure's group
+        actor=chain.actor,
+        territory=chain.territory,
+        structure=other_structure,
+        first_name="Amina",
+        phone="06 10 00 00 09",
+        consent=True,
+    )
+    assert elsewhere.participant_id == twin.participant_id
+    kept_order = order_set(actor=None, the_round=g.round, member=g.amina, quantities={g.item.pk: 1})
+    dup_order = order_set(actor=None, the_round=g.round, member=twin, quantities={g.item.pk: 2})
+    keep, duplicate = g.amina.participant, twin.participant
+    with pytest.raises(ValidationError) as refused:
+        participant_merge(actor=chain.actor, territory=chain.territory, keep=keep, duplicate=duplicate)
+    assert "annulez-en une avant de fusionner" in refused.value.message_dict["duplicate"][0]
+    assert GroupMember.objects.filter(participant=duplicate).count() == 2  # nothing moved
+    order_cancel(actor=chain.actor, order=dup_order)
+    second = open_round(chain, g.lot, offered=2, title="Commande de juillet")
+    later = order_set(actor=None, the_round=second, member=twin, quantities={second.items.get().pk: 1})
+    participant_merge(actor=chain.actor, territory=chain.territory, keep=keep, duplicate=duplicate)
+    (member,) = GroupMember.objects.filter(participant=keep, structure=chain.structure)
+    assert member.pk == g.amina.pk
+    assert (member.price_tier, member.notify_sms, member.notify_email) == (g.tier, True, True)
+    assert set(Order.objects.filter(member=member).values_list("pk", flat=True)) == {kept_order.pk, later.pk}
+    assert not Order.objects.filter(pk=dup_order.pk).exists()  # the cancelled one of the two orders of June
+    assert not GroupMember.objects.filter(participant=duplicate).exists()
+    assert GroupMember.objects.get(pk=elsewhere.pk).participant == keep  # the Accorderie's membership moved

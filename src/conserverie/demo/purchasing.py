@@ -119,13 +119,20 @@ def _past(ctx, the_round, weeks_ago: int) -> None:
         handed = {line.pk: line.quantity for line in lines}
         if index == 1 and lines:
             handed[lines[0].pk] = max(lines[0].quantity - 1, 0)  # one jar left at the centre
+        empties = {lines[0].item.jar_format_id: 1} if index % 3 == 0 and lines else None
+        use_credit = index == 3 and bool(lines)
+        if use_credit:  # as many empty jars back as jars taken: kept as credit, they pay the new deposits
+            empties = {}
+            for line in lines:
+                empties[line.item.jar_format_id] = empties.get(line.item.jar_format_id, 0) + handed[line.pk]
         pickup_hand_over(
             actor=ctx.animator,
             order=order,
             handed=handed,
             payment_mode=PAYMENTS[index % len(PAYMENTS)],
-            empties={lines[0].item.jar_format_id: 1} if index % 3 == 0 and lines else None,
+            empties=empties,
             day=pickup,
+            use_credit=use_credit,
         )
     round_finish(actor=ctx.animator, the_round=the_round)
     closes = timezone.make_aware(datetime.combine(pickup - timedelta(days=2), time(20)))

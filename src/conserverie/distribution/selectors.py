@@ -2,12 +2,13 @@
 
 Deposit balance of a participant, all read from the jar ledger (so a reversal counts by itself):
 
-- jars taken: jars given to the participant with a deposit (lines with a deposit > 0), net of reversals;
+- jars taken: jars given to the participant, or sold to them by the purchasing group, with a deposit (lines with a
+  deposit > 0), net of reversals;
 - deposits charged: those jars × the line's deposit;
 - jars returned: empty jars the participant brought back (`empty_returned` rows with the participant);
 - refunded: cash paid back for them (`amount_eur` of those rows);
 - credit earned: the deposit of the jars returned with nothing refunded (`amount_eur` = 0), kept as credit;
-- credit used: the part of later gifts paid with that credit (line value − amount paid);
+- credit used: the part of later gifts and group purchases paid with that credit (line value − amount paid);
 - credit = earned − used; jars out = taken − returned;
 - deposits held = charged − refunded − credit used: the cash the cannery holds for this participant, which
   equals (jars out × deposit) + credit when every jar is returned at its format's deposit.
@@ -39,8 +40,11 @@ def _per_participant(rows, expression, output_field):
 
 
 def _gifts():
+    """The jars a person took away with a deposit: gifts, and the group's sales made in their name (a pick-up of
+    the purchasing group, issue 18), whose deposits they bring back and may pay with their credit."""
     return StockMovement.objects.filter(
-        kind=MovementKind.GIVEN, distribution_line__distribution__kind=Distribution.Kind.PARTICIPANT
+        Q(kind=MovementKind.GIVEN, distribution_line__distribution__kind=Distribution.Kind.PARTICIPANT)
+        | Q(kind=MovementKind.SOLD, distribution_line__distribution__kind=Distribution.Kind.GROUP_SALE)
     )
 
 

@@ -80,7 +80,7 @@ def distribution_record(
     """Jars leave the cannery's hands: given, sold or used internally. All lines or none.
 
     `use_credit`: the participant's credit (empty jars returned without a refund) pays the deposits of
-    this gift, as far as it goes.
+    this gift, or of this group sale in their name, as far as it goes.
     """
     require_role(actor, territory)
     require_same_territory(
@@ -93,7 +93,9 @@ def distribution_record(
         *[line.jar_format for line in lines],
     )
     errors = _validate(kind, lines, participant, structure, partner)
-    if use_credit and kind != Distribution.Kind.PARTICIPANT:
+    if use_credit and (
+        kind not in (Distribution.Kind.PARTICIPANT, Distribution.Kind.GROUP_SALE) or participant is None
+    ):
         errors["use_credit"] = _("Seul un participant a un avoir de consigne.")
     if price_tier is not None:
         require_same_territory(territory, price_tier)

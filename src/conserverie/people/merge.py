@@ -226,7 +226,11 @@ def participant_merge(*, actor, territory, keep: Participant, duplicate: Partici
         for link in participant_links():
             if link.model is ErasureRecord:  # nobody erased gets here
                 continue
-            if link.model is Consent:
+            if hasattr(link.model, "merge_people"):
+                # A model whose rows may not simply move (a uniqueness per person) says how (a higher app's rule,
+                # reached without importing it: docs/architecture.md §3).
+                link.model.merge_people(actor=actor, keep=keep, duplicate=duplicate)
+            elif link.model is Consent:
                 _merge_consents(keep, duplicate)
             elif link.is_registration:
                 _merge_registrations(link, keep, duplicate, actor)

@@ -122,6 +122,13 @@ class HandOverForm(BoundedForm):
     empties = forms.IntegerField(
         label=_("Bocaux vides rapportés"), min_value=0, max_value=200, required=False, initial=0, widget=CountInput
     )
+    use_credit = forms.BooleanField(
+        label=_("Consignes payées avec l'avoir"),
+        required=False,
+        help_text=_(
+            "L'avoir vient des bocaux vides rendus sans remboursement ; ceux rapportés maintenant s'y ajoutent."
+        ),
+    )
 
     def __init__(self, *args, order, **kwargs):
         super().__init__(*args, **kwargs)

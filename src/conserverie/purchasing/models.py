@@ -67,6 +67,13 @@ class GroupMember(models.Model):
     def __str__(self):
         return f"{self.participant.first_name} — {self.structure.name}"
 
+    @classmethod
+    def merge_people(cls, *, actor, keep, duplicate) -> None:
+        """Called by `people.merge.participant_merge` (two records of one person made one)."""
+        from conserverie.purchasing.services import members_merge
+
+        members_merge(actor=actor, keep=keep, duplicate=duplicate)
+
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE

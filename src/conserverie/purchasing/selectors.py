@@ -131,26 +131,48 @@ def group_sale_lines(territory, start=None, end=None, structure=None):
     return lines
 
 
-def group_figures(territory, start=None, end=None, structure=None) -> dict:
-    """Households served by the group, orders collected, jars, the average basket (€, deposit apart) and the share
-    of households living in a priority area, in the period (by the day of the pick-up). Four queries."""
-    lines = group_sale_lines(territory, start, end, structure)
-    totals = lines.aggregate(jars=Sum("quantity"), value=Sum(F("quantity") * F("unit_price_eur")))
-    orders = lines.values("distribution_id").distinct().count()
-    households = (
-        lines.exclude(distribution__participant__household__isnull=True)
-        .values("distribution__participant__household_id", "distribution__participant__household__priority_area")
-        .distinct()
-        .order_by()
+def group_order_rows(territory, start=None, end=None, structure=None) -> list[dict]:
+    """One row per order collected in the period: its structure, household, priority area, jars and value (€,
+    deposit apart). One query, whatever the number of structures; what every group figure is computed from."""
+    return list(
+        group_sale_lines(territory, start, end, structure)
+        .values(
+            "distribution_id",
+            structure_id=F("distribution__group_order__round__structure_id"),
+            structure_name=F("distribution__group_order__round__structure__name"),
+            household_id=F("distribution__participant__household_id"),
+            priority_area=F("distribution__participant__household__priority_area"),
+        )
+        .annotate(jars=Sum("quantity"), value=Sum(F("quantity") * F("unit_price_eur")))
+        .order_by("structure_name", "structure_id", "distribution_id")
     )
-    households = list(households)
+
+
+def summarise_orders(rows) -> dict:
+    """Households served (distinct), orders, jars, the average basket and the priority-area share of `rows`."""
+    households = {row["household_id"]: bool(row["priority_area"]) for row in rows if row["household_id"]}
+    orders = len(rows)
+    value = sum((row["value"] or Decimal("0") for row in rows), Decimal("0"))
     served = len(households)
-    priority = sum(1 for h in households if h["distribution__participant__household__priority_area"])
-    value = totals["value"] or Decimal("0")
     return {
         "group_households": served,
         "group_orders": orders,
-        "group_jars": totals["jars"] or 0,
+        "group_jars": sum(row["jars"] or 0 for row in rows),
         "group_average_basket_eur": (value / orders).quantize(Decimal("0.01")) if orders else None,
-        "group_priority_share": round(priority / served, 3) if served else None,
+        "group_priority_share": round(sum(households.values()) / served, 3) if served else None,
     }
+
+
+def group_figures(territory, start=None, end=None, structure=None) -> dict:
+    """Households served by the group, orders collected, jars, the average basket (€, deposit apart) and the share
+    of households living in a priority area, in the period (by the day of the pick-up). One query."""
+    return summarise_orders(group_order_rows(territory, start, end, structure))
+
+
+def group_figures_by_structure(territory, start=None, end=None) -> tuple[dict, list[tuple[str, dict]]]:
+    """The group's figures for the territory and for each structure (by name), from the same single query."""
+    rows = group_order_rows(territory, start, end)
+    per_structure = defaultdict(list)
+    for row in rows:
+        per_structure[(row["structure_name"], row["structure_id"])].append(row)
+    return summarise_orders(rows), [(name, summarise_orders(part)) for (name, _pk), part in per_structure.items()]

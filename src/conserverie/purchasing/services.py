@@ -22,6 +22,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conserverie.core.formats import french_number
 from conserverie.core.history import save_as
 from conserverie.distribution.models import Distribution, PaymentMode, PriceTier
 from conserverie.distribution.services import LineSpec, distribution_record, tier_price
@@ -192,6 +193,56 @@ def _member_join(*, actor, territory, structure, participant, status, price_tier
         if status == GroupMember.Status.ACTIVE and member.validated_at is None:
             member.validated_at, member.validated_by = timezone.now(), actor
         return save_as(member, actor)
+
+
+def members_merge(*, actor, keep: Participant, duplicate: Participant) -> None:
+    """The duplicate's memberships become the person kept's (inside `people.merge.participant_merge`'s transaction).
+    Where both are members of one structure's group, one membership stays, the kept person's: a member if either
+    was, with the messages either accepted and the kept person's tier (else the duplicate's); the duplicate's orders
+    move to it and the duplicate's membership is deleted (its history stays). Both with an order in the same round:
+    the cancelled one of the two is deleted; neither cancelled: refused, nothing moves (cancel one first)."""
+    members = GroupMember._base_manager.select_for_update(of=("self",))
+    for dup in members.filter(participant=duplicate).order_by("pk"):
+        kept = members.filter(participant=keep, structure_id=dup.structure_id).first()
+        if kept is None:
+            dup.participant = keep
+            save_as(dup, actor)
+            continue
+        orders = list(Order._base_manager.filter(member=dup).order_by("pk"))
+        theirs = {
+            o.round_id: o for o in Order._base_manager.filter(member=kept, round_id__in=[o.round_id for o in orders])
+        }
+        for order in list(orders):
+            other = theirs.get(order.round_id)
+            if other is None:
+                continue
+            cancelled = [o for o in (order, other) if o.status == Order.Status.CANCELLED]
+            if not cancelled:
+                raise ValidationError(
+                    {
+                        "duplicate": _(
+                            "Les deux personnes ont une commande dans la même commande groupée de %(structure)s : "
+                            "annulez-en une avant de fusionner."
+                        )
+                        % {"structure": dup.structure.name}
+                    }
+                )
+            # One order per member and round: the cancelled one goes (its history stays).
+            cancelled[0]._history_user = actor
+            cancelled[0].delete()
+            if cancelled[0] is order:
+                orders.remove(order)
+        for order in orders:
+            order.member = kept
+            save_as(order, actor)
+        if dup.is_active and not kept.is_active:
+            kept.status, kept.validated_at, kept.validated_by = dup.status, dup.validated_at, dup.validated_by
+        kept.notify_email = kept.notify_email or dup.notify_email
+        kept.notify_sms = kept.notify_sms or dup.notify_sms
+        kept.price_tier = kept.price_tier or dup.price_tier
+        save_as(kept, actor)
+        dup._history_user = actor
+        dup.delete()
 
 
 def member_validate(*, actor, member: GroupMember, price_tier: PriceTier | None = None) -> GroupMember:
@@ -588,6 +639,27 @@ def order_cancel(*, actor, order: Order) -> Order:
 # Pick-up ----------------------------------------------------------------------------------------------------------
 
 
+def _check_credit_covers(distribution: Distribution, member: GroupMember) -> None:
+    """Refuse (the caller's transaction rolls back) when the credit did not pay every deposit of the sale."""
+    lines = list(distribution.lines.all())
+    deposits = sum((line.deposit_total_eur for line in lines), Decimal("0"))
+    paid = sum((line.credit_eur for line in lines), Decimal("0"))
+    if paid < deposits:
+        raise ValidationError(
+            {
+                "use_credit": _(
+                    "L'avoir de %(name)s (%(credit)s €) ne suffit pas pour les consignes (%(deposits)s €) : "
+                    "encaissez les consignes avec le paiement."
+                )
+                % {
+                    "name": member.participant.first_name,
+                    "credit": french_number(paid, 2),
+                    "deposits": french_number(deposits, 2),
+                }
+            }
+        )
+
+
 def pickup_hand_over(
     *,
     actor,
@@ -596,13 +668,18 @@ def pickup_hand_over(
     payment_mode: str = PaymentMode.CASH,
     empties: dict[int, int] | None = None,
     day: date | None = None,
+    use_credit: bool = False,
 ) -> Order:
     """The member collects their order: `handed` is {order line id: jars handed over} (at most what was ordered).
 
     The handed jars become one group sale of the distribution app at the member's tier, deposit apart
     (`distribution_record`: the ledger, the deposits held and the figures follow). `empties` is {jar format id:
     empty jars returned}: their deposit is refunded (`stock.deposit_return`). The jars not handed over are
-    released."""
+    released.
+
+    `use_credit`: the member's deposit credit pays the deposits of the jars handed over, all of them or the pick-up
+    is refused (the credit is short: the deposits are paid with the rest). The empty jars brought back now are then
+    kept as credit first (not refunded in cash), so they pay the new deposits."""
     territory = order.round.territory
     require(actor, territory, PERMISSION)
     if payment_mode not in PaymentMode.values:
@@ -634,6 +711,19 @@ def pickup_hand_over(
             for line in lines
             if handed.get(line.pk, 0) > 0
         ]
+        if use_credit:
+            for format_id, quantity in sorted((empties or {}).items()):
+                if quantity:
+                    deposit_return(
+                        actor=actor,
+                        location=the_round.location,
+                        jar_format=JarFormat.objects.get(pk=format_id, territory=territory),
+                        quantity=quantity,
+                        participant=member.participant,
+                        keep_as_credit=True,
+                        day=day,
+                    )
+            empties = {}
         if specs:
             order.distribution = distribution_record(
                 actor=actor,
@@ -647,7 +737,10 @@ def pickup_hand_over(
                 payment_mode=payment_mode,
                 note=_("Commande groupée : %(title)s") % {"title": the_round.title},
                 price_tier=member.price_tier if member.price_tier and member.price_tier.is_active else None,
+                use_credit=use_credit,
             )
+            if use_credit:
+                _check_credit_covers(order.distribution, member)
         items = {
             i.pk: i
             for i in RoundItem.objects.select_for_update(of=("self",))

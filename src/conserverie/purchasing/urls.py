@@ -11,5 +11,6 @@ urlpatterns = [
     path("nouvelle/", views.round_new, name="round_new"),
     path("<int:pk>/", views.round_detail, name="round"),
     path("<int:pk>/retrait/", views.pickup, name="pickup"),
+    path("<int:pk>/retrait.pdf", views.pickup_pdf, name="pickup_pdf"),
     path("<int:pk>/<str:act>/", views.round_act, name="round_act"),
 ]

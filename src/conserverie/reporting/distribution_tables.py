@@ -2,15 +2,18 @@
 which needs the economics app's cost of a jar (so it lives up here, docs/architecture.md)."""
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db.models import CharField, F, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from conserverie.core.exports import Percent
 from conserverie.distribution import reports
 from conserverie.distribution.reports import ZERO, Table, _eur, _period
 from conserverie.distribution.selectors import price_for, price_map
 from conserverie.economics.selectors import cost_sheet, unit_economics
+from conserverie.impact.group import group_report_by_structure
 from conserverie.stock.models import MovementKind, StockMovement
 
 
@@ -83,7 +86,46 @@ def internal_use_value(territory, date_from=None, date_to=None, shared=None) -> 
     )
 
 
-REPORTS = {**reports.REPORTS, "internal_value": internal_use_value}
+def group_table(territory, date_from=None, date_to=None, shared=None) -> Table:
+    """The purchasing group per structure, then all together (issue 18): households served, orders collected, jars,
+    the average basket and the priority-area share, by the day of the pick-up. The figures and their masking are
+    `report --json`'s (`impact/group.py`): under 5 households, the basket and the share are not given. One query."""
+    total, per_structure = group_report_by_structure(territory, date_from, date_to)
+
+    def row(name, data):
+        basket, share = data["group_average_basket_eur"], data["group_priority_share"]
+        return [
+            name,
+            data["group_households"],
+            data["group_orders"],
+            data["group_jars"],
+            None if basket is None else _eur(Decimal(str(basket))),
+            None if share is None else Percent(str(share)),
+        ]
+
+    rows = [row(name, data) for name, data in per_structure]
+    if len(rows) > 1:
+        rows.append(row(_("Ensemble (un foyer compté une fois)"), total))
+    return Table(
+        "group",
+        _("Groupement d'achat"),
+        [
+            _("Structure"),
+            _("Foyers servis"),
+            _("Commandes retirées"),
+            _("Bocaux"),
+            _("Panier moyen hors consigne (€)"),
+            _("Part des foyers en quartier prioritaire"),
+        ],
+        rows,
+        _(
+            "Les commandes retirées, au jour du retrait. Moins de 5 foyers : le panier moyen et la part en quartier "
+            "prioritaire ne sont pas donnés (« — »), ils désigneraient un foyer."
+        ),
+    )
+
+
+REPORTS = {**reports.REPORTS, "internal_value": internal_use_value, "group": group_table}
 
 
 def all_tables(territory, date_from=None, date_to=None) -> list[Table]:

@@ -31,6 +31,7 @@ ROWS = {
     "purchasing:round": Row(staff(), round_pk),
     # Closed first (the pick-up page of an open round sends back to the round).
     "purchasing:pickup": Row({**staff(REDIRECT)}, round_pk),
+    "purchasing:pickup_pdf": Row({**staff(REDIRECT)}, round_pk),
     "purchasing:round_act": Row(post_staff(), lambda w: {**round_pk(w), "act": "clore"}, method="post"),
     # The members' space: a visitor without a member session is sent to the member login page.
     "purchasing_public:space": Row(everyone(REDIRECT)),

@@ -18,10 +18,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from conserverie.core.exports import Percent
+from conserverie.core.exports import Eur, Percent
 from conserverie.core.formats import french_number
 from conserverie.distribution.reports import by_destination
 from conserverie.figures.selectors import territory_figures
+from conserverie.impact.group import group_report
 from conserverie.impact.models import Testimony
 from conserverie.impact.reports.funders import TEMPLATES, ContractReport, FunderTemplate, contract_report
 from conserverie.impact.scores import Flower, flower_batch, territories_flowers
@@ -84,8 +85,6 @@ def cell_text(value) -> str:
     """A table cell as a French reader reads it: money "4 317,00 €", numbers grouped, days dd/mm/yyyy."""
     from datetime import date as day_type
 
-    from conserverie.core.exports import Eur
-
     if value is None:
         return "—"
     if isinstance(value, Eur):
@@ -113,6 +112,8 @@ class KeyFigure:
     def text(self) -> str:
         if isinstance(self.value, str) or self.value is None:
             return self.value or "—"
+        if isinstance(self.value, Eur):
+            return money(self.value)
         if isinstance(self.value, Percent):
             return f"{french_number(self.value * 100, 1)}\xa0%"
         if isinstance(self.value, int):
@@ -209,7 +210,14 @@ FIGURE_LABELS = {
     "jars_internal": gettext_lazy("Bocaux pour les structures"),
     "empty_jars_returned": gettext_lazy("Bocaux vides rapportés"),
     "deposit_return_rate": gettext_lazy("Taux de retour des consignes"),
+    # The purchasing group (issue 18): `impact/group.py`, the figures and masking of `report --json`.
+    "group_households": gettext_lazy("Foyers servis par le groupement d'achat"),
+    "group_orders": gettext_lazy("Commandes retirées au groupement d'achat"),
+    "group_jars": gettext_lazy("Bocaux remis au groupement d'achat"),
+    "group_average_basket_eur": gettext_lazy("Panier moyen du groupement d'achat (hors consigne)"),
+    "group_priority_share": gettext_lazy("Part des foyers du groupement en quartier prioritaire"),
 }
+GROUP_FIGURES = tuple(key for key in FIGURE_LABELS if key.startswith("group_"))
 DEFAULT_FIGURES = (
     "workshops",
     "participants",
@@ -223,6 +231,7 @@ DEFAULT_FIGURES = (
     "jars_internal",
     "empty_jars_returned",
     "deposit_return_rate",
+    *GROUP_FIGURES,
 )
 
 
@@ -247,6 +256,17 @@ def key_figures(territory, period, keys=DEFAULT_FIGURES, figures=None) -> list[K
         "empty_jars_returned": f.empty_jars_returned,
         "deposit_return_rate": Percent(str(round(f.deposit_return_rate, 3))),
     }
+    if any(key in GROUP_FIGURES for key in keys):  # one query
+        group = group_report(territory, period.start, period.end)
+        basket, ratio = group["group_average_basket_eur"], group["group_priority_share"]
+        values |= {
+            "group_households": _people_value(group["group_households"]),
+            "group_orders": group["group_orders"],
+            "group_jars": group["group_jars"],
+            # Masked by `group_report` under 5 households: "—".
+            "group_average_basket_eur": None if basket is None else Eur(Decimal(str(basket)).quantize(Decimal("0.01"))),
+            "group_priority_share": None if ratio is None else _share_value(ratio, group["group_households"]),
+        }
     units = {key: "kg" for key in ("kg_collected", "kg_processed", "kg_given_raw", "kg_lost")}
     return [KeyFigure(key, str(FIGURE_LABELS[key]), values[key], units.get(key, "")) for key in keys]
 

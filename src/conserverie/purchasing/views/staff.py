@@ -5,18 +5,21 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conserverie.core.pages import add_service_errors, form_status
+from conserverie.distribution.selectors import with_deposit_balance
 from conserverie.people.audit import log_participant_read
+from conserverie.people.models import Participant
 from conserverie.production.models import ProductionLot
 from conserverie.purchasing import notify
 from conserverie.purchasing.forms import HandOverForm, MemberEditForm, MemberForm, RoundForm, StaffOrderForm
 from conserverie.purchasing.models import GroupMember, Order, Round
+from conserverie.purchasing.pickup_sheet import pickup_sheet_pdf
 from conserverie.purchasing.selectors import (
     catalogue_candidates,
     members_of,
@@ -300,6 +303,19 @@ def round_act(request, territory, pk, act):
 
 
 @territory_view()
+def pickup_pdf(request, territory, pk):
+    """The pick-up list of the slot as a PDF (page numbers and print date on every sheet)."""
+    the_round = _round(territory, pk)
+    if the_round.status == Round.Status.OPEN:
+        messages.info(request, _("Clôturez d'abord les commandes pour faire la liste de retrait."))
+        return redirect("purchasing:round", territory.slug, the_round.pk)
+    orders = round_orders(the_round, statuses=(Order.Status.READY, Order.Status.COLLECTED, Order.Status.UNCOLLECTED))
+    response = HttpResponse(pickup_sheet_pdf(the_round, orders), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="retrait-{the_round.pickup_day:%Y-%m-%d}-{the_round.pk}.pdf"'
+    return response
+
+
+@territory_view()
 def pickup(request, territory, pk):
     """The tablet page of the slot: each member's order, tick what is handed over, the payment, the empty jars."""
     the_round = _round(territory, pk)
@@ -323,6 +339,7 @@ def pickup(request, territory, pk):
                     handed=form.handed(),
                     payment_mode=form.cleaned_data["payment_mode"],
                     empties={first_format: empties} if empties and first_format else {},
+                    use_credit=form.cleaned_data.get("use_credit", False),
                 )
             except ValidationError as exc:
                 for _field, message in add_service_errors(form, exc, aliases={"quantity": "payment_mode"}):
@@ -336,8 +353,16 @@ def pickup(request, territory, pk):
         else:
             failed = form
     rows = _order_rows(orders, None)
+    # Each member's deposit credit, for the orders still to hand over (one query).
+    waiting = [row["order"].member.participant_id for row in rows if row["order"].status == Order.Status.READY]
+    credits = (
+        dict(with_deposit_balance(Participant.objects.filter(pk__in=waiting)).values_list("pk", "credit").order_by())
+        if waiting
+        else {}
+    )
     for row in rows:
         order = row["order"]
+        row["credit"] = credits.get(order.member.participant_id)
         if failed is not None and failed.lines and failed.lines[0].order_id == order.pk:
             row["form"] = failed
         elif order.status == Order.Status.READY:

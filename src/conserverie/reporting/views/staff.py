@@ -10,6 +10,7 @@ from conserverie.figures.selectors import territory_figures
 from conserverie.producers.models import SurplusOffer
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.reporting.audit_trail import audit_page
+from conserverie.reporting.distribution_tables import group_table
 from conserverie.reporting.forms import AuditFilterForm
 from conserverie.sourcing.models import RawLot
 from conserverie.sourcing.selectors import expiring_raw_lots
@@ -48,7 +49,14 @@ def dashboard(request, territory):
     if role_in(request.user, territory) in STAFF_ROLES:
         expiring = expiring_raw_lots(territory, timezone.localdate()).count()
         todo = things_to_do(territory)
-    context = {"territory": territory, "f": figures, "expiring": expiring, "todo": todo, "today": timezone.localdate()}
+    context = {
+        "territory": territory,
+        "f": figures,
+        "group": group_table(territory),  # the purchasing group per structure, masked as in the reports (issue 18)
+        "expiring": expiring,
+        "todo": todo,
+        "today": timezone.localdate(),
+    }
     return render(request, "reporting/dashboard.html", context)
 
 

@@ -12,8 +12,8 @@ from conserverie.core.exports import table_json, write_csv
 from conserverie.core.formats import french_number
 from conserverie.core.scoping import territory_scope
 from conserverie.figures.selectors import territory_figures
+from conserverie.impact.group import group_report
 from conserverie.reporting.distribution_tables import all_tables
-from conserverie.reporting.group import group_report
 from conserverie.territories.models import Territory
 
 # (key of Figures.as_json(), label, unit): the order a person reads the season in.
