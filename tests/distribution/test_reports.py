@@ -153,8 +153,8 @@ def test_report_queries_do_not_grow(staff_client, chain, django_assert_num_queri
             deposit_return(actor=chain.actor, location=chain.truck, jar_format=chain.jar, quantity=1, day=DAY)
 
     # Issue 20 (docs/performance.md): the tables share what they read, the cost sheet without the accounts; issue 18
-    # added the purchasing group's table (one query: 25 → 26).
-    assert assert_flat_queries(staff_client, URL, grow, django_assert_num_queries) <= 26
+    # added the purchasing group's table (one query), and the page's role now comes with its territory (one less).
+    assert assert_flat_queries(staff_client, URL, grow, django_assert_num_queries) <= 25
 
     def grow_export(n):
         add_distributions(chain, n)

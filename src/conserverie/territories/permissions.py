@@ -59,9 +59,17 @@ def role_in(user, territory) -> str | None:
         return Role.COORDINATOR
     cache = getattr(user, "_roles_cache", None)
     if cache is None:
+        known = getattr(user, "_roles_known", {})
+        if territory.pk in known:  # read with the territory by the page's decorator (territories/staff.py)
+            return known[territory.pk]
         cache = dict(Membership.objects.filter(user=user).values_list("territory_id", "role"))
         user._roles_cache = cache
     return cache.get(territory.pk)
+
+
+def remember_role(user, territory, role: str | None) -> None:
+    """Keep the role a query has just read with the territory: a page's permission checks then cost nothing."""
+    user._roles_known = {**getattr(user, "_roles_known", {}), territory.pk: role}
 
 
 def require_role(user, territory, roles=STAFF_ROLES) -> str:

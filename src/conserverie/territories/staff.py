@@ -3,13 +3,14 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.scoping import territory_scope
-from conserverie.territories.models import STAFF_ROLES, Role, Territory
-from conserverie.territories.permissions import may, role_in
+from conserverie.territories.models import STAFF_ROLES, Membership, Role, Territory
+from conserverie.territories.permissions import may, remember_role, role_in
 
 # An entry is (URL name, label) or (URL name, label, named permission), or (group label, [entries]): a drop-down,
 # so the bar fits a laptop on one line. An entry with a permission shows only to the roles that have it
@@ -75,9 +76,13 @@ def territory_view(roles=STAFF_ROLES):
         def wrapper(request, slug, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            territory = Territory.objects.for_user(request.user, roles).filter(slug=slug).first()
+            own = Membership.objects.filter(user=request.user, territory=OuterRef("pk")).values("role")[:1]
+            territory = (
+                Territory.objects.for_user(request.user, roles).filter(slug=slug).annotate(user_role=Subquery(own))
+            ).first()
             if territory is None:
                 raise Http404
+            remember_role(request.user, territory, territory.user_role)
             request.territory = territory
             with territory_scope(territory):
                 return view(request, territory, *args, **kwargs)
