@@ -131,6 +131,18 @@ def test_orders_reserve_change_until_closing_and_never_oversell(chain, g):
     assert Order.objects.get(pk=order.pk).status == Order.Status.CANCELLED
 
 
+def test_a_first_order_placed_twice_is_refused_as_a_conflict_and_changes_nothing(chain, g):
+    order_set(actor=chain.actor, the_round=g.round, member=g.amina, quantities={g.item.pk: 2}, new_only=True)
+    with pytest.raises(ValidationError) as error:
+        order_set(actor=chain.actor, the_round=g.round, member=g.amina, quantities={g.item.pk: 5}, new_only=True)
+    assert error.value.error_dict["member"][0].code == "conflict"
+    g.item.refresh_from_db()
+    assert g.item.reserved == 2  # the first order stands, the second wrote nothing
+    order = Order.objects.get(round=g.round, member=g.amina)
+    order_cancel(actor=None, order=order)
+    order_set(actor=chain.actor, the_round=g.round, member=g.amina, quantities={g.item.pk: 1}, new_only=True)
+
+
 def test_closing_turns_reservations_into_the_pick_up_list(chain, g):
     order_set(actor=None, the_round=g.round, member=g.amina, quantities={g.item.pk: 2})
     empty = order_set(actor=None, the_round=g.round, member=g.bruno, quantities={g.item.pk: 1})

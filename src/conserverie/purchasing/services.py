@@ -559,9 +559,14 @@ def unit_price_for(item: RoundItem, member: GroupMember) -> Decimal:
     return tier_price(item.unit_price_eur, member.price_tier)
 
 
-def order_set(*, actor, the_round: Round, member: GroupMember, quantities: dict[int, int]) -> Order:
+def order_set(
+    *, actor, the_round: Round, member: GroupMember, quantities: dict[int, int], new_only: bool = False
+) -> Order:
     """Set a member's order: `quantities` is {item id: jars}; 0 takes a line off. Changes are possible until the
     round closes. The jars are reserved under the items' row locks: never more than offered.
+
+    `new_only`: refuse (as a conflict) when the member already has a live order in the round, checked under the
+    round's lock so that two requests placing the member's first order at once cannot both pass.
 
     `actor` is a staff user entering the order at the desk, or None when the member orders in the member space."""
     if actor is not None:
@@ -593,6 +598,9 @@ def order_set(*, actor, the_round: Round, member: GroupMember, quantities: dict[
         if unknown:
             raise ValidationError({"quantities": _("Ce bocal ne fait pas partie du catalogue.")})
         order, _created = Order.objects.get_or_create(round=the_round, member=member, defaults={"created_by": actor})
+        if new_only and not _created and order.status != Order.Status.CANCELLED:
+            message = _("Ce membre a déjà une commande pour cette commande groupée (n° %(id)s) : modifiez-la.")
+            raise ValidationError({"member": ValidationError(message % {"id": order.pk}, CONFLICT)})
         if order.status not in (Order.Status.OPEN, Order.Status.CANCELLED):
             raise ValidationError({"quantities": ValidationError(_("Cette commande n'est plus modifiable."), CONFLICT)})
         order.status = Order.Status.OPEN

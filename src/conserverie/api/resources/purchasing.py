@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from conserverie.api.core import MAX_ID, Money, SyncParams, changed_since, money, need, page_of, paginate, territory_of
-from conserverie.api.errors import CONFLICT
 from conserverie.distribution.models import PriceTier
 from conserverie.distribution.services import tier_price
 from conserverie.people.audit import log_participant_read
@@ -421,14 +420,12 @@ def order_place(request, round_id: int, payload: OrderIn):
     member = GroupMember.objects.filter(territory=territory, pk=payload.member_id).first()
     if member is None:
         raise ValidationError({"member_id": _("Introuvable sur ce territoire : %(id)s.") % {"id": payload.member_id}})
-    existing = Order.objects.filter(round=the_round, member=member).exclude(status=Order.Status.CANCELLED).first()
-    if existing is not None:
-        message = _("Ce membre a déjà une commande pour cette commande groupée (n° %(id)s) : modifiez-la.")
-        raise ValidationError({"member_id": ValidationError(message % {"id": existing.pk}, CONFLICT)})
     quantities = _quantities(payload.lines)
     if not any(quantities.values()):
         raise ValidationError({"lines": _("Commandez au moins un bocal.")})
-    order = _service(order_set, request=request, the_round=the_round, member=member, quantities=quantities)
+    order = _service(
+        order_set, request=request, the_round=the_round, member=member, quantities=quantities, new_only=True
+    )
     return Status(201, _fresh(request, order.pk))
 
 
