@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.forms import BoundedForm
-from conserverie.core.pages import CountInput, DateInput, KgInput
+from conserverie.core.pages import CountInput, DateInput, FastSelect, KgInput
 from conserverie.people.models import Participant
 from conserverie.stock.models import StockMovement
 from conserverie.territories.models import JarFormat, Location
@@ -18,6 +18,8 @@ ProductionLot = StockMovement._meta.get_field("lot").related_model
 
 
 class LotChoiceField(forms.ModelChoiceField):
+    widget = FastSelect  # every lot of the territory: no template per option (issue 20)
+
     def label_from_instance(self, obj):
         return f"{obj.code} — {obj.recipe.name} ({obj.get_status_display()})"
 
