@@ -214,18 +214,20 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
         people=lambda start, end: Sum("registrations__party_size", filter=present & in_days("starts_at", start, end)),
     )
     workshop_counts, people = held_table["n"], held_table["people"]
-    attended = Registration.objects.live().filter(workshop__in=workshops, attended=True)
 
     # A household is reached when it took part in a workshop or took jars home in the period.
     def reached(start, end):
         """The households of the people who took part in a workshop or took jars home in the period: one home
         counts once, however many of its people came (docs/architecture.md §3, "One person, one household")."""
-        came = attended.filter(in_days("workshop__starts_at", start, end)).values("participant_id")
+        # The workshops of the period first (index on territory and start), then their registrations: not every
+        # registration of every season filtered afterwards (issue 20: the list grew with the seasons kept).
+        of_period = workshops.filter(in_days("starts_at", start, end))
+        came = Registration.objects.live().filter(workshop__in=of_period, attended=True)
+        came = came.values("participant__household_id")
         given_to = Distribution.objects.filter(territory__in=ids, participant__isnull=False).filter(
             in_period("date", start, held(end))
         )
-        people = Participant.objects.filter(Q(pk__in=came) | Q(pk__in=given_to.values("participant_id")))
-        return Q(pk__in=people.values("household_id"))
+        return Q(pk__in=came) | Q(pk__in=given_to.values("participant__household_id"))
 
     # In a priority area (QPV): from the household's own declaration or address only (the box it ticked, or its
     # commune or a member's declared neighbourhood is one of the territory's QPVs), never from the site of a
