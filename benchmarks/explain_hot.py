@@ -46,7 +46,7 @@ def main() -> None:
     from django.db.models import Count, F, Sum
     from national_data import build
 
-    from conserverie.core.periods import in_period
+    from conserverie.core.periods import in_days, in_period
     from conserverie.core.scoping import every_territory
     from conserverie.distribution.models import Distribution
     from conserverie.sourcing.models import RawLot
@@ -76,7 +76,7 @@ def main() -> None:
             .annotate(n=Sum("quantity"))
             .order_by(),
             "workshops of a period, per territory": Workshop.objects.filter(territory__in=ids)
-            .filter(in_period("starts_at__date", start, end))
+            .filter(in_days("starts_at", start, end))
             .values(tid=F("territory_id"))
             .annotate(n=Count("pk"))
             .order_by(),
