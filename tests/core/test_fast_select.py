@@ -41,7 +41,7 @@ def test_a_model_choice_field_through_it_validates_as_before(db):
     form = Form({"who": str(user.pk)})
     assert form.is_valid()
     assert form.cleaned_data["who"] == user
-    assert f'<option value="{user.pk}">fast-select</option>' in str(form["who"])
+    assert f'<option value="{user.pk}" selected>fast-select</option>' in str(form["who"])
     refused = Form({"who": "999999"})
     assert not refused.is_valid()
     assert "who" in refused.errors
