@@ -192,6 +192,8 @@ def _measure_child(territories: int, seasons: int, repeat: int, out: str) -> Non
     if prebuilt:  # --keep-db: this size's database, built by an earlier run (its build figures are that run's)
         summary = json.loads(Path(prebuilt).read_text(encoding="utf-8"))
         built, built_cpu = summary["build_s"], summary["build_cpu_s"]
+        with connection.cursor() as cursor:  # an index a newer migration added gets its statistics
+            cursor.execute("ANALYZE")
     else:
         if connection.vendor != "sqlite":  # one throwaway database for both sizes: the last size's rows go first
             call_command("flush", interactive=False, verbosity=0)
