@@ -16,6 +16,13 @@ Writes var/bench-pages.json: [{"page", "role", "queries_small", "queries_large",
 identical at both sizes, ≤ 25 queries and a median ≤ 150 ms at the large size. Exits 1 when one is broken.
 
     python benchmarks/bench_pages.py [--territories N] [--seasons S] [--repeat R] [--out var/bench-pages.json]
+                                     [--only REGEX] [--keep-db DIR]
+
+`--only REGEX` measures only the pages whose label (URL name, e.g. `production:register_pdf` or
+`distribution_report:export[sales_day][csv]`) matches (re.search), at both sizes; the JSON then holds those pages
+only (write it elsewhere with --out). `--keep-db DIR` (SQLite only) keeps each size's built database in DIR and
+reuses it on the next run of the same size instead of building it again (the rows are the same: same seed); a
+reused database carries the sessions of the last run, nothing else changes (the pages are only read).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import shutil
 import statistics
@@ -180,13 +188,23 @@ def _measure_child(territories: int, seasons: int, repeat: int, out: str) -> Non
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # a throwaway file
             cursor.execute("PRAGMA synchronous=OFF")
-    summary = build(territories, seasons)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    built, built_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    prebuilt = os.environ.get("BENCH_PREBUILT")
+    if prebuilt:  # --keep-db: this size's database, built by an earlier run (its build figures are that run's)
+        summary = json.loads(Path(prebuilt).read_text(encoding="utf-8"))
+        built, built_cpu = summary["build_s"], summary["build_cpu_s"]
+        with connection.cursor() as cursor:  # an index a newer migration added gets its statistics
+            cursor.execute("ANALYZE")
+    else:
+        if connection.vendor != "sqlite":  # one throwaway database for both sizes: the last size's rows go first
+            call_command("flush", interactive=False, verbosity=0)
+        summary = build(territories, seasons)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        built, built_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        summary = {**summary, "build_s": round(built, 1), "build_cpu_s": round(built_cpu, 1)}
     print(
         f"  {territories} × {seasons} : {summary['rows']:,} lignes en {built:.0f} s ({built_cpu:.0f} s CPU ;"
-        f" migrations {migrated:.0f} s)",
+        f" migrations {migrated:.0f} s){' (base gardée)' if prebuilt else ''}",
         file=sys.stderr,
         flush=True,
     )
@@ -194,6 +212,9 @@ def _measure_child(territories: int, seasons: int, repeat: int, out: str) -> Non
     with every_territory():
         territory = Territory.objects.get(slug=summary["territories"][0])
         pages, skipped = _pages(territory)
+        only = os.environ.get("BENCH_ONLY")
+        if only:
+            pages = [(label, url) for label, url in pages if re.search(only, label)]
         users = {
             "coordinator": f"coordinator-{territory.slug}",
             "animator": f"animator-{territory.slug}",
@@ -274,6 +295,8 @@ def _measure_child(territories: int, seasons: int, repeat: int, out: str) -> Non
                 "rows_built": summary["rows"],
                 "build_s": round(built, 1),
                 "build_cpu_s": round(built_cpu, 1),
+                "reused_db": bool(prebuilt),
+                "summary": summary,
                 "migrate_s": round(migrated, 1),
                 "database": connection.vendor,
                 "bare_ms": round(bare_ms, 2),
@@ -308,14 +331,26 @@ def _schema(var_dir: str) -> Path | None:
     return Path(var_dir) / SQLITE_FILE
 
 
-def _run_size(territories: int, seasons: int, repeat: int, schema: Path | None = None) -> dict:
+def _run_size(
+    territories: int, seasons: int, repeat: int, schema: Path | None = None, keep: Path | None = None
+) -> dict:
     with tempfile.TemporaryDirectory(prefix="conserverie-bench-pages-") as var_dir:
-        if schema is not None:
+        env = _environment(var_dir)
+        kept = keep / f"{territories}x{seasons}.sqlite3" if keep and schema is not None else None
+        if kept and kept.exists():
+            shutil.copyfile(kept, Path(var_dir) / SQLITE_FILE)
+            env["BENCH_PREBUILT"] = str(kept.with_suffix(".json"))
+        elif schema is not None:
             shutil.copyfile(schema, Path(var_dir) / SQLITE_FILE)
         out = Path(var_dir) / "result.json"
         command = [sys.executable, __file__, "--child", str(territories), str(seasons), str(repeat), str(out)]
-        subprocess.run(command, check=True, env=_environment(var_dir), cwd=ROOT)
-        return json.loads(out.read_text(encoding="utf-8"))
+        subprocess.run(command, check=True, env=env, cwd=ROOT)
+        result = json.loads(out.read_text(encoding="utf-8"))
+        if kept and not kept.exists():
+            keep.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(Path(var_dir) / SQLITE_FILE, kept)
+            kept.with_suffix(".json").write_text(json.dumps(result["summary"]), encoding="utf-8")
+        return result
 
 
 def main() -> int:
@@ -325,12 +360,21 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", 5)))
     parser.add_argument("--out", default=str(ROOT / "var" / "bench-pages.json"))
     parser.add_argument("--clock", choices=("wall", "cpu"), default=os.environ.get("BENCH_CLOCK", "wall"))
+    parser.add_argument("--only", default=os.environ.get("BENCH_ONLY"), help="regex on the page label")
+    parser.add_argument("--keep-db", default=os.environ.get("BENCH_KEEP_DB"), help="SQLite: keep/reuse the databases")
     args = parser.parse_args()
+    if args.only:
+        os.environ["BENCH_ONLY"] = args.only
+    keep = Path(args.keep_db) if args.keep_db else None
     print(f"Petite taille : 1 territoire × 1 saison ; grande : {args.territories} × {args.seasons}.", flush=True)
     with tempfile.TemporaryDirectory(prefix="conserverie-bench-schema-") as schema_dir:
-        schema = _schema(schema_dir)
-        small = _run_size(1, 1, args.repeat, schema)
-        large = _run_size(args.territories, args.seasons, args.repeat, schema)
+        sizes = ((1, 1), (args.territories, args.seasons))
+        if keep and not os.environ.get("DATABASE_URL") and all((keep / f"{t}x{s}.sqlite3").exists() for t, s in sizes):
+            schema = keep / "unused"  # both sizes kept: no schema to migrate (each child migrates what is new)
+        else:
+            schema = _schema(schema_dir)
+        small = _run_size(1, 1, args.repeat, schema, keep)
+        large = _run_size(args.territories, args.seasons, args.repeat, schema, keep)
     by_key = {(r["page"], r["role"]): r for r in large["pages"]}
     merged = []
     for row in small["pages"]:

@@ -153,3 +153,24 @@ def test_list_query_count_does_not_grow(staff_client, chain, django_assert_num_q
 
 def test_form_query_count_does_not_grow(staff_client, chain, django_assert_num_queries):
     assert_flat_queries(staff_client, NEW, lambda n: add_distributions(chain, n), django_assert_num_queries)
+
+
+def _lot_options(page: str, row: int = 0) -> str:
+    import re
+
+    return re.search(rf'<select name="lines-{row}-lot".*?</select>', page, re.S).group(0)
+
+
+def test_the_form_lists_the_lots_in_stock_and_keeps_a_refused_choice(staff_client, chain, released):
+    """Issue 20: the lists offer the lots with jars on hand, not every lot of every season; a lot chosen on a
+    refused form stays chosen, even one with no jar left."""
+    emptied = add_lots(chain, 1, jars=10, release=True)[0]
+    assert staff_client.post(NEW, distribution_post(chain, emptied, quantity="10")).status_code == 302
+    options = _lot_options(staff_client.get(NEW).content.decode())
+    assert f'value="{released.pk}"' in options
+    assert released.code in options
+    assert f'value="{emptied.pk}"' not in options
+    response = staff_client.post(NEW, distribution_post(chain, emptied, quantity="1"))
+    assert response.status_code == 422
+    assert f'<option value="{emptied.pk}" selected>' in _lot_options(response.content.decode())
+    assert f'value="{released.pk}"' in _lot_options(response.content.decode(), row=1)

@@ -147,6 +147,12 @@ def xlsx_cell(value):
     return neutralise(str(value))
 
 
+def _last_row(sheet) -> int:
+    """The row `sheet.append` just wrote. Not `sheet.max_row` nor `sheet[n]`: openpyxl computes those from every
+    cell of the sheet, so a sheet of n rows cost n² (the HACCP register's spreadsheet: a third of its time)."""
+    return sheet._current_row
+
+
 class XlsxBook:
     """A workbook written safely: `sheet(title, header, rows)` adds a sheet, `append(sheet, row)` a row,
     `bytes()` gives the file. Every cell goes through `xlsx_cell`; a text cell is stored as a text, never a formula.
@@ -164,12 +170,12 @@ class XlsxBook:
         for index, line in enumerate(heading):
             self.append(sheet, [line])
             if index == 0:
-                sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=14 if len(heading) > 1 else 11)
-        sheet._data_from = sheet.max_row + 1 if heading else 1  # the widths follow the table, not the title
+                sheet.cell(row=_last_row(sheet), column=1).font = Font(bold=True, size=14 if len(heading) > 1 else 11)
+        sheet._data_from = _last_row(sheet) + 1 if heading else 1  # the widths follow the table, not the title
         if header is not None:
             self.append(sheet, [str(c) for c in header])
-            for cell in sheet[sheet.max_row]:
-                cell.font = Font(bold=True)
+            for column in range(1, len(header) + 1):
+                sheet.cell(row=_last_row(sheet), column=column).font = Font(bold=True)
         for row in rows:
             self.append(sheet, row)
         return sheet
@@ -177,7 +183,9 @@ class XlsxBook:
     def append(self, sheet, row: Sequence) -> None:
         row = list(row)
         sheet.append([xlsx_cell(v) for v in row])
-        for cell, original in zip(sheet[sheet.max_row], row, strict=False):
+        last = _last_row(sheet)
+        for column, original in enumerate(row, start=1):
+            cell = sheet.cell(row=last, column=column)
             number_format = number_format_of(original)
             if number_format:
                 cell.number_format = number_format

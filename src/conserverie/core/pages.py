@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 
 PER_PAGE = 25
 
@@ -99,6 +101,37 @@ class KgInput(forms.NumberInput):
 class CountInput(forms.NumberInput):
     def __init__(self, attrs=None):
         super().__init__(attrs={"inputmode": "numeric", "step": "1", "min": "0", **(attrs or {})})
+
+
+def _attrs(attrs: dict) -> str:
+    """Django's widgets/attrs.html in Python: ` name="value"`, a True value alone, a False one left out."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class FastSelect(forms.Select):
+    """A `<select>` written in Python rather than through a template per option: the same HTML as Django's
+    `select.html` (its attributes, optgroups, the selected option), at a fraction of the time. A list of a few
+    hundred lots or workshops, three times on the distribution form, took most of the page's 0.5 s (issue 20)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{escape(group_name)}">')
+            for option in options:
+                parts.append(
+                    f'\n  <option value="{escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                    f"{conditional_escape(option['label'])}</option>"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
 def form_status(request) -> int:

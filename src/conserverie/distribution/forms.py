@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.forms import BoundedForm
-from conserverie.core.pages import CountInput, DateInput, KgInput
+from conserverie.core.pages import CountInput, DateInput, FastSelect, KgInput
 from conserverie.distribution.models import Distribution, PaymentMode, PriceTier
 from conserverie.people.models import Participant
 from conserverie.producers.models import Producer
@@ -76,7 +76,9 @@ class DistributionForm(BoundedForm):
     partner = forms.CharField(
         label=_("Partenaire"), required=False, max_length=120, help_text=_("Pour un don à un partenaire.")
     )
-    workshop = forms.ModelChoiceField(label=_("Atelier"), queryset=Workshop.objects.none(), required=False)
+    workshop = forms.ModelChoiceField(
+        label=_("Atelier"), queryset=Workshop.objects.none(), required=False, widget=FastSelect
+    )
     payment_mode = forms.ChoiceField(label=_("Paiement"), choices=PaymentMode.choices, initial=PaymentMode.CASH)
     social_price = forms.BooleanField(
         label=_("Prix solidaire"),

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -214,18 +214,20 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
         people=lambda start, end: Sum("registrations__party_size", filter=present & in_days("starts_at", start, end)),
     )
     workshop_counts, people = held_table["n"], held_table["people"]
-    attended = Registration.objects.live().filter(workshop__in=workshops, attended=True)
 
     # A household is reached when it took part in a workshop or took jars home in the period.
     def reached(start, end):
         """The households of the people who took part in a workshop or took jars home in the period: one home
         counts once, however many of its people came (docs/architecture.md §3, "One person, one household")."""
-        came = attended.filter(in_days("workshop__starts_at", start, end)).values("participant_id")
+        # The workshops of the period first (index on territory and start), then their registrations: not every
+        # registration of every season filtered afterwards (issue 20: the list grew with the seasons kept).
+        of_period = workshops.filter(in_days("starts_at", start, end))
+        came = Registration.objects.live().filter(workshop__in=of_period, attended=True)
+        came = came.values("participant__household_id")
         given_to = Distribution.objects.filter(territory__in=ids, participant__isnull=False).filter(
             in_period("date", start, held(end))
         )
-        people = Participant.objects.filter(Q(pk__in=came) | Q(pk__in=given_to.values("participant_id")))
-        return Q(pk__in=people.values("household_id"))
+        return Q(pk__in=came) | Q(pk__in=given_to.values("participant__household_id"))
 
     # In a priority area (QPV): from the household's own declaration or address only (the box it ticked, or its
     # commune or a member's declared neighbourhood is one of the territory's QPVs), never from the site of a
@@ -236,13 +238,16 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
     declared = Participant.objects.filter(household=OuterRef("pk")).filter(Exists(listed("neighbourhood")))
     in_qpv = Q(priority_area=True) | Q(Exists(listed("commune"))) | Q(Exists(declared))
 
+    # Grouped by (territory, in a priority area) with one count per period: the lists of households reached are
+    # built once per period (SQLite built them again for every aggregate that named them: a count of all and one
+    # of the priority areas made twice the work, most of the network view's time; issue 20).
     households = _grouped(
-        Household.objects.filter(territory__in=ids),
+        Household.objects.filter(territory__in=ids).annotate(qpv=ExpressionWrapper(in_qpv, BooleanField())),
         "territory_id",
         periods,
+        "qpv",
         n=lambda start, end: Count("pk", filter=reached(start, end)),
-        priority=lambda start, end: Count("pk", filter=reached(start, end) & in_qpv),
-    )
+    )["n"]
     problems = mass_balance_by_territory(ids) if mass_balance else {}
 
     def total(table, tid, i, names=None):
@@ -258,7 +263,8 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
         trouble = problems.get(tid, [])
         result[tid] = []
         for i, (date_from, date_to) in enumerate(periods):
-            counted = households["n"].get((tid, i)) or 0
+            in_priority_area = households.get((tid, True, i)) or 0
+            counted = in_priority_area + (households.get((tid, False, i)) or 0)
             returned = total(jars["empties"], tid, i)
             deposited = -total(jars["deposit"], tid, i)
             result[tid].append(
@@ -282,9 +288,7 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
                     workshops=workshop_counts.get((tid, i)) or 0,
                     participants=people.get((tid, i)) or 0,
                     households=counted,
-                    priority_area_share=round((households["priority"].get((tid, i)) or 0) / counted, 3)
-                    if counted
-                    else 0.0,
+                    priority_area_share=round(in_priority_area / counted, 3) if counted else 0.0,
                     deposit_return_rate=round(returned / deposited, 3) if deposited else 0.0,
                     mass_balance_ok=not trouble,
                     mass_balance_problems=trouble,

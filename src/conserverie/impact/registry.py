@@ -24,9 +24,11 @@ Definitions (a period includes its first and last day):
 - jobs (full-time equivalents): the IMPACT_JOBS_FTE setting when it is set, else no value (enter it by hand).
 """
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 
 from django.conf import settings
 from django.db.models import Count, DecimalField, F, Q, Sum
@@ -106,6 +108,9 @@ class Batch:
             .exclude(workshop__status=Workshop.Status.CANCELLED)
             .values("workshop__territory_id", "participant_id")
             .annotate(**names)
+            # Only the people who came in one of the periods (HAVING): the others count in none of them, and were
+            # most of the rows once seasons pile up (issue 20).
+            .filter(reduce(operator.or_, (Q(**{f"during_{i}__gt": 0}) for i in range(len(self.periods)))))
             .order_by()
         )
         result = {tid: [{"present": 0, "first": 0, "returning": 0} for _ in self.periods] for tid in self.ids}

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.forms import BoundedForm
-from conserverie.core.pages import CountInput, DateInput, KgInput
+from conserverie.core.pages import CountInput, DateInput, FastSelect, KgInput
 from conserverie.people.models import Participant
 from conserverie.stock.models import StockMovement
 from conserverie.territories.models import JarFormat, Location
@@ -15,11 +15,19 @@ MAX_JARS = 100_000
 # The production lot, known to the ledger through its foreign key only: stock sits below production in the layers
 # (docs/architecture.md), so it names the model its rows point to instead of importing it.
 ProductionLot = StockMovement._meta.get_field("lot").related_model
+LOT_STATUSES = dict(ProductionLot._meta.get_field("status").flatchoices)  # {value: label}, without the import
+
+
+def lot_label(code: str, recipe_name: str, status: str) -> str:
+    """How a lot is written in a list: its code, its recipe, its status."""
+    return f"{code} — {recipe_name} ({LOT_STATUSES.get(status, status)})"
 
 
 class LotChoiceField(forms.ModelChoiceField):
+    widget = FastSelect  # every lot of the territory: no template per option (issue 20)
+
     def label_from_instance(self, obj):
-        return f"{obj.code} — {obj.recipe.name} ({obj.get_status_display()})"
+        return lot_label(obj.code, obj.recipe.name, obj.status)
 
 
 class TerritoryForm(BoundedForm):

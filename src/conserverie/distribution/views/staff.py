@@ -15,6 +15,7 @@ from conserverie.distribution.selectors import price_for, price_map, reversal_of
 from conserverie.distribution.services import LineSpec, distribution_record, distribution_reverse, tier_price
 from conserverie.people.models import Participant
 from conserverie.production.models import ProductionLot
+from conserverie.stock.forms import lot_label
 from conserverie.stock.models import StockMovement
 from conserverie.territories.models import JarFormat, LegalEntity, Role
 from conserverie.territories.permissions import role_in
@@ -122,6 +123,31 @@ def _stock_rows(territory) -> list[dict]:
     return list(StockMovement.objects.filter(territory=territory).stock_by_location_and_lot())
 
 
+def _lot_choices(territory, stock_rows, formset) -> list[tuple]:
+    """The lots a line offers: those with full jars on hand (a lot with none cannot go out), newest first, read
+    from the stock rows the page shows anyway (no query); and the lot a refused form had chosen, so that nothing
+    typed is lost (one query then). Every lot of every season, three times over, was most of the page's time at
+    ten seasons (issue 20). The form still checks a posted lot against every lot of the territory."""
+    labels = {
+        row["lot_id"]: lot_label(row["lot__code"], row["lot__recipe__name"], row["lot__status"])
+        for row in stock_rows
+        if row["jars"] > 0
+    }
+    chosen = set()
+    for row in formset.forms:
+        value = row["lot"].value()
+        if str(value or "").isdigit():
+            chosen.add(int(value))
+    missing = chosen - set(labels)
+    if missing:
+        for pk, code, recipe, status in ProductionLot.objects.filter(territory=territory, pk__in=missing).values_list(
+            "pk", "code", "recipe__name", "status"
+        ):
+            labels[pk] = lot_label(code, recipe, status)
+    blank = formset.forms[0].fields["lot"].empty_label if formset.forms else "---------"
+    return [("", blank)] + [(pk, labels[pk]) for pk in sorted(labels, reverse=True)]
+
+
 def _stock_script_data(rows) -> dict:
     return {f"{row['location_id']}|{row['lot_id']}|{row['jar_format_id']}": row["jars"] for row in rows}
 
@@ -179,6 +205,9 @@ def distribution_new(request, territory):
             messages.success(request, _("%(d)s enregistrée.") % {"d": distribution})
             return redirect("distribution:receipt", territory.slug, distribution.pk)
     stock_rows = _stock_rows(territory)
+    lot_choices = _lot_choices(territory, stock_rows, formset)
+    for row in formset.forms:
+        row.fields["lot"].choices = lot_choices  # what the list shows; the field still validates on every lot
     return render(
         request,
         "distribution/form.html",
