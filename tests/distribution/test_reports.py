@@ -116,8 +116,21 @@ def test_report_page_and_its_filters(staff_client, season):
     for words in ("Bilan des cessions", "Trou de consigne", "Maison de quartier Romans", "Carte bancaire"):
         assert words in page
     only_next = text(staff_client.get(URL, {"from": NEXT.isoformat(), "to": "pas une date"}))
-    assert "Carte bancaire" not in only_next
+    assert "Carte bancaire" not in only_next  # the valid date filters
     assert "Gratuit" in only_next
+    assert "Saisissez une date valide." in only_next  # the wrong one is named at its field, with what was typed
+    assert 'value="pas une date"' in only_next
+    backwards = text(staff_client.get(URL, {"from": NEXT.isoformat(), "to": DAY.isoformat()}))
+    assert "La fin de la période est avant son début." in backwards
+
+
+def test_an_export_for_a_wrong_period_is_refused_with_its_reason(staff_client, season):
+    response = staff_client.get(f"{URL}sales_day.csv", {"from": NEXT.isoformat(), "to": DAY.isoformat()})
+    assert response.status_code == 400
+    assert response.content.decode() == "Au : La fin de la période est avant son début."
+    response = staff_client.get(f"{URL}sales_day.xlsx", {"from": "2026-02-30"})
+    assert response.status_code == 400
+    assert response.content.decode().startswith("Du : Saisissez une date valide.")
 
 
 def test_csv_export_reads_back(staff_client, season):

@@ -34,3 +34,28 @@ class AuditFilterForm(BoundedForm):
         if since and until and since > until:
             raise forms.ValidationError(_("La date de début doit précéder la date de fin."))
         return data
+
+
+class ReportPeriodForm(BoundedForm):
+    """The distribution report's dates (GET `from`, `to`): each valid date filters; a wrong one is named at its
+    field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword: the fields are added here to keep the query string's names.
+        self.fields["from"] = forms.DateField(label=_("Du"), widget=DateInput, required=False)
+        self.fields["to"] = forms.DateField(label=_("Au"), widget=DateInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            self.add_error("to", _("La fin de la période est avant son début."))
+        return data
+
+    def dates(self):
+        """(from, to): the valid ones, None for a date left empty or refused."""
+        if not self.is_bound:
+            return None, None
+        self.is_valid()
+        return self.cleaned_data.get("from"), self.cleaned_data.get("to")

@@ -1,38 +1,26 @@
 """The distribution report (bilan des cessions): tables on the page, each one as CSV or XLSX."""
 
-from datetime import date
-
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 
 from conserverie.core.exports import table_csv, table_xlsx
 from conserverie.reporting.distribution_tables import REPORTS, all_tables
+from conserverie.reporting.forms import ReportPeriodForm
 from conserverie.territories.models import REPORT_ROLES
 from conserverie.territories.staff import territory_view
 
 
-def _day(request, name) -> date | None:
-    try:
-        return date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
-        return None
-
-
-def _period(request):
-    return _day(request, "from"), _day(request, "to")
-
-
 @territory_view(roles=REPORT_ROLES)
 def report(request, territory):
-    date_from, date_to = _period(request)
+    form = ReportPeriodForm(request.GET or None)
+    date_from, date_to = form.dates()
     return render(
         request,
         "reporting/distribution_report.html",
         {
             "territory": territory,
             "tables": all_tables(territory, date_from, date_to),
-            "date_from": date_from,
-            "date_to": date_to,
+            "form": form,
             "query": request.GET.urlencode(),
         },
     )
@@ -42,7 +30,11 @@ def report(request, territory):
 def report_export(request, territory, key, ext):
     if key not in REPORTS or ext not in ("csv", "xlsx"):
         raise Http404
-    date_from, date_to = _period(request)
+    form = ReportPeriodForm(request.GET or None)
+    date_from, date_to = form.dates()
+    if form.errors:  # a file is never silently made for a period other than the one asked for
+        reasons = "; ".join(f"{form.fields[name].label} : {' '.join(errors)}" for name, errors in form.errors.items())
+        return HttpResponseBadRequest(reasons, content_type="text/plain; charset=utf-8")
     table = REPORTS[key](territory, date_from, date_to)
     period = "-".join(d.isoformat() for d in (date_from, date_to) if d)
     filename = f"{territory.slug}-{key}" + (f"-{period}" if period else "")
