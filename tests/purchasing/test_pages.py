@@ -246,3 +246,31 @@ def test_a_member_never_sees_nor_orders_another_territorys_round(client, chain, 
     response = client.post(reverse("purchasing_public:order", args=[foreign.pk]), {f"q{foreign.items.get().pk}": "1"})
     assert response.status_code == 404
     assert not Order.objects.filter(round=foreign).exists()
+
+
+def test_the_members_list_searches_by_name_number_or_phone_filters_by_status_and_pages(staff, chain, other_chain, g):
+    theirs = add_member(other_chain, "Amandine", "06 55 44 33 22")
+    listed = url("purchasing:members", chain)
+
+    def names(**params):
+        page = staff.get(listed, params)
+        assert page.status_code == 200
+        return re.findall(r'/membres/\d+/">([^<#]+) #', page.content.decode())
+
+    assert names(q="ami") == ["Amina"]
+    assert names(q=f"#{g.amina.participant_id}") == ["Amina"]
+    phone = g.amina.participant.phone  # stored as E.164; typed as on a French phone
+    assert names(q="0" + phone[3:]) == ["Amina"]
+    assert names(q="Amandine") == []  # another territory's member, by name or phone
+    assert names(q="06 55 44 33 22") == []
+    assert names(q=f"#{theirs.participant_id}") == []
+    assert "Aucun membre ne correspond à cette recherche." in text(staff.get(listed, {"q": "personne"}))
+    zelie = add_member(chain, "Zélie", "06 20 11 22 33")
+    GroupMember.objects.filter(pk=zelie.pk).update(status=GroupMember.Status.PENDING)  # as an online request is
+    assert names(statut="pending") == ["Zélie"]
+    for k in range(30):
+        add_member(chain, f"Membre{k:02d}", f"06 21 00 00 {k:02d}")
+    first, second = names(), names(page=2)
+    assert len(first) == 25
+    assert second
+    assert not set(first) & set(second)

@@ -1,20 +1,23 @@
 """The staff pages of the purchasing group, under /t/<slug>/groupement/ (coordinators and animators)."""
 
+import contextlib
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conserverie.core.pages import add_service_errors, form_status
+from conserverie.core.pages import add_service_errors, form_status, paginate, search_term
 from conserverie.distribution.selectors import with_deposit_balance
 from conserverie.people.audit import log_participant_read
 from conserverie.people.models import Participant
+from conserverie.people.phones import phone_normalise
 from conserverie.production.models import ProductionLot
 from conserverie.purchasing import notify
 from conserverie.purchasing.forms import HandOverForm, MemberEditForm, MemberForm, RoundForm, StaffOrderForm
@@ -48,9 +51,30 @@ from conserverie.territories.staff import territory_view
 
 @territory_view()
 def round_list(request, territory):
-    rounds = list(rounds_with_counts(territory)[:60])
+    page = paginate(request, rounds_with_counts(territory))
     pending = GroupMember.objects.filter(territory=territory, status=GroupMember.Status.PENDING).count()
-    return render(request, "purchasing/rounds.html", {"territory": territory, "rounds": rounds, "pending": pending})
+    return render(request, "purchasing/rounds.html", {"territory": territory, "page": page, "pending": pending})
+
+
+MEMBER_FILTERS = GroupMember.Status.choices
+
+
+def _members_found(request, territory):
+    """The members list's search (first name, number or phone) and status filter."""
+    q, status = search_term(request), request.GET.get("statut", "")
+    members = members_of(territory)
+    if q:
+        found = Q(participant__first_name__icontains=q)
+        digits = q.lstrip("#+").replace(" ", "").replace(".", "")
+        if digits.isdigit() and len(digits) < 9:  # a person's number, as shown "#12"
+            found |= Q(participant_id=int(digits))
+        elif digits.isdigit():  # a phone number, stored as E.164
+            with contextlib.suppress(ValidationError):
+                found |= Q(participant__phone=phone_normalise(q))
+        members = members.filter(found)
+    if status in GroupMember.Status.values:
+        members = members.filter(status=status)
+    return q, status, members
 
 
 @territory_view()
@@ -64,18 +88,19 @@ def member_list(request, territory):
         else:
             messages.success(request, _("%(name)s est membre du groupement.") % {"name": member.participant.first_name})
             return redirect("purchasing:member", territory.slug, member.pk)
-    members = list(members_of(territory))
+    q, status, members = _members_found(request, territory)
+    page = paginate(request, members)
     log_participant_read(
         actor=request.user,
         territory=territory,
-        participants=[m.participant for m in members],
+        participants=[m.participant for m in page.object_list],
         fields=["first_name", "household"],
         purpose="purchasing group members",
     )
     return render(
         request,
         "purchasing/members.html",
-        {"territory": territory, "members": members, "form": form},
+        {"territory": territory, "page": page, "form": form, "q": q, "status": status, "filters": MEMBER_FILTERS},
         status=form_status(request),
     )
 
