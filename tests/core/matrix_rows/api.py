@@ -54,3 +54,17 @@ ROWS = {
     "api_token_revoke": Row({**everyone(404), ANON: LOGIN}, lambda w: {"pk": 999999}, method="post"),
 }
 ROWS["api:dfc_catalog"] = Row(everyone(401))
+# The purchasing group (issue 18): rounds, members and orders.
+ROWS.update(
+    {
+        "api:rounds_list": Row(everyone(401)),
+        "api:round_detail": Row(everyone(401), _id("round_id")),
+        "api:members_list": Row(everyone(401)),
+        "api:member_detail": Row(everyone(401), _id("member_id")),
+        "api:orders_list": Row(everyone(401)),
+        "api:order_detail": Row(everyone(401), _id("order_id")),
+        "api:order_place": Row(everyone(401), _id("round_id"), method="post"),
+        "api:order_change": Row(everyone(401), _id("order_id")),
+        "api:order_withdraw": Row(everyone(401), _id("order_id"), method="post"),
+    }
+)
