@@ -185,6 +185,10 @@ def test_a_member_signs_in_with_the_desk_code_and_orders_on_a_phone(client, chai
     assert too_many.status_code == 422
     assert "il reste 1 bocal(aux)" in text(too_many)
     assert Order.objects.get(member=g.amina).lines.get().quantity == 2
+    client.cookies["django_language"] = "ar"  # the same refusal, in the member's language
+    too_many = client.post(reverse("purchasing_public:order", args=[g.round.pk]), {f"q{g.item.pk}": "6"})
+    assert "بقي 1 مرطبان" in text(too_many)
+    client.cookies["django_language"] = "fr"
     counter = [0]
 
     def grow(n):
