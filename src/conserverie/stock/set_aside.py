@@ -3,8 +3,10 @@
 A round of the purchasing group sets jars aside for its members (docs/purchasing-en.md): they are still on the
 shelf, and must go to nobody else. `purchasing` sits above `stock` in the layers (docs/architecture.md §3), so the
 stock never imports it: the higher app registers a source here at start-up (its AppConfig.ready()), the way apps
-register their personal data with `people.privacy`. The ledger itself stays the jars' one truth (nothing is
-written when jars are set aside); `check_available` (stock/services.py) reads the sources under the location's
+register their personal data with `people.privacy`. Why not rows of the ledger: a round writes no movement when it
+sets jars aside (its catalogue lines and their `reserved` count are the record, locked per line, §5), and ledger
+rows for it would move jars that never moved, through every stock figure and the mass balance (§4.2). So the
+ledger stays the jars' one truth, and `check_available` (stock/services.py) reads the sources under the location's
 lock (docs/architecture.md §5), so a take never eats into another holder's jars, even when two run at once.
 """
 
