@@ -18,6 +18,7 @@ from conserverie.stock.set_aside import set_aside_by_location_lot_format
 from ..distribution.test_views import NEW
 from ..helpers import refused, released_lot
 from ..pages import add_lots, queries_on
+from ..workshops.public_data import future_workshop
 from .world import group, open_round
 
 STOCK = "/t/romans/stock/"
@@ -141,6 +142,11 @@ def test_the_forms_show_the_jars_set_aside_and_cost_the_same_queries(
     assert response.context["stock_data"]["aside"] == {key: 6}
     assert "dont 6 réservés pour une commande groupée" in response.content.decode()
     assert "dont 6 réservés pour une commande groupée" in staff_client.get(STOCK).content.decode()
+
+    # The truck's tablet offers only the free jars, so a gift noted offline is not refused at the sync.
+    truck = staff_client.get(f"/t/romans/ateliers/{future_workshop(chain).pk}/camion/").content.decode()
+    assert f'data-stock="{g.lot.pk}-{chain.jar.pk}" data-jars="4"' in truck
+    assert "et 6 réservés pour une commande groupée" in truck
 
     before = (queries_on(staff_client, NEW), queries_on(staff_client, STOCK))
     for lot in add_lots(chain, 2, jars=5, release=True):
