@@ -1,9 +1,13 @@
 """An animator sells jars at the shop: the price list fills the price, the receipt adds the deposit apart."""
 
+from datetime import time, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import price_set, tier_set
+from conserverie.purchasing.services import ItemSpec, round_open
 from conserverie.stock.services import jars_move
 from conserverie.territories.models import Role
 
@@ -34,6 +38,21 @@ def test_animator_sells_at_the_shop_with_the_price_list(live_server, chain, page
     tier_set(actor=user, territory=chain.territory, structure=chain.structure, name="Tarif réduit", percent=70)
     aicha = add_participant(chain, "Aïcha")
     add_participant(chain, "Bernard")
+    # The shop's centre runs a group order: 2 of the shop's 8 jars are set aside for it, 6 are free to sell.
+    now = timezone.localtime()
+    round_open(
+        actor=chain.actor,
+        territory=chain.territory,
+        structure=chain.structure,
+        title="Commande de la boutique",
+        location=chain.shop,
+        closes_at=now + timedelta(days=3),
+        pickup_place="Boutique",
+        pickup_day=(now + timedelta(days=4)).date(),
+        pickup_start=time(16),
+        pickup_end=time(18),
+        items=[ItemSpec(lot, chain.jar, 2, Decimal("4.00"))],
+    )
 
     page.goto(f"{live_server.url}/connexion/")
     page.fill("#id_username", "animatrice")
@@ -65,7 +84,9 @@ def test_animator_sells_at_the_shop_with_the_price_list(live_server, chain, page
     page.get_by_label("Date").fill(DAY.isoformat())
     page.get_by_label("Paiement").select_option(label="Carte bancaire")
     page.locator("select[name='lines-0-lot']").select_option(value=str(lot.pk))
-    expect(page.locator("[data-stock-for='0']")).to_contain_text(": 8 bocaux")  # the 8 jars taken to the shop
+    hint = page.locator("[data-stock-for='0']")
+    expect(hint).to_contain_text(": 8 bocaux")  # the 8 jars taken to the shop
+    expect(hint).to_contain_text("dont 2 réservés pour une commande groupée : 6 libres")
     price = page.locator("input[name='lines-0-unit_price_eur']")
     expect(price).to_have_value("4.20")  # the recipe's own price wins over the format's 3.00
     page.get_by_label("Prix solidaire").check()

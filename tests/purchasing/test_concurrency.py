@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 
 from conserverie.purchasing.models import OrderLine, RoundItem
 from conserverie.purchasing.services import order_set
+from conserverie.stock.services import jars_at
+from conserverie.stock.set_aside import set_aside_by_location_lot_format
 
-from ..stock.test_concurrency import _race
-from .world import add_member, group
+from ..stock.test_concurrency import _race, _sell
+from .world import add_member, group, open_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,3 +45,24 @@ def test_one_member_changing_an_order_twice_at_once_keeps_the_count_right(chain)
     assert "ok" in outcomes, outcomes
     item = RoundItem.objects.get(pk=g.item.pk)
     assert item.reserved == OrderLine.objects.get().quantity
+
+
+def test_a_till_sale_and_a_new_round_want_the_last_free_jars_one_gets_them(chain):
+    """The free jars are read under the location's lock by both (stock/set_aside.py): never sold and set aside."""
+    g = group(chain, jars=10, offered=6)  # 4 free jars
+
+    def work(i):
+        if i == 0:
+            _sell(chain, g.lot, 4)
+        else:
+            open_round(chain, g.lot, offered=4, title="Commande de juillet")
+
+    outcomes = _race(2, work)
+
+    assert outcomes.count("ok") == 1, outcomes
+    refusal = next(outcome for outcome in outcomes if outcome != "ok")
+    assert isinstance(refusal, ValidationError), repr(refusal)
+    assert "0 bocal(aux) libre(s)" in " ".join(refusal.messages)
+    on_shelf = jars_at(location=chain.truck, lot=g.lot, jar_format=chain.jar)
+    aside = set_aside_by_location_lot_format(chain.territory)[(chain.truck.pk, g.lot.pk, chain.jar.pk)]
+    assert on_shelf - aside == 0

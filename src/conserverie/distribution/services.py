@@ -76,11 +76,15 @@ def distribution_record(
     note: str = "",
     use_credit: bool = False,
     price_tier: PriceTier | None = None,
+    set_aside_holder=None,
 ) -> Distribution:
     """Jars leave the cannery's hands: given, sold or used internally. All lines or none.
 
     `use_credit`: the participant's credit (empty jars returned without a refund) pays the deposits of
     this gift, or of this group sale in their name, as far as it goes.
+
+    Jars set aside for someone (a purchasing-group round, stock/set_aside.py) are not free: only the take made for
+    their `set_aside_holder` (the round's pick-up) may have them.
     """
     require_role(actor, territory)
     require_same_territory(
@@ -115,7 +119,9 @@ def distribution_record(
         for line in lines:
             wanted[(line.lot, line.jar_format)] += line.quantity
         for (lot, jar_format), quantity in wanted.items():
-            check_available(location=location, lot=lot, jar_format=jar_format, quantity=quantity)
+            check_available(
+                location=location, lot=lot, jar_format=jar_format, quantity=quantity, holder=set_aside_holder
+            )
         distribution = Distribution(
             territory=territory,
             kind=kind,

@@ -3,14 +3,67 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Case, Count, F, Prefetch, Q, Sum, When
+from django.utils.translation import gettext as _
 
 from conserverie.distribution.models import DistributionLine
 from conserverie.distribution.selectors import price_for, price_map
 from conserverie.production.models import LotStatus
 from conserverie.purchasing.models import GroupMember, Order, OrderLine, Round, RoundItem
 from conserverie.stock.models import StockMovement
+from conserverie.stock.set_aside import SetAside
 from conserverie.territories.models import Location
+
+
+def set_aside_items(*, territory_id=None, location_id=None, lot_id=None, jar_format_id=None):
+    """The catalogue lines that hold jars on their shelf, each annotated with `aside`, the jars it holds.
+
+    An open round holds every jar it offers (a member may still order any of them); a closed round holds only the
+    jars its orders still wait for (`reserved`: a pick-up releases its line's jars, the jars nobody ordered are free
+    from the closing); a finished or cancelled round holds none. Jars of a lot no longer released (blocked,
+    recalled) are held for nobody: they cannot be handed over, and withdrawing them must never be refused."""
+    items = RoundItem.objects.filter(
+        round__status__in=(Round.Status.OPEN, Round.Status.CLOSED), lot__status=LotStatus.RELEASED
+    )
+    if territory_id is not None:
+        items = items.filter(round__territory_id=territory_id)
+    if location_id is not None:
+        items = items.filter(round__location_id=location_id)
+    if lot_id is not None:
+        items = items.filter(lot_id=lot_id)
+    if jar_format_id is not None:
+        items = items.filter(jar_format_id=jar_format_id)
+    return items.annotate(
+        aside=Case(When(round__status=Round.Status.OPEN, then=F("offered")), default=F("reserved"))
+    ).filter(aside__gt=0)
+
+
+def round_holder(round_id: int) -> tuple:
+    """The key of a round's set-aside jars for the stock checks (stock/set_aside.py)."""
+    return ("purchasing.round", round_id)
+
+
+def stock_set_aside(*, territory_id=None, location_id=None, lot_id=None, jar_format_id=None) -> list[SetAside]:
+    """The source registered with the stock (purchasing/apps.py): what each live round holds, one query."""
+    rows = (
+        set_aside_items(territory_id=territory_id, location_id=location_id, lot_id=lot_id, jar_format_id=jar_format_id)
+        .values_list(
+            "round__location_id", "lot_id", "jar_format_id", "aside", "round_id", "round__title", "round__pickup_day"
+        )
+        .order_by("round__pickup_day", "round_id", "pk")
+    )
+    return [
+        SetAside(
+            location_id=location,
+            lot_id=lot,
+            jar_format_id=jar_format,
+            jars=jars,
+            holder=round_holder(round_id),
+            label=_("la commande groupée “%(title)s” (retrait le %(day)s)")
+            % {"title": title, "day": f"{day:%d/%m/%Y}"},
+        )
+        for location, lot, jar_format, jars, round_id, title, day in rows
+    ]
 
 
 def catalogue_candidates(territory, location) -> list[dict]:
@@ -33,20 +86,11 @@ def catalogue_candidates(territory, location) -> list[dict]:
         .filter(jars__gt=0)
         .order_by("lot__recipe__name", "lot__code", "jar_format__name")
     )
-    live = RoundItem.objects.filter(
-        round__location=location, round__status__in=(Round.Status.OPEN, Round.Status.CLOSED)
-    )
     aside = defaultdict(int)
-    for lot_id, format_id, offered in live.values_list("lot_id", "jar_format_id", "offered").order_by():
-        aside[(lot_id, format_id)] += offered
-    handed = (
-        OrderLine.objects.filter(item__in=live, order__status=Order.Status.COLLECTED)
-        .values_list("item__lot_id", "item__jar_format_id")
-        .annotate(n=Sum("handed"))
-        .order_by()
-    )
-    for lot_id, format_id, n in handed:
-        aside[(lot_id, format_id)] -= n or 0
+    for lot_id, format_id, jars in (
+        set_aside_items(location_id=location.pk).values_list("lot_id", "jar_format_id", "aside").order_by()
+    ):
+        aside[(lot_id, format_id)] += jars
     prices = price_map(territory)
     out = []
     for row in rows:

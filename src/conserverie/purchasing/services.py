@@ -30,6 +30,7 @@ from conserverie.people.models import Participant
 from conserverie.people.phones import phone_normalise
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.purchasing.models import GroupMember, Order, OrderLine, Round, RoundItem
+from conserverie.purchasing.selectors import round_holder, set_aside_items
 from conserverie.stock.services import deposit_return, jars_at, lock_locations
 from conserverie.territories.models import JarFormat, Location, Structure, Territory
 from conserverie.territories.permissions import require, require_same_territory
@@ -339,22 +340,12 @@ class ItemSpec:
 
 
 def set_aside(*, location: Location, lot, jar_format: JarFormat, exclude_round=None) -> int:
-    """Jars of this lot and format at `location` set aside for the live rounds (open or closed, not yet finished):
-    the catalogue's jars not yet handed over."""
-    items = RoundItem.objects.filter(
-        round__location=location,
-        lot=lot,
-        jar_format=jar_format,
-        round__status__in=(Round.Status.OPEN, Round.Status.CLOSED),
-    )
+    """Jars of this lot and format at `location` held by the live rounds (`selectors.set_aside_items`: all of an
+    open round's catalogue, what a closed round's orders still wait for)."""
+    items = set_aside_items(location_id=location.pk, lot_id=lot.pk, jar_format_id=jar_format.pk)
     if exclude_round is not None:
         items = items.exclude(round=exclude_round)
-    offered = items.aggregate(n=Sum("offered"))["n"] or 0
-    handed = (
-        OrderLine.objects.filter(item__in=items, order__status=Order.Status.COLLECTED).aggregate(n=Sum("handed"))["n"]
-        or 0
-    )
-    return offered - handed
+    return items.aggregate(n=Sum("aside"))["n"] or 0
 
 
 def free_jars(*, location: Location, lot, jar_format: JarFormat) -> int:
@@ -746,6 +737,8 @@ def pickup_hand_over(
                 note=_("Commande groupée : %(title)s") % {"title": the_round.title},
                 price_tier=member.price_tier if member.price_tier and member.price_tier.is_active else None,
                 use_credit=use_credit,
+                # The round's own jars are free to its pick-up, and only to it (stock/set_aside.py).
+                set_aside_holder=round_holder(the_round.pk),
             )
             if use_credit:
                 _check_credit_covers(order.distribution, member)

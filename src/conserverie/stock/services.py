@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from conserverie.sourcing.models import RawLotMovement
 from conserverie.sourcing.services import farm_jars_return as return_record
 from conserverie.stock.models import MovementKind, StockMovement
+from conserverie.stock.set_aside import set_aside_rows
 from conserverie.territories.models import JarFormat, Location
 from conserverie.territories.permissions import require, require_role, require_same_territory
 
@@ -35,8 +36,15 @@ def jars_at(*, location: Location, lot, jar_format: JarFormat) -> int:
     )
 
 
-def check_available(*, location: Location, lot, jar_format: JarFormat, quantity: int) -> None:
-    """Call after lock_locations(location): refuses a take that would leave the shelf negative."""
+def check_available(
+    *, location: Location, lot, jar_format: JarFormat, quantity: int, holder=None, keep_set_aside: bool = True
+) -> None:
+    """Call after lock_locations(location): refuses a take that would leave the shelf negative, or that would take
+    jars set aside for someone else (a purchasing-group round, stock/set_aside.py).
+
+    `holder`: the take is made for this holder of set-aside jars (the pick-up of its round): its own jars are
+    free to it. `keep_set_aside=False`: the jars are gone whatever was promised (broken), the take is not refused
+    for a reservation; like an inventory count, it only says what is."""
     available = jars_at(location=location, lot=lot, jar_format=jar_format)
     if quantity > available:
         raise ValidationError(
@@ -46,6 +54,29 @@ def check_available(*, location: Location, lot, jar_format: JarFormat, quantity:
                     "%(quantity)s demandé(s)."
                 )
                 % {"available": available, "format": jar_format, "lot": lot.code, "loc": location, "quantity": quantity}
+            }
+        )
+    if not keep_set_aside:
+        return
+    held = set_aside_rows(location_id=location.pk, lot_id=lot.pk, jar_format_id=jar_format.pk, exclude_holder=holder)
+    aside = sum(row.jars for row in held)
+    free = max(available - aside, 0)
+    if quantity > free:
+        raise ValidationError(
+            {
+                "quantity": _(
+                    "Il reste %(free)s bocal(aux) libre(s) %(format)s du lot %(lot)s à « %(loc)s » : %(aside)s "
+                    "réservé(s) pour %(holders)s. %(quantity)s demandé(s)."
+                )
+                % {
+                    "free": free,
+                    "format": jar_format,
+                    "lot": lot.code,
+                    "loc": location,
+                    "aside": aside,
+                    "holders": ", ".join(dict.fromkeys(row.label for row in held)),
+                    "quantity": quantity,
+                }
             }
         )
 
@@ -96,7 +127,13 @@ def jars_take(*, actor, location: Location, lot, jar_format: JarFormat, quantity
         raise ValidationError({"quantity": _("Indiquez un nombre de bocaux supérieur à zéro.")})
     lock_locations(location)
     check_releasable(lot=lot, kind=kind)
-    check_available(location=location, lot=lot, jar_format=jar_format, quantity=quantity)
+    check_available(
+        location=location,
+        lot=lot,
+        jar_format=jar_format,
+        quantity=quantity,
+        keep_set_aside=kind != MovementKind.BROKEN,
+    )
     return movement_write(
         actor=actor, location=location, lot=lot, jar_format=jar_format, quantity=-quantity, kind=kind, **extra
     )

@@ -38,6 +38,7 @@ from conserverie.stock.services import (
     jars_discard,
     jars_move,
 )
+from conserverie.stock.set_aside import set_aside_by_location_lot_format
 from conserverie.territories.models import Role
 from conserverie.territories.permissions import role_in
 from conserverie.territories.staff import territory_view
@@ -62,13 +63,20 @@ def overview(request, territory):
             Q(lot__code__icontains=q) | Q(location__name__icontains=q) | Q(lot__recipe__name__icontains=q)
         )
     empties = empties_by_location_and_format(territory)
+    page = paginate(request, full)
+    # The jars a purchasing-group round holds on each row's shelf (stock/set_aside.py, one query).
+    aside = set_aside_by_location_lot_format(territory)
+    page.object_list = [
+        {**row, "aside": aside.get((row["location_id"], row["lot_id"], row["jar_format_id"]), 0)}
+        for row in page.object_list
+    ]
     return render(
         request,
         "stock/overview.html",
         {
             "territory": territory,
             "q": q,
-            "page": paginate(request, full),
+            "page": page,
             "empties": empties,
             "alert": empty_jar_alert(territory),
             "may_count": role_in(request.user, territory) == Role.COORDINATOR,

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from conserverie.distribution.models import TruckAction
 from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.stock.models import StockMovement
+from conserverie.stock.set_aside import set_aside_by_location_lot_format
 from conserverie.territories.models import JarFormat, Location
 
 register = template.Library()
@@ -32,9 +33,24 @@ def truck_stock(territory, locations) -> list[dict]:
     )
 
 
+def _free(territory, truck, rows) -> list[dict]:
+    """The rows with the jars a purchasing-group round holds taken off (`aside`, stock/set_aside.py, one query): the
+    tablet offers only the jars it may give, so a gift noted offline is not refused at the sync."""
+    if not rows:
+        return rows
+    aside = set_aside_by_location_lot_format(territory)
+    out = []
+    for row in rows:
+        held = aside.get((truck.pk, row["lot_id"], row["jar_format_id"]), 0)
+        if row["jars"] > held:
+            out.append({**row, "jars": row["jars"] - held, "aside": held})
+    return out
+
+
 @register.inclusion_tag("distribution/truck/panel.html")
 def truck_panel(workshop, registrations):
-    """{% truck_panel workshop registrations %}: five queries whatever the number of lots and acts."""
+    """{% truck_panel workshop registrations %}: five queries (six when the truck holds jars: the jars set aside),
+    whatever the number of lots and acts."""
     territory = workshop.territory
     trucks = list(Location.objects.filter(territory=territory, kind=Location.Kind.TRUCK).order_by("name", "id"))
     acts = list(
@@ -47,7 +63,7 @@ def truck_panel(workshop, registrations):
         "territory": territory,
         "registrations": registrations,
         "trucks": trucks,
-        "stock": truck_stock(territory, trucks[:1]) if trucks else [],
+        "stock": _free(territory, trucks[0], truck_stock(territory, trucks[:1])) if trucks else [],
         "formats": list(JarFormat.objects.filter(territory=territory).order_by("volume_ml")),
         "lots": list(ProductionLot.objects.filter(workshop=workshop).select_related("recipe").order_by("code")),
         "acts": acts,

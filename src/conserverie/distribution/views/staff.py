@@ -17,6 +17,7 @@ from conserverie.people.models import Participant
 from conserverie.production.models import ProductionLot
 from conserverie.stock.forms import lot_label
 from conserverie.stock.models import StockMovement
+from conserverie.stock.set_aside import set_aside_by_location_lot_format
 from conserverie.territories.models import JarFormat, LegalEntity, Role
 from conserverie.territories.permissions import role_in
 from conserverie.territories.staff import territory_view
@@ -119,8 +120,13 @@ def _price_script_data(territory, prices, tiers) -> dict:
 
 
 def _stock_rows(territory) -> list[dict]:
-    """Full jars on hand per location, lot and format, from the ledger (one query)."""
-    return list(StockMovement.objects.filter(territory=territory).stock_by_location_and_lot())
+    """Full jars on hand per location, lot and format, from the ledger (one query), each with `aside`: the jars a
+    purchasing-group round holds there (stock/set_aside.py, one query), on the shelf but not free for this form."""
+    rows = list(StockMovement.objects.filter(territory=territory).stock_by_location_and_lot())
+    aside = set_aside_by_location_lot_format(territory)
+    for row in rows:
+        row["aside"] = aside.get((row["location_id"], row["lot_id"], row["jar_format_id"]), 0)
+    return rows
 
 
 def _lot_choices(territory, stock_rows, formset) -> list[tuple]:
@@ -219,7 +225,16 @@ def distribution_new(request, territory):
             "stock_rows": stock_rows,
             "stock_data": {
                 "stock": _stock_script_data(stock_rows),
+                "aside": {
+                    f"{row['location_id']}|{row['lot_id']}|{row['jar_format_id']}": row["aside"]
+                    for row in stock_rows
+                    if row["aside"]
+                },
                 "label": _("En stock à l'emplacement choisi : %(n)s bocaux de ce lot et ce format"),
+                "label_aside": _(
+                    "En stock à l'emplacement choisi : %(n)s bocaux de ce lot et ce format, dont %(r)s réservés "
+                    "pour une commande groupée : %(f)s libres"
+                ),
             },
         },
         status=form_status(request),

@@ -98,7 +98,8 @@ document.addEventListener("click", function (event) {
     timer = setTimeout(suggest, 200);
   });
 })();
-// Beside each lot: the full jars of that lot and format at the chosen location (from the ledger).
+// Beside each lot: the full jars of that lot and format at the chosen location (from the ledger), and how many of
+// them a purchasing-group round holds (not free for this gift or sale).
 (function () {
   var source = document.getElementById("stock-data");
   if (!source) return;
@@ -115,7 +116,15 @@ document.addEventListener("click", function (event) {
       line.textContent = "";
       return;
     }
-    line.textContent = data.label.replace("%(n)s", data.stock[place + "|" + lot + "|" + fmt] || 0);
+    var key = place + "|" + lot + "|" + fmt;
+    var jars = data.stock[key] || 0;
+    var aside = (data.aside || {})[key] || 0;
+    line.textContent = aside
+      ? data.label_aside
+          .replace("%(n)s", jars)
+          .replace("%(r)s", aside)
+          .replace("%(f)s", Math.max(jars - aside, 0))
+      : data.label.replace("%(n)s", jars);
   }
   function showAll() {
     document.querySelectorAll("[data-stock-for]").forEach(showRow);
