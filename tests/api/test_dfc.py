@@ -86,6 +86,14 @@ def test_the_catalogue_lists_the_jars_for_sale_with_price_and_stock(for_sale, ot
     assert other_world.farm.name not in json.dumps(document, ensure_ascii=False)
 
 
+def test_jars_a_group_round_holds_are_not_offered_to_a_hub(for_sale):
+    from tests.purchasing.world import open_round
+
+    open_round(for_sale, for_sale.lot, offered=4)  # the group's members may still order all four
+    (item,) = [n for n in catalogue(for_sale.territory)["@graph"] if n["@type"] == "dfc-b:CatalogItem"]
+    assert item["dfc-b:stockLimitation"] == 6  # 10 on the shelf, 4 held for the group
+
+
 def test_a_jar_without_a_price_or_out_of_stock_is_not_for_sale(world):
     document = catalogue(world.territory)  # no price list entry
     assert not [n for n in document["@graph"] if n["@type"] in ("dfc-b:CatalogItem", "dfc-b:Offer")]

@@ -17,6 +17,7 @@ from conserverie.workshops.models import Registration
 from conserverie.workshops.services import workshop_cancel
 from tests.api.conftest import new_token
 from tests.conftest import DAY
+from tests.purchasing.world import open_round
 
 LISTS = [
     "/api/v1/territories",
@@ -245,6 +246,9 @@ def test_a_lot_says_its_label_and_where_it_comes_from(api, world, coordinator):
     assert body["trace"]["jars_out"] == {"given": 2}
     stock = api.get(f"/api/v1/stock?lot_id={world.lot.pk}", token).json()
     assert [(row["location_id"], row["jars"]) for row in stock] == [(world.truck.pk, 10)]
+    open_round(world, world.lot, offered=4)  # a purchasing-group round holds four of them for its members
+    (row,) = api.get(f"/api/v1/stock?lot_id={world.lot.pk}", token).json()
+    assert (row["jars"], row["jars_held"], row["jars_free"]) == (10, 4, 6)
 
 
 def test_cursor_pagination_walks_every_row_once(api, world, coordinator):

@@ -2,9 +2,10 @@
 
 An Open Food Network hub (or any DFC platform) reads the cannery as a `dfc-b:Enterprise` that supplies
 `dfc-b:SuppliedProduct`s (one per recipe and jar format), each referenced by a `dfc-b:CatalogItem` whose
-`dfc-b:stockLimitation` is the jars of released lots in stock and whose `dfc-b:Offer` has a `dfc-b:Price` in euros
-(the price list, deposit not included: the description says the deposit). The farms are `dfc-b:Enterprise`s too,
-supplying the raw produce of their calendar, without a price (the cannery does not sell it).
+`dfc-b:stockLimitation` is the jars of released lots in stock that no purchasing-group round holds, and whose
+`dfc-b:Offer` has a `dfc-b:Price` in euros (the price list, deposit not included: the description says the
+deposit). The farms are `dfc-b:Enterprise`s too, supplying the raw produce of their calendar, without a price (the
+cannery does not sell it).
 
 Terms are those of the DFC context 1.16.0 (vendored in api/data/, from github.com/datafoodconsortium/ontology):
 every property and class is a `dfc-b:` term of the business ontology, units are `dfc-m:` terms of the measures
@@ -22,6 +23,7 @@ from conserverie.producers.models import Producer, ProducerProduct
 from conserverie.production.models import LotStatus
 from conserverie.recipes.models import RecipeFormat
 from conserverie.stock.models import StockMovement
+from conserverie.stock.set_aside import set_aside_by_location_lot_format
 
 DFC_CONTEXT_URL = "https://www.datafoodconsortium.org/wp-content/plugins/wordpress-context-jsonld/context.jsonld"
 
@@ -31,22 +33,32 @@ def _base(territory) -> str:
 
 
 def _jars(territory) -> dict:
-    """{(recipe code, jar format id): (recipe name, format name, jars)} of released lots in stock (one query)."""
+    """{(recipe code, jar format id): (recipe name, format name, deposit, jars)} of released lots in stock, less the
+    jars a purchasing-group round holds for its members (stock/set_aside.py): a hub must not sell those (two
+    queries, one per set-aside source more)."""
     rows = (
         StockMovement.objects.filter(territory=territory, lot__isnull=False, lot__status=LotStatus.RELEASED)
         .values(
-            "lot__recipe__code", "lot__recipe__name", "jar_format_id", "jar_format__name", "jar_format__deposit_eur"
+            "lot_id",
+            "lot__recipe__code",
+            "lot__recipe__name",
+            "jar_format_id",
+            "jar_format__name",
+            "jar_format__deposit_eur",
         )
         .annotate(jars=Sum("quantity"))
-        .order_by("lot__recipe__code", "jar_format_id")
+        .order_by("lot__recipe__code", "jar_format_id", "lot_id")
     )
+    held = defaultdict(int)
+    for (_location, lot_id, jar_format_id), jars in set_aside_by_location_lot_format(territory).items():
+        held[(lot_id, jar_format_id)] += jars
     found = defaultdict(lambda: ["", "", Decimal("0"), 0])
     for row in rows:
         key = (row["lot__recipe__code"], row["jar_format_id"])
         found[key][0] = row["lot__recipe__name"]
         found[key][1] = row["jar_format__name"]
         found[key][2] = row["jar_format__deposit_eur"]
-        found[key][3] += row["jars"] or 0
+        found[key][3] += max(0, (row["jars"] or 0) - held[(row["lot_id"], row["jar_format_id"])])
     return found
 
 

@@ -12,6 +12,7 @@ from conserverie.production.labels import lot_url
 from conserverie.production.models import ProductionLot
 from conserverie.production.trace import lot_backward
 from conserverie.stock.models import OUTGOING_KINDS, StockMovement
+from conserverie.stock.set_aside import set_aside_by_location_lot_format
 
 router = Router()
 
@@ -177,17 +178,22 @@ class StockRow(Schema):
     jar_format_id: int
     jar_format: str
     jars: int
+    # Of `jars`, those a purchasing-group round holds for its members (stock/set_aside.py): not for anyone else.
+    jars_held: int
+    jars_free: int
 
 
 @router.get("/stock", response=list[StockRow], tags=["stock"])
 def stock(request, lot_id: int | None = None, jar_format_id: int | None = None):
-    """Full jars on hand, one row per location, lot and format (the ledger's balance, docs/architecture.md §4.2)."""
+    """Full jars on hand, one row per location, lot and format (the ledger's balance, docs/architecture.md §4.2),
+    with those a purchasing-group round holds for its members and those free for anyone else."""
     need(request, "territory.work")
     rows = StockMovement.objects.filter(territory=territory_of(request))
     if lot_id is not None:
         rows = rows.filter(lot_id=lot_id)
     if jar_format_id is not None:
         rows = rows.filter(jar_format_id=jar_format_id)
+    held = set_aside_by_location_lot_format(territory_of(request))
     return [
         {
             "location_id": r["location_id"],
@@ -198,6 +204,8 @@ def stock(request, lot_id: int | None = None, jar_format_id: int | None = None):
             "jar_format_id": r["jar_format_id"],
             "jar_format": r["jar_format__name"],
             "jars": r["jars"],
+            "jars_held": (h := min(r["jars"], held.get((r["location_id"], r["lot_id"], r["jar_format_id"]), 0))),
+            "jars_free": r["jars"] - h,
         }
         for r in rows.stock_by_location_and_lot()
     ]
