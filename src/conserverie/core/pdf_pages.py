@@ -9,8 +9,10 @@ the saved pages, no second layout).
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Table, TableStyle
 
 FOOTER_FONT = ("Helvetica", 7.5)
 
@@ -53,3 +55,21 @@ def numbered_canvas(left: str, now=None):
             self.restoreState()
 
     return NumberedCanvas
+
+
+def sheet_table(data, widths_mm, top: float = 5, bottom: float = 9) -> Table:
+    """A ruled table for a sheet filled in by hand (a pick-up list, a round sheet): grid, grey header repeated on
+    each page, rows tall enough (`top`, `bottom` points of padding) to tick or write in."""
+    table = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 1), (-1, -1), top),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), bottom),
+            ]
+        )
+    )
+    return table

@@ -12,14 +12,13 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from conserverie.core.formats import french_number, human_date
-from conserverie.core.pdf_pages import numbered_canvas
+from conserverie.core.pdf_pages import numbered_canvas, sheet_table
 from conserverie.purchasing.services import item_name, unit_price_for
 
 NBSP = "\xa0"
@@ -93,18 +92,7 @@ def pickup_sheet_pdf(the_round, orders) -> bytes:
         story.append(para(_("Aucune commande à retirer."), body))
     else:
         widths = [38, 72, 30, 16, 30]  # 186 mm: A4 portrait less the margins
-        table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 1), (-1, -1), 5),
-                    ("BOTTOMPADDING", (0, 1), (-1, -1), 9),
-                ]
-            )
-        )
+        table = sheet_table(data, widths, top=5, bottom=9)
         story.append(table)
         story += [Spacer(1, 5 * mm), Paragraph(escape(_("Bocaux à préparer")), styles["Heading3"])]
         story += [para(f"{n} × {name} ({fmt})", body) for (name, fmt), n in sorted(to_prepare.items())]

@@ -4,13 +4,13 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from conserverie.core.formats import human_date
+from conserverie.core.pdf_pages import sheet_table
 
 
 def _farm_lines(producer) -> list[str]:
@@ -77,18 +77,7 @@ def round_sheet_pdf(collection_round) -> bytes:
             ]
         )
     widths = [10, 16, 70, 42, 20, 28]  # 186 mm: A4 portrait less the margins
-    table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 1), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 1), (-1, -1), 10),
-            ]
-        )
-    )
+    table = sheet_table(data, widths, top=6, bottom=10)
     story = [Paragraph(escape(title), styles["Heading1"])]
     story += [para(line, body) for line in facts if line]
     story += [Spacer(1, 4 * mm), table, Spacer(1, 6 * mm)]
