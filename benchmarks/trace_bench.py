@@ -38,17 +38,16 @@ from django.utils import timezone  # noqa: E402
 
 from conserverie.core.scoping import scopes_disabled, territory_scope  # noqa: E402
 from conserverie.distribution.models import Distribution, DistributionLine  # noqa: E402
+from conserverie.distribution.trace import lots_forward, raw_lot_forward  # noqa: E402
 from conserverie.producers.models import Producer, Product  # noqa: E402
 from conserverie.production.labels import lot_labels_pdf  # noqa: E402
 from conserverie.production.models import LabellingProfile, LotStatus, ProductionLot  # noqa: E402
 from conserverie.production.services import recipe_snapshot  # noqa: E402
 from conserverie.production.trace import lots_sharing_raw_lots  # noqa: E402
-from conserverie.distribution.trace import lots_forward, raw_lot_forward  # noqa: E402
 from conserverie.recipes.models import HeatTreatment, Recipe, RecipeFormat, RecipeIngredient  # noqa: E402
 from conserverie.sourcing.models import RawLot, RawLotMovement  # noqa: E402
 from conserverie.stock.models import MovementKind, StockMovement  # noqa: E402
-from conserverie.territories.models import JarFormat, Location
-from conserverie.territories.models import Territory  # noqa: E402
+from conserverie.territories.models import JarFormat, Location, Territory  # noqa: E402
 from conserverie.workshops.models import Participant  # noqa: E402
 
 JARS = int(os.environ.get("BENCH_JARS", 1_000_000))

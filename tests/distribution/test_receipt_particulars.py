@@ -105,6 +105,20 @@ def test_the_staff_are_told_what_the_receipt_lacks(coordinator_client, chain):
     assert "Association Bocaux Solidaires" in page
 
 
+def test_an_animator_is_told_whom_to_ask_not_sent_to_a_page_that_refuses_them(
+    client, coordinator_client, chain, animator
+):
+    receipt = f"/t/romans/cessions/{sale(chain).pk}/"
+    assert ENTITY_PAGE in coordinator_client.get(receipt).content.decode()
+    client.force_login(animator)
+    response = client.get(receipt)
+    assert response.status_code == 200
+    assert "Ce reçu ne nomme pas la personne morale qui vend" in text(response)
+    assert "Demandez-le à la coordination." in text(response)
+    assert ENTITY_PAGE not in response.content.decode()
+    assert client.get(ENTITY_PAGE).status_code in (403, 404)  # the page is not theirs
+
+
 def test_only_the_coordination_sets_the_legal_entity_and_a_wrong_siren_writes_nothing(chain, animator):
     with pytest.raises(PermissionDenied):
         legal_entity_set(actor=animator, territory=chain.territory, entity=entity())

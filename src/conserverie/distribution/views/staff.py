@@ -269,6 +269,7 @@ def _receipt_page(request, territory, pk, reverse_form=None, status=200):
             (line.quantity * entry.price_eur for line, entry in zip(lines, entries, strict=True) if entry),
             Decimal("0"),
         )
+    is_coordinator = role_in(request.user, territory) == Role.COORDINATOR
     return render(
         request,
         "distribution/receipt.html",
@@ -281,7 +282,10 @@ def _receipt_page(request, territory, pk, reverse_form=None, status=200):
             "lines": lines,
             "totals": totals,
             "reversal": reversal_of(distribution),
-            "may_reverse": role_in(request.user, territory) == Role.COORDINATOR,
+            "may_reverse": is_coordinator,
+            # The legal entity's page is the coordination's: an animator is told whom to ask instead of a link that
+            # answers 403.
+            "may_edit_entity": is_coordinator,
             "reverse_form": reverse_form or ReverseForm(),
         },
         status=status,
