@@ -195,7 +195,7 @@ def test_no_export_holds_a_formula(client, chain, coordinator, poisoned):
 
     period = {"from": DAY.replace(month=1, day=1).isoformat(), "to": DAY.replace(month=12, day=31).isoformat()}
     for key in REPORTS:
-        assert_safe_csv(client.get(f"/t/{slug}/cessions/bilan/{key}.csv", period).content)
+        assert_safe_csv(client.get(f"/t/{slug}/cessions/bilan/{key}.csv", period).getvalue())
         assert_safe_xlsx(client.get(f"/t/{slug}/cessions/bilan/{key}.xlsx", period).content)
 
     producers_csv = client.get(f"/t/{slug}/producteurs/export.csv")
