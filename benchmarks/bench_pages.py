@@ -153,8 +153,9 @@ def _pages(territory):
 
 def _export_memory(username: str, url: str) -> dict:
     """The memory one download costs, measured in a fresh process (this one built the data: its peak is the
-    build's): the peak RSS before and after reading `url` to the end, chunk by chunk as a server sends it, and the
-    peak of Python's allocations while reading it again under tracemalloc."""
+    build's): the peak RSS (VmHWM) before and after reading `url` once to the end, chunk by chunk as a server sends
+    it (the first read also loads the view's modules), and the peak of Python's allocations while reading it again
+    under tracemalloc (the export's own working memory)."""
     command = [sys.executable, __file__, "--memory", username, url]
     result = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -180,6 +181,14 @@ def _memory_child(username: str, url: str) -> None:
     client.get("/healthz")
 
     def peak_mb() -> float:
+        """This process's peak resident memory (VmHWM). Not `ru_maxrss`: Linux carries it over `exec`, so a child
+        of the process that built the data would report the build's peak."""
+        try:
+            for line in Path("/proc/self/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+        except OSError:
+            pass
         return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
     def read() -> int:
@@ -188,9 +197,8 @@ def _memory_child(username: str, url: str) -> None:
         chunks = response.streaming_content if response.streaming else [response.content]
         return sum(len(chunk) for chunk in chunks)  # each chunk dropped once counted, as a server sends it
 
-    read()  # the code and the caches loaded: what stays is the export's own cost
-    before = peak_mb()
-    read()
+    before = peak_mb()  # signed in, /healthz answered: the server's own memory
+    read()  # the export's cost, with the modules its view imports the first time
     after = peak_mb()
     tracemalloc.start()
     size = read()
@@ -202,7 +210,7 @@ def _memory_child(username: str, url: str) -> None:
                 "streamed": client.get(url).streaming,
                 "read_bytes": size,
                 "rss_before_mb": before,
-                "ru_maxrss_mb": after,
+                "rss_peak_mb": after,
                 "rss_growth_mb": round(after - before, 1),
                 "tracemalloc_peak_mb": round(traced / 2**20, 1),
             }
@@ -472,7 +480,7 @@ def main() -> int:
         m = meta["largest_export"]
         print(
             f"Plus gros export : {m['page']} ({m['bytes']:,} octets, {'diffusé' if m['streamed'] else 'en un bloc'}),"
-            f" lu dans un processus neuf : pic RSS {m['rss_before_mb']} Mo avant, {m['ru_maxrss_mb']} Mo après"
+            f" lu dans un processus neuf : pic RSS {m['rss_before_mb']} Mo avant, {m['rss_peak_mb']} Mo après"
             f" (+{m['rss_growth_mb']} Mo) ; pic des allocations Python pendant la lecture"
             f" {m['tracemalloc_peak_mb']} Mo."
         )

@@ -170,6 +170,8 @@ def cession_entries(sheet: Sheet, chart, with_price: bool) -> list[Entry]:
         .order_by()
     }
     entries = []
+    # Translated once, not once per cession (a season's 1,250 cessions: a tenth of the FEC's time, issue 20).
+    sale_label, cession_label = _("Vente au groupement d'achat n° %(n)s"), _("Cession n° %(n)s")
     for pk, day, price, deposit in rows:
         kind_of, recorded_on, mode, credit = info[pk]
         price = eur(price) if with_price else ZERO
@@ -179,7 +181,7 @@ def cession_entries(sheet: Sheet, chart, with_price: bool) -> list[Entry]:
         used_credit = min(eur(credit), deposit) if day == recorded_on and deposit > 0 else ZERO
         sale = kind_of == Distribution.Kind.GROUP_SALE
         kind = Kind.SALE if sale else (Kind.CESSION if price else Kind.DEPOSIT_RECEIVED)
-        label = (_("Vente au groupement d'achat n° %(n)s") if sale else _("Cession n° %(n)s")) % {"n": pk}
+        label = (sale_label if sale else cession_label) % {"n": pk}
         postings = []
         cash = price + deposit - used_credit
         if cash > 0:
@@ -483,6 +485,13 @@ def _text(value) -> str:
 
 def fec_rows(entries: list[Entry]) -> Iterator[list[str]]:
     """The 18 fields of each line of the file, entry by entry (a generator: the text is never held whole)."""
+    texts: dict = {}  # the accounts' and farms' names, cleaned once
+
+    def text(value) -> str:
+        if value not in texts:
+            texts[value] = _text(value)
+        return texts[value]
+
     for entry in entries:
         day = f"{entry.day:%Y%m%d}"
         number, label = str(entry.number), _text(entry.label)
@@ -493,9 +502,9 @@ def fec_rows(entries: list[Entry]) -> Iterator[list[str]]:
                 number,
                 day,
                 posting.account.number,
-                _text(posting.account.label),
+                text(posting.account.label),
                 posting.aux_num,
-                _text(posting.aux_label),
+                text(posting.aux_label),
                 entry.ref,
                 day,
                 label,
