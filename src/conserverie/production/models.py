@@ -61,9 +61,6 @@ class ProductionLot(StatusColours, models.Model):
         verbose_name = _("lot de production")
         verbose_name_plural = _("lots de production")
         ordering = ["-produced_on", "-id"]
-        # One territory's lots of a period in the order of the day made: the HACCP register, the lots list
-        # (docs/performance.md, "Indexes for the hot queries").
-        indexes = [models.Index(fields=["territory", "produced_on"], name="productionlot_territory_made")]
 
     def __str__(self):
         return self.code
