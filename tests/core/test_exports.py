@@ -229,7 +229,7 @@ def test_a_streamed_csv_is_the_same_file_in_pieces_and_reads_in_the_views_scope(
     """Streamed downloads (issue 20): the pieces make the file `csv_bytes` writes, whatever their size, and a lazy
     queryset is read while the response is sent, in the territory scope the view had, never another's."""
     from conserverie.core.exports import csv_chunks, csv_response
-    from conserverie.core.scoping import ScopeError, get_scope, no_territory, territory_scope
+    from conserverie.core.scoping import ScopeError, get_scope, in_current_scope, no_territory, territory_scope
     from conserverie.producers.models import Producer
 
     rows = [["=1+1", Decimal("1.5"), date(2026, 1, 2)], ["b", 2, None], ["c", 3, True]]
@@ -245,6 +245,11 @@ def test_a_streamed_csv_is_the_same_file_in_pieces_and_reads_in_the_views_scope(
             list(Producer.objects.all())  # the view's scope is gone when the response is sent...
         names = {row[0] for row in csv_cells(response.getvalue())[1:]}  # ...the rows are read in it all the same
         assert get_scope() == {"_enabled": True}  # and left behind
+        with territory_scope(chain.territory):
+            pieces = in_current_scope(iter([b"a", b"b"]))
+        assert next(pieces) == b"a"
+        pieces.close()  # a download dropped half-way: the scope is left behind all the same
+        assert get_scope() == {"_enabled": True}
     assert names == set(Producer.objects.filter(territory=chain.territory).values_list("name", flat=True))
     assert chain.farm.name in names
     assert other_chain.farm.name not in names

@@ -81,11 +81,15 @@ def in_current_scope(iterable):
     captured = dict(get_scope())
 
     def rows():
+        previous = state.get()
         token = state.set(captured)
         try:
             yield from iterable
         finally:
-            state.reset(token)
+            try:
+                state.reset(token)
+            except ValueError:  # closed from another context (a server dropping a download half-sent)
+                state.set(previous)
 
     return rows()
 
