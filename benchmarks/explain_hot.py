@@ -10,8 +10,8 @@ script writes into it) the same queries are explained by PostgreSQL (EXPLAIN, AN
 without building the rows a second time.
 
 `--pages` also asks the heaviest pages (the network view as the federation viewer, the participants list, the
-distribution report, the flower, the economics summary) as their users, and explains the `--top` slowest queries
-of each as run (the SQL Django sent, its parameters in place).
+distribution report, the flower, the economics summary, costs and scenarios, the FEC, the HACCP register) as their
+users, and explains the `--top` slowest queries of each as run (the SQL Django sent, its parameters in place).
 """
 
 import argparse
