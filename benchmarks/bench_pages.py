@@ -9,7 +9,8 @@ federation viewer of every territory, and an anonymous visitor. A role "may see"
 Django test client, DEBUG off, no HTTPS redirect: middleware, view, template; no network); the median CPU time of
 the process is kept beside it (`--clock cpu` checks the budget on it: on a machine shared with other jobs the wall
 clock measures the neighbours). `bare_ms` is /healthz measured in the same run. Streamed exports are read to the
-end; the largest export is read again under tracemalloc (peak Python memory) and the process's peak RSS is printed.
+end; the largest download (by bytes, any response sent as an attachment) is read again in a fresh process, its peak RSS
+printed before and after the read, and the peak of Python's allocations during a read under tracemalloc.
 
 Writes var/bench-pages.json: [{"page", "role", "queries_small", "queries_large", "ms_small", "ms_large", "bare_ms"}]
 (plus "status" and the sizes measured), prints a table, then checks the budgets (docs/performance.md): counts
@@ -150,6 +151,73 @@ def _pages(territory):
     return pages, skipped
 
 
+def _export_memory(username: str, url: str) -> dict:
+    """The memory one download costs, measured in a fresh process (this one built the data: its peak is the
+    build's): the peak RSS (VmHWM) before and after reading `url` once to the end, chunk by chunk as a server sends
+    it (the first read also loads the view's modules), and the peak of Python's allocations while reading it again
+    under tracemalloc (the export's own working memory)."""
+    command = [sys.executable, __file__, "--memory", username, url]
+    result = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _memory_child(username: str, url: str) -> None:
+    import logging
+    import resource
+    import tracemalloc
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from conserverie.core.scoping import every_territory
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    client = Client()
+    with every_territory():
+        client.force_login(get_user_model().objects.get(username=username))
+    client.get("/healthz")
+
+    def peak_mb() -> float:
+        """This process's peak resident memory (VmHWM). Not `ru_maxrss`: Linux carries it over `exec`, so a child
+        of the process that built the data would report the build's peak."""
+        try:
+            for line in Path("/proc/self/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+        except OSError:
+            pass
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+    def read() -> int:
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        chunks = response.streaming_content if response.streaming else [response.content]
+        return sum(len(chunk) for chunk in chunks)  # each chunk dropped once counted, as a server sends it
+
+    before = peak_mb()  # signed in, /healthz answered: the server's own memory
+    read()  # the export's cost, with the modules its view imports the first time
+    after = peak_mb()
+    tracemalloc.start()
+    size = read()
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(
+        json.dumps(
+            {
+                "streamed": client.get(url).streaming,
+                "read_bytes": size,
+                "rss_before_mb": before,
+                "rss_peak_mb": after,
+                "rss_growth_mb": round(after - before, 1),
+                "tracemalloc_peak_mb": round(traced / 2**20, 1),
+            }
+        )
+    )
+
+
 def pattern_params(route: str):
     import re
 
@@ -168,7 +236,6 @@ def _measure_child(territories: int, seasons: int, repeat: int, out: str) -> Non
     import django
 
     django.setup()
-    import tracemalloc
 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the 404s of roles that may not see a page
 
@@ -269,24 +336,12 @@ def _measure_child(territories: int, seasons: int, repeat: int, out: str) -> Non
                     "cpu_ms": round(cpu, 1),
                 }
             )
-            if label.split("[")[0].endswith(("export", "csv", "xlsx", "pdf")) or "[" in label:
-                if size > largest[0]:
-                    largest = (size, label, (role, url))
+            if response.get("Content-Disposition", "").startswith("attachment") and size > largest[0]:
+                largest = (size, label, (role, url))  # a download: CSV, XLSX, PDF, the FEC's text
     memory = None
     if largest[1]:
         role, url = largest[2]
-        tracemalloc.start()
-        _read(clients[role].get(url))
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        import resource
-
-        memory = {
-            "page": largest[1],
-            "bytes": largest[0],
-            "tracemalloc_peak_mb": round(peak / 2**20, 1),
-            "ru_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        }
+        memory = {"page": largest[1], "bytes": largest[0], **_export_memory(users[role].username, url)}
     Path(out).write_text(
         json.dumps(
             {
@@ -424,8 +479,10 @@ def main() -> int:
     if meta["largest_export"]:
         m = meta["largest_export"]
         print(
-            f"Plus gros export : {m['page']} ({m['bytes']:,} octets) ;"
-            f" pic mémoire Python {m['tracemalloc_peak_mb']} Mo, pic RSS du processus {m['ru_maxrss_mb']} Mo."
+            f"Plus gros export : {m['page']} ({m['bytes']:,} octets, {'diffusé' if m['streamed'] else 'en un bloc'}),"
+            f" lu dans un processus neuf : pic RSS {m['rss_before_mb']} Mo avant, {m['rss_peak_mb']} Mo après"
+            f" (+{m['rss_growth_mb']} Mo) ; pic des allocations Python pendant la lecture"
+            f" {m['tracemalloc_peak_mb']} Mo."
         )
     if large["skipped"]:
         print("Non mesurées : " + " ; ".join(f"{name} ({why})" for name, why in large["skipped"]))
@@ -465,6 +522,8 @@ def markdown(path: str) -> str:
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--markdown":
         print(markdown(sys.argv[2]))
+    elif len(sys.argv) > 3 and sys.argv[1] == "--memory":
+        _memory_child(sys.argv[2], sys.argv[3])
     elif len(sys.argv) > 1 and sys.argv[1] == "--child":
         _measure_child(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
     else:

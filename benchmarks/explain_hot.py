@@ -4,11 +4,14 @@ territory, on a throwaway database of N territories × S seasons (benchmarks/nat
 SQLite in a temporary directory by default; with DATABASE_URL set (an EMPTY throwaway PostgreSQL database: the
 script writes into it) the same queries are explained by PostgreSQL (EXPLAIN, ANALYZE with --analyze).
 
-    python benchmarks/explain_hot.py [--territories 5] [--seasons 2] [--analyze] [--pages] [--top 3]
+    python benchmarks/explain_hot.py [--territories 5] [--seasons 2] [--analyze] [--pages] [--top 3] [--reuse]
+
+`--reuse` (a throwaway PostgreSQL database an earlier run built): migrate it (an index just added) and explain again,
+without building the rows a second time.
 
 `--pages` also asks the heaviest pages (the network view as the federation viewer, the participants list, the
-distribution report, the flower, the economics summary) as their users, and explains the `--top` slowest queries
-of each as run (the SQL Django sent, its parameters in place).
+distribution report, the flower, the economics summary, costs and scenarios, the FEC, the HACCP register) as their
+users, and explains the `--top` slowest queries of each as run (the SQL Django sent, its parameters in place).
 """
 
 import argparse
@@ -30,6 +33,9 @@ def main() -> None:
     parser.add_argument("--analyze", action="store_true")
     parser.add_argument("--pages", action="store_true")
     parser.add_argument("--top", type=int, default=3)
+    parser.add_argument(
+        "--reuse", action="store_true", help="a database built by an earlier run: migrate it (new indexes), no build"
+    )
     args = parser.parse_args()
     var_dir = tempfile.mkdtemp(prefix="conserverie-explain-")
     os.environ.setdefault("CONSERVERIE_VAR_DIR", var_dir)
@@ -55,7 +61,10 @@ def main() -> None:
     from conserverie.workshops.models import Workshop
 
     call_command("migrate", verbosity=0)
-    build(args.territories, args.seasons)
+    with every_territory():
+        built = args.reuse and Territory.objects.exists()
+    if not built:
+        build(args.territories, args.seasons)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     start, end = date(2026, 1, 1), date(2026, 12, 31)
@@ -111,6 +120,10 @@ def _pages(ids, top: int, analyze: bool) -> None:
         (f"coordinator-{slug}", f"/t/{slug}/cessions/bilan/"),
         (f"coordinator-{slug}", f"/t/{slug}/impact/"),
         (f"coordinator-{slug}", f"/t/{slug}/economie/"),
+        (f"coordinator-{slug}", f"/t/{slug}/economie/couts/"),
+        (f"coordinator-{slug}", f"/t/{slug}/economie/scenarios/"),
+        (f"coordinator-{slug}", f"/t/{slug}/economie/fec.txt"),
+        (f"coordinator-{slug}", f"/t/{slug}/lots/registre/"),
     ]
     for username, url in pages:
         client = Client()

@@ -195,7 +195,7 @@ def test_no_export_holds_a_formula(client, chain, coordinator, poisoned):
 
     period = {"from": DAY.replace(month=1, day=1).isoformat(), "to": DAY.replace(month=12, day=31).isoformat()}
     for key in REPORTS:
-        assert_safe_csv(client.get(f"/t/{slug}/cessions/bilan/{key}.csv", period).content)
+        assert_safe_csv(client.get(f"/t/{slug}/cessions/bilan/{key}.csv", period).getvalue())
         assert_safe_xlsx(client.get(f"/t/{slug}/cessions/bilan/{key}.xlsx", period).content)
 
     producers_csv = client.get(f"/t/{slug}/producteurs/export.csv")
@@ -223,3 +223,33 @@ def test_a_producers_export_with_payloads_imports_back_as_typed(chain, coordinat
         rows = imports.read_file(upload)
         assert rows[0].values["nom"] == PAYLOADS[1]
         assert rows[0].values["commune"] == PAYLOADS[4]
+
+
+def test_a_streamed_csv_is_the_same_file_in_pieces_and_reads_in_the_views_scope(chain, other_chain):
+    """Streamed downloads (issue 20): the pieces make the file `csv_bytes` writes, whatever their size, and a lazy
+    queryset is read while the response is sent, in the territory scope the view had, never another's."""
+    from conserverie.core.exports import csv_chunks, csv_response
+    from conserverie.core.scoping import ScopeError, get_scope, in_current_scope, no_territory, territory_scope
+    from conserverie.producers.models import Producer
+
+    rows = [["=1+1", Decimal("1.5"), date(2026, 1, 2)], ["b", 2, None], ["c", 3, True]]
+    whole = csv_bytes(["nom", "montant", "jour"], rows)
+    for size in (1, 2, 3, 4):
+        assert b"".join(csv_chunks(["nom", "montant", "jour"], rows, rows_per_chunk=size)) == whole
+    with no_territory():
+        with territory_scope(chain.territory):
+            farms = Producer.objects.order_by("name").values_list("name").iterator(chunk_size=1)
+            response = csv_response("fermes", ["nom"], farms)
+        assert response.streaming
+        with pytest.raises(ScopeError):
+            list(Producer.objects.all())  # the view's scope is gone when the response is sent...
+        names = {row[0] for row in csv_cells(response.getvalue())[1:]}  # ...the rows are read in it all the same
+        assert get_scope() == {"_enabled": True}  # and left behind
+        with territory_scope(chain.territory):
+            pieces = in_current_scope(iter([b"a", b"b"]))
+        assert next(pieces) == b"a"
+        pieces.close()  # a download dropped half-way: the scope is left behind all the same
+        assert get_scope() == {"_enabled": True}
+    assert names == set(Producer.objects.filter(territory=chain.territory).values_list("name", flat=True))
+    assert chain.farm.name in names
+    assert other_chain.farm.name not in names

@@ -138,7 +138,7 @@ def test_csv_export_reads_back(staff_client, season):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "romans-sales_day-2026-06-10-2026-06-10.csv" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert rows == [
         ["Jour", "Mode de paiement", "Bocaux", "Montant (€)"],
         ["10/06/2026", "Carte bancaire", "4", "18,00"],

@@ -13,8 +13,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from conserverie.core.scoping import scopes_disabled
 from conserverie.economics.chart import DEFAULTS
-from conserverie.economics.fec import FIELDS, Kind, fec_entries
+from conserverie.economics.fec import FIELDS, Kind, fec_bytes, fec_chunks, fec_entries, fec_of_year
 from conserverie.economics.models import LedgerAccount
 from conserverie.economics.services import chart_set, deposit_rule_set
 from conserverie.sourcing.forms import LegalEntityForm
@@ -263,7 +264,11 @@ def test_coordinators_download_it_and_nobody_else(books, client, coordinator, vi
     response = client.get(url("fec", books.territory) + "?year=2026")
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="romansFEC20261231.txt"'
-    check_entries(parse(response.content))
+    assert response.streaming  # the text is sent while it is written (issue 20)
+    streamed = b"".join(response.streaming_content)
+    check_entries(parse(streamed))
+    with scopes_disabled():
+        assert streamed == fec_of_year(books.territory, 2026)[1]  # the same bytes as `conserverie fec`
     response = client.post(url("chart", books.territory), {f"{k}_number": "" for k in DEFAULTS})
     assert response.status_code == 422
     assert "Ce champ est obligatoire" in response.content.decode()
@@ -281,3 +286,16 @@ def test_query_counts_do_not_grow(name, chain, coordinator, client, django_asser
     page = url(name, chain.territory) + "?year=2026"
     queries = assert_flat_queries(client, page, _grow(chain, coordinator), django_assert_num_queries, n=2)
     assert queries <= 30, queries
+
+
+def test_the_streamed_pieces_make_the_same_file_whatever_their_size(books):
+    with scopes_disabled():
+        entries = fec_entries(books.territory, *SEASON)
+    whole = fec_bytes(entries)
+    lines = whole.count(b"\r\n")
+    assert lines > 4
+    for size in (1, 2, 3, lines - 1, lines, lines + 1):
+        pieces = list(fec_chunks(entries, lines_per_chunk=size))
+        assert b"".join(pieces) == whole, size
+        assert all(piece.endswith(b"\r\n") for piece in pieces)
+    assert b"".join(fec_chunks([])) == ("\t".join(FIELDS) + "\r\n").encode()

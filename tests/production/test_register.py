@@ -181,3 +181,29 @@ def test_the_register_costs_the_same_queries_with_more_lots(
     n = assert_flat_queries(staff_client, url, grow, django_assert_num_queries, n=2)
     request.node.user_properties.append(("queries", n))
     print(f"{suffix}: {n} queries")
+
+
+def test_the_page_shows_25_lots_a_page_and_the_files_give_them_all(staff_client, chain, monkeypatch):
+    """A season's lots in pages (issue 20); the PDF and the spreadsheet still hold the whole period."""
+    from conserverie.production.views import staff
+
+    monkeypatch.setattr(staff, "REGISTER_PER_PAGE", 2)
+    lots = sorted(add_lots(chain, 5), key=lambda lot: (lot.produced_on, lot.code))
+    period = f"?from={DAY - timedelta(days=400):%Y-%m-%d}&to={DAY + timedelta(days=400):%Y-%m-%d}"
+    first = text(staff_client.get(URL + period))
+    assert "5 lots sur la période" in first
+    assert "lots 1 à 2 ci-dessous" in first
+    assert [lot.code for lot in lots if lot.code in first] == [lot.code for lot in lots[:2]]
+    assert "Page 1 sur 3" in first
+    last = text(staff_client.get(URL + period + "&page=3"))
+    assert [lot.code for lot in lots if lot.code in last] == [lots[4].code]
+    junk = text(staff_client.get(URL + period + "&page=junk"))  # a junk page number: the first page
+    assert [lot.code for lot in lots if lot.code in junk] == [lot.code for lot in lots[:2]]
+    book = load_workbook(BytesIO(staff_client.get(f"/t/romans/lots/registre.xlsx{period}").content))
+    codes = {cell for row in book.worksheets[0].iter_rows(values_only=True) for cell in row}
+    assert {lot.code for lot in lots} <= codes
+    pdf = "".join(
+        page.extract_text()
+        for page in PdfReader(BytesIO(staff_client.get(f"/t/romans/lots/registre.pdf{period}").content)).pages
+    )
+    assert all(lot.code in pdf for lot in lots)

@@ -110,7 +110,7 @@ def test_the_dashboard_and_the_report_show_each_structure_masked_under_five(clie
     assert rows(page, "group") == expected
     # The period is the pick-up's day.
     assert "Rien sur cette période" in text(client.get(REPORT.format(slug) + "?to=2000-01-01")).split('id="group"')[1]
-    csv = client.get(REPORT.format(slug) + "group.csv").content.decode("utf-8-sig")
+    csv = client.get(REPORT.format(slug) + "group.csv").getvalue().decode("utf-8-sig")
     assert "Accorderie;2;2;2;;" in csv.replace("\r", "")
 
 

@@ -243,7 +243,7 @@ def test_the_register_lists_every_receipt_cancelled_included(client, gifts, coor
         ("ROM-RD2025-0001", 86.0, "Annulé", "ROM-RD2025-0002"),
         ("ROM-RD2025-0002", 86.0, "Émis", None),
     ]
-    csv = client.get("/t/romans/collectes/recus/registre.csv").content.decode()
+    csv = client.get("/t/romans/collectes/recus/registre.csv").getvalue().decode()
     assert "ROM-RD2025-0001" in csv
     assert "Erreur de pesée" in csv
 
@@ -258,7 +258,7 @@ def test_a_territory_never_reaches_another_ones_receipts(client, gifts, coordina
     assert client.get(f"/t/romans/collectes/recus/{receipt.number}.pdf").status_code == 404
     assert client.get(f"/t/vercors/collectes/recus/{receipt.number}.pdf").status_code == 404
     assert client.get(f"/t/vercors/collectes/fermes/{gifts.farm.pk}/").status_code == 404
-    register = client.get("/t/vercors/collectes/recus/registre.csv").content.decode()
+    register = client.get("/t/vercors/collectes/recus/registre.csv").getvalue().decode()
     assert receipt.number not in register
 
 

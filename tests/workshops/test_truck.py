@@ -8,7 +8,7 @@ from conserverie.workshops.models import Registration
 from conserverie.workshops.services import registration_cancel, registration_checkin, registration_create
 
 from ..conftest import make_user
-from ..pages import add_workshops, assert_flat_queries, row_counts, text
+from ..pages import add_workshops, assert_flat_queries, queries_on, row_counts, text
 from .public_data import future_workshop, person
 
 
@@ -143,7 +143,7 @@ def test_truck_page_queries_do_not_grow(staff_client, chain, django_assert_num_q
             registration_create(workshop=workshop, participant=person(chain, f"S{i}"), walk_in=True)
 
     count = assert_flat_queries(staff_client, truck_url(workshop), grow, django_assert_num_queries)
-    # 8, and the jars panel: trucks, stock, formats, lots, acts sent (and the jars set aside when the truck holds any)
+    # 6, and the jars panel: trucks, stock, jars set aside, formats, lots, acts sent
     assert count <= 13, count
 
 
@@ -151,3 +151,23 @@ def test_staff_workshop_page_links_to_the_truck_and_the_public_page(staff_client
     page = text(staff_client.get(f"/t/romans/ateliers/{workshop.pk}/"))
     assert f'href="{truck_url(workshop)}"' in page
     assert f'href="/ateliers/{workshop.pk}/"' in page
+
+
+def test_truck_page_queries_are_the_same_whether_the_truck_is_empty_or_holds_round_jars(staff_client, chain):
+    """The jars panel reads what a purchasing-group round holds in the same number of queries, whatever the truck
+    holds: nothing, free jars, or jars a round sets aside (issue 20)."""
+    from ..helpers import released_lot
+    from ..purchasing.world import group
+
+    workshop = future_workshop(chain, capacity=10)
+    url = truck_url(workshop)
+    empty = queries_on(staff_client, url)
+    released_lot(chain, jars=5)  # free jars on the truck
+    free = queries_on(staff_client, url)
+    g = group(chain, jars=10, offered=6)  # a round holds 6 of these 10
+    held = queries_on(staff_client, url)
+    assert empty == free == held, (empty, free, held)
+    assert held <= 13, held
+    page = text(staff_client.get(url))
+    assert f'data-stock="{g.lot.pk}-{chain.jar.pk}" data-jars="4"' in page
+    assert "et 6 réservés pour une commande groupée" in page

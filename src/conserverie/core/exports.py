@@ -8,6 +8,11 @@
 - **French.** A CSV is UTF-8 with a byte order mark (Excel then reads the accents right), separated by semicolons,
   decimals with a comma, days as dd/mm/yyyy: French Excel and LibreOffice open it in columns.
 
+**Streamed.** `csv_response` and `streamed_attachment` send a download while it is written (Django's
+`StreamingHttpResponse`), a few hundred rows at a time: a server's memory does not hold the whole file, whatever the
+number of seasons (issue 20). The rows may be a lazy queryset (`.iterator(chunk_size=…)`): they are read in the
+territory's scope of the view (`core.scoping.in_current_scope`).
+
 Use `csv_response` / `csv_bytes` / `write_csv_rows` for a CSV, `XlsxBook` (or `xlsx_bytes`) for a workbook, with
 rows of plain Python values (str, int, Decimal, float, date, datetime, bool, None). A report table
 (`title`, `key`, `columns`, `rows`, `note`) has its shortcuts `table_csv`, `table_xlsx`, `write_csv`.
@@ -16,14 +21,16 @@ rows of plain Python values (str, int, Decimal, float, date, datetime, bool, Non
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from conserverie.core.scoping import in_current_scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -116,6 +123,32 @@ def csv_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+ROWS_PER_CHUNK = 500
+
+
+def csv_chunks(header: Sequence, rows: Iterable[Sequence], rows_per_chunk: int = ROWS_PER_CHUNK) -> Iterator[bytes]:
+    """The CSV of `write_csv_rows`, as UTF-8 pieces of `rows_per_chunk` rows: what a streamed download sends."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # the byte order mark
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([neutralise(str(c)) for c in header])
+    for index, row in enumerate(rows, start=1):
+        writer.writerow([csv_cell(v) for v in row])
+        if index % rows_per_chunk == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def streamed_attachment(chunks: Iterable[bytes], content_type: str, filename: str) -> StreamingHttpResponse:
+    """A download sent while it is written (`filename` with its extension); `chunks` is read in the scope of the
+    view that returns it. No Content-Length: the size is known only at the end."""
+    response = StreamingHttpResponse(in_current_scope(chunks), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
     """A download: `filename` with its extension."""
     response = HttpResponse(content, content_type=content_type)
@@ -123,12 +156,9 @@ def attachment(content: bytes | str, content_type: str, filename: str) -> HttpRe
     return response
 
 
-def csv_response(filename: str, header: Sequence, rows: Iterable[Sequence]) -> HttpResponse:
-    """A CSV download (`filename` without extension)."""
-    response = HttpResponse(content_type=CSV)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    write_csv_rows(response, header, rows)
-    return response
+def csv_response(filename: str, header: Sequence, rows: Iterable[Sequence]) -> StreamingHttpResponse:
+    """A CSV download (`filename` without extension), streamed: `rows` may be a lazy iterator."""
+    return streamed_attachment(csv_chunks(header, rows), CSV, f"{filename}.csv")
 
 
 def xlsx_cell(value):
@@ -237,7 +267,7 @@ def write_csv(table, stream) -> None:
     write_csv_rows(stream, table.columns, table.rows)
 
 
-def table_csv(table, filename: str) -> HttpResponse:
+def table_csv(table, filename: str) -> StreamingHttpResponse:
     return csv_response(filename, table.columns, table.rows)
 
 

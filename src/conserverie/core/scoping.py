@@ -30,6 +30,7 @@ __all__ = [
     "every_territory",
     "get_scope",
     "in_every_territory",
+    "in_current_scope",
     "no_territory",
     "scoped_manager",
     "scopes_disabled",
@@ -72,6 +73,25 @@ def no_territory():
         yield
     finally:
         state.reset(token)
+
+
+def in_current_scope(iterable):
+    """`iterable`, iterated later in the scope that is active now: a streamed download's rows are read after the
+    view has returned (and left its `territory_scope`), while the response is sent (issue 20)."""
+    captured = dict(get_scope())
+
+    def rows():
+        previous = state.get()
+        token = state.set(captured)
+        try:
+            yield from iterable
+        finally:
+            try:
+                state.reset(token)
+            except ValueError:  # closed from another context (a server dropping a download half-sent)
+                state.set(previous)
+
+    return rows()
 
 
 def in_every_territory(function):

@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conserverie.core.exports import Eur, Percent, attachment, table_xlsx
+from conserverie.core.exports import Eur, Percent, streamed_attachment, table_xlsx
 from conserverie.core.pages import add_service_errors, form_status
 from conserverie.distribution.reports import Table
 from conserverie.economics.accounts import accounts_of
 from conserverie.economics.chart import chart_rows
 from conserverie.economics.charts import sensitivity_chart
-from conserverie.economics.fec import fec_of_year
+from conserverie.economics.fec import fec_chunks, fec_of_year_entries
 from conserverie.economics.forms import ChartForm, CostItemForm, ParametersForm, ScenarioForm
 from conserverie.economics.models import CostItem, Scenario
 from conserverie.economics.scenario_defaults import defaults_from_territory
@@ -145,9 +145,10 @@ def _year(request) -> int:
 
 @territory_view(roles=COORDINATION)
 def fec(request, territory):
-    """The year's entries in the FEC format (article A47 A-1 LPF, `economics/fec.py`): coordinators only."""
-    name, content = fec_of_year(territory, _year(request))
-    return attachment(content, "text/plain; charset=iso-8859-15", name)
+    """The year's entries in the FEC format (article A47 A-1 LPF, `economics/fec.py`): coordinators only. The entries
+    are built and numbered first (chronological order, no gap in a journal), the text streamed (issue 20)."""
+    name, entries = fec_of_year_entries(territory, _year(request))
+    return streamed_attachment(fec_chunks(entries), "text/plain; charset=iso-8859-15", name)
 
 
 @territory_view(roles=COORDINATION)
