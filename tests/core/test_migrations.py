@@ -61,9 +61,10 @@ def fresh_database(django_db_blocker, tmp_path):
     """For the test's length, the default connection goes to an empty database of the test database's engine.
 
     The trip from the release is made forward only, in that database: migrating the worker's test database back to
-    the release and forward again cost about three times as much (the way back renders every migration's state
-    twice) and left the suite's database to be flushed. The default connection itself is swapped, not another alias
-    added: the data migrations write through the default one, as `conserverie migrate` does."""
+    the release and forward again cost twice as much (~228 s against ~108 s of CPU on SQLite, ~173 s against
+    ~100 s on PostgreSQL, docs/performance.md) and left the suite's database to be flushed. The default connection
+    itself is swapped, not another alias added: the data migrations write through the default one, as `conserverie
+    migrate` does."""
     test_database = connections["default"]
     settings_dict = {**test_database.settings_dict}
     with django_db_blocker.unblock():
@@ -87,7 +88,7 @@ def fresh_database(django_db_blocker, tmp_path):
 
 
 def migrate_to(targets):
-    """Migrate the test database to `targets` and return the models as they are there (the historical models)."""
+    """Migrate the default (fresh) database to `targets`; return the models as they are there (historical models)."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
@@ -96,7 +97,7 @@ def migrate_to(targets):
 
 # The data migrations since the release are checked on rows written before them, in one trip forward from an empty
 # database: to the release, then to just before `economics.0004_m16c_one_siren`, then to the newest migrations (each
-# trip renders every model's migration state, where the migrations' cost is: about a minute of CPU in all).
+# trip renders every model's migration state, where the migrations' cost is: about 100 s of CPU in all).
 # The siren step stops where `economics.0004_m16c_one_siren` has not run yet.
 BEFORE_ONE_SIREN = [("economics", "0003_m16b_chart_of_accounts"), ("territories", "0008_legal_entity_bounds")]
 
