@@ -6,9 +6,12 @@ present on a live registration, or jars taken home, not after today). Both agree
 service that changes a fact: attendance, a walk-in, a registration cancelled, a workshop cancelled, a gift, a
 merge, an erasure. The mass balance reports a tampered row; the other territory's rows stay out of sight."""
 
+import json
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from conserverie.core.scoping import territory_scope
@@ -216,6 +219,12 @@ def test_a_tampered_row_is_reported_and_a_rebuild_repairs_it(season):
     HouseholdReach.objects.filter(pk=rows[0].pk).update(day=D4)  # a day moved
     [problem] = mass_balance_problems(territory)
     assert "1 jour(s) manquant(s) ou faux, 1 en trop" in problem
+    # `conserverie report` runs the full mass balance: the problem is in its JSON.
+    out = StringIO()
+    call_command("report", "--territory", territory.slug, "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["mass_balance_ok"] is False
+    assert data["mass_balance_problems"] == [problem]
     reach_rebuild([territory.pk])
     assert mass_balance_problems(territory) == []
 

@@ -67,7 +67,7 @@ def mass_balance_problems(territory: Territory) -> list[str]:
     """Where invariants docs/architecture.md §4.1 and docs/architecture.md §4.2 fail: empty when the books hold.
     Also checks the households reached per day (`distribution.reach`) against the facts: that recount reads every
     registration and gift of the territory, so the pages' grouped check (`mass_balance_by_territory`) leaves it out
-    and this full check (tests, `report --check`) does it."""
+    and this full check (the invariant tests, `conserverie report`) does it."""
     problems = mass_balance_by_territory([territory.pk]).get(territory.pk, [])
     return problems + reach_problems([territory.pk]).get(territory.pk, [])
 
