@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('distribution', '0004_g18_voucher'),
         ('people', '0002_i17_household'),
-        ('territories', '0010_receipt_vat_mention'),
+        ('territories', '0001_initial'),
         ('workshops', '0006_p17c_reminder_retries'),
     ]
 
