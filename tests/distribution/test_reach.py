@@ -239,3 +239,22 @@ def test_a_tampered_row_is_reported_and_a_rebuild_repairs_it(season):
     assert list(reach_problems([territory.pk, season["other"].territory.pk])) == [territory.pk]
     assert reach_rebuild([territory.pk]) == 3
     assert mass_balance_problems(territory) == []
+
+
+def test_today_counts_what_has_started_and_the_gifts_of_today(season, clock):
+    """A workshop of today counts once it has started; a gift of today counts; tomorrow's nothing."""
+    chain = season["chain"]
+    awa, _ben, chloe, dan, _eli = season["people"]
+    clock(TODAY, 9)
+    morning, evening = _workshop(chain, TODAY, 10), _workshop(chain, TODAY, 18)
+    registration_checkin(actor=chain.actor, registration=registration_create(workshop=morning, participant=awa))
+    registration_checkin(actor=chain.actor, registration=registration_create(workshop=evening, participant=chloe))
+    _give(chain, season["lot"], dan, TODAY)
+    today = [(TODAY, TODAY)]
+    counts = {}
+    for hour in (9, 12, 19):
+        clock(TODAY, hour)
+        counts[hour] = figures_by_period([chain.territory], today, mass_balance=False)[chain.territory.pk][0].households
+        assert counts[hour] == _reference(chain.territory, TODAY, TODAY)[0]
+    # 9:00: Dan's gift only; 12:00: and Awa's home (the morning workshop started); 19:00: and Chloé.
+    assert counts == {9: 1, 12: 2, 19: 3}

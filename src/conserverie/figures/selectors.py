@@ -3,11 +3,9 @@
 Each figure is a fixed number of aggregate queries, whatever the size of the season.
 """
 
-import operator
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
-from functools import reduce
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.utils import timezone
@@ -227,20 +225,17 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
     # registrations and the distributions, checked by `reach_problems`), not from every registration and gift of
     # every season (issue 20: the network view spent most of its time there, 1.2 s at 30 territories × 5 seasons).
     # A workshop counts once it has started, a gift not after today: what has happened, as above.
+    # Written so that a row before today is kept on the index alone (SQLite then never reads the row itself): a
+    # row of an earlier day has happened (a workshop of an earlier local day started before now); only today's
+    # rows ask whether the gift is of today or the workshop has started. Rows after today have not happened.
     now = timezone.now()
-    reach = HouseholdReach.objects.filter(territory__in=ids).filter(
-        Q(gift=True, day__lte=today) | Q(workshop_start__lt=now)
-    )
+    happened = Q(day__lt=today) | (Q(day=today) & (Q(gift=True) | Q(workshop_start__lt=now)))
+    reach = HouseholdReach.objects.filter(territory__in=ids).filter(happened)
 
     def reached(start, end):
         """The households of the people who took part in a workshop or took jars home in the period: one home
         counts once, however many of its people came (docs/architecture.md §3, "One person, one household")."""
         return Q(pk__in=reach.filter(in_period("day", start, end)).values("household_id"))
-
-    # Only the households reached in one of the periods are read (and their priority area worked out).
-    bounds = [in_period("day", start, end) for start, end in periods]
-    any_period = Q() if not bounds or any(not q for q in bounds) else reduce(operator.or_, bounds)
-    ever_reached = reach.filter(any_period).values("household_id")
 
     # In a priority area (QPV): from the household's own declaration or address only (the box it ticked, or its
     # commune or a member's declared neighbourhood is one of the territory's QPVs), never from the site of a
@@ -255,9 +250,7 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
     # built once per period (SQLite built them again for every aggregate that named them: a count of all and one
     # of the priority areas made twice the work, most of the network view's time; issue 20).
     households = _grouped(
-        Household.objects.filter(territory__in=ids, pk__in=ever_reached).annotate(
-            qpv=ExpressionWrapper(in_qpv, BooleanField())
-        ),
+        Household.objects.filter(territory__in=ids).annotate(qpv=ExpressionWrapper(in_qpv, BooleanField())),
         "territory_id",
         periods,
         "qpv",
