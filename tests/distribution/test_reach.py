@@ -258,3 +258,28 @@ def test_today_counts_what_has_started_and_the_gifts_of_today(season, clock):
         assert counts[hour] == _reference(chain.territory, TODAY, TODAY)[0]
     # 9:00: Dan's gift only; 12:00: and Awa's home (the morning workshop started); 19:00: and Chloé.
     assert counts == {9: 1, 12: 2, 19: 3}
+
+
+def test_the_admins_edits_rebuild_the_reached_days(season, rf):
+    """The admin writes facts past the services (a superuser's repair): its save and delete rebuild the days too."""
+    from django.contrib import admin
+
+    chain, regs = season["chain"], season["regs"]
+    awa = season["people"][0]
+    request = rf.post("/")
+    request.user = chain.actor
+    registration = Registration.objects.get(pk=regs["awa1"].pk)
+    registration.attended = True
+    admin.site._registry[Registration].save_model(request, registration, None, True)
+    assert HouseholdReach.objects.filter(household=awa.household, day=D1).exists()
+    assert reach_problems([chain.territory.pk]) == {}
+    admin.site._registry[Registration].delete_model(request, registration)
+    assert not HouseholdReach.objects.filter(household=awa.household).exists()
+    # A person moved to another home: both homes rebuilt.
+    chloe = season["people"][2]
+    registration_checkin(actor=chain.actor, registration=regs["chloe2"])
+    person = Participant.objects.get(pk=chloe.pk)
+    person.household = awa.household
+    admin.site._registry[Participant].save_model(request, person, None, True)
+    assert set(HouseholdReach.objects.values_list("household_id", flat=True)) == {awa.household_id}
+    assert reach_problems([chain.territory.pk]) == {}
