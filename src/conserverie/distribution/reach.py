@@ -9,18 +9,20 @@ facts (`reach_facts`). Every service that writes a fact calls it in its transact
 and the lower apps' services (a registration made, cancelled, marked present or absent; a workshop cancelled; two
 people merged; a person erased) through `people.reach.households_touched`, to which this app registers
 `reach_refresh` at start-up (docs/architecture.md §3: the lower apps never import this one). `reach_problems`
-recomputes the rows from the facts and reports any difference (the mass balance of `figures.selectors`).
+recomputes the rows from the facts and reports any difference (the mass balance of `figures.selectors`; invariant
+docs/architecture.md §4.12).
 """
 
 from collections import Counter, defaultdict
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.scoping import scopes_disabled
 from conserverie.distribution.models import Distribution, HouseholdReach
-from conserverie.people.models import RegistrationStatus
+from conserverie.people.models import Household, RegistrationStatus
 from conserverie.workshops.models import Registration, Workshop
 
 # (territory id, household id, day) -> (gift, earliest start of a workshop attended that day or None)
@@ -60,13 +62,19 @@ def reach_refresh(household_ids) -> None:
     ids = sorted({pk for pk in household_ids if pk})
     if not ids:
         return
-    rows = reach_facts(households=ids)
-    with scopes_disabled():
-        HouseholdReach.objects.filter(household__in=ids).delete()
-        HouseholdReach.objects.bulk_create(
-            HouseholdReach(territory_id=tid, household_id=hid, day=day, gift=gift, workshop_start=start)
-            for (tid, hid, day), (gift, start) in sorted(rows.items())
-        )
+    # One refresh of a household at a time (docs/architecture.md §5): the homes locked in a fixed order, so that a
+    # second refresh reads the facts only once the first has committed, and never writes back a day just removed.
+    # Its own atomic block too: a caller outside a transaction (the admin's bulk delete) still locks, all or nothing.
+    with transaction.atomic():
+        homes = Household._base_manager.select_for_update().filter(pk__in=ids).order_by("pk")
+        list(homes.values_list("pk", flat=True))
+        rows = reach_facts(households=ids)
+        with scopes_disabled():
+            HouseholdReach.objects.filter(household__in=ids).delete()
+            HouseholdReach.objects.bulk_create(
+                HouseholdReach(territory_id=tid, household_id=hid, day=day, gift=gift, workshop_start=start)
+                for (tid, hid, day), (gift, start) in sorted(rows.items())
+            )
 
 
 def reach_stored(territories) -> Counter:
