@@ -27,7 +27,7 @@ from django.db.models import Field
 from django.utils import timezone
 
 from conserverie.core.scoping import every_territory
-from conserverie.distribution.models import Distribution, DistributionLine
+from conserverie.distribution.models import Distribution, DistributionLine, HouseholdReach
 from conserverie.economics.models import CostItem
 from conserverie.economics.unit_costs import Category
 from conserverie.impact.models import Answer, Dimension, Indicator, IndicatorValue, Question, Response, Survey
@@ -271,6 +271,9 @@ def _territory(rng, index, seasons, tomato, federation):  # noqa: PLR0915 - one 
     snapshots = [recipe_snapshot(recipe) for recipe in recipes]
     added = 30
     participants = []
+    # The households reached per day (distribution.reach), built with the rows that make them: {(household, day):
+    # [gift, earliest start of a workshop attended]}, written once for the territory (issue 20).
+    reached: dict = {}
     for season in range(seasons):
         year = LAST_SEASON - seasons + 1 + season
         tag = f"{code}-{year % 100:02d}"
@@ -384,6 +387,12 @@ def _territory(rng, index, seasons, tomato, federation):  # noqa: PLR0915 - one 
                     Registration(workshop=w, participant=p, party_size=rng.randrange(1, 5), attended=rng.random() < 0.8)
                 )
         bulk(Registration, registrations)
+        for r in registrations:
+            if r.attended and r.workshop.status != Workshop.Status.CANCELLED:
+                row = reached.setdefault(
+                    (r.participant.household_id, timezone.localdate(r.workshop.starts_at)), [False, None]
+                )
+                row[1] = min(row[1] or r.workshop.starts_at, r.workshop.starts_at)
         # Jars leave: gifts (2 jars), sales (2), internal use (4), spread over the lots without overdrawing one.
         lines, kinds = [], []
         stock = {lot.pk: JARS_PER_LOT for lot in lots}
@@ -411,6 +420,9 @@ def _territory(rng, index, seasons, tomato, federation):  # noqa: PLR0915 - one 
                 for k, (kind, jars, lot) in enumerate(given)
             ],
         )
+        for d in distributions:
+            if d.participant is not None:
+                reached.setdefault((d.participant.household_id, d.date), [False, None])[0] = True
         lines = bulk(
             DistributionLine,
             [
@@ -498,6 +510,14 @@ def _territory(rng, index, seasons, tomato, federation):  # noqa: PLR0915 - one 
             len(raws) * 3 + len(lots) * 2 + 2 * PARTICIPANTS_NEW + WORKSHOPS + len(registrations) + len(given) * 3 + 600
         )
         added += 25 + 40 + 12
+    bulk(
+        HouseholdReach,
+        [
+            HouseholdReach(territory=territory, household_id=hid, day=day, gift=gift, workshop_start=start)
+            for (hid, day), (gift, start) in sorted(reached.items())
+        ],
+    )
+    added += len(reached)
     added += _flower_and_survey(rng, territory, actor, participants, seasons)
     return territory.slug, added
 

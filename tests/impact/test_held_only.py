@@ -10,8 +10,8 @@ from django.core.management import call_command
 from conserverie.figures.selectors import territory_figures
 from conserverie.impact.periods import Period
 from conserverie.impact.registry import COMPUTATIONS, Context
-from conserverie.workshops.models import Registration, Workshop
-from conserverie.workshops.services import registration_create, workshop_open
+from conserverie.workshops.models import Workshop
+from conserverie.workshops.services import registration_checkin, registration_create, workshop_open
 
 from ..conftest import aware
 from ..pages import add_participant
@@ -41,12 +41,12 @@ def _season(chain, clock):
     planned = [_workshop(chain, day, f"Atelier prévu {day}") for day in (date(2026, 12, 12), date(2026, 12, 19))]
     for i in range(2):
         registration = registration_create(workshop=held, participant=add_participant(chain, f"Présente {i}"))
-        Registration.objects.filter(pk=registration.pk).update(attended=True)
+        registration_checkin(actor=chain.actor, registration=registration)
     for workshop in planned:
         for i in range(3):
             registration = registration_create(workshop=workshop, participant=add_participant(chain, f"Inscrite {i}"))
             # Even a check-in typed ahead by mistake does not make a future workshop held.
-            Registration.objects.filter(pk=registration.pk).update(attended=True)
+            registration_checkin(actor=chain.actor, registration=registration)
     Workshop.objects.filter(pk=cancelled.pk).update(status=Workshop.Status.CANCELLED)
     clock(TODAY)
 
@@ -102,7 +102,7 @@ def test_a_household_is_in_a_priority_area_from_its_own_neighbourhood_never_the_
     Household.objects.filter(pk=people[2].household_id).update(priority_area=True)
     for person in people:
         registration = registration_create(workshop=workshop, participant=person)
-        Registration.objects.filter(pk=registration.pk).update(attended=True)
+        registration_checkin(actor=chain.actor, registration=registration)
     clock(TODAY)
     figures = territory_figures(chain.territory, date(2026, 1, 1), date(2026, 12, 31))
     assert figures.households == 3

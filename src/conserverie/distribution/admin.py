@@ -2,7 +2,14 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from conserverie.core.admin_tools import ReadOnlyLedgerAdmin
-from conserverie.distribution.models import Distribution, DistributionLine, PriceListEntry, PriceTier, TruckAction
+from conserverie.distribution.models import (
+    Distribution,
+    DistributionLine,
+    HouseholdReach,
+    PriceListEntry,
+    PriceTier,
+    TruckAction,
+)
 
 
 class DistributionLineInline(admin.TabularInline):
@@ -95,3 +102,15 @@ class TruckActionAdmin(ReadOnlyLedgerAdmin):
     list_display = ["synced_at", "workshop", "kind", "status", "created_by"]
     list_filter = ["territory", "kind", "status"]
     search_fields = ["client_id", "message"]
+
+
+@admin.register(HouseholdReach)
+class HouseholdReachAdmin(ReadOnlyLedgerAdmin):
+    """The days each household was reached (issue 20): derived from the workshops and the gifts by the services,
+    never typed; read here, repaired by `distribution.reach.reach_rebuild`."""
+
+    list_display = ["day", "household", "gift", "workshop_start", "territory"]
+    list_filter = ["territory", "gift"]
+    search_fields = ["household__commune"]
+    date_hierarchy = "day"
+    list_select_related = ["household", "territory"]

@@ -11,3 +11,8 @@ class DistributionConfig(AppConfig):
         from conserverie.distribution import personal_data
 
         personal_data.register()
+        # The households reached per day (issue 20): the lower apps' services ask for them to be rebuilt.
+        from conserverie.distribution.reach import reach_refresh
+        from conserverie.people.reach import reach_refresher_register
+
+        reach_refresher_register("distribution.reach", reach_refresh)

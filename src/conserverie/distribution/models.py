@@ -240,3 +240,31 @@ class TruckAction(models.Model):
     @property
     def refused(self) -> bool:
         return self.status == self.Status.REFUSED
+
+
+class HouseholdReach(models.Model):
+    """One household reached on one day: a derived row, never typed (issue 20, docs/performance.md).
+
+    "A household is reached when it took part in a workshop or took jars home in the period" (figures.selectors):
+    `gift` when one of its people took jars home that day (a distribution in their name, any kind), and
+    `workshop_start` the earliest start of a workshop held that day (not cancelled) where one of its people was
+    marked present on a live registration. The counts of a period are then a distinct count over this small table
+    instead of the registrations and distributions of every season. The rows of a household are rebuilt from those
+    facts by `distribution.reach.reach_refresh`, called by every service that writes them (docs/architecture.md §3:
+    the lower apps through `people.reach`); `reach_problems` recomputes them and reports any difference."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey("people.Household", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    gift = models.BooleanField(default=False)
+    workshop_start = models.DateTimeField(null=True, blank=True)
+
+    objects = scoped_manager("territory")
+
+    class Meta:
+        verbose_name = _("foyer touché (jour)")
+        verbose_name_plural = _("foyers touchés (jours)")
+        indexes = [models.Index(fields=["territory", "day", "household"], name="reach_territory_day")]
+
+    def __str__(self):
+        return f"{self.household_id} {self.day:%d/%m/%Y}"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
 from conserverie.distribution.models import Distribution, DistributionLine, PaymentMode, PriceListEntry, PriceTier
+from conserverie.distribution.reach import reach_refresh
 from conserverie.distribution.selectors import credit_of
 from conserverie.people.models import Participant
 from conserverie.recipes.models import Recipe
@@ -164,6 +165,8 @@ def distribution_record(
                 amount_eur=row.paid_eur,
                 day=day,
             )
+        if participant is not None:  # a household reached that day (issue 20)
+            reach_refresh([participant.household_id])
         return distribution
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from conserverie.core.append_only import AppendOnlyMixin, ledger_maintenance
 from conserverie.people.models import Consent, ErasureRecord, Participant
 from conserverie.people.phones import name_key
+from conserverie.people.reach import households_touched
 from conserverie.people.relations import household_links, participant_links
 from conserverie.people.signup import _lock_bookable_of, cancel
 from conserverie.territories.permissions import require
@@ -243,6 +244,7 @@ def participant_merge(*, actor, territory, keep: Participant, duplicate: Partici
                         rows.update(**{link.field.name: keep})
             else:
                 link.rows([duplicate.pk]).update(**{link.field.name: keep})
+        homes = {keep.household_id, duplicate.household_id}
         _merge_households(keep, duplicate, actor)
         for name in ("phone", "email", "neighbourhood"):
             if not getattr(keep, name):
@@ -256,6 +258,8 @@ def participant_merge(*, actor, territory, keep: Participant, duplicate: Partici
         duplicate._history_user = actor
         duplicate._change_reason = _("fusion : fusionné dans n° %(pk)s") % {"pk": keep.pk}
         duplicate.save()
+        # Their gifts and workshops now count for one home: its reached days rebuilt, the other home's too (issue 20).
+        households_touched(homes | {keep.household_id})
         return keep
 
 

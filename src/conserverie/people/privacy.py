@@ -33,6 +33,7 @@ from conserverie.people.models import (
     Participant,
     RegistrationStatus,
 )
+from conserverie.people.reach import households_touched
 from conserverie.people.relations import participant_links, text_fields
 from conserverie.people.signup import cancel
 from conserverie.territories.models import PriorityArea
@@ -235,6 +236,8 @@ def _erase(*, participant: Participant, actor, reason: str, retention: bool) -> 
         if pattern is not None:
             _scrub_rows(history.model, history.filter(id__in=ids), pattern)
         _erase_addresses(people)
+        # The future seats freed above no longer reach anyone (issue 20); the past gifts and workshops still count.
+        households_touched(person.household_id for person in people)
         reason = reason.strip()[:250]
         return ErasureRecord.objects.create(
             participant=participant,

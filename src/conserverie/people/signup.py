@@ -26,6 +26,7 @@ from conserverie.people.models import (
     RegistrationStatus,
 )
 from conserverie.people.phones import email_normalise, name_key, phone_normalise
+from conserverie.people.reach import households_touched, people_touched
 from conserverie.territories.models import Territory
 from conserverie.territories.permissions import require_role, require_same_territory
 
@@ -249,10 +250,14 @@ def register(
             for name, value in extra.items():
                 setattr(existing, name, value)
             existing.save()
+            households_touched([participant.household_id])
             return existing
-        return bookable.registrations.create(
+        created = bookable.registrations.create(
             participant=participant, party_size=party_size, status=status, idempotency_key=idempotency_key, **extra
         )
+        if created.attended:  # a walk-in, present at once: a household reached (issue 20)
+            households_touched([participant.household_id])
+        return created
 
 
 def cancel(*, registration: RegistrationBase) -> RegistrationBase:
@@ -268,6 +273,8 @@ def cancel(*, registration: RegistrationBase) -> RegistrationBase:
         registration.status = RegistrationStatus.CANCELLED
         registration.save()
         bookable.promote_waiting()
+        if registration.attended:
+            people_touched([registration.participant_id])
         return registration
 
 
@@ -278,8 +285,12 @@ def checkin(*, actor, registration: RegistrationBase, attended: bool = True) -> 
         registration = type(registration)._default_manager.select_for_update().get(pk=registration.pk)
         if registration.is_cancelled:
             raise ValidationError(_("Cette inscription est annulée."))
+        changed = registration.attended != attended
         registration.attended = attended
-        return save_as(registration, actor)
+        registration = save_as(registration, actor)
+        if changed:
+            people_touched([registration.participant_id])
+        return registration
 
 
 # --- A bookable cancelled: the reason, and the people to tell ---------------------------------------------------
@@ -301,6 +312,8 @@ def mark_cancelled(*, actor, bookable: Bookable, reason: str) -> list[Registrati
     bookable.status = type(bookable).Status.CANCELLED
     bookable.cancel_reason = reason
     save_as(bookable, actor)
+    present = bookable.registrations.filter(attended=True).values_list("participant_id", flat=True)
+    people_touched(present.order_by())
     return list(bookable.registrations.to_tell())
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from conserverie.people.models import Consent, ErasureRecord, Participant
+from conserverie.people.reach import households_touched, people_touched
 from conserverie.workshops.models import MinimumWage, Registration, VolunteerHours, Workshop, WorkshopSeries
 
 
@@ -23,6 +24,26 @@ class WorkshopAdmin(SimpleHistoryAdmin):
     list_select_related = ["site", "structure", "territory"]
     inlines = [RegistrationInline]
 
+    # The admin writes the facts directly: the households reached per day follow (issue 20, people/reach.py).
+    def save_related(self, request, form, formsets, change):
+        before = _people_of([form.instance.pk]) if change else set()
+        super().save_related(request, form, formsets, change)
+        people_touched(before | _people_of([form.instance.pk]))
+
+    def delete_model(self, request, obj):
+        people = _people_of([obj.pk])
+        super().delete_model(request, obj)
+        people_touched(people)
+
+    def delete_queryset(self, request, queryset):
+        people = _people_of(list(queryset.values_list("pk", flat=True)))
+        super().delete_queryset(request, queryset)
+        people_touched(people)
+
+
+def _people_of(workshop_ids) -> set[int]:
+    return set(Registration._base_manager.filter(workshop__in=workshop_ids).values_list("participant_id", flat=True))
+
 
 @admin.register(Participant)
 class ParticipantAdmin(SimpleHistoryAdmin):
@@ -30,6 +51,11 @@ class ParticipantAdmin(SimpleHistoryAdmin):
     list_filter = ["territory", "household__priority_area"]
     list_select_related = ["household", "territory"]
     search_fields = ["first_name", "neighbourhood", "email", "phone"]
+
+    def save_model(self, request, obj, form, change):
+        before = Participant._base_manager.filter(pk=obj.pk).values_list("household_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        households_touched([before, obj.household_id])  # a person moved to another home (issue 20)
 
 
 @admin.register(Registration)
@@ -39,6 +65,20 @@ class RegistrationAdmin(SimpleHistoryAdmin):
     search_fields = ["participant__first_name", "workshop__title"]
     raw_id_fields = ["participant", "workshop"]
     list_select_related = ["participant", "workshop"]
+
+    def save_model(self, request, obj, form, change):
+        before = Registration._base_manager.filter(pk=obj.pk).values_list("participant_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        people_touched([before, obj.participant_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        people_touched([obj.participant_id])
+
+    def delete_queryset(self, request, queryset):
+        people = set(queryset.values_list("participant_id", flat=True))
+        super().delete_queryset(request, queryset)
+        people_touched(people)
 
 
 @admin.register(VolunteerHours)
