@@ -68,13 +68,20 @@ def reach_refresh(household_ids) -> None:
     with transaction.atomic():
         homes = Household._base_manager.select_for_update().filter(pk__in=ids).order_by("pk")
         list(homes.values_list("pk", flat=True))
-        rows = reach_facts(households=ids)
-        with scopes_disabled():
-            HouseholdReach.objects.filter(household__in=ids).delete()
-            HouseholdReach.objects.bulk_create(
+        _replace({"household__in": ids}, reach_facts(households=ids))
+
+
+def _replace(which: dict, rows: dict) -> None:
+    """Delete the stored days `which` selects and write `rows` ({(territory, household, day): (gift, start)})."""
+    with scopes_disabled():
+        HouseholdReach.objects.filter(**which).delete()
+        HouseholdReach.objects.bulk_create(
+            (
                 HouseholdReach(territory_id=tid, household_id=hid, day=day, gift=gift, workshop_start=start)
                 for (tid, hid, day), (gift, start) in sorted(rows.items())
-            )
+            ),
+            batch_size=2000,
+        )
 
 
 def reach_stored(territories) -> Counter:
@@ -113,13 +120,5 @@ def reach_rebuild(territories) -> int:
     """Rebuild every reached day of these territories from the facts (the data migration, a repair); the rows."""
     ids = list(territories)
     rows = reach_facts(territories=ids)
-    with scopes_disabled():
-        HouseholdReach.objects.filter(territory__in=ids).delete()
-        HouseholdReach.objects.bulk_create(
-            (
-                HouseholdReach(territory_id=tid, household_id=hid, day=day, gift=gift, workshop_start=start)
-                for (tid, hid, day), (gift, start) in sorted(rows.items())
-            ),
-            batch_size=2000,
-        )
+    _replace({"territory__in": ids}, rows)
     return len(rows)
