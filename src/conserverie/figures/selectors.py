@@ -67,14 +67,22 @@ class Figures:
 
 def mass_balance_problems(territory: Territory) -> list[str]:
     """Where invariants docs/architecture.md §4.1 and docs/architecture.md §4.2 fail: empty when the books hold.
-    Also checks the households reached per day (`distribution.reach`) against the facts and the monthly sums of the
-    two ledgers (`stock.months`, `sourcing.months`) against their rows: those recounts read every registration,
-    gift, movement and raw lot of the territory, so the pages' grouped check (`mass_balance_by_territory`) leaves it out
-    and this full check (the invariant tests, `conserverie report`) does it."""
+    Also the recounts of the derived tables (`recount_problems`): the pages' grouped check
+    (`mass_balance_by_territory`) leaves them out and this full check (the invariant tests, `conserverie report`)
+    does them."""
     ids = [territory.pk]
-    problems = mass_balance_by_territory(ids).get(territory.pk, [])
-    problems += jar_month_problems(ids).get(territory.pk, []) + raw_month_problems(ids).get(territory.pk, [])
-    return problems + reach_problems(ids).get(territory.pk, [])
+    return mass_balance_by_territory(ids).get(territory.pk, []) + recount_problems(ids).get(territory.pk, [])
+
+
+def recount_problems(ids: list[int]) -> dict[int, list[str]]:
+    """{territory id: problems} of the tables the figures read instead of the facts, recounted from the facts: the
+    households reached per day (`distribution.reach`, §4.12) and the ledgers' monthly sums (`stock.months`,
+    `sourcing.months`, §4.13). Each reads every registration, gift, movement and raw lot of the territories."""
+    problems: dict[int, list[str]] = {}
+    for found in (jar_month_problems(ids), raw_month_problems(ids), reach_problems(ids)):
+        for tid, lines in found.items():
+            problems.setdefault(tid, []).extend(lines)
+    return problems
 
 
 def mass_balance_by_territory(ids: list[int]) -> dict[int, list[str]]:
