@@ -176,7 +176,7 @@ class JarMonth(models.Model):
     kind = models.CharField(max_length=16, choices=MovementKind.choices)
     full = models.BooleanField()
     deposit = models.BooleanField()
-    quantity = models.BigIntegerField(default=0)
+    quantity = models.IntegerField(default=0)  # SUM(integer) is a bigint on PostgreSQL, as the ledger's sum: ints
 
     objects = scoped_manager("territory")
 

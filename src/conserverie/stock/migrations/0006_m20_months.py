@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('produced', 'Produit'), ('moved', 'Transféré'), ('given', 'Cédé à un participant'), ('sold', 'Vendu'), ('internal', 'Usage interne'), ('farm_returned', 'Rendu à la ferme (à façon)'), ('discarded', 'Jeté'), ('broken', 'Cassé'), ('adjusted', "Ajustement d'inventaire"), ('empty_returned', 'Bocal vide rapporté'), ('empty_bought', 'Bocaux vides achetés'), ('empty_washed', 'Bocaux vides lavés'), ('empty_filled', 'Bocaux vides remplis')], max_length=16)),
                 ('full', models.BooleanField()),
                 ('deposit', models.BooleanField()),
-                ('quantity', models.BigIntegerField(default=0)),
+                ('quantity', models.IntegerField(default=0)),
                 ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.territory')),
             ],
             options={
