@@ -179,7 +179,8 @@ def _add(table: dict, key, value) -> None:
 def _ledger_sums(table, ledger, periods, keys: dict, amount: str, ledger_keys: dict, ledger_amount: str, day: str):
     """{(territory id, *key values): [(sum during, sum until the end) of each period]} of a ledger in ONE query: the
     whole months of each period from `table` (its monthly sums, `month` the first day) and the edge days from
-    `ledger` (its rows, dated by `day`), as a UNION ALL of two grouped halves added up here. `keys` and
+    `ledger` (its rows, dated by `day`), as a UNION ALL of the table's grouped sums and one grouped arm per range of
+    edge days, added up here. `keys` and
     `ledger_keys` name the same grouping in both (`tid` first); "until the end" is the period opened on the left.
     Exact for any period (core/months.py `split_period`), whatever days it starts and ends on."""
     table_sums, edges_of = {}, {}
