@@ -6,17 +6,21 @@ Each figure is a fixed number of aggregate queries, whatever the size of the sea
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import chain
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conserverie.core.months import in_edges, in_months, split_period
 from conserverie.core.periods import in_days, in_period
 from conserverie.distribution.models import DistributionLine, HouseholdReach
 from conserverie.distribution.reach import reach_problems
 from conserverie.people.models import Household, Participant, RegistrationStatus
-from conserverie.sourcing.models import FarmJarReturn, RawLot, RawLotMovement
-from conserverie.stock.models import MovementKind, StockMovement
+from conserverie.sourcing.models import FarmJarReturn, RawLot, RawLotMovement, RawMonth
+from conserverie.sourcing.months import raw_month_problems
+from conserverie.stock.models import JarMonth, MovementKind, StockMovement
+from conserverie.stock.months import jar_month_problems
 from conserverie.territories.models import PriorityArea, Territory
 from conserverie.workshops.models import Workshop
 
@@ -63,11 +67,22 @@ class Figures:
 
 def mass_balance_problems(territory: Territory) -> list[str]:
     """Where invariants docs/architecture.md §4.1 and docs/architecture.md §4.2 fail: empty when the books hold.
-    Also checks the households reached per day (`distribution.reach`) against the facts: that recount reads every
-    registration and gift of the territory, so the pages' grouped check (`mass_balance_by_territory`) leaves it out
-    and this full check (the invariant tests, `conserverie report`) does it."""
-    problems = mass_balance_by_territory([territory.pk]).get(territory.pk, [])
-    return problems + reach_problems([territory.pk]).get(territory.pk, [])
+    Also the recounts of the derived tables (`recount_problems`): the pages' grouped check
+    (`mass_balance_by_territory`) leaves them out and this full check (the invariant tests, `conserverie report`)
+    does them."""
+    ids = [territory.pk]
+    return mass_balance_by_territory(ids).get(territory.pk, []) + recount_problems(ids).get(territory.pk, [])
+
+
+def recount_problems(ids: list[int]) -> dict[int, list[str]]:
+    """{territory id: problems} of the tables the figures read instead of the facts, recounted from the facts: the
+    households reached per day (`distribution.reach`, §4.12) and the ledgers' monthly sums (`stock.months`,
+    `sourcing.months`, §4.13). Each reads every registration, gift, movement and raw lot of the territories."""
+    problems: dict[int, list[str]] = {}
+    for found in (jar_month_problems(ids), raw_month_problems(ids), reach_problems(ids)):
+        for tid, lines in found.items():
+            problems.setdefault(tid, []).extend(lines)
+    return problems
 
 
 def mass_balance_by_territory(ids: list[int]) -> dict[int, list[str]]:
@@ -156,6 +171,48 @@ def _grouped(queryset, field: str, periods, key: str | None = None, **aggregates
     return result
 
 
+def _add(table: dict, key, value) -> None:
+    if value:
+        table[key] = table.get(key, 0) + value
+
+
+def _ledger_sums(table, ledger, periods, keys: dict, amount: str, ledger_keys: dict, ledger_amount: str, day: str):
+    """{(territory id, *key values): [(sum during, sum until the end) of each period]} of a ledger in ONE query: the
+    whole months of each period from `table` (its monthly sums, `month` the first day) and the edge days from
+    `ledger` (its rows, dated by `day`), as a UNION ALL of the table's grouped sums and one grouped arm per range of
+    edge days, added up here. `keys` and
+    `ledger_keys` name the same grouping in both (`tid` first); "until the end" is the period opened on the left.
+    Exact for any period (core/months.py `split_period`), whatever days it starts and ends on."""
+    table_sums, edges_of = {}, {}
+    for i, (start, end) in enumerate(periods):
+        for name, (months, edges) in (("d", split_period(start, end)), ("u", split_period(None, end))):
+            table_sums[f"{name}_{i}"] = Sum(amount, filter=in_months("month", months))
+            edges_of[f"{name}_{i}"] = edges
+    arms = []
+    # One arm per distinct range of edge days, each a range on the ledger's (territory, day) index: an OR of the
+    # ranges in one arm made SQLite read every row of the territories.
+    for edge in sorted(set(chain.from_iterable(edges_of.values())), key=str):
+        sums = {
+            name: Sum(ledger_amount, filter=in_edges(day, [edge] if edge in edges else []))
+            for name, edges in edges_of.items()
+        }
+        arm = ledger.filter(in_period(day, *edge)).values(**ledger_keys).annotate(**sums).order_by()
+        arms.append(arm)
+    query = table.values(**keys).annotate(**table_sums).order_by().union(*arms, all=True)
+    result: dict[tuple, list] = {}
+    width = len(keys)
+    for row in query.values_list(*keys, *table_sums):
+        key = tuple(row[:width])
+        if width > 2:  # booleans from a LEFT JOIN may be NULL: no deposit
+            key = key[:2] + tuple(bool(v) for v in key[2:])
+        sums = result.setdefault(key, [[None, None] for _ in periods])
+        for i in range(len(periods)):
+            for j, value in enumerate(row[width + 2 * i : width + 2 * i + 2]):
+                if value is not None:
+                    sums[i][j] = value if sums[i][j] is None else sums[i][j] + value
+    return {key: [tuple(pair) for pair in sums] for key, sums in result.items()}
+
+
 def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dict[int, list[Figures]]:
     """{territory id: [Figures of each period]} for several territories and periods ((start, end), None leaves a
     side open) in 5 queries whatever their number (4 more for the mass balance): each query is grouped by territory
@@ -165,40 +222,67 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
     ids = [t.pk for t in territories]
     periods = list(periods)
 
-    raw = _grouped(
+    # The raw produce and the jar ledger: whole months from the monthly sums kept by the ledgers' writers
+    # (`sourcing.RawMonth`, `stock.JarMonth`), edge days from the ledgers themselves, in ONE query each (a UNION ALL
+    # of the two halves), so the "until the end of the period" sums no longer read every row of every season (issue
+    # 20: the jar ledger was 4 s of the network view at 100 × 10; docs/performance.md "Monthly sums of the ledgers").
+    # Stock is a snapshot at the end of the period: everything collected and moved up to then.
+    raw_rows = _ledger_sums(
+        RawMonth.objects.filter(territory__in=ids, kind=RawMonth.COLLECTED),
         RawLot.objects.filter(territory__in=ids),
-        "territory_id",
         periods,
-        collected=lambda start, end: Sum("kg", filter=in_period("collected_on", start, end)),
-        # Stock is a snapshot at the end of the period: everything collected and moved up to then.
-        until=lambda start, end: Sum("kg", filter=in_period("collected_on", None, end)),
+        {"tid": F("territory_id")},
+        "kg",
+        {"tid": F("territory_id")},
+        "kg",
+        "collected_on",
     )
-    moves = _grouped(
+    move_rows = _ledger_sums(
+        RawMonth.objects.filter(territory__in=ids).exclude(kind=RawMonth.COLLECTED),
         RawLotMovement.objects.filter(raw_lot__territory__in=ids),
-        "raw_lot__territory_id",
         periods,
-        "kind",
-        during=lambda start, end: Sum("kg", filter=in_period("day", start, end)),
-        until=lambda start, end: Sum("kg", filter=in_period("day", None, end)),
+        {"tid": F("territory_id"), "k_kind": F("kind")},
+        "kg",
+        {"tid": F("raw_lot__territory_id"), "k_kind": F("kind")},
+        "kg",
+        "day",
     )
-    # The jar ledger in ONE query grouped by (territory, kind): the full jars moved during the period and up to its
-    # end, the empty jars returned (their kind's rows) and the full jars that left with a deposit (read from the
-    # ledger, so that a reversed gift no longer counts).
-    full = Q(lot__isnull=False)
-    jars = _grouped(
+    # The jar ledger grouped by (territory, kind, full, with a deposit): the full jars moved during the period and up
+    # to its end, the empty jars returned (their kind's rows) and the full jars that left with a deposit (read from
+    # the ledger's rows, so that a reversed gift no longer counts).
+    jar_rows = _ledger_sums(
+        JarMonth.objects.filter(territory__in=ids),
         StockMovement.objects.filter(territory__in=ids),
-        "territory_id",
         periods,
-        "kind",
-        during=lambda start, end: Sum("quantity", filter=full & in_period("day", start, end)),
-        until=lambda start, end: Sum("quantity", filter=full & in_period("day", None, end)),
-        empties=lambda start, end: Sum(
-            "quantity", filter=Q(kind=MovementKind.EMPTY_RETURNED) & in_period("day", start, end)
-        ),
-        deposit=lambda start, end: Sum(
-            "quantity", filter=full & Q(distribution_line__deposit_eur__gt=0) & in_period("day", start, end)
-        ),
+        {"tid": F("territory_id"), "k_kind": F("kind"), "k_full": F("full"), "k_deposit": F("deposit")},
+        "quantity",
+        {
+            "tid": F("territory_id"),
+            "k_kind": F("kind"),
+            "k_full": ExpressionWrapper(Q(lot__isnull=False), BooleanField()),
+            "k_deposit": ExpressionWrapper(Q(distribution_line__deposit_eur__gt=0), BooleanField()),
+        },
+        "quantity",
+        "day",
     )
+    raw = {"collected": {}, "until": {}}
+    for (tid,), sums in raw_rows.items():
+        for i, (during, until) in enumerate(sums):
+            raw["collected"][(tid, i)], raw["until"][(tid, i)] = during, until
+    moves = {"during": {}, "until": {}}
+    for (tid, kind), sums in move_rows.items():
+        for i, (during, until) in enumerate(sums):
+            moves["during"][(tid, kind, i)], moves["until"][(tid, kind, i)] = during, until
+    jars = {"during": {}, "until": {}, "empties": {}, "deposit": {}}
+    for (tid, kind, is_full, deposit), sums in jar_rows.items():
+        for i, (during, until) in enumerate(sums):
+            if kind == MovementKind.EMPTY_RETURNED:
+                _add(jars["empties"], (tid, kind, i), during)
+            if is_full:
+                _add(jars["during"], (tid, kind, i), during)
+                _add(jars["until"], (tid, kind, i), until)
+                if deposit:
+                    _add(jars["deposit"], (tid, kind, i), during)
 
     # Only what has happened counts: workshops held (started, not cancelled) up to the end of the period and not
     # after today, and the gifts of those days; a workshop planned for next week is not a workshop held.

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from conserverie.core.admin_tools import ReadOnlyLedgerAdmin
-from conserverie.sourcing.models import RawLot, RawLotMovement
+from conserverie.sourcing.models import RawLot, RawLotMovement, RawMonth
+from conserverie.sourcing.months import raw_month_add
 from conserverie.sourcing.rounds.models import CollectionRound, RoundStop
 
 
@@ -47,6 +49,30 @@ class RawLotAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["producer", "offer", "collection_round", "recorded_by"]
     list_select_related = ["product", "producer"]
     inlines = [RawLotMovementInline]
+
+    # The monthly sums of the kilos collected (`RawMonth`, issue 20) follow an edit or a deletion here, in the
+    # admin's transaction: the old lot's kilos leave their month, the new ones join theirs.
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            if change:
+                _leave_month(RawLot.objects.select_for_update().get(pk=obj.pk))
+            super().save_model(request, obj, form, change)
+            raw_month_add(obj.territory_id, obj.collected_on, RawMonth.COLLECTED, obj.kg)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            _leave_month(RawLot.objects.select_for_update().get(pk=obj.pk))
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for lot in queryset.select_for_update().order_by("pk"):
+                _leave_month(lot)
+            super().delete_queryset(request, queryset)
+
+
+def _leave_month(lot: RawLot) -> None:
+    raw_month_add(lot.territory_id, lot.collected_on, RawMonth.COLLECTED, -lot.kg)
 
 
 @admin.register(RawLotMovement)

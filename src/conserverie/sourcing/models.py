@@ -215,3 +215,30 @@ class DonationReceipt(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+
+class RawMonth(models.Model):
+    """The kilos of raw produce per (territory, month, kind): a derived row, never typed (issue 20,
+    docs/performance.md "Monthly sums of the ledgers").
+
+    `kind` "collected" sums the raw lots' weighed kilos by `collected_on`; the other kinds (`RawLotMovement.Kind`)
+    sum the movements' kilos by `day`. Kept by the writers in `sourcing.services` (a collection, a draw) and by the
+    admin's edit or deletion of a raw lot, in the same transaction, as an increment (`core.months.month_add`).
+    `raw_month_problems` recomputes the sums from the lots and the movements and reports any difference."""
+
+    COLLECTED = "collected"
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    kind = models.CharField(max_length=10)
+    kg = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    objects = scoped_manager("territory")
+
+    class Meta:
+        verbose_name = _("kilos bruts du mois (somme)")
+        verbose_name_plural = _("kilos bruts des mois (sommes)")
+        constraints = [models.UniqueConstraint(fields=["territory", "month", "kind"], name="rawmonth_key")]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y} {self.kind} {self.kg}"

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
 from conserverie.producers.models import Producer, Product, SurplusOffer, Terms
-from conserverie.sourcing.models import FarmJarReturn, RawLot, RawLotMovement
+from conserverie.sourcing.models import FarmJarReturn, RawLot, RawLotMovement, RawMonth
+from conserverie.sourcing.months import raw_month_add
 from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.territories.models import Territory
 from conserverie.territories.permissions import may, require, require_role, require_same_territory
@@ -123,6 +124,8 @@ def collection_record(
         )
         raw_lot._change_reason = reason  # the history row (audit page) says when the terms were changed
         save_as(raw_lot, actor)
+        # The month's kilos collected, in the same transaction (issue 20; sourcing/months.py).
+        raw_month_add(territory.pk, collected_on, RawMonth.COLLECTED, kg)
         if offer is not None and (offer.status != SurplusOffer.Status.COLLECTED or not offer.terms_agreed):
             offer.status = SurplusOffer.Status.COLLECTED
             offer.terms_agreed = True
@@ -155,6 +158,7 @@ def raw_lot_draw(
     )
     movement.full_clean()
     movement.save()
+    raw_month_add(locked.territory_id, day, kind, kg)  # the month's kilos of this kind, same transaction (issue 20)
     return movement
 
 

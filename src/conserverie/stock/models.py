@@ -158,3 +158,34 @@ class StockMovement(AppendOnlyMixin, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.quantity:+d} @ {self.location}"
+
+
+class JarMonth(models.Model):
+    """The jar ledger's sum per (territory, month, kind, full, with a deposit): a derived row, never typed (issue 20,
+    docs/performance.md "Monthly sums of the ledgers").
+
+    `month` is the first day of the month of the movements' `day`; `full` the rows with a lot (full jars), `deposit`
+    the rows of a distribution line with a deposit above zero. Kept by the ledger's single writer
+    (`stock.services.movement_write`) in the same transaction as the movement, as an increment
+    (`core.months.month_add`); the ledger is append-only (a correction is a new row), so an increment per row keeps
+    the sums exact. The figures of a period read its whole months here and its edge days from the ledger
+    (`figures.selectors`); `jar_month_problems` recomputes the sums from the ledger and reports any difference."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    kind = models.CharField(max_length=16, choices=MovementKind.choices)
+    full = models.BooleanField()
+    deposit = models.BooleanField()
+    quantity = models.IntegerField(default=0)  # SUM(integer) is a bigint on PostgreSQL, as the ledger's sum: ints
+
+    objects = scoped_manager("territory")
+
+    class Meta:
+        verbose_name = _("bocaux du mois (somme du registre)")
+        verbose_name_plural = _("bocaux des mois (sommes du registre)")
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "month", "kind", "full", "deposit"], name="jarmonth_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y} {self.kind} {self.quantity:+d}"

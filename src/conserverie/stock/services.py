@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from conserverie.sourcing.models import RawLotMovement
 from conserverie.sourcing.services import farm_jars_return as return_record
 from conserverie.stock.models import MovementKind, StockMovement
+from conserverie.stock.months import jar_month_add
 from conserverie.stock.set_aside import set_aside_rows
 from conserverie.territories.models import JarFormat, Location
 from conserverie.territories.permissions import require, require_role, require_same_territory
@@ -118,6 +119,8 @@ def movement_write(
         **extra,
     )
     movement.save()
+    # The month's sum, in the same transaction (issue 20: the figures read whole months there; stock/months.py).
+    jar_month_add(movement)
     return movement
 
 

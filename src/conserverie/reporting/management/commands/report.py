@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy
 from conserverie.core.exports import table_json, write_csv
 from conserverie.core.formats import french_number
 from conserverie.core.scoping import territory_scope
-from conserverie.distribution.reach import reach_problems
-from conserverie.figures.selectors import territory_figures
+from conserverie.figures.selectors import recount_problems, territory_figures
 from conserverie.impact.group import group_report
 from conserverie.reporting.distribution_tables import all_tables
 from conserverie.territories.models import Territory
@@ -101,11 +100,11 @@ class Command(BaseCommand):
                 self._distribution(place, start, end, json, csv_dir)
                 return
             figures = territory_figures(place, start, end)
-            # The full mass balance here: also the households reached per day against the facts (issue 20; the
-            # pages leave that recount out, it reads every registration and gift of the territory).
-            reach = reach_problems([place.pk]).get(place.pk, [])
-            if reach:
-                figures.mass_balance_problems = [*figures.mass_balance_problems, *reach]
+            # The full mass balance here: also the households reached per day and the ledgers' monthly sums against
+            # the facts (issue 20; the pages leave those recounts out, they read every row of the territory).
+            recount = recount_problems([place.pk]).get(place.pk, [])
+            if recount:
+                figures.mass_balance_problems = [*figures.mass_balance_problems, *recount]
                 figures.mass_balance_ok = False
             group = group_report(place, start, end)
             if json:
