@@ -146,3 +146,59 @@ def rows_again_after_a_flush(sender, using, **kwargs) -> None:
     with scopes_disabled(), transaction.atomic(using=using):
         for operation in operations:
             operation.database_forwards(sender.label, editor, state, state)
+
+
+def database_description(connection) -> dict:
+    """What a database holds beside its rows, engine-neutral enough to compare two databases of one engine: every
+    table with its columns, its constraints and indexes (columns and kind, not their names), and the triggers."""
+    introspection = connection.introspection
+    tables = {}
+    with connection.cursor() as cursor:
+        for table in sorted(introspection.table_names(cursor)):
+            if table == "django_migrations":  # the migrations' own bookkeeping
+                continue
+            columns = sorted(column.name for column in introspection.get_table_description(cursor, table))
+            constraints = sorted(
+                (
+                    tuple(details["columns"] or ()),
+                    bool(details["primary_key"]),
+                    bool(details["unique"]),
+                    bool(details["index"]),
+                    bool(details["check"]),
+                    tuple(details["foreign_key"] or ()),
+                )
+                for details in introspection.get_constraints(cursor, table).values()
+            )
+            tables[table] = {"columns": columns, "constraints": constraints}
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        else:
+            cursor.execute(
+                "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal ORDER BY t.tgname"
+            )
+        triggers = [tuple(row) for row in cursor.fetchall()]
+    return {"tables": tables, "triggers": triggers}
+
+
+def rows_of(connection, table: str) -> list[tuple]:
+    """The rows of `table` without their primary key (ids differ after a flush), sorted."""
+    with connection.cursor() as cursor:
+        description = connection.introspection.get_table_description(cursor, table)
+        primary = connection.introspection.get_primary_key_column(cursor, table)
+        names = [column.name for column in description if column.name != primary]
+        cursor.execute(
+            f"SELECT {', '.join(map(connection.ops.quote_name, names))} FROM {connection.ops.quote_name(table)}"
+        )
+        return sorted(tuple(map(str, row)) for row in cursor.fetchall())
+
+
+def tables_with_rows(connection) -> set[str]:
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        found = set()
+        for table in tables:
+            cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")
+            if cursor.fetchone():
+                found.add(table)
+        return found

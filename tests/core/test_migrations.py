@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from conserverie.core.models import EncryptedTOTPDevice
 from conserverie.territories.models import JarFormat, LegalEntity, Territory
+from tests.database import database_description, rows_of, tables_with_rows
 
 from .test_two_factor import code_of
 
@@ -64,7 +65,7 @@ def fresh_database(django_db_blocker, tmp_path):
     the release and forward again cost twice as much (~228 s against ~108 s of CPU on SQLite, ~173 s against
     ~100 s on PostgreSQL, docs/performance.md) and left the suite's database to be flushed. The default connection
     itself is swapped, not another alias added: the data migrations write through the default one, as `conserverie
-    migrate` does."""
+    migrate` does. Yields the worker's test database (made from the models, tests/database.py), to compare."""
     test_database = connections["default"]
     settings_dict = {**test_database.settings_dict}
     with django_db_blocker.unblock():
@@ -78,7 +79,7 @@ def fresh_database(django_db_blocker, tmp_path):
         fresh = test_database.__class__(settings_dict, alias="default")
         connections["default"] = fresh
         try:
-            yield
+            yield test_database
         finally:
             fresh.close()
             connections["default"] = test_database
@@ -164,3 +165,16 @@ def test_a_database_of_the_last_release_migrates_to_this_version(fresh_database)
     rows = dict(LegalEntity.objects.order_by("territory__slug").values_list("territory__slug", "siren"))
     assert rows == {"sans-entite": "732829320", "entite-sans-siren": "732829320", "deux-siren": "552100554"}
     assert LegalEntity.objects.get(territory__slug="sans-entite").name == "Asso sans-entite"
+
+    # The worker's test database is made from the models and completed by tests/database.py, not migrated: it must
+    # be what the migrations made here, the same tables, columns, constraints, indexes and triggers, and the same rows
+    # in every table the migrations filled (the tables this test wrote to aside).
+    worker = fresh_database
+    assert database_description(connection) == database_description(worker)
+    written = {"territories_territory", "territories_jarformat", "auth_user", "core_encryptedtotpdevice"}
+    written |= {"territories_legalentity"}
+    filled = tables_with_rows(connection) - written
+    assert "workshops_minimumwage" in filled
+    assert {table: rows_of(connection, table) for table in filled} == {
+        table: rows_of(worker, table) for table in filled
+    }
