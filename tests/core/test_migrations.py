@@ -58,7 +58,7 @@ def test_released_names_every_app_with_migrations():
 
 
 @pytest.fixture
-def fresh_database(django_db_blocker, tmp_path):
+def fresh_database(django_db_setup, django_db_blocker, tmp_path):
     """For the test's length, the default connection goes to an empty database of the test database's engine.
 
     The trip from the release is made forward only, in that database: migrating the worker's test database back to
