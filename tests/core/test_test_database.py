@@ -49,3 +49,11 @@ def test_the_smic_rows_come_back_after_a_flush(db):
     MinimumWage.objects.all().delete()
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert smic_rows() == smic_of_the_migration()
+
+
+def test_the_test_database_has_every_migration_recorded_so_migrate_has_nothing_to_do(db):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
