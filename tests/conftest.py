@@ -31,10 +31,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     Not Django's shared-cache in-memory database, whose table locks fail at once with "database table is locked"
     instead of waiting: concurrency tests then see what production sees. One file per process, so that two test
     runs (or two xdist workers) never share a database. PostgreSQL keeps pytest-django's names.
+
+    On both engines the test database is made from today's models (`MIGRATE: False`): see `django_db_setup`.
     """
     from django.conf import settings
 
     database = settings.DATABASES["default"]
+    # Tables made from the models, not by the migrations; the rest is added by `django_db_setup` below.
+    database.setdefault("TEST", {})["MIGRATE"] = False
     if database["ENGINE"] != "django.db.backends.sqlite3":
         yield
         return
@@ -45,6 +49,24 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     for path in name.parent.glob(f"{name.name}*"):
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, made from the models (`MIGRATE: False`, above), then completed with what the
+    migrations make beside the tables, by the migrations' own code (tests/database.py): the ledgers' triggers and
+    maintenance table, the SMIC rows. Running the migrations cost each worker ~90 s of CPU on SQLite (~72 s on
+    PostgreSQL); the migrations are tested by tests/core/test_migrations.py, which also compares what it migrated
+    with this database. After a `flush` (the end of a transactional test) the reference rows are written again."""
+    from django.db.models.signals import post_migrate
+
+    from tests.database import every_test_database_complete, rows_again_after_a_flush
+
+    with django_db_blocker.unblock():
+        every_test_database_complete()
+    post_migrate.connect(rows_again_after_a_flush, dispatch_uid="tests.database.rows_again_after_a_flush")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.database.rows_again_after_a_flush")
 
 
 @pytest.fixture(autouse=True)

@@ -157,10 +157,11 @@ with connection.schema_editor() as editor:
 
 @pytest.fixture
 def project_database(tmp_path, db) -> str:
-    """A SQLite database of this version's schema. On SQLite, a copy of the test database (made by the same
-    migrations; migrating again costs a minute of CPU); on PostgreSQL, a new file with the tables of today's models,
-    made in a second (`conserverie migrate` would take a minute of CPU: the migrations are tested elsewhere,
-    tests/core/test_migrations.py, and this test is about the copy)."""
+    """A SQLite database of this version's schema. On SQLite, a copy of the test database (made from today's models,
+    completed with the ledgers' triggers and the reference rows, every migration recorded as applied:
+    tests/database.py); on PostgreSQL, a new file with the tables of today's models, made in a second (`conserverie
+    migrate` would take a minute of CPU: the migrations are tested elsewhere, tests/core/test_migrations.py, and this
+    test is about the copy)."""
     from django.db import connection
 
     path = tmp_path / "app.sqlite3"

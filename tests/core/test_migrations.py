@@ -13,6 +13,7 @@ secrets (core) and the move of the FEC's SIREN into the legal entity (`economics
 import base64
 import os
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from conserverie.core.models import EncryptedTOTPDevice
 from conserverie.territories.models import JarFormat, LegalEntity, Territory
+from tests.database import database_description, rows_of, tables_with_rows
 
 from .test_two_factor import code_of
 
@@ -57,17 +59,23 @@ def test_released_names_every_app_with_migrations():
 
 
 @pytest.fixture
-def fresh_database(django_db_blocker, tmp_path):
+def fresh_database(django_db_setup, django_db_blocker, tmp_path):
     """For the test's length, the default connection goes to an empty database of the test database's engine.
 
     The trip from the release is made forward only, in that database: migrating the worker's test database back to
     the release and forward again cost twice as much (~228 s against ~108 s of CPU on SQLite, ~173 s against
     ~100 s on PostgreSQL, docs/performance.md) and left the suite's database to be flushed. The default connection
     itself is swapped, not another alias added: the data migrations write through the default one, as `conserverie
-    migrate` does."""
+    migrate` does. Yields what the worker's test database holds (its description and rows), to compare."""
     test_database = connections["default"]
     settings_dict = {**test_database.settings_dict}
     with django_db_blocker.unblock():
+        # What the worker's test database (made from the models, tests/database.py) holds, read while it is still
+        # the default connection, to compare with what the migrations make here.
+        worker = SimpleNamespace(
+            description=database_description(test_database),
+            rows={table: rows_of(test_database, table) for table in tables_with_rows(test_database)},
+        )
         if test_database.vendor == "sqlite":
             settings_dict["NAME"] = str(tmp_path / "release.sqlite3")
         else:  # PostgreSQL: the test role may create databases (CI's does, .ci/run)
@@ -78,7 +86,7 @@ def fresh_database(django_db_blocker, tmp_path):
         fresh = test_database.__class__(settings_dict, alias="default")
         connections["default"] = fresh
         try:
-            yield
+            yield worker
         finally:
             fresh.close()
             connections["default"] = test_database
@@ -164,3 +172,16 @@ def test_a_database_of_the_last_release_migrates_to_this_version(fresh_database)
     rows = dict(LegalEntity.objects.order_by("territory__slug").values_list("territory__slug", "siren"))
     assert rows == {"sans-entite": "732829320", "entite-sans-siren": "732829320", "deux-siren": "552100554"}
     assert LegalEntity.objects.get(territory__slug="sans-entite").name == "Asso sans-entite"
+
+    # The worker's test database is made from the models and completed by tests/database.py, not migrated: it must
+    # be what the migrations made here, the same tables, columns, constraints, indexes and triggers, and the same rows
+    # in every table the migrations filled (the tables this test wrote to aside).
+    worker = fresh_database
+    assert database_description(connection) == worker.description
+    written = {"territories_territory", "territories_jarformat", "auth_user", "core_encryptedtotpdevice"}
+    written |= {"territories_legalentity", "django_migrations"}
+    filled = tables_with_rows(connection) - written
+    assert "workshops_minimumwage" in filled
+    assert {table: rows_of(connection, table) for table in filled} == {
+        table: worker.rows.get(table) for table in filled
+    }

@@ -100,7 +100,9 @@ def test_inserting_stays_possible_in_raw_sql(chain, movement):
 
 
 def test_both_ledgers_carry_their_triggers_after_all_migrations(db):
-    """On SQLite a migration that rebuilds a ledger table drops its triggers: this says so at once."""
+    """The test database (made from the models, tests/database.py) carries them. That the migrations leave them too
+    (on SQLite a migration that rebuilds a ledger table drops its triggers) is checked by the migration test, which
+    compares the triggers of the database it migrated with this one's (tests/core/test_migrations.py)."""
     for model, expected in ((StockMovement, TABLE), (RawLotMovement, RawLotMovement._meta.db_table)):
         table = model._meta.db_table
         with connection.cursor() as cursor:

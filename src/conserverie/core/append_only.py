@@ -30,7 +30,8 @@ needs no allowance: SQLite copies pages (`Connection.backup`), `pg_restore --cle
 Keep in mind when writing migrations:
 - On SQLite, an operation that rebuilds a ledger table (`AlterField`, `AddField` with a default, `AddConstraint`,
   …) drops its triggers with the old table: end such a migration with `AppendOnly("<Model>")` again (it is
-  idempotent). tests/stock/test_ledger_database.py checks that the triggers exist after all migrations.
+  idempotent). tests/core/test_migrations.py checks that the triggers exist after all migrations (it compares them
+  with the test database's, where tests/database.py runs these operations again).
 - A data migration cannot `UPDATE` a ledger: it adds rows, or runs inside `ledger_maintenance()` for a good reason.
 
 core stays the ground floor: nothing here imports a domain app; the ledgers' apps use these helpers.

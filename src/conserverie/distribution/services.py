@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from conserverie.core.history import save_as
 from conserverie.distribution.models import Distribution, DistributionLine, PaymentMode, PriceListEntry, PriceTier
-from conserverie.distribution.reach import reach_refresh
 from conserverie.distribution.selectors import credit_of
 from conserverie.people.models import Participant
+from conserverie.people.reach import households_touched
 from conserverie.recipes.models import Recipe
 from conserverie.stock.models import MovementKind, StockMovement
 from conserverie.stock.services import (
@@ -166,7 +166,7 @@ def distribution_record(
                 day=day,
             )
         if participant is not None:  # a household reached that day (issue 20)
-            reach_refresh([participant.household_id])
+            households_touched([participant.household_id])  # rebuilt now, or at the end of a reach_deferred()
         return distribution
 
 
