@@ -26,10 +26,12 @@ Definitions (a period includes its first and last day):
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count, DecimalField, F, Q, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +40,7 @@ from conserverie.core.periods import in_days, in_period, midnight, span
 from conserverie.figures.selectors import Figures, figures_by_period
 from conserverie.impact.masking import priority_parts
 from conserverie.impact.periods import Period
+from conserverie.people.models import RegistrationStatus
 from conserverie.sourcing.models import RawLot
 from conserverie.sourcing.rounds.models import CollectionRound
 from conserverie.territories.models import Site, Territory
@@ -98,44 +101,80 @@ class Batch:
     def attendance(self) -> dict[int, list[dict]]:
         """First-time and returning participants of each period, per territory (one query).
 
-        Read from the registrations of the periods' days only: whether a person came before a period is asked of
-        that person's own registrations (EXISTS, on the index by participant), not by grouping every registration
-        of every season by person (issue 20: 2 s of the network view at 100 territories × 10 seasons)."""
-        now = timezone.now()
-        # A held attendance: a live registration marked present to a workshop of the same territory that has
-        # started and is not cancelled (what has happened).
-        held = (
-            Registration.objects.live()
-            .filter(attended=True, workshop__starts_at__lt=now)
-            .exclude(workshop__status=Workshop.Status.CANCELLED)
-        )
-
-        def same_person(queryset):
-            return queryset.filter(
-                participant=OuterRef("participant"), workshop__territory=OuterRef("workshop__territory")
-            )
-
-        names = {}
-        for i, p in enumerate(self.periods):
-            during = in_days("workshop__starts_at", p.start, p.end)
-            came_before = Exists(same_person(held).filter(workshop__starts_at__lt=midnight(p.start)))
-            came_again = Exists(same_person(held).filter(during).exclude(pk=OuterRef("pk")))
-            names[f"present_{i}"] = Count("participant", distinct=True, filter=during)
-            names[f"first_{i}"] = Count("participant", distinct=True, filter=during & ~Q(came_before))
-            names[f"returning_{i}"] = Count(
-                "participant", distinct=True, filter=during & (Q(came_before) | Q(came_again))
-            )
-        rows = (
-            held.filter(in_days("workshop__starts_at", *self.span), workshop__territory__in=self.ids)
-            .values(tid=F("workshop__territory_id"))
-            .annotate(**names)
-            .order_by()
-        )
+        A held attendance is a live registration marked present to a workshop that has started and is not cancelled.
+        The query reads the registrations of the periods' days only, grouped by territory and person; for each
+        person present, the earliest held attendance in that territory is asked of that person's own registrations
+        (on the index by participant), once, whatever the number of periods: "came before the period" is "first
+        attendance before its first day". Before, every registration of every season was grouped by person (issue
+        20: 2 s of the network view at 100 territories × 10 seasons). Written in SQL (two levels of grouping,
+        which the ORM does not write); the territories are named in it, so it reads no other territory's rows."""
         result = {tid: [{"present": 0, "first": 0, "returning": 0} for _ in self.periods] for tid in self.ids}
-        for row in rows:
-            result[row["tid"]] = [
-                {key: row[f"{key}_{i}"] for key in ("present", "first", "returning")} for i in range(len(self.periods))
+        if not self.ids:
+            return result
+        ops, quote = connection.ops, connection.ops.quote_name
+        registration, workshop = quote(Registration._meta.db_table), quote(Workshop._meta.db_table)
+
+        def at(moment):
+            return ops.adapt_datetimefield_value(moment)
+
+        now = timezone.now()
+
+        def held(r, w):
+            """SQL and parameters: the registration `r` to the workshop `w` is a held attendance."""
+            sql = (
+                f"{r}.{quote('attended')} = %s AND {r}.{quote('status')} <> %s AND {w}.{quote('status')} <> %s"
+                f" AND {w}.{quote('starts_at')} < %s"
+            )
+            return sql, [True, RegistrationStatus.CANCELLED, Workshop.Status.CANCELLED, at(now)]
+
+        starts = f"pw.{quote('starts_at')}"
+        counts, count_params = [], []
+        for i, p in enumerate(self.periods):
+            counts.append(f"SUM(CASE WHEN {starts} >= %s AND {starts} < %s THEN 1 ELSE 0 END) AS d{i}")
+            count_params += [at(midnight(p.start)), at(midnight(p.end + timedelta(days=1)))]
+        earliest_held, earliest_params = held("r", "w")
+        earliest = (
+            f"(SELECT MIN(w.{quote('starts_at')}) FROM {registration} r INNER JOIN {workshop} w"
+            f" ON r.{quote('workshop_id')} = w.{quote('id')}"
+            f" WHERE r.{quote('participant_id')} = pr.{quote('participant_id')}"
+            f" AND w.{quote('territory_id')} = pw.{quote('territory_id')} AND {earliest_held})"
+        )
+        where, where_params = held("pr", "pw")
+        where += f" AND pw.{quote('territory_id')} IN ({', '.join(['%s'] * len(self.ids))})"
+        where_params = [*where_params, *self.ids]
+        start, end = self.span
+        if start:
+            where += f" AND {starts} >= %s"
+            where_params.append(at(midnight(start)))
+        if end:
+            where += f" AND {starts} < %s"
+            where_params.append(at(midnight(end + timedelta(days=1))))
+        inner = (
+            f"SELECT pw.{quote('territory_id')} AS tid, {', '.join(counts)}, {earliest} AS first_start"
+            f" FROM {registration} pr INNER JOIN {workshop} pw ON pr.{quote('workshop_id')} = pw.{quote('id')}"
+            f" WHERE {where} GROUP BY pw.{quote('territory_id')}, pr.{quote('participant_id')}"
+        )
+        sums, sum_params = [], []
+        for i, p in enumerate(self.periods):
+            sums += [
+                f"SUM(CASE WHEN d{i} > 0 THEN 1 ELSE 0 END)",
+                f"SUM(CASE WHEN d{i} > 0 AND first_start >= %s THEN 1 ELSE 0 END)",
+                f"SUM(CASE WHEN d{i} > 1 OR (d{i} > 0 AND first_start < %s) THEN 1 ELSE 0 END)",
             ]
+            sum_params += [at(midnight(p.start))] * 2
+        sql = f"SELECT tid, {', '.join(sums)} FROM ({inner}) people GROUP BY tid"
+        params = [*sum_params, *count_params, *earliest_params, *where_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for tid, *values in cursor.fetchall():
+                result[tid] = [
+                    {
+                        "present": values[3 * i] or 0,
+                        "first": values[3 * i + 1] or 0,
+                        "returning": values[3 * i + 2] or 0,
+                    }
+                    for i in range(len(self.periods))
+                ]
         return result
 
     @cached_property
