@@ -46,7 +46,8 @@ class ReportPeriodForm(BoundedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword: the fields are added here to keep the query string's names.
-        start, end = season_of()
+        # The season's dates shown in the date inputs (ISO, what an <input type="date"> reads) when none was asked.
+        start, end = (day.isoformat() for day in season_of())
         self.fields["from"] = forms.DateField(label=_("Du"), widget=DateInput, required=False, initial=start)
         self.fields["to"] = forms.DateField(label=_("Au"), widget=DateInput, required=False, initial=end)
 
