@@ -142,3 +142,14 @@ def test_query_count_is_one_per_source_and_does_not_grow(client, chain, coordina
     sources = len(HISTORY_SOURCES) + 3  # the stock ledger, the access log, the sign-in security events
     assert counts[0] <= sources + 6, counts  # session, user, territory, roles, people of the filter
     assert AccessLog.objects.exists()
+
+
+def test_the_calendar_s_first_and_last_days_bound_nothing():
+    """Their local midnights have no UTC value: a filter from 1 January of year 1 or to 31 December 9999 was a 500."""
+    from datetime import date
+
+    from conserverie.reporting.audit_trail import _bounds
+
+    assert _bounds(date.min, date.max) == (None, None)
+    start, end = _bounds(date(2026, 6, 10), date(2026, 6, 10))
+    assert (end - start).total_seconds() == 24 * 3600

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -111,7 +111,8 @@ def staff_client(client, animator):
     return client
 
 
-def test_report_page_and_its_filters(staff_client, season):
+def test_report_page_and_its_filters(staff_client, season, clock):
+    clock(NEXT)  # the page opens on the current season: 2026
     page = text(staff_client.get(URL))
     for words in ("Bilan des cessions", "Trou de consigne", "Maison de quartier Romans", "Carte bancaire"):
         assert words in page
@@ -147,7 +148,8 @@ def test_csv_export_reads_back(staff_client, season):
     ]
 
 
-def test_xlsx_export_reads_back(staff_client, season):
+def test_xlsx_export_reads_back(staff_client, season, clock):
+    clock(NEXT)
     response = staff_client.get(f"{URL}deposit_hole.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -159,7 +161,9 @@ def test_xlsx_export_reads_back(staff_client, season):
     assert staff_client.get(f"{URL}sales_day.pdf").status_code == 404
 
 
-def test_report_queries_do_not_grow(staff_client, chain, django_assert_num_queries):
+def test_report_queries_do_not_grow(staff_client, chain, django_assert_num_queries, clock):
+    clock(NEXT)
+
     def grow(n):
         add_distributions(chain, n)
         for _ in range(n):
@@ -200,3 +204,42 @@ def test_other_territory_gets_404_and_a_viewer_reads_the_aggregated_report(clien
     client.force_login(viewer)
     assert client.get(URL).status_code == 200
     assert client.get(f"{URL}destinations.csv").status_code == 200
+
+
+def test_the_report_opens_on_the_current_season_and_all_seasons_is_a_choice(staff_client, season, clock, animator):
+    """Issue 20: by default the current season (the calendar year), not every season's ledger; "Toutes les
+    saisons" reads them all; the exports follow the page's period."""
+    clock(NEXT)
+    page = text(staff_client.get(URL))
+    assert "Période : saison 2026 (année civile)." in page
+    assert 'value="2026-01-01"' in page
+    assert 'value="2026-12-31"' in page
+    assert "Carte bancaire" in page
+    assert 'data-testid="sales_day"' in page
+    assert (
+        "romans-sales_day-2026-01-01-2026-12-31.csv" in staff_client.get(f"{URL}sales_day.csv")["Content-Disposition"]
+    )
+
+    clock(date(2027, 3, 1))  # a new season: last season's cessions are not on the default page any more
+    staff_client.force_login(animator)  # the session of June has expired
+    page = text(staff_client.get(URL))
+    assert "Période : saison 2027 (année civile)." in page
+    assert "Carte bancaire" not in page
+    assert 'data-testid="sales_day"' not in page  # no takings this season: the table says "Rien sur cette période."
+    assert 'data-testid="destinations"' not in page
+    export = staff_client.get(f"{URL}sales_day.csv")
+    assert "romans-sales_day-2027-01-01-2027-12-31.csv" in export["Content-Disposition"]
+    assert len(export.getvalue().decode("utf-8-sig").strip().splitlines()) == 1  # the header only
+    assert 'href="?from=&to="' in page  # the choice, on the page
+
+    every = text(staff_client.get(URL, {"from": "", "to": ""}))
+    assert "Période : toutes les saisons, depuis la première cession." in every
+    assert "Carte bancaire" in every
+    assert 'aria-current="true">Toutes les saisons' in every
+    export = staff_client.get(f"{URL}sales_day.csv", {"from": "", "to": ""})
+    assert "romans-sales_day.csv" in export["Content-Disposition"]
+    assert "Carte bancaire" in export.getvalue().decode("utf-8-sig")
+
+    last = text(staff_client.get(URL, {"from": "2026-01-01", "to": "2026-12-31"}))
+    assert "Période : du 01/01/2026 au 31/12/2026." in last
+    assert "Carte bancaire" in last

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conserverie.core.months import in_edges, in_months, split_period
-from conserverie.core.periods import in_days, in_period
+from conserverie.core.periods import in_days, in_period, span
 from conserverie.distribution.models import DistributionLine, HouseholdReach
 from conserverie.distribution.reach import reach_problems
 from conserverie.people.models import Household, Participant, RegistrationStatus
@@ -291,7 +291,10 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
     def held(end):
         return min(end, today) if end else today
 
-    workshops = Workshop.objects.filter(territory__in=ids).held_between(None, None)
+    # Only the workshops of the days the periods cover (`span`): the same filtered sums, without every other
+    # season's workshops and registrations (issue 20: 0.5 s of the network view at 100 territories × 10 seasons).
+    first, last = span(periods)
+    workshops = Workshop.objects.filter(territory__in=ids).held_between(first, last)
     # Workshops held and the people present (live registrations marked present): one query, the registrations
     # joined (a workshop counted once: distinct).
     present = Q(registrations__attended=True) & ~Q(registrations__status=RegistrationStatus.CANCELLED)
@@ -333,6 +336,9 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
     # Grouped by (territory, in a priority area) with one count per period: the lists of households reached are
     # built once per period (SQLite built them again for every aggregate that named them: a count of all and one
     # of the priority areas made twice the work, most of the network view's time; issue 20).
+    # Every household of the territories, not only those reached on the periods' days: restricting them to those
+    # (one more list of reached days) was measured slower at 30 territories × 5 seasons (147-189 ms against
+    # 102-121 ms, docs/performance.md, q20).
     households = _grouped(
         Household.objects.filter(territory__in=ids).annotate(qpv=ExpressionWrapper(in_qpv, BooleanField())),
         "territory_id",

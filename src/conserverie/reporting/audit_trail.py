@@ -89,9 +89,15 @@ class AuditPage:
 
 
 def _bounds(since: date | None, until: date | None):
+    # The first and last days of the calendar bound nothing: their local midnights have no UTC value (an
+    # OverflowError, a 500, found by tests/core/test_robustness_more.py), as in `core.periods.in_days`.
     tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(since, time.min), tz) if since else None
-    end = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min), tz) if until else None
+    start = timezone.make_aware(datetime.combine(since, time.min), tz) if since and since > date.min else None
+    end = (
+        timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min), tz)
+        if until and until < date.max
+        else None
+    )
     return start, end
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.forms import BoundedForm
 from conserverie.core.pages import DateInput
+from conserverie.economics.selectors import season_of
 from conserverie.reporting.audit_trail import KINDS
 
 
@@ -38,13 +39,17 @@ class AuditFilterForm(BoundedForm):
 
 class ReportPeriodForm(BoundedForm):
     """The distribution report's dates (GET `from`, `to`): each valid date filters; a wrong one is named at its
-    field."""
+    field. With no dates asked (the page opened from the menu), the current season (`economics.selectors.
+    season_of`, the calendar year), the period every report page opens on; both dates sent empty (`?from=&to=`,
+    the "all seasons" link) read every season (issue 20: the whole jar ledger of ten seasons took 0.3-0.4 s)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword: the fields are added here to keep the query string's names.
-        self.fields["from"] = forms.DateField(label=_("Du"), widget=DateInput, required=False)
-        self.fields["to"] = forms.DateField(label=_("Au"), widget=DateInput, required=False)
+        # The season's dates shown in the date inputs (ISO, what an <input type="date"> reads) when none was asked.
+        start, end = (day.isoformat() for day in season_of())
+        self.fields["from"] = forms.DateField(label=_("Du"), widget=DateInput, required=False, initial=start)
+        self.fields["to"] = forms.DateField(label=_("Au"), widget=DateInput, required=False, initial=end)
 
     def clean(self):
         data = super().clean()
@@ -54,8 +59,9 @@ class ReportPeriodForm(BoundedForm):
         return data
 
     def dates(self):
-        """(from, to): the valid ones, None for a date left empty or refused."""
+        """(from, to): the current season when none was asked, else the valid ones, None for a date left empty
+        or refused."""
         if not self.is_bound:
-            return None, None
+            return season_of()
         self.is_valid()
         return self.cleaned_data.get("from"), self.cleaned_data.get("to")

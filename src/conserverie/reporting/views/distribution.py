@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 
 from conserverie.core.exports import table_csv, table_xlsx
+from conserverie.economics.selectors import season_of
 from conserverie.reporting.distribution_tables import REPORTS, all_tables
 from conserverie.reporting.forms import ReportPeriodForm
 from conserverie.territories.models import REPORT_ROLES
@@ -14,6 +15,7 @@ from conserverie.territories.staff import territory_view
 def report(request, territory):
     form = ReportPeriodForm(request.GET or None)
     date_from, date_to = form.dates()
+    season = season_of()
     return render(
         request,
         "reporting/distribution_report.html",
@@ -22,6 +24,11 @@ def report(request, territory):
             "tables": all_tables(territory, date_from, date_to),
             "form": form,
             "query": request.GET.urlencode(),
+            "date_from": date_from,
+            "date_to": date_to,
+            "season": season,
+            "is_season": (date_from, date_to) == season,
+            "all_seasons": date_from is None and date_to is None,
         },
     )
 
