@@ -1,5 +1,5 @@
 """ReportLab's C accelerators are installed and used (pinned in requirements/prod.in): without them ReportLab falls
-back to pure Python silently and the register PDF of a season takes twice as long (docs/performance.md)."""
+back to pure Python silently and the register PDF of a season takes about 25 % longer (docs/performance.md)."""
 
 import types
 
