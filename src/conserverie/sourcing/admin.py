@@ -75,6 +75,17 @@ def _leave_month(lot: RawLot) -> None:
     raw_month_add(lot.territory_id, lot.collected_on, RawMonth.COLLECTED, -lot.kg)
 
 
+@admin.register(RawMonth)
+class RawMonthAdmin(ReadOnlyLedgerAdmin):
+    """The raw produce's monthly kilos (issue 20): derived from the lots and their movements by their writers, never
+    typed; read here, repaired by `sourcing.months.raw_months_rebuild`."""
+
+    list_display = ["month", "kind", "kg", "territory"]
+    list_filter = ["territory", "kind"]
+    date_hierarchy = "month"
+    list_select_related = ["territory"]
+
+
 @admin.register(RawLotMovement)
 class RawLotMovementAdmin(ReadOnlyLedgerAdmin):
     list_display = ["raw_lot", "kind", "kg", "day", "production_lot", "reason", "created_by"]

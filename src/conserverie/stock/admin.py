@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from conserverie.core.admin_tools import ReadOnlyLedgerAdmin
-from conserverie.stock.models import StockMovement
+from conserverie.stock.models import JarMonth, StockMovement
 from conserverie.territories.models import JarFormat, Location
 
 
@@ -26,3 +26,14 @@ class StockMovementAdmin(ReadOnlyLedgerAdmin):
     search_fields = ["lot__code", "reason"]
     date_hierarchy = "day"
     list_select_related = ["location", "lot", "jar_format", "reverses", "created_by"]
+
+
+@admin.register(JarMonth)
+class JarMonthAdmin(ReadOnlyLedgerAdmin):
+    """The jar ledger's monthly sums (issue 20): derived from the ledger by its writer, never typed; read here,
+    repaired by `stock.months.jar_months_rebuild`."""
+
+    list_display = ["month", "kind", "full", "deposit", "quantity", "territory"]
+    list_filter = ["territory", "kind", "full", "deposit"]
+    date_hierarchy = "month"
+    list_select_related = ["territory"]
