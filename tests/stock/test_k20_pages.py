@@ -93,3 +93,23 @@ def test_the_alert_from_the_page_s_empties_is_the_alert_the_ledger_gives(chain):
     alert = empty_jar_alert(chain.territory, empties=rows)
     assert alert == empty_jar_alert(chain.territory)
     assert (alert.in_truck, alert.at_washing, alert.needed) == (15, 8, 20)
+
+
+def test_the_deposit_form_offers_every_participant_of_the_territory(chain, other_chain):
+    from conserverie.people.models import Participant
+    from conserverie.stock.forms import DepositReturnForm
+
+    from ..pages import add_participant
+
+    add_participant(chain, "Aïcha")
+    add_participant(chain, "Zoé <3")
+    add_participant(other_chain, "Autre")
+    field = DepositReturnForm(territory=chain.territory).fields["participant"]
+    expected = [
+        (p.pk, f"{p.first_name} #{p.pk}" + (f" — {p.neighbourhood}" if p.neighbourhood else ""))
+        for p in Participant.objects.filter(territory=chain.territory)
+    ]
+    assert sorted((int(str(v)), label) for v, label in field.choices if v != "") == sorted(expected)
+    html = str(DepositReturnForm(territory=chain.territory)["participant"])
+    assert "Zoé &lt;3" in html
+    assert "Autre" not in html

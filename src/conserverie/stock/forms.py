@@ -82,9 +82,26 @@ class DiscardForm(TerritoryForm):
     reason = forms.CharField(label=_("Pourquoi ?"), required=False, max_length=250)
 
 
+def participant_option(pk, first_name: str, neighbourhood: str) -> str:
+    return f"{first_name} #{pk}" + (f" — {neighbourhood}" if neighbourhood else "")
+
+
+class ParticipantChoices(forms.models.ModelChoiceIterator):
+    """The participants as (id, first name, neighbourhood) tuples, not models (as `LotChoices`; k20)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, first_name, neighbourhood in self.queryset.values_list("pk", "first_name", "neighbourhood"):
+            yield (pk, participant_option(pk, first_name, neighbourhood))
+
+
 class ParticipantField(forms.ModelChoiceField):
+    widget = FastSelect  # every participant of the territory: no template per option (docs/performance.md, k20)
+    iterator = ParticipantChoices
+
     def label_from_instance(self, obj):
-        return f"{obj.first_name} #{obj.pk}" + (f" — {obj.neighbourhood}" if obj.neighbourhood else "")
+        return participant_option(obj.pk, obj.first_name, obj.neighbourhood)
 
 
 class DepositReturnForm(TerritoryForm):
