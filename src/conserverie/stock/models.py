@@ -146,8 +146,8 @@ class StockMovement(AppendOnlyMixin, models.Model):
             # 2 ms; docs/performance.md).
             models.Index(fields=["territory", "day"], name="stockmove_territory_day"),
             # A territory's balances per (lot, location, format), full jars or empty ones (the stock pages, the sale
-            # form): SQLite sums them from the index alone, without reading the rows (10 × 10: 36 → 15-19 ms per
-            # query; docs/performance.md, k20).
+            # form): SQLite sums them from the index alone, without reading the rows (10 × 10: 36-49 → 26-31 ms
+            # per query; docs/performance.md, k20).
             models.Index(
                 fields=["territory", "lot", "location", "jar_format", "quantity"], name="stockmove_territory_balance"
             ),
