@@ -49,8 +49,10 @@ class EmptyJarAlert:
         return max(self.needed - self.in_truck, 0)
 
 
-def empty_jar_alert(territory, today: date | None = None) -> EmptyJarAlert:
-    """The coming week's need of empty jars against the truck's empties (two queries)."""
+def empty_jar_alert(territory, today: date | None = None, empties=None) -> EmptyJarAlert:
+    """The coming week's need of empty jars against the truck's empties (two queries; one when the page has read
+    `empties_by_location_and_format` already and passes its rows: the truck's and the washing partner's empties are
+    their sums, a place at zero adding nothing)."""
     today = today or timezone.localdate()
     start = timezone.make_aware(datetime.combine(today, time.min))
     coming = Workshop.objects.filter(
@@ -59,14 +61,21 @@ def empty_jar_alert(territory, today: date | None = None) -> EmptyJarAlert:
         starts_at__gte=start,
         starts_at__lt=start + timedelta(days=ALERT_DAYS + 1),
     ).aggregate(n=Count("id"), places=Sum("capacity"))
-    empties = (
-        StockMovement.objects.filter(territory=territory)
-        .empty()
-        .aggregate(
-            truck=Sum("quantity", filter=Q(location__kind=Location.Kind.TRUCK)),
-            washing=Sum("quantity", filter=Q(location__kind=Location.Kind.WASHING)),
+    if empties is not None:
+        rows = list(empties)
+        empties = {
+            "truck": sum(row["jars"] for row in rows if row["location__kind"] == Location.Kind.TRUCK),
+            "washing": sum(row["jars"] for row in rows if row["location__kind"] == Location.Kind.WASHING),
+        }
+    else:
+        empties = (
+            StockMovement.objects.filter(territory=territory)
+            .empty()
+            .aggregate(
+                truck=Sum("quantity", filter=Q(location__kind=Location.Kind.TRUCK)),
+                washing=Sum("quantity", filter=Q(location__kind=Location.Kind.WASHING)),
+            )
         )
-    )
     return EmptyJarAlert(
         workshops=coming["n"],
         needed=(coming["places"] or 0) * JARS_PER_PLACE,

@@ -62,8 +62,10 @@ def overview(request, territory):
         full = full.filter(
             Q(lot__code__icontains=q) | Q(location__name__icontains=q) | Q(lot__recipe__name__icontains=q)
         )
-    empties = empties_by_location_and_format(territory)
-    page = paginate(request, full)
+    empties = list(empties_by_location_and_format(territory))
+    # The balances read once (a list of the rows on hand): the paginator of a queryset would group the whole ledger
+    # a second time to count them (docs/performance.md, k20).
+    page = paginate(request, list(full))
     # The jars a purchasing-group round holds on each row's shelf (stock/set_aside.py, one query).
     aside = set_aside_by_location_lot_format(territory)
     page.object_list = [
@@ -78,7 +80,7 @@ def overview(request, territory):
             "q": q,
             "page": page,
             "empties": empties,
-            "alert": empty_jar_alert(territory),
+            "alert": empty_jar_alert(territory, empties=empties),
             "may_count": role_in(request.user, territory) == Role.COORDINATOR,
             "alert_days": ALERT_DAYS,
             "jars_per_place": JARS_PER_PLACE,
@@ -177,14 +179,15 @@ LAST_EMPTY_MOVEMENTS = 15
 @territory_view()
 def empties(request, territory):
     """The empty jars: on hand per place and format, the season's flows, the alert for the coming workshops."""
+    empties = list(empties_by_location_and_format(territory))
     return render(
         request,
         "stock/empties.html",
         {
             "territory": territory,
-            "empties": empties_by_location_and_format(territory),
+            "empties": empties,
             "flows": empty_flows(territory),
-            "alert": empty_jar_alert(territory),
+            "alert": empty_jar_alert(territory, empties=empties),
             "alert_days": ALERT_DAYS,
             "jars_per_place": JARS_PER_PLACE,
             "may_count": role_in(request.user, territory) == Role.COORDINATOR,
