@@ -18,6 +18,7 @@ from conserverie.workshops.models import Workshop
 from ..pages import add_lots, add_workshops, text
 from .test_views import NEW, distribution_post
 
+
 def _tags(html: str) -> str:
     """Django's option template ends with a line break: a blank line between options, which HTML ignores in a
     select; FastSelect writes none (the page is otherwise the same, byte for byte: docs/performance.md, f21)."""
@@ -126,7 +127,7 @@ def test_a_refused_form_keeps_every_value_typed(client, chain, animator):
         first,
         quantity="99",  # more than in stock: the service refuses
         kind="group_sale",
-        note="Remarque <à garder> & \"citée\"",
+        note='Remarque <à garder> & "citée"',
         partner="",
         **{
             "lines-0-unit_price_eur": "3.50",

@@ -162,7 +162,8 @@ class FastSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         options = self.choices
         if not isinstance(options, SharedOptions):
-            choices = list(options)  # read once: a model field's choices are a query
+            # Read once (a model field's choices are a query), without asking their length first (another query).
+            choices = list(iter(options))
             flat = not any(isinstance(label, (list, tuple)) for _value, label in choices)
             options = SharedOptions(choices) if flat else None
         if options is not None and not self.allow_multiple_selected:
