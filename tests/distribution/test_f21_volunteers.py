@@ -88,7 +88,9 @@ def test_it_opens_on_this_season_its_figures_recounted_and_every_season_is_a_cho
     assert season_line(page, last_year) is None
     shown = " ".join(table_rows(page))
     assert len(table_rows(page)) == 3
-    assert f"Amina #{amina.pk}" in shown and f"Bruno #{bruno.pk}" in shown and animator.username in shown
+    assert f"Amina #{amina.pk}" in shown
+    assert f"Bruno #{bruno.pk}" in shown
+    assert animator.username in shown
     assert "Odile" not in shown
     assert '<option value="all">Toutes les saisons</option>' in page
     assert f'<option value="{this_year}" selected>Saison {this_year}</option>' in page
@@ -129,7 +131,8 @@ def test_twenty_five_volunteers_a_page_and_a_search_by_name(client, chain, other
     )
     client.force_login(animator)
     first, second = text(client.get(URL)), text(client.get(URL, {"page": 2}))
-    assert len(table_rows(first)) == 25 and len(table_rows(second)) == 5
+    assert len(table_rows(first)) == 25
+    assert len(table_rows(second)) == 5
     names = re.findall(r"(Bénévole\d\d) #", " ".join(table_rows(first) + table_rows(second)))
     assert names == [f"Bénévole{i:02d}" for i in range(30)]
     assert season_line(second, today.year) == recounted(chain.territory, today.year)  # the whole season, every page
@@ -151,3 +154,12 @@ def test_the_page_costs_the_same_queries_for_one_season_or_all(client, chain, an
 
     assert assert_flat_queries(client, f"{URL}?season=all", grow, django_assert_num_queries) <= 12
     assert assert_flat_queries(client, URL, grow, django_assert_num_queries) <= 12
+
+
+def test_a_junk_season_opens_the_current_one(client, chain, animator):
+    client.force_login(animator)
+    this_year = timezone.localdate().year
+    for junk in ("0000", "12345", "abc", "-1", "2026-01", " "):
+        response = client.get(URL, {"season": junk})
+        assert response.status_code == 200, junk
+        assert f'<option value="{this_year}" selected>' in response.content.decode(), junk

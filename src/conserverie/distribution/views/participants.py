@@ -246,7 +246,7 @@ def _volunteer_season(request) -> int | None:
     asked = request.GET.get("season", "")
     if asked == ALL_SEASONS:
         return None
-    if asked.isdigit() and len(asked) == 4:
+    if asked.isdigit() and len(asked) == 4 and int(asked) >= 1:  # a date's year: "0000" or "12345" is junk
         return int(asked)
     return timezone.localdate().year
 
