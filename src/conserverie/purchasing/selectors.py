@@ -70,8 +70,8 @@ def catalogue_candidates(territory, location) -> list[dict]:
     """The released jars on `location`'s shelf that no live round has set aside, with the price list's price: what a
     new round may offer (a fixed number of queries), by recipe name, lot code and format name.
 
-    The shelf's balances are summed from the territory's ledger alone (its covering index) and the released lots
-    read by territory, each in its own query, both sorted by the database: grouped in one query with the lots, the
+    The shelf's balances (through the ledger's (location, lot) index: the shelf's rows only) and the territory's
+    released lots are read in two queries, each sorted by the database: grouped in one query with the lots, the
     planner walked every lot of every territory (docs/performance.md, f21). The order is the database's, level by
     level: the lots by recipe name and code, a lot's formats by name."""
     balances = (
