@@ -163,3 +163,6 @@ def test_a_junk_season_opens_the_current_one(client, chain, animator):
         response = client.get(URL, {"season": junk})
         assert response.status_code == 200, junk
         assert f'<option value="{this_year}" selected>' in response.content.decode(), junk
+    page = text(client.get(URL, {"season": "2015"}))  # no hours that season: said, and the season shown chosen
+    assert '<option value="2015" selected>Saison 2015</option>' in page
+    assert "Aucune heure notée pour la saison 2015." in page

@@ -270,7 +270,7 @@ def volunteers(request, territory):
     rows = hours_by_person_and_season(territory, season)
     q = search_term(request)
     shown = [row for row in rows if q.casefold() in row["name"].casefold()] if q else rows
-    current = timezone.localdate().year
+    offered = {*seasons, timezone.localdate().year, *([season] if season else [])}  # the one asked is shown chosen
     return render(
         request,
         "distribution/participants/volunteers.html",
@@ -280,7 +280,7 @@ def volunteers(request, territory):
             "season": season,
             "all_seasons": season is None,
             "season_choices": [
-                (str(year), _("Saison %(year)s") % {"year": year}) for year in sorted({*seasons, current}, reverse=True)
+                (str(year), _("Saison %(year)s") % {"year": year}) for year in sorted(offered, reverse=True)
             ]
             + [(ALL_SEASONS, _("Toutes les saisons"))],
             "season_value": ALL_SEASONS if season is None else str(season),
