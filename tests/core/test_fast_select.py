@@ -45,3 +45,6 @@ def test_a_model_choice_field_through_it_validates_as_before(db):
     refused = Form({"who": "999999"})
     assert not refused.is_valid()
     assert "who" in refused.errors
+
+
+FLAT = [("", "---------"), (1, "Un & deux"), (2, '"trois" <script>'), (3, "quatre — été"), (3, "trois encore")]

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conserverie.core.forms import BoundedForm
-from conserverie.core.pages import CountInput, DateInput, FastSelect, KgInput
+from conserverie.core.pages import CountInput, DateInput, KgInput
 from conserverie.distribution.models import Distribution, PaymentMode, PriceTier
 from conserverie.people.models import Participant
 from conserverie.producers.models import Producer
@@ -13,6 +13,7 @@ from conserverie.production.models import ProductionLot
 from conserverie.recipes.models import Recipe
 from conserverie.stock.forms import LotChoiceField
 from conserverie.territories.models import JarFormat, Location, Structure
+from conserverie.workshops.choices import WorkshopChoiceField
 from conserverie.workshops.models import Workshop
 
 
@@ -76,9 +77,7 @@ class DistributionForm(BoundedForm):
     partner = forms.CharField(
         label=_("Partenaire"), required=False, max_length=120, help_text=_("Pour un don à un partenaire.")
     )
-    workshop = forms.ModelChoiceField(
-        label=_("Atelier"), queryset=Workshop.objects.none(), required=False, widget=FastSelect
-    )
+    workshop = WorkshopChoiceField(label=_("Atelier"), queryset=Workshop.objects.none(), required=False)
     payment_mode = forms.ChoiceField(label=_("Paiement"), choices=PaymentMode.choices, initial=PaymentMode.CASH)
     social_price = forms.BooleanField(
         label=_("Prix solidaire"),

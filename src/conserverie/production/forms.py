@@ -17,6 +17,7 @@ from conserverie.recipes.lethality import parse_readings
 from conserverie.recipes.models import PantryLot, Recipe
 from conserverie.sourcing.models import RawLot
 from conserverie.territories.models import JarFormat, Location
+from conserverie.workshops.choices import WorkshopChoiceField
 from conserverie.workshops.models import Workshop
 
 
@@ -72,7 +73,7 @@ class LotForm(BoundedForm):
     """The lot itself; one row of jars and heat-treatment reading per jar format of the territory."""
 
     recipe = forms.ModelChoiceField(label=_("Recette"), queryset=Recipe.objects.none())
-    workshop = forms.ModelChoiceField(label=_("Atelier"), queryset=Workshop.objects.none(), required=False)
+    workshop = WorkshopChoiceField(label=_("Atelier"), queryset=Workshop.objects.none(), required=False)
     produced_on = forms.DateField(label=_("Fabriqué le"), widget=DateInput)
     location = forms.ModelChoiceField(
         label=_("Bocaux rangés à"), queryset=Location.objects.none(), help_text=_("Où les bocaux pleins sont posés.")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from conserverie.distribution.models import DistributionLine
 from conserverie.distribution.selectors import price_for, price_map
-from conserverie.production.models import LotStatus
+from conserverie.production.models import LotStatus, ProductionLot
 from conserverie.purchasing.models import GroupMember, Order, OrderLine, Round, RoundItem
 from conserverie.stock.models import StockMovement
 from conserverie.stock.set_aside import SetAside
@@ -68,24 +68,41 @@ def stock_set_aside(*, territory_id=None, location_id=None, lot_id=None, jar_for
 
 def catalogue_candidates(territory, location) -> list[dict]:
     """The released jars on `location`'s shelf that no live round has set aside, with the price list's price: what a
-    new round may offer (a fixed number of queries)."""
-    rows = list(
-        StockMovement.objects.filter(territory=territory, location=location, lot__status=LotStatus.RELEASED)
+    new round may offer (a fixed number of queries), by recipe name, lot code and format name.
+
+    The shelf's balances (through the ledger's (location, lot) index: the shelf's rows only) and the territory's
+    released lots are read in two queries, each sorted by the database: grouped in one query with the lots, the
+    planner walked every lot of every territory (docs/performance.md, f21). The order is the database's, level by
+    level: the lots by recipe name and code, a lot's formats by name."""
+    balances = (
+        StockMovement.objects.filter(territory=territory, location=location)
         .full()
-        .values(
-            "lot_id",
-            "lot__code",
-            "lot__recipe__code",
-            "lot__recipe__name",
-            "lot__best_before",
-            "jar_format_id",
-            "jar_format__name",
-            "jar_format__deposit_eur",
-        )
+        .values("lot_id", "jar_format_id", "jar_format__name", "jar_format__deposit_eur")
         .annotate(jars=Sum("quantity"))
         .filter(jars__gt=0)
-        .order_by("lot__recipe__name", "lot__code", "jar_format__name")
+        .order_by("jar_format__name", "jar_format_id")
     )
+    by_lot = defaultdict(list)
+    for row in balances:
+        by_lot[row["lot_id"]].append(row)
+    lots = (
+        ProductionLot.objects.filter(territory=territory, status=LotStatus.RELEASED)
+        .values_list("pk", "code", "recipe__code", "recipe__name", "best_before")
+        .order_by("recipe__name", "code", "pk")
+    )
+    rows = [
+        {
+            "lot_id": pk,
+            "lot__code": code,
+            "lot__recipe__code": recipe_code,
+            "lot__recipe__name": recipe_name,
+            "lot__best_before": best_before,
+            **fmt,
+        }
+        for pk, code, recipe_code, recipe_name, best_before in lots
+        if pk in by_lot
+        for fmt in by_lot[pk]
+    ]
     aside = defaultdict(int)
     for lot_id, format_id, jars in (
         set_aside_items(location_id=location.pk).values_list("lot_id", "jar_format_id", "aside").order_by()
@@ -103,17 +120,24 @@ def catalogue_candidates(territory, location) -> list[dict]:
 
 
 def stocked_location(territory):
-    """The location holding the most jars of released lots (the default shelf of a new round), or None."""
-    row = (
+    """The location holding the most jars of released lots (the default shelf of a new round), or None.
+
+    Summed per (lot, location) first, in the order of the ledger's covering index (territory, lot, location), then
+    per location here: grouped by location alone, the planner walked every territory's ledger through the location
+    index (docs/performance.md, f21). The same sums; ties to the smallest location id."""
+    rows = (
         StockMovement.objects.filter(territory=territory, lot__status=LotStatus.RELEASED)
         .full()
-        .values("location_id")
+        .values("lot_id", "location_id")
         .annotate(jars=Sum("quantity"))
-        .filter(jars__gt=0)
-        .order_by("-jars", "location_id")
-        .first()
+        .order_by()
+        .values_list("location_id", "jars")
     )
-    return Location.objects.filter(pk=row["location_id"]).first() if row else None
+    totals = defaultdict(int)
+    for location_id, jars in rows:
+        totals[location_id] += jars
+    stocked = [(-jars, location_id) for location_id, jars in totals.items() if jars > 0]
+    return Location.objects.filter(pk=min(stocked)[1]).first() if stocked else None
 
 
 def round_orders(the_round, statuses=None) -> list[Order]:

@@ -18,9 +18,15 @@ ProductionLot = StockMovement._meta.get_field("lot").related_model
 LOT_STATUSES = dict(ProductionLot._meta.get_field("status").flatchoices)  # {value: label}, without the import
 
 
-def lot_label(code: str, recipe_name: str, status: str) -> str:
-    """How a lot is written in a list: its code, its recipe, its status."""
-    return f"{code} — {recipe_name} ({LOT_STATUSES.get(status, status)})"
+def lot_label(code: str, recipe_name: str, status: str, statuses=LOT_STATUSES) -> str:
+    """How a lot is written in a list: its code, its recipe, its status (`statuses`: see `status_labels`)."""
+    return f"{code} — {recipe_name} ({statuses.get(status, status)})"
+
+
+def status_labels() -> dict:
+    """The lot statuses in the active language, for a list of lots: a lazy label is translated again at each use
+    (a thousand lots, a thousand look-ups in the catalogue)."""
+    return {value: str(label) for value, label in LOT_STATUSES.items()}
 
 
 class LotChoices(forms.models.ModelChoiceIterator):
@@ -32,8 +38,9 @@ class LotChoices(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        statuses = status_labels()
         for pk, code, recipe_name, status in self.queryset.values_list("pk", "code", "recipe__name", "status"):
-            yield (pk, lot_label(code, recipe_name, status))
+            yield (pk, lot_label(code, recipe_name, status, statuses))
 
 
 class LotChoiceField(forms.ModelChoiceField):

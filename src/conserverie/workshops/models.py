@@ -72,6 +72,11 @@ class WorkshopSeries(models.Model):
         return f"{self.title} — {self.get_weekday_display()}"
 
 
+def workshop_label(title: str, starts_at) -> str:
+    """How a workshop is written: its title and its local start (in lists read as tuples too, workshops/choices.py)."""
+    return f"{title} — {timezone.localtime(starts_at):%d/%m/%Y %H:%M}"
+
+
 class Workshop(Bookable):
     Status = bookable_statuses(planned=_("Prévu"), done=_("Réalisé"), cancelled=_("Annulé"))
 
@@ -110,7 +115,7 @@ class Workshop(Bookable):
         ]
 
     def __str__(self):
-        return f"{self.title} — {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
+        return workshop_label(self.title, self.starts_at)
 
     def expected_products(self) -> list[str]:
         """The produce the planned recipes call for: what the round must bring to this workshop.

@@ -135,12 +135,20 @@ def volunteer_hours_record(
         return save_as(row, actor)
 
 
-def hours_by_person_and_season(territory: Territory) -> list[dict]:
+def volunteer_seasons(territory: Territory) -> list[int]:
+    """The seasons (calendar years) with hours noted, latest first (one query)."""
+    days = VolunteerHours.objects.filter(territory=territory).dates("date", "year", order="DESC")
+    return [day.year for day in days]
+
+
+def hours_by_person_and_season(territory: Territory, season: int | None = None) -> list[dict]:
     """One row per (person, season year): hours, entries and value, each day at the SMIC in force that day (two
-    queries: the hours, the rates)."""
+    queries: the hours, the rates). `season`: that calendar year only; None: every season."""
+    hours = VolunteerHours.objects.filter(territory=territory)
+    if season is not None:
+        hours = hours.filter(date__gte=Date(season, 1, 1), date__lte=Date(season, 12, 31))
     rows = (
-        VolunteerHours.objects.filter(territory=territory)
-        .annotate(season=ExtractYear("date"))
+        hours.annotate(season=ExtractYear("date"))
         .values("season", "participant_id", "participant__first_name", "user_id", "user__username", "date")
         .annotate(total=Sum("hours"), entries=Count("pk"))
         .order_by("-season", "participant__first_name", "user__username", "participant_id", "user_id", "date")

@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conserverie.core.forms import BoundedForm
-from conserverie.core.pages import DateInput, KgInput, add_service_errors, form_status, paginate, search_term
+from conserverie.core.pages import (
+    DateInput,
+    FastSelect,
+    KgInput,
+    add_service_errors,
+    form_status,
+    paginate,
+    search_term,
+)
 from conserverie.distribution.models import DistributionLine
 from conserverie.distribution.selectors import with_deposit_balance
 from conserverie.people.audit import SOCIAL_FIELDS, log_participant_read
@@ -34,6 +42,7 @@ from conserverie.workshops.volunteers import (
     season_totals,
     smic_hourly,
     volunteer_hours_record,
+    volunteer_seasons,
 )
 
 PURPOSE_LIST = "registre des participants"
@@ -168,9 +177,27 @@ def participant_detail(request, territory, pk):
     )
 
 
+def person_label(first_name: str, pk: int) -> str:
+    return f"{first_name} #{pk}"
+
+
+class PersonChoices(forms.models.ModelChoiceIterator):
+    """Every participant of the territory (a thousand at ten seasons) as (id, first name) rows, not models: the same
+    options (docs/performance.md, f21); the chosen one is still fetched as a model by the field."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, first_name in self.queryset.values_list("pk", "first_name"):
+            yield (pk, person_label(first_name, pk))
+
+
 class PersonChoiceField(forms.ModelChoiceField):
+    widget = FastSelect
+    iterator = PersonChoices
+
     def label_from_instance(self, obj):
-        return f"{obj.first_name} #{obj.pk}"
+        return person_label(obj.first_name, obj.pk)
 
 
 class AccountChoiceField(forms.ModelChoiceField):
@@ -210,6 +237,20 @@ class VolunteerHoursForm(BoundedForm):
         ).order_by("-starts_at")[:60]
 
 
+ALL_SEASONS = "all"
+
+
+def _volunteer_season(request) -> int | None:
+    """The season the hours page shows: the year asked for, every season (None) for "all", else the current season
+    (the calendar year, as the distribution report; ten seasons of everyone's hours made the page slow, f21)."""
+    asked = request.GET.get("season", "")
+    if asked == ALL_SEASONS:
+        return None
+    if asked.isdigit() and len(asked) == 4 and int(asked) >= 1:  # a date's year: "0000" or "12345" is junk
+        return int(asked)
+    return timezone.localdate().year
+
+
 @territory_view()
 def volunteers(request, territory):
     form = VolunteerHoursForm(request.POST or None, territory=territory, initial={"date": timezone.localdate()})
@@ -224,14 +265,27 @@ def volunteers(request, territory):
                 request, _("%(h)s h notées pour %(p)s.") % {"h": row.hours, "p": row.participant or row.user}
             )
             return redirect("participants:volunteers", territory.slug)
-    rows = hours_by_person_and_season(territory)
+    seasons = volunteer_seasons(territory)
+    season = _volunteer_season(request)
+    rows = hours_by_person_and_season(territory, season)
+    q = search_term(request)
+    shown = [row for row in rows if q.casefold() in row["name"].casefold()] if q else rows
+    offered = {*seasons, timezone.localdate().year, *([season] if season else [])}  # the one asked is shown chosen
     return render(
         request,
         "distribution/participants/volunteers.html",
         {
             "territory": territory,
             "form": form,
-            "rows": rows,
+            "season": season,
+            "all_seasons": season is None,
+            "season_choices": [
+                (str(year), _("Saison %(year)s") % {"year": year}) for year in sorted(offered, reverse=True)
+            ]
+            + [(ALL_SEASONS, _("Toutes les saisons"))],
+            "season_value": ALL_SEASONS if season is None else str(season),
+            "q": q,
+            "page": paginate(request, shown),
             "seasons": season_totals(rows),
             "smic": smic_hourly(),
             "recent": VolunteerHours.objects.filter(territory=territory).select_related(

@@ -8,14 +8,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conserverie.core.pages import add_row_error, add_service_errors, form_status, paginate, search_term
+from conserverie.core.pages import (
+    SharedOptions,
+    add_row_error,
+    add_service_errors,
+    form_status,
+    paginate,
+    search_term,
+)
 from conserverie.distribution.forms import NUMBER_ONLY, DistributionForm, LineFormSet, ReverseForm, participant_label
 from conserverie.distribution.models import Distribution, DistributionLine
 from conserverie.distribution.selectors import price_for, price_map, reversal_of
 from conserverie.distribution.services import LineSpec, distribution_record, distribution_reverse, tier_price
 from conserverie.people.models import Participant
 from conserverie.production.models import ProductionLot
-from conserverie.stock.forms import lot_label
+from conserverie.stock.forms import lot_label, status_labels
 from conserverie.stock.models import StockMovement
 from conserverie.stock.set_aside import set_aside_by_location_lot_format
 from conserverie.territories.models import JarFormat, LegalEntity, Role
@@ -139,8 +146,9 @@ def _lot_choices(territory, stock_rows, formset) -> list[tuple]:
     from the stock rows the page shows anyway (no query); and the lot a refused form had chosen, so that nothing
     typed is lost (one query then). Every lot of every season, three times over, was most of the page's time at
     ten seasons (issue 20). The form still checks a posted lot against every lot of the territory."""
+    statuses = status_labels()
     labels = {
-        row["lot_id"]: lot_label(row["lot__code"], row["lot__recipe__name"], row["lot__status"])
+        row["lot_id"]: lot_label(row["lot__code"], row["lot__recipe__name"], row["lot__status"], statuses)
         for row in stock_rows
         if row["jars"] > 0
     }
@@ -154,7 +162,7 @@ def _lot_choices(territory, stock_rows, formset) -> list[tuple]:
         for pk, code, recipe, status in ProductionLot.objects.filter(territory=territory, pk__in=missing).values_list(
             "pk", "code", "recipe__name", "status"
         ):
-            labels[pk] = lot_label(code, recipe, status)
+            labels[pk] = lot_label(code, recipe, status, statuses)
     blank = formset.forms[0].fields["lot"].empty_label if formset.forms else "---------"
     return [("", blank)] + [(pk, labels[pk]) for pk in sorted(labels, reverse=True)]
 
@@ -216,9 +224,10 @@ def distribution_new(request, territory):
             messages.success(request, _("%(d)s enregistrée.") % {"d": distribution})
             return redirect("distribution:receipt", territory.slug, distribution.pk)
     stock_rows = _stock_rows(territory)
-    lot_choices = _lot_choices(territory, stock_rows, formset)
+    # What the lists show, written once for every line; the field still validates on every lot.
+    lot_choices = SharedOptions(_lot_choices(territory, stock_rows, formset))
     for row in formset.forms:
-        row.fields["lot"].choices = lot_choices  # what the list shows; the field still validates on every lot
+        row.fields["lot"].choices = lot_choices
     return render(
         request,
         "distribution/form.html",
