@@ -62,6 +62,12 @@ class DepositAccount:
     def empty(cls, date_from, date_to) -> "DepositAccount":
         return cls(date_from, date_to, None, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, {})
 
+    @classmethod
+    def nothing_forfeited(cls, date_from, date_to) -> "DepositAccount":
+        """Without a written rule no deposit is ever forfeited: what `deposit_account` gives then for `forfeited`
+        (0.00, the same Decimal), without reading the ledger. Its other figures are not read: zero."""
+        return cls(date_from, date_to, None, ZERO, ZERO, ZERO, ZERO, ZERO.quantize(CENT), ZERO, {})
+
     def as_json(self) -> dict:
         return {
             "received": self.received,
