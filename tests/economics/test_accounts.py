@@ -10,7 +10,10 @@ from io import StringIO
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from conserverie.core.scoping import scopes_disabled
 from conserverie.distribution.models import Distribution
 from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.economics.accounts import accounts
@@ -18,6 +21,7 @@ from conserverie.economics.deposits import add_months, deposit_account
 from conserverie.economics.models import CostParameters
 from conserverie.economics.selectors import break_even, cost_sheet, unit_economics
 from conserverie.economics.services import deposit_rule_set
+from conserverie.economics.unit_costs import Category
 from conserverie.stock.services import deposit_return
 from conserverie.workshops.models import MinimumWage
 from conserverie.workshops.volunteers import MinimumWageTable, smic_hourly, volunteer_hours_record
@@ -276,3 +280,32 @@ def test_the_accounts_export_to_a_typed_spreadsheet_that_agrees_with_the_cli(boo
     assert rows[("Contributions en nature (hors résultat)", "Usage interne des structures")] == 77.52
     client.force_login(other_coordinator)
     assert client.get("/t/romans/economie/comptes.xlsx").status_code == 404
+
+
+def _shown(sheet) -> list:
+    """What the costs page shows of a sheet: every line as written (the amounts' exact Decimals) and the totals."""
+    lines = [
+        (line.category, str(line.label), repr(line.amount), str(line.formula), line.counted, line.derived, line.day)
+        for line in sheet.lines
+    ]
+    return [*lines, repr(sheet.total_costs), repr(sheet.total_revenues)]
+
+
+@pytest.mark.parametrize("months", [None, 3])
+def test_the_costs_page_reads_the_deposit_ledger_only_for_a_forfeit_rule(deposits, coordinator, months):
+    """The costs page's sheet (`lines_only`) has the same lines and totals as the accounts' sheet; without a written
+    rule no deposit is forfeited (0.00), so every season's deposit ledger is not read (one query fewer, issue 20);
+    with one, 2.00 lapse on 12 September and the ledger is read."""
+    if months:
+        deposit_rule_set(actor=coordinator, territory=deposits.territory, months=months)
+    with scopes_disabled():
+        with CaptureQueriesContext(connection) as accounts_queries:
+            full = cost_sheet(deposits.territory, *SEASON)
+        with CaptureQueriesContext(connection) as page_queries:
+            page = cost_sheet(deposits.territory, *SEASON, lines_only=True)
+    assert _shown(page) == _shown(full)
+    (forfeited,) = [line for line in page.lines if line.category == Category.DEPOSITS_FORFEITED]
+    assert repr(forfeited.amount) == repr(D("2.00") if months else D("0.00"))
+    assert full.deposits.received == D("5.00")  # the fixture's deposits: something a rule would forfeit
+    fewer = 0 if months else 1
+    assert len(page_queries.captured_queries) == len(accounts_queries.captured_queries) - fewer

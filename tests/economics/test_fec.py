@@ -2,6 +2,7 @@
 tabs, YYYYMMDD, decimal comma, every entry balanced, numbers without a gap per journal — and its totals equal to
 `conserverie accounts --json`."""
 
+import dataclasses
 import json
 import re
 from collections import defaultdict
@@ -12,12 +13,27 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conserverie.core.scoping import scopes_disabled
 from conserverie.economics.chart import DEFAULTS
-from conserverie.economics.fec import FIELDS, Kind, fec_bytes, fec_chunks, fec_entries, fec_of_year
+from conserverie.economics.fec import (
+    FIELDS,
+    Entry,
+    Kind,
+    Posting,
+    amount_text,
+    fec_bytes,
+    fec_chunks,
+    fec_entries,
+    fec_of_year,
+    fec_rows,
+)
 from conserverie.economics.models import LedgerAccount
+from conserverie.economics.selectors import cost_sheet
 from conserverie.economics.services import chart_set, deposit_rule_set
+from conserverie.economics.unit_costs import ZERO
 from conserverie.sourcing.forms import LegalEntityForm
 from conserverie.territories.models import LegalEntity, siren_valid
 
@@ -299,3 +315,39 @@ def test_the_streamed_pieces_make_the_same_file_whatever_their_size(books):
         assert b"".join(pieces) == whole, size
         assert all(piece.endswith(b"\r\n") for piece in pieces)
     assert b"".join(fec_chunks([])) == ("\t".join(FIELDS) + "\r\n").encode()
+
+
+def test_the_deposit_ledger_is_read_once_and_the_file_is_the_same(deposits, coordinator):  # noqa: F811
+    """The refunds and credits are booked from the ledger the sheet's deposit account read (issue 20: every season's
+    ledger, read once instead of twice): the same bytes as reading it again, one query fewer. With a rule, a cash
+    refund, a credit and a lapse, so that every deposit entry is written."""
+    deposit_rule_set(actor=coordinator, territory=deposits.territory, months=3)
+    with scopes_disabled():
+        sheet = cost_sheet(deposits.territory, *SEASON)
+        assert sheet.deposits.settled_by_day == {
+            date(2026, 7, 1): (D("2.00"), D("0")),
+            date(2026, 7, 15): (ZERO, D("1.00")),
+        }
+        with CaptureQueriesContext(connection) as kept:
+            entries = fec_entries(deposits.territory, *SEASON, sheet=sheet)
+        again = dataclasses.replace(sheet, deposits=dataclasses.replace(sheet.deposits, settled_by_day=None))
+        with CaptureQueriesContext(connection) as read:
+            reference = fec_entries(deposits.territory, *SEASON, sheet=again)
+    assert {Kind.DEPOSIT_REFUNDED, Kind.DEPOSIT_CREDITED, Kind.DEPOSIT_FORFEITED} <= {e.kind for e in entries}
+    assert fec_bytes(entries) == fec_bytes(reference)
+    assert len(kept.captured_queries) == len(read.captured_queries) - 1
+
+
+def test_every_amount_is_written_as_amount_text_writes_it(books):
+    """The zero side of a line is written once for the file: a zero of another exponent or sign is still written by
+    `amount_text` itself, byte for byte."""
+    with scopes_disabled():
+        account = fec_entries(books.territory, *SEASON)[0].postings[0].account
+    amounts = [ZERO, D("0"), D("0.00"), D("-0"), D("-0.00"), D("12.5"), D("-3.456"), D("1000000")]
+    entries = [
+        Entry("OD", Kind.REVENUE, date(2026, 6, 1), "X", "x", [Posting(account, debit=a, credit=a)]) for a in amounts
+    ]
+    rows = list(fec_rows(entries))
+    assert [(row[11], row[12]) for row in rows] == [(amount_text(a), amount_text(a)) for a in amounts]
+    assert rows[3][11] == "-0,00"
+    assert rows[0][11] == "0,00"

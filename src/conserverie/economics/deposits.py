@@ -54,10 +54,19 @@ class DepositAccount:
     forfeited: Decimal
     outstanding: Decimal
     forfeited_by_day: dict
+    # The ledger's refunds and credits per day up to `date_to`, as `_flows` read them (None: not read): the FEC books
+    # them from here rather than reading every season's ledger a second time (issue 20).
+    settled_by_day: dict | None = None
 
     @classmethod
     def empty(cls, date_from, date_to) -> "DepositAccount":
         return cls(date_from, date_to, None, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, {})
+
+    @classmethod
+    def nothing_forfeited(cls, date_from, date_to) -> "DepositAccount":
+        """Without a written rule no deposit is ever forfeited: what `deposit_account` gives then for `forfeited`
+        (0.00, the same Decimal), without reading the ledger. Its other figures are not read: zero."""
+        return cls(date_from, date_to, None, ZERO, ZERO, ZERO, ZERO, ZERO.quantize(CENT), ZERO, {})
 
     def as_json(self) -> dict:
         return {
@@ -181,4 +190,5 @@ def deposit_account(territory, date_from: date, date_to: date, forfeit_months: i
         forfeited=totals["forfeited"].quantize(CENT),
         outstanding=balance.quantize(CENT),
         forfeited_by_day={d: v.quantize(CENT) for d, v in sorted(forfeited_by_day.items()) if v},
+        settled_by_day=settled_by_day,
     )

@@ -200,9 +200,14 @@ def cession_entries(sheet: Sheet, chart, with_price: bool) -> list[Entry]:
 
 
 def deposit_entries(sheet: Sheet, chart) -> list[Entry]:
-    """Per day: deposits refunded, turned into a credit, forfeited (one query, the deposit ledger's)."""
+    """Per day: deposits refunded, turned into a credit, forfeited. The sheet's deposit account read the ledger up
+    to the end of the period already (every season: read once, not twice); a sheet without the accounts reads it."""
     start, end = sheet.date_from, sheet.date_to
-    _received, settled = _flows(sheet.territory, end)
+    account = sheet.deposits
+    if account is not None and account.settled_by_day is not None and account.date_to == end:
+        settled = account.settled_by_day
+    else:
+        _received, settled = _flows(sheet.territory, end)
     entries = []
     for day, (refunded, credited) in sorted(settled.items()):
         if not start <= day <= end:
@@ -486,11 +491,17 @@ def _text(value) -> str:
 def fec_rows(entries: list[Entry]) -> Iterator[list[str]]:
     """The 18 fields of each line of the file, entry by entry (a generator: the text is never held whole)."""
     texts: dict = {}  # the accounts' and farms' names, cleaned once
+    # Every line has one side at zero, the module's ZERO itself (`Posting`'s default): written once, not once a line
+    # (an identity test, so a zero of another exponent or sign is still written by `amount_text`).
+    zero = amount_text(ZERO)
 
     def text(value) -> str:
         if value not in texts:
             texts[value] = _text(value)
         return texts[value]
+
+    def amount(value) -> str:
+        return zero if value is ZERO else amount_text(value)
 
     for entry in entries:
         day = f"{entry.day:%Y%m%d}"
@@ -508,8 +519,8 @@ def fec_rows(entries: list[Entry]) -> Iterator[list[str]]:
                 entry.ref,
                 day,
                 label,
-                amount_text(posting.debit),
-                amount_text(posting.credit),
+                amount(posting.debit),
+                amount(posting.credit),
                 "",
                 "",
                 day,

@@ -188,7 +188,7 @@ def costs(request, territory):
         else:
             messages.success(request, _("Ligne enregistrée."))
             return redirect(request.get_full_path())
-    sheet = cost_sheet(territory, date_from, date_to)
+    sheet = cost_sheet(territory, date_from, date_to, lines_only=True)
     return render(
         request,
         "economics/costs.html",
