@@ -225,3 +225,13 @@ def test_the_network_view_never_fails_on_an_arbitrary_period(coord_client, key):
     response = coord_client.get("/reseau/", {"periode": key})
     assert response.status_code == 200, (key, response.status_code)
     assert not any(english in text(response) for english in ENGLISH)
+
+
+@pytest.mark.parametrize(
+    ("query", "number"),
+    [(SCRIPT, "2"), (LONG, "0"), (BIG_INT, "-1"), (" ", BIG_INT), ("%", "abc"), ("_", ""), ("é" * 300, "1e9")],
+)
+def test_the_network_view_never_fails_on_a_junk_search_or_page(coord_client, query, number):
+    response = coord_client.get("/reseau/", {"q": query, "page": number})
+    assert response.status_code == 200, response.status_code
+    assert not problems_of(response, query[:30], strict=False)

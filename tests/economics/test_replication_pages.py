@@ -1,5 +1,6 @@
 """The replication kit's screens and the network view, as people use them."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -174,6 +175,60 @@ def test_the_network_view_hides_small_groups_and_shows_flowers(client, chain, vi
     response = client.get("/reseau/", {"periode": "pas-une-periode"})
     assert response.status_code == 200
     assert "is-invalid" in text(response)
+
+
+@pytest.fixture
+def federation_of_fourteen(db, chain, other_chain):
+    """A federation viewer of Romans and 13 more territories (Vercors is not theirs): two pages of the network
+    view."""
+    from ..conftest import make_territory, make_user
+
+    person = make_user("federation", chain.territory, Role.VIEWER)
+    names = ["Drôme des collines", "Ardèche verte", "Diois", *(f"Vallée {n:02d}" for n in range(10))]
+    for index, name in enumerate(names):
+        place = make_territory(f"t{index}", f"T{index:02d}", name)
+        Membership.objects.create(user=person, territory=place.territory, role=Role.VIEWER)
+    return person
+
+
+def _columns(page: str) -> list[str]:
+    return re.findall(r'<th scope="col" class="text-end">([^<]+)</th>', page)
+
+
+def test_the_network_view_shows_twelve_territories_a_page_by_name(client, federation_of_fourteen, monkeypatch):
+    from conserverie.reporting.views import network
+
+    read = []
+    real = network.flower_batch
+    monkeypatch.setattr(
+        network, "flower_batch", lambda ts, period: read.append([t.name for t in ts]) or real(ts, period)
+    )
+    client.force_login(federation_of_fourteen)
+    page = text(client.get("/reseau/", {"periode": "2025"}))
+    first = _columns(page)
+    assert first == ["Ardèche verte", "Diois", "Drôme des collines", "Romans", *(f"Vallée {n:02d}" for n in range(8))]
+    assert read == [first], "the figures and flowers of the page's territories only"
+    assert "14 territoires — Page 1 sur 2" in page
+    assert "Vercors" not in page
+    assert "?periode=2025&amp;page=2" in client.get("/reseau/", {"periode": "2025"}).content.decode()
+    page = text(client.get("/reseau/", {"periode": "2025", "page": "2"}))
+    assert _columns(page) == ["Vallée 08", "Vallée 09"]
+    assert "Page 2 sur 2" in page
+    assert 'value="2025"' in page, "the period is kept from page to page"
+    assert _columns(text(client.get("/reseau/", {"page": "99"}))) == ["Vallée 08", "Vallée 09"]
+
+
+def test_the_network_view_finds_a_territory_by_name(client, federation_of_fourteen):
+    client.force_login(federation_of_fourteen)
+    page = text(client.get("/reseau/", {"q": "drome", "periode": "2026-printemps"}))
+    assert _columns(page) == ["Drôme des collines"], "found without its accent"
+    assert "1 territoire sur 14 correspond à « drome »" in page
+    assert 'value="2026-printemps"' in page, "the period is kept in the search"
+    assert 'href="?periode=2026-printemps"' in page, "back to every territory, same period"
+    assert _columns(text(client.get("/reseau/", {"q": "VALLÉE"}))) == [f"Vallée {n:02d}" for n in range(10)]
+    page = text(client.get("/reseau/", {"q": "Vercors"}))
+    assert _columns(page) == [], "a territory the person may not read is never found"
+    assert "Aucun territoire ne correspond à cette recherche." in page
 
 
 def test_a_person_with_no_territory_gets_404(client, db):

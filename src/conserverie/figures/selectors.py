@@ -348,12 +348,18 @@ def figures_by_period(territories, periods, *, mass_balance: bool = True) -> dic
     )["n"]
     problems = mass_balance_by_territory(ids) if mass_balance else {}
 
+    # Each table keyed (territory, kind, period) regrouped once by (territory, period): `total` then reads its own
+    # cell, not the whole table (a loop over every territory's rows for each figure of each territory, n21).
+    cells: dict[int, dict] = {}
+    for table in (*moves.values(), *jars.values()):
+        own = cells[id(table)] = {}
+        for (t, kind, j), v in table.items():
+            own.setdefault((t, j), {})[kind] = v
+
     def total(table, tid, i, names=None):
         """Sum over the kinds (`names`, or every kind) of a table keyed (territory, kind, period)."""
-        return sum(
-            (v or 0 for (t, kind, j), v in table.items() if t == tid and j == i and (names is None or kind in names)),
-            0,
-        )
+        cell = cells[id(table)].get((tid, i), {})
+        return sum((v or 0 for kind, v in cell.items() if names is None or kind in names), 0)
 
     result = {}
     for territory in territories:

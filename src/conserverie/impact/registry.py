@@ -102,12 +102,14 @@ class Batch:
         """First-time and returning participants of each period, per territory (one query).
 
         A held attendance is a live registration marked present to a workshop that has started and is not cancelled.
-        The query reads the registrations of the periods' days only, grouped by territory and person; for each
-        person present, the earliest held attendance in that territory is asked of that person's own registrations
-        (on the index by participant), once, whatever the number of periods: "came before the period" is "first
-        attendance before its first day". Before, every registration of every season was grouped by person (issue
-        20: 2 s of the network view at 100 territories × 10 seasons). Written in SQL (two levels of grouping,
-        which the ORM does not write); the territories are named in it, so it reads no other territory's rows."""
+        The query reads the registrations of the periods' days only, grouped by territory and person: "came before
+        the period" is "first attendance before its first day", which is the group's earliest attendance when the
+        person came in the periods' days only, and is true when the person came before them (asked once per person
+        of that person's own registrations, on the index by participant, stopping at the first found). Before, every
+        registration of every season was grouped by person (issue 20: 2 s of the network view at 100 territories ×
+        10 seasons), then each person's earliest attendance was read over every season (q20). Written in SQL (two
+        levels of grouping, which the ORM does not write); the territories are named in it, so it reads no other
+        territory's rows."""
         result = {tid: [{"present": 0, "first": 0, "returning": 0} for _ in self.periods] for tid in self.ids}
         if not self.ids:
             return result
@@ -132,17 +134,25 @@ class Batch:
         for i, p in enumerate(self.periods):
             counts.append(f"SUM(CASE WHEN {starts} >= %s AND {starts} < %s THEN 1 ELSE 0 END) AS d{i}")
             count_params += [at(midnight(p.start)), at(midnight(p.end + timedelta(days=1)))]
-        earliest_held, earliest_params = held("r", "w")
-        earliest = (
-            f"(SELECT MIN(w.{quote('starts_at')}) FROM {registration} r INNER JOIN {workshop} w"
-            f" ON r.{quote('workshop_id')} = w.{quote('id')}"
-            f" WHERE r.{quote('participant_id')} = pr.{quote('participant_id')}"
-            f" AND w.{quote('territory_id')} = pw.{quote('territory_id')} AND {earliest_held})"
-        )
+        start, end = self.span
+        # "Came before the period" needs a person's first held attendance in the territory. Inside the span it is
+        # the group's own MIN (its rows are those attendances); before it, an EXISTS on the person's registrations
+        # that stops at the first one found, instead of the MIN over every season's (n21: a third less time).
+        before_held, before_params = held("r", "w")
+        if start:
+            before = (
+                f"CASE WHEN EXISTS(SELECT 1 FROM {registration} r INNER JOIN {workshop} w"
+                f" ON r.{quote('workshop_id')} = w.{quote('id')}"
+                f" WHERE r.{quote('participant_id')} = pr.{quote('participant_id')}"
+                f" AND w.{quote('territory_id')} = pw.{quote('territory_id')} AND {before_held}"
+                f" AND w.{quote('starts_at')} < %s) THEN 1 ELSE 0 END"
+            )
+            before_params.append(at(midnight(start)))
+        else:  # a period open on the left: every attendance is in the span
+            before, before_params = "0", []
         where, where_params = held("pr", "pw")
         where += f" AND pw.{quote('territory_id')} IN ({', '.join(['%s'] * len(self.ids))})"
         where_params = [*where_params, *self.ids]
-        start, end = self.span
         if start:
             where += f" AND {starts} >= %s"
             where_params.append(at(midnight(start)))
@@ -150,7 +160,8 @@ class Batch:
             where += f" AND {starts} < %s"
             where_params.append(at(midnight(end + timedelta(days=1))))
         inner = (
-            f"SELECT pw.{quote('territory_id')} AS tid, {', '.join(counts)}, {earliest} AS first_start"
+            f"SELECT pw.{quote('territory_id')} AS tid, {', '.join(counts)}, MIN({starts}) AS first_start,"
+            f" {before} AS came_before"
             f" FROM {registration} pr INNER JOIN {workshop} pw ON pr.{quote('workshop_id')} = pw.{quote('id')}"
             f" WHERE {where} GROUP BY pw.{quote('territory_id')}, pr.{quote('participant_id')}"
         )
@@ -158,12 +169,12 @@ class Batch:
         for i, p in enumerate(self.periods):
             sums += [
                 f"SUM(CASE WHEN d{i} > 0 THEN 1 ELSE 0 END)",
-                f"SUM(CASE WHEN d{i} > 0 AND first_start >= %s THEN 1 ELSE 0 END)",
-                f"SUM(CASE WHEN d{i} > 1 OR (d{i} > 0 AND first_start < %s) THEN 1 ELSE 0 END)",
+                f"SUM(CASE WHEN d{i} > 0 AND came_before = 0 AND first_start >= %s THEN 1 ELSE 0 END)",
+                f"SUM(CASE WHEN d{i} > 1 OR (d{i} > 0 AND (came_before = 1 OR first_start < %s)) THEN 1 ELSE 0 END)",
             ]
             sum_params += [at(midnight(p.start))] * 2
         sql = f"SELECT tid, {', '.join(sums)} FROM ({inner}) people GROUP BY tid"
-        params = [*sum_params, *count_params, *earliest_params, *where_params]
+        params = [*sum_params, *count_params, *before_params, *where_params]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for tid, *values in cursor.fetchall():

@@ -153,30 +153,31 @@ def territories_period_values(
     """`period_values` of several territories at once ({id: territory}, {id: its indicators}), in a fixed number
     of queries whatever the number of territories (each group of records read once, grouped by territory)."""
     values: dict[tuple[int, str], _Value] = {}
-    territory_of = {i.pk: tid for tid, own in indicators_of.items() for i in own}
-    indicators = [i for own in indicators_of.values() for i in own]
-    computed = [i for i in indicators if i.source == Indicator.Source.COMPUTED]
-    surveyed = [i for i in indicators if i.source == Indicator.Source.SURVEY]
-    manual = [i for i in indicators if i.source == Indicator.Source.MANUAL]
+    computed_of: dict[int, list[Indicator]] = {}  # each territory's computed indicators, grouped once
+    surveyed, manual = [], []
+    for tid, own in indicators_of.items():
+        for indicator in own:
+            if indicator.source == Indicator.Source.COMPUTED:
+                computed_of.setdefault(tid, []).append(indicator)
+            elif indicator.source == Indicator.Source.SURVEY:
+                surveyed.append(indicator)
+            elif indicator.source == Indicator.Source.MANUAL:
+                manual.append(indicator)
     if batch is None:
         batch = registry.Batch(list(territories.values()), periods)
     answers_of = _survey_values(surveyed, periods)
     for period in periods:
-        measures_of, hidden_of = {}, {}
-        for indicator in computed:
-            tid = territory_of[indicator.pk]
-            if tid not in measures_of:
-                keys = {i.computation for i in computed if territory_of[i.pk] == tid}
-                measures_of[tid] = registry.compute(territories[tid], period, keys, batch)
-            measure = measures_of[tid].get(indicator.computation)
-            if tid not in hidden_of:
-                hidden_of[tid] = hidden_computations(measures_of[tid])
-            if measure is None:
-                values[indicator.pk, period.key] = _Value(None)
-            elif (measure.people is not None and measure.people < MIN_GROUP) or indicator.computation in hidden_of[tid]:
-                values[indicator.pk, period.key] = _Value(None, suppressed=True)
-            else:
-                values[indicator.pk, period.key] = _Value(measure.value)
+        for tid, computed in computed_of.items():
+            measures = registry.compute(territories[tid], period, {i.computation for i in computed}, batch)
+            hidden = hidden_computations(measures)
+            for indicator in computed:
+                measure = measures.get(indicator.computation)
+                if measure is None:
+                    values[indicator.pk, period.key] = _Value(None)
+                elif (measure.people is not None and measure.people < MIN_GROUP) or indicator.computation in hidden:
+                    values[indicator.pk, period.key] = _Value(None, suppressed=True)
+                else:
+                    values[indicator.pk, period.key] = _Value(measure.value)
         answers = answers_of[period.key]
         for indicator in surveyed:
             values[indicator.pk, period.key] = _Value(answers.get(indicator.pk))
@@ -207,16 +208,17 @@ def _result(indicator: Indicator, current: _Value, previous: _Value | None) -> I
 
 
 def _flower(territory, period, dimensions, values, previous_period) -> Flower:
+    """`dimensions`: [(dimension, its indicators)] of the territory, in order."""
     scores = []
     empty = _Value(None)
-    for dimension in dimensions:
+    for dimension, indicators in dimensions:
         results = [
             _result(
                 indicator,
                 values.get((indicator.pk, period.key), empty),
                 values.get((indicator.pk, previous_period.key)) if previous_period else None,
             )
-            for indicator in dimension.indicators.all()
+            for indicator in indicators
         ]
         scores.append(DimensionScore(dimension, dimension_score(results), results))
     return Flower(territory, period, scores)
@@ -242,17 +244,20 @@ def territories_flowers(territories, period: Period, batch: "registry.Batch | No
         .prefetch_related("indicators")
         .order_by("territory_id", "order", "pk")
     )
+    # Each dimension's prefetched indicators listed once: the flower and the previous one read them both.
+    dimensions_of = {tid: [] for tid in by_id}
     indicators_of = {tid: [] for tid in by_id}
     for dimension in dimensions:
-        indicators_of[dimension.territory_id].extend(dimension.indicators.all())
+        own = list(dimension.indicators.all())
+        dimensions_of[dimension.territory_id].append((dimension, own))
+        indicators_of[dimension.territory_id].extend(own)
     previous_period = period.previous()
     values = territories_period_values(
         by_id, indicators_of, [period, previous_period], batch or flower_batch(list(by_id.values()), period)
     )
     flowers = {}
     for tid, territory in by_id.items():
-        own = [d for d in dimensions if d.territory_id == tid]
-        flower = _flower(territory, period, own, values, previous_period)
-        flower.previous = _flower(territory, previous_period, own, values, None)
+        flower = _flower(territory, period, dimensions_of[tid], values, previous_period)
+        flower.previous = _flower(territory, previous_period, dimensions_of[tid], values, None)
         flowers[tid] = flower
     return flowers

@@ -63,6 +63,9 @@ def survey_indicator_values_by_period(indicators, periods) -> dict:
             question__indicator_id__in=ids,
             question__kind__in=(Question.Kind.LIKERT, Question.Kind.YES_NO, Question.Kind.NUMBER),
             value__isnull=False,
+            # Only the answers of the days the periods cover: the filtered means are the same, and the other
+            # seasons' answers are not read (issue 20, n21: every season's were).
+            response__answered_on__range=(min(p.start for p in periods), max(p.end for p in periods)),
         )
         .values("question__indicator_id", "question__kind")
         .annotate(**aggregates)

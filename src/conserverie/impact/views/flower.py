@@ -4,7 +4,7 @@ the flower and the petals: aggregated figures only (docs/architecture.md §2, do
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -108,10 +108,12 @@ def flower_download(request, territory):
 
 @territory_view(roles=REPORT_ROLES)
 def petal(request, territory, pk):
-    dimension = get_object_or_404(Dimension, pk=pk, territory=territory)
     period, form = _period(request)
     current = territory_flower(territory, period)
-    score = current.dimension(dimension.pk)
+    score = current.dimension(pk)  # the territory's petals are read with the flower: not read a second time
+    if score is None:
+        raise Http404
+    dimension = score.dimension
     role = role_in(request.user, territory)
     return render(
         request,

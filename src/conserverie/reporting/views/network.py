@@ -4,13 +4,20 @@ Only aggregated figures and flowers (docs/architecture.md §2 viewers): no perso
 5 is not shown
 (docs/architecture.md §4.7). A fixed number of queries whatever the number of territories shown and the size of their
 seasons (issue 20): every figure and every flower is read for all the territories at once, grouped by territory.
+
+Paged (issue 20, n21): at most PER_PAGE territories a page, ordered by name, with a search by name. The figures and
+flowers are read for the page's territories only, so a page costs the same for a federation of 12 as of 100
+(nobody reads 100 flowers on one screen).
 """
+
+import unicodedata
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from conserverie.core.pages import paginate
 from conserverie.core.scoping import in_every_territory, territory_scope
 from conserverie.impact.periods import Period
 from conserverie.impact.scores import flower_batch, territories_flowers
@@ -18,6 +25,8 @@ from conserverie.impact.svg import flower_svg
 from conserverie.territories.models import REPORT_ROLES, Territory
 
 SMALL_GROUP = 5
+PER_PAGE = 12
+QUERY_MAX = 100
 
 
 def _people(count: int):
@@ -25,18 +34,16 @@ def _people(count: int):
     return count if count >= SMALL_GROUP else None
 
 
-@login_required
-@in_every_territory  # the territories the person reads, side by side; each column in its own territory's scope
-def network(request):
-    territories = list(Territory.objects.for_user(request.user, REPORT_ROLES).order_by("name"))
+def _folded(text: str) -> str:
+    """Lower case without accents: « drome » finds « Drôme »."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _columns(territories, period: Period) -> list[dict]:
+    """The figures and the flower of each territory of the page, read together (a fixed number of queries)."""
     if not territories:
-        raise Http404
-    try:
-        period = Period.parse(request.GET.get("periode", "")) if request.GET.get("periode") else Period.current_year()
-    except ValueError as exc:
-        period, error = Period.current_year(), str(exc)
-    else:
-        error = ""
+        return []
     with territory_scope(territories):
         batch = flower_batch(territories, period)  # the figures are read once, for the columns and the flowers
         flowers = territories_flowers(territories, period, batch)
@@ -55,8 +62,40 @@ def network(request):
                 "has_flower": bool(flower.dimensions),
             }
         )
+    return columns
+
+
+@login_required
+@in_every_territory  # the territories the person reads, side by side; each column in its own territory's scope
+def network(request):
+    readable = list(Territory.objects.for_user(request.user, REPORT_ROLES).order_by("name", "pk"))
+    if not readable:
+        raise Http404
+    try:
+        period = Period.parse(request.GET.get("periode", "")) if request.GET.get("periode") else Period.current_year()
+    except ValueError as exc:
+        period, error = Period.current_year(), str(exc)
+    else:
+        error = ""
+    query = request.GET.get("q", "").strip()[:QUERY_MAX]
+    if query:
+        wanted = _folded(query)
+        shown = [t for t in readable if wanted in _folded(t.name)]
+    else:
+        shown = readable
+    # Paged in Python: the readable territories are already read (one query) and there are at most a few hundred.
+    page = paginate(request, shown, PER_PAGE)
     return render(
         request,
         "reporting/network.html",
-        {"columns": columns, "period": period, "period_error": error, "small_group": SMALL_GROUP, "title": _("Réseau")},
+        {
+            "columns": _columns(list(page.object_list), period),
+            "page": page,
+            "query": query,
+            "readable": len(readable),
+            "period": period,
+            "period_error": error,
+            "small_group": SMALL_GROUP,
+            "title": _("Réseau"),
+        },
     )
