@@ -1,4 +1,4 @@
-"""A federation viewer compares the territories of the network: twelve a page by name, a search by name, the period
+"""A federation viewer compares the territories of the network: eight a page by name, a search by name, the period
 kept from page to page; the pager's links are big enough for a finger and the page fits a phone."""
 
 from conserverie.impact.services import dimensions_create_defaults
@@ -36,7 +36,7 @@ def test_federation_viewer_pages_and_searches_the_network(live_server, chain, pa
     page.get_by_label("Période").fill("2025")
     page.get_by_role("button", name="Afficher").click()
     columns = page.locator("thead th.text-end")
-    expect(columns).to_have_count(12)
+    expect(columns).to_have_count(8)
     expect(columns.first).to_have_text("Ardèche verte")
     expect(page.get_by_test_id("network-count")).to_have_text("14 territoires — Page 1 sur 2")
     expect(page.locator("svg.impact-flower")).to_have_count(1)  # Romans has petals; the others say so
@@ -44,8 +44,8 @@ def test_federation_viewer_pages_and_searches_the_network(live_server, chain, pa
     following = page.get_by_role("link", name="Suivante")
     assert following.bounding_box()["height"] >= 44  # a finger's target
     following.click()
-    expect(columns).to_have_count(2)
-    expect(columns.nth(1)).to_have_text("Vallée 09")
+    expect(columns).to_have_count(6)
+    expect(columns.nth(1)).to_have_text("Vallée 05")
     expect(page.get_by_label("Période")).to_have_value("2025")
     expect(page.get_by_test_id("network-count")).to_contain_text("Page 2 sur 2")
 
@@ -57,14 +57,14 @@ def test_federation_viewer_pages_and_searches_the_network(live_server, chain, pa
     expect(page.get_by_label("Période")).to_have_value("2025")
 
     page.get_by_role("link", name="Tous les territoires").click()
-    expect(columns).to_have_count(12)
+    expect(columns).to_have_count(8)
     expect(page.get_by_label("Période")).to_have_value("2025")
     expect(page.get_by_label("Chercher un territoire")).to_have_value("")
 
-    # On a phone the twelve columns scroll inside their table, not the page.
+    # On a phone the eight columns scroll inside their table, not the page.
     context, phone = new_page(browser, 390, 844)
     _login(phone, live_server, "federation")
     phone.goto(f"{live_server.url}/reseau/?periode=2025")
-    expect(phone.locator("thead th.text-end")).to_have_count(12)
+    expect(phone.locator("thead th.text-end")).to_have_count(8)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()

@@ -6,7 +6,7 @@ Only aggregated figures and flowers (docs/architecture.md §2 viewers): no perso
 seasons (issue 20): every figure and every flower is read for all the territories at once, grouped by territory.
 
 Paged (issue 20, n21): at most PER_PAGE territories a page, ordered by name, with a search by name. The figures and
-flowers are read for the page's territories only, so a page costs the same for a federation of 12 as of 100
+flowers are read for the page's territories only, so a page costs the same for a federation of 8 as of 100
 (nobody reads 100 flowers on one screen).
 """
 
@@ -25,7 +25,9 @@ from conserverie.impact.svg import flower_svg
 from conserverie.territories.models import REPORT_ROLES, Territory
 
 SMALL_GROUP = 5
-PER_PAGE = 12
+# Eight: a page of twelve took 150-220 ms CPU at 100 territories × 10 seasons (docs/performance.md, "The network
+# view at 100 × 10"); eight columns also stay readable side by side on a laptop.
+PER_PAGE = 8
 QUERY_MAX = 100
 
 
