@@ -30,6 +30,7 @@ class Grid(Flowable):
         for width in widths:
             self.columns.append(self.columns[-1] + width)
         self.width = self.columns[-1]
+        self.hAlign = "CENTER"  # Table's default: centred in its frame, or overhanging both sides alike
         self.heights = [self._row_height(row) for row in [header, *rows]]
         self._place()
 
@@ -61,9 +62,8 @@ class Grid(Flowable):
         return self.width, self.height
 
     def split(self, available_width, available_height):
-        """As Table.split with repeatRows=1: the rows that fit under the header here, the rest under it again."""
-        if self.width > available_width:
-            return []
+        """As Table.split with repeatRows=1: the rows that fit under the header here, the rest under it again (a
+        frame a little narrower than the columns is let be, as Table does by default: rl_config.allowTableBoundsErrors)."""
         used, fit = 0, 0
         for row_height in self.heights:
             if used + row_height > available_height:
