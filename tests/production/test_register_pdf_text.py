@@ -71,12 +71,32 @@ def pdf_pages(territory) -> list[str]:
     return [page.extract_text() for page in PdfReader(BytesIO(content)).pages]
 
 
+def placed_texts(territory) -> list[list[tuple]]:
+    """Each page's strings with where they are printed (x, y on the page, to a hundredth of a point)."""
+    rows = register.register_rows(register.register_lots(territory, PERIOD))
+    pages = []
+    for page in PdfReader(BytesIO(register.register_pdf(territory, PERIOD, rows))).pages:
+        placed = []
+
+        def visit(text, cm, tm, font, size, placed=placed):
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                placed.append((text, round(x, 2), round(y, 2)))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(placed)
+    return pages
+
+
 def test_the_grid_keeps_the_pages_and_the_text_of_the_table(season, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: aware(DAY + timedelta(days=40), 12))  # the same print date
-    grid = pdf_pages(season.territory)
+    grid, grid_placed = pdf_pages(season.territory), placed_texts(season.territory)
     monkeypatch.setattr(register, "controls_table", table)
     monkeypatch.setattr(register, "_KeepLot", KeepTogether)
-    reference = pdf_pages(season.territory)
+    reference, reference_placed = pdf_pages(season.territory), placed_texts(season.territory)
+    assert sum(len(page) for page in grid_placed) > 500
+    assert grid_placed == reference_placed  # every string at the same place on the same page
     assert len(reference) > 3  # several pages, the long lot's table over more than one
     assert grid == reference  # page by page, the text a PDF reader extracts
     flat = " ".join(grid)

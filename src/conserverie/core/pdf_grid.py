@@ -120,6 +120,8 @@ class Grid(Flowable):
                     text.textLine(cell)
         if text is not None:
             canvas.drawText(text)
+        canvas.setLineCap(1)  # round, as Table's lines
+        canvas.setLineJoin(1)
         canvas.setStrokeColor(self.line_colour)
         canvas.setLineWidth(self.line)
         path = canvas.beginPath()
