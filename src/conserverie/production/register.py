@@ -19,7 +19,6 @@ from xml.sax.saxutils import escape
 from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -421,15 +420,14 @@ def _control_columns():
     ]
 
 
-def _finish(sheet, columns, first_data_row: int) -> None:
-    for index, (_label, width, kind) in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = width
-        if kind:
-            for (cell,) in sheet.iter_rows(min_row=first_data_row, min_col=index, max_col=index):
-                if isinstance(cell.value, int | float):
-                    cell.number_format = NUMBER_FORMATS[kind]
-    sheet.freeze_panes = sheet.cell(row=first_data_row, column=2)
+def _layout(columns, heading) -> dict:
+    """The sheet's set widths, each measurement column's number format (below the header), the panes frozen under
+    the header and right of the lot's code."""
+    return {
+        "widths": {index: width for index, (_label, width, _kind) in enumerate(columns, start=1)},
+        "formats": {index: NUMBER_FORMATS[kind] for index, (_label, _w, kind) in enumerate(columns, start=1) if kind},
+        "freeze": f"B{len(heading) + 2}",
+    }
 
 
 def register_xlsx(territory, period: Period, rows: list[dict]) -> bytes:
@@ -438,7 +436,7 @@ def register_xlsx(territory, period: Period, rows: list[dict]) -> bytes:
     heading = [_title(territory, period), _("Imprimé le %(d)s") % {"d": _dt(timezone.now())}]
     book = XlsxBook()
     lot_cols = _lot_columns()
-    lots = book.sheet(
+    book.sheet(
         _("Lots"),
         [label for label, _w, _k in lot_cols],
         [
@@ -460,10 +458,10 @@ def register_xlsx(territory, period: Period, rows: list[dict]) -> bytes:
             for row in rows
         ],
         heading=heading,
+        **_layout(lot_cols, heading),
     )
-    _finish(lots, lot_cols, len(heading) + 2)
     control_cols = _control_columns()
-    controls = book.sheet(
+    book.sheet(
         _("Contrôles"),
         [label for label, _w, _k in control_cols],
         [
@@ -492,8 +490,8 @@ def register_xlsx(territory, period: Period, rows: list[dict]) -> bytes:
             for c in row["controls"]
         ],
         heading=heading,
+        **_layout(control_cols, heading),
     )
-    _finish(controls, control_cols, len(heading) + 2)
     return book.bytes()
 
 
