@@ -128,7 +128,9 @@ def fill(book):
     ]
     header = ["texte", "€", "%", "kg", "float", "n", "oui/non", "note", "jour", "moment"]
     book.sheet("Essai: [1]/2", header, rows, heading=["Un titre", "Imprimé le 10/06/2026"])
-    book.sheet("Réglée", header, rows, heading=["Un titre"], widths={1: 24, 4: 12}, formats={4: "0.000", 6: "0"}, freeze="B3")
+    book.sheet(
+        "Réglée", header, rows, heading=["Un titre"], widths={1: 24, 4: 12}, formats={4: "0.000", 6: "0"}, freeze="B3"
+    )
     book.sheet("Sans en-tête", None, rows[:2])
     return book.bytes()
 
@@ -147,6 +149,7 @@ def test_the_write_only_book_writes_the_normal_modes_cells():
     assert sheets["Réglée"]["freeze"] == "B3"
     assert sheets["Réglée"]["cells"][2][3][2] == "0.000"
 
+
 def test_a_book_is_written_again_the_same():
     book = XlsxBook()
     book.sheet("une", ["a"], [["@x"], [Eur("1")]])
@@ -162,7 +165,7 @@ def now(monkeypatch):
 def test_the_registers_spreadsheet_is_the_same(chain, now, monkeypatch):
     lots = add_lots(chain, 6, release=True)
     lot_seal_check(actor=chain.actor, lot=lots[0], jars_checked=5, jars_failed=0, at=aware(DAY, 9))
-    lot_recall(actor=chain.actor, lot=lots[1], reason="=HYPERLINK(\"x\")", at=aware(DAY + timedelta(days=5), 9))
+    lot_recall(actor=chain.actor, lot=lots[1], reason='=HYPERLINK("x")', at=aware(DAY + timedelta(days=5), 9))
     period = register.Period(DAY - timedelta(days=1), DAY + timedelta(days=30))
     rows = register.register_rows(register.register_lots(chain.territory, period))
     content = register.register_xlsx(chain.territory, period, rows)

@@ -54,7 +54,9 @@ def season(chain):
         elif index % 3 == 0:
             lot_seal_check(actor=chain.actor, lot=lot, jars_checked=10, jars_failed=0, at=aware(DAY, 16))
     long = make_lot(chain, treatments=[cold_reading(chain)])
-    lot_correct(actor=chain.actor, lot=long, action=CorrectiveActionKind.RETREAT, note="115 °C 50 min", at=aware(DAY, 15))
+    lot_correct(
+        actor=chain.actor, lot=long, action=CorrectiveActionKind.RETREAT, note="115 °C 50 min", at=aware(DAY, 15)
+    )
     for _ in range(40):
         lot_add_reading(actor=chain.actor, lot=long, reading=good_reading(chain))
     seal_checked(chain, long)

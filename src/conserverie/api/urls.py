@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from conserverie.api.api import api
 from conserverie.api.auth import resolve
 from conserverie.api.errors import problem
-from conserverie.api.schema import openapi_json
 from conserverie.api.models import ApiCall
+from conserverie.api.schema import openapi_json
 from conserverie.core.ratelimit import hit
 from conserverie.core.scoping import territory_scope
 

@@ -292,7 +292,8 @@ class XlsxBook:
         for sheet in self._sheets:
             out = book.create_sheet(sheet.title)
             values = [[xlsx_cell(value) for value in row] for row in sheet.rows]
-            widths = {**self._widths(sheet, values), **sheet.widths}  # a width the caller chose (the HACCP register's) stays
+            # a width the caller chose (the HACCP register's) stays
+            widths = {**self._widths(sheet, values), **sheet.widths}
             for column in sorted(widths):
                 out.column_dimensions[get_column_letter(column)].width = widths[column]
             if sheet.freeze:

@@ -62,8 +62,8 @@ class Grid(Flowable):
         return self.width, self.height
 
     def split(self, available_width, available_height):
-        """As Table.split with repeatRows=1: the rows that fit under the header here, the rest under it again (a
-        frame a little narrower than the columns is let be, as Table does by default: rl_config.allowTableBoundsErrors)."""
+        """As Table.split with repeatRows=1: the rows that fit under the header here, the rest under it again. A
+        frame a little narrower than the columns is let be, as Table does (rl_config.allowTableBoundsErrors)."""
         used, fit = 0, 0
         for row_height in self.heights:
             if used + row_height > available_height:

@@ -337,9 +337,7 @@ def register_rows(lots) -> list[dict]:
                 "best_before": _d(lot.best_before),
                 "jars": lot.jars_made or 0,
                 "controls": controls,
-                "treatments": "; ".join(
-                    f"{c.subject} : {c.reading} ({c.verdict})" for c in controls if c.kind == heat
-                ),
+                "treatments": "; ".join(f"{c.subject} : {c.reading} ({c.verdict})" for c in controls if c.kind == heat),
                 "ph": "" if lot.ph_measured is None else f"{lot.ph_measured} / {snapshot.get('ph_limit') or '—'}",
                 "seal_checks": "; ".join(
                     _("%(day)s : %(failed)s/%(checked)s mal fermé(s)")
