@@ -124,7 +124,7 @@ def fill(book):
         ["-12", Eur("-3"), Percent("1"), Decimal("0"), 0.0, -1, False, "", DAY + timedelta(days=3), moment],
         [gettext_lazy("Lot"), None, None, None, None, None, None, "x" * 80],
         [],
-        ["@SUM(1+9)", 3, 4.75, "fin"],
+        ["@SUM(1+9)", 3, 4.75, "#N/A", "#DIV/0!"],  # an error code's text stays a text
     ]
     header = ["texte", "€", "%", "kg", "float", "n", "oui/non", "note", "jour", "moment"]
     book.sheet("Essai: [1]/2", header, rows, heading=["Un titre", "Imprimé le 10/06/2026"])
@@ -146,6 +146,7 @@ def test_the_write_only_book_writes_the_normal_modes_cells():
         (0.25, "n", exports.PERCENT_FORMAT, False, 11),
     ]
     assert first[3][8] == (datetime(2026, 6, 10), "d", "DD/MM/YYYY", False, 11)  # noqa: DTZ001
+    assert first[7][3] == ("#N/A", "s", "General", False, 11)
     assert sheets["Réglée"]["freeze"] == "B3"
     assert sheets["Réglée"]["cells"][2][3][2] == "0.000"
 

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -255,14 +256,15 @@ class XlsxBook:
         return {column: max(8, min(MAX_WIDTH, length + 2)) for column, length in longest.items()}
 
     @staticmethod
-    def _cells(out, sheet: _Sheet, index: int, row: list, values: list) -> list:
-        """A row for the write-only sheet: plain values, and a WriteOnlyCell where a cell has a style or a type
-        to force. `row` holds the values as given (their types choose the formats), `values` as written."""
+    def _cells(out, sheet: _Sheet, item: tuple, row_index: int) -> Iterator:
+        """One row's cells for the write-only sheet: `item` is (the row's index in the sheet, the values as given,
+        the values as written); the values as given choose the formats (Eur, Percent, Decimal…)."""
         from openpyxl.cell import WriteOnlyCell
 
+        index, row, values = item
         fonts = sheet.fonts.get(index, {})
         formats = sheet.formats if index >= sheet.formats_from else {}
-        cells = []
+        plain = WriteOnlyCell(out)  # the unstyled cells share one object, written as soon as it is yielded
         for column, (original, value) in enumerate(zip(row, values, strict=True), start=1):
             number_format = number_format_of(original)
             text = number_format is None and isinstance(value, str)
@@ -274,16 +276,21 @@ class XlsxBook:
             if column in formats and isinstance(value, int | float):
                 number_format = formats[column]
             font = fonts.get(column)
-            if number_format is not None or font is not None or (text and value.startswith("=")):
-                value = WriteOnlyCell(out, value)
+            if number_format is None and font is None:
+                if value is None:
+                    continue  # an empty cell is not written
+                cell = plain
+            else:
+                cell = WriteOnlyCell(out)
                 if number_format is not None:
-                    value.number_format = number_format
+                    cell.number_format = number_format  # before the value: a day then keeps it
                 if font is not None:
-                    value.font = font
-                if text:
-                    value.data_type = "s"  # a text, even one openpyxl would have taken for a formula
-            cells.append(value)
-        return cells
+                    cell.font = font
+            cell.value = value
+            if text:
+                cell.data_type = "s"  # a text, even one openpyxl would take for a formula or an error code
+            cell.row, cell.column = row_index, column
+            yield cell
 
     def bytes(self) -> bytes:
         from openpyxl.utils import get_column_letter
@@ -298,8 +305,13 @@ class XlsxBook:
                 out.column_dimensions[get_column_letter(column)].width = widths[column]
             if sheet.freeze:
                 out.freeze_panes = sheet.freeze
+            # The write-only sheet turns what `append` gets into cells with `_values_to_row` (openpyxl 3.1, pinned):
+            # given a styled cell, it first tries it as a plain value and takes it from the ValueError that raises,
+            # whose message formats the cell; for a table of days, counts and amounts that made the write-only mode
+            # slower than the normal one. The rows are made into cells here, once.
+            out._values_to_row = partial(self._cells, out, sheet)
             for index, row in enumerate(sheet.rows):
-                out.append(self._cells(out, sheet, index, row, values[index]))
+                out.append((index, row, values[index]))
         if not self._sheets:
             book.create_sheet("Sheet")  # a workbook holds a sheet, as the normal mode's always did
         buffer = io.BytesIO()
