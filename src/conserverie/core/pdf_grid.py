@@ -7,8 +7,8 @@ keeps its pages and its text (tests/production/test_register_pdf_text.py compare
 
 Why not `Table`: it computes its layout again on every `wrap` (a `KeepTogether` asks two or three times), wraps each
 paragraph again when it draws it, and keeps a style object per cell and a list of commands it replays; for a
-season's register (150 small tables) that was two thirds of the PDF's time (issue 20). Here the layout is computed
-once (the column widths are fixed) and the grid is drawn as one path.
+season's register (150 small tables) that was more than half of the PDF's profile (issue 20). Here the layout is
+computed once (the column widths are fixed) and the grid is drawn as one path.
 
 A cell is a string that fits its column on one line (drawn as is), "" or a `Paragraph` (wrapped to the column).
 """

@@ -525,7 +525,7 @@ class _Line(Flowable):
 class _KeepLot(KeepTogether):
     """KeepTogether([heading, grid]) laid out as ReportLab does (`_listWrapOn`'s sum), without the copy of the
     frame its wrap makes for each lot in case a flowable adds content while wrapped (neither does): that copy was a
-    tenth of the PDF's time once the grid was cheap (issue 20)."""
+    tenth of the PDF's profile once the grid was cheap (issue 20)."""
 
     def wrap(self, available_width, available_height):
         heading, grid = self._content
@@ -540,7 +540,7 @@ class _KeepLot(KeepTogether):
 
 def controls_table(header, rows, widths) -> Grid:
     """A lot's controls ruled as ReportLab's Table with « GRID 0.25 grey, light grey header, cells at the top » drew
-    them, the same pages and text at a third of its cost (core/pdf_grid.py, issue 20)."""
+    them: the same pages and text, laid out once (core/pdf_grid.py, issue 20)."""
     return Grid(header, rows, widths, font=FONT, bold=BOLD, size=FONT_SIZE, leading=LEADING)
 
 
