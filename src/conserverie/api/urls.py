@@ -6,7 +6,7 @@ call (`ApiCall`): every call with a token is audited, also a refused one.
 """
 
 import hashlib
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from conserverie.api.api import api
 from conserverie.api.auth import resolve
 from conserverie.api.errors import problem
 from conserverie.api.models import ApiCall
+from conserverie.api.schema import openapi_json
 from conserverie.core.ratelimit import hit
 from conserverie.core.scoping import territory_scope
 
@@ -79,5 +80,8 @@ def _wrapped(patterns):
 
 
 _patterns, _app, _namespace = api.urls
+for _pattern in _patterns:
+    if getattr(_pattern, "name", None) == "openapi-json" and not api.docs_decorator:
+        _pattern.callback = partial(openapi_json, api=api)  # the document built once per language (api/schema.py)
 app_name = "api"  # reverse("api:openapi-json"), as ninja's urls_namespace says
 urlpatterns = _wrapped(_patterns)

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -177,78 +178,144 @@ def xlsx_cell(value):
     return neutralise(str(value))
 
 
-def _last_row(sheet) -> int:
-    """The row `sheet.append` just wrote. Not `sheet.max_row` nor `sheet[n]`: openpyxl computes those from every
-    cell of the sheet, so a sheet of n rows cost n² (the HACCP register's spreadsheet: a third of its time)."""
-    return sheet._current_row
+HEADING_FONTS = {True: Font(bold=True, size=14), False: Font(bold=True, size=11)}  # over a subtitle, or alone
+BOLD = Font(bold=True)
+
+
+class _Sheet:
+    """A sheet's rows (the values as given) until the workbook is written, and how it is laid out."""
+
+    def __init__(self, title, widths, formats, freeze):
+        self.title = title
+        self.rows: list[list] = []
+        self.fonts: dict[int, dict[int, Font]] = {}  # row index → {column: font}
+        self.data_from = 0  # the first row the widths follow: the table's header, not the title above it
+        self.formats_from = 0  # the first row `formats` apply to: below the header
+        self.widths, self.formats, self.freeze = widths or {}, formats or {}, freeze
 
 
 class XlsxBook:
     """A workbook written safely: `sheet(title, header, rows)` adds a sheet, `append(sheet, row)` a row,
     `bytes()` gives the file. Every cell goes through `xlsx_cell`; a text cell is stored as a text, never a formula.
+
+    Written in openpyxl's write-only mode (issue 20): the rows are kept as given until `bytes()`, then streamed
+    into the file, a styled cell (a number's or a day's format, a bold title) as a `WriteOnlyCell`. The normal mode
+    built and indexed a cell object per value, then read them all again to size the columns: twice the time for a
+    season's HACCP register. The cells, their types, formats, fonts and the widths are the same
+    (tests/core/test_xlsx_book.py compares them with the normal mode's).
     """
 
     def __init__(self):
-        self.book = Workbook()
-        self._first = True
+        self._sheets: list[_Sheet] = []
 
-    def sheet(self, title: str, header: Sequence | None = None, rows: Iterable[Sequence] = (), *, heading=()):
-        """A new sheet: `heading` lines first (each one cell, the first bold), then the bold header, then rows."""
-        sheet = self.book.active if self._first else self.book.create_sheet()
-        self._first = False
-        sheet.title = re.sub(r"[\\/*?:\[\]]", " ", str(title))[:31] or "1"
-        for index, line in enumerate(heading):
-            self.append(sheet, [line])
-            if index == 0:
-                sheet.cell(row=_last_row(sheet), column=1).font = Font(bold=True, size=14 if len(heading) > 1 else 11)
-        sheet._data_from = _last_row(sheet) + 1 if heading else 1  # the widths follow the table, not the title
+    def sheet(
+        self,
+        title: str,
+        header: Sequence | None = None,
+        rows: Iterable[Sequence] = (),
+        *,
+        heading=(),
+        widths: dict[int, float] | None = None,
+        formats: dict[int, str] | None = None,
+        freeze: str | None = None,
+    ) -> _Sheet:
+        """A new sheet: `heading` lines first (each one cell, the first bold), then the bold header, then rows.
+
+        `widths` ({column: width}, from 1) fixes those columns' widths (the others follow their longest cell);
+        `formats` ({column: number format}) formats that column's numbers below the header; `freeze` is the cell
+        (say "B4") above and left of which the panes stay in place."""
+        sheet = _Sheet(re.sub(r"[\\/*?:\[\]]", " ", str(title))[:31] or "1", widths, formats, freeze)
+        self._sheets.append(sheet)
+        for line in heading:
+            sheet.rows.append([line])
+        if heading:
+            sheet.fonts[0] = {1: HEADING_FONTS[len(heading) > 1]}
+        sheet.data_from = sheet.formats_from = len(sheet.rows)
         if header is not None:
-            self.append(sheet, [str(c) for c in header])
-            for column in range(1, len(header) + 1):
-                sheet.cell(row=_last_row(sheet), column=column).font = Font(bold=True)
+            sheet.fonts[len(sheet.rows)] = dict.fromkeys(range(1, len(header) + 1), BOLD)
+            sheet.rows.append([str(c) for c in header])
+            sheet.formats_from = len(sheet.rows)
         for row in rows:
             self.append(sheet, row)
         return sheet
 
-    def append(self, sheet, row: Sequence) -> None:
-        row = list(row)
-        sheet.append([xlsx_cell(v) for v in row])
-        last = _last_row(sheet)
-        for column, original in enumerate(row, start=1):
-            cell = sheet.cell(row=last, column=column)
-            number_format = number_format_of(original)
-            if number_format:
-                cell.number_format = number_format
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # a text, even one openpyxl would have taken for a formula
-            elif isinstance(cell.value, datetime):
-                cell.number_format = "DD/MM/YYYY HH:MM"
-            elif isinstance(cell.value, date):
-                cell.number_format = "DD/MM/YYYY"
+    def append(self, sheet: _Sheet, row: Sequence) -> None:
+        sheet.rows.append(list(row))
 
-    def set_widths(self, sheet) -> None:
-        """Each column its caller did not size: as wide as its longest cell (from the header down), 8 to 60 chars."""
-        from openpyxl.utils import get_column_letter
-
-        widths: dict = {}
-        for row in sheet.iter_rows(min_row=getattr(sheet, "_data_from", 1)):
-            for cell in row:
-                if cell.value is None:
+    @staticmethod
+    def _widths(sheet: _Sheet, values: list[list]) -> dict[int, float]:
+        """Each column's width: as wide as its longest cell (from the header down), 8 to 60 characters."""
+        longest: dict[int, int] = {}
+        for row in values[sheet.data_from :]:
+            for column, value in enumerate(row, start=1):
+                if value is None:
                     continue
-                value = cell.value
                 length = len(f"{value:,.2f}") + 2 if isinstance(value, float) else len(str(value))
-                widths[cell.column] = max(widths.get(cell.column, 0), length)
-        for column, width in widths.items():
-            letter = get_column_letter(column)
-            if letter in sheet.column_dimensions:  # a width the caller chose (the HACCP register's) is kept
-                continue
-            sheet.column_dimensions[letter].width = max(8, min(MAX_WIDTH, width + 2))
+                if length >= longest.get(column, 0):  # an empty text counts: its column gets the narrowest width
+                    longest[column] = length
+        return {column: max(8, min(MAX_WIDTH, length + 2)) for column, length in longest.items()}
+
+    @staticmethod
+    def _cells(out, sheet: _Sheet, item: tuple, row_index: int) -> Iterator:
+        """One row's cells for the write-only sheet: `item` is (the row's index in the sheet, the values as given,
+        the values as written); the values as given choose the formats (Eur, Percent, Decimal…)."""
+        from openpyxl.cell import WriteOnlyCell
+
+        index, row, values = item
+        fonts = sheet.fonts.get(index, {})
+        formats = sheet.formats if index >= sheet.formats_from else {}
+        plain = WriteOnlyCell(out)  # the unstyled cells share one object, written as soon as it is yielded
+        for column, (original, value) in enumerate(zip(row, values, strict=True), start=1):
+            number_format = number_format_of(original)
+            text = number_format is None and isinstance(value, str)
+            if number_format is None and not text:
+                if isinstance(value, datetime):
+                    number_format = "DD/MM/YYYY HH:MM"
+                elif isinstance(value, date):
+                    number_format = "DD/MM/YYYY"
+            if column in formats and isinstance(value, int | float):
+                number_format = formats[column]
+            font = fonts.get(column)
+            if number_format is None and font is None:
+                if value is None:
+                    continue  # an empty cell is not written
+                cell = plain
+            else:
+                cell = WriteOnlyCell(out)
+                if number_format is not None:
+                    cell.number_format = number_format  # before the value: a day then keeps it
+                if font is not None:
+                    cell.font = font
+            cell.value = value
+            if text:
+                cell.data_type = "s"  # a text, even one openpyxl would take for a formula or an error code
+            cell.row, cell.column = row_index, column
+            yield cell
 
     def bytes(self) -> bytes:
-        for sheet in self.book.worksheets:
-            self.set_widths(sheet)
+        from openpyxl.utils import get_column_letter
+
+        book = Workbook(write_only=True)
+        for sheet in self._sheets:
+            out = book.create_sheet(sheet.title)
+            values = [[xlsx_cell(value) for value in row] for row in sheet.rows]
+            # a width the caller chose (the HACCP register's) stays
+            widths = {**self._widths(sheet, values), **sheet.widths}
+            for column in sorted(widths):
+                out.column_dimensions[get_column_letter(column)].width = widths[column]
+            if sheet.freeze:
+                out.freeze_panes = sheet.freeze
+            # The write-only sheet turns what `append` gets into cells with `_values_to_row` (openpyxl 3.1, pinned):
+            # given a styled cell, it first tries it as a plain value and takes it from the ValueError that raises,
+            # whose message formats the cell; for a table of days, counts and amounts that made the write-only mode
+            # slower than the normal one. The rows are made into cells here, once.
+            out._values_to_row = partial(self._cells, out, sheet)
+            for index, row in enumerate(sheet.rows):
+                out.append((index, row, values[index]))
+        if not self._sheets:
+            book.create_sheet("Sheet")  # a workbook holds a sheet, as the normal mode's always did
         buffer = io.BytesIO()
-        self.book.save(buffer)
+        book.save(buffer)
         return buffer.getvalue()
 
 

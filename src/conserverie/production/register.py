@@ -18,17 +18,15 @@ from xml.sax.saxutils import escape
 
 from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
 from conserverie.core.exports import XlsxBook
+from conserverie.core.pdf_grid import Grid
 from conserverie.core.pdf_pages import numbered_canvas
 from conserverie.production.models import (
     CorrectiveAction,
@@ -91,7 +89,8 @@ NBSP = "\u00a0"
 
 
 def _d(day) -> str:
-    return date_format(day, "d/m/Y") if day else ""
+    """dd/mm/yyyy: what date_format(day, "d/m/Y") writes, without its per-call format lookups (issue 20)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}" if day else ""
 
 
 def _dt(moment) -> str:
@@ -99,7 +98,8 @@ def _dt(moment) -> str:
     if not moment:
         return ""
     if isinstance(moment, datetime):
-        return date_format(timezone.localtime(moment), "d/m/Y") + NBSP + date_format(timezone.localtime(moment), "H:i")
+        local = timezone.localtime(moment)
+        return f"{_d(local)}{NBSP}{local.hour:02d}:{local.minute:02d}"  # date_format's "d/m/Y" and "H:i"
     return _d(moment)
 
 
@@ -319,6 +319,9 @@ def register_rows(lots) -> list[dict]:
     rows = []
     lots = list(lots)
     signers = _signers(lots)
+    heat = _("Traitement thermique")
+    # get_status_display() builds the choices' dict, translating every label, for each lot (issue 20)
+    statuses = {value: str(label) for value, label in LotStatus.choices}
     for lot in lots:
         snapshot = lot.recipe_snapshot
         signer = signers.get(lot.pk)
@@ -334,9 +337,7 @@ def register_rows(lots) -> list[dict]:
                 "best_before": _d(lot.best_before),
                 "jars": lot.jars_made or 0,
                 "controls": controls,
-                "treatments": "; ".join(
-                    f"{c.subject} : {c.reading} ({c.verdict})" for c in controls if c.kind == _("Traitement thermique")
-                ),
+                "treatments": "; ".join(f"{c.subject} : {c.reading} ({c.verdict})" for c in controls if c.kind == heat),
                 "ph": "" if lot.ph_measured is None else f"{lot.ph_measured} / {snapshot.get('ph_limit') or '—'}",
                 "seal_checks": "; ".join(
                     _("%(day)s : %(failed)s/%(checked)s mal fermé(s)")
@@ -348,7 +349,7 @@ def register_rows(lots) -> list[dict]:
                     + (f" — {a.note}" if a.note else "")
                     for a in lot.register_corrective_actions
                 ),
-                "status": str(lot.get_status_display()),
+                "status": statuses.get(lot.status, lot.status),
                 "status_reason": lot.status_reason,
                 "released_by": f"{_who(signer[0]) or '—'}, {_dt(signer[1])}" if signer else "",
                 "released_who": _who(signer[0]) if signer else "",
@@ -417,15 +418,14 @@ def _control_columns():
     ]
 
 
-def _finish(sheet, columns, first_data_row: int) -> None:
-    for index, (_label, width, kind) in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = width
-        if kind:
-            for (cell,) in sheet.iter_rows(min_row=first_data_row, min_col=index, max_col=index):
-                if isinstance(cell.value, int | float):
-                    cell.number_format = NUMBER_FORMATS[kind]
-    sheet.freeze_panes = sheet.cell(row=first_data_row, column=2)
+def _layout(columns, heading) -> dict:
+    """The sheet's set widths, each measurement column's number format (below the header), the panes frozen under
+    the header and right of the lot's code."""
+    return {
+        "widths": {index: width for index, (_label, width, _kind) in enumerate(columns, start=1)},
+        "formats": {index: NUMBER_FORMATS[kind] for index, (_label, _w, kind) in enumerate(columns, start=1) if kind},
+        "freeze": f"B{len(heading) + 2}",
+    }
 
 
 def register_xlsx(territory, period: Period, rows: list[dict]) -> bytes:
@@ -434,7 +434,7 @@ def register_xlsx(territory, period: Period, rows: list[dict]) -> bytes:
     heading = [_title(territory, period), _("Imprimé le %(d)s") % {"d": _dt(timezone.now())}]
     book = XlsxBook()
     lot_cols = _lot_columns()
-    lots = book.sheet(
+    book.sheet(
         _("Lots"),
         [label for label, _w, _k in lot_cols],
         [
@@ -456,10 +456,10 @@ def register_xlsx(territory, period: Period, rows: list[dict]) -> bytes:
             for row in rows
         ],
         heading=heading,
+        **_layout(lot_cols, heading),
     )
-    _finish(lots, lot_cols, len(heading) + 2)
     control_cols = _control_columns()
-    controls = book.sheet(
+    book.sheet(
         _("Contrôles"),
         [label for label, _w, _k in control_cols],
         [
@@ -488,8 +488,8 @@ def register_xlsx(territory, period: Period, rows: list[dict]) -> bytes:
             for c in row["controls"]
         ],
         heading=heading,
+        **_layout(control_cols, heading),
     )
-    _finish(controls, control_cols, len(heading) + 2)
     return book.bytes()
 
 
@@ -520,6 +520,28 @@ class _Line(Flowable):
         self.canv.drawString(0, baseline, self.bold)
         self.canv.setFont(FONT, LOT_SIZE)
         self.canv.drawString(self.bold_width, baseline, self.regular)
+
+
+class _KeepLot(KeepTogether):
+    """KeepTogether([heading, grid]) laid out as ReportLab does (`_listWrapOn`'s sum), without the copy of the
+    frame its wrap makes for each lot in case a flowable adds content while wrapped (neither does): that copy was a
+    tenth of the PDF's profile once the grid was cheap (issue 20)."""
+
+    def wrap(self, available_width, available_height):
+        heading, grid = self._content
+        heading_width, heading_height = heading.wrap(available_width, 0xFFFFFFF)
+        grid_width, grid_height = grid.wrap(available_width, 0xFFFFFFF)
+        after = heading.getSpaceAfter()
+        self._H = heading_height + after + grid_height + max(grid.getSpaceBefore() - after, 0)
+        self._H0 = heading_height
+        self._wrapInfo = available_width, available_height
+        return max(min(heading_width, available_width), min(grid_width, available_width)), 0xFFFFFF  # a split
+
+
+def controls_table(header, rows, widths) -> Grid:
+    """A lot's controls ruled as ReportLab's Table with « GRID 0.25 grey, light grey header, cells at the top » drew
+    them: the same pages and text, laid out once (core/pdf_grid.py, issue 20)."""
+    return Grid(header, rows, widths, font=FONT, bold=BOLD, size=FONT_SIZE, leading=LEADING)
 
 
 def register_pdf(territory, period: Period, rows: list[dict]) -> bytes:
@@ -557,23 +579,32 @@ def register_pdf(territory, period: Period, rows: list[dict]) -> bytes:
     padding = 12  # points: ReportLab's cell padding, 6 on each side
     headers_fit = [stringWidth(h, BOLD, FONT_SIZE) <= w - padding for h, w in zip(headers, points, strict=True)]
 
+    one_line: dict[tuple[str, float], bool] = {}  # a season repeats its kinds, verdicts, names: measured once
+
     def para(text, style=cell, width=None):
         """A cell: plain text when it fits its column on one line (drawn as is, a fraction of a Paragraph's cost:
         the PDF of a season's 150 lots took about a second, issue 20), else a Paragraph that wraps it."""
         text = str(text)
         if not text:
             return ""
-        if width is not None and "\n" not in text and stringWidth(text, FONT, FONT_SIZE) <= width - padding:
-            return text
+        if width is not None and "\n" not in text:
+            fits = one_line.get((text, width))
+            if fits is None:
+                fits = one_line[text, width] = stringWidth(text, FONT, FONT_SIZE) <= width - padding
+            if fits:
+                return text
         return Paragraph(escape(text), style)
 
     story = [Paragraph(escape(title), styles["Heading2"]), Spacer(1, 2 * mm)]
     if not rows:
         story.append(Paragraph(escape(_("Aucun lot sur cette période.")), styles["BodyText"]))
+    header = [h if fits else Paragraph(escape(h), head) for h, fits in zip(headers, headers_fit, strict=True)]
+    lead_text = _("Lot %(code)s")
+    rest_text = _(" — %(recipe)s — fabriqué le %(made)s — DDM %(ddm)s — %(jars)s bocaux — statut : %(status)s")
     for row in rows:
         lot = row["lot"]
-        lead = _("Lot %(code)s") % {"code": row["code"]}
-        rest = _(" — %(recipe)s — fabriqué le %(made)s — DDM %(ddm)s — %(jars)s bocaux — statut : %(status)s") % {
+        lead = lead_text % {"code": row["code"]}
+        rest = rest_text % {
             "recipe": row["recipe"],
             "made": row["produced_on"],
             "ddm": row["best_before"],
@@ -585,8 +616,7 @@ def register_pdf(territory, period: Period, rows: list[dict]) -> bytes:
         heading = _Line(lead, rest, doc.width)
         if heading.width > doc.width:  # a long reason: a Paragraph wraps it
             heading = Paragraph(f"<b>{escape(lead)}</b>{escape(rest)}", lot_style)
-        data = [[h if fits else Paragraph(escape(h), head) for h, fits in zip(headers, headers_fit, strict=True)]]
-        data += [
+        data = [
             [
                 para(text, width=width)
                 for text, width in zip(
@@ -597,20 +627,8 @@ def register_pdf(territory, period: Period, rows: list[dict]) -> bytes:
             ]
             for c in row["controls"]
         ]
-        if len(data) == 1:
+        if not data:
             data.append([para(_("Aucun contrôle enregistré.")), "", "", "", "", "", "", ""])
-        table = Table(data, colWidths=points, repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("FONT", (0, 0), (-1, 0), BOLD, FONT_SIZE, LEADING),  # the plain-text cells, as the Paragraphs
-                    ("FONT", (0, 1), (-1, -1), FONT, FONT_SIZE, LEADING),
-                ]
-            )
-        )
-        story.append(KeepTogether([heading, table]))
+        story.append(_KeepLot([heading, controls_table(header, data, points)]))
     doc.build(story, canvasmaker=numbered_canvas(title))
     return buffer.getvalue()
