@@ -130,3 +130,39 @@ def test_the_truck_works_without_a_network(live_server, chain, browser, size):
     expect(page.get_by_test_id("truck-act")).to_have_count(5)
     assert TruckAction.objects.count() == 5
     context.close()
+
+
+def test_the_truck_says_offline_when_the_server_is_out_of_reach(live_server, chain, browser):
+    """A weak signal: the tablet says it has a network (`navigator.onLine`) but no request gets through. The page
+    says it is offline and keeps the acts; when the server answers again it says so and sends them."""
+    from playwright.sync_api import expect
+
+    user = make_user("animatrice", chain.territory, Role.ANIMATOR)
+    user.set_password(PASSWORD)
+    user.save()
+    workshop = future_workshop(chain, capacity=6, title="Atelier coulis")
+    amina = registration_create(workshop=workshop, participant=person(chain, "Amina"))
+    context, page = new_page(browser, *SIZES["tablet"])
+    sign_in(page, live_server.url, "animatrice")
+
+    def cut(route):
+        route.abort("internetdisconnected")
+
+    page.route("**/healthz", cut)
+    page.route("**/camion/envoi/", cut)
+    page.goto(f"{live_server.url}/t/romans/ateliers/{workshop.pk}/camion/")
+    assert page.evaluate("navigator.onLine")
+    expect(page.get_by_text("Hors ligne : tout est gardé sur la tablette")).to_be_visible()
+    page.get_by_role("button", name="Amina est là").click()
+    expect(page.get_by_test_id("queue-count")).to_have_text("1 acte en attente d'envoi")
+    amina.refresh_from_db()
+    assert not amina.attended
+
+    page.unroute("**/healthz")
+    page.unroute("**/camion/envoi/")
+    page.get_by_role("button", name="Envoyer maintenant").click()
+    expect(page.get_by_test_id("queue-count")).to_have_text("Tout est envoyé.", timeout=20_000)
+    expect(page.get_by_role("heading", name="En ligne")).to_be_visible()
+    amina.refresh_from_db()
+    assert amina.attended
+    context.close()

@@ -15,6 +15,10 @@
   });
   const panel = document.querySelector("[data-testid=truck-queue]");
   let sending = false;
+  // `navigator.onLine` only says a network is there, not that the server can be reached (a weak signal in a
+  // village square; a page the worker drew from its copy): a request that fails says "offline" until one succeeds.
+  let reachable = true;
+  const online = () => navigator.onLine && reachable;
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -47,8 +51,8 @@
     const queue = read(KEY);
     const refused = read(REFUSED_KEY);
     panel.hidden = false;
-    panel.querySelector("[data-network]").textContent = navigator.onLine ? words.online : words.offline;
-    panel.classList.toggle("alert-warning", !navigator.onLine);
+    panel.querySelector("[data-network]").textContent = online() ? words.online : words.offline;
+    panel.classList.toggle("alert-warning", !online());
     const count = panel.querySelector("[data-queue-count]");
     count.textContent = queue.length === 0 ? words.none
       : queue.length === 1 ? words.one : words.many.replace("__N__", queue.length);
@@ -117,6 +121,19 @@
     send();
   }
 
+  function reached(yes) {
+    if (reachable === yes) return;
+    reachable = yes;
+    render();
+  }
+
+  // Is the server there? Asked when the page opens (it may be the worker's copy) and when the network comes back.
+  function probe() {
+    if (!navigator.onLine) return;
+    fetch(config.probe, { cache: "no-store", credentials: "same-origin" })
+      .then(() => reached(true), () => reached(false));
+  }
+
   async function send() {
     const queue = read(KEY);
     if (sending || queue.length === 0 || !navigator.onLine) return;
@@ -128,6 +145,7 @@
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" },
         body: JSON.stringify({ actions: queue }),
       });
+      reached(true);
       const type = response.headers.get("Content-Type") || "";
       if (!response.ok || !type.includes("application/json")) return; // signed out, or the server is down: keep all
       const answer = await response.json();
@@ -145,7 +163,7 @@
         render();
       }
     } catch (e) {
-      // No network after all: everything stays queued.
+      reached(false); // no network after all: everything stays queued
     } finally {
       sending = false;
     }
@@ -189,9 +207,10 @@
     });
   });
   panel.querySelector("[data-sync-now]").addEventListener("click", send);
-  window.addEventListener("online", () => { render(); send(); });
+  window.addEventListener("online", () => { reachable = true; render(); probe(); send(); });
   window.addEventListener("offline", render);
-  setInterval(send, 20000);
+  setInterval(() => { if (read(KEY).length) send(); else if (!reachable) probe(); }, 20000);
+  probe();
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(config.worker, { scope: "/" }).then(() => navigator.serviceWorker.ready)

@@ -45,6 +45,7 @@ def _page(request, territory, workshop, form, status=200):
     config = {
         "sync": reverse("truck:sync", args=[territory.slug, workshop.pk]),
         "worker": reverse("core:service_worker"),
+        "probe": reverse("core:healthz"),
         "key": f"conserverie-truck:{territory.slug}:{workshop.pk}",
     }
     return render(
