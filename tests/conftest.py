@@ -69,6 +69,34 @@ def django_db_setup(django_db_setup, django_db_blocker):
     post_migrate.disconnect(dispatch_uid="tests.database.rows_again_after_a_flush")
 
 
+def rows_shared_by_a_module(django_db_blocker, build):
+    """For a module-scoped fixture (`yield from` it): the rows `build()` writes, written once and read by each test
+    of the module instead of being written again for every test. They live in a transaction rolled back at the end
+    of the module (as the demo's, tests/demo/conftest.py); each test still runs in its own savepoint (`db`), so
+    what one test writes is gone before the next. Written as the function-scoped fixtures write (every territory
+    visible, the fast password hasher). Between the build and the rollback the database stays blocked: a test still
+    needs `db` to touch it."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    block = transaction.atomic()
+    with django_db_blocker.unblock():
+        block.__enter__()
+        try:
+            with scopes_disabled(), hasher:
+                rows = build()
+        except BaseException as error:
+            block.__exit__(type(error), error, error.__traceback__)
+            raise
+    try:
+        yield rows
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Argon2 costs ~0.2 s a user and tests only need users to exist; the real hasher is tested in test_settings."""
@@ -179,11 +207,15 @@ def other_coordinator(other):
     return make_user("coord-vercors", other.territory, Role.COORDINATOR)
 
 
-@pytest.fixture
-def tomato(db):
+def tomato_product():
     return Product.objects.get_or_create(
         name="Tomate", defaults={"category": Product.Category.VEGETABLE, "shelf_life_days": 5}
     )[0]
+
+
+@pytest.fixture
+def tomato(db):
+    return tomato_product()
 
 
 def build_chain(place, actor, tomato, kg=Decimal("40")):
@@ -227,6 +259,32 @@ def other_chain(other, other_coordinator, tomato):
 
 def aware(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=hour))
+
+
+# The longest single tests of the suite (`pytest --durations` on PostgreSQL, docs/performance.md, s21), handed out
+# first under xdist, right after the demo's unit: a long test started last would keep one worker busy alone at the
+# end of the run. tests/core/test_suite_order.py checks that each still names a test.
+LONG_FIRST = (
+    "tests/core/test_migrations.py::test_a_database_of_the_last_release_migrates_to_this_version",
+    "tests/test_invariants.py::test_random_operations_keep_the_books",
+    "tests/core/test_permission_matrix.py::test_every_url_answers_each_persona_as_the_matrix_says",
+    "tests/core/test_backup.py::test_commands_back_up_and_restore_the_project_database",
+    "tests/production/test_trace_hypothesis.py::test_forward_and_backward_traces_are_exact_on_generated_genealogies",
+    "tests/core/test_settings.py::test_production_without_site_url_fails_its_checks_naming_site_url",
+    "tests/api/test_schemathesis.py::test_every_operation_against_the_schema",
+    "tests/core/test_robustness_more.py::test_recipe_new_and_new_version",
+    "tests/browser/test_funder_reports_journey.py::test_coordinator_downloads_the_fec_and_the_cis_report",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """In an xdist worker, the tests of LONG_FIRST first (both workers sort alike: xdist compares their collections;
+    its scheduler hands out the units in this order, the demo's unit, the largest, before them)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    rank = {nodeid: index for index, nodeid in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid, len(rank)))
 
 
 @pytest.hookimpl(tryfirst=True)

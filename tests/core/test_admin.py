@@ -2,6 +2,7 @@
 §4.5)."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -15,8 +16,9 @@ from conserverie.distribution.services import LineSpec, distribution_record
 from conserverie.sourcing.models import RawLotMovement
 from conserverie.sourcing.services import raw_lot_lose
 from conserverie.stock.models import StockMovement
+from conserverie.territories.models import Role
 
-from ..conftest import DAY
+from ..conftest import DAY, build_chain, make_territory, make_user, rows_shared_by_a_module, tomato_product
 from ..helpers import released_lot
 
 OUR_APPS = (
@@ -39,14 +41,10 @@ REGISTERED = sorted(
 )
 
 
-@pytest.fixture
-def superuser(db):
-    return get_user_model().objects.create_superuser("root", "root@example.org", "pass-for-tests-only")
-
-
-@pytest.fixture
-def season(chain):
-    """At least one row in most tables, so that the lists render real rows."""
+def build_season():
+    """At least one row in most tables, so that the lists render real rows; and the superuser who reads them."""
+    place = make_territory("romans", "ROM", "Romans")
+    chain = build_chain(place, make_user("coord", place.territory, Role.COORDINATOR), tomato_product())
     lot = released_lot(chain, jars=10)
     raw_lot_lose(actor=chain.actor, raw_lot=chain.raw, kg=Decimal("1"), reason="Abîmé", day=DAY)
     distribution_record(
@@ -57,7 +55,25 @@ def season(chain):
         day=DAY,
         lines=[LineSpec(lot, chain.jar, 2, Decimal("3"))],
     )
-    return chain
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "pass-for-tests-only")
+    return SimpleNamespace(chain=chain, superuser=root)
+
+
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker):
+    """Built once for the module: the ~80 tests here only read it (their writes, if any, are rolled back after each
+    test); building it for each test cost ~30 s of the suite on PostgreSQL (docs/performance.md, s21)."""
+    yield from rows_shared_by_a_module(django_db_blocker, build_season)
+
+
+@pytest.fixture
+def season(db, shared):
+    return shared.chain
+
+
+@pytest.fixture
+def superuser(db, shared):
+    return shared.superuser
 
 
 # Edited inside their parent: a recipe, a farm, a round.

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from conserverie.territories.calendar import public_holidays
 from conserverie.territories.models import JarFormat, Location, Membership, Role, Site, Structure, Territory
 from conserverie.workshops.models import Workshop
 
+from ..conftest import build_chain, make_territory, make_user, rows_shared_by_a_module, tomato_product
 from ..helpers import next_monday, table_counts
 from ..pages import add_distributions, add_workshops
 
@@ -42,9 +44,12 @@ def spec(**changes) -> NewTerritory:
     return NewTerritory(**values)
 
 
-@pytest.fixture
-def template(chain, coordinator):
-    """Romans with a season's life (people, workshops, sales), a price list, a flower and a questionnaire."""
+def build_template():
+    """Romans with a season's life (people, workshops, sales), a price list, a flower and a questionnaire; its
+    coordinator and animator, and a coordinator of another territory."""
+    place = make_territory("romans", "ROM", "Romans")
+    coordinator = make_user("coord", place.territory, Role.COORDINATOR)
+    chain = build_chain(place, coordinator, tomato_product())
     add_workshops(chain, 2, registrations=3)
     add_distributions(chain, 3)
     price_set(actor=coordinator, territory=chain.territory, jar_format=chain.jar, price_eur=Decimal("3.50"))
@@ -66,7 +71,39 @@ def template(chain, coordinator):
     Question.objects.create(survey=survey, text="Le goût ?", kind="likert", indicator=indicator)
     survey.status = Survey.Status.OPEN
     survey.save()
-    return chain
+    animator = make_user("anim", place.territory, Role.ANIMATOR)
+    other = make_territory("vercors", "VER", "Vercors")
+    other_coordinator = make_user("coord-vercors", other.territory, Role.COORDINATOR)
+    return SimpleNamespace(chain=chain, coordinator=coordinator, animator=animator, other_coordinator=other_coordinator)
+
+
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker):
+    """Built once for the module (~1.2 s a test on PostgreSQL, docs/performance.md, s21); each test's copy is rolled
+    back after it (its savepoint)."""
+    yield from rows_shared_by_a_module(django_db_blocker, build_template)
+
+
+@pytest.fixture
+def template(db, shared):
+    """The template's territory read again for each test: a test that changes it in memory leaves the next one
+    the row as it is in the database."""
+    return SimpleNamespace(**{**vars(shared.chain), "territory": Territory.objects.get(pk=shared.chain.territory.pk)})
+
+
+@pytest.fixture
+def coordinator(db, shared):
+    return shared.coordinator
+
+
+@pytest.fixture
+def animator(db, shared):
+    return shared.animator
+
+
+@pytest.fixture
+def other_coordinator(db, shared):
+    return shared.other_coordinator
 
 
 def test_the_copy_keeps_the_know_how(template, coordinator):

@@ -1,6 +1,7 @@
 """Each computed indicator against hand-computed values (issue #7, item 2), and agreement with the report."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.test import override_settings
@@ -8,7 +9,9 @@ from django.test import override_settings
 from conserverie.figures.selectors import territory_figures
 from conserverie.impact.periods import Period
 from conserverie.impact.registry import COMPUTATIONS, MIN_GROUP, compute
+from conserverie.territories.models import Role
 
+from ..conftest import build_chain, make_territory, make_user, rows_shared_by_a_module, tomato_product
 from .flower_data import build_season
 
 YEAR = Period.parse("2026")
@@ -37,9 +40,26 @@ EXPECTED_2026 = {
 }
 
 
+def chain_and_season():
+    place = make_territory("romans", "ROM", "Romans")
+    chain = build_chain(place, make_user("coord", place.territory, Role.COORDINATOR), tomato_product())
+    return SimpleNamespace(chain=chain, season=build_season(chain))
+
+
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker):
+    """The season is built once for the module: the tests here only compute from it (docs/performance.md, s21)."""
+    yield from rows_shared_by_a_module(django_db_blocker, chain_and_season)
+
+
 @pytest.fixture
-def season(chain):
-    return build_season(chain)
+def chain(db, shared):
+    return shared.chain
+
+
+@pytest.fixture
+def season(db, shared):
+    return shared.season
 
 
 def test_every_computation_is_checked_by_hand():
