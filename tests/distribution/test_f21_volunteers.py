@@ -72,14 +72,7 @@ def test_it_opens_on_this_season_its_figures_recounted_and_every_season_is_a_cho
     note(chain, date(last_year, 6, 10), "2", participant=amina)
     note(chain, date(last_year, 12, 31), "4.5", participant=odile)
     zoe = add_participant(other_chain, "Zoé")
-    volunteer_hours_record(
-        actor=other_chain.actor,
-        territory=other_chain.territory,
-        participant=zoe,
-        date=today,
-        hours=Decimal("5"),
-        activity="Vaisselle",
-    )
+    note(other_chain, today, "5", participant=zoe)
     client.force_login(animator)
 
     page = text(client.get(URL))
@@ -121,14 +114,7 @@ def test_twenty_five_volunteers_a_page_and_a_search_by_name(client, chain, other
     for person in people:
         note(chain, today, "1", participant=person)
     other = add_participant(other_chain, "Bénévole00")
-    volunteer_hours_record(
-        actor=other_chain.actor,
-        territory=other_chain.territory,
-        participant=other,
-        date=today,
-        hours=Decimal("1"),
-        activity="Vaisselle",
-    )
+    note(other_chain, today, "1", participant=other)
     client.force_login(animator)
     first, second = text(client.get(URL)), text(client.get(URL, {"page": 2}))
     assert len(table_rows(first)) == 25
